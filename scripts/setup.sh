@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian 12 machine: system packages, the OpenMP OpenBLAS as libtorch's BLAS, data.
+# Safe to run any number of times; fast when everything is already in place.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup: not root and no sudo; install as root: apt-get install ${PACKAGES:-libtorch-dev ...}" >&2; exit 1
+  fi
+fi
+
+# libtorch-dev: the engine (1.13, CPU). libopenblas0-openmp: the BLAS that does not fight libtorch's OpenMP threads.
+# dataset-fashion-mnist: the image workloads' data.
+PACKAGES="libtorch-dev libopenblas0-openmp cmake g++ dataset-fashion-mnist"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing="$missing $p"; fi
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing$missing"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+
+# Debian's alternatives may point libblas/liblapack at the reference or pthread builds; pin the OpenMP OpenBLAS.
+arch_dir=/usr/lib/x86_64-linux-gnu
+for alt in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
+  target="$arch_dir/openblas-openmp/$alt"
+  name="$alt-x86_64-linux-gnu"
+  if [ -e "$target" ] && update-alternatives --query "$name" >/dev/null 2>&1; then
+    current=$(update-alternatives --query "$name" | awk '/^Value:/{print $2}')
+    if [ "$current" != "$target" ]; then
+      echo "setup: selecting $target for $name"
+      $SUDO update-alternatives --set "$name" "$target" >/dev/null
+    fi
+  fi
+done
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET SDK 10 is required (dotnet not on PATH); install it from Microsoft's packages and re-run." >&2
+  exit 1
+fi
+echo "setup: ok ($(dotnet --version), libtorch $(dpkg-query -W -f='${Version}' libtorch-dev))"

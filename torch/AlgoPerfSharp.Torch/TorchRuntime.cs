@@ -1,0 +1,125 @@
+using System.Text.Json;
+using AlgoPerfSharp.Torch.Native;
+using static AlgoPerfSharp.Torch.Native.NativeMethods;
+
+namespace AlgoPerfSharp.Torch;
+
+/// <summary>
+/// Process-wide libtorch settings and facts. Initialised on first use: loads the shim, checks its ABI version and
+/// sets libtorch's intra-op thread count (default: the number of cores, or <c>$ALGOPERF_THREADS</c>) — Debian's
+/// libtorch would otherwise start with one thread.
+/// </summary>
+public static class TorchRuntime
+{
+    /// <summary>The ABI version this assembly was built against (<c>ATS_ABI_VERSION</c> in ats.h).</summary>
+    public const int ExpectedAbiVersion = 1;
+
+    /// <summary>Environment variable overriding the default intra-op thread count.</summary>
+    public const string ThreadsVariable = "ALGOPERF_THREADS";
+
+    private static readonly Lock s_lock = new();
+    private static volatile bool s_initialized;
+
+    /// <summary>Loads and configures libtorch once. Throws <see cref="DllNotFoundException"/> with install instructions when it is missing.</summary>
+    public static void EnsureInitialized()
+    {
+        if (s_initialized) return;
+        lock (s_lock)
+        {
+            if (s_initialized) return;
+            int abi = ats_abi_version();
+            if (abi != ExpectedAbiVersion)
+            {
+                throw new TorchException(
+                    $"the loaded libtorch shim has ABI version {abi} but AlgoPerfSharp.Torch expects {ExpectedAbiVersion}; rebuild with dotnet build");
+            }
+
+            Check(ats_set_num_threads(DefaultThreads()));
+            s_initialized = true;
+        }
+    }
+
+    private static int DefaultThreads()
+    {
+        string? env = Environment.GetEnvironmentVariable(ThreadsVariable);
+        if (!string.IsNullOrWhiteSpace(env))
+        {
+            if (int.TryParse(env, out int n) && n > 0) return n;
+            throw new ArgumentException($"{ThreadsVariable}='{env}' is not a positive integer");
+        }
+
+        return Environment.ProcessorCount;
+    }
+
+    /// <summary>libtorch's intra-op thread count.</summary>
+    public static int NumThreads
+    {
+        get
+        {
+            EnsureInitialized();
+            Check(ats_get_num_threads(out int n));
+            return n;
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            EnsureInitialized();
+            Check(ats_set_num_threads(value));
+        }
+    }
+
+    /// <summary>Native tensors currently alive in this process (created and not yet released). For leak tests.</summary>
+    public static long LiveTensors
+    {
+        get
+        {
+            EnsureInitialized();
+            return ats_live_tensors();
+        }
+    }
+
+    /// <summary>Number of CUDA devices libtorch sees (0 on CPU-only builds).</summary>
+    public static int CudaDeviceCount
+    {
+        get
+        {
+            EnsureInitialized();
+            Check(ats_cuda_device_count(out int n));
+            return n;
+        }
+    }
+
+    /// <summary>Seeds libtorch's default CPU generator (used when no <see cref="Generator"/> is passed).</summary>
+    public static void ManualSeed(ulong seed)
+    {
+        EnsureInitialized();
+        Check(ats_manual_seed(seed));
+    }
+
+    /// <summary>Versions, threads, BLAS and CUDA as reported by the loaded libtorch.</summary>
+    public static unsafe RuntimeInfo Info()
+    {
+        EnsureInitialized();
+        Check(ats_runtime_info(null, 0, out long needed));
+        var buf = new byte[needed];
+        fixed (byte* p = buf)
+        {
+            Check(ats_runtime_info(p, buf.Length, out _));
+        }
+
+        using var doc = JsonDocument.Parse(buf.AsMemory(0, (int)needed - 1));
+        var root = doc.RootElement;
+        var libs = root.GetProperty("native_libraries").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        return new RuntimeInfo(
+            root.GetProperty("torch_version").GetString()!,
+            root.GetProperty("abi_version").GetInt32(),
+            root.GetProperty("num_threads").GetInt32(),
+            root.GetProperty("num_interop_threads").GetInt32(),
+            root.GetProperty("cuda_available").GetBoolean(),
+            root.GetProperty("cuda_devices").GetInt32(),
+            root.GetProperty("mkldnn").GetBoolean(),
+            libs,
+            root.GetProperty("parallel_info").GetString()!);
+    }
+}

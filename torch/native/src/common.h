@@ -1,0 +1,123 @@
+// Internal helpers shared by every translation unit of the shim. Not part of the ABI.
+#pragma once
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/util/Exception.h>
+
+#include <atomic>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "ats.h"
+
+struct ats_tensor_s {
+  at::Tensor t;
+};
+
+struct ats_generator_s {
+  at::Generator g;
+};
+
+namespace ats {
+
+extern std::atomic<int64_t> g_live_tensors;
+
+void set_error(const char* msg);
+void ensure_thread_init();
+
+// Wraps a result tensor in a new owned handle (undefined -> NULL).
+inline ats_tensor wrap(at::Tensor t) {
+  if (!t.defined()) return nullptr;
+  g_live_tensors.fetch_add(1, std::memory_order_relaxed);
+  return new ats_tensor_s{std::move(t)};
+}
+
+struct NullHandle : std::exception {
+  const char* what() const noexcept override { return "null tensor handle passed to the native shim"; }
+};
+
+inline at::Tensor& T(ats_tensor h) {
+  if (h == nullptr) throw NullHandle();
+  return h->t;
+}
+
+// Optional tensor: NULL -> undefined.
+inline c10::optional<at::Tensor> OptT(ats_tensor h) {
+  if (h == nullptr) return c10::nullopt;
+  return h->t;
+}
+
+inline at::Scalar S(const ats_scalar& s) {
+  switch (s.kind) {
+    case 1: return at::Scalar(static_cast<int64_t>(s.i));
+    case 2: return at::Scalar(s.i != 0);
+    default: return at::Scalar(s.f);
+  }
+}
+
+inline c10::optional<at::Generator> Gen(ats_generator g) {
+  if (g == nullptr) return c10::nullopt;
+  return g->g;
+}
+
+inline at::Device Dev(int32_t device) {
+  if (device < 0) return at::Device(at::kCPU);
+  return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(device));
+}
+
+inline at::TensorOptions Opts(int32_t dtype, int32_t device) {
+  return at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype)).device(Dev(device));
+}
+
+inline at::IntArrayRef Ints(const int64_t* p, int64_t n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
+
+inline std::vector<at::Tensor> List(const ats_tensor* hs, int64_t n) {
+  std::vector<at::Tensor> v;
+  v.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v.push_back(T(hs[i]));
+  return v;
+}
+
+// Writes a list of results into a caller-provided array of `cap` handles; *n receives the count.
+inline void WrapList(const std::vector<at::Tensor>& v, ats_tensor* out, int64_t cap, int64_t* n) {
+  if (static_cast<int64_t>(v.size()) > cap) {
+    throw std::length_error("result list has " + std::to_string(v.size()) + " tensors but the caller reserved " +
+                            std::to_string(cap));
+  }
+  for (size_t i = 0; i < v.size(); ++i) out[i] = wrap(v[i]);
+  *n = static_cast<int64_t>(v.size());
+}
+
+}  // namespace ats
+
+// Every export body goes between ATS_TRY and ATS_CATCH. Errors never escape as C++ exceptions.
+#define ATS_TRY          \
+  try {                  \
+    ats::ensure_thread_init();
+
+#define ATS_CATCH                                                   \
+  return ATS_OK;                                                    \
+  }                                                                 \
+  catch (const c10::Error& e) {                                     \
+    ats::set_error(e.what_without_backtrace());                     \
+    return ATS_ERR_TORCH;                                           \
+  }                                                                 \
+  catch (const ats::NullHandle& e) {                                \
+    ats::set_error(e.what());                                       \
+    return ATS_ERR_ARG;                                             \
+  }                                                                 \
+  catch (const std::exception& e) {                                 \
+    ats::set_error(e.what());                                       \
+    return ATS_ERR_STD;                                             \
+  }                                                                 \
+  catch (...) {                                                     \
+    ats::set_error("unknown native exception in the libtorch shim"); \
+    return ATS_ERR_UNKNOWN;                                         \
+  }
+
+// One-liner for exports that produce one tensor: ATS_RETURN_TENSOR(out, expr)
+#define ATS_RETURN_TENSOR(out, expr) \
+  ATS_TRY *(out) = ats::wrap(expr);  \
+  ATS_CATCH
