@@ -1,0 +1,46 @@
+using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transforms;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>
+/// AdamW with PyTorch's semantics (decoupled decay w ← w − η·λ·w on the pre-update weights, ε after the bias-corrected
+/// root), AlgoPerf's warm-up + cosine schedule, decay on every parameter (as torch.optim.AdamW).
+/// Hyperparameters: learning_rate, one_minus_beta1, beta2, epsilon, weight_decay, warmup_factor, grad_clip (optional).
+/// </summary>
+public sealed class AdamW : TransformAlgorithm
+{
+    /// <inheritdoc/>
+    public override string Name => "adamw";
+
+    /// <summary>AlgoPerf's NAdamW paper-baseline search space (archived_paper_baselines/nadamw), shared by AdamW.</summary>
+    public static SearchSpace AlgoPerfAdamSearchSpace { get; } = SearchSpace.FromDimensions(
+    [
+        SearchDimension.Continuous("learning_rate", 1e-4, 1e-2, Scaling.Log),
+        SearchDimension.Continuous("one_minus_beta1", 4e-3, 0.1, Scaling.Log),
+        SearchDimension.Discrete("beta2", [0.999]),
+        SearchDimension.Discrete("warmup_factor", [0.05]),
+        SearchDimension.Continuous("weight_decay", 5e-3, 1, Scaling.Log),
+    ]);
+
+    /// <inheritdoc/>
+    public override SearchSpace SearchSpace => AlgoPerfAdamSearchSpace;
+
+    /// <summary>PyTorch's AdamW defaults (lr 1e-3, betas 0.9/0.999, ε 1e-8, λ 0.01) with a 5% warm-up.</summary>
+    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = 1e-3,
+        ["one_minus_beta1"] = 0.1,
+        ["beta2"] = 0.999,
+        ["epsilon"] = 1e-8,
+        ["weight_decay"] = 0.01,
+        ["warmup_factor"] = 0.05,
+    });
+
+    /// <inheritdoc/>
+    protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload) =>
+        new Chain(
+            new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8)),
+            new AddDecayedWeights(h.Get("weight_decay")),
+            new ScaleByLearningRate(schedule));
+}

@@ -1,0 +1,36 @@
+using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transforms;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>
+/// NAdamW exactly as AlgoPerf's baseline (pytorch_nadamw_full_budget.py): w ← w·(1 − ηλ), Nesterov numerator
+/// β1·m + (1−β1)·g divided by 1 − β1ᵗ, ε = 1e-8 after the root, decay on every parameter; warm-up + cosine over the
+/// step hint. Self-tuning defaults are AlgoPerf's self-tuning baseline point (its external list's point 5).
+/// </summary>
+public sealed class NAdamW : TransformAlgorithm
+{
+    /// <inheritdoc/>
+    public override string Name => "nadamw";
+
+    /// <inheritdoc/>
+    public override SearchSpace SearchSpace => AdamW.AlgoPerfAdamSearchSpace;
+
+    /// <inheritdoc/>
+    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = 0.0017486387539278373,
+        ["one_minus_beta1"] = 0.06733926164,
+        ["beta2"] = 0.9955159689799007,
+        ["epsilon"] = 1e-8,
+        ["weight_decay"] = 0.08121616522670176,
+        ["warmup_factor"] = 0.02,
+    });
+
+    /// <inheritdoc/>
+    protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload) =>
+        new Chain(
+            new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), nesterov: true),
+            new AddDecayedWeights(h.Get("weight_decay")),
+            new ScaleByLearningRate(schedule));
+}

@@ -1,0 +1,39 @@
+using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transforms;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>
+/// Base for algorithms that are a transform recipe plus AlgoPerf's warm-up + cosine schedule over the step hint.
+/// Subclasses state their search space, defaults and recipe; missing hyperparameters fall back to the defaults.
+/// </summary>
+public abstract class TransformAlgorithm : ITrainingAlgorithm
+{
+    /// <inheritdoc/>
+    public abstract string Name { get; }
+
+    /// <inheritdoc/>
+    public abstract SearchSpace SearchSpace { get; }
+
+    /// <inheritdoc/>
+    public abstract Hyperparameters Defaults { get; }
+
+    /// <summary>Builds the recipe (including the learning-rate transform) for one trial.</summary>
+    protected abstract IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload);
+
+    /// <inheritdoc/>
+    public ITrainingRun Init(AlgorithmInitContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var h = new HyperparameterReader(context.Hyperparameters, Defaults);
+        var schedule = LearningRateSchedule.WarmupCosine(
+            h.Positive("learning_rate"), h.InRange("warmup_factor", 0, 1), context.Workload.StepHint);
+        var recipe = BuildRecipe(h, schedule, context.Workload);
+        if (h.Get("grad_clip", 0.0) is > 0 and var clip)
+        {
+            recipe = new Chain(new ClipByGlobalNorm(clip), recipe);
+        }
+
+        return new TransformRun(new TransformOptimizer(context.Parameters, recipe), schedule);
+    }
+}

@@ -1,0 +1,51 @@
+using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transforms;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>One trial of a <see cref="TransformAlgorithm"/>: compute gradients, run the recipe, apply.</summary>
+public sealed class TransformRun : ITrainingRun
+{
+    private readonly TransformOptimizer _optimizer;
+    private readonly LearningRateSchedule _schedule;
+
+    /// <summary>Wraps an optimizer and the schedule it uses (for diagnostics).</summary>
+    public TransformRun(TransformOptimizer optimizer, LearningRateSchedule schedule)
+    {
+        _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
+    }
+
+    /// <summary>The optimizer (for tests and diagnostics).</summary>
+    public TransformOptimizer Optimizer => _optimizer;
+
+    /// <inheritdoc/>
+    public double Update(StepContext step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        double loss = step.ComputeLossAndGradients();
+        _optimizer.Step();
+        return loss;
+    }
+
+    /// <inheritdoc/>
+    public AlgorithmState SaveState()
+    {
+        var s = new AlgorithmState();
+        _optimizer.Save(s);
+        return s;
+    }
+
+    /// <inheritdoc/>
+    public void LoadState(AlgorithmState state) => _optimizer.Load(state);
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> Diagnostics() => new Dictionary<string, double>
+    {
+        ["learning_rate"] = _schedule.At(_optimizer.StepCount),
+        ["skipped_nonfinite_steps"] = _optimizer.SkippedSteps,
+    };
+
+    /// <inheritdoc/>
+    public void Dispose() => _optimizer.Dispose();
+}

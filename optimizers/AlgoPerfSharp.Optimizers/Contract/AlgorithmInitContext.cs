@@ -1,0 +1,16 @@
+namespace AlgoPerfSharp.Optimizers;
+
+/// <summary>
+/// Everything <see cref="ITrainingAlgorithm.Init"/> receives. Init is <b>untimed</b>. The parameters are owned by the
+/// model: never dispose or replace them; create state tensors of your own (and dispose them in
+/// <see cref="ITrainingRun"/>'s <c>Dispose</c>), outside any caller's DisposeScope (see <see cref="Torch.DisposeScope.Detach"/>).
+/// </summary>
+/// <param name="Parameters">The model's trainable parameters with their types, in a fixed order.</param>
+/// <param name="Hyperparameters">The trial's point of the search space (empty under self-tuning).</param>
+/// <param name="Workload">Public workload facts.</param>
+/// <param name="Seed">A seed reserved for the algorithm's own randomness.</param>
+public sealed record AlgorithmInitContext(
+    IReadOnlyList<ModelParameter> Parameters,
+    Hyperparameters Hyperparameters,
+    WorkloadInfo Workload,
+    ulong Seed);

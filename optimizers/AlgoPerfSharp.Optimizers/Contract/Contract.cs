@@ -1,0 +1,11 @@
+namespace AlgoPerfSharp.Optimizers;
+
+/// <summary>Versioning of the plugin contract.</summary>
+public static class Contract
+{
+    /// <summary>
+    /// Bumped on any breaking change of <see cref="ITrainingAlgorithm"/>, <see cref="ITrainingRun"/> or the context
+    /// types. The harness refuses plugins built against another version, with a message saying which.
+    /// </summary>
+    public const int Version = 1;
+}

@@ -1,0 +1,12 @@
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers;
+
+/// <summary>
+/// One trainable parameter as an algorithm sees it. The tensor is a leaf owned by the model (never dispose it);
+/// an algorithm updates it in place under <see cref="Autograd.NoGrad"/> and reads its <see cref="Tensor.Grad"/>.
+/// </summary>
+/// <param name="Name">Dotted name, e.g. <c>blocks.0.attn.qkv.weight</c>.</param>
+/// <param name="Tensor">The parameter tensor (requires grad).</param>
+/// <param name="Type">What kind of parameter it is.</param>
+public sealed record ModelParameter(string Name, Tensor Tensor, ParameterType Type);

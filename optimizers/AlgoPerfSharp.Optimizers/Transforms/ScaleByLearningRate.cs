@@ -1,0 +1,26 @@
+using AlgoPerfSharp.Optimizers.Schedules;
+
+namespace AlgoPerfSharp.Optimizers.Transforms;
+
+/// <summary>u ← −η(t)·u, with η from a schedule evaluated at the 0-based update index (Step − 1).</summary>
+public sealed class ScaleByLearningRate : GradientTransform<EmptyState>
+{
+    /// <summary>Creates the transform.</summary>
+    public ScaleByLearningRate(LearningRateSchedule schedule) => Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
+
+    /// <summary>The schedule.</summary>
+    public LearningRateSchedule Schedule { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "learning_rate";
+
+    /// <inheritdoc/>
+    protected override EmptyState InitState(IReadOnlyList<ModelParameter> parameters) => EmptyState.Instance;
+
+    /// <inheritdoc/>
+    protected override void Update(UpdateContext context, EmptyState state)
+    {
+        double lr = Schedule.At(context.Step - 1);
+        foreach (var u in context.Updates) u.MulInPlace(-lr);
+    }
+}

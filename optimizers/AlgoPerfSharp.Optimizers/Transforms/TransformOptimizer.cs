@@ -1,0 +1,104 @@
+using System.Globalization;
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers.Transforms;
+
+/// <summary>
+/// Runs a transform recipe over a model's parameters: reads the gradients, lets the recipe rewrite them into updates
+/// and adds the updates to the parameters (w ← w + u) under no-grad, inside its own DisposeScope.
+/// A non-finite-gradient guard (on by default) checks every gradient first; if any element is NaN/∞ the whole step is
+/// skipped — the recipe's state is not touched — and <see cref="SkippedSteps"/> counts it.
+/// </summary>
+public sealed class TransformOptimizer : IDisposable
+{
+    private readonly TransformState _state;
+
+    /// <summary>Creates the optimizer and the recipe's state (untimed).</summary>
+    public TransformOptimizer(IReadOnlyList<ModelParameter> parameters, IGradientTransform transform, bool guardNonFinite = true)
+    {
+        Parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
+        Transform = transform ?? throw new ArgumentNullException(nameof(transform));
+        GuardNonFinite = guardNonFinite;
+        _state = transform.Init(parameters);
+    }
+
+    /// <summary>The parameters.</summary>
+    public IReadOnlyList<ModelParameter> Parameters { get; }
+
+    /// <summary>The recipe.</summary>
+    public IGradientTransform Transform { get; }
+
+    /// <summary>The recipe's state.</summary>
+    public TransformState State => _state;
+
+    /// <summary>Whether non-finite gradients skip the step.</summary>
+    public bool GuardNonFinite { get; }
+
+    /// <summary>Updates applied so far.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Steps skipped because a gradient was not finite.</summary>
+    public long SkippedSteps { get; private set; }
+
+    /// <summary>
+    /// Applies one update from the parameters' current gradients. A parameter without a gradient gets a zero gradient.
+    /// Returns false when the guard skipped the step.
+    /// </summary>
+    public bool Step()
+    {
+        using var scope = new DisposeScope();
+        using var noGrad = Autograd.NoGrad();
+        var updates = new Tensor[Parameters.Count];
+        for (int i = 0; i < updates.Length; i++)
+        {
+            var p = Parameters[i].Tensor;
+            updates[i] = p.Grad ?? p.ZerosLike();
+        }
+
+        if (GuardNonFinite && !AllFinite(updates))
+        {
+            SkippedSteps++;
+            return false;
+        }
+
+        StepCount++;
+        Transform.Update(new UpdateContext(Parameters, updates, StepCount), _state);
+        for (int i = 0; i < updates.Length; i++) Parameters[i].Tensor.AddInPlace(updates[i]);
+        return true;
+    }
+
+    /// <summary>True when every element of every tensor is finite (one float64 sum per tensor: NaN/∞ propagate, finite float32 values cannot overflow it).</summary>
+    public static bool AllFinite(IReadOnlyList<Tensor> tensors)
+    {
+        foreach (var t in tensors)
+        {
+            using var s = t.Sum([], dtype: DType.Float64);
+            if (!double.IsFinite(s.ToDouble())) return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes the step counters and the recipe's state.</summary>
+    public void Save(AlgorithmState into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        into.Values["optimizer.step"] = StepCount.ToString(CultureInfo.InvariantCulture);
+        into.Values["optimizer.skipped"] = SkippedSteps.ToString(CultureInfo.InvariantCulture);
+        using var noGrad = Autograd.NoGrad();
+        _state.Save(into, "optimizer.state");
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote.</summary>
+    public void Load(AlgorithmState from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        StepCount = from.Int64("optimizer.step");
+        SkippedSteps = from.Int64("optimizer.skipped");
+        using var noGrad = Autograd.NoGrad();
+        _state.Load(from, "optimizer.state");
+    }
+
+    /// <summary>Disposes the recipe's state.</summary>
+    public void Dispose() => _state.Dispose();
+}

@@ -1,0 +1,63 @@
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers.Transforms;
+
+/// <summary>
+/// The typed state of one transform (moments, counters). Owns its tensors (created outside any DisposeScope) and
+/// disposes them. <see cref="Save"/>/<see cref="Load"/> round-trip it through a checkpoint under a name prefix.
+/// </summary>
+public abstract class TransformState : IDisposable
+{
+    /// <summary>Writes this state into <paramref name="into"/> under <paramref name="prefix"/> (tensors are cloned).</summary>
+    public abstract void Save(AlgorithmState into, string prefix);
+
+    /// <summary>Restores this state from <paramref name="from"/> (values are copied in place).</summary>
+    public abstract void Load(AlgorithmState from, string prefix);
+
+    /// <summary>Releases owned tensors.</summary>
+    public virtual void Dispose()
+    {
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Allocates a zero tensor like <paramref name="like"/> that survives the caller's DisposeScope.</summary>
+    protected static Tensor ZerosLike(Tensor like) => DisposeScope.Detach(like.ZerosLike());
+
+    /// <summary>Saves a list of tensors as prefix.i.</summary>
+    protected static void SaveList(AlgorithmState into, string prefix, IReadOnlyList<Tensor> tensors)
+    {
+        for (int i = 0; i < tensors.Count; i++) into.Tensors[$"{prefix}.{i}"] = DisposeScope.Detach(tensors[i].Clone());
+    }
+
+    /// <summary>Copies prefix.i into each tensor of the list.</summary>
+    protected static void LoadList(AlgorithmState from, string prefix, IReadOnlyList<Tensor> tensors)
+    {
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            var src = from.Tensor($"{prefix}.{i}");
+            if (!src.Shape.AsSpan().SequenceEqual(tensors[i].Shape))
+            {
+                throw new InvalidDataException($"checkpoint tensor {prefix}.{i} has shape [{string.Join(", ", src.Shape)}], expected [{string.Join(", ", tensors[i].Shape)}]");
+            }
+
+            tensors[i].CopyInPlace(src);
+        }
+    }
+}
+
+/// <summary>State of a transform that keeps nothing.</summary>
+public sealed class EmptyState : TransformState
+{
+    /// <summary>The shared instance.</summary>
+    public static EmptyState Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override void Save(AlgorithmState into, string prefix)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override void Load(AlgorithmState from, string prefix)
+    {
+    }
+}

@@ -1,0 +1,12 @@
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers.Transforms;
+
+/// <summary>
+/// What a transform sees in one step: the parameters, the update tensors it rewrites in place (they start as the
+/// gradients) and the 1-based step count. Transforms run under no-grad.
+/// </summary>
+/// <param name="Parameters">The parameters, in init order.</param>
+/// <param name="Updates">One update tensor per parameter, rewritten in place by each transform.</param>
+/// <param name="Step">1-based update count (1 on the first update), for bias correction.</param>
+public sealed record UpdateContext(IReadOnlyList<ModelParameter> Parameters, Tensor[] Updates, long Step);

@@ -1,0 +1,150 @@
+using AlgoPerfSharp.Optimizers.Algorithms;
+using AlgoPerfSharp.Optimizers.Transforms;
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers.Tests;
+
+/// <summary>Every built-in algorithm × {converges, checkpoint round-trip, determinism, no leak, dtype preserved, NaN guard}.</summary>
+public sealed class ConformanceTests
+{
+    public static TheoryData<string> Algorithms => new() { "adamw", "nadamw", "sgd_nesterov" };
+
+    private static ITrainingAlgorithm Create(string name) => name switch
+    {
+        "adamw" => new AdamW(),
+        "nadamw" => new NAdamW(),
+        "sgd_nesterov" => new SgdNesterov(),
+        _ => throw new ArgumentException(name),
+    };
+
+    private static Hyperparameters Tuned(string name) => name switch
+    {
+        "sgd_nesterov" => new(new Dictionary<string, object> { ["learning_rate"] = 0.015, ["one_minus_beta1"] = 0.1, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
+        _ => new(new Dictionary<string, object> { ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
+    };
+
+    private static ITrainingRun Init(string name, Fixtures.Quadratic q) =>
+        Create(name).Init(new AlgorithmInitContext(q.Parameters, Tuned(name), Fixtures.Workload(200), 0));
+
+    private static void Steps(ITrainingRun run, Fixtures.Quadratic q, int from, int count)
+    {
+        for (int s = from; s < from + count; s++)
+        {
+            using var scope = new DisposeScope();
+            run.Update(q.Step(s));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void ConvergesOnAnIllConditionedQuadratic(string name)
+    {
+        using var q = new Fixtures.Quadratic();
+        double initial = q.Loss();
+        using var run = Init(name, q);
+        Steps(run, q, 0, 200);
+        double final = q.Loss();
+        Assert.True(final < initial * 1e-3, $"{name}: loss {initial} → {final}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void CheckpointRoundTripContinuesBitIdentically(string name)
+    {
+        using var q1 = new Fixtures.Quadratic();
+        using var run1 = Init(name, q1);
+        Steps(run1, q1, 0, 7);
+        using var state = run1.SaveState();
+        var paramsAt7 = q1.Parameters.Select(p => p.Tensor.ToArray<double>()).ToArray();
+        Steps(run1, q1, 7, 8);
+
+        using var q2 = new Fixtures.Quadratic();
+        using (Autograd.NoGrad())
+        {
+            for (int i = 0; i < paramsAt7.Length; i++)
+            {
+                using var v = Tensor.From<double>(paramsAt7[i], q2.Parameters[i].Tensor.Shape);
+                q2.Parameters[i].Tensor.CopyInPlace(v);
+            }
+        }
+
+        using var run2 = Init(name, q2);
+        run2.LoadState(state);
+        Steps(run2, q2, 7, 8);
+        for (int i = 0; i < q1.Parameters.Count; i++)
+        {
+            Assert.Equal(q1.Parameters[i].Tensor.ToArray<double>(), q2.Parameters[i].Tensor.ToArray<double>());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void SameInputsGiveIdenticalParameters(string name)
+    {
+        using var q1 = new Fixtures.Quadratic();
+        using var q2 = new Fixtures.Quadratic();
+        using var r1 = Init(name, q1);
+        using var r2 = Init(name, q2);
+        Steps(r1, q1, 0, 20);
+        Steps(r2, q2, 0, 20);
+        Assert.Equal(q1.Parameters[0].Tensor.ToArray<double>(), q2.Parameters[0].Tensor.ToArray<double>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void HundredStepsLeaveNoLiveTensorsAndKeepTheDType(string name)
+    {
+        using var q = new Fixtures.Quadratic();
+        using var run = Init(name, q);
+        Steps(run, q, 0, 1); // state and gradients exist from here on
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long baseline = TorchRuntime.LiveTensors;
+        Steps(run, q, 1, 100);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.Equal(baseline, TorchRuntime.LiveTensors);
+        Assert.All(q.Parameters, p => Assert.Equal(DType.Float64, p.Tensor.DType));
+    }
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void ANonFiniteGradientSkipsTheStepWithoutTouchingState(string name)
+    {
+        using var q = new Fixtures.Quadratic();
+        using var run = (TransformRun)Init(name, q);
+        Steps(run, q, 0, 3);
+        using var before = run.SaveState();
+        var paramsBefore = q.Parameters.Select(p => p.Tensor.ToArray<double>()).ToArray();
+        using (var scope = new DisposeScope())
+        {
+            run.Update(new StepContext(3, q.Parameters, Fixtures.Workload(200), 0, [], () =>
+            {
+                q.LossAndGrads();
+                using var nan = Tensor.Full([3], double.NaN, DType.Float64);
+                q.Parameters[1].Tensor.Grad = nan;
+                return double.NaN;
+            }));
+        }
+
+        Assert.Equal(1, run.Optimizer.SkippedSteps);
+        Assert.Equal(1, run.Diagnostics()["skipped_nonfinite_steps"]);
+        using var after = run.SaveState();
+        Assert.Equal(before.Values["optimizer.step"], after.Values["optimizer.step"]);
+        foreach (var (key, t) in before.Tensors) Assert.Equal(t.ToArray<double>(), after.Tensors[key].ToArray<double>());
+        for (int i = 0; i < paramsBefore.Length; i++) Assert.Equal(paramsBefore[i], q.Parameters[i].Tensor.ToArray<double>());
+    }
+
+    [Fact]
+    public void InvalidHyperparametersFailAtInitNamingTheField()
+    {
+        using var q = new Fixtures.Quadratic();
+        var bad = new Hyperparameters(new Dictionary<string, object> { ["learning_rate"] = -1.0 });
+        var e = Assert.Throws<ArgumentException>(() => new AdamW().Init(new AlgorithmInitContext(q.Parameters, bad, Fixtures.Workload(), 0)));
+        Assert.Contains("learning_rate must be a finite number > 0 (got -1)", e.Message);
+        var badBeta = new Hyperparameters(new Dictionary<string, object> { ["beta2"] = 1.0 });
+        Assert.Contains("beta2 must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new NAdamW().Init(new AlgorithmInitContext(q.Parameters, badBeta, Fixtures.Workload(), 0))).Message);
+        Assert.Contains("eps must be ≥ 0", Assert.Throws<ArgumentException>(() => new ScaleByAdam(eps: -1)).Message);
+        Assert.Contains("momentum must be in [0, 1)", Assert.Throws<ArgumentException>(() => new ScaleByMomentum(1.5, true)).Message);
+    }
+}
