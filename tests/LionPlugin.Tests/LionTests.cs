@@ -90,7 +90,7 @@ public sealed class LionTests
     {
         var attr = typeof(Lion).Assembly.GetCustomAttributes(typeof(TrainingAlgorithmAttribute), false).Cast<TrainingAlgorithmAttribute>().Single();
         Assert.Equal(typeof(Lion), attr.AlgorithmType);
-        Assert.Equal(Contract.Version, ((ITrainingAlgorithm)new Lion()).ContractVersion);
+        Assert.Equal(Contract.Version, attr.ContractVersion);
         var e = Assert.Throws<ArgumentException>(() => new LionConfig(0.1, 1.2, 0.99, 0, 0, 10));
         Assert.Contains("beta1 must be in [0, 1) (got 1.2)", e.Message);
     }

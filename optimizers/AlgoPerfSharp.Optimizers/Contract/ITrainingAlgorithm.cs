@@ -14,9 +14,6 @@ public interface ITrainingAlgorithm
     /// <summary>Unique, lower-case name used on the command line and in results (e.g. <c>adamw</c>).</summary>
     string Name { get; }
 
-    /// <summary>The contract version this algorithm was built against (<see cref="Contract.Version"/>).</summary>
-    int ContractVersion => Contract.Version;
-
     /// <summary>The default external-tuning search space (AlgoPerf JSON semantics).</summary>
     SearchSpace SearchSpace { get; }
 

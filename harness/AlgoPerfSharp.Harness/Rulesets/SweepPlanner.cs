@@ -1,0 +1,96 @@
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Workloads.Data;
+
+namespace AlgoPerfSharp.Harness.Rulesets;
+
+/// <summary>
+/// Turns (workloads × algorithms × studies × trials) and one sweep seed into a deterministic list of trials.
+/// External tuning: a search space of dimensions is sampled by a scrambled Halton sequence seeded per
+/// (sweep seed, workload, algorithm, study) — each study draws its own points, as AlgoPerf's runner does; a fixed list
+/// of points is taken in order (cycling if it is shorter than the trial count). Self-tuning: one trial per study with
+/// the algorithm's defaults and budget × <see cref="SelfTuningBudgetMultiplier"/>. Every trial's seeds derive from
+/// the sweep seed and its key, so they are recorded and reproducible.
+/// </summary>
+public static class SweepPlanner
+{
+    /// <summary>AlgoPerf v0.6's self-tuning budget multiplier.</summary>
+    public const double SelfTuningBudgetMultiplier = 1.5;
+
+    /// <summary>Plans the trials of one (workload, algorithm) pair.</summary>
+    public static IReadOnlyList<TrialSpec> Plan(
+        string workload, ITrainingAlgorithm algorithm, string algorithmSpec, Ruleset ruleset, int studies, int trials,
+        ulong sweepSeed, SearchSpace? searchSpace = null)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentOutOfRangeException.ThrowIfLessThan(studies, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        var result = new List<TrialSpec>();
+        var space = searchSpace ?? algorithm.SearchSpace;
+        for (int s = 0; s < studies; s++)
+        {
+            if (ruleset == Ruleset.SelfTuning)
+            {
+                result.Add(Make(workload, algorithmSpec, ruleset, s, 0, algorithm.Defaults, sweepSeed, SelfTuningBudgetMultiplier));
+                continue;
+            }
+
+            ScrambledHalton? halton = space.IsFixedList ? null : new ScrambledHalton(space.Dimensions.Count, Derive(sweepSeed, $"{workload}/{algorithmSpec}/halton/study{s}"));
+            for (int t = 0; t < trials; t++)
+            {
+                var h = space.IsFixedList ? space.FixedPoints![t % space.FixedPoints.Count] : space.Map(halton!.Point(t));
+                result.Add(Make(workload, algorithmSpec, ruleset, s, t, h, sweepSeed, 1.0));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The trials of shard <paramref name="index"/> of <paramref name="count"/>: every count-th trial in key order.</summary>
+    public static IReadOnlyList<TrialSpec> Shard(IReadOnlyList<TrialSpec> trials, int index, int count)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        if (count < 1 || index < 0 || index >= count)
+        {
+            throw new ArgumentException($"shard {index}/{count} is invalid: need 0 ≤ i < n (e.g. --shard 0/4)");
+        }
+
+        return trials.OrderBy(t => t.Key, StringComparer.Ordinal).Where((_, i) => i % count == index).ToList();
+    }
+
+    /// <summary>Parses "i/n".</summary>
+    public static (int Index, int Count) ParseShard(string text)
+    {
+        var parts = (text ?? string.Empty).Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int i) && int.TryParse(parts[1], out int n) && n >= 1 && i >= 0 && i < n)
+        {
+            return (i, n);
+        }
+
+        throw new ArgumentException($"--shard '{text}' is invalid: expected i/n with 0 ≤ i < n, e.g. 0/4");
+    }
+
+    private static TrialSpec Make(string workload, string algorithm, Ruleset ruleset, int study, int trial, Hyperparameters h, ulong sweepSeed, double budget)
+    {
+        string key = $"{workload}/{algorithm}/{ruleset}/study{study}/trial{trial}";
+        // The data order and the initial weights depend on the study (and trial), not on the algorithm, so every
+        // algorithm in a study sees the same data and the same initial model — a paired comparison.
+        return new TrialSpec(workload, algorithm, ruleset, study, trial, h,
+            DataSeed: Derive(sweepSeed, $"{workload}/data/study{study}/trial{trial}"),
+            InitSeed: Derive(sweepSeed, $"{workload}/init/study{study}/trial{trial}"),
+            AlgorithmSeed: Derive(sweepSeed, key),
+            BudgetMultiplier: budget);
+    }
+
+    /// <summary>A 64-bit seed from the sweep seed and a label (FNV-1a of the label mixed by SplitMix64).</summary>
+    public static ulong Derive(ulong sweepSeed, string label)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char c in label)
+        {
+            h ^= c;
+            h *= 1099511628211UL;
+        }
+
+        return SplitMix64.For(sweepSeed, h, 0).NextUInt64();
+    }
+}

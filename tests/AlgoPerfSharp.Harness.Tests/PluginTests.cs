@@ -1,0 +1,79 @@
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Optimizers;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+public sealed class PluginTests
+{
+    [Fact]
+    public void BuiltInsResolveByName()
+    {
+        Assert.Equal("nadamw", AlgorithmRegistry.Resolve("nadamw").Name);
+        Assert.Equal(["adamw", "nadamw", "sgd_nesterov"], AlgorithmRegistry.BuiltIns.Select(a => a.Name));
+    }
+
+    [Fact]
+    public void TheExamplePluginLoadsFromItsDllAndItsFolderSharingTheHostsContract()
+    {
+        var lion = AlgorithmRegistry.Resolve(PluginPaths.Lion);
+        Assert.Equal("lion", lion.Name);
+        Assert.IsAssignableFrom<ITrainingAlgorithm>(lion); // same type identity as the host's contract
+        // The plugin lives in its own load context; the contract it implements is the host's (default context).
+        Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(lion.GetType().Assembly));
+        Assert.Same(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(ITrainingAlgorithm).Assembly));
+        Assert.Equal("lion", AlgorithmRegistry.Resolve(Path.GetDirectoryName(PluginPaths.Lion)!).Name);
+        Assert.Equal(0.99, lion.Defaults.GetDouble("beta2"));
+    }
+
+    [Fact]
+    public void TwoAlgorithmsNeedANameAndANameSelectsOne()
+    {
+        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.Mixed));
+        Assert.Contains("declares 2 algorithms (plain_sgd, copycat); choose one with", e.Message);
+        Assert.Equal("copycat", AlgorithmRegistry.Resolve(PluginPaths.Mixed + ":copycat").Name);
+        var missing = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.Mixed + ":nope"));
+        Assert.Contains("declares no algorithm named 'nope' (it declares: plain_sgd, copycat)", missing.Message);
+    }
+
+    [Fact]
+    public void AWrongContractVersionIsRefusedWithBothVersions()
+    {
+        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.Future));
+        Assert.Contains($"built against plugin contract version 999, but this harness implements version {Contract.Version}", e.Message);
+    }
+
+    [Fact]
+    public void AnAssemblyWithoutADeclarationSaysHowToDeclare()
+    {
+        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.NoAlgorithm));
+        Assert.Contains("declares no training algorithm. It has a type implementing ITrainingAlgorithm but does not declare it.", e.Message);
+        Assert.Contains("[assembly: TrainingAlgorithm(typeof(YourAlgorithm))]", e.Message);
+    }
+
+    [Fact]
+    public void BadPathsGetClearMessages()
+    {
+        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve("/nonexistent/Plugin.dll"));
+        Assert.Contains("neither a built-in algorithm (adamw, nadamw, sgd_nesterov) nor an existing plugin file or folder", e.Message);
+        string notDll = Path.Combine(Path.GetTempPath(), $"not-a-plugin-{Guid.NewGuid():N}.dll");
+        File.WriteAllText(notDll, "hello");
+        try
+        {
+            Assert.Contains("is not a .NET assembly", Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(notDll)).Message);
+        }
+        finally
+        {
+            File.Delete(notDll);
+        }
+
+        string empty = Directory.CreateTempSubdirectory("algoperf-empty-").FullName;
+        try
+        {
+            Assert.Contains("holds no plugin", Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(empty)).Message);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+}
