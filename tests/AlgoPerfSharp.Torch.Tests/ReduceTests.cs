@@ -211,6 +211,23 @@ public sealed class ReduceTests
     }
 
     [Fact]
+    public void GradientsOfNormVarianceAndMaxMatchClosedForms()
+    {
+        using var scope = new DisposeScope();
+        var x = Tensor.From<double>([3, 4]).RequiresGradInPlace();
+        x.Norm().Backward(); // d||x|| / dx = x / ||x||
+        TestUtil.AssertClose([0.6, 0.8], x.Grad!, 1e-12);
+
+        var v = Tensor.From<double>([1, 2, 3, 4]).RequiresGradInPlace();
+        v.Var().Backward(); // d/dx Σ(x - mean)² / (N - 1) = 2 (x - mean) / (N - 1), mean 2.5
+        TestUtil.AssertClose([-1, -1.0 / 3, 1.0 / 3, 1], v.Grad!, 1e-12);
+
+        var m = Tensor.From<double>([1, 5, 2, 7, 0, 3], [2, 3]).RequiresGradInPlace();
+        m.Max(1).Values.Sum().Backward(); // the gradient goes to each row's arg-max only
+        Assert.Equal(new double[] { 0, 1, 0, 1, 0, 0 }, m.Grad!.ToArray<double>());
+    }
+
+    [Fact]
     public void OpCodeEnumsMirrorAtsH()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

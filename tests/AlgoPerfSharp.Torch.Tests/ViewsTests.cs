@@ -406,4 +406,22 @@ public sealed class ViewsTests
 
         Assert.Equal(baseline, TorchRuntime.LiveTensors);
     }
+
+    [Fact]
+    public void GradientsFlowBackThroughViewsAndIndexing()
+    {
+        using var scope = new DisposeScope();
+        var x = Tensor.From<double>([1, 2, 3]).RequiresGradInPlace();
+        // y = [x2, x2, x0, x1] + each of x broadcast twice: dy/dx = [1, 1, 2] + [2, 2, 2]
+        var picked = Tensor.Cat([x.Gather(0, Tensor.From<long>([2, 2, 0])), x.Select(0, 1).Unsqueeze(0)]);
+        var loss = picked.Sum() + x.Expand(2, 3).Sum();
+        loss.Backward();
+        Assert.Equal(new double[] { 3, 3, 4 }, x.Grad!.ToArray<double>());
+        x.Grad = null;
+        // scatter_add's gradient w.r.t. src is a gather of the incoming gradient: weights [10, 20, 30] at [2, 0, 2].
+        var src = Tensor.From<double>([1, 1, 1]).RequiresGradInPlace();
+        var spread = Tensor.Zeros([3], DType.Float64).ScatterAdd(0, Tensor.From<long>([2, 0, 2]), src);
+        (spread * Tensor.From<double>([10, 20, 30])).Sum().Backward();
+        Assert.Equal(new double[] { 30, 10, 30 }, src.Grad!.ToArray<double>());
+    }
 }
