@@ -164,15 +164,90 @@ ATS_API int32_t ats_bmm(ats_tensor a, ats_tensor b, ats_tensor* out);
 ATS_API int32_t ats_einsum(const char* equation, const ats_tensor* operands, int64_t n, ats_tensor* out);
 
 /* ==== SECTION: views and indexing (owner: ops_views.cpp) =================================================== */
+/* All dims may be negative (counted from the end), as in PyTorch. "View" exports return tensors sharing storage
+ * with `a`; the others return new storage unless noted. List results go into a caller-provided array of `cap`
+ * handles, `*n` receives the count (a std::length_error if cap is too small). */
 ATS_API int32_t ats_reshape(ats_tensor a, const int64_t* shape, int64_t ndim, ats_tensor* out);
+/** View with a new shape (fails when the strides do not allow it; one dim may be -1). */
+ATS_API int32_t ats_view(ats_tensor a, const int64_t* shape, int64_t ndim, ats_tensor* out);
+/** View with the dims reordered: result dim i is input dim dims[i]. */
+ATS_API int32_t ats_permute(ats_tensor a, const int64_t* dims, int64_t ndim, ats_tensor* out);
+ATS_API int32_t ats_transpose(ats_tensor a, int64_t dim0, int64_t dim1, ats_tensor* out);
+/** a.t(): transpose of a tensor with at most 2 dims (a view). */
+ATS_API int32_t ats_t(ats_tensor a, ats_tensor* out);
+ATS_API int32_t ats_narrow(ats_tensor a, int64_t dim, int64_t start, int64_t length, ats_tensor* out);
+/** a[start:end:step] along dim (a view); has_start/has_end false = open bound. step > 0. */
+ATS_API int32_t ats_slice(ats_tensor a, int64_t dim, bool has_start, int64_t start, bool has_end, int64_t end,
+                          int64_t step, ats_tensor* out);
+/** a.select(dim, index): removes dim (a view). */
+ATS_API int32_t ats_select(ats_tensor a, int64_t dim, int64_t index, ats_tensor* out);
+ATS_API int32_t ats_index_select(ats_tensor a, int64_t dim, ats_tensor index, ats_tensor* out);
+ATS_API int32_t ats_gather(ats_tensor a, int64_t dim, ats_tensor index, ats_tensor* out);
+/** a.scatter(dim, index, src) or, with add, a.scatter_add(dim, index, src). */
+ATS_API int32_t ats_scatter(ats_tensor a, int64_t dim, ats_tensor index, ats_tensor src, bool add, ats_tensor* out);
+ATS_API int32_t ats_scatter_(ats_tensor a, int64_t dim, ats_tensor index, ats_tensor src, bool add);
+/** a.scatter(dim, index, value) (a scalar written at every indexed position). */
+ATS_API int32_t ats_scatter_value(ats_tensor a, int64_t dim, ats_tensor index, ats_scalar value, ats_tensor* out);
+ATS_API int32_t ats_scatter_value_(ats_tensor a, int64_t dim, ats_tensor index, ats_scalar value);
+/** has_dim false: drop every size-1 dim; else drop `dim` if its size is 1. */
+ATS_API int32_t ats_squeeze(ats_tensor a, bool has_dim, int64_t dim, ats_tensor* out);
+ATS_API int32_t ats_unsqueeze(ats_tensor a, int64_t dim, ats_tensor* out);
+ATS_API int32_t ats_flatten(ats_tensor a, int64_t start_dim, int64_t end_dim, ats_tensor* out);
+/** Splits dim into `sizes` (one may be -1). */
+ATS_API int32_t ats_unflatten(ats_tensor a, int64_t dim, const int64_t* sizes, int64_t nsizes, ats_tensor* out);
+/** Broadcast view to `shape` (-1 keeps a size). */
+ATS_API int32_t ats_expand(ats_tensor a, const int64_t* shape, int64_t ndim, ats_tensor* out);
+ATS_API int32_t ats_expand_as(ats_tensor a, ats_tensor other, ats_tensor* out);
+/** a itself (a new handle) when already contiguous, else a dense copy. */
+ATS_API int32_t ats_contiguous(ats_tensor a, ats_tensor* out);
+/** At most `chunks` views along dim. */
+ATS_API int32_t ats_chunk(ats_tensor a, int64_t chunks, int64_t dim, ats_tensor* out, int64_t cap, int64_t* n);
+/** ceil(size(dim) / split_size) views (the last may be smaller; at least 1). */
+ATS_API int32_t ats_split(ats_tensor a, int64_t split_size, int64_t dim, ats_tensor* out, int64_t cap, int64_t* n);
+/** nsizes views with the given sizes, which must sum to size(dim). */
+ATS_API int32_t ats_split_sizes(ats_tensor a, const int64_t* sizes, int64_t nsizes, int64_t dim, ats_tensor* out,
+                                int64_t cap, int64_t* n);
+/** size(dim) views, each without dim. */
+ATS_API int32_t ats_unbind(ats_tensor a, int64_t dim, ats_tensor* out, int64_t cap, int64_t* n);
+ATS_API int32_t ats_cat(const ats_tensor* tensors, int64_t n, int64_t dim, ats_tensor* out);
+ATS_API int32_t ats_stack(const ats_tensor* tensors, int64_t n, int64_t dim, ats_tensor* out);
+ATS_API int32_t ats_repeat(ats_tensor a, const int64_t* repeats, int64_t nrepeats, ats_tensor* out);
+ATS_API int32_t ats_flip(ats_tensor a, const int64_t* dims, int64_t ndims, ats_tensor* out);
+/** Circular shift; ndims = 0 rolls the flattened tensor by shifts[0] (nshifts must be 1). */
+ATS_API int32_t ats_roll(ats_tensor a, const int64_t* shifts, int64_t nshifts, const int64_t* dims, int64_t ndims,
+                         ats_tensor* out);
+/** 1-D tensor of the elements where mask (broadcast to a) is true. */
+ATS_API int32_t ats_masked_select(ats_tensor a, ats_tensor mask, ats_tensor* out);
+/** a[index]: a bool mask over the leading dims or an integer index along dim 0 (advanced indexing: a copy). */
+ATS_API int32_t ats_index(ats_tensor a, ats_tensor index, ats_tensor* out);
+/** a[index] = values (or += with accumulate), index as in ats_index. In place. */
+ATS_API int32_t ats_index_put_(ats_tensor a, ats_tensor index, ats_tensor values, bool accumulate);
 /* ==== END SECTION: views ================================================================================== */
 
 /* ==== SECTION: reductions and activations (owner: ops_reduce.cpp) ========================================== */
-/* Reduction op codes (ats_reduce): over `dims` (ndims = 0 means all dims). dtype -1 keeps the default. */
+/* Reduction op codes (ats_reduce): over `dims` (ndims = 0 means all dims). dtype -1 keeps the default.
+ * MAX/MIN reduce over all elements only (torch.max(x)); per-dim values with indices come from ats_max_dim. */
 enum ats_reduce_op { ATS_SUM = 0, ATS_MEAN = 1, ATS_PROD = 2, ATS_AMAX = 3, ATS_AMIN = 4, ATS_ANY = 5, ATS_ALL = 6,
-                     ATS_LOGSUMEXP = 7 };
+                     ATS_LOGSUMEXP = 7, ATS_MAX = 8, ATS_MIN = 9 };
 ATS_API int32_t ats_reduce(int32_t op, ats_tensor a, const int64_t* dims, int64_t ndims, bool keepdim, int32_t dtype,
                            ats_tensor* out);
+/** Variance (or standard deviation with stddev=true) over `dims` (ndims = 0: all elements), dividing by
+ * N - correction (correction 1 = unbiased/Bessel, 0 = population). */
+ATS_API int32_t ats_var(ats_tensor a, const int64_t* dims, int64_t ndims, int64_t correction, bool keepdim, bool stddev,
+                        ats_tensor* out);
+/** (values, indices) of the max (or min with min=true) along dim; ties give the first index on CPU. */
+ATS_API int32_t ats_max_dim(ats_tensor a, int64_t dim, bool keepdim, bool min, ats_tensor* values,
+                            ats_tensor* indices);
+/** int64 index of the max (or min) over dim (has_dim) or of the flattened tensor. */
+ATS_API int32_t ats_argmax(ats_tensor a, bool has_dim, int64_t dim, bool keepdim, bool min, ats_tensor* out);
+/** Vector p-norm (sum |x|^p)^(1/p) over dims (ndims = 0: all elements; p = 2 is Frobenius then). p may be +-inf
+ * (max / min |x|) or 0 (count of non-zeros). dtype -1 keeps the input's. */
+ATS_API int32_t ats_norm(ats_tensor a, double p, const int64_t* dims, int64_t ndims, bool keepdim, int32_t dtype,
+                         ats_tensor* out);
+/* Cumulative op codes (ats_cumulative). */
+enum ats_cumulative_op { ATS_CUMSUM = 0, ATS_CUMPROD = 1, ATS_LOGCUMSUMEXP = 2 };
+/** Cumulative sum / product / log-sum-exp along dim. dtype -1 keeps the default (integers widen to int64). */
+ATS_API int32_t ats_cumulative(int32_t op, ats_tensor a, int64_t dim, int32_t dtype, ats_tensor* out);
 /* ==== END SECTION: reductions ============================================================================= */
 
 /* ==== SECTION: linear algebra (owner: ops_linalg.cpp) ===================================================== */
