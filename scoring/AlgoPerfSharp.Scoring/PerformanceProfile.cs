@@ -69,14 +69,14 @@ public static class PerformanceProfile
         var bases = specs.Where(w => w.IsBase).Select(w => w.Name).ToArray();
         var variants = specs.Where(w => !w.IsBase).ToArray();
         var col = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
-        int S = submissions.Count, W = names.Length;
+        int rowCount = submissions.Count, colCount = names.Length;
 
-        var raw = new double[S, W];
-        var t = new double[S, W];
-        var outcome = new ProfileOutcome[S, W];
-        for (var s = 0; s < S; s++)
+        var raw = new double[rowCount, colCount];
+        var t = new double[rowCount, colCount];
+        var outcome = new ProfileOutcome[rowCount, colCount];
+        for (var s = 0; s < rowCount; s++)
         {
-            for (var w = 0; w < W; w++)
+            for (var w = 0; w < colCount; w++)
             {
                 var present = submissions[s].Seconds.TryGetValue(names[w], out var v);
                 raw[s, w] = t[s, w] = present ? v : double.PositiveInfinity;
@@ -90,7 +90,7 @@ public static class PerformanceProfile
         foreach (var variant in variants)
         {
             int v = col[variant.Name], b = col[variant.VariantOf!];
-            for (var s = 0; s < S; s++)
+            for (var s = 0; s < rowCount; s++)
             {
                 if (double.IsPositiveInfinity(t[s, b]) && double.IsFinite(t[s, v]))
                 {
@@ -101,10 +101,10 @@ public static class PerformanceProfile
         }
 
         // 2. The r_max cut on times, every column, against the column minimum (before any ratio is taken).
-        for (var w = 0; w < W; w++)
+        for (var w = 0; w < colCount; w++)
         {
-            var fastest = ColumnMin(t, w, S);
-            for (var s = 0; s < S; s++)
+            var fastest = ColumnMin(t, w, rowCount);
+            for (var s = 0; s < rowCount; s++)
             {
                 if (double.IsFinite(t[s, w]) && t[s, w] > options.MaxRatio * fastest)
                 {
@@ -118,7 +118,7 @@ public static class PerformanceProfile
         foreach (var variant in variants)
         {
             int v = col[variant.Name], b = col[variant.VariantOf!];
-            for (var s = 0; s < S; s++)
+            for (var s = 0; s < rowCount; s++)
             {
                 if (double.IsPositiveInfinity(t[s, v]) && double.IsFinite(t[s, b]))
                 {
@@ -129,11 +129,11 @@ public static class PerformanceProfile
         }
 
         // 4. Ratios to the fastest surviving time (variants too, for display only).
-        var ratio = new double[S, W];
-        for (var w = 0; w < W; w++)
+        var ratio = new double[rowCount, colCount];
+        for (var w = 0; w < colCount; w++)
         {
-            var fastest = ColumnMin(t, w, S);
-            for (var s = 0; s < S; s++)
+            var fastest = ColumnMin(t, w, rowCount);
+            for (var s = 0; s < rowCount; s++)
             {
                 ratio[s, w] = t[s, w] / fastest;
             }
@@ -141,8 +141,8 @@ public static class PerformanceProfile
 
         // 5-6. ρ(τ) over base workloads and its normalised trapezoid integral.
         var taus = NumpyMath.Linspace(1.0, options.MaxRatio, options.Points);
-        var profiles = new List<SubmissionProfile>(S);
-        for (var s = 0; s < S; s++)
+        var profiles = new List<SubmissionProfile>(rowCount);
+        for (var s = 0; s < rowCount; s++)
         {
             var rho = new double[taus.Length];
             for (var i = 0; i < taus.Length; i++)
