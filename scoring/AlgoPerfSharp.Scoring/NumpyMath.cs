@@ -1,0 +1,53 @@
+namespace AlgoPerfSharp.Scoring;
+
+/// <summary>
+/// The few numpy primitives AlgoPerf's scoring leans on, reproduced with numpy's semantics so scores match.
+/// </summary>
+internal static class NumpyMath
+{
+    /// <summary>
+    /// <c>np.median</c>: the middle value of the sorted values, or the mean <c>(a + b) / 2</c> of the two middle
+    /// values for an even count — so ∞ when either middle value is ∞. NaN values are rejected by callers.
+    /// </summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0)
+        {
+            throw new ArgumentException("The median of an empty set is undefined.", nameof(values));
+        }
+
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+
+    /// <summary>
+    /// <c>np.linspace(start, stop, num)</c>: <c>start + i·step</c> with <c>step = (stop − start)/(num − 1)</c>, and the
+    /// last point set exactly to <paramref name="stop"/> (numpy's own formula, so grid points compare bit-identically).
+    /// </summary>
+    public static double[] Linspace(double start, double stop, int num)
+    {
+        var points = new double[num];
+        var step = (stop - start) / (num - 1);
+        for (var i = 0; i < num; i++)
+        {
+            points[i] = (i * step) + start;
+        }
+
+        points[num - 1] = stop;
+        return points;
+    }
+
+    /// <summary><c>np.trapz(y, x)</c>: Σ (x[i+1] − x[i]) · (y[i+1] + y[i]) / 2.</summary>
+    public static double Trapezoid(IReadOnlyList<double> y, IReadOnlyList<double> x)
+    {
+        var sum = 0.0;
+        for (var i = 0; i + 1 < x.Count; i++)
+        {
+            sum += (x[i + 1] - x[i]) * (y[i + 1] + y[i]) / 2.0;
+        }
+
+        return sum;
+    }
+}
