@@ -251,10 +251,97 @@ ATS_API int32_t ats_cumulative(int32_t op, ats_tensor a, int64_t dim, int32_t dt
 /* ==== END SECTION: reductions ============================================================================= */
 
 /* ==== SECTION: linear algebra (owner: ops_linalg.cpp) ===================================================== */
+/* Every matrix op works on the last two dims and batches over leading dims, as torch.linalg does. Factorisations
+ * of a non-square input (eigh, cholesky, inv, solve's A) fail with ATS_ERR_TORCH. */
+/** Symmetric/Hermitian eigendecomposition: eigenvalues ascending (..., n) and orthonormal eigenvectors as columns
+ *  (..., n, n). Only the lower (upper = false) or upper triangle of `a` is read. */
+ATS_API int32_t ats_linalg_eigh(ats_tensor a, bool upper, ats_tensor* eigenvalues, ats_tensor* eigenvectors);
+ATS_API int32_t ats_linalg_eigvalsh(ats_tensor a, bool upper, ats_tensor* out);
+/** QR. mode: 0 = reduced (Q: (..., m, k), R: (..., k, n), k = min(m, n)), 1 = complete (Q: (..., m, m)),
+ *  2 = r only (*q receives NULL). */
+ATS_API int32_t ats_linalg_qr(ats_tensor a, int32_t mode, ats_tensor* q, ats_tensor* r);
+/** Cholesky factor (lower, or upper when `upper`); fails with ATS_ERR_TORCH when `a` is not positive-definite. */
+ATS_API int32_t ats_linalg_cholesky(ats_tensor a, bool upper, ats_tensor* out);
+/** Cholesky that never fails on a non-PD input: *info (int32, batch shape) is 0 on success, else the order of the
+ *  first leading minor that is not positive-definite (the factor is then garbage). */
+ATS_API int32_t ats_linalg_cholesky_ex(ats_tensor a, bool upper, ats_tensor* factor, ats_tensor* info);
+/** X with A·X = B (left) or X·A = B (!left); B may be a vector (..., n) when left. */
+ATS_API int32_t ats_linalg_solve(ats_tensor a, ats_tensor b, bool left, ats_tensor* out);
+/** X with A·X = B (left) or X·A = B for triangular A; only the upper/lower triangle of A is read. */
+ATS_API int32_t ats_linalg_solve_triangular(ats_tensor a, ats_tensor b, bool upper, bool left, bool unitriangular,
+                                            ats_tensor* out);
+ATS_API int32_t ats_linalg_inv(ats_tensor a, ats_tensor* out);
+/** SVD A = U·diag(S)·Vh, S descending. full_matrices=false: U (..., m, k), Vh (..., k, n), k = min(m, n). */
+ATS_API int32_t ats_linalg_svd(ats_tensor a, bool full_matrices, ats_tensor* u, ats_tensor* s, ats_tensor* vh);
+ATS_API int32_t ats_linalg_svdvals(ats_tensor a, ats_tensor* out);
+ATS_API int32_t ats_linalg_det(ats_tensor a, ats_tensor* out);
+/** Matrix norm over dims (dim0, dim1). ord_name = "fro" or "nuc" selects a named norm (then `ord` is ignored);
+ *  ord_name = NULL uses the numeric ord (±1, ±2, ±inf). */
+ATS_API int32_t ats_linalg_matrix_norm(ats_tensor a, const char* ord_name, double ord, int64_t dim0, int64_t dim1,
+                                       bool keepdim, ats_tensor* out);
+/** Vector p-norm over `dims` (ndims = 0: all elements flattened). ord may be ±inf or 0. */
+ATS_API int32_t ats_linalg_vector_norm(ats_tensor a, double ord, const int64_t* dims, int64_t ndims, bool keepdim,
+                                       ats_tensor* out);
+/** torch.diag: a 1-D input gives a 2-D matrix with it on diagonal `diagonal`; a 2-D input gives that diagonal. */
+ATS_API int32_t ats_diag(ats_tensor a, int64_t diagonal, ats_tensor* out);
+/** The last dim of `a` placed on diagonal `offset` of the planes (dim1, dim2) of a new tensor. */
+ATS_API int32_t ats_diag_embed(ats_tensor a, int64_t offset, int64_t dim1, int64_t dim2, ats_tensor* out);
+/** A VIEW of diagonal `offset` of the planes (dim1, dim2), appended as the last dim. */
+ATS_API int32_t ats_diagonal(ats_tensor a, int64_t offset, int64_t dim1, int64_t dim2, ats_tensor* out);
+/** Sum of the main diagonal of a 2-D tensor (0-D result). */
+ATS_API int32_t ats_trace(ats_tensor a, ats_tensor* out);
 /* ==== END SECTION: linalg ================================================================================= */
 
 /* ==== SECTION: foreach (owner: ops_foreach.cpp) =========================================================== */
+/* Elementwise ops over lists of n >= 1 tensors (libtorch's _foreach_* kernels: one fused launch per list on CUDA, a
+ * per-tensor loop on CPU). Op codes are those of ats_unary_op / ats_binary_op. Paired lists (ys, t1, t2, ends) and
+ * scalar lists have n entries too. List results go into the caller's array `out` of `cap` handles (cap >= n);
+ * *nout receives n. Not differentiable in libtorch 1.13: call under no-grad.
+ * Supported codes: unary NEG ABS SQRT EXP LOG RECIPROCAL SIGMOID TANH SIN COS FLOOR CEIL ROUND LOG1P EXPM1 ERF ZERO;
+ * list∘list ADD SUB (scaled by alpha) MUL DIV MAXIMUM MINIMUM; list∘scalar(s) ADD SUB MUL DIV. */
+ATS_API int32_t ats_foreach_unary(int32_t op, const ats_tensor* xs, int64_t n, ats_tensor* out, int64_t cap,
+                                  int64_t* nout);
+ATS_API int32_t ats_foreach_unary_(int32_t op, const ats_tensor* xs, int64_t n);
+ATS_API int32_t ats_foreach_binary(int32_t op, const ats_tensor* xs, const ats_tensor* ys, int64_t n, ats_scalar alpha,
+                                   ats_tensor* out, int64_t cap, int64_t* nout);
+ATS_API int32_t ats_foreach_binary_(int32_t op, const ats_tensor* xs, const ats_tensor* ys, int64_t n,
+                                    ats_scalar alpha);
+/** xs[i] ∘ s (one scalar for every tensor). */
+ATS_API int32_t ats_foreach_binary_scalar(int32_t op, const ats_tensor* xs, int64_t n, ats_scalar s, ats_tensor* out,
+                                          int64_t cap, int64_t* nout);
+ATS_API int32_t ats_foreach_binary_scalar_(int32_t op, const ats_tensor* xs, int64_t n, ats_scalar s);
+/** xs[i] ∘ s[i] (one scalar per tensor). */
+ATS_API int32_t ats_foreach_binary_scalars(int32_t op, const ats_tensor* xs, int64_t n, const ats_scalar* s,
+                                           ats_tensor* out, int64_t cap, int64_t* nout);
+ATS_API int32_t ats_foreach_binary_scalars_(int32_t op, const ats_tensor* xs, int64_t n, const ats_scalar* s);
+/** self[i] += value·t1[i]·t2[i] (addcmul) or value·t1[i]/t2[i] (div = true). */
+ATS_API int32_t ats_foreach_addcmul_(const ats_tensor* self, const ats_tensor* t1, const ats_tensor* t2, int64_t n,
+                                     ats_scalar value, bool div);
+/** As ats_foreach_addcmul_ with one value per tensor (values has n entries). */
+ATS_API int32_t ats_foreach_addcmul_scalars_(const ats_tensor* self, const ats_tensor* t1, const ats_tensor* t2,
+                                             int64_t n, const ats_scalar* values, bool div);
+/** self[i] += weight·(ends[i] − self[i]). libtorch 1.13 has no _foreach_lerp_: there this is a loop of lerp_ (the
+ *  same arithmetic); against libtorch >= 2 it is the fused kernel. */
+ATS_API int32_t ats_foreach_lerp_(const ats_tensor* self, const ats_tensor* ends, int64_t n, ats_scalar weight);
+/** The vector ord-norm of each whole tensor, as n 0-D tensors. */
+ATS_API int32_t ats_foreach_norm(const ats_tensor* xs, int64_t n, ats_scalar ord, ats_tensor* out, int64_t cap,
+                                 int64_t* nout);
 /* ==== END SECTION: foreach ================================================================================ */
+
+/* ==== SECTION: random in-place (owner: ops_random.cpp) ==================================================== */
+/* gen may be NULL (libtorch's default generator). In-place fills keep the tensor's dtype, shape and device. */
+/** Fills `a` with samples of U[from, to). */
+ATS_API int32_t ats_uniform_(ats_tensor a, double from, double to, ats_generator gen);
+/** Fills `a` with samples of N(mean, std²). */
+ATS_API int32_t ats_normal_(ats_tensor a, double mean, double std, ats_generator gen);
+/** Fills `a` with Bernoulli(p) samples (0 or 1 in a's dtype). */
+ATS_API int32_t ats_bernoulli_(ats_tensor a, double p, ats_generator gen);
+/** A new tensor shaped and typed like `a` with Bernoulli samples: probability p when has_p, else the elements of
+ *  `a` (in [0, 1]) are the probabilities. */
+ATS_API int32_t ats_bernoulli(ats_tensor a, bool has_p, double p, ats_generator gen, ats_tensor* out);
+/** Fills `a` with samples of the exponential distribution with rate lambd. */
+ATS_API int32_t ats_exponential_(ats_tensor a, double lambd, ats_generator gen);
+/* ==== END SECTION: random ================================================================================= */
 
 /* ==== SECTION: nn functional and losses (owner: ops_nn.cpp) =============================================== */
 /* ==== END SECTION: nn ===================================================================================== */
