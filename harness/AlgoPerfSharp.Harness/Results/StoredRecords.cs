@@ -1,0 +1,46 @@
+namespace AlgoPerfSharp.Harness.Results;
+
+/// <summary>A run (one invocation of run/sweep) as stored.</summary>
+/// <param name="Id">Row id.</param>
+/// <param name="Label">User-facing label (unique in a database).</param>
+/// <param name="CreatedUtc">Creation time.</param>
+/// <param name="Command">The command line that created it.</param>
+/// <param name="SweepSeed">The seed every trial's seeds derive from.</param>
+/// <param name="EnvironmentJson">Machine and software facts (JSON).</param>
+public sealed record StoredRun(long Id, string Label, DateTime CreatedUtc, string Command, ulong SweepSeed, string EnvironmentJson);
+
+/// <summary>A trial as stored.</summary>
+/// <param name="Id">Row id.</param>
+/// <param name="RunId">Owning run.</param>
+/// <param name="Key">Stable key (workload/algorithm/ruleset/study/trial).</param>
+/// <param name="Workload">Workload name.</param>
+/// <param name="Algorithm">Algorithm name or plugin spec.</param>
+/// <param name="Ruleset">"external" or "self".</param>
+/// <param name="Study">Study index.</param>
+/// <param name="Trial">Trial index.</param>
+/// <param name="HyperparametersJson">Hyperparameters (JSON object).</param>
+/// <param name="DataSeed">Data-order seed.</param>
+/// <param name="InitSeed">Model-init seed.</param>
+/// <param name="AlgorithmSeed">Algorithm seed.</param>
+/// <param name="BudgetMultiplier">Budget multiplier.</param>
+/// <param name="State">Lifecycle state.</param>
+/// <param name="Error">Error message for failed/timed-out trials.</param>
+/// <param name="Steps">Update steps completed.</param>
+/// <param name="SubmissionSeconds">Accumulated submission time at the end.</param>
+/// <param name="MedianStepSeconds">Median wall time of one update step.</param>
+public sealed record StoredTrial(
+    long Id, long RunId, string Key, string Workload, string Algorithm, string Ruleset, int Study, int Trial,
+    string HyperparametersJson, ulong DataSeed, ulong InitSeed, ulong AlgorithmSeed, double BudgetMultiplier,
+    TrialState State, string? Error, long Steps, double SubmissionSeconds, double MedianStepSeconds);
+
+/// <summary>One evaluation of a trial, with AlgoPerf's time columns.</summary>
+/// <param name="Step">Global step at the eval.</param>
+/// <param name="SubmissionSeconds">Accumulated submission (timed) seconds — AlgoPerf's <c>score</c>.</param>
+/// <param name="EvalSeconds">Accumulated evaluation seconds (untimed).</param>
+/// <param name="LoggingSeconds">Accumulated logging/checkpoint seconds (untimed).</param>
+/// <param name="TotalSeconds">Wall-clock seconds since the trial started.</param>
+/// <param name="Metrics">Metric name → value (train/…, validation/…, test/…).</param>
+/// <param name="Diagnostics">Algorithm diagnostics at the eval.</param>
+public sealed record StoredEval(
+    long Step, double SubmissionSeconds, double EvalSeconds, double LoggingSeconds, double TotalSeconds,
+    IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double> Diagnostics);
