@@ -57,8 +57,20 @@ public abstract class Module : IDisposable
     protected Parameter RegisterParameter(string name, Tensor data, string? tag = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ValidateName(name);
-        return RegisterParameter(name, new Parameter(data, requiresGrad: true, tag));
+        ClaimName(name);
+        Parameter parameter;
+        try
+        {
+            parameter = new Parameter(data, requiresGrad: true, tag);
+        }
+        catch
+        {
+            _names.Remove(name);
+            throw;
+        }
+
+        _parameters.Add(new(name, parameter));
+        return parameter;
     }
 
     /// <summary>
