@@ -10,7 +10,10 @@ namespace AlgoPerfSharp.Torch.Nn;
 /// <c>new Generator(s)</c> equals the PyTorch tensor initialised with <c>torch.Generator().manual_seed(s)</c> passed to
 /// <c>tensor.uniform_/normal_</c> in the same order.
 /// </summary>
-/// <remarks>Fans: for a weight of shape (out, in, k...), fan_in = in·∏k and fan_out = out·∏k.</remarks>
+/// <remarks>
+/// Fans: for a weight of shape (out, in, k...), fan_in = in·∏k and fan_out = out·∏k. Thread-safety: calls on
+/// different tensors may run concurrently, but a <see cref="Generator"/> must not be shared between threads.
+/// </remarks>
 public static class Init
 {
     /// <summary>Fills with samples of U(<paramref name="low"/>, <paramref name="high"/>).</summary>
