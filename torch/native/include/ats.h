@@ -344,6 +344,50 @@ ATS_API int32_t ats_exponential_(ats_tensor a, double lambd, ats_generator gen);
 /* ==== END SECTION: random ================================================================================= */
 
 /* ==== SECTION: nn functional and losses (owner: ops_nn.cpp) =============================================== */
+/* Conventions: optional tensors are NULL when absent; 2-D window/stride/padding/dilation arguments are int64[2]
+ * pairs (height, width); images are (N, C, H, W). Loss reduction codes are at::Reduction's. */
+enum ats_nn_reduction { ATS_REDUCTION_NONE = 0, ATS_REDUCTION_MEAN = 1, ATS_REDUCTION_SUM = 2 };
+/** y = x W^T + b. x (*, in), w (out, in), b (out) or NULL -> (*, out). */
+ATS_API int32_t ats_nn_linear(ats_tensor x, ats_tensor w, ats_tensor b, ats_tensor* out);
+/** x (N, Cin, H, W), w (Cout, Cin/groups, kH, kW), b (Cout) or NULL. stride/padding/dilation are int64[2]. */
+ATS_API int32_t ats_nn_conv2d(ats_tensor x, ats_tensor w, ats_tensor b, const int64_t* stride, const int64_t* padding,
+                              const int64_t* dilation, int64_t groups, ats_tensor* out);
+/** x (N, C, *). In training, normalises with batch statistics and updates running_mean/running_var in place
+ *  (running = (1 - momentum) running + momentum batch, unbiased variance), exactly as PyTorch. */
+ATS_API int32_t ats_nn_batch_norm(ats_tensor x, ats_tensor w, ats_tensor b, ats_tensor running_mean,
+                                  ats_tensor running_var, bool training, double momentum, double eps, ats_tensor* out);
+/** Normalises over the trailing dims given by normalized_shape; w/b have that shape or are NULL. */
+ATS_API int32_t ats_nn_layer_norm(ats_tensor x, const int64_t* normalized_shape, int64_t ndim, ats_tensor w,
+                                  ats_tensor b, double eps, ats_tensor* out);
+/** w (V, D), idx integer (*) -> (*, D). */
+ATS_API int32_t ats_nn_embedding(ats_tensor w, ats_tensor idx, ats_tensor* out);
+/** x * bernoulli(1 - p, gen) / (1 - p) in training (gen NULL = default generator); x itself (a new handle) when
+ *  not training or p == 0. */
+ATS_API int32_t ats_nn_dropout(ats_tensor x, double p, bool training, ats_generator gen, ats_tensor* out);
+/** x (N, C, H, W). kernel/stride/padding/dilation int64[2]. */
+ATS_API int32_t ats_nn_max_pool2d(ats_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                                  const int64_t* dilation, bool ceil_mode, ats_tensor* out);
+ATS_API int32_t ats_nn_avg_pool2d(ats_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                                  bool ceil_mode, bool count_include_pad, ats_tensor* out);
+/** output_size int64[2]. */
+ATS_API int32_t ats_nn_adaptive_avg_pool2d(ats_tensor x, const int64_t* output_size, ats_tensor* out);
+ATS_API int32_t ats_nn_softmax(ats_tensor x, int64_t dim, ats_tensor* out);
+ATS_API int32_t ats_nn_log_softmax(ats_tensor x, int64_t dim, ats_tensor* out);
+/** logits (N, C) or (N, C, d1, ...), target class indices (N) / (N, d1, ...) or class probabilities shaped like
+ *  logits; weight (C) or NULL. at::cross_entropy_loss. */
+ATS_API int32_t ats_nn_cross_entropy(ats_tensor logits, ats_tensor target, ats_tensor weight, int32_t reduction,
+                                     int64_t ignore_index, double label_smoothing, ats_tensor* out);
+ATS_API int32_t ats_nn_mse_loss(ats_tensor x, ats_tensor target, int32_t reduction, ats_tensor* out);
+/** log_probs (N, C) or (N, C, d1, ...), target (N) / (N, d1, ...), weight (C) or NULL. */
+ATS_API int32_t ats_nn_nll_loss(ats_tensor log_probs, ats_tensor target, ats_tensor weight, int32_t reduction,
+                                int64_t ignore_index, ats_tensor* out);
+/* Initialisers: in place, without recording autograd (so they work on leaves that require grad). gen may be NULL. */
+ATS_API int32_t ats_nn_init_uniform_(ats_tensor t, double low, double high, ats_generator gen);
+ATS_API int32_t ats_nn_init_normal_(ats_tensor t, double mean, double std, ats_generator gen);
+/** PyTorch's trunc_normal_: uniform in [2 cdf(a') - 1, 2 cdf(b') - 1], erfinv, scale by std sqrt 2, shift by
+ *  mean, clamp to [a, b] (a', b' standardised bounds). */
+ATS_API int32_t ats_nn_init_trunc_normal_(ats_tensor t, double mean, double std, double a, double b,
+                                          ats_generator gen);
 /* ==== END SECTION: nn ===================================================================================== */
 
 /* ==== SECTION: autograd =================================================================================== */
