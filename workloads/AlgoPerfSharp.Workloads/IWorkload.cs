@@ -1,0 +1,70 @@
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Torch.Nn;
+using AlgoPerfSharp.Workloads.Data;
+
+namespace AlgoPerfSharp.Workloads;
+
+/// <summary>A trainable parameter of a workload's model, with its kind.</summary>
+/// <param name="Name">Dotted name.</param>
+/// <param name="Parameter">The parameter (owned by the model).</param>
+/// <param name="Kind">What it is.</param>
+public sealed record WorkloadParameter(string Name, Parameter Parameter, ParameterKind Kind);
+
+/// <summary>A model built by a workload: the module plus its typed parameters. Disposing disposes the module.</summary>
+/// <param name="Module">The network.</param>
+/// <param name="Parameters">Every trainable parameter, in a fixed order, with its kind.</param>
+public sealed record WorkloadModel(Module Module, IReadOnlyList<WorkloadParameter> Parameters) : IDisposable
+{
+    /// <summary>Disposes the module and its parameters.</summary>
+    public void Dispose() => Module.Dispose();
+}
+
+/// <summary>One batch as tensors. The caller owns it (dispose it, or let the step's DisposeScope do it).</summary>
+/// <param name="Inputs">Images (N, 1, H, W) float32 or tokens (B, T) int64.</param>
+/// <param name="Targets">Labels (N) or next tokens (B, T), int64.</param>
+/// <param name="Count">Examples (images or windows) in the batch.</param>
+public sealed record Batch(Tensor Inputs, Tensor Targets, int Count) : IDisposable
+{
+    /// <summary>Disposes both tensors.</summary>
+    public void Dispose()
+    {
+        Inputs.Dispose();
+        Targets.Dispose();
+    }
+}
+
+/// <summary>A stream of training batches prepared ahead on a background thread.</summary>
+public interface IBatchStream : IDisposable
+{
+    /// <summary>Index of the batch <see cref="Next"/> returns (for checkpoints: resume from it).</summary>
+    long NextIndex { get; }
+
+    /// <summary>Total time <see cref="Next"/> waited for the producer.</summary>
+    TimeSpan StallTime { get; }
+
+    /// <summary>The next batch as tensors, created in the caller's DisposeScope.</summary>
+    Batch Next();
+}
+
+/// <summary>
+/// A workload (AlgoPerf's workload API): fixed data, model, loss and metrics. Never sees which algorithm runs.
+/// Set-up (data loading, model building, batch streams) is untimed; <see cref="Loss"/> runs inside the timed step;
+/// <see cref="Evaluate"/> is untimed and must not change the model's parameters.
+/// </summary>
+public interface IWorkload : IDisposable
+{
+    /// <summary>The workload's constants.</summary>
+    WorkloadSpec Spec { get; }
+
+    /// <summary>Builds the model with weights drawn from <paramref name="seed"/> (untimed).</summary>
+    WorkloadModel CreateModel(ulong seed, double dropoutRate = 0);
+
+    /// <summary>Training batches of <paramref name="batchSize"/>, a pure function of (<paramref name="seed"/>, index), starting at <paramref name="startIndex"/>.</summary>
+    IBatchStream TrainBatches(ulong seed, int batchSize, long startIndex = 0);
+
+    /// <summary>Mean training loss of <paramref name="model"/> on <paramref name="batch"/> (model in train mode; label smoothing as asked).</summary>
+    Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0);
+
+    /// <summary>Metrics of the model on a split (names without split prefix, e.g. <c>error_rate</c>, <c>loss</c>), in eval mode, under no-grad, each batch in its own DisposeScope.</summary>
+    IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split);
+}
