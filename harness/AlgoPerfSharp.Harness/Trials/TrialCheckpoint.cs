@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Torch.Serialization;
+
+namespace AlgoPerfSharp.Harness.Trials;
+
+/// <summary>The counters a trial needs to continue exactly where it stopped.</summary>
+/// <param name="Step">Steps completed.</param>
+/// <param name="SubmissionSeconds">Accumulated timed seconds.</param>
+/// <param name="EvalSeconds">Accumulated eval seconds.</param>
+/// <param name="LoggingSeconds">Accumulated logging seconds.</param>
+/// <param name="LastEvalSubmissionSeconds">Submission time at the last eval.</param>
+/// <param name="NextBatchIndex">The next training batch's index.</param>
+/// <param name="History">Past evals as the algorithm saw them.</param>
+/// <param name="StepSeconds">Wall time of each step so far (for the median).</param>
+public sealed record TrialCounters(
+    long Step, double SubmissionSeconds, double EvalSeconds, double LoggingSeconds, double LastEvalSubmissionSeconds,
+    long NextBatchIndex, List<EvalRecord> History, List<double> StepSeconds);
+
+/// <summary>
+/// A trial's checkpoint folder: model weights and algorithm state as safetensors, counters as JSON. A new checkpoint is
+/// written beside the old one and swapped in by renames, so a kill at any moment leaves one complete checkpoint.
+/// </summary>
+public static class TrialCheckpoint
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>The folder of a trial's checkpoint under <paramref name="root"/>.</summary>
+    public static string Folder(string root, string trialKey) =>
+        Path.Combine(root, string.Concat(trialKey.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')));
+
+    /// <summary>Writes a checkpoint (untimed).</summary>
+    public static void Save(string folder, IReadOnlyDictionary<string, Tensor> modelState, ITrainingRun run, TrialCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        string tmp = folder + ".tmp", old = folder + ".old";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        Directory.CreateDirectory(tmp);
+        SafeTensors.Save(Path.Combine(tmp, "model.safetensors"), modelState);
+        using (var state = run.SaveState())
+        {
+            SafeTensors.Save(Path.Combine(tmp, "algorithm.safetensors"), state.Tensors, state.Values);
+        }
+
+        File.WriteAllText(Path.Combine(tmp, "trial.json"), JsonSerializer.Serialize(counters, Json));
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        if (Directory.Exists(folder)) Directory.Move(folder, old);
+        Directory.Move(tmp, folder);
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>True when a complete checkpoint exists (the current or, after a kill mid-swap, the previous one).</summary>
+    public static bool Exists(string folder) => File.Exists(Path.Combine(Pick(folder), "trial.json"));
+
+    /// <summary>Loads a checkpoint: copies weights into the model, restores the algorithm, returns the counters.</summary>
+    public static TrialCounters Load(string folder, Action<IReadOnlyDictionary<string, Tensor>> loadModel, ITrainingRun run)
+    {
+        ArgumentNullException.ThrowIfNull(loadModel);
+        ArgumentNullException.ThrowIfNull(run);
+        string dir = Pick(folder);
+        var counters = JsonSerializer.Deserialize<TrialCounters>(File.ReadAllText(Path.Combine(dir, "trial.json")), Json)
+            ?? throw new InvalidDataException($"{dir}/trial.json is empty");
+        var model = SafeTensors.Load(Path.Combine(dir, "model.safetensors"));
+        try
+        {
+            loadModel(model);
+        }
+        finally
+        {
+            foreach (var t in model.Values) t.Dispose();
+        }
+
+        using var state = new AlgorithmState();
+        var tensors = SafeTensors.Load(Path.Combine(dir, "algorithm.safetensors"), out var values);
+        foreach (var (k, v) in tensors) state.Tensors[k] = v;
+        foreach (var (k, v) in values) state.Values[k] = v;
+        run.LoadState(state);
+        return counters;
+    }
+
+    private static string Pick(string folder) =>
+        File.Exists(Path.Combine(folder, "trial.json")) || !File.Exists(Path.Combine(folder + ".old", "trial.json")) ? folder : folder + ".old";
+
+    /// <summary>Formats seconds for messages.</summary>
+    internal static string Seconds(double s) => s.ToString("F1", CultureInfo.InvariantCulture) + " s";
+}

@@ -1,0 +1,235 @@
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Workloads.Data;
+
+namespace AlgoPerfSharp.Harness.Trials;
+
+/// <summary>
+/// Runs one trial in this process under AlgoPerf's timing rules and records it:
+/// <list type="bullet">
+/// <item>untimed set-up: model from the init seed, algorithm init, batch stream from the data seed;</item>
+/// <item>timed: every update step (batch selection, forward, backward, optimizer) and prepare-for-eval;</item>
+/// <item>an eval is due when the submission time since the last eval reaches the eval period (and after step 1);
+///   the budget (max runtime × ruleset multiplier) is checked there — an exhausted budget ends the trial without an
+///   eval; otherwise the clock pauses for the (untimed) eval of validation and test, and the row is written in its own
+///   transaction;</item>
+/// <item>the trial stops at the validation target, at the budget, when the loss is NaN/∞ (diverged), when the
+///   algorithm throws (failed), past the wall-clock limit (timed out) or on cancellation (interrupted, after a
+///   checkpoint, resumable).</item>
+/// </list>
+/// Every step and eval runs inside a DisposeScope. Not thread-safe; one trial at a time.
+/// </summary>
+public sealed class TrialRunner
+{
+    private readonly ResultsStore _store;
+    private readonly IClock _clock;
+    private readonly IProgress<TrialProgress>? _progress;
+
+    /// <summary>Creates a runner writing to <paramref name="store"/>.</summary>
+    public TrialRunner(ResultsStore store, IClock? clock = null, IProgress<TrialProgress>? progress = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _clock = clock ?? StopwatchClock.Instance;
+        _progress = progress;
+    }
+
+    /// <summary>Runs (or resumes from its checkpoint) trial <paramref name="trialId"/> described by <paramref name="spec"/>.</summary>
+    public TrialOutcome Run(long trialId, TrialSpec spec, IWorkload workload, ITrainingAlgorithm algorithm, TrialRunnerOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentNullException.ThrowIfNull(options);
+        var ws = workload.Spec;
+        double budget = (options.MaxRuntimeSeconds ?? ws.MaxRuntimeSeconds) * spec.BudgetMultiplier;
+        double evalPeriod = options.EvalPeriodSeconds ?? ws.EvalPeriodSeconds;
+        double wallStart = _clock.Now();
+        var h = spec.Hyperparameters;
+        double labelSmoothing = h.GetDouble("label_smoothing", 0);
+        double dropout = h.GetDouble("dropout_rate", 0);
+        string? checkpoint = options.CheckpointDirectory is null ? null : TrialCheckpoint.Folder(options.CheckpointDirectory, spec.Key);
+
+        _store.MarkRunning(trialId);
+
+        // ---- untimed set-up ------------------------------------------------------------------------------------
+        using var model = workload.CreateModel(spec.InitSeed, dropout);
+        var parameters = model.Parameters.Select(ContractMapping.ToModelParameter).ToList();
+        var info = ContractMapping.ToWorkloadInfo(ws, budget);
+        int batchSize = algorithm.BatchSize(info);
+        ITrainingRun run;
+        try
+        {
+            run = algorithm.Init(new AlgorithmInitContext(parameters, h, info, spec.AlgorithmSeed));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Finish(trialId, TrialState.Failed, $"{algorithm.Name}.Init threw {e.GetType().Name}: {e.Message}", 0, 0, null, []);
+        }
+
+        using var runScope = run;
+        var counters = new TrialCounters(0, 0, 0, 0, 0, 0, [], []);
+        if (checkpoint is not null && TrialCheckpoint.Exists(checkpoint))
+        {
+            counters = TrialCheckpoint.Load(checkpoint, state =>
+            {
+                using var noGrad = Autograd.NoGrad();
+                model.Module.LoadStateDict(state);
+            }, run);
+            _store.DeleteEvalsAfter(trialId, counters.Step);
+        }
+
+        double? timeToTarget = FirstTargetTime(counters.History, ws);
+        using var batches = workload.TrainBatches(spec.DataSeed, batchSize, counters.NextBatchIndex);
+        long step = counters.Step;
+        double submission = counters.SubmissionSeconds, evalSeconds = counters.EvalSeconds, loggingSeconds = counters.LoggingSeconds;
+        double lastEvalAt = counters.LastEvalSubmissionSeconds;
+        var history = counters.History;
+        var stepTimes = counters.StepSeconds;
+        double lastMetric = history.Count > 0 && history[^1].Metrics.TryGetValue("validation/" + ws.TargetMetric, out double lm) ? lm : double.NaN;
+        model.Module.Train();
+
+        TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes);
+
+        // ---- the loop ------------------------------------------------------------------------------------------
+        while (true)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                if (checkpoint is not null) SaveCheckpoint(checkpoint, model, run, Snapshot(), ref loggingSeconds);
+                return Finish(trialId, TrialState.Interrupted, "interrupted (Ctrl+C); re-run the same command to resume", step, submission, timeToTarget, stepTimes);
+            }
+
+            if (_clock.Now() - wallStart > options.WallClockLimitSeconds)
+            {
+                return Finish(trialId, TrialState.TimedOut, $"exceeded the wall-clock limit of {TrialCheckpoint.Seconds(options.WallClockLimitSeconds)}", step, submission, timeToTarget, stepTimes);
+            }
+
+            double loss;
+            StepContext context;
+            double t0 = _clock.Now();
+            using (var scope = new DisposeScope())
+            {
+                var batch = batches.Next();
+                context = new StepContext(step, parameters, info, submission, history, () => LossAndGradients(workload, model, batch, labelSmoothing));
+                try
+                {
+                    loss = run.Update(context);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    return Finish(trialId, TrialState.Failed, $"{algorithm.Name}.Update threw {e.GetType().Name} at step {step}: {e.Message}", step, submission, timeToTarget, stepTimes);
+                }
+            }
+
+            double dt = _clock.Now() - t0;
+            submission += dt;
+            stepTimes.Add(dt);
+            step++;
+            if (!double.IsFinite(loss))
+            {
+                return Finish(trialId, TrialState.Diverged, $"training loss became {loss} at step {step}", step, submission, timeToTarget, stepTimes);
+            }
+
+            bool capped = options.MaxSteps is { } max && step >= max;
+            bool due = options.EvalEverySteps is { } every ? step % every == 0 : step == 1 || submission - lastEvalAt >= evalPeriod;
+            if (!due && !capped)
+            {
+                _progress?.Report(new TrialProgress(step, loss, submission, budget, lastMetric, ws.ValidationTarget));
+                continue;
+            }
+
+            // prepare-for-eval is timed
+            double p0 = _clock.Now();
+            using (var scope = new DisposeScope())
+            {
+                run.PrepareForEval(context);
+            }
+
+            submission += _clock.Now() - p0;
+            if (submission >= budget)
+            {
+                return Finish(trialId, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
+            }
+
+            // eval is untimed
+            double e0 = _clock.Now();
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["train/loss"] = loss };
+            foreach (var (k, v) in workload.Evaluate(model, DataSplit.Validation)) metrics["validation/" + k] = v;
+            if (options.EvaluateTest)
+            {
+                foreach (var (k, v) in workload.Evaluate(model, DataSplit.Test)) metrics["test/" + k] = v;
+            }
+
+            model.Module.Train();
+            evalSeconds += _clock.Now() - e0;
+            lastEvalAt = submission;
+
+            double l0 = _clock.Now();
+            var diagnostics = run.Diagnostics();
+            var record = new EvalRecord(step, submission, metrics);
+            history.Add(record);
+            _store.AppendEval(trialId, new StoredEval(step, submission, evalSeconds, loggingSeconds, _clock.Now() - wallStart, metrics, diagnostics));
+            lastMetric = metrics.GetValueOrDefault("validation/" + ws.TargetMetric, double.NaN);
+            bool reached = ws.MeetsValidationTarget(lastMetric);
+            if (reached) timeToTarget ??= submission;
+            loggingSeconds += _clock.Now() - l0;
+            _progress?.Report(new TrialProgress(step, loss, submission, budget, lastMetric, ws.ValidationTarget));
+
+            if ((reached && options.StopAtTarget) || capped)
+            {
+                return Finish(trialId, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
+            }
+
+            if (checkpoint is not null) SaveCheckpoint(checkpoint, model, run, Snapshot(), ref loggingSeconds);
+        }
+    }
+
+    private static double LossAndGradients(IWorkload workload, WorkloadModel model, Batch batch, double labelSmoothing)
+    {
+        foreach (var p in model.Parameters) p.Parameter.Grad = null;
+        var loss = workload.Loss(model, batch, labelSmoothing);
+        loss.Backward();
+        return loss.ToDouble();
+    }
+
+    private void SaveCheckpoint(string folder, WorkloadModel model, ITrainingRun run, TrialCounters counters, ref double loggingSeconds)
+    {
+        double c0 = _clock.Now();
+        using (var scope = new DisposeScope())
+        {
+            TrialCheckpoint.Save(folder, model.Module.StateDict(), run, counters);
+        }
+
+        loggingSeconds += _clock.Now() - c0;
+    }
+
+    private static double? FirstTargetTime(IReadOnlyList<EvalRecord> history, WorkloadSpec ws)
+    {
+        foreach (var r in history)
+        {
+            if (r.Metrics.TryGetValue("validation/" + ws.TargetMetric, out double v) && ws.MeetsValidationTarget(v)) return r.SubmissionTimeSeconds;
+        }
+
+        return null;
+    }
+
+    private TrialOutcome Finish(long trialId, TrialState state, string? error, long steps, double submission, double? timeToTarget, List<double> stepTimes)
+    {
+        double median = Median(stepTimes);
+        _store.FinishTrial(trialId, state, error, steps, submission, median);
+        return new TrialOutcome(state, steps, submission, timeToTarget, median, error);
+    }
+
+    /// <summary>Median of a list (0 when empty).</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) return 0;
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,189 @@
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Optimizers.Algorithms;
+using AlgoPerfSharp.Torch;
+using Microsoft.Data.Sqlite;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+public sealed class TrialRunnerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-runner-").FullName;
+    private readonly ResultsStore _store;
+    private readonly StoredRun _run;
+
+    public TrialRunnerTests()
+    {
+        _store = ResultsStore.Open(Path.Combine(_dir, "results.db"));
+        _run = _store.CreateRun("test", "test", 1, "{}");
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static Hyperparameters Adam(double lr = 0.05) => new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = lr, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.0,
+    });
+
+    private (long Id, TrialSpec Spec) Trial(Ruleset ruleset = Ruleset.External, Hyperparameters? h = null, int trial = 0)
+    {
+        var spec = new TrialSpec("tiny_regression", "scripted", ruleset, 0, trial, h ?? Adam(), 11, 12, 13,
+            ruleset == Ruleset.SelfTuning ? SweepPlanner.SelfTuningBudgetMultiplier : 1.0);
+        return (_store.EnsureTrial(_run.Id, spec).Id, spec);
+    }
+
+    [Fact]
+    public void EvalTimeIsExcludedAndPrepareForEvalIsIncluded()
+    {
+        var clock = new ManualClock();
+        var workload = new TinyWorkload(clock, target: -1, evalPeriod: 3); // unreachable target: run to the step cap
+        var algorithm = new ScriptedAlgorithm(clock, prepareCost: 0.5);
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, workload, algorithm, new TrialRunnerOptions { MaxSteps = 7 });
+
+        // Steps cost 1 s each; evals are due after step 1 and whenever 3 timed seconds passed since the last one;
+        // each prepare-for-eval adds 0.5 s; each eval (validation + test) costs 200 s that must not count.
+        var rows = _store.Evals(id);
+        Assert.Equal([1L, 4L, 7L], rows.Select(r => r.Step));
+        Assert.Equal([1.5, 5.0, 8.5], rows.Select(r => r.SubmissionSeconds));
+        Assert.Equal([200.0, 400.0, 600.0], rows.Select(r => r.EvalSeconds));
+        Assert.Equal(3, algorithm.PrepareCalls);
+        Assert.Equal(TrialState.Completed, outcome.State);
+        Assert.Equal(8.5, outcome.SubmissionSeconds);
+        Assert.Equal(1.0, outcome.MedianStepSeconds);
+        Assert.Contains("validation/loss", rows[0].Metrics.Keys);
+        Assert.Contains("test/loss", rows[0].Metrics.Keys);
+        Assert.Contains("learning_rate", rows[0].Diagnostics.Keys);
+    }
+
+    [Fact]
+    public void TheBudgetIsCheckedAtEvalTimeAndEndsTheTrialWithoutAnEval()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1, maxRuntime: 5, evalPeriod: 3),
+            new ScriptedAlgorithm(clock, prepareCost: 0.5), new TrialRunnerOptions());
+        Assert.Equal([1L], _store.Evals(id).Select(r => r.Step)); // at step 4 the clock reads 5.0 ≥ 5: no eval
+        Assert.Equal(TrialState.Completed, outcome.State);
+        Assert.Equal(4, outcome.Steps);
+        Assert.Null(outcome.TimeToTargetSeconds);
+    }
+
+    [Fact]
+    public void SelfTuningGetsOneAndAHalfTimesTheBudget()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial(Ruleset.SelfTuning);
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1, maxRuntime: 4, evalPeriod: 1),
+            new ScriptedAlgorithm(clock), new TrialRunnerOptions());
+        Assert.Equal(6.0, outcome.SubmissionSeconds); // 4 × 1.5
+        Assert.Equal(5, _store.Evals(id).Count);      // evals after steps 1..5; at step 6 the budget is spent
+    }
+
+    [Fact]
+    public void ATrialStopsAtTheTargetAndRecordsTimeToTarget()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: 0.05, evalPeriod: 5),
+            new ScriptedAlgorithm(clock), new TrialRunnerOptions { MaxSteps = 2000 });
+        Assert.Equal(TrialState.Completed, outcome.State);
+        var rows = _store.Evals(id);
+        var last = rows[^1];
+        Assert.True(last.Metrics["validation/loss"] <= 0.05);
+        Assert.All(rows.SkipLast(1), r => Assert.True(r.Metrics["validation/loss"] > 0.05));
+        Assert.Equal(last.SubmissionSeconds, outcome.TimeToTargetSeconds);
+        Assert.True(outcome.Steps < 2000);
+    }
+
+    [Fact]
+    public void ANaNLossEndsTheTrialAsDivergedKeepingEarlierRows()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1, evalPeriod: 2),
+            new ScriptedAlgorithm(clock, nanAtStep: 5), new TrialRunnerOptions());
+        Assert.Equal(TrialState.Diverged, outcome.State);
+        Assert.Contains("training loss became NaN at step 6", outcome.Error);
+        Assert.Equal(TrialState.Diverged, _store.Trials(_run.Id).Single(t => t.Id == id).State);
+        Assert.Equal([1L, 3L, 5L], _store.Evals(id).Select(r => r.Step));
+    }
+
+    [Fact]
+    public void APluginThatThrowsCostsOnlyItsTrial()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1),
+            new ScriptedAlgorithm(clock, throwAtStep: 3), new TrialRunnerOptions());
+        Assert.Equal(TrialState.Failed, outcome.State);
+        Assert.Equal("scripted.Update threw InvalidOperationException at step 3: plugin bug", outcome.Error);
+        var stored = _store.Trials(_run.Id).Single(t => t.Id == id);
+        Assert.Equal(outcome.Error, stored.Error);
+
+        // The next trial in the same process runs normally.
+        var (id2, spec2) = Trial(trial: 1);
+        Assert.Equal(TrialState.Completed, new TrialRunner(_store, clock).Run(id2, spec2, new TinyWorkload(clock, target: -1),
+            new ScriptedAlgorithm(clock), new TrialRunnerOptions { MaxSteps = 3 }).State);
+    }
+
+    [Fact]
+    public void InterruptThenResumeGivesTheSameEvalRowsAsAnUninterruptedRun()
+    {
+        var options = new TrialRunnerOptions { MaxSteps = 30, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") };
+
+        // Uninterrupted reference.
+        var (refId, refSpec) = Trial(trial: 0);
+        new TrialRunner(_store).Run(refId, refSpec, new TinyWorkload(target: -1), new AdamW(), options with { CheckpointDirectory = null });
+        var expected = _store.Evals(refId);
+
+        // Interrupted after the eval at step 10 (the progress callback cancels), then resumed.
+        var (id, spec) = Trial(trial: 1);
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Step == 10 && !double.IsNaN(p.LastTargetMetric)) cts.Cancel();
+        });
+        var first = new TrialRunner(_store, progress: progress).Run(id, spec with { Trial = 0 }, new TinyWorkload(target: -1), new AdamW(), options, cts.Token);
+        Assert.Equal(TrialState.Interrupted, first.State);
+        Assert.Equal([5L, 10L], _store.Evals(id).Select(r => r.Step));
+
+        var second = new TrialRunner(_store).Run(id, spec with { Trial = 0 }, new TinyWorkload(target: -1), new AdamW(), options);
+        Assert.Equal(TrialState.Completed, second.State);
+        var got = _store.Evals(id);
+        Assert.Equal(expected.Select(r => r.Step), got.Select(r => r.Step));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Metrics["validation/loss"], got[i].Metrics["validation/loss"]);
+            Assert.Equal(expected[i].Metrics["train/loss"], got[i].Metrics["train/loss"]);
+        }
+    }
+
+    [Fact]
+    public void NoNativeTensorsLeakAcrossATrial()
+    {
+        var (id, spec) = Trial();
+        new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new AdamW(), new TrialRunnerOptions { MaxSteps = 3 });
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long baseline = TorchRuntime.LiveTensors;
+        var (id2, spec2) = Trial(trial: 1);
+        new TrialRunner(_store).Run(id2, spec2, new TinyWorkload(target: -1), new AdamW(), new TrialRunnerOptions { MaxSteps = 50, EvalEverySteps = 10 });
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.Equal(baseline, TorchRuntime.LiveTensors);
+    }
+
+    /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress(Action<TrialProgress> report) : IProgress<TrialProgress>
+    {
+        public void Report(TrialProgress value) => report(value);
+    }
+}
