@@ -55,6 +55,11 @@ public static class AlgorithmRegistry
     /// <summary>Every algorithm a plugin file or folder declares (checked, not yet constructed beyond reading its name).</summary>
     public static IReadOnlyList<DeclaredAlgorithm> LoadPlugin(string path)
     {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new PluginException($"plugin {path} does not exist (give the path of the plugin's .dll or of its build folder)");
+        }
+
         string file = Directory.Exists(path) ? FindPluginInFolder(path) : Path.GetFullPath(path);
         Assembly assembly;
         try
@@ -66,6 +71,10 @@ public static class AlgorithmRegistry
             throw new PluginException($"{file} is not a .NET assembly ({e.Message})", e);
         }
         catch (FileLoadException e)
+        {
+            throw new PluginException($"{file} could not be loaded: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
         {
             throw new PluginException($"{file} could not be loaded: {e.Message}", e);
         }

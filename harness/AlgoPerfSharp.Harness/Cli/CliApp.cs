@@ -1,0 +1,149 @@
+using System.CommandLine;
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Workloads.Data;
+
+namespace AlgoPerfSharp.Harness.Cli;
+
+/// <summary>
+/// The <c>algoperf</c> command line. Exit codes: 0 success, 1 a verdict or check failed, 2 bad usage or input,
+/// 3 the engine (libtorch) is missing, 130 interrupted.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Bad usage or bad input (message printed).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>libtorch or the shim could not be loaded.</summary>
+    public const int EngineMissing = 3;
+
+    /// <summary>Builds the command tree.</summary>
+    public static RootCommand Build(TextWriter? output = null)
+    {
+        var root = new RootCommand("""
+            algoperf — an AlgoPerf-style benchmark for neural-network training algorithms (C#/.NET over libtorch).
+            Measures how fast a training algorithm reaches a fixed validation target on fixed workloads, under a fixed
+            tuning budget, and scores algorithms against each other.
+            """);
+        root.Subcommands.Add(InfoCommand());
+        root.Subcommands.Add(DemoCommand());
+        root.Subcommands.Add(ListCommand());
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>, mapping known failures to exit codes with one clear message.</summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var output = stdout ?? Console.Out;
+        var error = stderr ?? Console.Error;
+        try
+        {
+            var parse = Build(output).Parse(args);
+            int code = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parse.Errors.Count > 0 ? BadInput : code;
+        }
+        catch (DllNotFoundException e)
+        {
+            error.WriteLine(e.Message);
+            return EngineMissing;
+        }
+        catch (PluginException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return BadInput;
+        }
+    }
+
+    private static Command InfoCommand()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var cmd = new Command("info", """
+            Print what this machine runs: libtorch version, intra-op threads, the BLAS library libtorch actually loaded
+            (it should be OpenBLAS's OpenMP build), CUDA devices, CPU, .NET, and whether the data sets are installed.
+            Example: algoperf info --json
+            """) { json };
+        cmd.SetAction(parse =>
+        {
+            var env = EnvironmentInfo.Capture();
+            var o = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                o.WriteLine(env.ToJson());
+                return Ok;
+            }
+
+            o.WriteLine($"AlgoPerfSharp {env.Version} (commit {env.GitCommit})");
+            o.WriteLine($"  CPU        {env.CpuModel}, {env.Cores} logical cores");
+            o.WriteLine($"  libtorch   {env.TorchVersion}, {env.TorchThreads} intra-op threads, CUDA devices: {env.Cuda}");
+            o.WriteLine($"  BLAS       {env.Blas}{(env.BlasIsOpenMp ? " (OpenMP build: good)" : " (NOT the OpenMP OpenBLAS: run ./scripts/setup.sh)")}");
+            o.WriteLine($"  runtime    {env.DotNet} on {env.Os}");
+            o.WriteLine($"  data       Fashion-MNIST: {(Directory.Exists(FashionMnist.DebianDirectory) ? FashionMnist.DebianDirectory : "missing (./scripts/setup.sh)")}");
+            o.WriteLine($"             State of the Union: {(Directory.Exists(DataPaths.Sotu) ? DataPaths.Sotu : "missing (./scripts/setup.sh)")}");
+            return Ok;
+        });
+        return cmd;
+    }
+
+    private static Command DemoCommand()
+    {
+        var cmd = new Command("demo", """
+            Train a 1→64→1 tanh MLP on sin(3x) with plain SGD and print the loss falling: a 10-second check that the
+            engine (libtorch, autograd, dispose scopes) works on this machine.
+            Example: algoperf demo
+            """);
+        cmd.SetAction(parse => Demo.Run(parse.InvocationConfiguration.Output));
+        return cmd;
+    }
+
+    private static Command ListCommand()
+    {
+        var algorithms = new Option<string[]>("--algorithm", "-a")
+        {
+            Description = "Also list the algorithms a plugin declares (a .dll path or a folder); repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var cmd = new Command("list", """
+            List the training algorithms (built-in and, with --algorithm, from plugins) with their hyperparameter
+            search spaces.
+            Example: algoperf list --algorithm examples/LionPlugin/bin/Release/net10.0/LionPlugin.dll
+            """) { algorithms };
+        cmd.SetAction(parse =>
+        {
+            var o = parse.InvocationConfiguration.Output;
+            o.WriteLine("Training algorithms:");
+            foreach (var a in AlgorithmRegistry.BuiltIns) Describe(o, a, "built-in");
+            foreach (string spec in parse.GetValue(algorithms) ?? [])
+            {
+                foreach (var d in AlgorithmRegistry.LoadPlugin(spec)) Describe(o, d.Create(), d.File);
+            }
+
+            return Ok;
+        });
+        return cmd;
+    }
+
+    private static string G4(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).ToLowerInvariant();
+
+    private static void Describe(TextWriter o, ITrainingAlgorithm a, string source)
+    {
+        o.WriteLine($"  {a.Name,-20} ({source})");
+        var space = a.SearchSpace;
+        if (space.IsFixedList)
+        {
+            o.WriteLine($"      search space: {space.FixedPoints!.Count} fixed points");
+            return;
+        }
+
+        foreach (var d in space.Dimensions)
+        {
+            string range = d.IsDiscrete
+                ? "{" + string.Join(", ", d.FeasiblePoints!.Select(p => Convert.ToString(p, System.Globalization.CultureInfo.InvariantCulture))) + "}"
+                : $"[{G4(d.Min)}, {G4(d.Max)}] {d.Scaling.ToString().ToLowerInvariant()}";
+            o.WriteLine($"      {d.Name,-18} {range}");
+        }
+    }
+}
