@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(InfoCommand());
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(ListCommand());
+        root.Subcommands.Add(LeaderboardCommand());
         return root;
     }
 
@@ -52,6 +53,11 @@ public static class CliApp
             return EngineMissing;
         }
         catch (PluginException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return BadInput;
+        }
+        catch (Results.ResultsStoreException e)
         {
             error.WriteLine("error: " + e.Message);
             return BadInput;
@@ -121,6 +127,53 @@ public static class CliApp
                 foreach (var d in AlgorithmRegistry.LoadPlugin(spec)) Describe(o, d.Create(), d.File);
             }
 
+            return Ok;
+        });
+        return cmd;
+    }
+
+    /// <summary>Default results database (in the working directory).</summary>
+    public const string DefaultDatabase = "algoperf.db";
+
+    private static Option<string> DbOption() => new("--db")
+    {
+        Description = $"Results database (SQLite). Default: {DefaultDatabase} in the working directory.",
+        DefaultValueFactory = _ => DefaultDatabase,
+    };
+
+    private static Command LeaderboardCommand()
+    {
+        var db = DbOption();
+        var runs = new Option<string[]>("--run") { Description = "Score only these run labels (repeatable). Default: every run in the database." };
+        var ruleset = new Option<string>("--ruleset")
+        {
+            Description = "self (self-tuning, default) or external (external tuning).",
+            DefaultValueFactory = _ => "self",
+        };
+        ruleset.AcceptOnlyFromAmong("self", "external");
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the table as markdown to this file." };
+        var json = new Option<string?>("--json") { Description = "Also write the leaderboard as JSON to this file." };
+        var cmd = new Command("leaderboard", """
+            Score every algorithm in a results database with AlgoPerf's rules (time-to-target per workload, performance
+            profiles with the 4× cut, benchmark score) and print the table: score, per-workload time-to-target, ratio to
+            the fastest and trials reaching the target, and median step time. Scores are relative to the algorithms
+            scored together.
+            Example: algoperf leaderboard --db algoperf.db --markdown leaderboard.md --json leaderboard.json
+            """) { db, runs, ruleset, markdown, json };
+        cmd.SetAction(parse =>
+        {
+            using var store = Results.ResultsStore.Open(parse.GetValue(db)!, create: false);
+            var labels = parse.GetValue(runs) ?? [];
+            var selected = labels.Length == 0
+                ? store.Runs()
+                : labels.Select(l => store.FindRun(l) ?? throw new Results.ResultsStoreException(
+                    $"{store.Path} has no run labelled '{l}' (it has: {string.Join(", ", store.Runs().Select(r => r.Label))})")).ToList();
+            var board = Reports.LeaderboardResult.Compute(store, selected,
+                parse.GetValue(ruleset) == "external" ? Scoring.TuningRuleset.ExternalTuning : Scoring.TuningRuleset.SelfTuning);
+            var o = parse.InvocationConfiguration.Output;
+            o.Write(board.ToText());
+            if (parse.GetValue(markdown) is { } md) File.WriteAllText(md, board.ToMarkdown());
+            if (parse.GetValue(json) is { } js) File.WriteAllText(js, board.ToJson());
             return Ok;
         });
         return cmd;

@@ -96,6 +96,9 @@ public sealed class ResultsStore : IDisposable
                   submission_seconds REAL NOT NULL, eval_seconds REAL NOT NULL, logging_seconds REAL NOT NULL,
                   total_seconds REAL NOT NULL, metrics_json TEXT NOT NULL, diagnostics_json TEXT NOT NULL,
                   PRIMARY KEY (trial_id, step));
+                CREATE TABLE workload_specs (
+                  run_id INTEGER NOT NULL REFERENCES runs(id), workload TEXT NOT NULL, spec_json TEXT NOT NULL,
+                  PRIMARY KEY (run_id, workload));
                 """, tx);
             Exec(_db, $"INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '{SchemaVersion}');", tx);
             tx.Commit();
@@ -133,6 +136,28 @@ public sealed class ResultsStore : IDisposable
                 r.GetString(3), ulong.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetString(5)));
         }
 
+        return list;
+    }
+
+    /// <summary>Records the scoring-relevant constants of a workload as the run used them (targets, direction, budget).</summary>
+    public void RecordWorkloadSpec(long runId, StoredWorkloadSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        using var cmd = Command("INSERT OR REPLACE INTO workload_specs (run_id, workload, spec_json) VALUES ($r, $w, $j);");
+        cmd.Parameters.AddWithValue("$r", runId);
+        cmd.Parameters.AddWithValue("$w", spec.Name);
+        cmd.Parameters.AddWithValue("$j", JsonSerializer.Serialize(spec, Json));
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The workload constants recorded for a run.</summary>
+    public IReadOnlyList<StoredWorkloadSpec> WorkloadSpecs(long runId)
+    {
+        using var cmd = Command("SELECT spec_json FROM workload_specs WHERE run_id = $r ORDER BY workload;");
+        cmd.Parameters.AddWithValue("$r", runId);
+        using var r = cmd.ExecuteReader();
+        var list = new List<StoredWorkloadSpec>();
+        while (r.Read()) list.Add(JsonSerializer.Deserialize<StoredWorkloadSpec>(r.GetString(0), Json)!);
         return list;
     }
 
@@ -300,6 +325,7 @@ public sealed class ResultsStore : IDisposable
                     throw new ResultsStoreException($"cannot merge run '{run.Label}' from {src}: sweep seed {run.SweepSeed} differs from {target.SweepSeed} in {Path}");
                 }
 
+                foreach (var ws in other.WorkloadSpecs(run.Id)) RecordWorkloadSpec(target.Id, ws);
                 var existing = Trials(target.Id).ToDictionary(t => t.Key, StringComparer.Ordinal);
                 foreach (var t in other.Trials(run.Id))
                 {

@@ -44,3 +44,25 @@ public sealed record StoredTrial(
 public sealed record StoredEval(
     long Step, double SubmissionSeconds, double EvalSeconds, double LoggingSeconds, double TotalSeconds,
     IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double> Diagnostics);
+
+/// <summary>The constants scoring needs about a workload, as a run used them.</summary>
+/// <param name="Name">Workload name.</param>
+/// <param name="TargetMetric">Validation metric key, e.g. <c>validation/error_rate</c>.</param>
+/// <param name="ValidationTarget">Validation target.</param>
+/// <param name="TestMetric">Test metric key, e.g. <c>test/error_rate</c>.</param>
+/// <param name="TestTarget">Test target.</param>
+/// <param name="LowerIsBetter">Whether the metric is minimised.</param>
+/// <param name="MaxRuntimeSeconds">Budget before the ruleset multiplier.</param>
+/// <param name="VariantOf">Base workload of a held-out variant.</param>
+public sealed record StoredWorkloadSpec(
+    string Name, string TargetMetric, double ValidationTarget, string TestMetric, double TestTarget, bool LowerIsBetter,
+    double MaxRuntimeSeconds, string? VariantOf)
+{
+    /// <summary>From a workload's spec.</summary>
+    public static StoredWorkloadSpec From(AlgoPerfSharp.Workloads.WorkloadSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new StoredWorkloadSpec(spec.Name, "validation/" + spec.TargetMetric, spec.ValidationTarget, "test/" + spec.TargetMetric,
+            spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf);
+    }
+}
