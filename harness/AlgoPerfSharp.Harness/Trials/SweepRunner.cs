@@ -1,0 +1,131 @@
+using System.Globalization;
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Workloads;
+
+namespace AlgoPerfSharp.Harness.Trials;
+
+/// <summary>What to sweep.</summary>
+/// <param name="RunLabel">Run label in the results database; re-running the same label resumes it.</param>
+/// <param name="Workloads">Workload names.</param>
+/// <param name="Algorithms">Algorithm names or plugin specs.</param>
+/// <param name="Ruleset">External or self tuning.</param>
+/// <param name="Studies">Studies (independent repetitions).</param>
+/// <param name="Trials">Trials per study (external tuning).</param>
+/// <param name="Seed">Sweep seed: every trial's seeds derive from it.</param>
+/// <param name="SearchSpace">Overrides the algorithms' own search spaces (external tuning).</param>
+/// <param name="ShardIndex">This process's shard (0-based).</param>
+/// <param name="ShardCount">Number of shards.</param>
+/// <param name="Options">Per-trial options.</param>
+public sealed record SweepRequest(
+    string RunLabel, IReadOnlyList<string> Workloads, IReadOnlyList<string> Algorithms, Ruleset Ruleset, int Studies, int Trials,
+    ulong Seed, SearchSpace? SearchSpace, int ShardIndex, int ShardCount, TrialRunnerOptions Options);
+
+/// <summary>What a sweep did.</summary>
+/// <param name="RunId">The run's id.</param>
+/// <param name="Planned">Trials in this shard.</param>
+/// <param name="Ran">Trials run (or resumed) now.</param>
+/// <param name="Skipped">Trials already finished in an earlier invocation.</param>
+/// <param name="Interrupted">Whether Ctrl+C stopped the sweep.</param>
+public sealed record SweepSummary(long RunId, int Planned, int Ran, int Skipped, bool Interrupted);
+
+/// <summary>
+/// Runs a sweep's trials one after the other in this process, recording everything in the results store. Idempotent:
+/// finished trials are skipped and interrupted ones resume from their checkpoints, so re-running the same command
+/// after a crash or Ctrl+C continues where it stopped. One workload instance (its data) is kept per workload.
+/// </summary>
+public sealed class SweepRunner
+{
+    private readonly ResultsStore _store;
+    private readonly Func<string, IWorkload> _workloads;
+    private readonly Func<string, ITrainingAlgorithm> _algorithms;
+    private readonly IClock? _clock;
+    private readonly TextWriter _log;
+    private readonly IProgress<TrialProgress>? _progress;
+
+    /// <summary>Creates a sweep runner.</summary>
+    public SweepRunner(ResultsStore store, Func<string, IWorkload> workloads, Func<string, ITrainingAlgorithm> algorithms, TextWriter log, IClock? clock = null, IProgress<TrialProgress>? progress = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _workloads = workloads ?? throw new ArgumentNullException(nameof(workloads));
+        _algorithms = algorithms ?? throw new ArgumentNullException(nameof(algorithms));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _clock = clock;
+        _progress = progress;
+    }
+
+    /// <summary>Plans, shards and runs the sweep.</summary>
+    public SweepSummary Run(SweepRequest request, string command, string environmentJson, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var run = _store.FindRun(request.RunLabel);
+        if (run is null)
+        {
+            run = _store.CreateRun(request.RunLabel, command, request.Seed, environmentJson);
+        }
+        else if (run.SweepSeed != request.Seed)
+        {
+            throw new ResultsStoreException(
+                $"run '{request.RunLabel}' in {_store.Path} was created with seed {run.SweepSeed}, not {request.Seed}; use another --label or the same --seed");
+        }
+
+        var algorithms = request.Algorithms.Distinct().ToDictionary(a => a, _algorithms, StringComparer.Ordinal);
+        var plan = new List<TrialSpec>();
+        foreach (string w in request.Workloads)
+        {
+            foreach (string a in request.Algorithms)
+            {
+                plan.AddRange(SweepPlanner.Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace));
+            }
+        }
+
+        var mine = SweepPlanner.Shard(plan, request.ShardIndex, request.ShardCount);
+        var workloads = new Dictionary<string, IWorkload>(StringComparer.Ordinal);
+        int ran = 0, skipped = 0, index = 0;
+        try
+        {
+            foreach (var spec in mine)
+            {
+                index++;
+                var stored = _store.EnsureTrial(run.Id, spec);
+                if (stored.State is TrialState.Completed or TrialState.Diverged or TrialState.Failed or TrialState.TimedOut)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                if (!workloads.TryGetValue(spec.Workload, out var workload))
+                {
+                    workload = _workloads(spec.Workload);
+                    workloads[spec.Workload] = workload;
+                    _store.RecordWorkloadSpec(run.Id, StoredWorkloadSpec.From(workload.Spec));
+                }
+
+                _log.WriteLine($"[{index}/{mine.Count}] {spec.Key} ({spec.Hyperparameters})");
+                var outcome = new TrialRunner(_store, _clock, _progress).Run(stored.Id, spec, workload, algorithms[spec.Algorithm], request.Options, cancellation);
+                ran++;
+                _log.WriteLine("    " + Describe(outcome));
+                if (outcome.State == TrialState.Interrupted)
+                {
+                    return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: true);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var w in workloads.Values) w.Dispose();
+        }
+
+        return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: false);
+    }
+
+    private static string Describe(TrialOutcome o)
+    {
+        string target = o.TimeToTargetSeconds is { } t ? $"target reached at {t.ToString("F1", CultureInfo.InvariantCulture)} s" : "target not reached";
+        string time = o.SubmissionSeconds.ToString("F1", CultureInfo.InvariantCulture);
+        string step = (o.MedianStepSeconds * 1000).ToString("F1", CultureInfo.InvariantCulture);
+        return $"{o.State.ToString().ToLowerInvariant()} after {o.Steps} steps, {time} s timed, median step {step} ms; {target}" +
+            (o.Error is null ? string.Empty : $" — {o.Error}");
+    }
+}

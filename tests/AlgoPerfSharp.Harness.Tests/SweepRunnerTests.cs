@@ -1,0 +1,75 @@
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Trials;
+using Microsoft.Data.Sqlite;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+public sealed class SweepRunnerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-sweep-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static SweepRequest Request(int shard = 0, int shards = 1, ulong seed = 3) => new(
+        "sweep", ["tiny_regression"], ["adamw", "nadamw"], Ruleset.External, Studies: 1, Trials: 2, seed, null, shard, shards,
+        new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 10 });
+
+    private SweepSummary Sweep(string db, SweepRequest request, StringWriter? log = null)
+    {
+        using var store = ResultsStore.Open(Path.Combine(_dir, db));
+        return new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, log ?? new StringWriter())
+            .Run(request, "test", "{}");
+    }
+
+    private Dictionary<string, double[]> Metrics(string db)
+    {
+        using var store = ResultsStore.Open(Path.Combine(_dir, db), create: false);
+        var run = store.FindRun("sweep")!;
+        return store.Trials(run.Id).ToDictionary(t => t.Key, t => store.Evals(t.Id).Select(e => e.Metrics["validation/loss"]).ToArray());
+    }
+
+    [Fact]
+    public void ASweepRunsEveryTrialAndARerunSkipsThem()
+    {
+        var log = new StringWriter();
+        var first = Sweep("a.db", Request(), log);
+        Assert.Equal(4, first.Planned);
+        Assert.Equal(4, first.Ran);
+        Assert.Contains("[1/4] tiny_regression/adamw/external/study0/trial0", log.ToString());
+        Assert.Contains("completed after 20 steps", log.ToString());
+        var metrics = Metrics("a.db");
+        Assert.Equal(4, metrics.Count);
+        Assert.All(metrics.Values, m => Assert.Equal(2, m.Length));
+        Assert.All(metrics.Values, m => Assert.True(m[1] < m[0], "validation loss should fall"));
+
+        var second = Sweep("a.db", Request());
+        Assert.Equal(0, second.Ran);
+        Assert.Equal(4, second.Skipped);
+
+        var e = Assert.Throws<ResultsStoreException>(() => Sweep("a.db", Request(seed: 4)));
+        Assert.Contains("was created with seed 3, not 4", e.Message);
+    }
+
+    [Fact]
+    public void TwoShardsMergedEqualTheUnshardedSweep()
+    {
+        Sweep("full.db", Request());
+        Assert.Equal(2, Sweep("s0.db", Request(0, 2)).Ran);
+        Assert.Equal(2, Sweep("s1.db", Request(1, 2)).Ran);
+        using (var merged = ResultsStore.Open(Path.Combine(_dir, "merged.db")))
+        {
+            merged.MergeFrom([Path.Combine(_dir, "s0.db"), Path.Combine(_dir, "s1.db")]);
+        }
+
+        var full = Metrics("full.db");
+        var merged2 = Metrics("merged.db");
+        Assert.Equal(full.Keys.Order(StringComparer.Ordinal), merged2.Keys.Order(StringComparer.Ordinal));
+        foreach (var (k, v) in full) Assert.Equal(v, merged2[k]);
+    }
+}
