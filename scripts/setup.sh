@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian 12 machine: system packages, the OpenMP OpenBLAS as libtorch's BLAS, data.
 # Safe to run any number of times; fast when everything is already in place.
+# Usage: scripts/setup.sh [--tests]   (--tests also installs what only the tests need: headless Chromium for the
+#                                      HTML-report screenshot test)
 set -euo pipefail
+
+WITH_TESTS=0
+for arg in "$@"; do
+  case "$arg" in
+    --tests) WITH_TESTS=1 ;;
+    *) echo "setup: unknown argument '$arg' (usage: scripts/setup.sh [--tests])" >&2; exit 2 ;;
+  esac
+done
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -13,6 +23,8 @@ fi
 # libtorch-dev: the engine (1.13, CPU). libopenblas0-openmp: the BLAS that does not fight libtorch's OpenMP threads.
 # dataset-fashion-mnist: the image workloads' data.
 PACKAGES="libtorch-dev libopenblas0-openmp cmake g++ dataset-fashion-mnist"
+# chromium: renders the HTML report in a test (screenshot must not be blank).
+if [ "$WITH_TESTS" -eq 1 ]; then PACKAGES="$PACKAGES chromium"; fi
 
 missing=""
 for p in $PACKAGES; do
