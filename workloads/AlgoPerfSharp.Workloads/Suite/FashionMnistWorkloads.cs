@@ -22,11 +22,11 @@ public static class FashionMnistWorkloads
     /// <summary>Held-out variant: post-LN blocks.</summary>
     public const string VitPostLn = "fashion_mnist_vit_postln";
 
-    /// <summary>Images of the official training set kept for the <c>tiny</c> preset's train split (and 512 each for validation and test).</summary>
+    /// <summary>Images of the official training set kept for the <c>tiny</c> preset's train split (and 256 each for validation and test).</summary>
     public const int TinyTrainImages = 2048;
 
     /// <summary>Validation/test images in the <c>tiny</c> preset.</summary>
-    public const int TinyEvalImages = 512;
+    public const int TinyEvalImages = 256;
 
     /// <summary>
     /// Builds workload <paramref name="name"/> (one of the four constants) at <paramref name="preset"/>, loading the
@@ -39,13 +39,13 @@ public static class FashionMnistWorkloads
     {
         ArgumentNullException.ThrowIfNull(name);
         Presets.Check(preset);
+        if (name is not (ResNet or ResNetSilu or Vit or VitPostLn)) throw new ArgumentException($"unknown Fashion-MNIST workload '{name}'", nameof(name));
         var (train, validation, test) = LoadData(preset, directory);
         var spec = Spec(name, preset, train.Count, validation.Count, test.Count);
         Func<ulong, double, Torch.Nn.Module> build = name switch
         {
             ResNet or ResNetSilu => (seed, dropout) => new Models.ResNet(ResNetConfigFor(name, preset), seed, dropout),
-            Vit or VitPostLn => (seed, dropout) => new VisionTransformer(VitConfigFor(name, preset), seed, dropout),
-            _ => throw new ArgumentException($"unknown Fashion-MNIST workload '{name}'", nameof(name)),
+            _ => (seed, dropout) => new VisionTransformer(VitConfigFor(name, preset), seed, dropout),
         };
         return new ImageClassificationWorkload(spec, train, validation, test, build);
     }
