@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Workloads.Data;
+using Xunit.Abstractions;
+
+namespace AlgoPerfSharp.Workloads.Tests;
+
+/// <summary>
+/// Median training-step time (forward + backward + AdamW) of each cpu workload at its reference batch size, and the
+/// time of one validation evaluation. Run by hand:
+/// <c>ALGOPERF_BENCH=1 dotnet test tests/AlgoPerfSharp.Workloads.Tests -c Release --filter StepTimeBenchmarks --logger "console;verbosity=detailed"</c>.
+/// </summary>
+public sealed class StepTimeBenchmarks(ITestOutputHelper output)
+{
+    [BenchmarkFact]
+    public void CpuWorkloadSteps()
+    {
+        string only = Environment.GetEnvironmentVariable("ALGOPERF_BENCH_ONLY") ?? string.Empty;
+        int steps = int.TryParse(Environment.GetEnvironmentVariable("ALGOPERF_BENCH_STEPS"), out int s) ? s : 8;
+        output.WriteLine($"threads {TorchRuntime.NumThreads}");
+        foreach (var name in new[] { "fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama" })
+        {
+            if (only.Length > 0 && !name.Contains(only, StringComparison.Ordinal)) continue;
+            using var workload = WorkloadRegistry.Create(name);
+            using var model = workload.CreateModel(1);
+            using var opt = Adam.For(model, 1e-3, 0.01);
+            using var batches = workload.TrainBatches(2, workload.Spec.ReferenceBatchSize);
+            model.Module.Train();
+            var times = new List<double>();
+            for (int i = 0; i < steps + 2; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                using (var scope = new DisposeScope())
+                {
+                    model.Module.ZeroGrad();
+                    var loss = workload.Loss(model, batches.Next());
+                    loss.Backward();
+                    opt.Step();
+                    _ = loss.ToDouble();
+                }
+
+                if (i >= 2) times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+
+            times.Sort();
+            long e0 = Stopwatch.GetTimestamp();
+            var m = workload.Evaluate(model, DataSplit.Validation);
+            double evalSeconds = Stopwatch.GetElapsedTime(e0).TotalSeconds;
+            output.WriteLine($"{name}: median step {times[times.Count / 2]:F0} ms (min {times[0]:F0}, max {times[^1]:F0}, {times.Count} steps, batch {workload.Spec.ReferenceBatchSize}); " +
+                $"data stall {batches.StallTime.TotalMilliseconds:F0} ms total; validation eval {evalSeconds:F1} s ({workload.Spec.NumValidationExamples} examples, {string.Join(", ", m.Select(kv => $"{kv.Key} {kv.Value:F3}"))})");
+        }
+    }
+}

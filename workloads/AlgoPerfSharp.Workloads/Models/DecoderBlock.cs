@@ -1,0 +1,40 @@
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Torch.Nn;
+
+namespace AlgoPerfSharp.Workloads.Models;
+
+/// <summary>
+/// One Llama block: x ← x + Attn(RMSNorm₁(x)); x ← x + FFN(RMSNorm₂(x)). Dropout (when asked) on each branch's
+/// output before the residual add.
+/// </summary>
+public sealed class DecoderBlock : Module
+{
+    private readonly RmsNorm _attnNorm;
+    private readonly CausalSelfAttention _attn;
+    private readonly RmsNorm _ffnNorm;
+    private readonly FeedForward _ffn;
+    private readonly double _dropout;
+    private readonly Generator _dropoutGenerator;
+
+    /// <summary>Creates the block; <paramref name="dropoutGenerator"/> is shared with the model (not owned).</summary>
+    public DecoderBlock(LlamaConfig config, Generator generator, double dropout, Generator dropoutGenerator)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _attnNorm = RegisterModule("attn_norm", TaggedLayers.RmsNorm(config.Dim, config.NormEps, config.DType));
+        _attn = RegisterModule("attn", new CausalSelfAttention(config, generator));
+        _ffnNorm = RegisterModule("ffn_norm", TaggedLayers.RmsNorm(config.Dim, config.NormEps, config.DType));
+        _ffn = RegisterModule("ffn", new FeedForward(config, generator));
+        _dropout = dropout;
+        _dropoutGenerator = dropoutGenerator;
+    }
+
+    /// <summary>(B, T, D) → (B, T, D).</summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var h = x + Drop(_attn.Forward(_attnNorm.Forward(x), cos, sin, mask)); // (B, T, D)
+        return h + Drop(_ffn.Forward(_ffnNorm.Forward(h)));                    // (B, T, D)
+    }
+
+    private Tensor Drop(Tensor x) => _dropout > 0 ? Functional.Dropout(x, _dropout, IsTraining, _dropoutGenerator) : x;
+}

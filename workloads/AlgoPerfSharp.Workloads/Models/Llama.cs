@@ -1,0 +1,75 @@
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Torch.Nn;
+
+namespace AlgoPerfSharp.Workloads.Models;
+
+/// <summary>
+/// The Llama-style language model (see <see cref="LlamaConfig"/>). Initialisation: embedding N(0, σ²) with
+/// σ = <see cref="LlamaConfig.EmbeddingInitStd"/> (0.02 as GPT-2, because the table is also the output head — PyTorch's
+/// N(0, 1) would start with logits of standard deviation ≈ √D); every Linear PyTorch's default (Kaiming-uniform a = √5,
+/// i.e. U(±1/√fan_in)); RMSNorm scales 1. All drawn from one generator in registration order. The RoPE tables and the
+/// causal mask are built once for <see cref="LlamaConfig.Context"/> positions and owned by the model (not in the state dict).
+/// </summary>
+public sealed class Llama : Module
+{
+    private readonly LlamaConfig _config;
+    private readonly Generator _dropoutGenerator;
+    private readonly Parameter _embedding;
+    private readonly List<DecoderBlock> _blocks = [];
+    private readonly RmsNorm _norm;
+    private readonly Tensor _cos;
+    private readonly Tensor _sin;
+    private readonly Tensor _mask;
+
+    /// <summary>Builds the network with weights drawn from <paramref name="seed"/>; <paramref name="dropout"/> applies to each residual branch.</summary>
+    public Llama(LlamaConfig config, ulong seed, double dropout = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!(dropout is >= 0 and < 1)) throw new ArgumentException($"dropout must be in [0, 1) (got {dropout})", nameof(dropout));
+        _config = config;
+        using var g = new Generator(seed);
+        _dropoutGenerator = new Generator(seed ^ 0xD50F_0A7EUL);
+        _embedding = RegisterParameter("embedding", Tensor.Empty([config.VocabSize, config.Dim], config.DType), nameof(ParameterKind.Embedding));
+        Init.Normal(_embedding, 0, config.EmbeddingInitStd, g);
+        for (int i = 0; i < config.Layers; i++) _blocks.Add(RegisterModule($"block{i + 1}", new DecoderBlock(config, g, dropout, _dropoutGenerator)));
+        _norm = RegisterModule("norm", TaggedLayers.RmsNorm(config.Dim, config.NormEps, config.DType));
+        var (cos, sin) = Rope.Tables(config.Context, config.HeadDim, config.RopeBase, config.DType);
+        _cos = DisposeScope.Detach(cos);
+        _sin = DisposeScope.Detach(sin);
+        _mask = DisposeScope.Detach(Attention.CausalMask(config.Context, config.DType));
+    }
+
+    /// <summary>The architecture.</summary>
+    public LlamaConfig Config => _config;
+
+    /// <summary>The token embedding (V, D), also the output head.</summary>
+    public Parameter Embedding => _embedding;
+
+    /// <summary>Tokens (B, T) int64, T ≤ context → next-token logits (B, T, V).</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Dim != 2 || input.Size(1) > _config.Context)
+        {
+            throw new ArgumentException($"Llama expects tokens (B, T) with T ≤ {_config.Context}, got [{string.Join(", ", input.Shape)}]", nameof(input));
+        }
+
+        var x = Functional.Embedding(input, _embedding);                 // (B, T, D)
+        foreach (var block in _blocks) x = block.Forward(x, _cos, _sin, _mask);
+        return Functional.Linear(_norm.Forward(x), _embedding);          // (B, T, V): tied head
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _dropoutGenerator.Dispose();
+            _cos.Dispose();
+            _sin.Dispose();
+            _mask.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

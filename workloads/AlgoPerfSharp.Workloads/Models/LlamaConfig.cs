@@ -1,0 +1,109 @@
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Workloads.Models;
+
+/// <summary>
+/// A Llama-style decoder (Touvron et al. 2023): token embedding tied with the output head; <see cref="Layers"/>
+/// blocks of pre-RMSNorm causal self-attention with rotary position embedding (rotate-half convention) and a gated
+/// (SwiGLU) or plain GELU feed-forward; no biases anywhere; a final RMSNorm.
+/// </summary>
+public sealed record LlamaConfig
+{
+    /// <summary>Validates and creates a config.</summary>
+    public LlamaConfig(
+        int VocabSize = 256,
+        int Context = 256,
+        int Dim = 256,
+        int Layers = 4,
+        int Heads = 4,
+        int FfnHidden = 688,
+        bool GatedFfn = true,
+        double NormEps = 1e-5,
+        double RopeBase = 10_000,
+        double EmbeddingInitStd = 0.02,
+        DType DType = DType.Float32)
+    {
+        if (VocabSize < 2) throw new ArgumentException($"VocabSize must be ≥ 2 (got {VocabSize})", nameof(VocabSize));
+        if (Context < 1) throw new ArgumentException($"Context must be ≥ 1 (got {Context})", nameof(Context));
+        if (Heads < 1) throw new ArgumentException($"Heads must be ≥ 1 (got {Heads})", nameof(Heads));
+        if (Dim < 1 || Dim % Heads != 0 || (Dim / Heads) % 2 != 0)
+        {
+            throw new ArgumentException($"Dim must be a positive multiple of Heads {Heads} with an even head width (got {Dim})", nameof(Dim));
+        }
+
+        if (Layers < 1) throw new ArgumentException($"Layers must be ≥ 1 (got {Layers})", nameof(Layers));
+        if (FfnHidden < 1) throw new ArgumentException($"FfnHidden must be ≥ 1 (got {FfnHidden})", nameof(FfnHidden));
+        if (!(NormEps > 0)) throw new ArgumentException($"NormEps must be > 0 (got {NormEps})", nameof(NormEps));
+        if (!(RopeBase > 1)) throw new ArgumentException($"RopeBase must be > 1 (got {RopeBase})", nameof(RopeBase));
+        if (!(EmbeddingInitStd > 0)) throw new ArgumentException($"EmbeddingInitStd must be > 0 (got {EmbeddingInitStd})", nameof(EmbeddingInitStd));
+        this.VocabSize = VocabSize;
+        this.Context = Context;
+        this.Dim = Dim;
+        this.Layers = Layers;
+        this.Heads = Heads;
+        this.FfnHidden = FfnHidden;
+        this.GatedFfn = GatedFfn;
+        this.NormEps = NormEps;
+        this.RopeBase = RopeBase;
+        this.EmbeddingInitStd = EmbeddingInitStd;
+        this.DType = DType;
+    }
+
+    /// <summary>The workload's model: bytes, context 256, dim 256, 4 layers of 4 heads, SwiGLU 688; 3,229,952 parameters.</summary>
+    public static LlamaConfig Cpu { get; } = new();
+
+    /// <summary>
+    /// The held-out variant: a plain GELU FFN Linear(256 → 1032) – GELU – Linear(1032 → 256). Hidden 1032 = 688 · 3 / 2
+    /// keeps the parameter count exactly equal (2 · 256 · 1032 = 3 · 256 · 688).
+    /// </summary>
+    public static LlamaConfig CpuGelu { get; } = Cpu.WithFeedForward(1032, gated: false);
+
+    /// <summary>
+    /// ~124 M parameters for GPU machines on GPT-2 token files: vocab 50,257, context 1024, dim 768, 12 layers of 12
+    /// heads, SwiGLU 2048. Untested here.
+    /// </summary>
+    public static LlamaConfig Gpu { get; } = new(VocabSize: 50_257, Context: 1024, Dim: 768, Layers: 12, Heads: 12, FfnHidden: 2048);
+
+    /// <summary>Seconds-scale model for end-to-end tests: context 32, dim 32, 2 layers of 2 heads, SwiGLU 64.</summary>
+    public static LlamaConfig Tiny { get; } = new(Context: 32, Dim: 32, Layers: 2, Heads: 2, FfnHidden: 64);
+
+    /// <summary>This config with another feed-forward (validated like the constructor; e.g. the GELU variant).</summary>
+    public LlamaConfig WithFeedForward(int ffnHidden, bool gated) =>
+        new(VocabSize, Context, Dim, Layers, Heads, ffnHidden, gated, NormEps, RopeBase, EmbeddingInitStd, DType);
+
+    /// <summary>Vocabulary (256 for bytes).</summary>
+    public int VocabSize { get; }
+
+    /// <summary>Longest sequence (RoPE tables and the causal mask are built for it).</summary>
+    public int Context { get; }
+
+    /// <summary>Model width (= embedding width, tied with the head).</summary>
+    public int Dim { get; }
+
+    /// <summary>Decoder blocks.</summary>
+    public int Layers { get; }
+
+    /// <summary>Attention heads (head width Dim / Heads, even for RoPE).</summary>
+    public int Heads { get; }
+
+    /// <summary>Hidden width of the feed-forward.</summary>
+    public int FfnHidden { get; }
+
+    /// <summary>SwiGLU (w₂(SiLU(w₁x) ⊙ w₃x)) when true; GELU MLP (w₂ GELU(w₁x)) when false.</summary>
+    public bool GatedFfn { get; }
+
+    /// <summary>RMSNorm ε.</summary>
+    public double NormEps { get; }
+
+    /// <summary>RoPE base θ (frequencies θ^(−2i/d)).</summary>
+    public double RopeBase { get; }
+
+    /// <summary>Standard deviation of the N(0, σ²) embedding init (0.02 as GPT-2; the table is also the output head).</summary>
+    public double EmbeddingInitStd { get; }
+
+    /// <summary>Parameter dtype (float64 for gradient checks).</summary>
+    public DType DType { get; }
+
+    /// <summary>Head width.</summary>
+    public int HeadDim => Dim / Heads;
+}

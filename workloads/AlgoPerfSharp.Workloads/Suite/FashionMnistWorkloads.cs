@@ -1,0 +1,121 @@
+using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Workloads.Models;
+
+namespace AlgoPerfSharp.Workloads.Suite;
+
+/// <summary>
+/// The Fashion-MNIST workloads (ResNet and ViT) and their held-out variants, per preset. Targets, budgets, eval
+/// periods and step hints are provisional (the harness calibrates them); step hints are the measured median step time
+/// on 2 cores divided into the budget.
+/// </summary>
+public static class FashionMnistWorkloads
+{
+    /// <summary>ResNet on Fashion-MNIST.</summary>
+    public const string ResNet = "fashion_mnist_resnet";
+
+    /// <summary>Held-out variant: SiLU instead of ReLU.</summary>
+    public const string ResNetSilu = "fashion_mnist_resnet_silu";
+
+    /// <summary>ViT on Fashion-MNIST.</summary>
+    public const string Vit = "fashion_mnist_vit";
+
+    /// <summary>Held-out variant: post-LN blocks.</summary>
+    public const string VitPostLn = "fashion_mnist_vit_postln";
+
+    /// <summary>Images of the official training set kept for the <c>tiny</c> preset's train split (and 256 each for validation and test).</summary>
+    public const int TinyTrainImages = 2048;
+
+    /// <summary>Validation/test images in the <c>tiny</c> preset.</summary>
+    public const int TinyEvalImages = 256;
+
+    /// <summary>
+    /// Builds workload <paramref name="name"/> (one of the four constants) at <paramref name="preset"/>, loading the
+    /// data from <paramref name="directory"/> (default: Debian's /usr/share/datasets/fashion-mnist). Untimed.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The data directory is missing (cpu/gpu presets); the message says how to install it.</exception>
+    /// <exception cref="FileNotFoundException">An IDX file is missing.</exception>
+    /// <exception cref="InvalidDataException">An IDX file is corrupt, truncated or of the wrong shape.</exception>
+    public static IWorkload Create(string name, string preset, string? directory = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Presets.Check(preset);
+        if (name is not (ResNet or ResNetSilu or Vit or VitPostLn)) throw new ArgumentException($"unknown Fashion-MNIST workload '{name}'", nameof(name));
+        var (train, validation, test) = LoadData(preset, directory);
+        var spec = Spec(name, preset, train.Count, validation.Count, test.Count);
+        Func<ulong, double, Torch.Nn.Module> build = name switch
+        {
+            ResNet or ResNetSilu => (seed, dropout) => new Models.ResNet(ResNetConfigFor(name, preset), seed, dropout),
+            _ => (seed, dropout) => new VisionTransformer(VitConfigFor(name, preset), seed, dropout),
+        };
+        return new ImageClassificationWorkload(spec, train, validation, test, build);
+    }
+
+    /// <summary>The ResNet architecture of <paramref name="name"/> at <paramref name="preset"/>.</summary>
+    public static ResNetConfig ResNetConfigFor(string name, string preset)
+    {
+        var config = preset switch
+        {
+            Presets.Gpu => ResNetConfig.Gpu,
+            Presets.Tiny => ResNetConfig.Tiny,
+            _ => ResNetConfig.Cpu,
+        };
+        return name == ResNetSilu ? config.WithActivation(Activation.Silu) : config;
+    }
+
+    /// <summary>The ViT architecture of <paramref name="name"/> at <paramref name="preset"/>.</summary>
+    public static VitConfig VitConfigFor(string name, string preset)
+    {
+        var config = preset switch
+        {
+            Presets.Gpu => VitConfig.Gpu,
+            Presets.Tiny => VitConfig.Tiny,
+            _ => VitConfig.Cpu,
+        };
+        return name == VitPostLn ? config.WithPreNorm(false) : config;
+    }
+
+    /// <summary>The constants of <paramref name="name"/> at <paramref name="preset"/> with the given split sizes.</summary>
+    public static WorkloadSpec Spec(string name, string preset, long train, long validation, long test)
+    {
+        bool resnet = name is ResNet or ResNetSilu;
+        string? variantOf = name switch
+        {
+            ResNetSilu => ResNet,
+            VitPostLn => Vit,
+            _ => null,
+        };
+
+        // (target error, budget s, eval period s, step hint, eval batch); step hints: budget / measured median step.
+        var (target, budget, evalPeriod, stepHint, evalBatch) = (preset, resnet) switch
+        {
+            (Presets.Tiny, _) => (0.5, 20.0, 2.0, 200L, 256),
+            (Presets.Gpu, true) => (0.06, 1800.0, 60.0, 20_000L, 1024),
+            (Presets.Gpu, false) => (0.08, 1800.0, 60.0, 20_000L, 1024),
+            (_, true) => (0.12, 300.0, 30.0, 1_000L, 250),
+            (_, false) => (0.16, 300.0, 30.0, 1_000L, 250),
+        };
+        int referenceBatch = preset == Presets.Tiny ? 32 : 128;
+        return new WorkloadSpec(name, preset, LossKind.SoftmaxCrossEntropy, MetricNames.ErrorRate, Direction.LowerIsBetter,
+            target, target + 0.005, budget, evalPeriod, stepHint, referenceBatch, evalBatch, train, validation, test, variantOf);
+    }
+
+    private static (ImageSet Train, ImageSet Validation, ImageSet Test) LoadData(string preset, string? directory)
+    {
+        string dir = directory ?? FashionMnist.DebianDirectory;
+        if (preset != Presets.Tiny)
+        {
+            var data = FashionMnist.Load(dir);
+            return (data.Train, data.Validation, data.Test);
+        }
+
+        if (!Directory.Exists(dir))
+        {
+            return (SyntheticImages.Create(TinyTrainImages, 1), SyntheticImages.Create(TinyEvalImages, 2), SyntheticImages.Create(TinyEvalImages, 3));
+        }
+
+        var real = FashionMnist.Load(dir);
+        return (First(real.Train, TinyTrainImages), First(real.Validation, TinyEvalImages), First(real.Test, TinyEvalImages));
+    }
+
+    private static ImageSet First(ImageSet set, int n) => set.Subset(Enumerable.Range(0, Math.Min(n, set.Count)).ToArray());
+}

@@ -1,0 +1,133 @@
+using AlgoPerfSharp.Torch.Nn;
+using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Workloads.Models;
+
+namespace AlgoPerfSharp.Workloads.Suite;
+
+/// <summary>
+/// The language-model workloads: a byte-level Llama on the State of the Union addresses (split by address), and its
+/// held-out GELU-FFN variant. The <c>gpu</c> preset trains a ~124 M-parameter Llama on user-supplied nanoGPT-style
+/// GPT-2 token files instead (see <see cref="TokenDirectoryVariable"/>); untested here.
+/// </summary>
+public static class SotuWorkloads
+{
+    /// <summary>Byte-level Llama on the State of the Union corpus.</summary>
+    public const string Llama = "sotu_llama";
+
+    /// <summary>Held-out variant: GELU feed-forward (hidden 1032, same parameter count) instead of SwiGLU.</summary>
+    public const string LlamaGelu = "sotu_llama_gelu";
+
+    /// <summary>
+    /// Evaluation windows per split at the cpu preset: 160 windows × 256 bytes (40,960 predicted bytes per split); one
+    /// validation eval takes ≈ 5 s on 2 cores.
+    /// </summary>
+    public const int CpuEvalWindows = 160;
+
+    /// <summary>Environment variable naming the folder of <c>train.bin</c>, <c>val.bin</c> (and optional <c>test.bin</c>) for the gpu preset; default <c>$ALGOPERF_DATA/tokens</c>.</summary>
+    public const string TokenDirectoryVariable = "ALGOPERF_TOKENS";
+
+    /// <summary>Bytes of each split kept by the <c>tiny</c> preset (train; validation and test keep an eighth).</summary>
+    public const int TinyTrainBytes = 1 << 18;
+
+    /// <summary>
+    /// Builds workload <paramref name="name"/> at <paramref name="preset"/>. The corpus is read from
+    /// <paramref name="directory"/> (default <c>$ALGOPERF_DATA/sotu/package/data</c>; for gpu, the token folder).
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The corpus folder is missing; the message says how to install it.</exception>
+    /// <exception cref="InvalidDataException">The corpus is empty, has too few addresses, or a split is shorter than a window.</exception>
+    public static IWorkload Create(string name, string preset, string? directory = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Presets.Check(preset);
+        if (name is not (Llama or LlamaGelu)) throw new ArgumentException($"unknown language-model workload '{name}'", nameof(name));
+        var config = ConfigFor(name, preset);
+        Func<ulong, double, Module> build = (seed, dropout) => new Models.Llama(config, seed, dropout);
+        if (preset == Presets.Gpu) return FromTokenFiles(name, config, directory, build);
+
+        var (train, validation, test, source) = LoadText(preset, directory);
+        int windows = preset == Presets.Tiny ? 16 : CpuEvalWindows;
+        var spec = Spec(name, preset, train.Length / config.Context, windows, windows);
+        try
+        {
+            return new LanguageModelWorkload(spec, new ByteTokenSource(train), new ByteTokenSource(validation), new ByteTokenSource(test), config.Context, build);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}; the corpus is too small. {DataInstallHint.Sotu}", e);
+        }
+    }
+
+    /// <summary>The Llama architecture of <paramref name="name"/> at <paramref name="preset"/>.</summary>
+    public static LlamaConfig ConfigFor(string name, string preset)
+    {
+        var config = preset switch
+        {
+            Presets.Gpu => LlamaConfig.Gpu,
+            Presets.Tiny => LlamaConfig.Tiny,
+            _ => LlamaConfig.Cpu,
+        };
+        if (name != LlamaGelu) return config;
+        return preset == Presets.Cpu ? LlamaConfig.CpuGelu : config.WithFeedForward(config.FfnHidden * 3 / 2, gated: false);
+    }
+
+    /// <summary>The constants of <paramref name="name"/> at <paramref name="preset"/>; examples are windows of Context tokens.</summary>
+    public static WorkloadSpec Spec(string name, string preset, long trainWindows, long validationWindows, long testWindows)
+    {
+        // (target nats/token, budget s, eval period s, step hint, reference batch, eval batch); step hints: budget / measured median step.
+        var (target, budget, evalPeriod, stepHint, batch, evalBatch) = preset switch
+        {
+            Presets.Tiny => (2.8, 20.0, 2.0, 200L, 8, 16),
+            Presets.Gpu => (3.3, 3600.0, 120.0, 20_000L, 32, 32),
+            _ => (1.9, 300.0, 30.0, 250L, 16, 16),
+        };
+        return new WorkloadSpec(name, preset, LossKind.SoftmaxCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
+            target, target + 0.05, budget, evalPeriod, stepHint, batch, evalBatch, Math.Max(1, trainWindows), validationWindows, testWindows,
+            name == LlamaGelu ? Llama : null);
+    }
+
+    private static (byte[] Train, byte[] Validation, byte[] Test, string Source) LoadText(string preset, string? directory)
+    {
+        string dir = directory ?? DataPaths.Sotu;
+        if (preset == Presets.Tiny && !Directory.Exists(dir))
+        {
+            return (SyntheticText.Create(TinyTrainBytes, 1), SyntheticText.Create(TinyTrainBytes / 8, 2), SyntheticText.Create(TinyTrainBytes / 8, 3), "synthetic text");
+        }
+
+        var corpus = TextCorpus.FromFolder(dir, DataInstallHint.Sotu);
+        if (preset != Presets.Tiny) return (corpus.Train, corpus.Validation, corpus.Test, dir);
+        return (corpus.Train[..Math.Min(TinyTrainBytes, corpus.Train.Length)],
+            corpus.Validation[..Math.Min(TinyTrainBytes / 8, corpus.Validation.Length)],
+            corpus.Test[..Math.Min(TinyTrainBytes / 8, corpus.Test.Length)], dir);
+    }
+
+    private static LanguageModelWorkload FromTokenFiles(string name, LlamaConfig config, string? directory, Func<ulong, double, Module> build)
+    {
+        string dir = directory ?? Environment.GetEnvironmentVariable(TokenDirectoryVariable) ?? Path.Combine(DataPaths.Root, "tokens");
+        string Need(string file)
+        {
+            string p = Path.Combine(dir, file);
+            return File.Exists(p)
+                ? p
+                : throw new FileNotFoundException(
+                    $"{p} does not exist. The gpu preset of {name} reads nanoGPT-style uint16 GPT-2 token files train.bin and val.bin " +
+                    $"(optionally test.bin) from ${TokenDirectoryVariable} or $ALGOPERF_DATA/tokens; make them with nanoGPT's data/openwebtext/prepare.py or equivalent.", p);
+        }
+
+        string trainPath = Need("train.bin"), valPath = Need("val.bin");
+        string testPath = File.Exists(Path.Combine(dir, "test.bin")) ? Path.Combine(dir, "test.bin") : valPath;
+        var train = new TokenBinFile(trainPath, config.VocabSize);
+        var val = new TokenBinFile(valPath, config.VocabSize);
+        var test = testPath == valPath ? val : new TokenBinFile(testPath, config.VocabSize);
+        var owned = new CompositeDisposable(testPath == valPath ? [train, val] : [train, val, test]);
+        var spec = Spec(name, Presets.Gpu, train.Length / config.Context, 512, 512);
+        return new LanguageModelWorkload(spec, train, val, test, config.Context, build, owned);
+    }
+
+    private sealed class CompositeDisposable(IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var d in items) d.Dispose();
+        }
+    }
+}

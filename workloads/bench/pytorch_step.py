@@ -1,0 +1,168 @@
+"""Times the cpu workloads' models in PyTorch eager (the same architectures as AlgoPerfSharp's Models/), forward +
+backward + AdamW at the reference batch sizes, for the side-by-side comparison in the workloads report.
+
+Run with Debian's PyTorch 1.13 (same libtorch and OpenBLAS):  /usr/bin/python3 workloads/bench/pytorch_step.py [steps]
+"""
+import math
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.set_num_threads(2)
+torch.manual_seed(0)
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.down = None
+        if stride != 1 or cin != cout:
+            self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        h = F.relu(self.bn1(self.conv1(x)))
+        h = self.bn2(self.conv2(h))
+        return F.relu(h + (x if self.down is None else self.down(x)))
+
+
+class ResNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(1, 32, 3, 1, 1, bias=False)
+        self.bn = nn.BatchNorm2d(32)
+        blocks, w = [], 32
+        for width, stride in [(32, 1), (64, 2), (128, 2)]:
+            blocks += [BasicBlock(w, width, stride), BasicBlock(width, width, 1)]
+            w = width
+        self.blocks = nn.Sequential(*blocks)
+        self.head = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.blocks(F.relu(self.bn(self.stem(x))))
+        return self.head(F.adaptive_avg_pool2d(x, 1).flatten(1))
+
+
+class VitBlock(nn.Module):
+    def __init__(self, d=128, h=4, mlp=512):
+        super().__init__()
+        self.h = h
+        self.n1, self.n2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.qkv, self.out = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.fc1, self.fc2 = nn.Linear(d, mlp), nn.Linear(mlp, d)
+
+    def attn(self, x):
+        b, l, d = x.shape
+        q, k, v = self.qkv(x).view(b, l, 3, self.h, d // self.h).permute(2, 0, 3, 1, 4).unbind(0)
+        s = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(d // self.h))
+        return self.out((F.softmax(s, -1) @ v).transpose(1, 2).reshape(b, l, d))
+
+    def forward(self, x):
+        x = x + self.attn(self.n1(x))
+        return x + self.fc2(F.gelu(self.fc1(self.n2(x))))
+
+
+class Vit(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.patch = nn.Conv2d(1, 128, 4, 4)
+        self.cls = nn.Parameter(torch.zeros(1, 1, 128))
+        self.pos = nn.Parameter(torch.randn(1, 50, 128) * 0.02)
+        self.blocks = nn.Sequential(*[VitBlock() for _ in range(4)])
+        self.norm, self.head = nn.LayerNorm(128), nn.Linear(128, 10)
+
+    def forward(self, x):
+        p = self.patch(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls.expand(x.shape[0], 1, 128), p], 1) + self.pos
+        return self.head(self.norm(self.blocks(x)[:, 0]))
+
+
+def rms(x, w, eps=1e-5):
+    return x * torch.rsqrt(x.square().mean(-1, keepdim=True) + eps) * w
+
+
+class LlamaBlock(nn.Module):
+    def __init__(self, d=256, h=4, hidden=688):
+        super().__init__()
+        self.h = h
+        self.n1, self.n2 = nn.Parameter(torch.ones(d)), nn.Parameter(torch.ones(d))
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d, bias=False) for _ in range(4))
+        self.w1, self.w3 = nn.Linear(d, hidden, bias=False), nn.Linear(d, hidden, bias=False)
+        self.w2 = nn.Linear(hidden, d, bias=False)
+
+    def forward(self, x, cos, sin, mask):
+        b, t, d = x.shape
+        hd = d // self.h
+        n = rms(x, self.n1)
+
+        def heads(z):
+            return z.view(b, t, self.h, hd).transpose(1, 2)
+
+        def rope(z):
+            z1, z2 = z.chunk(2, -1)
+            return z * cos + torch.cat([-z2, z1], -1) * sin
+
+        q, k, v = rope(heads(self.q(n))), rope(heads(self.k(n))), heads(self.v(n))
+        s = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hd)) + mask
+        x = x + self.o((F.softmax(s, -1) @ v).transpose(1, 2).reshape(b, t, d))
+        n = rms(x, self.n2)
+        return x + self.w2(F.silu(self.w1(n)) * self.w3(n))
+
+
+class Llama(nn.Module):
+    def __init__(self, t=256, d=256):
+        super().__init__()
+        self.emb = nn.Parameter(torch.randn(256, d) * 0.02)
+        self.blocks = nn.ModuleList([LlamaBlock() for _ in range(4)])
+        self.norm = nn.Parameter(torch.ones(d))
+        hd = d // 4
+        freqs = 10000.0 ** (-torch.arange(0, hd, 2, dtype=torch.float64) / hd)
+        ang = torch.arange(t, dtype=torch.float64)[:, None] * freqs[None, :]
+        self.register_buffer("cos", torch.cat([ang.cos(), ang.cos()], -1).float())
+        self.register_buffer("sin", torch.cat([ang.sin(), ang.sin()], -1).float())
+        self.register_buffer("mask", torch.full((t, t), float("-inf")).triu(1))
+
+    def forward(self, tok):
+        x = F.embedding(tok, self.emb)
+        for blk in self.blocks:
+            x = blk(x, self.cos, self.sin, self.mask)
+        return F.linear(rms(x, self.norm), self.emb)
+
+
+def bench(name, model, make_batch, loss_fn, steps):
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    n_params = sum(p.numel() for p in model.parameters())
+    times = []
+    for i in range(steps + 2):
+        x, y = make_batch()
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        loss.item()
+        if i >= 2:
+            times.append((time.perf_counter() - t0) * 1000)
+    print(f"{name}: {n_params} params, median step {statistics.median(times):.0f} ms "
+          f"(min {min(times):.0f}, max {max(times):.0f}, {len(times)} steps)", flush=True)
+
+
+if __name__ == "__main__":
+    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+    only = sys.argv[2] if len(sys.argv) > 2 else ""
+    ce = F.cross_entropy
+    if only in "fashion_mnist_resnet":
+        bench("fashion_mnist_resnet", ResNet(), lambda: (torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,))), ce, steps)
+    if only in "fashion_mnist_vit":
+        bench("fashion_mnist_vit", Vit(), lambda: (torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,))), ce, steps)
+    if only in "sotu_llama":
+        bench("sotu_llama", Llama(),
+              lambda: (torch.randint(0, 256, (16, 256)), torch.randint(0, 256, (16, 256))),
+              lambda logits, y: ce(logits.view(-1, 256), y.view(-1)), steps)
