@@ -55,6 +55,12 @@ public sealed class ChromiumScreenshotTests : IDisposable
         Assert.True(exited, $"chromium did not finish within {Timeout.TotalSeconds} s (killed); stderr: {Tail(stderr)}");
         Assert.True(File.Exists(png), $"chromium wrote no screenshot (exit code {p.ExitCode}); stderr: {Tail(stderr)} {Tail(stdout)}");
 
+        if (Environment.GetEnvironmentVariable("ALGOPERF_KEEP_SCREENSHOT") is { Length: > 0 } keep)
+        {
+            File.Copy(png, keep, overwrite: true); // to look at it: ALGOPERF_KEEP_SCREENSHOT=/tmp/report.png
+            File.Copy(html, Path.ChangeExtension(keep, ".html"), overwrite: true);
+        }
+
         var image = PngImage.Decode(File.ReadAllBytes(png));
         Assert.Equal(1200, image.Width);
         Assert.Equal(2000, image.Height);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -187,7 +186,10 @@ public static class HtmlReport
 
     private static void Svg(StringBuilder html, XElement svg) => html.Append(svg.ToString(SaveOptions.DisableFormatting)).Append('\n');
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    /// <summary>Escapes HTML text and attribute values (&amp; &lt; &gt; " '), leaving other characters as UTF-8.</summary>
+    internal static string E(string s) =>
+        s.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
+            .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
 
     private static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

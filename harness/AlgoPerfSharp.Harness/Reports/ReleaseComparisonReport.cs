@@ -110,7 +110,7 @@ public sealed record ReleaseComparisonReport(
         return sb.ToString();
     }
 
-    /// <summary>JSON for tooling (∞ and NaN written as null).</summary>
+    /// <summary>JSON for tooling (∞ and NaN written as null; ratios rounded to 12 decimals).</summary>
     public string ToJson() => JsonSerializer.Serialize(new
     {
         baseline = Baseline,
@@ -136,9 +136,9 @@ public sealed record ReleaseComparisonReport(
     private static object Json(ComparisonResult c) => new
     {
         verdict = Verdict(c.Verdict),
-        ratio = Finite(c.Ratio),
-        ratio_lower = Finite(c.RatioLower),
-        ratio_upper = Finite(c.RatioUpper),
+        ratio = Rounded(c.Ratio),
+        ratio_lower = Rounded(c.RatioLower),
+        ratio_upper = Rounded(c.RatioUpper),
         p_value_slower = c.PValueSlower,
         p_value_faster = c.PValueFaster,
         exact_p_values = c.ExactPValues,
@@ -188,4 +188,7 @@ public sealed record ReleaseComparisonReport(
     private static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    // Ratios come from exp/log: rounded to 12 decimals so the JSON does not depend on the last ulp of the platform's libm.
+    private static double? Rounded(double v) => double.IsFinite(v) ? Math.Round(v, 12) : null;
 }

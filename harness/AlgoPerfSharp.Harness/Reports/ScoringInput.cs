@@ -78,7 +78,7 @@ internal sealed record ScoringInput(
     public static double MedianStep(IEnumerable<LoadedTrial> trials)
     {
         var steps = trials.Select(t => t.Stored.MedianStepSeconds).Where(s => s > 0).ToList();
-        return steps.Count == 0 ? double.NaN : Trials.TrialRunner.Median(steps);
+        return steps.Count == 0 ? double.NaN : AlgoPerfSharp.Harness.Trials.TrialRunner.Median(steps);
     }
 
     private static TrialStatus Status(TrialState s) => s switch

@@ -40,7 +40,8 @@ internal static class SvgChart
         "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#8C564B", "#7F7F7F",
     ];
 
-    private const double Width = 760, Left = 78, Right = 24, Top = 40, PlotHeight = 260, LegendRow = 20, LegendColumn = 245;
+    private const double Width = 760, Left = 78, Right = 24, Top = 40, PlotHeight = 260, LegendRow = 20;
+    private const int MaxLegendText = 60;
 
     /// <summary>The colour of palette index <paramref name="i"/>.</summary>
     public static string Color(int i) => Palette[((i % Palette.Length) + Palette.Length) % Palette.Length];
@@ -61,7 +62,7 @@ internal static class SvgChart
         var ys = series.SelectMany(s => s.Y).Where(double.IsFinite).Concat(references.Select(r => r.Y).Where(double.IsFinite));
         var (x0, x1, xTicks) = xRange is { } xr ? (xr.Min, xr.Max, Ticks(xr.Min, xr.Max)) : Fit(xs);
         var (y0, y1, yTicks) = yRange is { } yr ? (yr.Min, yr.Max, Ticks(yr.Min, yr.Max)) : Fit(ys);
-        var legend = series.Select(s => (s.Name, s.Color, Dashed: false)).Distinct()
+        var legend = series.Select(s => (s.Name, s.Color, Dashed: false)).Distinct().OrderBy(l => l.Color)
             .Concat(references.Select(r => (r.Name, Color: 7, Dashed: true))).ToList();
         var (svg, plot) = Frame(title, xLabel, yLabel, legend, (x0, x1), (y0, y1));
         Axes(plot, xTicks, yTicks, (x0, x1), (y0, y1));
@@ -147,20 +148,21 @@ internal static class SvgChart
         string title, string xLabel, string yLabel, IReadOnlyList<(string Name, int Color, bool Dashed)> legend,
         (double Min, double Max) x, (double Min, double Max) y)
     {
-        int perRow = (int)((Width - Left) / LegendColumn);
+        double column = Math.Min(Width - Left - Right, 40 + (6.8 * legend.Select(l => Math.Min(l.Name.Length, MaxLegendText)).DefaultIfEmpty(1).Max()));
+        int perRow = Math.Max(1, (int)((Width - Left - Right) / column));
         int rows = (legend.Count + perRow - 1) / perRow;
         double height = Top + PlotHeight + 50 + (rows * LegendRow) + 8;
         var plot = new XElement(Ns + "g", new XAttribute("class", "plot"));
         var legendGroup = new XElement(Ns + "g", new XAttribute("class", "legend"));
         for (int i = 0; i < legend.Count; i++)
         {
-            double lx = Left + (i % perRow * LegendColumn), ly = Top + PlotHeight + 58 + (i / perRow * LegendRow);
+            double lx = Left + (i % perRow * column), ly = Top + PlotHeight + 58 + (i / perRow * LegendRow);
             var swatch = new XElement(Ns + "line", new XAttribute("x1", F(lx)), new XAttribute("x2", F(lx + 22)),
                 new XAttribute("y1", F(ly - 4)), new XAttribute("y2", F(ly - 4)), new XAttribute("stroke", Color(legend[i].Color)),
                 new XAttribute("stroke-width", legend[i].Dashed ? "1.5" : "4"));
             if (legend[i].Dashed) swatch.Add(new XAttribute("stroke-dasharray", "6 4"));
             legendGroup.Add(new XElement(Ns + "g", new XAttribute("class", "legend-entry"), swatch,
-                Text(Shorten(legend[i].Name, 34), lx + 28, ly, "start", 12)));
+                Text(Shorten(legend[i].Name, MaxLegendText), lx + 28, ly, "start", 12)));
         }
 
         var svg = new XElement(Ns + "svg",
