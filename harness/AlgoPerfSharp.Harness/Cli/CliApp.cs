@@ -33,6 +33,8 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(ListCommand());
         root.Subcommands.Add(LeaderboardCommand());
+        root.Subcommands.Add(ScoringCommands.ReportCommand());
+        root.Subcommands.Add(ScoringCommands.CompareCommand());
         return root;
     }
 

@@ -33,31 +33,15 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
         "Scores are relative: each is computed only over the algorithms scored together here (ratios to the fastest of them), so they are not comparable across leaderboards.";
 
     /// <summary>Scores the trials of <paramref name="runs"/> under <paramref name="ruleset"/>.</summary>
-    public static LeaderboardResult Compute(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(runs);
-        if (runs.Count == 0) throw new ResultsStoreException($"{store.Path} has no runs to score (run `algoperf sweep` first)");
-        string rulesetKey = ruleset == TuningRuleset.SelfTuning ? "self" : "external";
-        var specs = new Dictionary<string, StoredWorkloadSpec>(StringComparer.Ordinal);
-        var trials = new List<TrialRecord>();
-        var stepTimes = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        foreach (var run in runs)
-        {
-            foreach (var s in store.WorkloadSpecs(run.Id)) specs[s.Name] = s;
-            foreach (var t in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
-            {
-                var evals = store.Evals(t.Id).Select(e => new EvalRow(t.Algorithm, t.Workload, t.Study, t.Trial, e.Step, e.SubmissionSeconds, e.Metrics));
-                trials.Add(new TrialRecord(t.Algorithm, t.Workload, t.Study, t.Trial, Status(t.State), evals));
-                if (t.MedianStepSeconds > 0) (stepTimes.TryGetValue(t.Algorithm, out var l) ? l : stepTimes[t.Algorithm] = []).Add(t.MedianStepSeconds);
-            }
-        }
+    public static LeaderboardResult Compute(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset) =>
+        From(ScoringInput.Load(store, runs, ruleset));
 
-        if (trials.Count == 0) throw new ResultsStoreException($"{store.Path} has no {rulesetKey}-tuning trials in run(s) {string.Join(", ", runs.Select(r => r.Label))}");
-        var scoringSpecs = specs.Values.Where(s => trials.Any(t => t.Workload == s.Name)).Select(s => new WorkloadScoringSpec(
-            s.Name, s.TargetMetric, s.ValidationTarget, s.LowerIsBetter ? MetricDirection.LowerIsBetter : MetricDirection.HigherIsBetter,
-            s.MaxRuntimeSeconds, s.TestMetric, s.TestTarget, s.VariantOf)).ToList();
-        var result = BenchmarkScoring.Score(trials, scoringSpecs, ruleset == TuningRuleset.SelfTuning ? Scoring.Ruleset.SelfTuning : Scoring.Ruleset.ExternalTuning);
+    /// <summary>Scores loaded trials (the leaderboard the report shows).</summary>
+    internal static LeaderboardResult From(ScoringInput input) => From(input, input.Score());
+
+    /// <summary>The leaderboard of an already computed scoring result over <paramref name="input"/>.</summary>
+    internal static LeaderboardResult From(ScoringInput input, BenchmarkScoringResult result)
+    {
         var rows = result.Profile.Submissions.Select(p => new LeaderboardRow(
             p.Submission,
             p.Score,
@@ -66,18 +50,10 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
                 var tt = result.Times.FirstOrDefault(x => x.Submission == p.Submission && x.Workload == c.Workload);
                 return new LeaderboardCell(c.Workload, tt?.ValidationSeconds ?? double.PositiveInfinity, c.Ratio, tt?.TrialsReachingTarget ?? 0, tt?.TrialCount ?? 0);
             }).ToList(),
-            stepTimes.TryGetValue(p.Submission, out var st) ? Trials.TrialRunner.Median(st) : double.NaN))
+            ScoringInput.MedianStep(input.Trials.Where(t => t.Stored.Algorithm == p.Submission))))
             .OrderByDescending(r => r.Score).ThenBy(r => r.Algorithm, StringComparer.Ordinal).ToList();
-        return new LeaderboardResult(rulesetKey, runs.Select(r => r.Label).ToList(), scoringSpecs.Select(s => s.Name).ToList(), rows);
+        return new LeaderboardResult(input.RulesetKey, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows);
     }
-
-    private static TrialStatus Status(TrialState s) => s switch
-    {
-        TrialState.Completed => TrialStatus.Completed,
-        TrialState.Diverged => TrialStatus.Diverged,
-        TrialState.Interrupted => TrialStatus.Interrupted,
-        _ => TrialStatus.Failed, // failed, timed out, or still "running" after its process died
-    };
 
     /// <summary>A GitHub-flavoured markdown table (with the caveat).</summary>
     public string ToMarkdown()
@@ -151,7 +127,7 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
-    private static string Cell(LeaderboardRow r, string workload)
+    internal static string Cell(LeaderboardRow r, string workload)
     {
         var c = r.Workloads.FirstOrDefault(x => x.Workload == workload);
         if (c is null) return "—";
@@ -160,6 +136,6 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
         return $"{t} · {ratio} · {c.TrialsReachingTarget}/{c.Trials}";
     }
 
-    private static string Ms(double seconds) =>
+    internal static string Ms(double seconds) =>
         double.IsFinite(seconds) ? (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture) + " ms" : "—";
 }

@@ -1,0 +1,91 @@
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Scoring;
+
+namespace AlgoPerfSharp.Harness.Reports;
+
+/// <summary>One stored trial with its eval rows and the scoring library's view of it.</summary>
+/// <param name="Stored">The trial as stored.</param>
+/// <param name="Evals">Its eval rows in step order.</param>
+/// <param name="Record">The same trial as a scoring record.</param>
+internal sealed record LoadedTrial(StoredTrial Stored, IReadOnlyList<StoredEval> Evals, TrialRecord Record);
+
+/// <summary>
+/// The trials of some runs of one database under one ruleset, converted for the scoring library: shared by the
+/// leaderboard, the HTML report and the release comparison so they all score the same rows the same way.
+/// </summary>
+/// <param name="RulesetKey">"self" or "external", as stored.</param>
+/// <param name="Ruleset">The scoring ruleset (budget multiplier, how trials combine).</param>
+/// <param name="Runs">The runs loaded.</param>
+/// <param name="Specs">Scoring specs of the workloads that have trials (the last run's constants win).</param>
+/// <param name="StoredSpecs">The stored workload constants by workload name.</param>
+/// <param name="Trials">Every non-pending trial of the ruleset, in run then key order.</param>
+internal sealed record ScoringInput(
+    string RulesetKey,
+    Scoring.Ruleset Ruleset,
+    IReadOnlyList<StoredRun> Runs,
+    IReadOnlyList<WorkloadScoringSpec> Specs,
+    IReadOnlyDictionary<string, StoredWorkloadSpec> StoredSpecs,
+    IReadOnlyList<LoadedTrial> Trials)
+{
+    /// <summary>Loads the trials of <paramref name="runs"/>; throws a clear message when there is nothing to score.</summary>
+    public static ScoringInput Load(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0) throw new ResultsStoreException($"{store.Path} has no runs to score (run `algoperf sweep` first)");
+        string rulesetKey = ruleset == TuningRuleset.SelfTuning ? "self" : "external";
+        var specs = new Dictionary<string, StoredWorkloadSpec>(StringComparer.Ordinal);
+        var trials = new List<LoadedTrial>();
+        foreach (var run in runs)
+        {
+            foreach (var s in store.WorkloadSpecs(run.Id)) specs[s.Name] = s;
+            foreach (var t in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
+            {
+                var evals = store.Evals(t.Id);
+                var rows = evals.Select(e => new EvalRow(t.Algorithm, t.Workload, t.Study, t.Trial, e.Step, e.SubmissionSeconds, e.Metrics));
+                trials.Add(new LoadedTrial(t, evals, new TrialRecord(t.Algorithm, t.Workload, t.Study, t.Trial, Status(t.State), rows)));
+            }
+        }
+
+        if (trials.Count == 0)
+        {
+            throw new ResultsStoreException(
+                $"{store.Path} has no {rulesetKey}-tuning trials in run(s) {string.Join(", ", runs.Select(r => r.Label))} (try --ruleset {(rulesetKey == "self" ? "external" : "self")})");
+        }
+
+        var missing = trials.Select(t => t.Stored.Workload).FirstOrDefault(w => !specs.ContainsKey(w));
+        if (missing is not null)
+        {
+            throw new ResultsStoreException($"{store.Path} has trials of workload '{missing}' but no recorded workload constants (targets) for it; re-run the sweep with this version");
+        }
+
+        var scoringSpecs = specs.Values.Where(s => trials.Any(t => t.Stored.Workload == s.Name)).Select(s => new WorkloadScoringSpec(
+            s.Name, s.TargetMetric, s.ValidationTarget, s.LowerIsBetter ? MetricDirection.LowerIsBetter : MetricDirection.HigherIsBetter,
+            s.MaxRuntimeSeconds, s.TestMetric, s.TestTarget, s.VariantOf)).ToList();
+        return new ScoringInput(
+            rulesetKey,
+            ruleset == TuningRuleset.SelfTuning ? Scoring.Ruleset.SelfTuning : Scoring.Ruleset.ExternalTuning,
+            runs,
+            scoringSpecs,
+            specs,
+            trials);
+    }
+
+    /// <summary>Scores every algorithm together (AlgoPerf's pipeline).</summary>
+    public BenchmarkScoringResult Score() => BenchmarkScoring.Score(Trials.Select(t => t.Record), Specs, Ruleset);
+
+    /// <summary>Median over trials of the median step time (trials without a measured step are skipped; NaN if none).</summary>
+    public static double MedianStep(IEnumerable<LoadedTrial> trials)
+    {
+        var steps = trials.Select(t => t.Stored.MedianStepSeconds).Where(s => s > 0).ToList();
+        return steps.Count == 0 ? double.NaN : AlgoPerfSharp.Harness.Trials.TrialRunner.Median(steps);
+    }
+
+    private static TrialStatus Status(TrialState s) => s switch
+    {
+        TrialState.Completed => TrialStatus.Completed,
+        TrialState.Diverged => TrialStatus.Diverged,
+        TrialState.Interrupted => TrialStatus.Interrupted,
+        _ => TrialStatus.Failed, // failed, timed out, or still "running" after its process died
+    };
+}
