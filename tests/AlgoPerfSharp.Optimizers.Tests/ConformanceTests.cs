@@ -7,19 +7,21 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// <summary>Every built-in algorithm × {converges, checkpoint round-trip, determinism, no leak, dtype preserved, NaN guard}.</summary>
 public sealed class ConformanceTests
 {
-    public static TheoryData<string> Algorithms => new() { "adamw", "nadamw", "sgd_nesterov" };
+    public static TheoryData<string> Algorithms => new() { "adamw", "nadamw", "sgd_nesterov", "muon" };
 
     private static ITrainingAlgorithm Create(string name) => name switch
     {
         "adamw" => new AdamW(),
         "nadamw" => new NAdamW(),
         "sgd_nesterov" => new SgdNesterov(),
+        "muon" => new Muon(),
         _ => throw new ArgumentException(name),
     };
 
     private static Hyperparameters Tuned(string name) => name switch
     {
         "sgd_nesterov" => new(new Dictionary<string, object> { ["learning_rate"] = 0.015, ["one_minus_beta1"] = 0.1, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
+        "muon" => new(new Dictionary<string, object> { ["learning_rate"] = 0.1, ["one_minus_beta1"] = 0.1, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05, ["adam_learning_rate"] = 0.05, ["adam_beta2"] = 0.99 }),
         _ => new(new Dictionary<string, object> { ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
     };
 

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Benchmarks;
+
+/// <summary>Timing of one algorithm on one parameter set.</summary>
+/// <param name="Algorithm">Algorithm name.</param>
+/// <param name="Set">Parameter-set name.</param>
+/// <param name="Parameters">Scalars in the set.</param>
+/// <param name="RegularMs">Median ms of one step over the timed steps.</param>
+/// <param name="AmortizedMs">Mean ms per step over the timed steps (a whole number of refresh intervals).</param>
+/// <param name="RefreshInterval">Steps between amortized refreshes (1 when the algorithm has none).</param>
+/// <param name="TimedSteps">Steps timed after warm-up.</param>
+public sealed record StepTiming(string Algorithm, string Set, long Parameters, double RegularMs, double AmortizedMs, int RefreshInterval, int TimedSteps);
+
+/// <summary>
+/// <c>--optimizer-steps</c>: times one <see cref="ITrainingRun.Update"/> of every built-in algorithm
+/// (<see cref="AlgorithmRegistry.BuiltIns"/>, with its default hyperparameters) on each <see cref="ParameterSet"/>.
+/// Gradients are reset to fixed random values before each step, untimed; the timed region is the update alone
+/// (the gradient callback returns at once). Reports the median ("regular") and the mean over a whole number of
+/// refresh intervals ("amortized"); the interval is read generically from a default hyperparameter whose name ends
+/// in <c>frequency</c> (e.g. Shampoo's precondition_frequency), and warm-up covers a <c>start_preconditioning_step</c>.
+/// </summary>
+public static class OptimizerStepRunner
+{
+    /// <summary>Steps between amortized refreshes of <paramref name="algorithm"/> (1 when none is declared).</summary>
+    public static int RefreshInterval(ITrainingAlgorithm algorithm) => (int)Math.Max(1, MaxDefault(algorithm, k => k.EndsWith("frequency", StringComparison.Ordinal)));
+
+    private static double MaxDefault(ITrainingAlgorithm algorithm, Func<string, bool> key)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        double best = 0;
+        foreach (var (k, v) in algorithm.Defaults.Values)
+        {
+            if (key(k) && v is double d && double.IsFinite(d) && d > best && d <= 10_000) best = d;
+        }
+
+        return best;
+    }
+
+    /// <summary>Times <paramref name="algorithm"/> on <paramref name="set"/>: warm-up, then at least <paramref name="minSteps"/> timed steps.</summary>
+    public static StepTiming Measure(ITrainingAlgorithm algorithm, ParameterSet set, int minSteps = 30, int warmup = 5)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentNullException.ThrowIfNull(set);
+        int interval = RefreshInterval(algorithm);
+        int start = (int)MaxDefault(algorithm, k => k == "start_preconditioning_step");
+        int timed = interval * (int)Math.Ceiling((double)minSteps / interval);
+        warmup = Math.Max(warmup, start + 1);
+        using var instance = set.Create(seed: 17);
+        var workload = new WorkloadInfo("bench_" + set.Name, LossType.MeanSquaredError, StepHint: 100_000, 3600, 1_000_000, 128);
+        using var run = algorithm.Init(new AlgorithmInitContext(instance.Parameters, Hyperparameters.Empty, workload, 0));
+        var samples = new double[timed];
+        for (int s = 0; s < warmup + timed; s++)
+        {
+            instance.ResetGradients();
+            var context = new StepContext(s, instance.Parameters, workload, 0, [], static () => 0.0);
+            long t0 = Stopwatch.GetTimestamp();
+            using (var scope = new DisposeScope())
+            {
+                run.Update(context);
+            }
+
+            long t1 = Stopwatch.GetTimestamp();
+            if (s >= warmup) samples[s - warmup] = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+        }
+
+        return new StepTiming(algorithm.Name, set.Name, set.Count, Stats.Median(samples), samples.Average(), interval, timed);
+    }
+
+    /// <summary>Runs every selected algorithm on every selected set and prints a table.</summary>
+    public static IReadOnlyList<StepTiming> Run(IReadOnlyList<ITrainingAlgorithm> algorithms, IReadOnlyList<ParameterSet> sets, int minSteps, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(algorithms);
+        ArgumentNullException.ThrowIfNull(sets);
+        ArgumentNullException.ThrowIfNull(output);
+        var results = new List<StepTiming>();
+        output.WriteLine($"optimizer step ({TorchRuntime.NumThreads} threads), median over ≥{minSteps} steps after warm-up");
+        output.WriteLine($"{"algorithm",-16} {"set",-12} {"params",10} {"regular ms",11} {"amortized ms",13} {"interval",9}");
+        foreach (var set in sets)
+        {
+            foreach (var algorithm in algorithms)
+            {
+                var t = Measure(algorithm, set, minSteps);
+                results.Add(t);
+                output.WriteLine($"{t.Algorithm,-16} {t.Set,-12} {t.Parameters,10} {t.RegularMs,11:F3} {t.AmortizedMs,13:F3} {t.RefreshInterval,9}");
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Built-in algorithms by name (all when <paramref name="names"/> is empty), with an error listing the known ones.</summary>
+    public static IReadOnlyList<ITrainingAlgorithm> Select(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count == 0) return AlgorithmRegistry.BuiltIns;
+        return names.Select(n => AlgorithmRegistry.BuiltIns.FirstOrDefault(a => a.Name == n)
+            ?? throw new ArgumentException($"unknown built-in algorithm '{n}' (known: {string.Join(", ", AlgorithmRegistry.BuiltIns.Select(a => a.Name))})", nameof(names))).ToList();
+    }
+}

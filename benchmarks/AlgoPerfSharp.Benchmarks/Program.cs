@@ -1,0 +1,71 @@
+using System.Globalization;
+using AlgoPerfSharp.Benchmarks;
+using AlgoPerfSharp.Torch;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// Modes (see benchmarks/README.md):
+//   --compare-native [--quick] [--rounds N]                    engine vs the C++ yardstick, side by side
+//   --optimizer-steps [--quick] [--algorithms a,b] [--sets s,t] [--steps N]   one step per built-in algorithm
+//   --compare-pytorch [--sets s,t] [--rounds N] [--steps N]    adamw vs torch.optim.AdamW, alternating
+//   anything else                                              BenchmarkDotNet (e.g. --filter '*Engine*'); add --quick for a short job
+TorchRuntime.EnsureInitialized();
+var argList = args.ToList();
+bool quick = Take(argList, "--quick");
+try
+{
+    if (Take(argList, "--compare-native"))
+    {
+        return NativeComparison.Run(quick, Int(argList, "--rounds", quick ? 1 : 3), Console.Out);
+    }
+
+    if (Take(argList, "--optimizer-steps"))
+    {
+        var algorithms = OptimizerStepRunner.Select(List(argList, "--algorithms", quick ? "adamw,muon" : string.Empty));
+        var sets = List(argList, "--sets", quick ? "w1024,llama_tiny" : string.Empty).Select(ParameterSet.Get).ToList();
+        OptimizerStepRunner.Run(algorithms, sets.Count == 0 ? ParameterSet.All : sets, Int(argList, "--steps", 30), Console.Out);
+        return 0;
+    }
+
+    if (Take(argList, "--compare-pytorch"))
+    {
+        var sets = List(argList, "--sets", "w1024,llama_tiny").Select(ParameterSet.Get).ToList();
+        return PyTorchComparison.Run(sets, Int(argList, "--rounds", quick ? 1 : 3), Int(argList, "--steps", 30), Console.Out);
+    }
+}
+catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+// In-process toolchain: no per-benchmark project generation/rebuild (slow on 2 cores) and libats.so resolves from here.
+var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+var config = DefaultConfig.Instance.AddJob(job.AsDefault());
+BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmarks).Assembly).Run([.. argList], config);
+return 0;
+
+static bool Take(List<string> a, string flag) => a.Remove(flag);
+
+static string Value(List<string> a, string flag, string fallback)
+{
+    int i = a.IndexOf(flag);
+    if (i < 0) return fallback;
+    if (i + 1 >= a.Count) throw new ArgumentException($"{flag} needs a value");
+    string v = a[i + 1];
+    a.RemoveRange(i, 2);
+    return v;
+}
+
+static int Int(List<string> a, string flag, int fallback)
+{
+    string v = Value(a, flag, fallback.ToString(CultureInfo.InvariantCulture));
+    return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1
+        ? n
+        : throw new ArgumentException($"{flag} must be a positive integer (got '{v}')");
+}
+
+static List<string> List(List<string> a, string flag, string fallback) =>
+    [.. Value(a, flag, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

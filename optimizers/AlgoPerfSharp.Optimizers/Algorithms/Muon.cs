@@ -1,0 +1,104 @@
+using AlgoPerfSharp.Optimizers.MatrixFunctions;
+using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transforms;
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>
+/// Muon (KellerJordan/Muon, <c>MuonWithAuxAdam</c>): hidden matrix parameters (dense, attention and conv weights, by
+/// <see cref="ParameterType"/>, with ≥ 2 dimensions) take Nesterov momentum, Newton–Schulz 5 orthogonalization and the
+/// max(1, m/n)^½ scale (<see cref="ScaleByMuon"/>); every other parameter — embeddings, the output head, biases,
+/// norms — takes Adam with the reference's auxiliary defaults (lr 3e-4, betas 0.9/0.95, ε 1e-10). Both sides decay
+/// decoupled from the pre-update weights (w ← w·(1 − ηλ) − η·u) and follow AlgoPerf's warm-up + cosine schedule over
+/// the step hint, each from its own peak.
+/// </summary>
+/// <remarks>
+/// Hyperparameters: learning_rate (Muon's peak η), one_minus_beta1 (1 − Muon momentum), weight_decay (Muon side),
+/// warmup_factor, adam_learning_rate, adam_beta1, adam_beta2, adam_epsilon, adam_weight_decay, ns_steps,
+/// ns_dtype (bfloat16 | float32 | float64), nesterov, grad_clip (optional).
+/// </remarks>
+public sealed class Muon : TransformAlgorithm
+{
+    /// <inheritdoc/>
+    public override string Name => "muon";
+
+    /// <summary>
+    /// Log-scaled ranges around the reference defaults (Muon lr 0.02, momentum 0.95, aux Adam lr 3e-4), a fixed 5%
+    /// warm-up as AlgoPerf's baselines.
+    /// </summary>
+    public override SearchSpace SearchSpace { get; } = SearchSpace.FromDimensions(
+    [
+        SearchDimension.Continuous("learning_rate", 2e-3, 0.2, Scaling.Log),
+        SearchDimension.Continuous("one_minus_beta1", 0.02, 0.2, Scaling.Log),
+        SearchDimension.Continuous("weight_decay", 1e-3, 0.5, Scaling.Log),
+        SearchDimension.Continuous("adam_learning_rate", 1e-4, 1e-2, Scaling.Log),
+        SearchDimension.Discrete("warmup_factor", [0.05]),
+    ]);
+
+    /// <summary>The reference defaults: Muon lr 0.02, momentum 0.95, no decay; aux Adam lr 3e-4, (0.9, 0.95), ε 1e-10; NS5 in bfloat16.</summary>
+    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = 0.02,
+        ["one_minus_beta1"] = 0.05,
+        ["weight_decay"] = 0.0,
+        ["warmup_factor"] = 0.05,
+        ["adam_learning_rate"] = 3e-4,
+        ["adam_beta1"] = 0.9,
+        ["adam_beta2"] = 0.95,
+        ["adam_epsilon"] = 1e-10,
+        ["adam_weight_decay"] = 0.0,
+        ["ns_steps"] = 5L,
+        ["ns_dtype"] = "bfloat16",
+        ["nesterov"] = true,
+    });
+
+    /// <summary>True for the parameters Muon orthogonalizes: hidden matrices (<see cref="ParameterTypeExtensions.IsHiddenMatrix"/>) with ≥ 2 dimensions.</summary>
+    public static bool IsMuonParameter(ModelParameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return parameter.Type.IsHiddenMatrix() && parameter.Tensor.Dim >= 2;
+    }
+
+    /// <summary>Reads ns_steps and ns_dtype into a Newton–Schulz configuration, with errors naming the field.</summary>
+    public static NewtonSchulz ReadNewtonSchulz(HyperparameterReader h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        double steps = h.Get("ns_steps", 5);
+        if (!(steps >= 1 && steps <= 100 && steps == Math.Floor(steps))) throw new ArgumentException($"ns_steps must be an integer in [1, 100] (got {steps})");
+        string dtype = h.GetString("ns_dtype", "bfloat16");
+        var working = dtype switch
+        {
+            "bfloat16" => DType.BFloat16,
+            "float32" => DType.Float32,
+            "float64" => DType.Float64,
+            _ => throw new ArgumentException($"ns_dtype must be bfloat16, float32 or float64 (got '{dtype}')"),
+        };
+        return new NewtonSchulz((int)steps, dtype: working);
+    }
+
+    /// <inheritdoc/>
+    protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        ArgumentNullException.ThrowIfNull(workload);
+        var adamSchedule = LearningRateSchedule.WarmupCosine(
+            h.Positive("adam_learning_rate"), h.InRange("warmup_factor", 0, 1), workload.StepHint);
+        var muon = new Chain(
+            new ScaleByMuon(h.Beta("beta1"), h.GetBoolean("nesterov", true), ReadNewtonSchulz(h)),
+            new AddDecayedWeights(NonNegative(h, "weight_decay")),
+            new ScaleByLearningRate(schedule));
+        var adam = new Chain(
+            new ScaleByAdam(h.Beta("adam_beta1"), h.Beta("adam_beta2"), NonNegative(h, "adam_epsilon")),
+            new AddDecayedWeights(NonNegative(h, "adam_weight_decay")),
+            new ScaleByLearningRate(adamSchedule));
+        return new Partition(IsMuonParameter, muon, adam);
+    }
+
+    private static double NonNegative(HyperparameterReader h, string name)
+    {
+        double v = h.Get(name);
+        if (!(v >= 0) || double.IsInfinity(v)) throw new ArgumentException($"{name} must be a finite number ≥ 0 (got {v})");
+        return v;
+    }
+}

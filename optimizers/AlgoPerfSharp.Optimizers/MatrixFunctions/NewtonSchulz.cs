@@ -1,0 +1,101 @@
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers.MatrixFunctions;
+
+/// <summary>
+/// Newton–Schulz orthogonalization of a matrix (Muon's NS5): with X = G in <see cref="DType"/>, transposed when it has
+/// more rows than columns, X ← X / (‖X‖_F + <see cref="Epsilon"/>), then <see cref="Steps"/> times
+/// A = X·Xᵀ; B = b·A + c·A²; X ← a·X + B·X. Each singular value σ of the normalised input follows the scalar map
+/// σ ← aσ + bσ³ + cσ⁵ while the singular vectors are kept, so the result is ≈ U·S'·Vᵀ with S' near 1 (with Muon's
+/// coefficients S' lies roughly in [0.5, 1.5]; it does not converge to exactly 1).
+/// </summary>
+/// <remarks>A validated, immutable configuration; <see cref="Orthogonalize"/> is a pure function of it and its input.</remarks>
+public sealed record NewtonSchulz
+{
+    /// <summary>Validates and creates the configuration. Defaults are Muon's (KellerJordan/Muon, muon.py).</summary>
+    /// <param name="steps">Iterations, ≥ 1.</param>
+    /// <param name="a">Linear coefficient.</param>
+    /// <param name="b">Cubic coefficient.</param>
+    /// <param name="c">Quintic coefficient.</param>
+    /// <param name="dtype">Working precision: bfloat16 (the reference), float32 or float64.</param>
+    /// <param name="epsilon">Added to the Frobenius norm before dividing, ≥ 0.</param>
+    public NewtonSchulz(int steps = 5, double a = 3.4445, double b = -4.7750, double c = 2.0315, DType dtype = DType.BFloat16, double epsilon = 1e-7)
+    {
+        if (steps < 1) throw new ArgumentException($"steps must be ≥ 1 (got {steps})", nameof(steps));
+        if (!double.IsFinite(a)) throw new ArgumentException($"a must be finite (got {a})", nameof(a));
+        if (!double.IsFinite(b)) throw new ArgumentException($"b must be finite (got {b})", nameof(b));
+        if (!double.IsFinite(c)) throw new ArgumentException($"c must be finite (got {c})", nameof(c));
+        if (dtype is not (DType.BFloat16 or DType.Float32 or DType.Float64))
+        {
+            throw new ArgumentException($"dtype must be BFloat16, Float32 or Float64 (got {dtype})", nameof(dtype));
+        }
+
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon)) throw new ArgumentException($"epsilon must be finite and ≥ 0 (got {epsilon})", nameof(epsilon));
+        Steps = steps;
+        A = a;
+        B = b;
+        C = c;
+        DType = dtype;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Muon's NS5: 5 steps, (3.4445, −4.7750, 2.0315), bfloat16, ε = 1e-7.</summary>
+    public static NewtonSchulz Muon { get; } = new();
+
+    /// <summary>Iterations.</summary>
+    public int Steps { get; }
+
+    /// <summary>Linear coefficient a.</summary>
+    public double A { get; }
+
+    /// <summary>Cubic coefficient b.</summary>
+    public double B { get; }
+
+    /// <summary>Quintic coefficient c.</summary>
+    public double C { get; }
+
+    /// <summary>Working precision of the iteration.</summary>
+    public DType DType { get; }
+
+    /// <summary>Added to ‖X‖_F before normalising.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>
+    /// The scalar map one iteration applies to a singular value: aσ + bσ³ + cσ⁵ (for tests and analysis).
+    /// </summary>
+    public double Map(double sigma)
+    {
+        double s2 = sigma * sigma;
+        return (A * sigma) + (((B * s2) + (C * s2 * s2)) * sigma);
+    }
+
+    /// <summary>
+    /// Orthogonalizes the 2-D tensor <paramref name="g"/> (not modified). Returns a new tensor of g's shape and dtype
+    /// that joins the caller's <see cref="DisposeScope"/> (it may be a non-contiguous view).
+    /// </summary>
+    /// <exception cref="ArgumentException">When g is not 2-D.</exception>
+    public Tensor Orthogonalize(Tensor g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        if (g.Dim != 2) throw new ArgumentException($"Newton–Schulz needs a 2-D matrix (got shape [{string.Join(", ", g.Shape)}])", nameof(g));
+        Tensor result;
+        using (var scope = new DisposeScope())
+        {
+            bool transpose = g.Shape[0] > g.Shape[1];
+            var x = g.To(DType);
+            if (transpose) x = x.T();
+            x = x.Div(x.Norm().AddInPlace(Epsilon));
+            for (int i = 0; i < Steps; i++)
+            {
+                var gram = x.Mm(x.T());
+                var poly = gram.Mm(gram).MulInPlace(C).AddInPlace(gram, B);
+                x = poly.Mm(x).AddInPlace(x, A);
+            }
+
+            if (transpose) x = x.T();
+            result = DisposeScope.MoveToOuter(x.To(g.DType));
+        }
+
+        return result;
+    }
+}

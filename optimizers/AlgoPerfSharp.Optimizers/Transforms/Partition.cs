@@ -1,0 +1,114 @@
+namespace AlgoPerfSharp.Optimizers.Transforms;
+
+/// <summary>
+/// Runs one transform on the parameters a predicate selects and another on the rest (optax's
+/// <c>multi_transform</c> with two labels), e.g. Muon on hidden matrices and Adam on everything else. Each side's
+/// state covers only its own parameters; the split is fixed at <see cref="IGradientTransform.Init"/>, so every update
+/// must pass the same parameter list.
+/// </summary>
+public sealed class Partition : GradientTransform<Partition.PartitionState>
+{
+    /// <summary>Creates the transform.</summary>
+    /// <param name="selector">True for parameters that go to <paramref name="selected"/>.</param>
+    /// <param name="selected">The transform for the selected parameters.</param>
+    /// <param name="rest">The transform for the others.</param>
+    public Partition(Func<ModelParameter, bool> selector, IGradientTransform selected, IGradientTransform rest)
+    {
+        Selector = selector ?? throw new ArgumentNullException(nameof(selector));
+        Selected = selected ?? throw new ArgumentNullException(nameof(selected));
+        Rest = rest ?? throw new ArgumentNullException(nameof(rest));
+    }
+
+    /// <summary>Which parameters go to <see cref="Selected"/>.</summary>
+    public Func<ModelParameter, bool> Selector { get; }
+
+    /// <summary>The transform of the selected parameters.</summary>
+    public IGradientTransform Selected { get; }
+
+    /// <summary>The transform of the other parameters.</summary>
+    public IGradientTransform Rest { get; }
+
+    /// <inheritdoc/>
+    public override string Name => $"partition({Selected.Name}|{Rest.Name})";
+
+    /// <inheritdoc/>
+    protected override PartitionState InitState(IReadOnlyList<ModelParameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var selected = new List<int>();
+        var rest = new List<int>();
+        for (int i = 0; i < parameters.Count; i++) (Selector(parameters[i]) ? selected : rest).Add(i);
+        int[] sel = [.. selected];
+        int[] oth = [.. rest];
+        return new PartitionState(
+            sel, Selected.Init(sel.Select(i => parameters[i]).ToArray()),
+            oth, Rest.Init(oth.Select(i => parameters[i]).ToArray()));
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(UpdateContext context, PartitionState state)
+    {
+        Run(Selected, state.SelectedIndices, state.SelectedState, context);
+        Run(Rest, state.RestIndices, state.RestState, context);
+    }
+
+    private static void Run(IGradientTransform transform, int[] indices, TransformState state, UpdateContext context)
+    {
+        if (indices.Length == 0) return;
+        var parameters = new ModelParameter[indices.Length];
+        var updates = new Torch.Tensor[indices.Length];
+        for (int k = 0; k < indices.Length; k++)
+        {
+            parameters[k] = context.Parameters[indices[k]];
+            updates[k] = context.Updates[indices[k]];
+        }
+
+        transform.Update(new UpdateContext(parameters, updates, context.Step), state);
+    }
+
+    /// <summary>The two sides' parameter indices and states.</summary>
+    public sealed class PartitionState : TransformState
+    {
+        internal PartitionState(int[] selectedIndices, TransformState selectedState, int[] restIndices, TransformState restState)
+        {
+            SelectedIndices = selectedIndices;
+            SelectedState = selectedState;
+            RestIndices = restIndices;
+            RestState = restState;
+        }
+
+        /// <summary>Indices (into the parameter list) of the selected parameters.</summary>
+        public int[] SelectedIndices { get; }
+
+        /// <summary>State of the selected side.</summary>
+        public TransformState SelectedState { get; }
+
+        /// <summary>Indices of the other parameters.</summary>
+        public int[] RestIndices { get; }
+
+        /// <summary>State of the other side.</summary>
+        public TransformState RestState { get; }
+
+        /// <inheritdoc/>
+        public override void Save(AlgorithmState into, string prefix)
+        {
+            SelectedState.Save(into, prefix + ".selected");
+            RestState.Save(into, prefix + ".rest");
+        }
+
+        /// <inheritdoc/>
+        public override void Load(AlgorithmState from, string prefix)
+        {
+            SelectedState.Load(from, prefix + ".selected");
+            RestState.Load(from, prefix + ".rest");
+        }
+
+        /// <inheritdoc/>
+        public override void Dispose()
+        {
+            SelectedState.Dispose();
+            RestState.Dispose();
+            base.Dispose();
+        }
+    }
+}

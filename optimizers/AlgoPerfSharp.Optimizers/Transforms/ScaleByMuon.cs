@@ -1,0 +1,84 @@
+using AlgoPerfSharp.Optimizers.MatrixFunctions;
+
+namespace AlgoPerfSharp.Optimizers.Transforms;
+
+/// <summary>
+/// Muon's direction for matrix parameters (KellerJordan/Muon <c>muon_update</c>): M ← β·M + (1−β)·G, the
+/// Nesterov look-ahead U = (1−β)·G + β·M (= β²·M_{t−1} + (1−β²)·G; without Nesterov U = M), U viewed as
+/// (rows, −1) (conv kernels become (out, in·kh·kw)), orthogonalized by <see cref="NewtonSchulz"/> and scaled by
+/// max(1, rows/cols)^½ of that 2-D view. No bias correction.
+/// </summary>
+/// <remarks>
+/// The reference scales a 4-D kernel by its own last two sizes (kh/kw); this transform uses the 2-D view it
+/// orthogonalizes, so the scale always matches the matrix. Every parameter it sees must have ≥ 2 dimensions; route
+/// the others elsewhere with <see cref="Partition"/>.
+/// </remarks>
+public sealed class ScaleByMuon : GradientTransform<MomentState>
+{
+    /// <summary>Validates and creates the transform.</summary>
+    /// <param name="momentum">β in [0, 1).</param>
+    /// <param name="nesterov">Use the Nesterov look-ahead (the reference always does).</param>
+    /// <param name="orthogonalizer">The Newton–Schulz configuration (default <see cref="NewtonSchulz.Muon"/>).</param>
+    public ScaleByMuon(double momentum = 0.95, bool nesterov = true, NewtonSchulz? orthogonalizer = null)
+    {
+        if (!(momentum >= 0 && momentum < 1)) throw new ArgumentException($"momentum must be in [0, 1) (got {momentum})", nameof(momentum));
+        Momentum = momentum;
+        Nesterov = nesterov;
+        Orthogonalizer = orthogonalizer ?? NewtonSchulz.Muon;
+    }
+
+    /// <summary>β.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Nesterov look-ahead.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>The orthogonalization.</summary>
+    public NewtonSchulz Orthogonalizer { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "muon";
+
+    /// <summary>max(1, rows/cols)^½ for a parameter of <paramref name="shape"/> viewed as (shape[0], −1).</summary>
+    public static double ShapeScale(ReadOnlySpan<long> shape)
+    {
+        long rows = shape[0];
+        long cols = 1;
+        for (int d = 1; d < shape.Length; d++) cols *= shape[d];
+        return Math.Sqrt(Math.Max(1.0, (double)rows / cols));
+    }
+
+    /// <inheritdoc/>
+    protected override MomentState InitState(IReadOnlyList<ModelParameter> parameters)
+    {
+        foreach (var p in parameters)
+        {
+            if (p.Tensor.Dim < 2)
+            {
+                throw new ArgumentException($"Muon orthogonalizes matrices, but parameter '{p.Name}' has shape [{string.Join(", ", p.Tensor.Shape)}]; route it to another transform (Partition)", nameof(parameters));
+            }
+        }
+
+        return new MomentState(parameters, 1);
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(UpdateContext context, MomentState state)
+    {
+        var momentum = state.Lists[0];
+        for (int i = 0; i < context.Updates.Length; i++)
+        {
+            var u = context.Updates[i];
+            momentum[i].LerpInPlace(u, 1 - Momentum);
+            if (Nesterov) u.LerpInPlace(momentum[i], Momentum);
+            else u.CopyInPlace(momentum[i]);
+
+            var shape = u.Shape;
+            var matrix = u.Reshape(shape[0], -1);
+            var orthogonal = Orthogonalizer.Orthogonalize(matrix);
+            double scale = ShapeScale(shape);
+            if (scale != 1) orthogonal.MulInPlace(scale);
+            u.CopyInPlace(orthogonal.Reshape(shape));
+        }
+    }
+}
