@@ -33,7 +33,7 @@ internal static class ScoringCommands
             string path = parse.GetValue(output)!;
             File.WriteAllText(path, html);
             int charts = CountOf(html, "<svg ");
-            parse.InvocationConfiguration.Output.WriteLine($"wrote {path}: {charts} charts, {html.Length / 1024.0:F0} KiB, runs {string.Join(", ", selected.Select(r => r.Label))}");
+            parse.InvocationConfiguration.Output.WriteLine($"wrote {path}: {charts} charts, {System.Text.Encoding.UTF8.GetByteCount(html) / 1024.0:F0} KiB, runs {string.Join(", ", selected.Select(r => r.Label))}");
             return CliApp.Ok;
         });
         return cmd;
@@ -47,8 +47,8 @@ internal static class ScoringCommands
         var baselineRun = new Option<string?>("--baseline-run") { Description = "Baseline run label. Default: every run of the baseline database." };
         var candidateRun = new Option<string?>("--candidate-run") { Description = "Candidate run label. Default: every run of the candidate database." };
         var ruleset = RulesetOption();
-        var alpha = new Option<double>("--alpha") { Description = "Significance level α of each one-sided test, in (0, 0.5). Default 0.05.", DefaultValueFactory = _ => 0.05 };
-        var effect = new Option<double>("--min-effect") { Description = "Minimum relative effect δ worth a verdict, in [0, 1). Default 0.05 (5%).", DefaultValueFactory = _ => 0.05 };
+        var alpha = new Option<double>("--alpha") { Description = "Significance level α of each one-sided test, in (0, 0.5).", DefaultValueFactory = _ => 0.05 };
+        var effect = new Option<double>("--min-effect") { Description = "Minimum relative effect δ worth a verdict, in [0, 1); 0.05 = 5%.", DefaultValueFactory = _ => 0.05 };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the markdown table to this file (e.g. for a CI job summary)." };
         var json = new Option<string?>("--json") { Description = "Also write the comparison as JSON to this file." };
         var cmd = new Command("compare", """
