@@ -29,7 +29,16 @@ internal static class ScoringCommands
         {
             using var store = ResultsStore.Open(parse.GetValue(db)!, create: false);
             var selected = SelectRuns(store, parse.GetValue(runs) ?? []);
-            string html = HtmlReport.Render(store, selected, Tuning(parse.GetValue(ruleset)));
+            string html;
+            try
+            {
+                html = HtmlReport.Render(store, selected, Tuning(parse.GetValue(ruleset)));
+            }
+            catch (ArgumentException e)
+            {
+                return Unscorable(parse.InvocationConfiguration.Error, e);
+            }
+
             string path = parse.GetValue(output)!;
             File.WriteAllText(path, html);
             int charts = CountOf(html, "<svg ");
@@ -94,8 +103,7 @@ internal static class ScoringCommands
             }
             catch (ArgumentException e)
             {
-                error.WriteLine("error: the stored results cannot be compared: " + e.Message);
-                return CliApp.BadInput;
+                return Unscorable(error, e);
             }
 
             string md = report.ToMarkdown();
@@ -116,6 +124,13 @@ internal static class ScoringCommands
             ? all
             : labels.Select(l => all.FirstOrDefault(r => r.Label == l) ?? throw new ResultsStoreException(
                 $"{store.Path} has no run labelled '{l}' (it has: {string.Join(", ", all.Select(r => r.Label))})")).ToList();
+    }
+
+    // The scoring library rejects corrupt logs (a metric never logged, time going backwards) with ArgumentException.
+    private static int Unscorable(TextWriter error, ArgumentException e)
+    {
+        error.WriteLine("error: the stored results cannot be scored: " + e.Message);
+        return CliApp.BadInput;
     }
 
     private static Option<string> RulesetOption()
