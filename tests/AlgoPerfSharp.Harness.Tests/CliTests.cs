@@ -5,7 +5,7 @@ namespace AlgoPerfSharp.Harness.Tests;
 
 public sealed class CliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         using var o = new StringWriter();
         using var e = new StringWriter();

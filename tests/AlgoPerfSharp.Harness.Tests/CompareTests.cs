@@ -30,13 +30,7 @@ public sealed class CompareTests : IDisposable
 
     private static double[] Times(double[] v, double f) => v.Select(x => x * f).ToArray();
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliTests.Run(args);
 
     [Fact]
     public void IdenticalInputsAreNoChange()

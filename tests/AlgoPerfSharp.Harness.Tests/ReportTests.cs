@@ -191,6 +191,25 @@ public sealed partial class ReportTests : IDisposable
         Assert.Contains("is empty: it has no runs", e3.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ResultsTheScoringLibraryRejectsGiveAClearMessageNotACrash()
+    {
+        using (var store = ResultsStore.Open(Db))
+        {
+            var run = store.CreateRun("r", "test", 1, "{}");
+            store.RecordWorkloadSpec(run.Id, new StoredWorkloadSpec("w1", "validation/accuracy", 0.9, "test/accuracy", 0.9, false, 1000, null));
+            ScoringDatabases.Trial(store, run, "adam", "w1", 0, 10, 0.01); // logs validation/error_rate only
+        }
+
+        const string Why = "error: the stored results cannot be scored: No eval row of trial adam/w1 study 0 trial 0 logs the validation metric 'validation/accuracy'";
+        var r = CliTests.Run("report", "--db", Db, "--out", Path.Combine(_dir, "r.html"));
+        Assert.Equal(CliApp.BadInput, r.Code);
+        Assert.Contains(Why, r.Err, StringComparison.Ordinal);
+        r = CliTests.Run("compare", Db, Db);
+        Assert.Equal(CliApp.BadInput, r.Code);
+        Assert.Contains(Why, r.Err, StringComparison.Ordinal);
+    }
+
     private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     private static double[] Numbers(string s) => s.Split(' ').Select(D).ToArray();

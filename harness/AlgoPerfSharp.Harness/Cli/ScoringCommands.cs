@@ -29,11 +29,20 @@ internal static class ScoringCommands
         {
             using var store = ResultsStore.Open(parse.GetValue(db)!, create: false);
             var selected = SelectRuns(store, parse.GetValue(runs) ?? []);
-            string html = HtmlReport.Render(store, selected, Tuning(parse.GetValue(ruleset)));
+            string html;
+            try
+            {
+                html = HtmlReport.Render(store, selected, Tuning(parse.GetValue(ruleset)));
+            }
+            catch (ArgumentException e)
+            {
+                return Unscorable(parse.InvocationConfiguration.Error, e);
+            }
+
             string path = parse.GetValue(output)!;
             File.WriteAllText(path, html);
             int charts = CountOf(html, "<svg ");
-            parse.InvocationConfiguration.Output.WriteLine($"wrote {path}: {charts} charts, {html.Length / 1024.0:F0} KiB, runs {string.Join(", ", selected.Select(r => r.Label))}");
+            parse.InvocationConfiguration.Output.WriteLine($"wrote {path}: {charts} charts, {System.Text.Encoding.UTF8.GetByteCount(html) / 1024.0:F0} KiB, runs {string.Join(", ", selected.Select(r => r.Label))}");
             return CliApp.Ok;
         });
         return cmd;
@@ -47,8 +56,8 @@ internal static class ScoringCommands
         var baselineRun = new Option<string?>("--baseline-run") { Description = "Baseline run label. Default: every run of the baseline database." };
         var candidateRun = new Option<string?>("--candidate-run") { Description = "Candidate run label. Default: every run of the candidate database." };
         var ruleset = RulesetOption();
-        var alpha = new Option<double>("--alpha") { Description = "Significance level α of each one-sided test, in (0, 0.5). Default 0.05.", DefaultValueFactory = _ => 0.05 };
-        var effect = new Option<double>("--min-effect") { Description = "Minimum relative effect δ worth a verdict, in [0, 1). Default 0.05 (5%).", DefaultValueFactory = _ => 0.05 };
+        var alpha = new Option<double>("--alpha") { Description = "Significance level α of each one-sided test, in (0, 0.5).", DefaultValueFactory = _ => 0.05 };
+        var effect = new Option<double>("--min-effect") { Description = "Minimum relative effect δ worth a verdict, in [0, 1); 0.05 = 5%.", DefaultValueFactory = _ => 0.05 };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the markdown table to this file (e.g. for a CI job summary)." };
         var json = new Option<string?>("--json") { Description = "Also write the comparison as JSON to this file." };
         var cmd = new Command("compare", """
@@ -94,8 +103,7 @@ internal static class ScoringCommands
             }
             catch (ArgumentException e)
             {
-                error.WriteLine("error: the stored results cannot be compared: " + e.Message);
-                return CliApp.BadInput;
+                return Unscorable(error, e);
             }
 
             string md = report.ToMarkdown();
@@ -116,6 +124,13 @@ internal static class ScoringCommands
             ? all
             : labels.Select(l => all.FirstOrDefault(r => r.Label == l) ?? throw new ResultsStoreException(
                 $"{store.Path} has no run labelled '{l}' (it has: {string.Join(", ", all.Select(r => r.Label))})")).ToList();
+    }
+
+    // The scoring library rejects corrupt logs (a metric never logged, time going backwards) with ArgumentException.
+    private static int Unscorable(TextWriter error, ArgumentException e)
+    {
+        error.WriteLine("error: the stored results cannot be scored: " + e.Message);
+        return CliApp.BadInput;
     }
 
     private static Option<string> RulesetOption()

@@ -121,7 +121,9 @@ public static class HtmlReport
                     {
                         var rows = t.Evals.Where(e => e.Diagnostics.ContainsKey(k)).ToList();
                         if (rows.Count == 0) continue;
-                        series.Add(new ChartSeries($"{t.Stored.Algorithm} · {k}", combos.IndexOf((t.Stored.Algorithm, k)),
+                        // One key in the group: colour by algorithm, as in every other chart; several: one colour per line.
+                        int color = group.Count() == 1 ? algorithms.ToList().IndexOf(t.Stored.Algorithm) : combos.IndexOf((t.Stored.Algorithm, k));
+                        series.Add(new ChartSeries($"{t.Stored.Algorithm} · {k}", color,
                             rows.Select(e => e.SubmissionSeconds).ToList(), rows.Select(e => e.Diagnostics[k]).ToList()));
                     }
                 }
