@@ -1,6 +1,13 @@
+using AlgoPerfSharp.Torch;
+
 namespace AlgoPerfSharp.Optimizers.Transforms;
 
-/// <summary>Applies transforms in order; its state is the list of their states.</summary>
+/// <summary>
+/// Applies transforms in order; its state is the list of their states. The Adam-family recipe
+/// <c>Chain(ScaleByAdam, [AddDecayedWeights without mask], ScaleByLearningRate)</c> runs as one fused native pass per
+/// tensor (<see cref="FusedSteps.AdamInPlace"/>) with the same state and the same formula (equal up to rounding);
+/// set <see cref="AllowFusion"/> to false to force the transform-by-transform path.
+/// </summary>
 public sealed class Chain : GradientTransform<Chain.ChainState>
 {
     /// <summary>Chains <paramref name="transforms"/> (applied first to last).</summary>
@@ -9,7 +16,21 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
         ArgumentNullException.ThrowIfNull(transforms);
         if (transforms.Length == 0) throw new ArgumentException("a chain needs at least one transform", nameof(transforms));
         Transforms = transforms;
+        _adam = transforms switch
+        {
+            [ScaleByAdam a, AddDecayedWeights { Mask: null } d, ScaleByLearningRate l] => (a, d.WeightDecay, l),
+            [ScaleByAdam a, ScaleByLearningRate l] => (a, 0.0, l),
+            _ => null,
+        };
     }
+
+    private readonly (ScaleByAdam Adam, double WeightDecay, ScaleByLearningRate Lr)? _adam;
+
+    /// <summary>Whether a recognised recipe may run fused (default true). Results are equal up to rounding.</summary>
+    public bool AllowFusion { get; init; } = true;
+
+    /// <summary>True when this chain runs as one fused native step.</summary>
+    public bool IsFused => AllowFusion && _adam is not null;
 
     /// <summary>The transforms in order.</summary>
     public IReadOnlyList<IGradientTransform> Transforms { get; }
@@ -24,7 +45,35 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
     /// <inheritdoc/>
     protected override void Update(UpdateContext context, ChainState state)
     {
+        if (IsFused)
+        {
+            RunFused(context, state, apply: false);
+            return;
+        }
+
         for (int i = 0; i < Transforms.Count; i++) Transforms[i].Update(context, state.States[i]);
+    }
+
+    /// <summary>
+    /// When this chain is fused, applies the step straight to the parameters (skipping the separate w ← w + u pass)
+    /// and returns true; otherwise does nothing and returns false.
+    /// </summary>
+    internal bool TryApplyFused(UpdateContext context, TransformState state)
+    {
+        if (!IsFused) return false;
+        RunFused(context, state as ChainState ?? throw new ArgumentException($"{Name} was given a {state.GetType().Name}", nameof(state)), apply: true);
+        return true;
+    }
+
+    private void RunFused(UpdateContext context, ChainState state, bool apply)
+    {
+        var (adam, weightDecay, lr) = _adam!.Value;
+        var moments = (MomentState)state.States[0];
+        var parameters = new Tensor[context.Parameters.Count];
+        for (int i = 0; i < parameters.Length; i++) parameters[i] = context.Parameters[i].Tensor;
+        FusedSteps.AdamInPlace(
+            parameters, context.Updates, moments.Lists[0], moments.Lists[1], lr.Schedule.At(context.Step - 1), adam.Beta1, adam.Beta2,
+            adam.Eps, weightDecay, 1 - Math.Pow(adam.Beta1, context.Step), Math.Sqrt(1 - Math.Pow(adam.Beta2, context.Step)), adam.Nesterov, apply);
     }
 
     /// <summary>The states of the chained transforms.</summary>

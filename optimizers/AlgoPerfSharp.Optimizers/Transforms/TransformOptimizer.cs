@@ -62,22 +62,15 @@ public sealed class TransformOptimizer : IDisposable
         }
 
         StepCount++;
-        Transform.Update(new UpdateContext(Parameters, updates, StepCount), _state);
+        var context = new UpdateContext(Parameters, updates, StepCount);
+        if (Transform is Chain chain && chain.TryApplyFused(context, _state)) return true;
+        Transform.Update(context, _state);
         for (int i = 0; i < updates.Length; i++) Parameters[i].Tensor.AddInPlace(updates[i]);
         return true;
     }
 
-    /// <summary>True when every element of every tensor is finite (one float64 sum per tensor: NaN/∞ propagate, finite float32 values cannot overflow it).</summary>
-    public static bool AllFinite(IReadOnlyList<Tensor> tensors)
-    {
-        foreach (var t in tensors)
-        {
-            using var s = t.Sum([], dtype: DType.Float64);
-            if (!double.IsFinite(s.ToDouble())) return false;
-        }
-
-        return true;
-    }
+    /// <summary>True when every element of every tensor is finite (one native pass over the list, no per-tensor synchronisation).</summary>
+    public static bool AllFinite(IReadOnlyList<Tensor> tensors) => FusedSteps.AllFinite(tensors);
 
     /// <summary>Writes the step counters and the recipe's state.</summary>
     public void Save(AlgorithmState into)

@@ -399,6 +399,18 @@ ATS_API int32_t ats_tensor_grad(ats_tensor t, ats_tensor* out);
 ATS_API int32_t ats_tensor_set_grad(ats_tensor t, ats_tensor grad);
 ATS_API int32_t ats_detach(ats_tensor t, ats_tensor* out);
 
+/* ---- bench ---- */
+/** Fused Adam step over n tensors (one pass each): m <- lerp(m, g, 1-beta1); v <- beta2 v + (1-beta2) g^2;
+ *  u = (nesterov ? (1-beta1) g + beta1 m : m) / (sqrt(v) / bc2_sqrt + eps) / bc1 (+ weight_decay w when nonzero);
+ *  u <- -lr u; then apply ? w <- w + u (g untouched) : g <- u. bc1 = 1 - beta1^t, bc2_sqrt = sqrt(1 - beta2^t).
+ *  Contiguous float32/float64 CPU tensors take a fused loop, others the same formula in ATen ops. */
+ATS_API int32_t ats_fused_adam_(const ats_tensor* params, const ats_tensor* grads, const ats_tensor* exp_avgs,
+                                const ats_tensor* exp_avg_sqs, int64_t n, double lr, double beta1, double beta2,
+                                double eps, double weight_decay, double bc1, double bc2_sqrt, bool nesterov,
+                                bool apply);
+/** *out = every element of every floating tensor in xs is finite (integer/bool tensors count as finite). */
+ATS_API int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace AlgoPerfSharp.Torch.Native;
+
+/// <summary>P/Invoke declarations of the bench section of ats.h (fused optimizer kernels).</summary>
+internal static partial class NativeMethods
+{
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_fused_adam_(
+        IntPtr* parameters, IntPtr* grads, IntPtr* expAvgs, IntPtr* expAvgSqs, long n, double lr, double beta1, double beta2,
+        double eps, double weightDecay, double bc1, double bc2Sqrt, [MarshalAs(UnmanagedType.U1)] bool nesterov, [MarshalAs(UnmanagedType.U1)] bool apply);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_all_finite(IntPtr* xs, long n, [MarshalAs(UnmanagedType.U1)] out bool result);
+}
