@@ -26,28 +26,37 @@ public sealed class StepTimeBenchmarks(ITestOutputHelper output)
             using var opt = Adam.For(model, 1e-3, 0.01);
             using var batches = workload.TrainBatches(2, workload.Spec.ReferenceBatchSize);
             model.Module.Train();
-            var times = new List<double>();
+            var (times, forward, backward, update) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
             for (int i = 0; i < steps + 2; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
+                double f, b;
                 using (var scope = new DisposeScope())
                 {
                     model.Module.ZeroGrad();
                     var loss = workload.Loss(model, batches.Next());
+                    f = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                     loss.Backward();
+                    b = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                     opt.Step();
                     _ = loss.ToDouble();
                 }
 
-                if (i >= 2) times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                double total = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (i < 2) continue;
+                times.Add(total);
+                forward.Add(f);
+                backward.Add(b - f);
+                update.Add(total - b);
             }
 
-            times.Sort();
+            static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+            output.WriteLine($"{name}: median step {Median(times):F0} ms (min {times.Min():F0}, max {times.Max():F0}, {times.Count} steps, batch {workload.Spec.ReferenceBatchSize}; " +
+                $"forward {Median(forward):F0}, backward {Median(backward):F0}, AdamW {Median(update):F0}); data stall {batches.StallTime.TotalMilliseconds:F0} ms total");
+            if (Environment.GetEnvironmentVariable("ALGOPERF_BENCH_EVAL") == "0") continue;
             long e0 = Stopwatch.GetTimestamp();
             var m = workload.Evaluate(model, DataSplit.Validation);
-            double evalSeconds = Stopwatch.GetElapsedTime(e0).TotalSeconds;
-            output.WriteLine($"{name}: median step {times[times.Count / 2]:F0} ms (min {times[0]:F0}, max {times[^1]:F0}, {times.Count} steps, batch {workload.Spec.ReferenceBatchSize}); " +
-                $"data stall {batches.StallTime.TotalMilliseconds:F0} ms total; validation eval {evalSeconds:F1} s ({workload.Spec.NumValidationExamples} examples, {string.Join(", ", m.Select(kv => $"{kv.Key} {kv.Value:F3}"))})");
+            output.WriteLine($"{name}: validation eval {Stopwatch.GetElapsedTime(e0).TotalSeconds:F1} s ({workload.Spec.NumValidationExamples} examples, {string.Join(", ", m.Select(kv => $"{kv.Key} {kv.Value:F3}"))})");
         }
     }
 }

@@ -139,19 +139,26 @@ class Llama(nn.Module):
 def bench(name, model, make_batch, loss_fn, steps):
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     n_params = sum(p.numel() for p in model.parameters())
-    times = []
+    times, fw, bw, up = [], [], [], []
     for i in range(steps + 2):
         x, y = make_batch()
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), y)
+        t1 = time.perf_counter()
         loss.backward()
+        t2 = time.perf_counter()
         opt.step()
         loss.item()
+        t3 = time.perf_counter()
         if i >= 2:
-            times.append((time.perf_counter() - t0) * 1000)
-    print(f"{name}: {n_params} params, median step {statistics.median(times):.0f} ms "
-          f"(min {min(times):.0f}, max {max(times):.0f}, {len(times)} steps)", flush=True)
+            times.append((t3 - t0) * 1000)
+            fw.append((t1 - t0) * 1000)
+            bw.append((t2 - t1) * 1000)
+            up.append((t3 - t2) * 1000)
+    med = statistics.median
+    print(f"{name}: {n_params} params, median step {med(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, "
+          f"{len(times)} steps; forward {med(fw):.0f}, backward {med(bw):.0f}, AdamW {med(up):.0f})", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,8 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// <c>accuracy</c> and <c>error_rate</c>; the train split is evaluated on its first
 /// <see cref="WorkloadSpec.NumValidationExamples"/> images (as AlgoPerf evaluates a train subset).
 /// </summary>
-public sealed class ImageClassificationWorkload : IWorkload
+public sealed class ImageClassificationWorkload : WorkloadBase<ImageBatch>
 {
-    private readonly Func<ulong, double, Module> _buildModel;
     private readonly ImageBatcher _train;
     private readonly Dictionary<DataSplit, ImageBatcher> _eval;
 
@@ -26,13 +25,11 @@ public sealed class ImageClassificationWorkload : IWorkload
     /// <param name="test">Test images.</param>
     /// <param name="buildModel">(seed, dropout) → a module whose parameters are all tagged (see <see cref="ParameterTags"/>).</param>
     public ImageClassificationWorkload(WorkloadSpec spec, ImageSet train, ImageSet validation, ImageSet test, Func<ulong, double, Module> buildModel)
+        : base(spec, buildModel)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(test);
-        Spec = spec;
-        _buildModel = buildModel ?? throw new ArgumentNullException(nameof(buildModel));
         _train = new ImageBatcher(train, FashionMnist.Mean, FashionMnist.Std, augment: true);
         int trainEval = (int)Math.Min(train.Count, Math.Max(1, spec.NumValidationExamples));
         _eval = new Dictionary<DataSplit, ImageBatcher>
@@ -44,20 +41,7 @@ public sealed class ImageClassificationWorkload : IWorkload
     }
 
     /// <inheritdoc/>
-    public WorkloadSpec Spec { get; }
-
-    /// <inheritdoc/>
-    public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0) => ParameterTags.ToWorkloadModel(_buildModel(seed, dropoutRate));
-
-    /// <inheritdoc/>
-    public IBatchStream TrainBatches(ulong seed, int batchSize, long startIndex = 0)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        return new PrefetchedBatchStream<ImageBatch>(i => _train.TrainBatch(seed, i, batchSize), ToTensors, startIndex, Spec.Name + "-train");
-    }
-
-    /// <inheritdoc/>
-    public Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0)
+    public override Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
@@ -66,7 +50,7 @@ public sealed class ImageClassificationWorkload : IWorkload
     }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split)
+    public override IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split)
     {
         ArgumentNullException.ThrowIfNull(model);
         var batcher = _eval[split];
@@ -77,7 +61,7 @@ public sealed class ImageClassificationWorkload : IWorkload
         for (int b = 0; b < batcher.EvalBatchCount(Spec.EvalBatchSize); b++)
         {
             using var scope = new DisposeScope();
-            var batch = ToTensors(batcher.EvalBatch(b, Spec.EvalBatchSize));
+            var batch = ImageTensors(batcher.EvalBatch(b, Spec.EvalBatchSize));
             var logits = model.Module.Forward(batch.Inputs);                                                  // (N, classes)
             lossSum += Functional.CrossEntropy(logits, batch.Targets, reduction: Reduction.Sum).ToDouble();
             correct += logits.ArgMax(1).Eq(batch.Targets).Sum().ToDouble();
@@ -93,11 +77,12 @@ public sealed class ImageClassificationWorkload : IWorkload
         };
     }
 
-    /// <summary>Nothing to release: the data are managed arrays.</summary>
-    public void Dispose()
-    {
-    }
+    /// <inheritdoc/>
+    protected override ImageBatch TrainBatch(ulong seed, long index, int batchSize) => _train.TrainBatch(seed, index, batchSize);
 
-    private static Batch ToTensors(ImageBatch b) =>
+    /// <inheritdoc/>
+    protected override Batch ToTensors(ImageBatch batch) => ImageTensors(batch);
+
+    private static Batch ImageTensors(ImageBatch b) =>
         new(Tensor.From<float>(b.Pixels, [b.Count, 1, b.Height, b.Width]), Tensor.From<long>(b.Labels, [b.Count]), b.Count);
 }

@@ -14,9 +14,8 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// batch); it reports <c>loss</c> (nats per token), <c>bits_per_byte</c> (or <c>bits_per_token</c> for non-byte
 /// vocabularies) and <c>perplexity</c>.
 /// </summary>
-public sealed class LanguageModelWorkload : IWorkload
+public sealed class LanguageModelWorkload : WorkloadBase<LmBatch>
 {
-    private readonly Func<ulong, double, Module> _buildModel;
     private readonly LmBatcher _train;
     private readonly Dictionary<DataSplit, (LmBatcher Batcher, long[] Starts)> _eval;
     private readonly IDisposable? _owned;
@@ -30,13 +29,11 @@ public sealed class LanguageModelWorkload : IWorkload
     /// <param name="buildModel">(seed, dropout) → a module mapping (B, T) tokens to (B, T, V) logits, all parameters tagged.</param>
     /// <param name="owned">Released by <see cref="Dispose"/> (e.g. memory-mapped token files), or null.</param>
     public LanguageModelWorkload(WorkloadSpec spec, ITokenSource train, ITokenSource validation, ITokenSource test, int context, Func<ulong, double, Module> buildModel, IDisposable? owned = null)
+        : base(spec, buildModel)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(test);
-        Spec = spec;
-        _buildModel = buildModel ?? throw new ArgumentNullException(nameof(buildModel));
         _owned = owned;
         VocabSize = train.VocabSize;
         _train = new LmBatcher(train, context);
@@ -49,9 +46,6 @@ public sealed class LanguageModelWorkload : IWorkload
         }
     }
 
-    /// <inheritdoc/>
-    public WorkloadSpec Spec { get; }
-
     /// <summary>Vocabulary size of the tokens.</summary>
     public int VocabSize { get; }
 
@@ -59,17 +53,7 @@ public sealed class LanguageModelWorkload : IWorkload
     public long[] EvalWindowStarts(DataSplit split) => (long[])_eval[split].Starts.Clone();
 
     /// <inheritdoc/>
-    public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0) => ParameterTags.ToWorkloadModel(_buildModel(seed, dropoutRate));
-
-    /// <inheritdoc/>
-    public IBatchStream TrainBatches(ulong seed, int batchSize, long startIndex = 0)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        return new PrefetchedBatchStream<LmBatch>(i => _train.TrainBatch(seed, i, batchSize), ToTensors, startIndex, Spec.Name + "-train");
-    }
-
-    /// <inheritdoc/>
-    public Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0)
+    public override Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
@@ -78,7 +62,7 @@ public sealed class LanguageModelWorkload : IWorkload
     }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split)
+    public override IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split)
     {
         ArgumentNullException.ThrowIfNull(model);
         var (batcher, starts) = _eval[split];
@@ -89,7 +73,7 @@ public sealed class LanguageModelWorkload : IWorkload
         for (int s = 0; s < starts.Length; s += Spec.EvalBatchSize)
         {
             using var scope = new DisposeScope();
-            var batch = ToTensors(batcher.Build(starts.AsSpan(s, Math.Min(Spec.EvalBatchSize, starts.Length - s))));
+            var batch = TokenTensors(batcher.Build(starts.AsSpan(s, Math.Min(Spec.EvalBatchSize, starts.Length - s))));
             var logits = model.Module.Forward(batch.Inputs);                                   // (B, T, V)
             lossSum += Functional.CrossEntropy(logits.View(-1, logits.Size(-1)), batch.Targets.View(-1), reduction: Reduction.Sum).ToDouble();
             tokens += batch.Targets.NumElements;
@@ -104,9 +88,19 @@ public sealed class LanguageModelWorkload : IWorkload
         };
     }
 
-    /// <summary>Releases owned token files.</summary>
-    public void Dispose() => _owned?.Dispose();
+    /// <inheritdoc/>
+    protected override LmBatch TrainBatch(ulong seed, long index, int batchSize) => _train.TrainBatch(seed, index, batchSize);
 
-    private static Batch ToTensors(LmBatch b) =>
+    /// <inheritdoc/>
+    protected override Batch ToTensors(LmBatch batch) => TokenTensors(batch);
+
+    /// <summary>Releases owned token files.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _owned?.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private static Batch TokenTensors(LmBatch b) =>
         new(Tensor.From<long>(b.Inputs, [b.Batch, b.Context]), Tensor.From<long>(b.Targets, [b.Batch, b.Context]), b.Batch);
 }

@@ -1,0 +1,64 @@
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Torch.Nn;
+using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Workloads.Models;
+
+namespace AlgoPerfSharp.Workloads.Suite;
+
+/// <summary>
+/// What the built-in workloads share (designed for inheritance): models built by a seeded factory and wrapped with
+/// their tagged parameters, and training batches produced as host arrays on a background thread
+/// (<see cref="BatchPrefetcher{T}"/>) and turned into tensors only in <see cref="IBatchStream.Next"/>.
+/// </summary>
+/// <typeparam name="THostBatch">The host-side batch (managed arrays) a derived workload produces.</typeparam>
+public abstract class WorkloadBase<THostBatch> : IWorkload
+{
+    private readonly Func<ulong, double, Module> _buildModel;
+
+    /// <summary>Stores the spec and the model factory.</summary>
+    /// <param name="spec">The workload's constants.</param>
+    /// <param name="buildModel">(seed, dropout) → a module whose parameters are all tagged (see <see cref="ParameterTags"/>).</param>
+    protected WorkloadBase(WorkloadSpec spec, Func<ulong, double, Module> buildModel)
+    {
+        Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        _buildModel = buildModel ?? throw new ArgumentNullException(nameof(buildModel));
+    }
+
+    /// <inheritdoc/>
+    public WorkloadSpec Spec { get; }
+
+    /// <inheritdoc/>
+    public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0) => ParameterTags.ToWorkloadModel(_buildModel(seed, dropoutRate));
+
+    /// <inheritdoc/>
+    public IBatchStream TrainBatches(ulong seed, int batchSize, long startIndex = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(startIndex);
+        return new PrefetchedBatchStream<THostBatch>(i => TrainBatch(seed, i, batchSize), ToTensors, startIndex, Spec.Name + "-train");
+    }
+
+    /// <inheritdoc/>
+    public abstract Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0);
+
+    /// <inheritdoc/>
+    public abstract IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split);
+
+    /// <summary>Releases what the workload owns.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Training batch <paramref name="index"/> under <paramref name="seed"/> as host arrays (called on the prefetch thread).</summary>
+    protected abstract THostBatch TrainBatch(ulong seed, long index, int batchSize);
+
+    /// <summary>Turns a host batch into tensors in the caller's DisposeScope.</summary>
+    protected abstract Batch ToTensors(THostBatch batch);
+
+    /// <summary>Override to release owned resources (call base).</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
