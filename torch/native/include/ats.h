@@ -399,6 +399,12 @@ ATS_API int32_t ats_tensor_grad(ats_tensor t, ats_tensor* out);
 ATS_API int32_t ats_tensor_set_grad(ats_tensor t, ats_tensor grad);
 ATS_API int32_t ats_detach(ats_tensor t, ats_tensor* out);
 
+/* ---- shampoo ---- */
+/** self <- beta*self + alpha*(a @ b), in place (2-D; a and b may be transposed views). */
+ATS_API int32_t ats_addmm_(ats_tensor self, ats_tensor a, ats_tensor b, double beta, double alpha);
+/** out <- a @ b (2-D), written into the preallocated `out` (resized by ATen if its shape differs). */
+ATS_API int32_t ats_mm_out(ats_tensor out, ats_tensor a, ats_tensor b);
+
 #ifdef __cplusplus
 }
 #endif
