@@ -1,5 +1,5 @@
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
-using AlgoPerfSharp.Optimizers.Shampoo;
+using AlgoPerfSharp.Optimizers.Preconditioning;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 

@@ -1,4 +1,4 @@
-using AlgoPerfSharp.Optimizers.Shampoo;
+using AlgoPerfSharp.Optimizers.Preconditioning;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 

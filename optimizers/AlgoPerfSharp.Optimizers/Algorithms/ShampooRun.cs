@@ -1,6 +1,6 @@
 using System.Globalization;
 using AlgoPerfSharp.Optimizers.Schedules;
-using AlgoPerfSharp.Optimizers.Shampoo;
+using AlgoPerfSharp.Optimizers.Preconditioning;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>How weight decay enters the step.</summary>
 public enum WeightDecayType

@@ -1,6 +1,6 @@
 using AlgoPerfSharp.Torch;
 
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>One block of a merged parameter: offset and length per dim, and a factor per preconditioned dim (null = none).</summary>
 internal sealed class ShampooBlock(long[] offsets, long[] sizes, long[] fullShape, KroneckerFactor?[] factors)

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>What the Kronecker factors are turned into.</summary>
 public enum PreconditionerKind

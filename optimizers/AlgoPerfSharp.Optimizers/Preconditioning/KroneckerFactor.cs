@@ -1,6 +1,6 @@
 using AlgoPerfSharp.Torch;
 
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>
 /// One Kronecker factor of one block along one dim: the accumulated statistic F (d×d) and the matrix derived from it

@@ -1,6 +1,6 @@
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
 
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>
 /// Every knob of the Shampoo family (facebookresearch's <c>DistributedShampoo</c> arguments, optimizers.md §2–§6),

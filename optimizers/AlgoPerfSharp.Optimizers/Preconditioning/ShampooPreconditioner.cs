@@ -1,7 +1,7 @@
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Torch;
 
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>
 /// The preconditioner of one parameter ("the preconditioner list computes"): its merged shape, blocks and factors,

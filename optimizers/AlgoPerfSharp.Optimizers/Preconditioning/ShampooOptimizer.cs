@@ -3,7 +3,7 @@ using System.Globalization;
 using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>
 /// The Shampoo family's optimizer ("the optimizer class orchestrates"): per step it checks the gradients (a NaN/∞

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>
 /// How a parameter's shape becomes preconditioned blocks (facebookresearch <c>merge_small_dims</c> and

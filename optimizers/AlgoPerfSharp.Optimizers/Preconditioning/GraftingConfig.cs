@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>Grafting method and its second-moment hyperparameters (facebookresearch's <c>*PreconditionerConfig</c> for grafting).</summary>
 public sealed record GraftingConfig

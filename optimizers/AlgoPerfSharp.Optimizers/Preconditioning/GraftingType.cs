@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers.Shampoo;
+namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>The diagonal method whose per-block step norm Shampoo borrows ("layer-wise grafting", optimizers.md §2.5).</summary>
 public enum GraftingType
