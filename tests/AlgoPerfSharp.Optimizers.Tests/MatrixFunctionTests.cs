@@ -90,15 +90,18 @@ public sealed class MatrixFunctionTests
         Assert.Equal(1983, got.Sum(), 1e-9);
         Assert.Equal(1982.82, expected[2], 1e-2);
 
-        // Eigenvectors up to sign: |Q_qrᵀ·Q_mathnet| = I (columns of MathNet's Evd follow its eigenvalue order, ascending here).
+        // Eigenvectors up to sign: |Q_qrᵀ·Q_mathnet| = I, with MathNet's columns put in ascending eigenvalue order. The
+        // criterion √(‖B‖² − ‖diag B‖²) cancels catastrophically (‖B‖² ≈ 4·10⁶), so τ = 0 stops once the off-diagonal mass
+        // is below ≈ 10⁻⁸·‖B‖; the small eigenvalues' vectors (gap 0.17) are then good to ≈ 10⁻⁴ — the same limit as [FB]'s.
         var qm = evd.EigenVectors;
+        var asc = Enumerable.Range(0, 3).OrderBy(j => evd.EigenValues[j].Real).ToArray();
         var qq = r.Eigenvectors.ToArray<double>();
         for (int i = 0; i < 3; i++)
         {
             for (int j = 0; j < 3; j++)
             {
-                double dot = Enumerable.Range(0, 3).Sum(k => qq[(k * 3) + i] * qm[k, j]);
-                Assert.Equal(i == j ? 1 : 0, Math.Abs(dot), 1e-9);
+                double dot = Enumerable.Range(0, 3).Sum(k => qq[(k * 3) + i] * qm[k, asc[j]]);
+                Assert.Equal(i == j ? 1 : 0, Math.Abs(dot), 1e-4);
             }
         }
     }
