@@ -9,7 +9,7 @@ public sealed class PluginTests
     public void BuiltInsResolveByName()
     {
         Assert.Equal("nadamw", AlgorithmRegistry.Resolve("nadamw").Name);
-        Assert.Equal(["adamw", "nadamw", "sgd_nesterov"], AlgorithmRegistry.BuiltIns.Select(a => a.Name));
+        Assert.Equal(["adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo"], AlgorithmRegistry.BuiltIns.Select(a => a.Name));
     }
 
     [Fact]
