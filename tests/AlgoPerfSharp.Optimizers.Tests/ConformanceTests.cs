@@ -7,7 +7,7 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// <summary>Every built-in algorithm × {converges, checkpoint round-trip, determinism, no leak, dtype preserved, NaN guard}.</summary>
 public sealed class ConformanceTests
 {
-    public static TheoryData<string> Algorithms => new() { "adamw", "nadamw", "sgd_nesterov", "muon" };
+    public static TheoryData<string> Algorithms => new() { "adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo", "muon" };
 
     private static ITrainingAlgorithm Create(string name) => name switch
     {
@@ -15,6 +15,10 @@ public sealed class ConformanceTests
         "nadamw" => new NAdamW(),
         "sgd_nesterov" => new SgdNesterov(),
         "muon" => new Muon(),
+        "shampoo" => new Shampoo(),
+        "ec_shampoo" => new EcShampoo(),
+        "soap" => new Soap(),
+        "purified_shampoo" => new PurifiedShampoo(),
         _ => throw new ArgumentException(name),
     };
 
@@ -22,6 +26,14 @@ public sealed class ConformanceTests
     {
         "sgd_nesterov" => new(new Dictionary<string, object> { ["learning_rate"] = 0.015, ["one_minus_beta1"] = 0.1, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
         "muon" => new(new Dictionary<string, object> { ["learning_rate"] = 0.1, ["one_minus_beta1"] = 0.1, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05, ["adam_learning_rate"] = 0.05, ["adam_beta2"] = 0.99 }),
+        "shampoo" or "ec_shampoo" or "soap" or "purified_shampoo" => new(new Dictionary<string, object>
+        {
+            ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05,
+            ["precondition_frequency"] = 5.0,
+
+            // The quadratic's rank-one gradients make τ = 0.1 keep a poor basis for long: a tighter τ converges in 200 steps.
+            ["eigen_tolerance"] = 0.01,
+        }),
         _ => new(new Dictionary<string, object> { ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
     };
 
@@ -114,7 +126,7 @@ public sealed class ConformanceTests
     public void ANonFiniteGradientSkipsTheStepWithoutTouchingState(string name)
     {
         using var q = new Fixtures.Quadratic();
-        using var run = (TransformRun)Init(name, q);
+        using var run = Init(name, q);
         Steps(run, q, 0, 3);
         using var before = run.SaveState();
         var paramsBefore = q.Parameters.Select(p => p.Tensor.ToArray<double>()).ToArray();
@@ -129,10 +141,9 @@ public sealed class ConformanceTests
             }));
         }
 
-        Assert.Equal(1, run.Optimizer.SkippedSteps);
         Assert.Equal(1, run.Diagnostics()["skipped_nonfinite_steps"]);
         using var after = run.SaveState();
-        Assert.Equal(before.Values["optimizer.step"], after.Values["optimizer.step"]);
+        foreach (var (key, value) in before.Values.Where(kv => !kv.Key.EndsWith(".skipped", StringComparison.Ordinal))) Assert.Equal(value, after.Values[key]);
         foreach (var (key, t) in before.Tensors) Assert.Equal(t.ToArray<double>(), after.Tensors[key].ToArray<double>());
         for (int i = 0; i < paramsBefore.Length; i++) Assert.Equal(paramsBefore[i], q.Parameters[i].Tensor.ToArray<double>());
     }

@@ -12,7 +12,15 @@ namespace AlgoPerfSharp.Harness.Plugins;
 public static class AlgorithmRegistry
 {
     /// <summary>The built-in algorithms, by name.</summary>
-    public static IReadOnlyList<ITrainingAlgorithm> BuiltIns { get; } = [new AdamW(), new NAdamW(), new SgdNesterov(), new Muon()];
+    public static IReadOnlyList<ITrainingAlgorithm> BuiltIns { get; } =
+    [
+        new AdamW(), new NAdamW(), new SgdNesterov(),
+        new Shampoo(),
+        new EcShampoo(),
+        new Soap(),
+        new PurifiedShampoo(),
+        new Muon(),
+    ];
 
     /// <summary>
     /// Resolves <paramref name="spec"/>: a built-in name, a plugin DLL path (optionally <c>:name</c>), or a folder.

@@ -411,6 +411,12 @@ ATS_API int32_t ats_fused_adam_(const ats_tensor* params, const ats_tensor* grad
 /** *out = every element of every floating tensor in xs is finite (integer/bool tensors count as finite). */
 ATS_API int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out);
 
+/* ---- shampoo ---- */
+/** self <- beta*self + alpha*(a @ b), in place (2-D; a and b may be transposed views). */
+ATS_API int32_t ats_addmm_(ats_tensor self, ats_tensor a, ats_tensor b, double beta, double alpha);
+/** out <- a @ b (2-D), written into the preallocated `out` (resized by ATen if its shape differs). */
+ATS_API int32_t ats_mm_out(ats_tensor out, ats_tensor a, ats_tensor b);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,54 @@
+using AlgoPerfSharp.Optimizers.Preconditioning;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>
+/// "Purified" Shampoo (arXiv 2506.03595, <see cref="ShampooConfig.Purified"/>): eigenvalue-corrected, no grafting,
+/// adaptive per-factor eigenbasis refresh with τ = 0.1 checked every F = 50 steps by warm-started QR (at most
+/// max_qr_iterations) or eigh (use_eigh). Hyperparameters: Adam's (learning_rate, one_minus_beta1, beta2, epsilon,
+/// weight_decay, warmup_factor) plus eigen_tolerance, precondition_frequency, max_qr_iterations, use_eigh,
+/// max_preconditioner_dim, start_preconditioning_step.
+/// </summary>
+public sealed class PurifiedShampoo : ShampooAlgorithmBase
+{
+    /// <inheritdoc/>
+    public override string Name => "purified_shampoo";
+
+    /// <summary>AlgoPerf's Adam space (Adam hyperparameters transfer, §5.4) with the paper's τ and F.</summary>
+    public override SearchSpace SearchSpace { get; } = SearchSpace.FromDimensions(
+    [
+        SearchDimension.Continuous("learning_rate", 1e-4, 1e-2, Scaling.Log),
+        SearchDimension.Continuous("one_minus_beta1", 4e-3, 0.1, Scaling.Log),
+        SearchDimension.Discrete("beta2", [0.999]),
+        SearchDimension.Discrete("warmup_factor", [0.05]),
+        SearchDimension.Continuous("weight_decay", 5e-3, 1, Scaling.Log),
+        SearchDimension.Discrete("eigen_tolerance", [0.1]),
+        SearchDimension.Discrete("precondition_frequency", [50.0]),
+    ]);
+
+    /// <summary>Adam-like defaults with the paper's AlgoPerf setting τ = 0.1, F = 50.</summary>
+    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = 1e-3,
+        ["one_minus_beta1"] = 0.1,
+        ["beta2"] = 0.999,
+        ["epsilon"] = 1e-8,
+        ["weight_decay"] = 0.01,
+        ["warmup_factor"] = 0.05,
+        ["max_preconditioner_dim"] = 1024.0,
+        ["precondition_frequency"] = 50.0,
+        ["eigen_tolerance"] = 0.1,
+        ["max_qr_iterations"] = 10.0,
+        ["use_eigh"] = false,
+    });
+
+    /// <inheritdoc/>
+    protected override ShampooConfig BuildConfig(HyperparameterReader h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        return ShampooConfig.Purified(
+            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), h.Get("weight_decay"), PositiveInt(h, "max_preconditioner_dim"),
+            PositiveInt(h, "precondition_frequency"), StartStep(h), h.InRange("eigen_tolerance", 0, 1), PositiveInt(h, "max_qr_iterations"),
+            h.GetBoolean("use_eigh", false));
+    }
+}

@@ -1,0 +1,71 @@
+using AlgoPerfSharp.Optimizers.Preconditioning;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>
+/// Distributed Shampoo as the winning AlgoPerf external-tuning submission configures it (algoperf.md §6): root-inverse
+/// Shampoo with blocks of 1024, F = 100, Adam grafting, decoupled decay, bias correction, the Nesterov (NAdam) filtered
+/// gradient (β3 = β1²). Hyperparameters: learning_rate, one_minus_beta1, one_minus_beta2, epsilon, weight_decay,
+/// warmup_factor, max_preconditioner_dim, precondition_frequency, start_preconditioning_step, grafting
+/// (adam|rmsprop|adagrad|sgd|none), grafting_epsilon, use_nesterov.
+/// </summary>
+public sealed class Shampoo : ShampooAlgorithmBase
+{
+    /// <inheritdoc/>
+    public override string Name => "shampoo";
+
+    /// <summary>Around the submission's points: lr and betas log-ranged, its fixed block size and frequency.</summary>
+    public override SearchSpace SearchSpace { get; } = SearchSpace.FromDimensions(
+    [
+        SearchDimension.Continuous("learning_rate", 3e-4, 1e-2, Scaling.Log),
+        SearchDimension.Continuous("one_minus_beta1", 0.02, 0.2, Scaling.Log),
+        SearchDimension.Continuous("one_minus_beta2", 1e-3, 0.05, Scaling.Log),
+        SearchDimension.Continuous("weight_decay", 5e-3, 0.5, Scaling.Log),
+        SearchDimension.Discrete("warmup_factor", [0.02, 0.05]),
+        SearchDimension.Discrete("max_preconditioner_dim", [1024.0]),
+        SearchDimension.Discrete("precondition_frequency", [100.0]),
+    ]);
+
+    /// <summary>The submission's point 1 (lr 1.7486e-3, 1−β1 0.0673, 1−β2 0.00448, λ 0.0812, warm-up 0.02, Adam grafting, NAdam).</summary>
+    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = 0.0017486387539278373,
+        ["one_minus_beta1"] = 0.06733926164,
+        ["one_minus_beta2"] = 0.00448403102,
+        ["epsilon"] = 1e-12,
+        ["weight_decay"] = 0.08121616522670176,
+        ["warmup_factor"] = 0.02,
+        ["max_preconditioner_dim"] = 1024.0,
+        ["precondition_frequency"] = 100.0,
+        ["start_preconditioning_step"] = -1.0,
+        ["grafting"] = "adam",
+        ["grafting_epsilon"] = 1e-8,
+        ["use_nesterov"] = true,
+    });
+
+    /// <inheritdoc/>
+    protected override ShampooConfig BuildConfig(HyperparameterReader h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        double b1 = h.Beta("beta1"), b2 = h.Beta("beta2");
+        var type = h.GetString("grafting", "adam") switch
+        {
+            "adam" => GraftingType.Adam,
+            "rmsprop" => GraftingType.RmsProp,
+            "adagrad" => GraftingType.AdaGrad,
+            "sgd" => GraftingType.Sgd,
+            "none" => GraftingType.None,
+            var other => throw new ArgumentException($"grafting must be adam, rmsprop, adagrad, sgd or none (got \"{other}\")"),
+        };
+        return new ShampooConfig(
+            beta1: b1,
+            beta2: b2,
+            epsilon: h.Get("epsilon", 1e-12),
+            weightDecay: h.Get("weight_decay"),
+            maxPreconditionerDim: PositiveInt(h, "max_preconditioner_dim"),
+            preconditionFrequency: PositiveInt(h, "precondition_frequency"),
+            startPreconditioningStep: StartStep(h),
+            grafting: new GraftingConfig(type, b2, h.Get("grafting_epsilon", 1e-8)),
+            beta3: h.GetBoolean("use_nesterov", true) ? b1 * b1 : -1);
+    }
+}

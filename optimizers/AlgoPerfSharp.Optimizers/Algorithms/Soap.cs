@@ -1,0 +1,48 @@
+using AlgoPerfSharp.Optimizers.Preconditioning;
+
+namespace AlgoPerfSharp.Optimizers.Algorithms;
+
+/// <summary>
+/// SOAP with nikhilvyas/SOAP's semantics (<see cref="ShampooConfig.Soap"/>): lr 3e-3, betas (0.95, 0.95), ε 1e-8,
+/// λ 0.01, f 10, dims above 10000 and vectors unrotated (plain Adam). Hyperparameters: learning_rate,
+/// one_minus_beta1, beta2, epsilon, weight_decay, warmup_factor, precondition_frequency, shampoo_beta, max_preconditioner_dim.
+/// </summary>
+public sealed class Soap : ShampooAlgorithmBase
+{
+    /// <inheritdoc/>
+    public override string Name => "soap";
+
+    /// <summary>Log-ranges around SOAP's defaults.</summary>
+    public override SearchSpace SearchSpace { get; } = SearchSpace.FromDimensions(
+    [
+        SearchDimension.Continuous("learning_rate", 3e-4, 3e-2, Scaling.Log),
+        SearchDimension.Continuous("one_minus_beta1", 0.02, 0.2, Scaling.Log),
+        SearchDimension.Discrete("beta2", [0.95, 0.99]),
+        SearchDimension.Discrete("warmup_factor", [0.05]),
+        SearchDimension.Continuous("weight_decay", 1e-3, 0.3, Scaling.Log),
+        SearchDimension.Discrete("precondition_frequency", [10.0]),
+    ]);
+
+    /// <summary>nikhilvyas/SOAP's defaults with a 5% warm-up.</summary>
+    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = 3e-3,
+        ["one_minus_beta1"] = 0.05,
+        ["beta2"] = 0.95,
+        ["epsilon"] = 1e-8,
+        ["weight_decay"] = 0.01,
+        ["warmup_factor"] = 0.05,
+        ["precondition_frequency"] = 10.0,
+        ["max_preconditioner_dim"] = 10000.0,
+        ["shampoo_beta"] = -1.0,
+    });
+
+    /// <inheritdoc/>
+    protected override ShampooConfig BuildConfig(HyperparameterReader h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        return ShampooConfig.Soap(
+            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), h.Get("weight_decay"), PositiveInt(h, "precondition_frequency"),
+            PositiveInt(h, "max_preconditioner_dim"), h.Get("shampoo_beta", -1));
+    }
+}
