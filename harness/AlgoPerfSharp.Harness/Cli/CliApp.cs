@@ -37,6 +37,8 @@ public static class CliApp
         root.Subcommands.Add(SweepCommands.Sweep());
         root.Subcommands.Add(SweepCommands.Merge());
         root.Subcommands.Add(SweepCommands.Worker());
+        root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(CalibrateCommand.Build());
         return root;
     }
 

@@ -43,6 +43,35 @@ internal sealed class HarnessCommandOptions
         return o;
     }
 
+    /// <summary>The options for <c>bench</c>.</summary>
+    public static HarnessCommandOptions ForBench()
+    {
+        var o = new HarnessCommandOptions();
+        o.Add(new Option<string>("--workload", "-w") { Description = "The workload." }, (h, v) => h.Workloads = [v]);
+        o.Add(new Option<string>("--algorithm", "-a") { Description = "The algorithm (built-in name or plugin path)." }, (h, v) => h.Algorithms = [v]);
+        o.Add(new Option<string>("--json") { Description = "Also write the result as JSON to this file ('-' = print JSON instead of text)." }, (h, v) => h.Output = v);
+        o.AddCommon();
+        return o;
+    }
+
+    /// <summary>The options for <c>calibrate</c>.</summary>
+    public static HarnessCommandOptions ForCalibrate()
+    {
+        var o = new HarnessCommandOptions();
+        o.Add(new Option<string>("--workload", "-w") { Description = "The workload to calibrate." }, (h, v) => h.Workloads = [v]);
+        o.Add(new Option<string[]>("--algorithm", "-a") { Description = "The baselines to tune (repeatable). Default: adamw and nadamw." }, (h, v) => h.Algorithms = [.. v]);
+        o.Add(new Option<int>("--trials", "-n") { Description = "N: tuning trials per baseline (AlgoPerf: 20+; default 5)." }, (h, v) => h.Trials = v);
+        o.Add(new Option<int>("--seeds", "-k") { Description = "K: seeds the best configuration is rerun with (default 3)." }, (h, v) => h.Seeds = v);
+        o.Add(new Option<string>("--json") { Description = "Where to write the proposed constants. Default: calibration-<workload>-<preset>.json." }, (h, v) => h.Output = v);
+        o.Add(new Option<bool>("--in-process") { Description = "Run trials in this process instead of worker processes." }, (h, v) => h.InProcess = v);
+        o.AddCommon();
+        o._apply.Add((_, h) =>
+        {
+            if (h.Algorithms.Count == 0) h.Algorithms = ["adamw", "nadamw"];
+        });
+        return o;
+    }
+
     /// <summary>The options shared by every hosted command: database, label, seed, preset, budgets, eval cadence, log.</summary>
     public HarnessCommandOptions AddCommon()
     {

@@ -73,6 +73,12 @@ public sealed class HarnessOptions
     /// <summary>Keep training past the validation target until the budget.</summary>
     public bool NoStopAtTarget { get; set; }
 
+    /// <summary>Calibration: seeds the best configuration is rerun with. Null = 3.</summary>
+    public int? Seeds { get; set; }
+
+    /// <summary>Where <c>bench</c>/<c>calibrate</c> write their JSON (null = print only / a default file name).</summary>
+    public string? Output { get; set; }
+
     /// <summary>Log file. Null = <c>&lt;db&gt;.log</c>.</summary>
     public string? LogFile { get; set; }
 

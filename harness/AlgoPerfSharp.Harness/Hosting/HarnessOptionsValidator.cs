@@ -29,6 +29,7 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
         if (o.Ruleset is { } r && r is not ("external" or "self")) yield return $"Ruleset (--ruleset) '{r}' is unknown; use external or self";
         if (o.Studies is < 1) yield return $"Studies (--studies) must be ≥ 1 (got {o.Studies})";
         if (o.Trials is < 1) yield return $"Trials (--trials) must be ≥ 1 (got {o.Trials})";
+        if (o.Seeds is < 1) yield return $"Seeds (--seeds) must be ≥ 1 (got {o.Seeds})";
         if (o.MaxRuntime is { } mr && !(mr > 0)) yield return $"MaxRuntime (--max-runtime) must be > 0 seconds (got {mr})";
         if (o.EvalPeriod is { } ep && !(ep > 0)) yield return $"EvalPeriod (--eval-period) must be > 0 seconds (got {ep})";
         if (o.MaxSteps is < 1) yield return $"MaxSteps (--max-steps) must be ≥ 1 (got {o.MaxSteps})";

@@ -32,18 +32,7 @@ public static class SweepJob
         if (context.Logger.IsEnabled(LogLevel.Information)) context.Logger.LogInformation("{Command}: {What}", commandLine, what);
 
         using var store = ResultsStore.Open(o.Db);
-        Func<long, ITrialExecutor>? executors = o.InProcess ? null : runId => new WorkerExecutor(store, new WorkerSettings(
-            o.Db, runId, o.Preset, o.Db + ".workers", MaxMemoryBytes(o), trialOptions.WallClockLimitSeconds, WorkerLaunch.Current()));
-        string environment = EnvironmentInfo.Capture().ToJson();
-        var registries = context.Registries;
-
-        SweepSummary Go(SweepDisplay display, TextWriter log) =>
-            new SweepRunner(store, w => registries.Workloads(w, o.Preset), registries.Algorithms, log, progress: display, executorFor: executors, observer: display)
-                .Run(request, commandLine, environment, context.Cancellation);
-
-        var summary = SweepDisplay.CanBeLive(context.Output)
-            ? SweepDisplay.RunLive(d => Go(d, context.Log.Writer("sweep")))
-            : Go(SweepDisplay.Plain(context.Output), new TeeWriter(context.Output, context.Log.Writer("sweep")));
+        var summary = Sweep(context, store, request, commandLine);
 
         var run = store.FindRun(label)!;
         var trials = store.Trials(run.Id);
@@ -78,6 +67,33 @@ public static class SweepJob
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Runs <paramref name="request"/> into <paramref name="store"/> as the settings say: worker processes or in-process, live or plain display.</summary>
+    public static SweepSummary Sweep(HarnessContext context, ResultsStore store, SweepRequest request, string commandLine)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(request);
+        var o = context.Options;
+        // checkpoints are keyed by trial key, which repeats across runs: give each run label its own folder
+        if (request.Options.CheckpointDirectory is { } root)
+        {
+            request = request with { Options = request.Options with { CheckpointDirectory = Path.Combine(root, Safe(request.RunLabel)) } };
+        }
+
+        Func<long, ITrialExecutor>? executors = o.InProcess ? null : runId => new WorkerExecutor(store, new WorkerSettings(
+            o.Db, runId, o.Preset, o.Db + ".workers", MaxMemoryBytes(o), request.Options.WallClockLimitSeconds, WorkerLaunch.Current()));
+        string environment = EnvironmentInfo.Capture().ToJson();
+        var registries = context.Registries;
+
+        SweepSummary Go(SweepDisplay display, TextWriter log) =>
+            new SweepRunner(store, w => registries.Workloads(w, o.Preset), registries.Algorithms, log, progress: display, executorFor: executors, observer: display)
+                .Run(request, commandLine, environment, context.Cancellation);
+
+        return SweepDisplay.CanBeLive(context.Output)
+            ? SweepDisplay.RunLive(d => Go(d, context.Log.Writer("sweep")))
+            : Go(SweepDisplay.Plain(context.Output), new TeeWriter(context.Output, context.Log.Writer("sweep")));
     }
 
     /// <summary>The per-trial options the settings imply.</summary>

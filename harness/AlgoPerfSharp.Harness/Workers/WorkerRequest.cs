@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AlgoPerfSharp.Harness.Trials;
 
 namespace AlgoPerfSharp.Harness.Workers;
@@ -13,11 +12,7 @@ namespace AlgoPerfSharp.Harness.Workers;
 /// <param name="CancelFile">The worker stops after the current step once this file exists.</param>
 public sealed record WorkerRequest(string Database, long RunId, long TrialId, string? Preset, TrialRunnerOptions Options, string CancelFile)
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    private static readonly JsonSerializerOptions Json = Hosting.JsonFormats.Indented;
 
     /// <summary>Writes the request to <paramref name="path"/>.</summary>
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));

@@ -6,8 +6,9 @@ using AlgoPerfSharp.Workloads.Data;
 namespace AlgoPerfSharp.Harness.Workloads;
 
 /// <summary>
-/// <c>synthetic_regression</c>: noise-free linear regression y = x·w* with 8 features drawn uniformly from [-1, 1],
-/// a linear student and mean squared error. It needs no data files and trains in well under a second, so the harness's
+/// <c>synthetic_regression</c>: noise-free linear regression y = x·w* with 8 features drawn uniformly from [-1, 1] and
+/// mean squared error; preset <c>tiny</c> trains a linear student (batch 32), <c>cpu</c> an 8→512→512→1 tanh MLP (batch
+/// 256, a few milliseconds a step: enough work to measure the harness's overhead against). It needs no data files and trains in well under a second, so the harness's
 /// machinery (workers, resume, sharding, progress) can be exercised anywhere; it is not a benchmark workload.
 /// Every batch is a pure function of (seed, index).
 /// </summary>
@@ -18,15 +19,18 @@ public sealed class SyntheticRegression : IWorkload
 
     private const int Features = 8;
     private const int EvalExamples = 256;
+    private const int Hidden = 512;
+    private readonly bool _mlp;
     private static readonly float[] Teacher = [1.5f, -2f, 0.5f, 3f, -1f, 0.25f, 2f, -0.75f];
 
     /// <summary>Creates the workload for a preset (<c>tiny</c> or <c>cpu</c>: the same problem, different budgets).</summary>
     public SyntheticRegression(string preset)
     {
-        double budget = preset == "cpu" ? 60 : 10;
+        _mlp = preset == "cpu";
+        double budget = _mlp ? 60 : 10;
         Spec = new WorkloadSpec(Name, preset, LossKind.MeanSquaredError, "loss", Direction.LowerIsBetter,
             ValidationTarget: 1e-3, TestTarget: 1e-3, MaxRuntimeSeconds: budget, EvalPeriodSeconds: budget / 20,
-            StepHint: 500, ReferenceBatchSize: 32, EvalBatchSize: EvalExamples,
+            StepHint: 500, ReferenceBatchSize: _mlp ? 256 : 32, EvalBatchSize: EvalExamples,
             NumTrainExamples: 1L << 40, NumValidationExamples: EvalExamples, NumTestExamples: EvalExamples);
     }
 
@@ -42,7 +46,9 @@ public sealed class SyntheticRegression : IWorkload
     public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0)
     {
         using var g = new Generator(seed);
-        var layer = new Linear(Features, 1, generator: g);
+        Module layer = _mlp
+            ? new Sequential(new Linear(Features, Hidden, generator: g), new Tanh(), new Linear(Hidden, Hidden, generator: g), new Tanh(), new Linear(Hidden, 1, generator: g))
+            : new Linear(Features, 1, generator: g);
         var ps = layer.NamedParameters()
             .Select(np => new WorkloadParameter(np.Name, np.Parameter, np.Name.EndsWith("bias", StringComparison.Ordinal) ? ParameterKind.Bias : ParameterKind.Weight))
             .ToList();
