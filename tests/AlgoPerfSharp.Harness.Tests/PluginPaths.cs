@@ -18,4 +18,6 @@ internal static class PluginPaths
     public static string Future => Output("tests/TestPlugins/FuturePlugin", "FuturePlugin");
 
     public static string NoAlgorithm => Output("tests/TestPlugins/NoAlgorithmPlugin", "NoAlgorithmPlugin");
+
+    public static string Misbehaving => Output("tests/TestPlugins/MisbehavingPlugin", "MisbehavingPlugin");
 }

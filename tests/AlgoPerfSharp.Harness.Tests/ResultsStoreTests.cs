@@ -87,8 +87,9 @@ public sealed class ResultsStoreTests : IDisposable
         string csv = Path.Combine(_dir, "eval_measurements.csv");
         store.ExportAlgoPerfCsv(t.Id, csv);
         var lines = File.ReadAllLines(csv);
-        Assert.Equal("global_step,score,total_duration,accumulated_submission_time,accumulated_eval_time,accumulated_logging_time,train/loss,validation/error_rate", lines[0]);
-        Assert.Equal("10,1.5,1.7999999999999998,1.5,0.15,0.01,nan,0.5", lines[1]);
+        Assert.Equal("global_step,score,total_duration,accumulated_submission_time,accumulated_eval_time,accumulated_logging_time,train/loss,validation/error_rate,diagnostics/refreshes", lines[0]);
+        // the row's diagnostics ({"refreshes": step}) reach the CSV
+        Assert.Equal("10,1.5,1.7999999999999998,1.5,0.15,0.01,nan,0.5,10", lines[1]);
     }
 
     [Fact]

@@ -33,6 +33,12 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(ListCommand());
         root.Subcommands.Add(LeaderboardCommand());
+        root.Subcommands.Add(SweepCommands.Run());
+        root.Subcommands.Add(SweepCommands.Sweep());
+        root.Subcommands.Add(SweepCommands.Merge());
+        root.Subcommands.Add(SweepCommands.Worker());
+        root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(CalibrateCommand.Build());
         root.Subcommands.Add(ScoringCommands.ReportCommand());
         root.Subcommands.Add(ScoringCommands.CompareCommand());
         return root;

@@ -285,20 +285,24 @@ public sealed class ResultsStore : IDisposable
     /// <summary>
     /// Writes AlgoPerf's <c>eval_measurements.csv</c> for a trial: global_step, score (= submission seconds),
     /// total_duration, accumulated_submission_time, accumulated_eval_time, accumulated_logging_time, then one column per
-    /// metric (sorted), so AlgoPerf's own scoring scripts can read our runs.
+    /// metric (sorted), so AlgoPerf's own scoring scripts can read our runs; then one <c>diagnostics/&lt;name&gt;</c> column
+    /// per algorithm diagnostic (sorted).
     /// </summary>
     public void ExportAlgoPerfCsv(long trialId, string path)
     {
         var rows = Evals(trialId);
         var metricNames = rows.SelectMany(r => r.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var diagnosticNames = rows.SelectMany(r => r.Diagnostics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var sb = new StringBuilder();
         sb.Append("global_step,score,total_duration,accumulated_submission_time,accumulated_eval_time,accumulated_logging_time");
         foreach (var m in metricNames) sb.Append(',').Append(m);
+        foreach (var d in diagnosticNames) sb.Append(",diagnostics/").Append(d);
         sb.Append('\n');
         foreach (var r in rows)
         {
             sb.Append(CultureInfo.InvariantCulture, $"{r.Step},{F(r.SubmissionSeconds)},{F(r.TotalSeconds)},{F(r.SubmissionSeconds)},{F(r.EvalSeconds)},{F(r.LoggingSeconds)}");
             foreach (var m in metricNames) sb.Append(',').Append(r.Metrics.TryGetValue(m, out double v) ? F(v) : string.Empty);
+            foreach (var d in diagnosticNames) sb.Append(',').Append(r.Diagnostics.TryGetValue(d, out double v) ? F(v) : string.Empty);
             sb.Append('\n');
         }
 

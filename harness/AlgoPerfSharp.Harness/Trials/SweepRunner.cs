@@ -1,6 +1,7 @@
 using System.Globalization;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Optimizers;
 using AlgoPerfSharp.Workloads;
 
@@ -43,10 +44,19 @@ public sealed class SweepRunner
     private readonly IClock? _clock;
     private readonly TextWriter _log;
     private readonly IProgress<TrialProgress>? _progress;
+    private readonly Func<long, ITrialExecutor>? _executorFor;
+    private readonly ISweepObserver? _observer;
 
-    /// <summary>Creates a sweep runner.</summary>
-    public SweepRunner(ResultsStore store, Func<string, IWorkload> workloads, Func<string, ITrainingAlgorithm> algorithms, TextWriter log, IClock? clock = null, IProgress<TrialProgress>? progress = null)
+    /// <summary>
+    /// Creates a sweep runner. <paramref name="executorFor"/> gives, for the run id, where trials execute (default: in
+    /// this process); <paramref name="observer"/> hears when each trial starts and ends (live displays).
+    /// </summary>
+    public SweepRunner(
+        ResultsStore store, Func<string, IWorkload> workloads, Func<string, ITrainingAlgorithm> algorithms, TextWriter log, IClock? clock = null,
+        IProgress<TrialProgress>? progress = null, Func<long, ITrialExecutor>? executorFor = null, ISweepObserver? observer = null)
     {
+        _executorFor = executorFor;
+        _observer = observer;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _workloads = workloads ?? throw new ArgumentNullException(nameof(workloads));
         _algorithms = algorithms ?? throw new ArgumentNullException(nameof(algorithms));
@@ -83,13 +93,14 @@ public sealed class SweepRunner
         var mine = SweepPlanner.Shard(plan, request.ShardIndex, request.ShardCount);
         var workloads = new Dictionary<string, IWorkload>(StringComparer.Ordinal);
         int ran = 0, skipped = 0, index = 0;
+        var executor = _executorFor?.Invoke(run.Id) ?? new InProcessExecutor(_store, _clock);
         try
         {
             foreach (var spec in mine)
             {
                 index++;
                 var stored = _store.EnsureTrial(run.Id, spec);
-                if (stored.State is TrialState.Completed or TrialState.Diverged or TrialState.Failed or TrialState.TimedOut)
+                if (StoredTrials.IsFinished(stored.State))
                 {
                     skipped++;
                     continue;
@@ -103,9 +114,11 @@ public sealed class SweepRunner
                 }
 
                 _log.WriteLine($"[{index}/{mine.Count}] {spec.Key} ({spec.Hyperparameters})");
-                var outcome = new TrialRunner(_store, _clock, _progress).Run(stored.Id, spec, workload, algorithms[spec.Algorithm], request.Options, cancellation);
+                _observer?.TrialStarting(index, mine.Count, spec);
+                var outcome = executor.Execute(new TrialJob(stored.Id, spec, workload, algorithms[spec.Algorithm], request.Options), _progress, cancellation);
                 ran++;
                 _log.WriteLine("    " + Describe(outcome));
+                _observer?.TrialFinished(spec, outcome);
                 if (outcome.State == TrialState.Interrupted)
                 {
                     return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: true);
@@ -120,7 +133,8 @@ public sealed class SweepRunner
         return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: false);
     }
 
-    private static string Describe(TrialOutcome o)
+    /// <summary>One line describing how a trial ended.</summary>
+    public static string Describe(TrialOutcome o)
     {
         string target = o.TimeToTargetSeconds is { } t ? $"target reached at {t.ToString("F1", CultureInfo.InvariantCulture)} s" : "target not reached";
         string time = o.SubmissionSeconds.ToString("F1", CultureInfo.InvariantCulture);

@@ -9,7 +9,11 @@ namespace AlgoPerfSharp.Harness.Trials;
 /// <param name="TimeToTargetSeconds">Submission time at the first eval meeting the validation target, or null.</param>
 /// <param name="MedianStepSeconds">Median wall time of one update step.</param>
 /// <param name="Error">Why it failed, diverged or stopped, when it did.</param>
-public sealed record TrialOutcome(TrialState State, long Steps, double SubmissionSeconds, double? TimeToTargetSeconds, double MedianStepSeconds, string? Error);
+public sealed record TrialOutcome(TrialState State, long Steps, double SubmissionSeconds, double? TimeToTargetSeconds, double MedianStepSeconds, string? Error)
+{
+    /// <summary>Median time inside the algorithm's <c>Update</c> (its forward/backward and optimizer) in this invocation; 0 when unknown (worker runs).</summary>
+    public double MedianUpdateSeconds { get; init; }
+}
 
 /// <summary>A progress report after a step or an eval (for live displays).</summary>
 /// <param name="Step">Steps done.</param>

@@ -27,6 +27,7 @@ public sealed class TrialRunner
     private readonly ResultsStore _store;
     private readonly IClock _clock;
     private readonly IProgress<TrialProgress>? _progress;
+    private readonly List<double> _updateTimes = [];
 
     /// <summary>Creates a runner writing to <paramref name="store"/>.</summary>
     public TrialRunner(ResultsStore store, IClock? clock = null, IProgress<TrialProgress>? progress = null)
@@ -52,6 +53,7 @@ public sealed class TrialRunner
         double dropout = h.GetDouble("dropout_rate", 0);
         string? checkpoint = options.CheckpointDirectory is null ? null : TrialCheckpoint.Folder(options.CheckpointDirectory, spec.Key);
 
+        _updateTimes.Clear();
         _store.MarkRunning(trialId);
 
         // ---- untimed set-up ------------------------------------------------------------------------------------
@@ -116,7 +118,9 @@ public sealed class TrialRunner
                 context = new StepContext(step, parameters, info, submission, history, () => LossAndGradients(workload, model, batch, labelSmoothing));
                 try
                 {
+                    double u0 = _clock.Now();
                     loss = run.Update(context);
+                    _updateTimes.Add(_clock.Now() - u0);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -187,7 +191,8 @@ public sealed class TrialRunner
         }
     }
 
-    private static double LossAndGradients(IWorkload workload, WorkloadModel model, Batch batch, double labelSmoothing)
+    /// <summary>Forward and backward of one batch (gradients left in the parameters); returns the loss.</summary>
+    internal static double LossAndGradients(IWorkload workload, WorkloadModel model, Batch batch, double labelSmoothing)
     {
         foreach (var p in model.Parameters) p.Parameter.Grad = null;
         var loss = workload.Loss(model, batch, labelSmoothing);
@@ -220,7 +225,7 @@ public sealed class TrialRunner
     {
         double median = Median(stepTimes);
         _store.FinishTrial(trialId, state, error, steps, submission, median);
-        return new TrialOutcome(state, steps, submission, timeToTarget, median, error);
+        return new TrialOutcome(state, steps, submission, timeToTarget, median, error) { MedianUpdateSeconds = Median(_updateTimes) };
     }
 
     /// <summary>Median of a list (0 when empty).</summary>

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace AlgoPerfSharp.Harness.Bench;
+
+/// <summary>What <c>algoperf bench</c> measured for one workload × algorithm.</summary>
+/// <param name="Workload">Workload name.</param>
+/// <param name="Preset">Preset.</param>
+/// <param name="Algorithm">Algorithm.</param>
+/// <param name="Steps">Update steps timed.</param>
+/// <param name="BatchSize">Examples per step.</param>
+/// <param name="TargetsPerStep">Prediction targets per step (tokens for a language model, labels for a classifier).</param>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="MedianStepSeconds">Median harness-timed step (batch, forward, backward, optimizer, scope clean-up).</param>
+/// <param name="MedianUpdateSeconds">Median time inside the algorithm's Update (forward, backward, optimizer).</param>
+/// <param name="MedianForwardBackwardSeconds">Median forward + backward alone.</param>
+/// <param name="MedianBatchSeconds">Median time to take the next training batch from the workload's stream (part of the harness overhead).</param>
+/// <param name="ExamplesPerSecond">Batch size / median step.</param>
+/// <param name="EstimatedFlopsPerStep">6 × parameters × targets per step (the dense-layer estimate; it undercounts convolutions, whose weights are reused at every position).</param>
+/// <param name="AchievedFlopsPerSecond">Estimated FLOPs per step / median step.</param>
+/// <param name="GemmPeakFlopsPerSecond">Measured float32 GEMM rate (2n³ per n×n matmul) on this machine.</param>
+/// <param name="OptimizerShare">(update − forward/backward) / step: the optimizer's share of the step.</param>
+/// <param name="HarnessOverhead">(step − update) / step: everything but the algorithm's update and the model's forward/backward.</param>
+public sealed record BenchResult(
+    string Workload, string Preset, string Algorithm, int Steps, int BatchSize, long TargetsPerStep, long Parameters,
+    double MedianStepSeconds, double MedianUpdateSeconds, double MedianForwardBackwardSeconds, double MedianBatchSeconds, double ExamplesPerSecond,
+    double EstimatedFlopsPerStep, double AchievedFlopsPerSecond, double GemmPeakFlopsPerSecond, double OptimizerShare, double HarnessOverhead)
+{
+    /// <summary>Achieved FLOP/s as a fraction of the GEMM peak.</summary>
+    public double FractionOfPeak => GemmPeakFlopsPerSecond > 0 ? AchievedFlopsPerSecond / GemmPeakFlopsPerSecond : 0;
+
+    /// <summary>Indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Hosting.JsonFormats.Indented);
+
+    /// <summary>A short human-readable table.</summary>
+    public string ToText()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"{Workload} ({Preset}) × {Algorithm}: {Steps} steps of {BatchSize} examples, {Parameters:N0} parameters");
+        sb.AppendLine(c, $"  step (median)         {MedianStepSeconds * 1e3:F2} ms   ({ExamplesPerSecond:F0} examples/s)");
+        sb.AppendLine(c, $"  forward+backward      {MedianForwardBackwardSeconds * 1e3:F2} ms");
+        sb.AppendLine(c, $"  optimizer share       {OptimizerShare:P1}");
+        sb.AppendLine(c, $"  harness overhead      {HarnessOverhead:P2}  (target ≤ 2%; of which taking the batch {MedianBatchSeconds * 1e3:F3} ms)");
+        sb.AppendLine(c, $"  achieved (estimate)   {AchievedFlopsPerSecond / 1e9:F2} GFLOP/s = {FractionOfPeak:P1} of the measured GEMM peak {GemmPeakFlopsPerSecond / 1e9:F1} GFLOP/s");
+        return sb.ToString();
+    }
+}

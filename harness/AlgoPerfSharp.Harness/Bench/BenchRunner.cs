@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Workloads;
+
+namespace AlgoPerfSharp.Harness.Bench;
+
+/// <summary>
+/// Measures one workload × algorithm: a real <see cref="TrialRunner"/> trial of N steps (no evals until the last step)
+/// gives the harness-timed step and the time inside the algorithm's update; N forward/backward passes alone give the
+/// model's share; a float32 GEMM gives the machine's peak.
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>Runs the benchmark (in this process; a scratch database in the temp folder).</summary>
+    public static BenchResult Run(IWorkload workload, ITrainingAlgorithm algorithm, int steps, int gemmSize = 1024)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var spec = SweepPlanner.Plan(workload.Spec.Name, algorithm, algorithm.Name, Ruleset.SelfTuning, 1, 1, 0)[0];
+        string dir = Directory.CreateTempSubdirectory("algoperf-bench-").FullName;
+        TrialOutcome outcome;
+        try
+        {
+            using var store = ResultsStore.Open(Path.Combine(dir, "bench.db"));
+            var run = store.CreateRun("bench", "bench", 0, "{}");
+            long id = store.EnsureTrial(run.Id, spec).Id;
+            outcome = new TrialRunner(store).Run(id, spec, workload, algorithm, new TrialRunnerOptions
+            {
+                MaxSteps = steps,
+                EvalEverySteps = steps,
+                MaxRuntimeSeconds = 1e9,
+                EvaluateTest = false,
+                StopAtTarget = false,
+            });
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+
+        if (outcome.State != TrialState.Completed) throw new InvalidOperationException($"the benchmark trial ended {outcome.State}: {outcome.Error}");
+
+        var info = ContractMapping.ToWorkloadInfo(workload.Spec, 1e9);
+        int batchSize = algorithm.BatchSize(info);
+        using var model = workload.CreateModel(spec.InitSeed);
+        model.Module.Train();
+        using var batches = workload.TrainBatches(spec.DataSeed, batchSize);
+        var times = new List<double>(steps);
+        var batchTimes = new List<double>(steps);
+        long targets = 0;
+        for (int i = 0; i < steps; i++)
+        {
+            using var scope = new DisposeScope();
+            long b0 = Stopwatch.GetTimestamp();
+            var batch = batches.Next();
+            batchTimes.Add(Stopwatch.GetElapsedTime(b0).TotalSeconds);
+            targets = batch.Targets.NumElements;
+            long t0 = Stopwatch.GetTimestamp();
+            TrialRunner.LossAndGradients(workload, model, batch, 0);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+
+        long parameters = model.Parameters.Sum(p => p.Parameter.NumElements);
+        double step = outcome.MedianStepSeconds, update = outcome.MedianUpdateSeconds, fb = TrialRunner.Median(times);
+        double flops = 6.0 * parameters * targets;
+        return new BenchResult(workload.Spec.Name, workload.Spec.Preset, algorithm.Name, steps, batchSize, targets, parameters,
+            step, update, fb, TrialRunner.Median(batchTimes), batchSize / step, flops, flops / step, GemmPeak(gemmSize), Math.Max(0, (update - fb) / step), Math.Max(0, (step - update) / step));
+    }
+
+    /// <summary>Float32 n×n GEMM rate in FLOP/s (2n³ per product), the median of 5 after 2 warm-ups.</summary>
+    public static double GemmPeak(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 16);
+        using var scope = new DisposeScope();
+        var a = Tensor.Empty([n, n]).UniformInPlace(-1, 1);
+        var b = Tensor.Empty([n, n]).UniformInPlace(-1, 1);
+        var times = new List<double>();
+        for (int i = 0; i < 7; i++)
+        {
+            using var inner = new DisposeScope();
+            long t0 = Stopwatch.GetTimestamp();
+            var c = a.MatMul(b);
+            _ = c.NumElements;
+            double dt = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            if (i >= 2) times.Add(dt);
+        }
+
+        return 2.0 * n * n * n / TrialRunner.Median(times);
+    }
+}

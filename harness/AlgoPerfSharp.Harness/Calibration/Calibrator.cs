@@ -1,0 +1,94 @@
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Optimizers;
+
+namespace AlgoPerfSharp.Harness.Calibration;
+
+/// <summary>
+/// AlgoPerf's target-setting protocol at our scale, over stored sweeps: (1) tune each baseline over its search space
+/// with N external-tuning trials trained to the full budget; (2) rerun the single best configuration with K seeds
+/// (K studies); (3) target = median over seeds of the best validation metric; budget = 4/3 × median time to reach it.
+/// </summary>
+public static class Calibrator
+{
+    /// <summary>The best validation value of <paramref name="metric"/> among <paramref name="evals"/> (NaN when none).</summary>
+    public static double Best(IReadOnlyList<StoredEval> evals, string metric, bool lowerIsBetter)
+    {
+        ArgumentNullException.ThrowIfNull(evals);
+        var values = evals.Select(e => e.Metrics.GetValueOrDefault(metric, double.NaN)).Where(double.IsFinite).ToList();
+        return values.Count == 0 ? double.NaN : lowerIsBetter ? values.Min() : values.Max();
+    }
+
+    /// <summary>Median (∞ sorts last; NaN is treated as ∞).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Select(v => double.IsNaN(v) ? double.PositiveInfinity : v).Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+
+    /// <summary>The protocol's step 1 → step 2 hand-off: the trial with the best validation metric among <paramref name="trials"/>.</summary>
+    public static (StoredTrial Trial, double Metric) BestTrial(ResultsStore store, IReadOnlyList<StoredTrial> trials, StoredWorkloadSpec ws)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentNullException.ThrowIfNull(ws);
+        var scored = trials.Select(t => (Trial: t, Metric: Best(store.Evals(t.Id), ws.TargetMetric, ws.LowerIsBetter)))
+            .Where(x => double.IsFinite(x.Metric)).ToList();
+        if (scored.Count == 0) throw new InvalidOperationException($"no tuning trial of {ws.Name} produced a finite {ws.TargetMetric}");
+        return ws.LowerIsBetter ? scored.MinBy(x => x.Metric) : scored.MaxBy(x => x.Metric);
+    }
+
+    /// <summary>Steps 2–3: the target, budget, step hint and eval period from the seed reruns.</summary>
+    public static CalibrationResult Propose(
+        ResultsStore store, IReadOnlyList<StoredTrial> seedRuns, StoredWorkloadSpec ws, string preset, int tuningTrials, double tuningBudget,
+        StoredTrial best)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(seedRuns);
+        ArgumentNullException.ThrowIfNull(ws);
+        ArgumentNullException.ThrowIfNull(best);
+        var evals = seedRuns.Select(t => store.Evals(t.Id)).ToList();
+        var bests = evals.Select(e => Best(e, ws.TargetMetric, ws.LowerIsBetter)).ToList();
+        double target = Median(bests);
+        var reach = evals.Select(e => e.FirstOrDefault(r => Meets(r, ws, target))).ToList();
+        var times = reach.Select(r => r?.SubmissionSeconds ?? double.PositiveInfinity).ToList();
+        var steps = reach.Select(r => r is null ? double.PositiveInfinity : r.Step).ToList();
+        double budget = 4.0 / 3.0 * Median(times);
+        double stepHint = 4.0 / 3.0 * Median(steps);
+        var all = evals.Where(e => e.Count > 0).ToList();
+        double evalCost = all.Count == 0 ? 0 : all.Average(e => e[^1].EvalSeconds / e.Count);
+        double period = Math.Max(10 * evalCost, budget / 40);
+        return new CalibrationResult(ws.Name, preset, ws.TargetMetric, ws.LowerIsBetter, tuningTrials, tuningBudget, best.Algorithm,
+            Hyperparameters(best), bests, target, times, budget, double.IsFinite(stepHint) ? (long)Math.Round(stepHint) : 0, period);
+    }
+
+    /// <summary>The fixed one-point search space that reruns <paramref name="best"/>'s hyperparameters.</summary>
+    public static SearchSpace Rerun(StoredTrial best)
+    {
+        ArgumentNullException.ThrowIfNull(best);
+        return SearchSpace.FromPoints([Workers.StoredTrials.ToSpec(best).Hyperparameters]);
+    }
+
+    private static System.Text.Json.JsonElement Hyperparameters(StoredTrial t)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(t.HyperparametersJson);
+        return doc.RootElement.Clone();
+    }
+
+    private static bool Meets(StoredEval e, StoredWorkloadSpec ws, double target) =>
+        e.Metrics.TryGetValue(ws.TargetMetric, out double v) && (ws.LowerIsBetter ? v <= target : v >= target);
+
+    /// <summary>The tuning sweep request (step 1).</summary>
+    public static SweepRequest TuningRequest(string label, string workload, IReadOnlyList<string> algorithms, int trials, ulong seed, TrialRunnerOptions options) =>
+        new(label, [workload], algorithms, Ruleset.External, 1, trials, seed, null, 0, 1, options with { StopAtTarget = false });
+
+    /// <summary>The seed-rerun sweep request (step 2): the best configuration, <paramref name="seeds"/> studies.</summary>
+    public static SweepRequest SeedRequest(string label, StoredTrial best, int seeds, ulong seed, TrialRunnerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(best);
+        return new(label, [best.Workload], [best.Algorithm], Ruleset.External, seeds, 1, seed, Rerun(best), 0, 1, options with { StopAtTarget = false });
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using AlgoPerfSharp.Harness.Bench;
+
+namespace AlgoPerfSharp.Harness.Cli;
+
+/// <summary>The <c>bench</c> command.</summary>
+internal static class BenchCommand
+{
+    /// <summary>Default number of timed steps.</summary>
+    public const int DefaultSteps = 40;
+
+    public static Command Build()
+    {
+        var options = HarnessCommandOptions.ForBench();
+        var cmd = new Command("bench", $"""
+            Measure one workload × algorithm on this machine: median step time, examples/s, the optimizer's share of the
+            step, the harness's overhead (everything but the update and forward/backward; target ≤ 2%), and achieved
+            FLOP/s (estimated as 6 × parameters × targets per step) against a measured float32 GEMM peak. Runs in this
+            process, --max-steps steps (default {DefaultSteps}).
+            Example: algoperf bench -w sotu_llama -a adamw --preset cpu --json bench.json
+            """);
+        options.AddTo(cmd);
+        cmd.SetAction(parse => options.Host(parse, context =>
+        {
+            var o = context.Options;
+            if (o.Workloads.Count != 1 || o.Algorithms.Count != 1)
+            {
+                context.Error.WriteLine("error: bench takes one --workload and one --algorithm");
+                return ExitCodes.BadInput;
+            }
+
+            using var workload = context.Registries.Workloads(o.Workloads[0], o.Preset);
+            var result = BenchRunner.Run(workload, context.Registries.Algorithms(o.Algorithms[0]), (int)(o.MaxSteps ?? DefaultSteps));
+            if (o.Output == "-")
+            {
+                context.Output.WriteLine(result.ToJson());
+                return ExitCodes.Ok;
+            }
+
+            context.Output.Write(result.ToText());
+            if (o.Output is { } file) File.WriteAllText(file, result.ToJson());
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Results;
+
+namespace AlgoPerfSharp.Harness.Cli;
+
+/// <summary>The <c>run</c>, <c>sweep</c> and <c>merge</c> commands.</summary>
+internal static class SweepCommands
+{
+    public static Command Run()
+    {
+        var options = HarnessCommandOptions.ForSweep(single: true);
+        var cmd = new Command("run", """
+            Run one workload × one algorithm: the trials of a ruleset (external tuning: --trials points of the search
+            space per study; self-tuning: one run per study with the defaults). Each trial runs in its own worker
+            process (a crash, hang or memory blow-up costs only that trial); results go to the SQLite --db. Ctrl+C stops
+            after the current step and checkpoints; re-running the same command resumes.
+            Example: algoperf run -w fashion_mnist_resnet -a adamw --trials 2 --preset tiny --db runs.db
+            """);
+        options.AddTo(cmd);
+        cmd.SetAction(parse => options.Host(parse, context =>
+        {
+            if (context.Options.Workloads.Count != 1 || context.Options.Algorithms.Count != 1)
+            {
+                context.Error.WriteLine("error: run takes exactly one --workload and one --algorithm (use sweep for more)");
+                return ExitCodes.BadInput;
+            }
+
+            return SweepJob.Execute(context, "run", CommandLine(parse));
+        }));
+        return cmd;
+    }
+
+    public static Command Sweep()
+    {
+        var options = HarnessCommandOptions.ForSweep(single: false);
+        var cmd = new Command("sweep", """
+            Run a ruleset over workloads × algorithms (studies × trials), in worker processes, recording every eval in
+            --db. Idempotent: re-running the same command skips finished trials and resumes interrupted ones. --shard i/n
+            runs a deterministic part (merge shard databases with `algoperf merge`). Plans (--plan) fill what is not
+            given: quick = self-tuning, 1 study, every built-in × the base workloads at the cpu preset with budgets scaled
+            to fit ~20 minutes, then the leaderboard; smoke = the same at the tiny preset in ~1 minute; full = external
+            tuning, 3 studies × 5 trials. (--plan is the sweep's size; --preset is the workloads' size.)
+            Example: algoperf sweep --plan quick --db quick.db
+            Example: algoperf sweep -w sotu_llama -a adamw -a nadamw --trials 5 --studies 3 --shard 0/4 --db shard0.db
+            """);
+        options.AddTo(cmd);
+        cmd.SetAction(parse => options.Host(parse, context => SweepJob.Execute(context, "sweep", CommandLine(parse))));
+        return cmd;
+    }
+
+    public static Command Merge()
+    {
+        var db = new Option<string>("--db") { Description = "The database to merge into (created if missing).", Required = true };
+        var shards = new Argument<string[]>("shards") { Description = "Shard databases to merge.", Arity = ArgumentArity.OneOrMore };
+        var cmd = new Command("merge", """
+            Merge shard databases (from sweep --shard i/n) into one: runs with the same label are combined; a trial present
+            in several keeps the copy that progressed furthest. The merged database equals an unsharded sweep's trials.
+            Example: algoperf merge --db sweep.db shard0.db shard1.db shard2.db shard3.db
+            """) { db, shards };
+        cmd.SetAction(parse =>
+        {
+            var sources = parse.GetValue(shards)!;
+            var missing = sources.Where(s => !File.Exists(s)).ToList();
+            if (missing.Count > 0)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: shard database(s) not found: {string.Join(", ", missing)}");
+                return ExitCodes.BadInput;
+            }
+
+            using var store = ResultsStore.Open(parse.GetValue(db)!);
+            store.MergeFrom(sources);
+            var o = parse.InvocationConfiguration.Output;
+            foreach (var r in store.Runs()) o.WriteLine($"run '{r.Label}': {store.Trials(r.Id).Count} trials");
+            o.WriteLine($"merged {sources.Length} database(s) into {store.Path}");
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    public static Command Worker()
+    {
+        var request = new Option<string>("--request") { Description = "The worker request JSON the parent wrote.", Required = true };
+        var cmd = new Command("worker", "Internal: run one trial for a parent algoperf process (process isolation).") { request };
+        cmd.Hidden = true;
+        cmd.SetAction(parse => Workers.WorkerEntry.Run(Workers.WorkerRequest.Load(parse.GetValue(request)!), parse.InvocationConfiguration.Output));
+        return cmd;
+    }
+
+    private static string CommandLine(ParseResult parse) => "algoperf " + string.Join(' ', parse.Tokens.Select(t => t.Value));
+}

@@ -1,0 +1,66 @@
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Workloads;
+
+namespace AlgoPerfSharp.Harness.Hosting;
+
+/// <summary>
+/// The named sweep plans (<c>--plan</c>; not to be confused with the workload size <c>--preset</c>):
+/// <list type="bullet">
+/// <item><c>quick</c>: self-tuning, 1 study, every built-in algorithm × the base workloads at the <c>cpu</c> preset,
+///   the per-trial budget scaled from the trial count so the whole sweep fits in about <see cref="QuickSeconds"/> s;</item>
+/// <item><c>smoke</c>: the same at the <c>tiny</c> preset in about <see cref="SmokeSeconds"/> s;</item>
+/// <item><c>full</c>: external tuning, 3 studies × 5 trials, every built-in × the base workloads at <c>cpu</c> with their own budgets.</item>
+/// </list>
+/// A plan only fills what the command line and config left unset.
+/// </summary>
+public static class SweepPlans
+{
+    /// <summary>Wall-clock target of the quick plan.</summary>
+    public const double QuickSeconds = 20 * 60;
+
+    /// <summary>Wall-clock target of the smoke plan.</summary>
+    public const double SmokeSeconds = 60;
+
+    /// <summary>The plan names.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["quick", "smoke", "full"];
+
+    /// <summary>
+    /// The timed budget per trial (before the 1.5 self-tuning multiplier) that fits <paramref name="trials"/> trials in
+    /// <paramref name="totalSeconds"/> of wall time, after <paramref name="overheadSeconds"/> per trial for the worker's
+    /// start, set-up and evals: (total / trials − overhead) / 1.5, at least 1 s.
+    /// </summary>
+    public static double BudgetPerTrial(double totalSeconds, int trials, double overheadSeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        return Math.Max(1, ((totalSeconds / trials) - overheadSeconds) / SweepPlanner.SelfTuningBudgetMultiplier);
+    }
+
+    /// <summary>Fills <paramref name="o"/>'s unset fields from its plan (no-op without one; validation reports unknown plans).</summary>
+    public static void Apply(HarnessOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Plan is not ("quick" or "smoke" or "full")) return;
+        if (o.Workloads.Count == 0) o.Workloads = [.. HarnessWorkloads.BaseWorkloads()];
+        if (o.Algorithms.Count == 0) o.Algorithms = [.. AlgorithmRegistry.BuiltIns.Select(a => a.Name)];
+        o.Label ??= o.Plan;
+        if (o.Plan == "full")
+        {
+            o.Ruleset ??= "external";
+            o.Studies ??= 3;
+            o.Trials ??= 5;
+            o.Preset ??= "cpu";
+            return;
+        }
+
+        o.Ruleset ??= "self";
+        o.Studies ??= 1;
+        o.Trials ??= 1;
+        bool quick = o.Plan == "quick";
+        o.Preset ??= quick ? "cpu" : "tiny";
+        int count = Math.Max(1, o.Workloads.Count * o.Algorithms.Count * o.Studies.Value);
+        o.MaxRuntime ??= BudgetPerTrial(quick ? QuickSeconds : SmokeSeconds, count, quick ? 10 : 2.5);
+        // about eight evals per trial
+        o.EvalPeriod ??= o.MaxRuntime * SweepPlanner.SelfTuningBudgetMultiplier / 8;
+    }
+}

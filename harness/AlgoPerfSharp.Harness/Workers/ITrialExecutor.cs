@@ -1,0 +1,21 @@
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Workloads;
+
+namespace AlgoPerfSharp.Harness.Workers;
+
+/// <summary>One trial to execute: its stored id, its spec, the workload and algorithm objects (in-process use) and the options.</summary>
+/// <param name="TrialId">Row id in the results store.</param>
+/// <param name="Spec">The trial.</param>
+/// <param name="Workload">The workload (the parent's instance; a worker builds its own from the name and preset).</param>
+/// <param name="Algorithm">The algorithm (likewise).</param>
+/// <param name="Options">Per-trial options.</param>
+public sealed record TrialJob(long TrialId, TrialSpec Spec, IWorkload Workload, ITrainingAlgorithm Algorithm, TrialRunnerOptions Options);
+
+/// <summary>Runs one trial somewhere (this process, or a supervised worker process) and returns how it ended; the trial row is final afterwards.</summary>
+public interface ITrialExecutor
+{
+    /// <summary>Runs <paramref name="job"/>, reporting progress; cancellation stops it after the current step (resumable).</summary>
+    TrialOutcome Execute(TrialJob job, IProgress<TrialProgress>? progress, CancellationToken cancellation);
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using AlgoPerfSharp.Harness.Calibration;
+using AlgoPerfSharp.Harness.Results;
+using Microsoft.Data.Sqlite;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+public sealed class BenchCalibrateTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-bench-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    [Fact]
+    public void BenchJsonHasConsistentShares()
+    {
+        var (code, output, err) = HostedCli.Run("bench", "-w", "synthetic_regression", "-a", "adamw", "--max-steps", "30", "--json", "-", "--db", P("b.db"));
+        Assert.True(code == 0, output + err);
+        using var doc = JsonDocument.Parse(output);
+        var r = doc.RootElement;
+        double D(string k) => r.GetProperty(k).GetDouble();
+        // the tiny preset's linear student: 8 weights + 1 bias; batch 32, one target each
+        Assert.Equal(9, r.GetProperty("Parameters").GetInt64());
+        Assert.Equal(32, r.GetProperty("BatchSize").GetInt32());
+        Assert.Equal(32, r.GetProperty("TargetsPerStep").GetInt64());
+        Assert.Equal(6.0 * 9 * 32, D("EstimatedFlopsPerStep"));
+        Assert.Equal(32 / D("MedianStepSeconds"), D("ExamplesPerSecond"), 6);
+        Assert.Equal((D("MedianStepSeconds") - D("MedianUpdateSeconds")) / D("MedianStepSeconds"), D("HarnessOverhead"), 9);
+        Assert.True(D("MedianUpdateSeconds") <= D("MedianStepSeconds"));
+        Assert.True(D("GemmPeakFlopsPerSecond") > 1e8, "a 1024² float32 GEMM runs at more than 0.1 GFLOP/s anywhere");
+    }
+
+    [Fact]
+    public void CalibrateProposesTheMedianBestMetricAndFourThirdsOfTheMedianTimeToReachIt()
+    {
+        string db = P("cal.db"), json = P("cal.json");
+        var (code, output, err) = HostedCli.Run("calibrate", "-w", "synthetic_regression", "-n", "2", "-k", "3", "--max-runtime", "0.4",
+            "--eval-every-steps", "25", "--in-process", "--db", db, "--json", json);
+        Assert.True(code == 0, output + err);
+        var result = JsonSerializer.Deserialize<CalibrationResult>(File.ReadAllText(json), Hosting.JsonFormats.Indented)!;
+
+        // recompute the protocol from the stored rows
+        using var store = ResultsStore.Open(db, create: false);
+        double BestOf(StoredTrial t) => store.Evals(t.Id).Select(e => e.Metrics["validation/loss"]).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
+        var tuning = store.Trials(store.FindRun("calibrate-synthetic_regression-tiny-tune")!.Id);
+        Assert.Equal(4, tuning.Count); // 2 trials × adamw, nadamw
+        var best = tuning.MinBy(BestOf)!;
+        Assert.Equal(best.Algorithm, result.BestAlgorithm);
+        var seeds = store.Trials(store.FindRun("calibrate-synthetic_regression-tiny-seeds")!.Id);
+        Assert.Equal(3, seeds.Count);
+        Assert.All(seeds, s => Assert.Equal(best.HyperparametersJson, s.HyperparametersJson));
+        var bests = seeds.Select(BestOf).Order().ToArray();
+        Assert.Equal(bests[1], result.ValidationTarget);
+        var times = seeds.Select(s => store.Evals(s.Id).FirstOrDefault(e => e.Metrics["validation/loss"] <= bests[1])?.SubmissionSeconds ?? double.PositiveInfinity)
+            .Order().ToArray();
+        Assert.Equal(4.0 / 3.0 * times[1], result.MaxRuntimeSeconds, 12);
+        Assert.Contains("proposed constants for synthetic_regression (tiny)", output);
+    }
+
+    [Fact]
+    public void MedianTreatsNanAsInfinity()
+    {
+        Assert.Equal(2, Calibrator.Median([double.NaN, 1, 2]));
+        Assert.Equal(double.PositiveInfinity, Calibrator.Median([double.NaN, double.PositiveInfinity, 2]));
+        Assert.Equal(1.5, Calibrator.Median([2, 1]));
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Harness.Workers;
+using AlgoPerfSharp.Harness.Workloads;
+using AlgoPerfSharp.Workloads;
+using Microsoft.Data.Sqlite;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+/// <summary>Crashes, hangs, divergence, memory blow-ups, Ctrl+C and kill -9 of worker processes.</summary>
+public sealed class WorkerIsolationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-workers-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    private static string Bad(string name) => PluginPaths.Misbehaving + ":" + name;
+
+    [Fact]
+    public void ACrashAHangAndANanCostOnlyTheirTrialsAndTheSweepGoesOn()
+    {
+        var (code, output, err) = HostedCli.Run(
+            "sweep", "-w", "synthetic_regression", "-a", Bad("crash"), "-a", Bad("hang"), "-a", Bad("nan"), "-a", "adamw",
+            "--ruleset", "self", "--max-steps", "60", "--eval-every-steps", "20", "--trial-timeout", "8", "--db", P("bad.db"));
+        Assert.True(code == 0, output + err);
+        var trials = HostedCli.Trials(P("bad.db"), "sweep").ToDictionary(t => t.Trial.Algorithm.Split(':')[^1], t => t.Trial);
+        Assert.Equal(TrialState.Failed, trials["crash"].State);
+        Assert.Contains("exited with code", trials["crash"].Error);
+        Assert.Contains("deliberate crash", trials["crash"].Error); // the child's stderr tail
+        Assert.Equal(TrialState.TimedOut, trials["hang"].State);
+        Assert.Contains("wall-clock limit", trials["hang"].Error);
+        Assert.Equal(TrialState.Diverged, trials["nan"].State);
+        Assert.Contains("NaN at step 31", trials["nan"].Error);
+        Assert.Equal(TrialState.Completed, trials["adamw"].State);
+        Assert.Equal(60, trials["adamw"].Steps);
+        // the crash happened at step 30: the eval at step 20 survived
+        Assert.Equal(20, trials["crash"].Steps);
+    }
+
+    [Fact]
+    public void AWorkerAboveTheMemoryLimitIsKilledAndItsTrialFails()
+    {
+        var (code, output, err) = HostedCli.Run(
+            "run", "-w", "synthetic_regression", "-a", Bad("hog"), "--ruleset", "self", "--max-steps", "200", "--max-memory", "1500", "--db", P("hog.db"));
+        Assert.True(code == 0, output + err);
+        var (trial, _) = Assert.Single(HostedCli.Trials(P("hog.db"), "run"));
+        Assert.Equal(TrialState.Failed, trial.State);
+        Assert.Contains("above --max-memory 1500 MB", trial.Error);
+    }
+
+    [Fact]
+    public async Task CtrlCThenResumeGivesTheSameEvalRowsAsAnUninterruptedRun()
+    {
+        string[] run = ["run", "-w", "synthetic_regression", "-a", Bad("slow"), "--ruleset", "self", "--max-steps", "150", "--eval-every-steps", "10"];
+        string db = P("cc.db");
+        using var cts = new CancellationTokenSource();
+        var pressed = Task.Run(async () =>
+        {
+            // press Ctrl+C once the worker has recorded two evals
+            while (!File.Exists(db) || EvalCount(db) < 2) await Task.Delay(50);
+            await cts.CancelAsync();
+        });
+        var first = HostedCli.Run(cts.Token, [.. run, "--db", db]);
+        await pressed;
+        Assert.True(first.Code == 130, first.Out + first.Err);
+        var (interrupted, partial) = Assert.Single(HostedCli.Trials(db, "run"));
+        Assert.Equal(TrialState.Interrupted, interrupted.State);
+        Assert.InRange(partial.Count, 2, 14);
+
+        var second = HostedCli.Run([.. run, "--db", db]);
+        Assert.True(second.Code == 0, second.Out + second.Err);
+        Assert.Equal(0, HostedCli.Run([.. run, "--db", P("ref.db"), "--in-process"]).Code);
+        var (resumed, rows) = Assert.Single(HostedCli.Trials(db, "run"));
+        var (reference, refRows) = Assert.Single(HostedCli.Trials(P("ref.db"), "run"));
+        Assert.Equal(TrialState.Completed, resumed.State);
+        Assert.Equal(150, resumed.Steps);
+        Assert.Equal(15, rows.Count);
+        Assert.Equal(HostedCli.Timeless(refRows), HostedCli.Timeless(rows));
+    }
+
+    [Fact]
+    public async Task TheDatabaseSurvivesAKillMinus9OfAWorkerWithEveryCompletedRowIntact()
+    {
+        HarnessWorkloads.EnsureRegistered();
+        string db = P("k9.db");
+        var request = new SweepRequest("k9", [SyntheticRegression.Name], [Bad("slow")], Ruleset.SelfTuning, 1, 1, 0, null, 0, 1,
+            new TrialRunnerOptions { MaxSteps = 150, EvalEverySteps = 10, CheckpointDirectory = P("ckpt") });
+        Process? child = null;
+        var killer = Task.Run(async () =>
+        {
+            while (child is null || !File.Exists(db) || EvalCount(db) < 3) await Task.Delay(50);
+            child.Kill(); // SIGKILL: no chance to clean up
+        });
+        using (var store = ResultsStore.Open(db))
+        {
+            var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, WorkerLaunch.Current());
+            new SweepRunner(store, n => WorkloadRegistry.Create(n), AlgorithmRegistry.Resolve, new StringWriter(),
+                executorFor: runId => new WorkerExecutor(store, settings(runId), p => child = p)).Run(request, "test", "{}");
+        }
+
+        await killer;
+        var (trial, rows) = Assert.Single(HostedCli.Trials(db, "k9"));
+        Assert.Equal(TrialState.Failed, trial.State);
+        Assert.Contains("signal 9", trial.Error);
+        Assert.InRange(rows.Count, 3, 14);
+        Assert.Equal(rows.Count * 10, rows[^1].Step);
+        using (var c = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA integrity_check;";
+            Assert.Equal("ok", cmd.ExecuteScalar());
+        }
+
+        // every row written before the kill is the row an unkilled run writes
+        Assert.Equal(0, HostedCli.Run("run", "-w", "synthetic_regression", "-a", Bad("slow"), "--ruleset", "self", "--max-steps", "150",
+            "--eval-every-steps", "10", "--label", "k9", "--db", P("k9ref.db"), "--in-process").Code);
+        var (_, reference) = Assert.Single(HostedCli.Trials(P("k9ref.db"), "k9"));
+        Assert.Equal(HostedCli.Timeless(reference).Take(rows.Count), HostedCli.Timeless(rows));
+    }
+
+    private static long EvalCount(string db)
+    {
+        try
+        {
+            using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM evals;";
+            return (long)cmd.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            return 0; // not created yet
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Optimizers.Algorithms;
+
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Crash))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Hang))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Nan))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Hog))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Slow))]
+
+namespace MisbehavingPlugin;
+
+/// <summary>AdamW that does something bad at <see cref="BadStep"/> (and, per step, <see cref="EveryStep"/>).</summary>
+public abstract class Misbehaving : ITrainingAlgorithm
+{
+    /// <summary>The step at which <see cref="AtBadStep"/> runs.</summary>
+    public const long BadStep = 30;
+
+    private readonly AdamW _inner = new();
+
+    /// <inheritdoc/>
+    public abstract string Name { get; }
+
+    /// <inheritdoc/>
+    public SearchSpace SearchSpace => _inner.SearchSpace;
+
+    /// <inheritdoc/>
+    public Hyperparameters Defaults => _inner.Defaults;
+
+    /// <inheritdoc/>
+    public ITrainingRun Init(AlgorithmInitContext context) => new Run(this, _inner.Init(context));
+
+    /// <summary>What happens at the bad step; returns the loss to report.</summary>
+    protected virtual double AtBadStep(double loss) => loss;
+
+    /// <summary>What happens at every step.</summary>
+    protected virtual void EveryStep()
+    {
+    }
+
+    private sealed class Run(Misbehaving owner, ITrainingRun inner) : ITrainingRun
+    {
+        public double Update(StepContext step)
+        {
+            owner.EveryStep();
+            double loss = inner.Update(step);
+            return step.GlobalStep == BadStep ? owner.AtBadStep(loss) : loss;
+        }
+
+        public AlgorithmState SaveState() => inner.SaveState();
+
+        public void LoadState(AlgorithmState state) => inner.LoadState(state);
+
+        public IReadOnlyDictionary<string, double> Diagnostics() => new Dictionary<string, double> { ["misbehaving/steps_seen"] = 1 };
+
+        public void Dispose() => inner.Dispose();
+    }
+}
+
+/// <summary>Kills its process with <see cref="Environment.FailFast(string)"/>.</summary>
+public sealed class Crash : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "crash";
+
+    /// <inheritdoc/>
+    protected override double AtBadStep(double loss)
+    {
+        Environment.FailFast("misbehaving plugin: deliberate crash");
+        return loss;
+    }
+}
+
+/// <summary>Never returns from the bad step.</summary>
+public sealed class Hang : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "hang";
+
+    /// <inheritdoc/>
+    protected override double AtBadStep(double loss)
+    {
+        Thread.Sleep(Timeout.Infinite);
+        return loss;
+    }
+}
+
+/// <summary>Reports a NaN loss at the bad step.</summary>
+public sealed class Nan : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "nan";
+
+    /// <inheritdoc/>
+    protected override double AtBadStep(double loss) => double.NaN;
+}
+
+/// <summary>Keeps 64 MB more (touched) memory every step, 20 ms apart.</summary>
+public sealed class Hog : Misbehaving
+{
+    private static readonly List<byte[]> Kept = [];
+
+    /// <inheritdoc/>
+    public override string Name => "hog";
+
+    /// <inheritdoc/>
+    protected override void EveryStep()
+    {
+        var block = new byte[64 << 20];
+        for (int i = 0; i < block.Length; i += 4096) block[i] = 1;
+        Kept.Add(block);
+        Thread.Sleep(20); // give the supervisor's 100 ms memory poll time to see it grow
+    }
+}
+
+/// <summary>Sleeps 10 ms every step (so a test can interrupt or kill it mid-trial).</summary>
+public sealed class Slow : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "slow";
+
+    /// <inheritdoc/>
+    protected override void EveryStep() => Thread.Sleep(10);
+}
