@@ -42,6 +42,18 @@ internal static class ModelTestUtil
         return (count, largest);
     }
 
+    /// <summary>Redraws every parameter (norm scales and shifts included) from N(0, <paramref name="std"/>²) with a seeded generator.</summary>
+    public static void Randomize(Module model, ulong seed, double std)
+    {
+        using var g = new Generator(seed);
+        using var noGrad = Autograd.NoGrad();
+        foreach (var p in model.Parameters()) p.Data.NormalInPlace(0, std, g);
+    }
+
+    /// <summary>Every parameter's values by dotted name (float64 models).</summary>
+    public static Dictionary<string, double[]> Weights(Module model) =>
+        model.NamedParameters().ToDictionary(np => np.Name, np => np.Parameter.Data.ToArray<double>());
+
     private static double Perturbed(Parameter p, long index, double delta, Func<Tensor> loss)
     {
         using var scope = new DisposeScope();

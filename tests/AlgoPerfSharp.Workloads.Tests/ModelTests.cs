@@ -220,21 +220,86 @@ public sealed class ModelTests
     public void LlamaLossMatchesAnIndependentScalarReference()
     {
         // Seeded golden loss: a random tiny float64 Llama (every parameter redrawn, so norm scales are not 1) against
-        // LlamaReference, a from-scratch forward pass in plain C# arrays (no libtorch).
+        // LlamaReference, a from-scratch forward pass in plain C# arrays (no libtorch); SwiGLU and the GELU variant.
         using var scope = new DisposeScope();
-        var config = new LlamaConfig(VocabSize: 11, Context: 6, Dim: 8, Layers: 2, Heads: 2, FfnHidden: 12, RopeBase: 50, DType: DType.Float64);
-        using var model = new Llama(config, 21);
-        using (var g = new Generator(22))
-        using (Autograd.NoGrad())
+        foreach (bool gated in new[] { true, false })
         {
-            foreach (var p in model.Parameters()) p.Data.NormalInPlace(0, 0.6, g);
+            var config = new LlamaConfig(VocabSize: 11, Context: 6, Dim: 8, Layers: 2, Heads: 2, FfnHidden: 12, GatedFfn: gated, RopeBase: 50, DType: DType.Float64);
+            using var model = new Llama(config, 21);
+            ModelTestUtil.Randomize(model, 22, 0.6);
+
+            long[] tokens = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
+            long[] targets = [1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
+            double actual = Functional.CrossEntropy(model.Forward(Tensor.From<long>(tokens, [2, 5])).View(-1, 11), Tensor.From<long>(targets)).ToDouble();
+            var weights = ModelTestUtil.Weights(model);
+            double expected = LlamaReference.Loss(config, weights, tokens, targets, batch: 2, time: 5);
+            Assert.Equal(expected, actual, tolerance: 1e-10);
+        }
+    }
+
+    [Fact]
+    public void VitLossMatchesAnIndependentScalarReferencePreAndPostLn()
+    {
+        // Seeded golden loss for a random tiny float64 ViT (every parameter redrawn, LN scales/shifts included) against
+        // VitReference, a from-scratch forward pass in plain C# arrays (no libtorch).
+        using var scope = new DisposeScope();
+        foreach (bool pre in new[] { true, false })
+        {
+            var config = new VitConfig(ImageSize: 6, PatchSize: 3, Dim: 6, Depth: 2, Heads: 2, MlpDim: 10, NumClasses: 4, PreNorm: pre, DType: DType.Float64);
+            using var model = new VisionTransformer(config, 31);
+            ModelTestUtil.Randomize(model, 32, 0.7);
+
+            using var gi = new Generator(33);
+            var images = Tensor.RandN([3, 1, 6, 6], gi, DType.Float64);
+            long[] labels = [2, 0, 3];
+            double actual = Functional.CrossEntropy(model.Forward(images), Tensor.From<long>(labels)).ToDouble();
+            var weights = ModelTestUtil.Weights(model);
+            double expected = VitReference.Loss(config, weights, images.ToArray<double>(), labels, 3);
+            Assert.Equal(expected, actual, tolerance: 1e-10);
+        }
+    }
+
+    [Fact]
+    public void ResNetLossMatchesAnIndependentScalarReference()
+    {
+        // Seeded golden loss for a random tiny float64 ResNet in training mode (BN scales/shifts redrawn too) against
+        // ResNetReference, a from-scratch forward pass in plain C# arrays (no libtorch); ReLU and SiLU.
+        using var scope = new DisposeScope();
+        foreach (var act in new[] { Activation.Relu, Activation.Silu })
+        {
+            var config = new ResNetConfig(StemWidth: 2, StageWidths: [2, 3], StageStrides: [1, 2], BlocksPerStage: 2, NumClasses: 4, Activation: act, DType: DType.Float64);
+            using var model = new ResNet(config, 41);
+            ModelTestUtil.Randomize(model, 42, 0.7);
+
+            using var gi = new Generator(43);
+            var images = Tensor.RandN([3, 1, 7, 7], gi, DType.Float64);
+            long[] labels = [1, 3, 0];
+            double actual = Functional.CrossEntropy(model.Forward(images), Tensor.From<long>(labels)).ToDouble();
+            var weights = ModelTestUtil.Weights(model);
+            double expected = ResNetReference.Loss(config, weights, images.ToArray<double>(), labels, 3, 7);
+            Assert.Equal(expected, actual, tolerance: 1e-10);
+        }
+    }
+
+    [Fact]
+    public void BadConfigsNameTheFieldAndValue()
+    {
+        void Bad(Action build, string param, string text)
+        {
+            var e = Assert.ThrowsAny<ArgumentException>(build);
+            Assert.Equal(param, e.ParamName);
+            Assert.Contains(text, e.Message, StringComparison.Ordinal);
         }
 
-        long[] tokens = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
-        long[] targets = [1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
-        double actual = Functional.CrossEntropy(model.Forward(Tensor.From<long>(tokens, [2, 5])).View(-1, 11), Tensor.From<long>(targets)).ToDouble();
-        var weights = model.NamedParameters().ToDictionary(np => np.Name, np => np.Parameter.Data.ToArray<double>());
-        double expected = LlamaReference.Loss(config, weights, tokens, targets, batch: 2, time: 5);
-        Assert.Equal(expected, actual, tolerance: 1e-10);
+        Bad(() => _ = new ResNetConfig(StageStrides: [1, 2]), "StageStrides", "for 3 stages");
+        Bad(() => _ = new ResNetConfig(BatchNormMomentum: 0), "BatchNormMomentum", "got 0");
+        Bad(() => _ = new VitConfig(PatchSize: 5), "PatchSize", "got 5");
+        Bad(() => _ = new VitConfig(Dim: 130), "Dim", "got 130");
+        Bad(() => _ = new LlamaConfig(Dim: 20, Heads: 4), "Dim", "even head width (got 20)");
+        Bad(() => _ = new LlamaConfig(RopeBase: 1), "RopeBase", "got 1");
+        Bad(() => new Llama(LlamaConfig.Tiny, 1, dropout: 1).Dispose(), "dropout", "got 1");
+        using var scope = new DisposeScope();
+        using var lm = new Llama(LlamaConfig.Tiny, 1);
+        Bad(() => lm.Forward(Tokens(1, 33, 256)), "input", "T ≤ 32");
     }
 }

@@ -25,10 +25,9 @@ public sealed class Llama : Module
     public Llama(LlamaConfig config, ulong seed, double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (!(dropout is >= 0 and < 1)) throw new ArgumentException($"dropout must be in [0, 1) (got {dropout})", nameof(dropout));
         _config = config;
+        _dropoutGenerator = DropoutGenerators.Create(seed, dropout);
         using var g = new Generator(seed);
-        _dropoutGenerator = new Generator(seed ^ 0xD50F_0A7EUL);
         _embedding = RegisterParameter("embedding", Tensor.Empty([config.VocabSize, config.Dim], config.DType), nameof(ParameterKind.Embedding));
         Init.Normal(_embedding, 0, config.EmbeddingInitStd, g);
         for (int i = 0; i < config.Layers; i++) _blocks.Add(RegisterModule($"block{i + 1}", new DecoderBlock(config, g, dropout, _dropoutGenerator)));

@@ -21,11 +21,10 @@ public sealed class ResNet : Module
     public ResNet(ResNetConfig config, ulong seed, double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (!(dropout is >= 0 and < 1)) throw new ArgumentException($"dropout must be in [0, 1) (got {dropout})", nameof(dropout));
         _config = config;
         Dropout = dropout;
+        _dropoutGenerator = DropoutGenerators.Create(seed, dropout);
         using var g = new Generator(seed);
-        _dropoutGenerator = new Generator(seed ^ 0xD50F_0A7EUL);
         _stem = RegisterModule("stem", TaggedLayers.Conv(config.InChannels, config.StemWidth, 3, 1, 1, false, g, config.DType));
         _stemBn = RegisterModule("stem_bn", TaggedLayers.BatchNorm(config.StemWidth, config.BatchNormEps, config.BatchNormMomentum, config.DType));
         int width = config.StemWidth;

@@ -23,10 +23,9 @@ public sealed class VisionTransformer : Module
     public VisionTransformer(VitConfig config, ulong seed, double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (!(dropout is >= 0 and < 1)) throw new ArgumentException($"dropout must be in [0, 1) (got {dropout})", nameof(dropout));
         _config = config;
+        _dropoutGenerator = DropoutGenerators.Create(seed, dropout);
         using var g = new Generator(seed);
-        _dropoutGenerator = new Generator(seed ^ 0xD50F_0A7EUL);
         _patchEmbed = RegisterModule("patch_embed", TaggedLayers.Conv(config.InChannels, config.Dim, config.PatchSize, config.PatchSize, 0, true, g, config.DType));
         _classToken = RegisterParameter("cls_token", Tensor.Zeros([1, 1, config.Dim], config.DType), nameof(ParameterKind.Other));
         _positionEmbedding = RegisterParameter("pos_embed", Tensor.Empty([1, config.NumPatches + 1, config.Dim], config.DType), nameof(ParameterKind.Other));

@@ -8,8 +8,8 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// periods and step hints are provisional (the harness calibrates them). Step hint = budget / expected step time:
 /// a training step at batch 128 costs ≈ 62 GFLOP (ResNet: 161 MFLOP forward per image, ×3 for forward + backward) or
 /// ≈ 32 GFLOP (ViT: 84 MFLOP per image), i.e. ≈ 1.2 s and ≈ 0.9 s on two idle cores (the ViT's small matmuls run at a
-/// lower rate); measured medians on the shared 2-core machine under a load average of ~18 were 7.4 s and 6.6 s, equal
-/// to PyTorch eager's in the same conditions. A validation pass (5,000 images) costs ≈ 800 / 420 GFLOP.
+/// lower rate); measured medians on the shared 2-core machine under a load average of ~22 were 4.4 s and 2.8 s
+/// (PyTorch eager: 4.7 s and 2.8 s). A validation pass (5,000 images) costs ≈ 800 / 420 GFLOP.
 /// </summary>
 public static class FashionMnistWorkloads
 {

@@ -19,7 +19,7 @@ public static class SotuWorkloads
 
     /// <summary>
     /// Evaluation windows per split at the cpu preset: 160 windows × 256 bytes (40,960 predicted bytes per split), spread
-    /// evenly over the split. One pass costs ≈ 307 GFLOP (1.92 GFLOP forward per window), ≈ 6 s on two idle cores.
+    /// evenly over the split. One pass costs ≈ 307 GFLOP (1.92 GFLOP forward per window): measured 11.2 s on the shared 2-core machine under a load average of ~21 (less on idle cores).
     /// </summary>
     public const int CpuEvalWindows = 160;
 
