@@ -1,19 +1,10 @@
 using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Plugins;
-using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
-public sealed class SweepPlanTests : IDisposable
+public sealed class SweepPlanTests : ScratchFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-plan-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     [Fact]
     public void TheQuickPlanScalesTheBudgetToFitTwentyMinutes()
     {
@@ -48,7 +39,7 @@ public sealed class SweepPlanTests : IDisposable
     [Fact]
     public void TheSmokePlanRunsAndPrintsTheLeaderboard()
     {
-        string db = Path.Combine(_dir, "smoke.db");
+        string db = P("smoke.db");
         var (code, output, err) = HostedCli.Run("sweep", "--plan", "smoke", "-w", "synthetic_regression", "-a", "adamw", "-a", "nadamw",
             "--max-runtime", "0.3", "--in-process", "--db", db);
         Assert.True(code == 0, output + err);
