@@ -1,22 +1,11 @@
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Calibration;
 using AlgoPerfSharp.Harness.Results;
-using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
-public sealed class BenchCalibrateTests : IDisposable
+public sealed class BenchCalibrateTests : ScratchFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-bench-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     [Fact]
     public void BenchJsonHasConsistentShares()
     {

@@ -1,21 +1,10 @@
 using AlgoPerfSharp.Harness.Results;
-using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
 /// <summary>run / sweep / merge through <c>CliApp.Run</c>, in worker processes unless a test says --in-process.</summary>
-public sealed class HostedCommandTests : IDisposable
+public sealed class HostedCommandTests : ScratchFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-cli-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static readonly string[] Tiny = ["-w", "synthetic_regression", "--max-steps", "60", "--eval-every-steps", "20"];
 
     [Fact]

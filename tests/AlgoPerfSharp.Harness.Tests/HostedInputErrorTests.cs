@@ -1,20 +1,9 @@
-using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
 /// <summary>Bad search spaces, plugin paths, config files and settings: exit code 2 and a message naming the field.</summary>
-public sealed class HostedInputErrorTests : IDisposable
+public sealed class HostedInputErrorTests : ScratchFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-bad-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private (int Code, string Err) Run(params string[] extra)
     {
         var (code, _, err) = HostedCli.Run(["run", "-w", "synthetic_regression", "-a", "adamw", "--db", P("x.db"), "--in-process", "--max-steps", "5", .. extra]);

@@ -11,18 +11,8 @@ using Microsoft.Data.Sqlite;
 namespace AlgoPerfSharp.Harness.Tests;
 
 /// <summary>Crashes, hangs, divergence, memory blow-ups, Ctrl+C and kill -9 of worker processes.</summary>
-public sealed class WorkerIsolationTests : IDisposable
+public sealed class WorkerIsolationTests : ScratchFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-workers-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static string Bad(string name) => PluginPaths.Misbehaving + ":" + name;
 
     [Fact]

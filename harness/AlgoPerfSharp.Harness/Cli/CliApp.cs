@@ -122,7 +122,7 @@ public static class CliApp
         };
         var cmd = new Command("list", """
             List the training algorithms (built-in and, with --algorithm, from plugins) with their hyperparameter
-            search spaces.
+            search spaces, and the workloads with their presets and held-out variants.
             Example: algoperf list --algorithm examples/LionPlugin/bin/Release/net10.0/LionPlugin.dll
             """) { algorithms };
         cmd.SetAction(parse =>
@@ -133,6 +133,14 @@ public static class CliApp
             foreach (string spec in parse.GetValue(algorithms) ?? [])
             {
                 foreach (var d in AlgorithmRegistry.LoadPlugin(spec)) Describe(o, d.Create(), d.File);
+            }
+
+            Workloads.HarnessWorkloads.EnsureRegistered();
+            o.WriteLine("Workloads (presets; the first is the default):");
+            foreach (var w in AlgoPerfSharp.Workloads.WorkloadRegistry.All)
+            {
+                o.WriteLine($"  {w.Name,-28} [{string.Join(", ", w.Presets)}]{(w.VariantOf is null ? string.Empty : $" variant of {w.VariantOf}")}");
+                o.WriteLine($"      {w.Description}");
             }
 
             return Ok;
