@@ -75,7 +75,8 @@ internal sealed class ShampooPreconditioner : IDisposable
             var sizes = new long[order];
             for (int d = 0; d < order; d++) (offsets[d], sizes[d]) = splits[d][index[d]];
             var factors = new KroneckerFactor?[order];
-            bool precondition = !(isVector && !_c.Precondition1D);
+            // No factors at all when preconditioning never starts (S = ∞): nothing would ever read them.
+            bool precondition = !(isVector && !_c.Precondition1D) && _c.StartPreconditioningStep != long.MaxValue;
             for (int d = 0; d < order; d++)
             {
                 bool tooLarge = sizes[d] > _c.MaxPreconditionerDim;
