@@ -201,4 +201,33 @@ public sealed class ShampooIdentityTests
         b.Tensor.Dispose();
         return result;
     }
+
+    [Fact]
+    public void ParametersWithAMillionRowsAreTrainedByAdamWithoutFactors()
+    {
+        // As the AlgoPerf submission: any dim ≥ 1,000,000 → S = ∞ with Adam grafting, so the first step is Adam's:
+        // Ḡ/(√V̂ + ε) with Ḡ = G (debiased, β3 = β1² gives (1−β1²)G/(1−β1²)) and V̂ = G², i.e. G/(|G| + 1e-8).
+        var emb = ShampooTestKit.Param("emb", [1_000_000, 1], type: ParameterType.Embedding);
+        var small = ShampooTestKit.Param("w", [3, 4]);
+        var h = new Hyperparameters(new Dictionary<string, object> { ["weight_decay"] = 0.0, ["warmup_factor"] = 0.0, ["learning_rate"] = 0.01 });
+        using var run = new AlgoPerfSharp.Optimizers.Algorithms.Shampoo().Init(new AlgorithmInitContext([emb, small], h, Fixtures.Workload(100), 0));
+        var g = Enumerable.Range(0, 1_000_000).Select(i => (i % 7) - 3.0).ToArray();
+        using (var scope = new DisposeScope())
+        {
+            run.Update(new StepContext(0, [emb, small], Fixtures.Workload(100), 0, [], () =>
+            {
+                ShampooTestKit.SetGrad(emb, g);
+                ShampooTestKit.SetGrad(small, new double[12]);
+                return 0;
+            }));
+        }
+
+        var d = run.Diagnostics();
+        Assert.DoesNotContain(d.Keys, k => k.StartsWith("factor/emb/", StringComparison.Ordinal));
+        Assert.Contains("factor/w/0/L/checks", d.Keys);
+        var w = ShampooTestKit.Values(emb);
+        for (int i = 0; i < 14; i++) Assert.Equal(-0.01 * g[i] / (Math.Abs(g[i]) + 1e-8), w[i], 1e-12);
+        emb.Tensor.Dispose();
+        small.Tensor.Dispose();
+    }
 }

@@ -15,26 +15,11 @@ public sealed class EcShampoo : ShampooAlgorithmBase
     public override string Name => "ec_shampoo";
 
     /// <summary>AlgoPerf's Adam space (the README's advice) with the refresh frequency as a choice.</summary>
-    public override SearchSpace SearchSpace { get; } = SearchSpace.FromDimensions(
-    [
-        SearchDimension.Continuous("learning_rate", 1e-4, 1e-2, Scaling.Log),
-        SearchDimension.Continuous("one_minus_beta1", 4e-3, 0.1, Scaling.Log),
-        SearchDimension.Discrete("beta2", [0.999]),
-        SearchDimension.Discrete("warmup_factor", [0.05]),
-        SearchDimension.Continuous("weight_decay", 5e-3, 1, Scaling.Log),
-        SearchDimension.Discrete("precondition_frequency", [50.0, 100.0]),
-    ]);
+    public override SearchSpace SearchSpace { get; } = AdamSpaceWith(SearchDimension.Discrete("precondition_frequency", [50.0, 100.0]));
 
     /// <summary>Adam-like defaults (lr 1e-3, betas 0.9/0.999, ε 1e-8, λ 0.01) with F = 100 and blocks of 1024.</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    public override Hyperparameters Defaults { get; } = AdamDefaultsWith(new Dictionary<string, object>
     {
-        ["learning_rate"] = 1e-3,
-        ["one_minus_beta1"] = 0.1,
-        ["beta2"] = 0.999,
-        ["epsilon"] = 1e-8,
-        ["weight_decay"] = 0.01,
-        ["warmup_factor"] = 0.05,
-        ["max_preconditioner_dim"] = 1024.0,
         ["precondition_frequency"] = 100.0,
         ["eigen_method"] = "eigh",
     });

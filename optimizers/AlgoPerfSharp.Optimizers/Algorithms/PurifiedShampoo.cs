@@ -15,27 +15,13 @@ public sealed class PurifiedShampoo : ShampooAlgorithmBase
     public override string Name => "purified_shampoo";
 
     /// <summary>AlgoPerf's Adam space (Adam hyperparameters transfer, §5.4) with the paper's τ and F.</summary>
-    public override SearchSpace SearchSpace { get; } = SearchSpace.FromDimensions(
-    [
-        SearchDimension.Continuous("learning_rate", 1e-4, 1e-2, Scaling.Log),
-        SearchDimension.Continuous("one_minus_beta1", 4e-3, 0.1, Scaling.Log),
-        SearchDimension.Discrete("beta2", [0.999]),
-        SearchDimension.Discrete("warmup_factor", [0.05]),
-        SearchDimension.Continuous("weight_decay", 5e-3, 1, Scaling.Log),
+    public override SearchSpace SearchSpace { get; } = AdamSpaceWith(
         SearchDimension.Discrete("eigen_tolerance", [0.1]),
-        SearchDimension.Discrete("precondition_frequency", [50.0]),
-    ]);
+        SearchDimension.Discrete("precondition_frequency", [50.0]));
 
     /// <summary>Adam-like defaults with the paper's AlgoPerf setting τ = 0.1, F = 50.</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
+    public override Hyperparameters Defaults { get; } = AdamDefaultsWith(new Dictionary<string, object>
     {
-        ["learning_rate"] = 1e-3,
-        ["one_minus_beta1"] = 0.1,
-        ["beta2"] = 0.999,
-        ["epsilon"] = 1e-8,
-        ["weight_decay"] = 0.01,
-        ["warmup_factor"] = 0.05,
-        ["max_preconditioner_dim"] = 1024.0,
         ["precondition_frequency"] = 50.0,
         ["eigen_tolerance"] = 0.1,
         ["max_qr_iterations"] = 10.0,

@@ -50,6 +50,19 @@ public abstract class ShampooAlgorithmBase : ITrainingAlgorithm
         return new ShampooRun(optimizer, schedule);
     }
 
+    /// <summary>AlgoPerf's Adam search space (<see cref="AdamW.AlgoPerfAdamSearchSpace"/>) plus <paramref name="extra"/> dimensions.</summary>
+    protected static SearchSpace AdamSpaceWith(params SearchDimension[] extra) =>
+        SearchSpace.FromDimensions([.. AdamW.AlgoPerfAdamSearchSpace.Dimensions, .. extra]);
+
+    /// <summary><see cref="AdamW"/>'s defaults (lr 1e-3, betas 0.9/0.999, ε 1e-8, λ 0.01, 5% warm-up), blocks of 1024, plus <paramref name="extra"/>.</summary>
+    protected static Hyperparameters AdamDefaultsWith(IReadOnlyDictionary<string, object> extra)
+    {
+        ArgumentNullException.ThrowIfNull(extra);
+        var d = new Dictionary<string, object>(new AdamW().Defaults.Values, StringComparer.Ordinal) { ["max_preconditioner_dim"] = 1024.0 };
+        foreach (var (k, v) in extra) d[k] = v;
+        return new Hyperparameters(d);
+    }
+
     /// <summary>A whole number ≥ 1 (block sizes, frequencies), naming the field when not.</summary>
     protected static int PositiveInt(HyperparameterReader h, string name)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Preconditioning;
@@ -67,7 +66,7 @@ public sealed class ShampooOptimizer : IDisposable
         using var noGrad = Autograd.NoGrad();
         var grads = new Tensor[Parameters.Count];
         for (int i = 0; i < grads.Length; i++) grads[i] = Parameters[i].Tensor.Grad ?? Parameters[i].Tensor.ZerosLike();
-        if (GuardNonFinite && !TransformOptimizer.AllFinite(grads))
+        if (GuardNonFinite && !AllFinite(grads))
         {
             SkippedSteps++;
             return false;
@@ -95,8 +94,8 @@ public sealed class ShampooOptimizer : IDisposable
         Amortized(t);
         for (int i = 0; i < grads.Length; i++)
         {
-            var p = _preconditioners[i].Direction(merged[i], t);
-            _preconditioners[i].Apply(Parameters[i].Tensor, p, learningRate);
+            var p = _preconditioners[i].Direction(merged[i], t, out double scale);
+            _preconditioners[i].Apply(Parameters[i].Tensor, p, scale, learningRate);
         }
 
         return true;
@@ -129,6 +128,18 @@ public sealed class ShampooOptimizer : IDisposable
         }
 
         _amortizedTicks += Stopwatch.GetTimestamp() - t0;
+    }
+
+    /// <summary>True when every element is finite: max |x| (one reduction, no conversion or overflow; NaN propagates) is finite.</summary>
+    private static bool AllFinite(Tensor[] tensors)
+    {
+        foreach (var t in tensors)
+        {
+            using var m = Linalg.VectorNorm(t, double.PositiveInfinity);
+            if (!double.IsFinite(m.ToDouble())) return false;
+        }
+
+        return true;
     }
 
     /// <summary>True when step t runs the amortized computation: (t % F == 0 and t &gt; S) or t == S.</summary>

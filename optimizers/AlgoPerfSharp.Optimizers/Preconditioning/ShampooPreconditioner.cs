@@ -75,7 +75,8 @@ internal sealed class ShampooPreconditioner : IDisposable
             var sizes = new long[order];
             for (int d = 0; d < order; d++) (offsets[d], sizes[d]) = splits[d][index[d]];
             var factors = new KroneckerFactor?[order];
-            bool precondition = !(isVector && !_c.Precondition1D);
+            // No factors at all when preconditioning never starts (S = ∞): nothing would ever read them.
+            bool precondition = !(isVector && !_c.Precondition1D) && _c.StartPreconditioningStep != long.MaxValue;
             for (int d = 0; d < order; d++)
             {
                 bool tooLarge = sizes[d] > _c.MaxPreconditionerDim;
@@ -148,11 +149,13 @@ internal sealed class ShampooPreconditioner : IDisposable
     }
 
     /// <summary>
-    /// One facebookresearch-semantics step up to the final direction P (param shape; a new tensor): grafting and
-    /// corrected second moments, filtered gradient, per-block preconditioning and grafting. Factors must have been
-    /// accumulated and refreshed by the caller first. <paramref name="g"/> is the (L2-augmented) merged gradient.
+    /// One facebookresearch-semantics step up to the final direction P = <paramref name="scale"/>·(returned tensor)
+    /// (param shape; a new tensor): grafting and corrected second moments, filtered gradient, per-block preconditioning
+    /// and grafting. Bias corrections are scalars folded into <paramref name="scale"/> (√(V/bc) + ε = (√V + ε√bc)/√bc)
+    /// to save elementwise passes. Factors must have been accumulated and refreshed by the caller first.
+    /// <paramref name="g"/> is the (L2-augmented) merged gradient.
     /// </summary>
-    public Tensor Direction(Tensor g, long t)
+    public Tensor Direction(Tensor g, long t, out double scale)
     {
         var c = _c;
         bool ec = c.Kind == PreconditionerKind.EigenvalueCorrected;
@@ -161,17 +164,19 @@ internal sealed class ShampooPreconditioner : IDisposable
         var graft = c.Grafting;
         if (graft is { HasSecondMoment: true }) _v!.MulInPlace(graft.Beta2).AddCMulInPlace(g, g, graft.SquareWeight);
 
+        // Ḡ = s1·gbar with gbar = β3·M_{t−1} + (1−β3)·G (= M_t when β3 = β1) and s1 = 1/(1 − β3·β1^{t−1}).
         Tensor gbar = g;
+        double s1 = 1;
         if (_m is not null)
         {
-            // Ḡ = β3·M_{t−1} + (1−β3)·G (= M_t when β3 = β1), debiased by 1 − β3·β1^{t−1}.
-            Tensor? nesterov = c.Beta3 != c.Beta1 ? _m.Mul(c.Beta3).AddInPlace(g, 1 - c.Beta3) : null;
+            Tensor? nesterov = c.Beta3 != c.Beta1 ? _m.Lerp(g, 1 - c.Beta3) : null;
             _m.LerpInPlace(g, 1 - c.Beta1);
             gbar = nesterov ?? _m;
-            if (c.UseBiasCorrection) gbar = gbar.Div(1 - (c.Beta3 * Math.Pow(c.Beta1, t - 1)));
+            if (c.UseBiasCorrection) s1 = 1 / (1 - (c.Beta3 * Math.Pow(c.Beta1, t - 1)));
         }
 
         bool grafted = graft is not null && t < c.StartPreconditioningStep;
+        double sSh = ec ? s1 * Math.Sqrt(bc2) : s1; // P_sh = sSh·(computed)
         var p = Blocks.Count == 1 ? null : Tensor.Empty(_merged, g.DType);
         Tensor? whole = null;
         foreach (var block in Blocks)
@@ -180,7 +185,7 @@ internal sealed class ShampooPreconditioner : IDisposable
             Tensor pb;
             if (grafted)
             {
-                pb = GraftDirection(block, gb, graft!, t);
+                pb = GraftDirection(block, gb, graft!, t, s1, out scale);
             }
             else
             {
@@ -189,7 +194,7 @@ internal sealed class ShampooPreconditioner : IDisposable
                     var rotated = Rotate(block.Of(g), block.Factors, transpose: false);
                     var d = block.Of(_v!);
                     d.MulInPlace(c.Beta2).AddCMulInPlace(rotated, rotated, w2);
-                    var denom = d.Div(bc2).SqrtInPlace().AddInPlace(c.Epsilon);
+                    var denom = d.Sqrt().AddInPlace(c.Epsilon * Math.Sqrt(bc2));
                     pb = Rotate(Rotate(gb, block.Factors, transpose: false).DivInPlace(denom), block.Factors, transpose: true);
                 }
                 else
@@ -199,8 +204,9 @@ internal sealed class ShampooPreconditioner : IDisposable
 
                 if (graft is not null)
                 {
-                    var pgr = GraftDirection(block, gb, graft, t);
-                    var ratio = Linalg.VectorNorm(pgr).DivInPlace(Linalg.VectorNorm(pb).AddInPlace(1e-16));
+                    // P_b = ‖P_gr‖/(‖P_sh‖ + 1e−16)·P_sh with both norms carrying their scalar factors.
+                    var pgr = GraftDirection(block, gb, graft, t, s1, out double sGr);
+                    var ratio = Linalg.VectorNorm(pgr).MulInPlace(sGr * sSh).DivInPlace(Linalg.VectorNorm(pb).MulInPlace(sSh).AddInPlace(1e-16));
                     pb.MulInPlace(ratio);
                 }
             }
@@ -209,28 +215,41 @@ internal sealed class ShampooPreconditioner : IDisposable
             else block.Of(p).CopyInPlace(pb);
         }
 
+        scale = grafted ? s1 * GraftScale(graft!, t) : graft is not null ? 1 : sSh;
         var result = (p ?? whole!).Reshape(_shape);
         return result.IsSameAs(g) || (_m is not null && result.IsSameAs(_m)) ? result.Clone() : result;
     }
 
-    private Tensor GraftDirection(ShampooBlock block, Tensor gb, GraftingConfig graft, long t)
+    private static double GraftScale(GraftingConfig graft, long t) => graft.HasSecondMoment ? Math.Sqrt(graft.BiasCorrection(t)) : 1;
+
+    /// <summary>P_gr = scale·(returned): Ḡ/(√(V/bc) + ε) = s1·√bc·gbar/(√V + ε√bc); SGD: s1·gbar.</summary>
+    private Tensor GraftDirection(ShampooBlock block, Tensor gb, GraftingConfig graft, long t, double s1, out double scale)
     {
+        scale = s1 * GraftScale(graft, t);
         if (!graft.HasSecondMoment) return gb;
-        var denom = block.Of(_v!).Div(graft.BiasCorrection(t)).SqrtInPlace().AddInPlace(graft.Epsilon);
+        var denom = block.Of(_v!).Sqrt().AddInPlace(graft.Epsilon * Math.Sqrt(graft.BiasCorrection(t)));
         return gb.Div(denom);
     }
 
-    /// <summary>Weight decay and momentum on the direction, then W ← W − η·P (facebookresearch order).</summary>
-    public void Apply(Tensor weight, Tensor p, double lr)
+    /// <summary>
+    /// W ← W − η·(scale·P + λW) (decoupled decay on the pre-step W, as W·(1 − ηλ) − η·scale·P), with heavy-ball momentum
+    /// on scale·P + λW when configured (facebookresearch order).
+    /// </summary>
+    public void Apply(Tensor weight, Tensor p, double scale, double lr)
     {
-        if (_c.WeightDecay > 0 && _c.WeightDecayType == WeightDecayType.Decoupled) p.AddInPlace(weight, _c.WeightDecay);
-        if (_momentum is not null)
+        double wd = _c.WeightDecay > 0 && _c.WeightDecayType == WeightDecayType.Decoupled ? _c.WeightDecay : 0;
+        if (_momentum is null)
         {
-            _momentum.MulInPlace(_c.Momentum).AddInPlace(p);
-            if (_c.Nesterov) p.AddInPlace(_momentum, _c.Momentum);
-            else p.CopyInPlace(_momentum);
+            if (wd > 0) weight.MulInPlace(1 - (lr * wd));
+            weight.AddInPlace(p, -lr * scale);
+            return;
         }
 
+        if (scale != 1) p.MulInPlace(scale);
+        if (wd > 0) p.AddInPlace(weight, wd);
+        _momentum.MulInPlace(_c.Momentum).AddInPlace(p);
+        if (_c.Nesterov) p.AddInPlace(_momentum, _c.Momentum);
+        else p.CopyInPlace(_momentum);
         weight.AddInPlace(p, -lr);
     }
 
