@@ -201,6 +201,8 @@ public sealed class MuonTests
         // p(1) = 3.4445 − 4.7750 + 2.0315 = 0.701 (research/optimizers.md §7).
         Assert.Equal(0.701, NewtonSchulz.Muon.Map(1), 1e-12);
         Assert.Equal(DType.BFloat16, NewtonSchulz.Muon.DType);
+        Assert.Equal(DType.Float32, new NewtonSchulz(dtype: null).WorkingDType(Device.Cpu));
+        Assert.Equal(DType.BFloat16, new NewtonSchulz(dtype: null).WorkingDType(Device.Cuda()));
         Assert.Equal(5, NewtonSchulz.Muon.Steps);
         Assert.Contains("steps must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => new NewtonSchulz(steps: 0)).Message);
         Assert.Contains("dtype must be BFloat16, Float32 or Float64 (got Int64)", Assert.Throws<ArgumentException>(() => new NewtonSchulz(dtype: DType.Int64)).Message);
@@ -219,7 +221,7 @@ public sealed class MuonTests
     [InlineData("adam_beta2", 1.0, "adam_beta2 must be in [0, 1) (got 1)")]
     [InlineData("adam_epsilon", -1e-8, "adam_epsilon must be a finite number ≥ 0 (got -1E-08)")]
     [InlineData("ns_steps", 2.5, "ns_steps must be an integer in [1, 100] (got 2.5)")]
-    [InlineData("ns_dtype", "int8", "ns_dtype must be bfloat16, float32 or float64 (got 'int8')")]
+    [InlineData("ns_dtype", "int8", "ns_dtype must be auto, bfloat16, float32 or float64 (got 'int8')")]
     public void InvalidHyperparametersFailAtInitNamingTheField(string field, object value, string message)
     {
         using var q = new Fixtures.Quadratic();

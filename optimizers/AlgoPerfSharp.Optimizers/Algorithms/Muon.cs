@@ -16,7 +16,8 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// <remarks>
 /// Hyperparameters: learning_rate (Muon's peak η), one_minus_beta1 (1 − Muon momentum), weight_decay (Muon side),
 /// warmup_factor, adam_learning_rate, adam_beta1, adam_beta2, adam_epsilon, adam_weight_decay, ns_steps,
-/// ns_dtype (bfloat16 | float32 | float64), nesterov, grad_clip (optional).
+/// ns_dtype (auto | bfloat16 | float32 | float64; auto = the reference's bfloat16 on CUDA, float32 on CPU where
+/// libtorch's bfloat16 GEMM is ~7× slower than float32), nesterov, grad_clip (optional).
 /// </remarks>
 public sealed class Muon : TransformAlgorithm
 {
@@ -36,7 +37,7 @@ public sealed class Muon : TransformAlgorithm
         SearchDimension.Discrete("warmup_factor", [0.05]),
     ]);
 
-    /// <summary>The reference defaults: Muon lr 0.02, momentum 0.95, no decay; aux Adam lr 3e-4, (0.9, 0.95), ε 1e-10; NS5 in bfloat16.</summary>
+    /// <summary>The reference defaults: Muon lr 0.02, momentum 0.95, no decay; aux Adam lr 3e-4, (0.9, 0.95), ε 1e-10; NS5 in bfloat16 on CUDA (float32 on CPU).</summary>
     public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
     {
         ["learning_rate"] = 0.02,
@@ -49,7 +50,7 @@ public sealed class Muon : TransformAlgorithm
         ["adam_epsilon"] = 1e-10,
         ["adam_weight_decay"] = 0.0,
         ["ns_steps"] = 5L,
-        ["ns_dtype"] = "bfloat16",
+        ["ns_dtype"] = "auto",
         ["nesterov"] = true,
     });
 
@@ -66,13 +67,14 @@ public sealed class Muon : TransformAlgorithm
         ArgumentNullException.ThrowIfNull(h);
         double steps = h.Get("ns_steps", 5);
         if (!(steps >= 1 && steps <= 100 && steps == Math.Floor(steps))) throw new ArgumentException($"ns_steps must be an integer in [1, 100] (got {steps})");
-        string dtype = h.GetString("ns_dtype", "bfloat16");
-        var working = dtype switch
+        string dtype = h.GetString("ns_dtype", "auto");
+        DType? working = dtype switch
         {
+            "auto" => null,
             "bfloat16" => DType.BFloat16,
             "float32" => DType.Float32,
             "float64" => DType.Float64,
-            _ => throw new ArgumentException($"ns_dtype must be bfloat16, float32 or float64 (got '{dtype}')"),
+            _ => throw new ArgumentException($"ns_dtype must be auto, bfloat16, float32 or float64 (got '{dtype}')"),
         };
         return new NewtonSchulz((int)steps, dtype: working);
     }

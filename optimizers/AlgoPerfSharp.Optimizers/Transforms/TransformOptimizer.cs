@@ -8,6 +8,8 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// and adds the updates to the parameters (w ← w + u) under no-grad, inside its own DisposeScope.
 /// A non-finite-gradient guard (on by default) checks every gradient first; if any element is NaN/∞ the whole step is
 /// skipped — the recipe's state is not touched — and <see cref="SkippedSteps"/> counts it.
+/// When the recipe is a fused <see cref="Chain"/> (the Adam family) the step is applied to the parameters in the same
+/// native pass and the gradients are left as they were; otherwise the gradients are overwritten with the updates.
 /// </summary>
 public sealed class TransformOptimizer : IDisposable
 {
