@@ -56,7 +56,14 @@ public sealed class WorkerIsolationTests : ScratchFolder
         var pressed = Task.Run(async () =>
         {
             // press Ctrl+C once the worker has recorded two evals
-            while (!File.Exists(db) || EvalCount(db) < 2) await Task.Delay(50);
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!File.Exists(db) || EvalCount(db) < 2)
+            {
+                // Never hang the suite: if the worker never records two evals, press Ctrl+C anyway and let the asserts say why.
+                if (DateTime.UtcNow > deadline) break;
+                await Task.Delay(50);
+            }
+
             await cts.CancelAsync();
         });
         var first = HostedCli.Run(cts.Token, [.. run, "--db", db]);
@@ -87,7 +94,13 @@ public sealed class WorkerIsolationTests : ScratchFolder
         Process? child = null;
         var killer = Task.Run(async () =>
         {
-            while (child is null || !File.Exists(db) || EvalCount(db) < 3) await Task.Delay(50);
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (child is null || !File.Exists(db) || EvalCount(db) < 3)
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker never recorded 3 evals: " + (child is null ? "it did not start" : "see the trial's error"));
+                await Task.Delay(50);
+            }
+
             child.Kill(); // SIGKILL: no chance to clean up
         });
         using (var store = ResultsStore.Open(db))
