@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# The main job: set-up (idempotent), build, then run the algoperf CLI (by default its demo). Extra arguments go to
-# the CLI, e.g. ./run.sh info
+# The main job: set-up (idempotent), build, then the algoperf CLI. With no arguments it runs the quick benchmark —
+# every built-in training algorithm × the three base workloads (self-tuning ruleset, one study, budgets scaled to fit
+# ~20 minutes on 2 cores) — prints the leaderboard and writes an HTML report. Extra arguments go to the CLI instead,
+# e.g. ./run.sh info, ./run.sh sweep --plan smoke, ./run.sh --help
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/setup.sh
 dotnet build harness/AlgoPerfSharp.Harness -c Release -nologo -clp:ErrorsOnly
-if [ "$#" -eq 0 ]; then set -- demo; fi
-exec dotnet harness/AlgoPerfSharp.Harness/bin/Release/net10.0/algoperf.dll "$@"
+ALGOPERF="dotnet harness/AlgoPerfSharp.Harness/bin/Release/net10.0/algoperf.dll"
+if [ "$#" -gt 0 ]; then exec $ALGOPERF "$@"; fi
+mkdir -p results
+# Re-running resumes: finished trials are skipped, interrupted ones continue from their checkpoints.
+$ALGOPERF sweep --plan quick --db results/quick.db --label quick
+$ALGOPERF report --db results/quick.db --run quick --out results/quick-report.html
+echo "results: results/quick.db (SQLite), results/quick-report.html; score again with: ./run.sh leaderboard --db results/quick.db"
