@@ -16,12 +16,14 @@ public sealed class SweepPlanTests : ScratchFolder
         Assert.Equal(1, o.Studies);
         Assert.Equal("cpu", o.Preset);
         Assert.Equal("quick", o.Label);
-        // 1200 s over 3·m trials, 10 s of each for start-up and evals, the rest is 1.5 × budget
-        double budget = ((1200.0 / (3 * algorithms)) - 10) / 1.5;
+        // 1200 s over 3·m trials, 40 s of each for start-up and validation passes, the rest is 1.5 × budget
+        double budget = ((1200.0 / (3 * algorithms)) - 40) / 1.5;
         Assert.Equal(budget, o.MaxRuntime!.Value, 12);
-        Assert.Equal(budget * 1.5 / 8, o.EvalPeriod!.Value, 12);
+        Assert.Equal(budget * 1.5 / 3, o.EvalPeriod!.Value, 12);
+        Assert.True(o.NoTestEval);
+        Assert.False(SweepJob.TrialOptions(o).EvaluateTest);
         // the whole sweep's timed budgets plus overheads fit the 20 minutes
-        Assert.True((3 * algorithms * ((1.5 * o.MaxRuntime.Value) + 10)) <= 1200 + 1e-9);
+        Assert.True((3 * algorithms * ((1.5 * o.MaxRuntime.Value) + 40)) <= 1200 + 1e-9);
     }
 
     [Fact]

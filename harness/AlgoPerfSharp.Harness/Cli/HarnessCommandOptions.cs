@@ -40,6 +40,7 @@ internal sealed class HarnessCommandOptions
         o.Add(new Option<string>("--checkpoints") { Description = "Checkpoint folder (resume after Ctrl+C). Default: <db>.checkpoints." }, (h, v) => h.Checkpoints = v);
         o.Add(new Option<string>("--export-csv") { Description = "Also write each trial's AlgoPerf eval_measurements.csv below this folder." }, (h, v) => h.ExportCsv = v);
         o.Add(new Option<bool>("--no-stop-at-target") { Description = "Train to the budget even after reaching the target." }, (h, v) => h.NoStopAtTarget = v);
+        o.Add(new Option<bool>("--no-test-eval") { Description = "Evaluate only the validation split at each eval (no test-target times; less eval work). Set by --plan quick." }, (h, v) => h.NoTestEval = v);
         return o;
     }
 

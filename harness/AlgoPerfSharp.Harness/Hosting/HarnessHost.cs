@@ -92,7 +92,7 @@ public static class HarnessHost
         }
         catch (InvalidOperationException e)
         {
-            error.WriteLine($"error: --config {configFile}: {e.Message} (settings are the properties of HarnessOptions: Db, Label, Seed, Plan, Preset, Workloads, Algorithms, Ruleset, Studies, Trials, SearchSpace, Shard, MaxRuntime, EvalPeriod, MaxSteps, EvalEverySteps, InProcess, MaxMemory, TrialTimeout, Checkpoints, ExportCsv, NoStopAtTarget, Seeds, Output, LogFile)");
+            error.WriteLine($"error: --config {configFile}: {e.Message} (settings are the properties of HarnessOptions: Db, Label, Seed, Plan, Preset, Workloads, Algorithms, Ruleset, Studies, Trials, SearchSpace, Shard, MaxRuntime, EvalPeriod, MaxSteps, EvalEverySteps, InProcess, MaxMemory, TrialTimeout, Checkpoints, ExportCsv, NoStopAtTarget, NoTestEval, Seeds, Output, LogFile)");
             return ExitCodes.BadInput;
         }
 

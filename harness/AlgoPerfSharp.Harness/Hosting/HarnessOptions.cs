@@ -73,6 +73,9 @@ public sealed class HarnessOptions
     /// <summary>Keep training past the validation target until the budget.</summary>
     public bool NoStopAtTarget { get; set; }
 
+    /// <summary>Evaluate only the validation split at each eval point (no test split): less untimed eval work; test-target times are then not reported. The quick plan sets it.</summary>
+    public bool NoTestEval { get; set; }
+
     /// <summary>Calibration: seeds the best configuration is rerun with. Null = 3.</summary>
     public int? Seeds { get; set; }
 

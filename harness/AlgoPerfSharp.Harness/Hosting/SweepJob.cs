@@ -110,6 +110,7 @@ public static class SweepJob
             WallClockLimitSeconds = o.TrialTimeout
                 ?? (o.MaxRuntime is { } mr ? (3 * mr * SweepPlanner.SelfTuningBudgetMultiplier) + 600 : DefaultTrialTimeoutSeconds),
             StopAtTarget = !o.NoStopAtTarget,
+            EvaluateTest = !o.NoTestEval,
         };
     }
 
