@@ -10,16 +10,16 @@ public sealed class EigenvalueCorrectedTests
 {
     private static double[] RunMatrix(ShampooConfig config, double lr, double[] w0, double[][] grads, long[] shape, out IReadOnlyDictionary<string, double> diagnostics)
     {
-        var w = ShampooTestKit.Param("w", shape, w0);
+        var w = Fixtures.Param("w", shape, w0);
         using var opt = new ShampooOptimizer([w], config);
         foreach (var g in grads)
         {
-            ShampooTestKit.SetGrad(w, g);
+            Fixtures.SetGrad(w, g);
             opt.Step(lr);
         }
 
         diagnostics = opt.Diagnostics();
-        var r = ShampooTestKit.Values(w);
+        var r = Fixtures.Values(w);
         w.Tensor.Dispose();
         return r;
     }
@@ -63,15 +63,15 @@ public sealed class EigenvalueCorrectedTests
         var config = ShampooConfig.Soap(b1, b2, eps, wd, preconditionFrequency: 2);
         var w0 = ShampooTestKit.RandomVectors(1, 5, 3)[0];
         var grads = ShampooTestKit.RandomVectors(6, 5, 4);
-        var p = ShampooTestKit.Param("b", [5], w0, ParameterType.Bias);
+        var p = Fixtures.Param("b", [5], w0, ParameterType.Bias);
         using var opt = new ShampooOptimizer([p], config);
-        ShampooTestKit.SetGrad(p, grads[0]);
+        Fixtures.SetGrad(p, grads[0]);
         opt.Step(lr);
-        Assert.Equal(w0, ShampooTestKit.Values(p)); // call 1 only initialises
+        Assert.Equal(w0, Fixtures.Values(p)); // call 1 only initialises
         Assert.Equal(0, opt.StepCount);
         for (int k = 1; k < grads.Length; k++)
         {
-            ShampooTestKit.SetGrad(p, grads[k]);
+            Fixtures.SetGrad(p, grads[k]);
             opt.Step(lr);
         }
 
@@ -91,7 +91,7 @@ public sealed class EigenvalueCorrectedTests
             }
         }
 
-        ShampooTestKit.AssertClose(w, ShampooTestKit.Values(p), 1e-13);
+        ShampooTestKit.AssertClose(w, Fixtures.Values(p), 1e-13);
         p.Tensor.Dispose();
     }
 

@@ -18,9 +18,19 @@ internal static class Fixtures
         return new ModelParameter(name, t, type);
     }
 
+    /// <summary>A float64 parameter of <paramref name="shape"/> holding <paramref name="values"/> (zeros when null), detached from any scope.</summary>
+    public static ModelParameter Param(string name, long[] shape, double[]? values = null, ParameterType type = ParameterType.Weight)
+    {
+        values ??= new double[shape.Aggregate(1L, (a, b) => a * b)];
+        var t = DisposeScope.Detach(Tensor.From<double>(values, shape));
+        t.RequiresGrad = true;
+        return new ModelParameter(name, t, type);
+    }
+
+    /// <summary>Sets the gradient of <paramref name="p"/> to <paramref name="grad"/>, laid out in the parameter's shape.</summary>
     public static void SetGrad(ModelParameter p, double[] grad)
     {
-        using var g = Tensor.From<double>(grad);
+        using var g = Tensor.From<double>(grad, p.Tensor.Shape);
         p.Tensor.Grad = g;
     }
 

@@ -11,18 +11,8 @@ public sealed class MuonTests
 {
     private static readonly NewtonSchulz Ns64 = new(dtype: DType.Float64);
 
-    private static ModelParameter Matrix(string name, double[] values, long[] shape, ParameterType type = ParameterType.Weight)
-    {
-        var t = DisposeScope.Detach(Tensor.From<double>(values, shape));
-        t.RequiresGrad = true;
-        return new ModelParameter(name, t, type);
-    }
-
-    private static void SetGrad(ModelParameter p, double[] grad)
-    {
-        using var g = Tensor.From<double>(grad, p.Tensor.Shape);
-        p.Tensor.Grad = g;
-    }
+    private static ModelParameter Matrix(string name, double[] values, long[] shape, ParameterType type = ParameterType.Weight) =>
+        Fixtures.Param(name, shape, values, type);
 
     private static double[] Orthogonalize(NewtonSchulz ns, double[] values, long[] shape)
     {
@@ -42,10 +32,10 @@ public sealed class MuonTests
         double[] g2 = Enumerable.Range(0, 15).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
         var p = Matrix("w", new double[15], shape);
         using var opt = new TransformOptimizer([p], new ScaleByMuon(beta, nesterov: true, Ns64));
-        SetGrad(p, g1);
+        Fixtures.SetGrad(p, g1);
         opt.Step();
         double[] w1 = p.Tensor.ToArray<double>();
-        SetGrad(p, g2);
+        Fixtures.SetGrad(p, g2);
         opt.Step();
         double[] w2 = p.Tensor.ToArray<double>();
 
@@ -144,7 +134,7 @@ public sealed class MuonTests
             using var run = new Muon().Init(new AlgorithmInitContext([p], hp, Fixtures.Workload(1000), 0));
             run.Update(new StepContext(0, [p], Fixtures.Workload(1000), 0, [], () =>
             {
-                SetGrad(p, pattern.Select(x => 3 * x).ToArray());
+                Fixtures.SetGrad(p, pattern.Select(x => 3 * x).ToArray());
                 return 0;
             }));
 
@@ -181,7 +171,7 @@ public sealed class MuonTests
         using var run = new Muon().Init(new AlgorithmInitContext(all, hp, Fixtures.Workload(1000), 0));
         run.Update(new StepContext(0, all, Fixtures.Workload(1000), 0, [], () =>
         {
-            foreach (var p in all) SetGrad(p, g);
+            foreach (var p in all) Fixtures.SetGrad(p, g);
             return 0;
         }));
         foreach (var p in all[..4])

@@ -8,11 +8,11 @@ public sealed class PurifiedShampooTests
 {
     private static IReadOnlyDictionary<string, double> Run(ShampooConfig config, double[][] grads, long[] shape)
     {
-        var w = ShampooTestKit.Param("w", shape);
+        var w = Fixtures.Param("w", shape);
         using var opt = new ShampooOptimizer([w], config);
         foreach (var g in grads)
         {
-            ShampooTestKit.SetGrad(w, g);
+            Fixtures.SetGrad(w, g);
             opt.Step(0.01);
         }
 
@@ -90,15 +90,15 @@ public sealed class PurifiedShampooTests
     {
         // A 1e200 gradient makes the summed factor overflow to ∞ (β2 = 1 keeps it there): every later root inverse fails.
         var config = new ShampooConfig(beta1: 0, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 1, toleratedFailures: 3);
-        var w = ShampooTestKit.Param("w", [3, 4]);
+        var w = Fixtures.Param("w", [3, 4]);
         using var opt = new ShampooOptimizer([w], config);
-        ShampooTestKit.SetGrad(w, ShampooTestKit.RandomVectors(1, 12, 1)[0]);
+        Fixtures.SetGrad(w, ShampooTestKit.RandomVectors(1, 12, 1)[0]);
         opt.Step(0.01);
         using var good = new AlgorithmState();
         opt.Save(good, "s");
         for (int k = 1; k <= 3; k++)
         {
-            ShampooTestKit.SetGrad(w, Enumerable.Repeat(k == 1 ? 1e200 : 1.0, 12).ToArray());
+            Fixtures.SetGrad(w, Enumerable.Repeat(k == 1 ? 1e200 : 1.0, 12).ToArray());
             opt.Step(1e-300);
             Assert.Equal(2 * k, opt.FailedComputations);
             Assert.Equal(2 * k, opt.Diagnostics()["eigen/failures"]);
@@ -108,7 +108,7 @@ public sealed class PurifiedShampooTests
         opt.Save(after, "s");
         Assert.Equal(good.Tensors["s.p0.f0.mat"].ToArray<double>(), after.Tensors["s.p0.f0.mat"].ToArray<double>());
         Assert.Equal(good.Tensors["s.p0.f1.mat"].ToArray<double>(), after.Tensors["s.p0.f1.mat"].ToArray<double>());
-        ShampooTestKit.SetGrad(w, Enumerable.Repeat(1.0, 12).ToArray());
+        Fixtures.SetGrad(w, Enumerable.Repeat(1.0, 12).ToArray());
         var e = Assert.Throws<InvalidOperationException>(() => opt.Step(1e-300));
         Assert.Contains("4 consecutive amortized computations failed (tolerated: 3)", e.Message);
         w.Tensor.Dispose();

@@ -12,17 +12,17 @@ public sealed class ShampooIdentityTests
     /// <summary>Runs <paramref name="config"/> over gradient steps on a (3, 4) weight and a (4) bias and returns the final values.</summary>
     private static (double[] W, double[] B) Run(ShampooConfig config, double lr, double[] w0, double[] b0, double[][] gw, double[][] gb)
     {
-        var w = ShampooTestKit.Param("w", [3, 4], w0);
-        var b = ShampooTestKit.Param("b", [4], b0, ParameterType.Bias);
+        var w = Fixtures.Param("w", [3, 4], w0);
+        var b = Fixtures.Param("b", [4], b0, ParameterType.Bias);
         using var opt = new ShampooOptimizer([w, b], config);
         for (int t = 0; t < gw.Length; t++)
         {
-            ShampooTestKit.SetGrad(w, gw[t]);
-            ShampooTestKit.SetGrad(b, gb[t]);
+            Fixtures.SetGrad(w, gw[t]);
+            Fixtures.SetGrad(b, gb[t]);
             Assert.True(opt.Step(lr));
         }
 
-        var r = (ShampooTestKit.Values(w), ShampooTestKit.Values(b));
+        var r = (Fixtures.Values(w), Fixtures.Values(b));
         w.Tensor.Dispose();
         b.Tensor.Dispose();
         return r;
@@ -59,17 +59,17 @@ public sealed class ShampooIdentityTests
         const double lr = 0.1, b2g = 0.999, eps = 1e-8;
         var config = new ShampooConfig(beta1: 0, beta2: 1, maxPreconditionerDim: 2, preconditionFrequency: 1, startPreconditioningStep: 1,
             grafting: new GraftingConfig(GraftingType.Adam, b2g, eps));
-        var w = ShampooTestKit.Param("w", [3, 5]);
+        var w = Fixtures.Param("w", [3, 5]);
         using var opt = new ShampooOptimizer([w], config);
         var grads = ShampooTestKit.RandomVectors(3, 15, 9);
         var v = new double[15];
         (long R, long C, long H, long W)[] blocks = [(0, 0, 2, 2), (0, 2, 2, 2), (0, 4, 2, 1), (2, 0, 1, 2), (2, 2, 1, 2), (2, 4, 1, 1)];
         for (int t = 1; t <= grads.Length; t++)
         {
-            var before = ShampooTestKit.Values(w);
-            ShampooTestKit.SetGrad(w, grads[t - 1]);
+            var before = Fixtures.Values(w);
+            Fixtures.SetGrad(w, grads[t - 1]);
             opt.Step(lr);
-            var after = ShampooTestKit.Values(w);
+            var after = Fixtures.Values(w);
             var graft = new double[15];
             for (int i = 0; i < 15; i++)
             {
@@ -104,14 +104,14 @@ public sealed class ShampooIdentityTests
     {
         var config = new ShampooConfig(beta1: 0, beta2: beta2, epsilon: epsilon, maxPreconditionerDim: 3, preconditionFrequency: 1,
             startPreconditioningStep: 1, useBiasCorrection: biasCorrection, mergeDims: merge);
-        var w = ShampooTestKit.Param("w", shape);
+        var w = Fixtures.Param("w", shape);
         using var opt = new ShampooOptimizer([w], config);
-        ShampooTestKit.SetGrad(w, g1);
+        Fixtures.SetGrad(w, g1);
         opt.Step(1);
-        var w1 = ShampooTestKit.Values(w);
-        ShampooTestKit.SetGrad(w, g2);
+        var w1 = Fixtures.Values(w);
+        Fixtures.SetGrad(w, g2);
         opt.Step(1);
-        var w2 = ShampooTestKit.Values(w);
+        var w2 = Fixtures.Values(w);
         w.Tensor.Dispose();
         return w1.Zip(w2, (a, b) => a - b).ToArray();
     }
@@ -156,11 +156,11 @@ public sealed class ShampooIdentityTests
         // P = (GGᵀ)^(−1/4)·G·(GᵀG)^(−1/4) = U·Vᵀ for G = UΣVᵀ (MathNet's SVD as the oracle).
         var g = ShampooTestKit.RandomVectors(1, 16, 21)[0];
         var config = new ShampooConfig(beta1: 0, beta2: 1, epsilon: 1e-30, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 1);
-        var w = ShampooTestKit.Param("w", [4, 4]);
+        var w = Fixtures.Param("w", [4, 4]);
         using var opt = new ShampooOptimizer([w], config);
-        ShampooTestKit.SetGrad(w, g);
+        Fixtures.SetGrad(w, g);
         opt.Step(1);
-        var p = ShampooTestKit.Values(w).Select(x => -x).ToArray();
+        var p = Fixtures.Values(w).Select(x => -x).ToArray();
         var svd = Matrix<double>.Build.DenseOfRowMajor(4, 4, g).Svd();
         var uvt = svd.U * svd.VT;
         ShampooTestKit.AssertClose(Enumerable.Range(0, 16).Select(i => uvt[i / 4, i % 4]).ToArray(), p, 1e-9);
@@ -183,17 +183,17 @@ public sealed class ShampooIdentityTests
     private static double[][] Directions(double[][] gw, double[][] gb, double c)
     {
         var config = new ShampooConfig(beta1: 0, beta2: 1, epsilon: 1e-30, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 4);
-        var w = ShampooTestKit.Param("w", [3, 4]);
-        var b = ShampooTestKit.Param("b", [4], type: ParameterType.Bias);
+        var w = Fixtures.Param("w", [3, 4]);
+        var b = Fixtures.Param("b", [4], type: ParameterType.Bias);
         using var opt = new ShampooOptimizer([w, b], config);
         var result = new double[gw.Length][];
         for (int t = 0; t < gw.Length; t++)
         {
-            var before = ShampooTestKit.Values(w).Concat(ShampooTestKit.Values(b)).ToArray();
-            ShampooTestKit.SetGrad(w, gw[t].Select(x => c * x).ToArray());
-            ShampooTestKit.SetGrad(b, gb[t].Select(x => c * x).ToArray());
+            var before = Fixtures.Values(w).Concat(Fixtures.Values(b)).ToArray();
+            Fixtures.SetGrad(w, gw[t].Select(x => c * x).ToArray());
+            Fixtures.SetGrad(b, gb[t].Select(x => c * x).ToArray());
             opt.Step(0.5);
-            var after = ShampooTestKit.Values(w).Concat(ShampooTestKit.Values(b)).ToArray();
+            var after = Fixtures.Values(w).Concat(Fixtures.Values(b)).ToArray();
             result[t] = before.Zip(after, (x, y) => (x - y) / 0.5).ToArray();
         }
 
@@ -207,8 +207,8 @@ public sealed class ShampooIdentityTests
     {
         // As the AlgoPerf submission: any dim ≥ 1,000,000 → S = ∞ with Adam grafting, so the first step is Adam's:
         // Ḡ/(√V̂ + ε) with Ḡ = G (debiased, β3 = β1² gives (1−β1²)G/(1−β1²)) and V̂ = G², i.e. G/(|G| + 1e-8).
-        var emb = ShampooTestKit.Param("emb", [1_000_000, 1], type: ParameterType.Embedding);
-        var small = ShampooTestKit.Param("w", [3, 4]);
+        var emb = Fixtures.Param("emb", [1_000_000, 1], type: ParameterType.Embedding);
+        var small = Fixtures.Param("w", [3, 4]);
         var h = new Hyperparameters(new Dictionary<string, object> { ["weight_decay"] = 0.0, ["warmup_factor"] = 0.0, ["learning_rate"] = 0.01 });
         using var run = new AlgoPerfSharp.Optimizers.Algorithms.Shampoo().Init(new AlgorithmInitContext([emb, small], h, Fixtures.Workload(100), 0));
         var g = Enumerable.Range(0, 1_000_000).Select(i => (i % 7) - 3.0).ToArray();
@@ -216,8 +216,8 @@ public sealed class ShampooIdentityTests
         {
             run.Update(new StepContext(0, [emb, small], Fixtures.Workload(100), 0, [], () =>
             {
-                ShampooTestKit.SetGrad(emb, g);
-                ShampooTestKit.SetGrad(small, new double[12]);
+                Fixtures.SetGrad(emb, g);
+                Fixtures.SetGrad(small, new double[12]);
                 return 0;
             }));
         }
@@ -225,7 +225,7 @@ public sealed class ShampooIdentityTests
         var d = run.Diagnostics();
         Assert.DoesNotContain(d.Keys, k => k.StartsWith("factor/emb/", StringComparison.Ordinal));
         Assert.Contains("factor/w/0/L/checks", d.Keys);
-        var w = ShampooTestKit.Values(emb);
+        var w = Fixtures.Values(emb);
         for (int i = 0; i < 14; i++) Assert.Equal(-0.01 * g[i] / (Math.Abs(g[i]) + 1e-8), w[i], 1e-12);
         emb.Tensor.Dispose();
         small.Tensor.Dispose();

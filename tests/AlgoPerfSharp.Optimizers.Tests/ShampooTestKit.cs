@@ -2,26 +2,9 @@ using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Tests;
 
-/// <summary>Helpers of the Shampoo-family tests: float64 parameters of any shape, gradients, and scalar reference loops.</summary>
+/// <summary>Helpers of the Shampoo-family tests: random data and scalar reference loops (parameters and gradients: <see cref="Fixtures"/>).</summary>
 internal static class ShampooTestKit
 {
-    public static ModelParameter Param(string name, long[] shape, double[]? values = null, ParameterType type = ParameterType.Weight)
-    {
-        long n = shape.Aggregate(1L, (a, b) => a * b);
-        values ??= new double[n];
-        var t = DisposeScope.Detach(Tensor.From<double>(values, shape));
-        t.RequiresGrad = true;
-        return new ModelParameter(name, t, type);
-    }
-
-    public static void SetGrad(ModelParameter p, double[] grad)
-    {
-        using var g = Tensor.From<double>(grad, p.Tensor.Shape);
-        p.Tensor.Grad = g;
-    }
-
-    public static double[] Values(ModelParameter p) => p.Tensor.ToArray<double>();
-
     public static double[][] RandomVectors(int count, int n, int seed, double scale = 1)
     {
         var rng = new Random(seed);
