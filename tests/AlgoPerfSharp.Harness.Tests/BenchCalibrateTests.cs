@@ -18,7 +18,7 @@ public sealed class BenchCalibrateTests : ScratchFolder
         Assert.Equal(9, r.GetProperty("Parameters").GetInt64());
         Assert.Equal(32, r.GetProperty("BatchSize").GetInt32());
         Assert.Equal(32, r.GetProperty("TargetsPerStep").GetInt64());
-        Assert.Equal(6.0 * 9 * 32, D("EstimatedFlopsPerStep"));
+        Assert.Equal(3 * (2.0 * 8) * 32, D("ModelFlopsPerStep")); // forward: 8 multiply-adds per example; backward twice that
         Assert.Equal(32 / D("MedianStepSeconds"), D("ExamplesPerSecond"), 6);
         Assert.Equal((D("MedianStepSeconds") - D("MedianUpdateSeconds")) / D("MedianStepSeconds"), D("HarnessOverhead"), 9);
         Assert.True(D("MedianUpdateSeconds") <= D("MedianStepSeconds"));

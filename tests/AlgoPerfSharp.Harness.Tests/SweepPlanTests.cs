@@ -1,29 +1,31 @@
 using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Workloads;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
 public sealed class SweepPlanTests : ScratchFolder
 {
     [Fact]
-    public void TheQuickPlanScalesTheBudgetToFitTwentyMinutes()
+    public void TheQuickPlanUsesTheQuickPresetsOwnBudgetsAndFitsTwentyMinutes()
     {
-        var o = new HarnessOptions { Plan = "quick", Workloads = ["a", "b", "c"] };
+        var o = new HarnessOptions { Plan = "quick" };
         SweepPlans.Apply(o);
         int algorithms = AlgorithmRegistry.BuiltIns.Count;
         Assert.Equal(algorithms, o.Algorithms.Count);
+        Assert.Equal(["fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"], o.Workloads);
         Assert.Equal("self", o.Ruleset);
         Assert.Equal(1, o.Studies);
-        Assert.Equal("cpu", o.Preset);
+        Assert.Equal("quick", o.Preset);
         Assert.Equal("quick", o.Label);
-        // 1200 s over 3·m trials, 40 s of each for start-up and validation passes, the rest is 1.5 × budget
-        double budget = ((1200.0 / (3 * algorithms)) - 40) / 1.5;
-        Assert.Equal(budget, o.MaxRuntime!.Value, 12);
-        Assert.Equal(budget * 1.5 / 3, o.EvalPeriod!.Value, 12);
-        Assert.True(o.NoTestEval);
+        Assert.Null(o.MaxRuntime);   // the workloads' calibrated budgets and eval periods apply
+        Assert.Null(o.EvalPeriod);
         Assert.False(SweepJob.TrialOptions(o).EvaluateTest);
-        // the whole sweep's timed budgets plus overheads fit the 20 minutes
-        Assert.True((3 * algorithms * ((1.5 * o.MaxRuntime.Value) + 40)) <= 1200 + 1e-9);
+
+        // Worst case (no trial stops at its target): every trial trains 1.5 × its workload's budget, plus 12 s for the
+        // worker's start, data loading and its validation passes — all of it within the 20 minutes.
+        double worst = o.Workloads.Sum(w => algorithms * ((1.5 * WorkloadRegistry.Spec(w, "quick").MaxRuntimeSeconds) + 12));
+        Assert.True(worst <= SweepPlans.QuickSeconds, $"worst case {worst:F0} s");
     }
 
     [Fact]

@@ -35,6 +35,42 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void WithASpecSourceTheParentNeverBuildsTheWorkloadForOutOfProcessTrials()
+    {
+        using var store = ResultsStore.Open(Path.Combine(_dir, "spec.db"));
+        using var tiny = new TinyWorkload(target: -1);
+        var spec = tiny.Spec;
+        int built = 0;
+        var executor = new SpecOnlyExecutor(store);
+        var summary = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, AlgorithmRegistry.Resolve, new StringWriter(),
+            executorFor: _ => executor, specs: _ => spec).Run(Request(), "test", "{}");
+        Assert.Equal(4, summary.Ran);
+        Assert.Equal(0, built);
+        Assert.Equal(4, executor.Seen.Count);
+        Assert.All(executor.Seen, s => Assert.Same(spec, s));
+        Assert.Equal("tiny_regression", Assert.Single(store.WorkloadSpecs(store.FindRun("sweep")!.Id)).Name);
+
+        // in-process execution asks for the workload, which is then built once and shared by the trials
+        var inProcess = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, AlgorithmRegistry.Resolve, new StringWriter(),
+            specs: _ => spec).Run(Request() with { RunLabel = "again" }, "test", "{}");
+        Assert.Equal(4, inProcess.Ran);
+        Assert.Equal(1, built);
+    }
+
+    /// <summary>Finishes each trial without running it, as a worker executor would after its process exits, and never touches the workload.</summary>
+    private sealed class SpecOnlyExecutor(ResultsStore store) : Workers.ITrialExecutor
+    {
+        public List<AlgoPerfSharp.Workloads.WorkloadSpec> Seen { get; } = [];
+
+        public TrialOutcome Execute(Workers.TrialJob job, IProgress<TrialProgress>? progress, CancellationToken cancellation)
+        {
+            Seen.Add(job.WorkloadSpec);
+            store.FinishTrial(job.TrialId, TrialState.Completed, null, 0, 0, 0);
+            return new TrialOutcome(TrialState.Completed, 0, 0, null, 0, null);
+        }
+    }
+
+    [Fact]
     public void ASweepRunsEveryTrialAndARerunSkipsThem()
     {
         var log = new StringWriter();

@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Workloads.Models;
 using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Workloads.Tests;
@@ -22,13 +23,13 @@ public sealed class WorkloadTests
         Assert.Equal("sotu_llama", builtIns["sotu_llama_gelu"].VariantOf);
         foreach (var d in builtIns.Values)
         {
-            Assert.Equal(["cpu", "gpu", "tiny"], d.Presets);
+            Assert.Equal(["cpu", "gpu", "tiny", "quick"], d.Presets);
             Assert.False(string.IsNullOrWhiteSpace(d.Description));
             Assert.Same(d.Name, WorkloadRegistry.Find(d.Name)?.Name);
         }
 
         var e = Assert.Throws<ArgumentException>(() => WorkloadRegistry.Create("sotu_llama", "huge"));
-        Assert.Contains("cpu, gpu, tiny", e.Message, StringComparison.Ordinal);
+        Assert.Contains("cpu, gpu, tiny, quick", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -177,6 +178,41 @@ public sealed class WorkloadTests
             using var stream = a.TrainBatches(1, 4);
             var batch = stream.Next();
             Assert.NotEqual(a.Loss(ma, batch).ToDouble(), b.Loss(mb, batch).ToDouble());
+        }
+    }
+
+    [Fact]
+    public void SpecsWithoutLoadingEqualTheBuiltWorkloadsSpecs()
+    {
+        bool images = Directory.Exists(FashionMnist.DebianDirectory), text = Directory.Exists(DataPaths.Sotu);
+        foreach (var d in BuiltIns.All())
+        {
+            bool installed = d.Name.StartsWith("sotu", StringComparison.Ordinal) ? text : images;
+            foreach (string preset in installed ? new[] { Presets.Tiny, Presets.Quick, Presets.Cpu } : [Presets.Tiny])
+            {
+                using var w = WorkloadRegistry.Create(d.Name, preset);
+                Assert.Equal(w.Spec, WorkloadRegistry.Spec(d.Name, preset));
+                Assert.True(w.Spec.ForwardFlopsPerExample > 0, d.Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void QuickPresetEvaluatesOnFixedSubsetsOfTheRealSplitsWhenInstalled()
+    {
+        if (Directory.Exists(FashionMnist.DebianDirectory))
+        {
+            using var w = WorkloadRegistry.Create(FashionMnistWorkloads.Vit, Presets.Quick);
+            Assert.Equal((55_000L, 1_000L, 1_000L), (w.Spec.NumTrainExamples, w.Spec.NumValidationExamples, w.Spec.NumTestExamples));
+            Assert.Equal(ModelFlops.Vit(VitConfig.Quick), w.Spec.ForwardFlopsPerExample);
+        }
+
+        if (Directory.Exists(DataPaths.Sotu))
+        {
+            using var w = (LanguageModelWorkload)WorkloadRegistry.Create(SotuWorkloads.Llama, Presets.Quick);
+            var starts = w.EvalWindowStarts(DataSplit.Validation);
+            Assert.Equal(SotuWorkloads.QuickEvalWindows, starts.Length);
+            Assert.True(starts.Zip(starts.Skip(1)).All(p => p.Second - p.First >= 128)); // disjoint windows of the quick context
         }
     }
 

@@ -17,8 +17,8 @@ internal static class BuiltIns
     ];
 
     private static WorkloadDescriptor Image(string name, string? variantOf, string description) =>
-        new(name, description, variantOf, Presets.All, preset => FashionMnistWorkloads.Create(name, preset));
+        new(name, description, variantOf, Presets.All, preset => FashionMnistWorkloads.Create(name, preset), preset => FashionMnistWorkloads.Spec(name, preset));
 
     private static WorkloadDescriptor Text(string name, string? variantOf, string description) =>
-        new(name, description, variantOf, Presets.All, preset => SotuWorkloads.Create(name, preset));
+        new(name, description, variantOf, Presets.All, preset => SotuWorkloads.Create(name, preset), preset => SotuWorkloads.Spec(name, preset));
 }

@@ -6,8 +6,10 @@ namespace AlgoPerfSharp.Workloads;
 /// <param name="VariantOf">For a held-out variant, the base workload's name; otherwise null.</param>
 /// <param name="Presets">Size presets it supports; the first is the default (<c>cpu</c>).</param>
 /// <param name="Factory">Builds the workload for a preset (loads data: untimed, may take seconds).</param>
+/// <param name="SpecFactory">The workload's constants for a preset without building it (no data loaded), or null to build and dispose it.</param>
 public sealed record WorkloadDescriptor(
-    string Name, string Description, string? VariantOf, IReadOnlyList<string> Presets, Func<string, IWorkload> Factory);
+    string Name, string Description, string? VariantOf, IReadOnlyList<string> Presets, Func<string, IWorkload> Factory,
+    Func<string, WorkloadSpec>? SpecFactory = null);
 
 /// <summary>
 /// The built-in workloads by name. Thread-safe. Tests and tools may <see cref="Register"/> extra workloads (e.g. tiny ones).
@@ -48,6 +50,25 @@ public static class WorkloadRegistry
     /// <exception cref="ArgumentException">Unknown name or preset; the message lists what exists.</exception>
     public static IWorkload Create(string name, string? preset = null)
     {
+        var (d, p) = Resolve(name, preset);
+        return d.Factory(p);
+    }
+
+    /// <summary>
+    /// The constants of workload <paramref name="name"/> at <paramref name="preset"/> (null = its default preset),
+    /// without loading its data when the descriptor can say them directly (else it is built and disposed).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown name or preset; the message lists what exists.</exception>
+    public static WorkloadSpec Spec(string name, string? preset = null)
+    {
+        var (d, p) = Resolve(name, preset);
+        if (d.SpecFactory is { } spec) return spec(p);
+        using var workload = d.Factory(p);
+        return workload.Spec;
+    }
+
+    private static (WorkloadDescriptor Descriptor, string Preset) Resolve(string name, string? preset)
+    {
         var d = Find(name) ?? throw new ArgumentException(
             $"unknown workload '{name}'; known: {string.Join(", ", All.Select(x => x.Name))} (see: algoperf list)", nameof(name));
         string p = preset ?? d.Presets[0];
@@ -56,6 +77,6 @@ public static class WorkloadRegistry
             throw new ArgumentException($"workload '{name}' has no preset '{p}'; it has: {string.Join(", ", d.Presets)}", nameof(preset));
         }
 
-        return d.Factory(p);
+        return (d, p);
     }
 }

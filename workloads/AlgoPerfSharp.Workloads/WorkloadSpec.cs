@@ -125,6 +125,12 @@ public sealed record WorkloadSpec
     /// <summary>For a held-out variant, the base workload's name.</summary>
     public string? VariantOf { get; }
 
+    /// <summary>
+    /// Forward-pass FLOPs of the model per training example (image or window), counted layer by layer
+    /// (<see cref="Models.ModelFlops"/>); 0 when unknown. A training step costs ≈ 3 × this × the batch size.
+    /// </summary>
+    public double ForwardFlopsPerExample { get; init; }
+
     /// <summary>True when <paramref name="value"/> meets the validation target (inclusive).</summary>
     public bool MeetsValidationTarget(double value) =>
         !double.IsNaN(value) && (Direction == Direction.LowerIsBetter ? value <= ValidationTarget : value >= ValidationTarget);

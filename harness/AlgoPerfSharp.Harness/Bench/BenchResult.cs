@@ -17,15 +17,17 @@ namespace AlgoPerfSharp.Harness.Bench;
 /// <param name="MedianForwardBackwardSeconds">Median forward + backward alone.</param>
 /// <param name="MedianBatchSeconds">Median time to take the next training batch from the workload's stream (part of the harness overhead).</param>
 /// <param name="ExamplesPerSecond">Batch size / median step.</param>
-/// <param name="EstimatedFlopsPerStep">6 × parameters × targets per step (the dense-layer estimate; it undercounts convolutions, whose weights are reused at every position).</param>
-/// <param name="AchievedFlopsPerSecond">Estimated FLOPs per step / median step.</param>
+/// <param name="ModelFlopsPerStep">Model FLOPs of one training step: 3 × the workload's layer-by-layer forward count per example
+/// (<see cref="AlgoPerfSharp.Workloads.WorkloadSpec.ForwardFlopsPerExample"/>) × the batch size; for a workload that states
+/// no count, the dense-layer estimate 6 × parameters × targets.</param>
+/// <param name="AchievedFlopsPerSecond">Model FLOPs per step / median step.</param>
 /// <param name="GemmPeakFlopsPerSecond">Measured float32 GEMM rate (2n³ per n×n matmul) on this machine.</param>
 /// <param name="OptimizerShare">(update − forward/backward) / step: the optimizer's share of the step.</param>
 /// <param name="HarnessOverhead">(step − update) / step: everything but the algorithm's update and the model's forward/backward.</param>
 public sealed record BenchResult(
     string Workload, string Preset, string Algorithm, int Steps, int BatchSize, long TargetsPerStep, long Parameters,
     double MedianStepSeconds, double MedianUpdateSeconds, double MedianForwardBackwardSeconds, double MedianBatchSeconds, double ExamplesPerSecond,
-    double EstimatedFlopsPerStep, double AchievedFlopsPerSecond, double GemmPeakFlopsPerSecond, double OptimizerShare, double HarnessOverhead)
+    double ModelFlopsPerStep, double AchievedFlopsPerSecond, double GemmPeakFlopsPerSecond, double OptimizerShare, double HarnessOverhead)
 {
     /// <summary>Achieved FLOP/s as a fraction of the GEMM peak.</summary>
     public double FractionOfPeak => GemmPeakFlopsPerSecond > 0 ? AchievedFlopsPerSecond / GemmPeakFlopsPerSecond : 0;
@@ -43,7 +45,8 @@ public sealed record BenchResult(
         sb.AppendLine(c, $"  forward+backward      {MedianForwardBackwardSeconds * 1e3:F2} ms");
         sb.AppendLine(c, $"  optimizer share       {OptimizerShare:P1}");
         sb.AppendLine(c, $"  harness overhead      {HarnessOverhead:P2}  (target ≤ 2%; of which taking the batch {MedianBatchSeconds * 1e3:F3} ms)");
-        sb.AppendLine(c, $"  achieved (estimate)   {AchievedFlopsPerSecond / 1e9:F2} GFLOP/s = {FractionOfPeak:P1} of the measured GEMM peak {GemmPeakFlopsPerSecond / 1e9:F1} GFLOP/s");
+        sb.AppendLine(c, $"  model FLOPs per step  {ModelFlopsPerStep / 1e9:F3} GFLOP (forward + backward)");
+        sb.AppendLine(c, $"  achieved              {AchievedFlopsPerSecond / 1e9:F2} GFLOP/s = {FractionOfPeak:P1} of the measured GEMM peak {GemmPeakFlopsPerSecond / 1e9:F1} GFLOP/s");
         return sb.ToString();
     }
 }

@@ -5,6 +5,7 @@ using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Optimizers;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Workloads.Models;
 
 namespace AlgoPerfSharp.Harness.Bench;
 
@@ -68,7 +69,8 @@ public static class BenchRunner
 
         long parameters = model.Parameters.Sum(p => p.Parameter.NumElements);
         double step = outcome.MedianStepSeconds, update = outcome.MedianUpdateSeconds, fb = TrialRunner.Median(times);
-        double flops = 6.0 * parameters * targets;
+        double forward = workload.Spec.ForwardFlopsPerExample;
+        double flops = forward > 0 ? ModelFlops.TrainingStep(forward, batchSize) : 6.0 * parameters * targets;
         return new BenchResult(workload.Spec.Name, workload.Spec.Preset, algorithm.Name, steps, batchSize, targets, parameters,
             step, update, fb, TrialRunner.Median(batchTimes), batchSize / step, flops, flops / step, GemmPeak(gemmSize), Math.Max(0, (update - fb) / step), Math.Max(0, (step - update) / step));
     }

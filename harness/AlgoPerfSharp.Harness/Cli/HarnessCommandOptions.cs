@@ -26,7 +26,7 @@ internal sealed class HarnessCommandOptions
         o.AddCommon();
         if (!single)
         {
-            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 1 study, all built-ins × base workloads at cpu, ~20 min), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials)." }, (h, v) => h.Plan = v);
+            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 1 study, all built-ins × base workloads at the quick preset, < 20 min), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials at cpu)." }, (h, v) => h.Plan = v);
             o.Add(new Option<string>("--shard") { Description = "Run only shard i of n (0-based), e.g. 0/4; merge the shard databases with `algoperf merge`." }, (h, v) => h.Shard = v);
         }
 
@@ -65,6 +65,7 @@ internal sealed class HarnessCommandOptions
         o.Add(new Option<int>("--seeds", "-k") { Description = "K: seeds the best configuration is rerun with (default 3)." }, (h, v) => h.Seeds = v);
         o.Add(new Option<string>("--json") { Description = "Where to write the proposed constants. Default: calibration-<workload>-<preset>.json." }, (h, v) => h.Output = v);
         o.Add(new Option<bool>("--in-process") { Description = "Run trials in this process instead of worker processes." }, (h, v) => h.InProcess = v);
+        o.Add(new Option<bool>("--no-test-eval") { Description = "Evaluate only the validation split (faster; the proposed test target is then not measured)." }, (h, v) => h.NoTestEval = v);
         o.AddCommon();
         o._apply.Add((_, h) =>
         {
@@ -79,7 +80,7 @@ internal sealed class HarnessCommandOptions
         Add(new Option<string>("--db") { Description = $"Results database (SQLite). Default: {CliApp.DefaultDatabase}." }, (h, v) => h.Db = v);
         Add(new Option<string>("--label") { Description = "Run label; re-running with the same label resumes (skips finished trials, resumes interrupted ones)." }, (h, v) => h.Label = v);
         Add(new Option<ulong>("--seed") { Description = "Sweep seed: every trial's data, init and sampling seeds derive from it. Default 0." }, (h, v) => h.Seed = v);
-        Add(new Option<string>("--preset") { Description = "Workload size preset: cpu (default), tiny (seconds; smoke tests) or gpu." }, (h, v) => h.Preset = v);
+        Add(new Option<string>("--preset") { Description = "Workload size preset: cpu (default; minutes per trial), quick (smaller models, ~30 s budgets; the main job), tiny (seconds; smoke tests) or gpu (untested here)." }, (h, v) => h.Preset = v);
         Add(new Option<double>("--max-runtime") { Description = "Override the workload's budget, in timed seconds (before the ruleset's multiplier)." }, (h, v) => h.MaxRuntime = v);
         Add(new Option<double>("--eval-period") { Description = "Override the workload's eval period, in timed seconds." }, (h, v) => h.EvalPeriod = v);
         Add(new Option<long>("--max-steps") { Description = "Stop each trial after this many steps." }, (h, v) => h.MaxSteps = v);

@@ -14,7 +14,8 @@ namespace AlgoPerfSharp.Harness.Hosting;
 /// <summary>The workload and algorithm registries, as services.</summary>
 /// <param name="Algorithms">Resolves a built-in name or plugin spec.</param>
 /// <param name="Workloads">Builds a workload by name and preset (null = its default).</param>
-public sealed record Registries(Func<string, ITrainingAlgorithm> Algorithms, Func<string, string?, IWorkload> Workloads);
+/// <param name="Specs">A workload's constants by name and preset without loading its data, or null to build the workload to read them.</param>
+public sealed record Registries(Func<string, ITrainingAlgorithm> Algorithms, Func<string, string?, IWorkload> Workloads, Func<string, string?, WorkloadSpec>? Specs = null);
 
 /// <summary>Everything a hosted command runs with.</summary>
 /// <param name="Options">The validated settings.</param>
@@ -71,7 +72,7 @@ public static class HarnessHost
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(log);
         builder.Services.AddSingleton(log);
-        builder.Services.AddSingleton(new Registries(AlgorithmRegistry.Resolve, WorkloadRegistry.Create));
+        builder.Services.AddSingleton(new Registries(AlgorithmRegistry.Resolve, WorkloadRegistry.Create, WorkloadRegistry.Spec));
         builder.Services.AddSingleton<IValidateOptions<HarnessOptions>, HarnessOptionsValidator>();
         builder.Services.AddOptions<HarnessOptions>()
             .Bind(builder.Configuration, b => b.ErrorOnUnknownConfiguration = true)

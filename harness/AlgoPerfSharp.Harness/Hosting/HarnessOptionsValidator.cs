@@ -8,7 +8,7 @@ namespace AlgoPerfSharp.Harness.Hosting;
 /// <summary>Checks <see cref="HarnessOptions"/> at start; every message names the setting, the bad value and what to do.</summary>
 public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
 {
-    private static readonly string[] Presets = ["cpu", "tiny", "gpu"];
+    private static readonly string[] Presets = ["cpu", "quick", "tiny", "gpu"];
 
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, HarnessOptions options)

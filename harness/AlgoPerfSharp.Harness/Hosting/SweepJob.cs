@@ -88,7 +88,8 @@ public static class SweepJob
         var registries = context.Registries;
 
         SweepSummary Go(SweepDisplay display, TextWriter log) =>
-            new SweepRunner(store, w => registries.Workloads(w, o.Preset), registries.Algorithms, log, progress: display, executorFor: executors, observer: display)
+            new SweepRunner(store, w => registries.Workloads(w, o.Preset), registries.Algorithms, log, progress: display, executorFor: executors, observer: display,
+                specs: registries.Specs is { } specs ? w => specs(w, o.Preset) : null)
                 .Run(request, commandLine, environment, context.Cancellation);
 
         return SweepDisplay.CanBeLive(context.Output)

@@ -46,15 +46,20 @@ public sealed class SweepRunner
     private readonly IProgress<TrialProgress>? _progress;
     private readonly Func<long, ITrialExecutor>? _executorFor;
     private readonly ISweepObserver? _observer;
+    private readonly Func<string, WorkloadSpec>? _specs;
 
     /// <summary>
     /// Creates a sweep runner. <paramref name="executorFor"/> gives, for the run id, where trials execute (default: in
-    /// this process); <paramref name="observer"/> hears when each trial starts and ends (live displays).
+    /// this process); <paramref name="observer"/> hears when each trial starts and ends (live displays);
+    /// <paramref name="specs"/> gives a workload's constants without building it (null = build it to read them), so
+    /// that a sweep whose trials run in workers never loads the data in the parent.
     /// </summary>
     public SweepRunner(
         ResultsStore store, Func<string, IWorkload> workloads, Func<string, ITrainingAlgorithm> algorithms, TextWriter log, IClock? clock = null,
-        IProgress<TrialProgress>? progress = null, Func<long, ITrialExecutor>? executorFor = null, ISweepObserver? observer = null)
+        IProgress<TrialProgress>? progress = null, Func<long, ITrialExecutor>? executorFor = null, ISweepObserver? observer = null,
+        Func<string, WorkloadSpec>? specs = null)
     {
+        _specs = specs;
         _executorFor = executorFor;
         _observer = observer;
         _store = store ?? throw new ArgumentNullException(nameof(store));
@@ -92,6 +97,17 @@ public sealed class SweepRunner
 
         var mine = SweepPlanner.Shard(plan, request.ShardIndex, request.ShardCount);
         var workloads = new Dictionary<string, IWorkload>(StringComparer.Ordinal);
+        var specs = new Dictionary<string, WorkloadSpec>(StringComparer.Ordinal);
+        IWorkload WorkloadNamed(string name)
+        {
+            if (!workloads.TryGetValue(name, out var w))
+            {
+                w = _workloads(name);
+                workloads[name] = w;
+            }
+
+            return w;
+        }
         int ran = 0, skipped = 0, index = 0;
         var executor = _executorFor?.Invoke(run.Id) ?? new InProcessExecutor(_store, _clock);
         try
@@ -106,16 +122,18 @@ public sealed class SweepRunner
                     continue;
                 }
 
-                if (!workloads.TryGetValue(spec.Workload, out var workload))
+                string name = spec.Workload;
+                if (!specs.TryGetValue(name, out var workloadSpec))
                 {
-                    workload = _workloads(spec.Workload);
-                    workloads[spec.Workload] = workload;
-                    _store.RecordWorkloadSpec(run.Id, StoredWorkloadSpec.From(workload.Spec));
+                    workloadSpec = _specs?.Invoke(name) ?? WorkloadNamed(name).Spec;
+                    specs[name] = workloadSpec;
+                    _store.RecordWorkloadSpec(run.Id, StoredWorkloadSpec.From(workloadSpec));
                 }
 
                 _log.WriteLine($"[{index}/{mine.Count}] {spec.Key} ({spec.Hyperparameters})");
                 _observer?.TrialStarting(index, mine.Count, spec);
-                var outcome = executor.Execute(new TrialJob(stored.Id, spec, workload, algorithms[spec.Algorithm], request.Options), _progress, cancellation);
+                var job = new TrialJob(stored.Id, spec, workloadSpec, () => WorkloadNamed(name), algorithms[spec.Algorithm], request.Options);
+                var outcome = executor.Execute(job, _progress, cancellation);
                 ran++;
                 _log.WriteLine("    " + Describe(outcome));
                 _observer?.TrialFinished(spec, outcome);

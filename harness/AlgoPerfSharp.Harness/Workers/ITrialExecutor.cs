@@ -5,13 +5,14 @@ using AlgoPerfSharp.Workloads;
 
 namespace AlgoPerfSharp.Harness.Workers;
 
-/// <summary>One trial to execute: its stored id, its spec, the workload and algorithm objects (in-process use) and the options.</summary>
+/// <summary>One trial to execute: its stored id, its spec, the workload's constants, the workload and algorithm objects (in-process use) and the options.</summary>
 /// <param name="TrialId">Row id in the results store.</param>
 /// <param name="Spec">The trial.</param>
-/// <param name="Workload">The workload (the parent's instance; a worker builds its own from the name and preset).</param>
+/// <param name="WorkloadSpec">The workload's constants (known without loading its data).</param>
+/// <param name="Workload">Gives the parent's workload instance, built (data loaded) on first call; only in-process execution calls it — a worker builds its own from the name and preset.</param>
 /// <param name="Algorithm">The algorithm (likewise).</param>
 /// <param name="Options">Per-trial options.</param>
-public sealed record TrialJob(long TrialId, TrialSpec Spec, IWorkload Workload, ITrainingAlgorithm Algorithm, TrialRunnerOptions Options);
+public sealed record TrialJob(long TrialId, TrialSpec Spec, WorkloadSpec WorkloadSpec, Func<IWorkload> Workload, ITrainingAlgorithm Algorithm, TrialRunnerOptions Options);
 
 /// <summary>Runs one trial somewhere (this process, or a supervised worker process) and returns how it ended; the trial row is final afterwards.</summary>
 public interface ITrialExecutor

@@ -12,6 +12,6 @@ public sealed class InProcessExecutor(ResultsStore store, IClock? clock = null) 
     public TrialOutcome Execute(TrialJob job, IProgress<TrialProgress>? progress, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return new TrialRunner(store, clock, progress).Run(job.TrialId, job.Spec, job.Workload, job.Algorithm, job.Options, cancellation);
+        return new TrialRunner(store, clock, progress).Run(job.TrialId, job.Spec, job.Workload(), job.Algorithm, job.Options, cancellation);
     }
 }

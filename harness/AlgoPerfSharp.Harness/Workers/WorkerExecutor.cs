@@ -130,7 +130,7 @@ public sealed class WorkerExecutor : ITrialExecutor
     {
         var row = _store.Trials(_settings.RunId).Single(t => t.Id == job.TrialId);
         var evals = _store.Evals(job.TrialId);
-        var spec = job.Workload.Spec;
+        var spec = job.WorkloadSpec;
         double? ttt = evals.FirstOrDefault(e => e.Metrics.TryGetValue("validation/" + spec.TargetMetric, out double v) && spec.MeetsValidationTarget(v))?.SubmissionSeconds;
         bool ended = StoredTrials.IsFinished(row.State) || (row.State == TrialState.Interrupted && killed is null);
         if (ended) return new TrialOutcome(row.State, row.Steps, row.SubmissionSeconds, ttt, row.MedianStepSeconds, row.Error);

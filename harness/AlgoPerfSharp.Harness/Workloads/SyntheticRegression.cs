@@ -31,7 +31,10 @@ public sealed class SyntheticRegression : IWorkload
         Spec = new WorkloadSpec(Name, preset, LossKind.MeanSquaredError, "loss", Direction.LowerIsBetter,
             ValidationTarget: 1e-3, TestTarget: 1e-3, MaxRuntimeSeconds: budget, EvalPeriodSeconds: budget / 20,
             StepHint: 500, ReferenceBatchSize: _mlp ? 256 : 32, EvalBatchSize: EvalExamples,
-            NumTrainExamples: 1L << 40, NumValidationExamples: EvalExamples, NumTestExamples: EvalExamples);
+            NumTrainExamples: 1L << 40, NumValidationExamples: EvalExamples, NumTestExamples: EvalExamples)
+        {
+            ForwardFlopsPerExample = _mlp ? 2.0 * ((Features * Hidden) + (Hidden * Hidden) + Hidden) : 2.0 * Features,
+        };
     }
 
     /// <summary>The registry entry (presets <c>tiny</c>, the default, and <c>cpu</c>).</summary>

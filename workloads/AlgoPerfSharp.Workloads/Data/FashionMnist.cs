@@ -19,6 +19,12 @@ public sealed record FashionMnist(ImageSet Train, ImageSet Validation, ImageSet 
     /// <summary>Validation images taken from the official training set.</summary>
     public const int ValidationCount = 5_000;
 
+    /// <summary>Images of the official training set (train + validation).</summary>
+    public const int OfficialTrainCount = 60_000;
+
+    /// <summary>Images of the official test set.</summary>
+    public const int TestCount = 10_000;
+
     /// <summary>Per-pixel mean of the training images (after scaling to [0, 1]).</summary>
     public const float Mean = 0.2860f;
 

@@ -64,6 +64,9 @@ public sealed record LlamaConfig
     /// </summary>
     public static LlamaConfig Gpu { get; } = new(VocabSize: 50_257, Context: 1024, Dim: 768, Layers: 12, Heads: 12, FfnHidden: 2048);
 
+    /// <summary>The quick preset's model: bytes, context 128, dim 128, 2 layers of 4 heads, SwiGLU 344.</summary>
+    public static LlamaConfig Quick { get; } = new(Context: 128, Dim: 128, Layers: 2, Heads: 4, FfnHidden: 344);
+
     /// <summary>Seconds-scale model for end-to-end tests: context 32, dim 32, 2 layers of 2 heads, SwiGLU 64.</summary>
     public static LlamaConfig Tiny { get; } = new(Context: 32, Dim: 32, Layers: 2, Heads: 2, FfnHidden: 64);
 

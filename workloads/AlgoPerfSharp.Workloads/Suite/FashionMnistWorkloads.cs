@@ -31,6 +31,9 @@ public static class FashionMnistWorkloads
     /// <summary>Validation/test images in the <c>tiny</c> preset.</summary>
     public const int TinyEvalImages = 256;
 
+    /// <summary>Validation/test images in the <c>quick</c> preset: the first 1,000 of each split (each split keeps the official files' order, which is in no class order).</summary>
+    public const int QuickEvalImages = 1000;
+
     /// <summary>
     /// Builds workload <paramref name="name"/> (one of the four constants) at <paramref name="preset"/>, loading the
     /// data from <paramref name="directory"/> (default: Debian's /usr/share/datasets/fashion-mnist). Untimed.
@@ -60,6 +63,7 @@ public static class FashionMnistWorkloads
         {
             Presets.Gpu => ResNetConfig.Gpu,
             Presets.Tiny => ResNetConfig.Tiny,
+            Presets.Quick => ResNetConfig.Quick,
             _ => ResNetConfig.Cpu,
         };
         return name == ResNetSilu ? config.WithActivation(Activation.Silu) : config;
@@ -72,9 +76,25 @@ public static class FashionMnistWorkloads
         {
             Presets.Gpu => VitConfig.Gpu,
             Presets.Tiny => VitConfig.Tiny,
+            Presets.Quick => VitConfig.Quick,
             _ => VitConfig.Cpu,
         };
         return name == VitPostLn ? config.WithPreNorm(false) : config;
+    }
+
+    /// <summary>
+    /// The constants of <paramref name="name"/> at <paramref name="preset"/> without loading any data (the split sizes
+    /// are those the preset's loader produces from the installed Fashion-MNIST).
+    /// </summary>
+    public static WorkloadSpec Spec(string name, string preset)
+    {
+        var (train, validation, test) = Presets.Check(preset) switch
+        {
+            Presets.Tiny => (TinyTrainImages, TinyEvalImages, TinyEvalImages),
+            Presets.Quick => (FashionMnist.OfficialTrainCount - FashionMnist.ValidationCount, QuickEvalImages, QuickEvalImages),
+            _ => (FashionMnist.OfficialTrainCount - FashionMnist.ValidationCount, FashionMnist.ValidationCount, FashionMnist.TestCount),
+        };
+        return Spec(name, preset, train, validation, test);
     }
 
     /// <summary>The constants of <paramref name="name"/> at <paramref name="preset"/> with the given split sizes.</summary>
@@ -92,14 +112,20 @@ public static class FashionMnistWorkloads
         var (target, budget, evalPeriod, stepHint, evalBatch) = (preset, resnet) switch
         {
             (Presets.Tiny, _) => (0.5, 20.0, 2.0, 200L, 256),
+            (Presets.Quick, true) => (0.2, 24.0, 3.0, 150L, 250),
+            (Presets.Quick, false) => (0.25, 24.0, 3.0, 180L, 250),
             (Presets.Gpu, true) => (0.06, 1800.0, 60.0, 20_000L, 1024),
             (Presets.Gpu, false) => (0.08, 1800.0, 60.0, 20_000L, 1024),
             (_, true) => (0.12, 300.0, 30.0, 250L, 250),
             (_, false) => (0.16, 300.0, 30.0, 330L, 250),
         };
         int referenceBatch = preset == Presets.Tiny ? 32 : 128;
+        double flops = resnet ? ModelFlops.ResNet(ResNetConfigFor(name, preset)) : ModelFlops.Vit(VitConfigFor(name, preset));
         return new WorkloadSpec(name, preset, LossKind.SoftmaxCrossEntropy, MetricNames.ErrorRate, Direction.LowerIsBetter,
-            target, target + 0.005, budget, evalPeriod, stepHint, referenceBatch, evalBatch, train, validation, test, variantOf);
+            target, target + 0.005, budget, evalPeriod, stepHint, referenceBatch, evalBatch, train, validation, test, variantOf)
+        {
+            ForwardFlopsPerExample = flops,
+        };
     }
 
     private static (ImageSet Train, ImageSet Validation, ImageSet Test) LoadData(string preset, string? directory)
@@ -108,7 +134,9 @@ public static class FashionMnistWorkloads
         if (preset != Presets.Tiny)
         {
             var data = FashionMnist.Load(dir);
-            return (data.Train, data.Validation, data.Test);
+            return preset == Presets.Quick
+                ? (data.Train, First(data.Validation, QuickEvalImages), First(data.Test, QuickEvalImages))
+                : (data.Train, data.Validation, data.Test);
         }
 
         if (!Directory.Exists(dir))

@@ -23,6 +23,9 @@ public static class SotuWorkloads
     /// </summary>
     public const int CpuEvalWindows = 160;
 
+    /// <summary>Evaluation windows per split at the quick preset (64 × 128 bytes = 8,192 predicted bytes per split).</summary>
+    public const int QuickEvalWindows = 64;
+
     /// <summary>Environment variable naming the folder of <c>train.bin</c>, <c>val.bin</c> (and optional <c>test.bin</c>) for the gpu preset; default <c>$ALGOPERF_DATA/tokens</c>.</summary>
     public const string TokenDirectoryVariable = "ALGOPERF_TOKENS";
 
@@ -45,7 +48,7 @@ public static class SotuWorkloads
         if (preset == Presets.Gpu) return FromTokenFiles(name, config, directory, build);
 
         var (train, validation, test, source) = LoadText(preset, directory);
-        int windows = preset == Presets.Tiny ? 16 : CpuEvalWindows;
+        int windows = EvalWindows(preset);
         var spec = Spec(name, preset, train.Length / config.Context, windows, windows);
         try
         {
@@ -64,10 +67,31 @@ public static class SotuWorkloads
         {
             Presets.Gpu => LlamaConfig.Gpu,
             Presets.Tiny => LlamaConfig.Tiny,
+            Presets.Quick => LlamaConfig.Quick,
             _ => LlamaConfig.Cpu,
         };
         if (name != LlamaGelu) return config;
         return preset == Presets.Cpu ? LlamaConfig.CpuGelu : config.WithFeedForward(config.FfnHidden * 3 / 2, gated: false);
+    }
+
+    /// <summary>
+    /// The constants of <paramref name="name"/> at <paramref name="preset"/> without building the workload: the training
+    /// split's size comes from the corpus text (read, not tokenised into batches) or, for gpu, the token file's length.
+    /// </summary>
+    public static WorkloadSpec Spec(string name, string preset, string? directory = null)
+    {
+        Presets.Check(preset);
+        var config = ConfigFor(name, preset);
+        if (preset == Presets.Gpu)
+        {
+            string dir = directory ?? Environment.GetEnvironmentVariable(TokenDirectoryVariable) ?? Path.Combine(DataPaths.Root, "tokens");
+            string train = Path.Combine(dir, "train.bin");
+            long tokens = File.Exists(train) ? new FileInfo(train).Length / sizeof(ushort) : 0;
+            return Spec(name, preset, tokens / config.Context, 512, 512);
+        }
+
+        int windows = EvalWindows(preset);
+        return Spec(name, preset, LoadText(preset, directory).Train.Length / config.Context, windows, windows);
     }
 
     /// <summary>The constants of <paramref name="name"/> at <paramref name="preset"/>; examples are windows of Context tokens.</summary>
@@ -78,13 +102,24 @@ public static class SotuWorkloads
         var (target, budget, evalPeriod, stepHint, batch, evalBatch) = preset switch
         {
             Presets.Tiny => (2.8, 20.0, 2.0, 200L, 8, 16),
+            Presets.Quick => (2.3, 24.0, 3.0, 180L, 16, 16),
             Presets.Gpu => (3.3, 3600.0, 120.0, 20_000L, 32, 32),
             _ => (1.9, 300.0, 30.0, 150L, 16, 16),
         };
         return new WorkloadSpec(name, preset, LossKind.SoftmaxCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
             target, target + 0.05, budget, evalPeriod, stepHint, batch, evalBatch, Math.Max(1, trainWindows), validationWindows, testWindows,
-            name == LlamaGelu ? Llama : null);
+            name == LlamaGelu ? Llama : null)
+        {
+            ForwardFlopsPerExample = ModelFlops.Llama(ConfigFor(name, preset)),
+        };
     }
+
+    private static int EvalWindows(string preset) => preset switch
+    {
+        Presets.Tiny => 16,
+        Presets.Quick => QuickEvalWindows,
+        _ => CpuEvalWindows,
+    };
 
     private static (byte[] Train, byte[] Validation, byte[] Test, string Source) LoadText(string preset, string? directory)
     {
