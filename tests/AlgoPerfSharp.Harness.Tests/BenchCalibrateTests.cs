@@ -53,6 +53,18 @@ public sealed class BenchCalibrateTests : ScratchFolder
     }
 
     [Fact]
+    public void TheLowerMedianIsReachedByAtLeastHalfTheSeeds()
+    {
+        // two seeds: the better best is the target, so one of two reaches it and its time (not ∞) is the median time
+        Assert.Equal(0.1588, Calibrator.LowerMedian([0.1902, 0.1588]));
+        Assert.Equal(91.7, Calibrator.LowerMedian([double.PositiveInfinity, 91.7]));
+        Assert.Equal(0.9, Calibrator.LowerMedian([0.8, 0.9], lowerIsBetter: false));
+        Assert.Equal(2, Calibrator.LowerMedian([3, 1, 2]));
+        Assert.Equal(0.7, Calibrator.LowerMedian([double.NaN, 0.7, 0.6, 0.8], lowerIsBetter: false));
+        Assert.True(double.IsNaN(Calibrator.LowerMedian([])));
+    }
+
+    [Fact]
     public void MedianTreatsNanAsInfinity()
     {
         Assert.Equal(2, Calibrator.Median([double.NaN, 1, 2]));

@@ -8,7 +8,8 @@ namespace AlgoPerfSharp.Workloads.Tests;
 /// <summary>
 /// Median training-step time (forward + backward + AdamW) of each cpu workload at its reference batch size, and the
 /// time of one validation evaluation. Run by hand:
-/// <c>ALGOPERF_BENCH=1 dotnet test tests/AlgoPerfSharp.Workloads.Tests -c Release --filter StepTimeBenchmarks --logger "console;verbosity=detailed"</c>.
+/// <c>ALGOPERF_BENCH=1 dotnet test tests/AlgoPerfSharp.Workloads.Tests -c Release --filter StepTimeBenchmarks --logger "console;verbosity=detailed"</c>
+/// (<c>ALGOPERF_BENCH_PRESET=quick</c> for another preset).
 /// </summary>
 public sealed class StepTimeBenchmarks(ITestOutputHelper output)
 {
@@ -21,7 +22,7 @@ public sealed class StepTimeBenchmarks(ITestOutputHelper output)
         foreach (var name in new[] { "fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama" })
         {
             if (only.Length > 0 && !name.Contains(only, StringComparison.Ordinal)) continue;
-            using var workload = WorkloadRegistry.Create(name);
+            using var workload = WorkloadRegistry.Create(name, Environment.GetEnvironmentVariable("ALGOPERF_BENCH_PRESET"));
             using var model = workload.CreateModel(1);
             using var opt = Adam.For(model, 1e-3, 0.01);
             using var batches = workload.TrainBatches(2, workload.Spec.ReferenceBatchSize);
@@ -51,8 +52,10 @@ public sealed class StepTimeBenchmarks(ITestOutputHelper output)
             }
 
             static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
-            output.WriteLine($"{name}: median step {Median(times):F0} ms (min {times.Min():F0}, max {times.Max():F0}, {times.Count} steps, batch {workload.Spec.ReferenceBatchSize}; " +
-                $"forward {Median(forward):F0}, backward {Median(backward):F0}, AdamW {Median(update):F0}); data stall {batches.StallTime.TotalMilliseconds:F0} ms total");
+            double gflop = Models.ModelFlops.TrainingStep(workload.Spec.ForwardFlopsPerExample, workload.Spec.ReferenceBatchSize) / 1e9;
+            output.WriteLine($"{name} ({workload.Spec.Preset}): median step {Median(times):F0} ms (min {times.Min():F0}, max {times.Max():F0}, {times.Count} steps, batch {workload.Spec.ReferenceBatchSize}; " +
+                $"forward {Median(forward):F0}, backward {Median(backward):F0}, AdamW {Median(update):F0}); data stall {batches.StallTime.TotalMilliseconds:F0} ms total; " +
+                $"{gflop:F1} model GFLOP per step = {gflop / (Median(times) / 1e3):F1} GFLOP/s");
             if (Environment.GetEnvironmentVariable("ALGOPERF_BENCH_EVAL") == "0") continue;
             long e0 = Stopwatch.GetTimestamp();
             var m = workload.Evaluate(model, DataSplit.Validation);

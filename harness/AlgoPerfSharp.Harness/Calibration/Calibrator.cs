@@ -9,6 +9,8 @@ namespace AlgoPerfSharp.Harness.Calibration;
 /// AlgoPerf's target-setting protocol at our scale, over stored sweeps: (1) tune each baseline over its search space
 /// with N external-tuning trials trained to the full budget; (2) rerun the single best configuration with K seeds
 /// (K studies); (3) target = median over seeds of the best validation metric; budget = 4/3 × median time to reach it.
+/// "Median" is the ⌈K/2⌉-th best value (the median for odd K; for even K the better of the middle two, not their mean),
+/// so at least half of the seeds reach the target and the median time to reach it is finite.
 /// </summary>
 public static class Calibrator
 {
@@ -27,6 +29,19 @@ public static class Calibrator
         if (sorted.Length == 0) return double.NaN;
         int n = sorted.Length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+
+    /// <summary>
+    /// The ⌈n/2⌉-th best of <paramref name="values"/> (NaN counts as worst): the median for odd n, the better middle
+    /// value for even n; NaN when empty.
+    /// </summary>
+    public static double LowerMedian(IEnumerable<double> values, bool lowerIsBetter = true)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double worst = lowerIsBetter ? double.PositiveInfinity : double.NegativeInfinity;
+        var clean = values.Select(v => double.IsNaN(v) ? worst : v);
+        var sorted = (lowerIsBetter ? clean.Order() : clean.OrderDescending()).ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[(sorted.Length - 1) / 2];
     }
 
     /// <summary>The protocol's step 1 → step 2 hand-off: the trial with the best validation metric among <paramref name="trials"/>.</summary>
@@ -52,12 +67,12 @@ public static class Calibrator
         ArgumentNullException.ThrowIfNull(best);
         var evals = seedRuns.Select(t => store.Evals(t.Id)).ToList();
         var bests = evals.Select(e => Best(e, ws.TargetMetric, ws.LowerIsBetter)).ToList();
-        double target = Median(bests);
+        double target = LowerMedian(bests, ws.LowerIsBetter);
         var reach = evals.Select(e => e.FirstOrDefault(r => Meets(r, ws, target))).ToList();
         var times = reach.Select(r => r?.SubmissionSeconds ?? double.PositiveInfinity).ToList();
         var steps = reach.Select(r => r is null ? double.PositiveInfinity : r.Step).ToList();
-        double budget = 4.0 / 3.0 * Median(times);
-        double stepHint = 4.0 / 3.0 * Median(steps);
+        double budget = 4.0 / 3.0 * LowerMedian(times);
+        double stepHint = 4.0 / 3.0 * LowerMedian(steps);
         var all = evals.Where(e => e.Count > 0).ToList();
         double evalCost = all.Count == 0 ? 0 : all.Average(e => e[^1].EvalSeconds / e.Count);
         double period = Math.Max(10 * evalCost, budget / 40);
