@@ -25,6 +25,21 @@ public sealed class HostedInputErrorTests : ScratchFolder
         Assert.False(File.Exists(P("x.db")), "nothing runs before the settings are valid");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MissingWorkloadDataIsAOneLineErrorNotACrash(bool inProcess)
+    {
+        const string message = "corpus folder /nowhere does not exist; run ./scripts/setup.sh";
+        AlgoPerfSharp.Workloads.WorkloadRegistry.Register(new AlgoPerfSharp.Workloads.WorkloadDescriptor("missing_data_test", "its data are never there", null, ["tiny"],
+            _ => throw new DirectoryNotFoundException(message), _ => throw new DirectoryNotFoundException(message)));
+        string[] args = ["run", "-w", "missing_data_test", "-a", "adamw", "--preset", "tiny", "--db", P("m.db"), "--max-steps", "5"];
+        var (code, output, err) = HostedCli.Run(inProcess ? [.. args, "--in-process"] : args);
+        Assert.Equal(2, code);
+        Assert.Contains("error: " + message, err);
+        Assert.DoesNotContain("   at ", err + output); // no stack trace
+    }
+
     [Fact]
     public void BadPluginPathsGetAClearMessage()
     {

@@ -110,5 +110,12 @@ public static class HarnessHost
             error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;
         }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
+        {
+            // a workload's data are missing or corrupt: the loaders' messages name the file and the command that installs it
+            logger.LogError(e, "data");
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.BadInput;
+        }
     }
 }
