@@ -102,7 +102,7 @@ public static class SotuWorkloads
         var (target, budget, evalPeriod, stepHint, batch, evalBatch) = preset switch
         {
             Presets.Tiny => (2.8, 20.0, 2.0, 200L, 8, 16),
-            Presets.Quick => (2.232, 23.4, 1.6, 191L, 16, 16),          // calibrated: calibration/README.md
+            Presets.Quick => (2.204, 22.8, 1.3, 235L, 16, 16),          // calibrated: calibration/README.md
             Presets.Gpu => (3.3, 3600.0, 120.0, 20_000L, 32, 32),
             _ => (1.9, 300.0, 30.0, 150L, 16, 16),
         };
