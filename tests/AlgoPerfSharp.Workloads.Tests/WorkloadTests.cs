@@ -40,10 +40,10 @@ public sealed class WorkloadTests
             var s = FashionMnistWorkloads.Spec(name, Presets.Cpu, 55_000, 5_000, 10_000);
             Assert.Equal("error_rate", s.TargetMetric);
             Assert.Equal(Direction.LowerIsBetter, s.Direction);
-            Assert.InRange(s.ValidationTarget, 0.05, 0.3);
+            Assert.InRange(s.ValidationTarget, 0.05, 0.5);
             Assert.True(s.TestTarget >= s.ValidationTarget);
             Assert.Equal(128, s.ReferenceBatchSize);
-            Assert.InRange(s.MaxRuntimeSeconds / s.EvalPeriodSeconds, 5, 50);
+            Assert.InRange(s.MaxRuntimeSeconds / s.EvalPeriodSeconds, 3, 50); // at least three evals after step 1 within the budget
             Assert.Equal(name.EndsWith("_silu", StringComparison.Ordinal) || name.EndsWith("_postln", StringComparison.Ordinal), s.VariantOf is not null);
         }
 

@@ -4,12 +4,11 @@ using AlgoPerfSharp.Workloads.Models;
 namespace AlgoPerfSharp.Workloads.Suite;
 
 /// <summary>
-/// The Fashion-MNIST workloads (ResNet and ViT) and their held-out variants, per preset. Targets, budgets, eval
-/// periods and step hints are provisional (the harness calibrates them). Step hint = budget / expected step time:
-/// a training step at batch 128 costs ≈ 62 GFLOP (ResNet: 161 MFLOP forward per image, ×3 for forward + backward) or
-/// ≈ 32 GFLOP (ViT: 84 MFLOP per image), i.e. ≈ 1.2 s and ≈ 0.9 s on two idle cores (the ViT's small matmuls run at a
-/// lower rate); measured medians on the shared 2-core machine under a load average of ~22 were 4.4 s and 2.8 s
-/// (PyTorch eager: 4.7 s and 2.8 s). A validation pass (5,000 images) costs ≈ 800 / 420 GFLOP.
+/// The Fashion-MNIST workloads (ResNet and ViT) and their held-out variants, per preset. The cpu and quick presets'
+/// targets, budgets, eval periods and step hints come from <c>algoperf calibrate</c> runs at reduced trial counts
+/// (calibration/README.md); the variants use their base's; gpu's are provisional. A training step at batch 128 costs
+/// 61.8 GFLOP (ResNet: 161 MFLOP forward per image, × 3 for forward + backward) or 32.2 GFLOP (ViT: 84 MFLOP per
+/// image), measured 0.36–0.5 s and 0.3–0.4 s on two idle cores.
 /// </summary>
 public static class FashionMnistWorkloads
 {
@@ -125,8 +124,8 @@ public static class FashionMnistWorkloads
             (Presets.Quick, false) => (0.566, 23.9, 5.0, 125L, 250),
             (Presets.Gpu, true) => (0.06, 1800.0, 60.0, 20_000L, 1024),
             (Presets.Gpu, false) => (0.08, 1800.0, 60.0, 20_000L, 1024),
-            (_, true) => (0.12, 300.0, 30.0, 250L, 250),
-            (_, false) => (0.16, 300.0, 30.0, 330L, 250),
+            (_, true) => (0.1785, 122.2, 29.6, 224L, 250),              // calibrated: calibration/README.md
+            (_, false) => (0.335, 122.3, 36.2, 311L, 250),
         };
         int referenceBatch = preset == Presets.Tiny ? 32 : 128;
         double flops = resnet ? ModelFlops.ResNet(ResNetConfigFor(name, preset)) : ModelFlops.Vit(VitConfigFor(name, preset));

@@ -19,7 +19,7 @@ public static class SotuWorkloads
 
     /// <summary>
     /// Evaluation windows per split at the cpu preset: 160 windows × 256 bytes (40,960 predicted bytes per split), spread
-    /// evenly over the split. One pass costs ≈ 307 GFLOP (1.92 GFLOP forward per window): measured 11.2 s on the shared 2-core machine under a load average of ~21 (less on idle cores).
+    /// evenly over the split. One pass costs ≈ 307 GFLOP (1.92 GFLOP forward per window), about 3 s on two idle cores.
     /// </summary>
     public const int CpuEvalWindows = 160;
 
@@ -97,14 +97,15 @@ public static class SotuWorkloads
     /// <summary>The constants of <paramref name="name"/> at <paramref name="preset"/>; examples are windows of Context tokens.</summary>
     public static WorkloadSpec Spec(string name, string preset, long trainWindows, long validationWindows, long testWindows)
     {
-        // (target nats/token, budget s, eval period s, step hint, reference batch, eval batch). Step hint = budget / expected
-        // step: 16 × 256 tokens cost ≈ 92 GFLOP per step (forward + backward), ≈ 2 s on two idle cores.
+        // (target nats/token, budget s, eval period s, step hint, reference batch, eval batch); cpu and quick calibrated
+        // (calibration/README.md), tiny loose, gpu provisional. At cpu, 16 × 256 tokens cost 92.2 GFLOP per step
+        // (forward + backward), measured 0.7–1.0 s on two idle cores.
         var (target, budget, evalPeriod, stepHint, batch, evalBatch) = preset switch
         {
             Presets.Tiny => (2.8, 20.0, 2.0, 200L, 8, 16),
             Presets.Quick => (2.204, 22.8, 1.3, 235L, 16, 16),          // calibrated: calibration/README.md
             Presets.Gpu => (3.3, 3600.0, 120.0, 20_000L, 32, 32),
-            _ => (1.9, 300.0, 30.0, 150L, 16, 16),
+            _ => (2.578, 125.0, 32.8, 136L, 16, 16),                     // calibrated: calibration/README.md
         };
         return new WorkloadSpec(name, preset, LossKind.SoftmaxCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
             target, target + 0.05, budget, evalPeriod, stepHint, batch, evalBatch, Math.Max(1, trainWindows), validationWindows, testWindows,
