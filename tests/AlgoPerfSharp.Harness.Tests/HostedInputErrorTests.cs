@@ -41,6 +41,22 @@ public sealed class HostedInputErrorTests : ScratchFolder
     }
 
     [Fact]
+    public void ScoringRunsThatRepeatATrialAsksForOneRun()
+    {
+        foreach (string label in new[] { "first", "again" })
+        {
+            Assert.Equal(0, HostedCli.Run("run", "-w", "synthetic_regression", "-a", "adamw", "--trials", "1", "--max-steps", "5",
+                "--eval-every-steps", "5", "--label", label, "--db", P("two.db"), "--in-process").Code);
+        }
+
+        var (code, _, err) = HostedCli.Run("leaderboard", "--db", P("two.db"), "--ruleset", "external");
+        Assert.Equal(2, code);
+        Assert.Contains("trial synthetic_regression/adamw/external/study0/trial0 is in more than one of the runs scored (first, again)", err);
+        Assert.Contains("--run LABEL", err);
+        Assert.Equal(0, HostedCli.Run("leaderboard", "--db", P("two.db"), "--ruleset", "external", "--run", "again").Code);
+    }
+
+    [Fact]
     public void BadPluginPathsGetAClearMessage()
     {
         var (code, _, err) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", P("nope.dll"), "--db", P("x.db"), "--in-process");
