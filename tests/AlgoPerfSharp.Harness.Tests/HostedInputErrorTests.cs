@@ -34,7 +34,17 @@ public sealed class HostedInputErrorTests : ScratchFolder
         AlgoPerfSharp.Workloads.WorkloadRegistry.Register(new AlgoPerfSharp.Workloads.WorkloadDescriptor("missing_data_test", "its data are never there", null, ["tiny"],
             _ => throw new DirectoryNotFoundException(message), _ => throw new DirectoryNotFoundException(message)));
         string[] args = ["run", "-w", "missing_data_test", "-a", "adamw", "--preset", "tiny", "--db", P("m.db"), "--max-steps", "5"];
-        var (code, output, err) = HostedCli.Run(inProcess ? [.. args, "--in-process"] : args);
+        int code;
+        string output, err;
+        try
+        {
+            (code, output, err) = HostedCli.Run(inProcess ? [.. args, "--in-process"] : args);
+        }
+        finally
+        {
+            AlgoPerfSharp.Workloads.WorkloadRegistry.Unregister("missing_data_test"); // the registry is global: keep it out of --plan's base workloads
+        }
+
         Assert.Equal(2, code);
         Assert.Contains("error: " + message, err);
         Assert.DoesNotContain("   at ", err + output); // no stack trace

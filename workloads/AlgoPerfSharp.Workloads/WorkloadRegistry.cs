@@ -40,6 +40,12 @@ public static class WorkloadRegistry
         lock (Gate) Entries[descriptor.Name] = descriptor;
     }
 
+    /// <summary>Removes the workload named <paramref name="name"/> (tests that register a temporary one); false if there was none.</summary>
+    public static bool Unregister(string name)
+    {
+        lock (Gate) return Entries.Remove(name);
+    }
+
     /// <summary>The descriptor named <paramref name="name"/>, or null.</summary>
     public static WorkloadDescriptor? Find(string name)
     {
