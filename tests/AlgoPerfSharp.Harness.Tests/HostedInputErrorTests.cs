@@ -64,6 +64,11 @@ public sealed class HostedInputErrorTests : ScratchFolder
         Assert.Contains("trial synthetic_regression/adamw/external/study0/trial0 is in more than one of the runs scored (first, again)", err);
         Assert.Contains("--run LABEL", err);
         Assert.Equal(0, HostedCli.Run("leaderboard", "--db", P("two.db"), "--ruleset", "external", "--run", "again").Code);
+
+        // the report scores through the same loader, so it says the same
+        var (reportCode, _, reportErr) = HostedCli.Run("report", "--db", P("two.db"), "--ruleset", "external", "--out", P("r.html"));
+        Assert.Equal(2, reportCode);
+        Assert.Contains("is in more than one of the runs scored (first, again)", reportErr);
     }
 
     [Fact]

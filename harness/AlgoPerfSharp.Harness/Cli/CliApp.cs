@@ -184,15 +184,6 @@ public static class CliApp
                 ? store.Runs()
                 : labels.Select(l => store.FindRun(l) ?? throw new Results.ResultsStoreException(
                     $"{store.Path} has no run labelled '{l}' (it has: {string.Join(", ", store.Runs().Select(r => r.Label))})")).ToList();
-            var overlap = selected.SelectMany(r => store.Trials(r.Id).Select(t => (t.Key, Run: r.Label)))
-                .GroupBy(x => x.Key).FirstOrDefault(g => g.Count() > 1);
-            if (overlap is not null)
-            {
-                throw new Results.ResultsStoreException(
-                    $"trial {overlap.Key} is in more than one of the runs scored ({string.Join(", ", overlap.Select(x => x.Run))}); " +
-                    "runs that repeat a trial cannot be scored together — pick them with --run LABEL");
-            }
-
             var board = Reports.LeaderboardResult.Compute(store, selected,
                 parse.GetValue(ruleset) == "external" ? Scoring.TuningRuleset.ExternalTuning : Scoring.TuningRuleset.SelfTuning);
             var o = parse.InvocationConfiguration.Output;

@@ -36,11 +36,19 @@ internal sealed record ScoringInput(
         string rulesetKey = ruleset == TuningRuleset.SelfTuning ? "self" : "external";
         var specs = new Dictionary<string, StoredWorkloadSpec>(StringComparer.Ordinal);
         var trials = new List<LoadedTrial>();
+        var runOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
             foreach (var s in store.WorkloadSpecs(run.Id)) specs[s.Name] = s;
             foreach (var t in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
             {
+                if (!runOf.TryAdd(t.Key, run.Label))
+                {
+                    throw new ResultsStoreException(
+                        $"trial {t.Key} is in more than one of the runs scored ({runOf[t.Key]}, {run.Label}); " +
+                        "runs that repeat a trial cannot be scored together — pick them with --run LABEL");
+                }
+
                 var evals = store.Evals(t.Id);
                 var rows = evals.Select(e => new EvalRow(t.Algorithm, t.Workload, t.Study, t.Trial, e.Step, e.SubmissionSeconds, e.Metrics));
                 trials.Add(new LoadedTrial(t, evals, new TrialRecord(t.Algorithm, t.Workload, t.Study, t.Trial, Status(t.State), rows)));

@@ -95,15 +95,19 @@ public static class FashionMnistWorkloads
     /// </summary>
     public static WorkloadSpec Spec(string name, string preset)
     {
-        var (train, validation, test) = Presets.Check(preset) switch
-        {
-            Presets.Tiny => (TinyTrainImages, TinyEvalImages, TinyEvalImages),
-            Presets.Quick => (FashionMnist.OfficialTrainCount - FashionMnist.ValidationCount, QuickEvalImages, QuickEvalImages),
-            Presets.Cpu => (FashionMnist.OfficialTrainCount - FashionMnist.ValidationCount, CpuEvalImages, CpuEvalImages),
-            _ => (FashionMnist.OfficialTrainCount - FashionMnist.ValidationCount, FashionMnist.ValidationCount, FashionMnist.TestCount),
-        };
-        return Spec(name, preset, train, validation, test);
+        var (train, eval) = Kept(Presets.Check(preset));
+        return Spec(name, preset, train ?? (FashionMnist.OfficialTrainCount - FashionMnist.ValidationCount),
+            eval ?? FashionMnist.ValidationCount, eval ?? FashionMnist.TestCount);
     }
+
+    /// <summary>Images the preset keeps of the training split and of each eval split (the first ones); null = all.</summary>
+    private static (int? Train, int? Eval) Kept(string preset) => preset switch
+    {
+        Presets.Tiny => (TinyTrainImages, TinyEvalImages),
+        Presets.Quick => (null, QuickEvalImages),
+        Presets.Cpu => (null, CpuEvalImages),
+        _ => (null, null),
+    };
 
     /// <summary>The constants of <paramref name="name"/> at <paramref name="preset"/> with the given split sizes.</summary>
     public static WorkloadSpec Spec(string name, string preset, long train, long validation, long test)
@@ -139,25 +143,16 @@ public static class FashionMnistWorkloads
     private static (ImageSet Train, ImageSet Validation, ImageSet Test) LoadData(string preset, string? directory)
     {
         string dir = directory ?? FashionMnist.DebianDirectory;
-        if (preset != Presets.Tiny)
-        {
-            var data = FashionMnist.Load(dir);
-            return preset switch
-            {
-                Presets.Quick => (data.Train, First(data.Validation, QuickEvalImages), First(data.Test, QuickEvalImages)),
-                Presets.Cpu => (data.Train, First(data.Validation, CpuEvalImages), First(data.Test, CpuEvalImages)),
-                _ => (data.Train, data.Validation, data.Test),
-            };
-        }
-
-        if (!Directory.Exists(dir))
+        if (preset == Presets.Tiny && !Directory.Exists(dir))
         {
             return (SyntheticImages.Create(TinyTrainImages, 1), SyntheticImages.Create(TinyEvalImages, 2), SyntheticImages.Create(TinyEvalImages, 3));
         }
 
-        var real = FashionMnist.Load(dir);
-        return (First(real.Train, TinyTrainImages), First(real.Validation, TinyEvalImages), First(real.Test, TinyEvalImages));
+        var data = FashionMnist.Load(dir);
+        var (train, eval) = Kept(preset);
+        return (First(data.Train, train), First(data.Validation, eval), First(data.Test, eval));
     }
 
-    private static ImageSet First(ImageSet set, int n) => set.Subset(Enumerable.Range(0, Math.Min(n, set.Count)).ToArray());
+    private static ImageSet First(ImageSet set, int? n) =>
+        n is { } keep ? set.Subset(Enumerable.Range(0, Math.Min(keep, set.Count)).ToArray()) : set;
 }

@@ -82,15 +82,14 @@ public static class SotuWorkloads
     {
         Presets.Check(preset);
         var config = ConfigFor(name, preset);
+        int windows = EvalWindows(preset);
         if (preset == Presets.Gpu)
         {
-            string dir = directory ?? Environment.GetEnvironmentVariable(TokenDirectoryVariable) ?? Path.Combine(DataPaths.Root, "tokens");
-            string train = Path.Combine(dir, "train.bin");
+            string train = Path.Combine(TokenDirectory(directory), "train.bin");
             long tokens = File.Exists(train) ? new FileInfo(train).Length / sizeof(ushort) : 0;
-            return Spec(name, preset, tokens / config.Context, 512, 512);
+            return Spec(name, preset, tokens / config.Context, windows, windows);
         }
 
-        int windows = EvalWindows(preset);
         return Spec(name, preset, LoadText(preset, directory).Train.Length / config.Context, windows, windows);
     }
 
@@ -119,8 +118,12 @@ public static class SotuWorkloads
     {
         Presets.Tiny => 16,
         Presets.Quick => QuickEvalWindows,
+        Presets.Gpu => 512,
         _ => CpuEvalWindows,
     };
+
+    private static string TokenDirectory(string? directory) =>
+        directory ?? Environment.GetEnvironmentVariable(TokenDirectoryVariable) ?? Path.Combine(DataPaths.Root, "tokens");
 
     private static (byte[] Train, byte[] Validation, byte[] Test, string Source) LoadText(string preset, string? directory)
     {
@@ -139,7 +142,7 @@ public static class SotuWorkloads
 
     private static LanguageModelWorkload FromTokenFiles(string name, LlamaConfig config, string? directory, Func<ulong, double, Module> build)
     {
-        string dir = directory ?? Environment.GetEnvironmentVariable(TokenDirectoryVariable) ?? Path.Combine(DataPaths.Root, "tokens");
+        string dir = TokenDirectory(directory);
         string Need(string file)
         {
             string p = Path.Combine(dir, file);
@@ -156,7 +159,8 @@ public static class SotuWorkloads
         var val = new TokenBinFile(valPath, config.VocabSize);
         var test = testPath == valPath ? val : new TokenBinFile(testPath, config.VocabSize);
         var owned = new CompositeDisposable(testPath == valPath ? [train, val] : [train, val, test]);
-        var spec = Spec(name, Presets.Gpu, train.Length / config.Context, 512, 512);
+        int windows = EvalWindows(Presets.Gpu);
+        var spec = Spec(name, Presets.Gpu, train.Length / config.Context, windows, windows);
         return new LanguageModelWorkload(spec, train, val, test, config.Context, build, owned);
     }
 
