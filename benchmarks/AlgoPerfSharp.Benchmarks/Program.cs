@@ -10,6 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //   --compare-native [--quick] [--rounds N]                    engine vs the C++ yardstick, side by side
 //   --optimizer-steps [--quick] [--algorithms a,b] [--sets s,t] [--steps N]   one step per built-in algorithm
 //   --compare-pytorch [--sets s,t] [--rounds N] [--steps N]    adamw vs torch.optim.AdamW, alternating
+//   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K]   training steps vs PyTorch eager, alternating
 //   anything else                                              BenchmarkDotNet (e.g. --filter '*Engine*'); add --quick for a short job
 TorchRuntime.EnsureInitialized();
 var argList = args.ToList();
@@ -33,6 +34,13 @@ try
     {
         var sets = List(argList, "--sets", "w1024,llama_tiny").Select(ParameterSet.Get).ToList();
         return PyTorchComparison.Run(sets, Int(argList, "--rounds", quick ? 1 : 3), Int(argList, "--steps", 30), Console.Out);
+    }
+
+    if (Take(argList, "--compare-pytorch-workloads"))
+    {
+        var workloads = List(argList, "--workloads", string.Empty);
+        return WorkloadStepComparison.Run(workloads.Count == 0 ? WorkloadStepComparison.Workloads : workloads,
+            Int(argList, "--rounds", quick ? 2 : 10), Int(argList, "--steps", quick ? 2 : 3), Console.Out);
     }
 }
 catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)

@@ -7,22 +7,23 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// <summary>The fused Adam path (Chain peephole → FusedSteps.AdamInPlace) against the transform-by-transform path.</summary>
 public sealed class FusedAdamTests
 {
-    private static IGradientTransform Recipe(bool fused, bool nesterov, double wd) =>
-        new Chain(new ScaleByAdam(0.9, 0.99, 1e-8, nesterov), new AddDecayedWeights(wd), new ScaleByLearningRate(new ConstantSchedule(0.01))) { AllowFusion = fused };
+    private static IGradientTransform Recipe(bool fused, bool nesterov, double wd, double beta1 = 0.9) =>
+        new Chain(new ScaleByAdam(beta1, 0.99, 1e-8, nesterov), new AddDecayedWeights(wd), new ScaleByLearningRate(new ConstantSchedule(0.01))) { AllowFusion = fused };
 
-    private static float[][] Run(bool fused, bool nesterov, double wd, DType dtype, bool transposedGrad, bool clip)
+    // w has 37 × 5 = 185 elements: the vectorized loop's full lanes and its scalar tail.
+    private static float[][] Run(bool fused, bool nesterov, double wd, DType dtype, bool transposedGrad, bool clip, double beta1)
     {
         using var gen = new Generator(5);
-        var w = DisposeScope.Detach(Tensor.RandN([6, 4], gen, dtype)).RequiresGradInPlace();
+        var w = DisposeScope.Detach(Tensor.RandN([37, 5], gen, dtype)).RequiresGradInPlace();
         var b = DisposeScope.Detach(Tensor.RandN([4], gen, dtype)).RequiresGradInPlace();
         ModelParameter[] ps = [new("w", w, ParameterType.Weight), new("b", b, ParameterType.Bias)];
-        var recipe = Recipe(fused, nesterov, wd);
+        var recipe = Recipe(fused, nesterov, wd, beta1);
         using var opt = new TransformOptimizer(ps, clip ? new Chain(new ClipByGlobalNorm(1.0), recipe) : recipe);
         for (int s = 0; s < 10; s++)
         {
             using var scope = new DisposeScope();
             // A transposed (non-contiguous) gradient sends that tensor down the ATen fallback of the fused kernel.
-            w.Grad = transposedGrad ? Tensor.RandN([4, 6], gen, dtype).T() : Tensor.RandN([6, 4], gen, dtype);
+            w.Grad = transposedGrad ? Tensor.RandN([5, 37], gen, dtype).T() : Tensor.RandN([37, 5], gen, dtype);
             b.Grad = Tensor.RandN([4], gen, dtype);
             opt.Step();
         }
@@ -34,16 +35,18 @@ public sealed class FusedAdamTests
     }
 
     [Theory]
-    [InlineData(false, 0.1, DType.Float32, false, false)]
-    [InlineData(true, 0.1, DType.Float32, false, false)]
-    [InlineData(false, 0.0, DType.Float64, false, false)]
-    [InlineData(false, 0.1, DType.Float32, true, false)]
-    [InlineData(true, 0.1, DType.Float64, false, true)]
-    [InlineData(false, 0.1, DType.BFloat16, false, false)]
-    public void FusedStepEqualsTheComposedStep(bool nesterov, double wd, DType dtype, bool transposedGrad, bool clip)
+    [InlineData(false, 0.1, DType.Float32, false, false, 0.9)]
+    [InlineData(true, 0.1, DType.Float32, false, false, 0.9)]
+    [InlineData(false, 0.0, DType.Float64, false, false, 0.9)]
+    [InlineData(false, 0.1, DType.Float32, true, false, 0.9)]
+    [InlineData(true, 0.1, DType.Float64, false, true, 0.9)]
+    [InlineData(false, 0.1, DType.BFloat16, false, false, 0.9)]
+    [InlineData(false, 0.1, DType.Float32, false, false, 0.3)] // 1 − β₁ ≥ 0.5: ATen's other lerp formula
+    [InlineData(true, 0.0, DType.Float32, false, false, 0.3)]
+    public void FusedStepEqualsTheComposedStep(bool nesterov, double wd, DType dtype, bool transposedGrad, bool clip, double beta1)
     {
-        var fused = Run(true, nesterov, wd, dtype, transposedGrad, clip);
-        var plain = Run(false, nesterov, wd, dtype, transposedGrad, clip);
+        var fused = Run(true, nesterov, wd, dtype, transposedGrad, clip, beta1);
+        var plain = Run(false, nesterov, wd, dtype, transposedGrad, clip, beta1);
         double tol = dtype == DType.BFloat16 ? 1e-2 : 1e-6;
         for (int k = 0; k < fused.Length; k++)
         {

@@ -1,8 +1,11 @@
 """Times the cpu workloads' models in PyTorch eager (the same architectures as AlgoPerfSharp's Models/), forward +
 backward + AdamW at the reference batch sizes, for the side-by-side comparison in the workloads report.
 
-Run with Debian's PyTorch 1.13 (same libtorch and OpenBLAS):  /usr/bin/python3 workloads/bench/pytorch_step.py [steps]
+Run with Debian's PyTorch 1.13 (same libtorch and OpenBLAS), from a directory without a torch/ folder:
+    /usr/bin/python3 workloads/bench/pytorch_step.py [steps] [workload]    # one report line per workload
+    /usr/bin/python3 workloads/bench/pytorch_step.py --serve [threads]     # paired mode (see benchmarks/README.md)
 """
+import json
 import math
 import statistics
 import sys
@@ -136,40 +139,80 @@ class Llama(nn.Module):
         return F.linear(rms(x, self.norm), self.emb)
 
 
-def bench(name, model, make_batch, loss_fn, steps):
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
-    n_params = sum(p.numel() for p in model.parameters())
-    times, fw, bw, up = [], [], [], []
-    for i in range(steps + 2):
-        x, y = make_batch()
-        t0 = time.perf_counter()
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
-        t1 = time.perf_counter()
-        loss.backward()
-        t2 = time.perf_counter()
-        opt.step()
-        loss.item()
-        t3 = time.perf_counter()
-        if i >= 2:
-            times.append((t3 - t0) * 1000)
-            fw.append((t1 - t0) * 1000)
-            bw.append((t2 - t1) * 1000)
-            up.append((t3 - t2) * 1000)
+class Bench:
+    """One model with its AdamW (torch defaults, weight decay 0.01) and batch maker; times whole steps."""
+
+    def __init__(self, name, model, make_batch, loss_fn):
+        self.name, self.model, self.make_batch, self.loss_fn = name, model, make_batch, loss_fn
+        self.opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+        self.n_params = sum(p.numel() for p in model.parameters())
+
+    def steps(self, n):
+        """Runs n steps; returns one (total, forward, backward, update) tuple of ms per step."""
+        out = []
+        for _ in range(n):
+            x, y = self.make_batch()
+            t0 = time.perf_counter()
+            self.opt.zero_grad(set_to_none=True)
+            loss = self.loss_fn(self.model(x), y)
+            t1 = time.perf_counter()
+            loss.backward()
+            t2 = time.perf_counter()
+            self.opt.step()
+            loss.item()
+            t3 = time.perf_counter()
+            out.append(((t3 - t0) * 1000, (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000))
+        return out
+
+
+def make(name):
+    ce = F.cross_entropy
+    images = lambda: (torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,)))
+    if name == "fashion_mnist_resnet":
+        return Bench(name, ResNet(), images, ce)
+    if name == "fashion_mnist_vit":
+        return Bench(name, Vit(), images, ce)
+    if name == "sotu_llama":
+        return Bench(name, Llama(), lambda: (torch.randint(0, 256, (16, 256)), torch.randint(0, 256, (16, 256))),
+                     lambda logits, y: ce(logits.view(-1, 256), y.view(-1)))
+    raise SystemExit(f"unknown workload '{name}' (known: fashion_mnist_resnet, fashion_mnist_vit, sotu_llama)")
+
+
+def serve():
+    """Paired mode for benchmarks' --compare-pytorch-workloads: each stdin line 'NAME K' runs K steps of NAME (built and
+    warmed up with 2 steps on first use) and answers one JSON line {"name", "params", "steps": [[total, fwd, bwd, upd]]}."""
+    benches = {}
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        name, k = parts[0], int(parts[1])
+        if name not in benches:
+            benches[name] = make(name)
+            benches[name].steps(2)
+        b = benches[name]
+        print(json.dumps({"name": name, "params": b.n_params, "threads": torch.get_num_threads(),
+                          "torch": torch.__version__, "steps": b.steps(k)}), flush=True)
+
+
+def report(name, steps):
+    b = make(name)
+    b.steps(2)
+    rows = b.steps(steps)
     med = statistics.median
-    print(f"{name}: {n_params} params, median step {med(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, "
-          f"{len(times)} steps; forward {med(fw):.0f}, backward {med(bw):.0f}, AdamW {med(up):.0f})", flush=True)
+    times = [r[0] for r in rows]
+    print(f"{name}: {b.n_params} params, median step {med(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, "
+          f"{len(times)} steps; forward {med(r[1] for r in rows):.0f}, backward {med(r[2] for r in rows):.0f}, "
+          f"AdamW {med(r[3] for r in rows):.0f})", flush=True)
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
+        serve()
+        sys.exit(0)
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     only = sys.argv[2] if len(sys.argv) > 2 else ""
-    ce = F.cross_entropy
-    if only in "fashion_mnist_resnet":
-        bench("fashion_mnist_resnet", ResNet(), lambda: (torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,))), ce, steps)
-    if only in "fashion_mnist_vit":
-        bench("fashion_mnist_vit", Vit(), lambda: (torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,))), ce, steps)
-    if only in "sotu_llama":
-        bench("sotu_llama", Llama(),
-              lambda: (torch.randint(0, 256, (16, 256)), torch.randint(0, 256, (16, 256))),
-              lambda logits, y: ce(logits.view(-1, 256), y.view(-1)), steps)
+    for name in ("fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"):
+        if only in name:
+            report(name, steps)

@@ -15,39 +15,77 @@ struct AdamScalars {
   bool nesterov, apply;
 };
 
-template <typename T>
-void adam_loop(T* __restrict w, T* __restrict g, T* __restrict m, T* __restrict v, int64_t begin, int64_t end,
-               const AdamScalars& s) {
-  const T one_minus_b1 = static_cast<T>(1 - s.beta1);
-  const T b1 = static_cast<T>(s.beta1);
-  const T b2 = static_cast<T>(s.beta2);
-  const T one_minus_b2 = static_cast<T>(1 - s.beta2);
-  const T bc2 = static_cast<T>(s.bc2_sqrt);
-  const T bc1 = static_cast<T>(s.bc1);
-  const T eps = static_cast<T>(s.eps);
-  const T wd = static_cast<T>(s.weight_decay);
-  const T neg_lr = static_cast<T>(-s.lr);
-  const bool lerp_low = one_minus_b1 < static_cast<T>(0.5);  // ATen's lerp picks its formula by the weight
+// The per-element update, branch-free: the four switches are template parameters, so each instantiation is one
+// straight loop the compiler vectorizes (sqrt and division are correctly rounded in SIMD too, and contraction into
+// FMA is off for this file, so every lane computes exactly what the scalar formula — and ATen's ops — compute).
+template <typename T, bool Nesterov, bool Apply, bool LerpLow, bool Decay>
+inline __attribute__((always_inline)) void adam_body(T* __restrict w, T* __restrict g, T* __restrict m,
+                                                     T* __restrict v, int64_t n, const T (&c)[9]) {
+  const T one_minus_b1 = c[0], b1 = c[1], b2 = c[2], one_minus_b2 = c[3], bc2 = c[4], bc1 = c[5], eps = c[6],
+          wd = c[7], neg_lr = c[8];
   const T lerp_complement = static_cast<T>(1) - one_minus_b1;
-  for (int64_t i = begin; i < end; ++i) {
+  for (int64_t i = 0; i < n; ++i) {
     const T gi = g[i];
     T mi = m[i];
-    mi = lerp_low ? mi + one_minus_b1 * (gi - mi) : gi - (gi - mi) * lerp_complement;
+    mi = LerpLow ? mi + one_minus_b1 * (gi - mi) : gi - (gi - mi) * lerp_complement;  // ATen's lerp picks by weight
     m[i] = mi;
     T vi = v[i] * b2;
     vi = vi + one_minus_b2 * gi * gi;
     v[i] = vi;
     const T denom = std::sqrt(vi) / bc2 + eps;
-    T u = s.nesterov ? gi * one_minus_b1 + b1 * mi : mi;
+    T u = Nesterov ? gi * one_minus_b1 + b1 * mi : mi;
     u = u / denom / bc1;
-    if (s.weight_decay != 0) u = u + wd * w[i];
+    if (Decay) u = u + wd * w[i];
     u = u * neg_lr;
-    if (s.apply) {
+    if (Apply) {
       w[i] = w[i] + u;
     } else {
       g[i] = u;
     }
   }
+}
+
+template <typename T, bool... Flags>
+__attribute__((target("avx2"))) void adam_avx2(T* w, T* g, T* m, T* v, int64_t n, const T (&c)[9]) {
+  adam_body<T, Flags...>(w, g, m, v, n, c);
+}
+
+template <typename T, bool... Flags>
+void adam_generic(T* w, T* g, T* m, T* v, int64_t n, const T (&c)[9]) {
+  adam_body<T, Flags...>(w, g, m, v, n, c);
+}
+
+template <typename T, bool... Flags>
+void adam_dispatch(T* w, T* g, T* m, T* v, int64_t n, const T (&c)[9]) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) {
+    adam_avx2<T, Flags...>(w, g, m, v, n, c);
+  } else {
+    adam_generic<T, Flags...>(w, g, m, v, n, c);
+  }
+}
+
+// Picks the instantiation for the run-time switches, one at a time.
+template <typename T, bool... Fixed>
+void adam_select(T* w, T* g, T* m, T* v, int64_t n, const T (&c)[9], const bool* flags) {
+  if constexpr (sizeof...(Fixed) == 4) {
+    adam_dispatch<T, Fixed...>(w, g, m, v, n, c);
+  } else {
+    if (flags[0]) {
+      adam_select<T, Fixed..., true>(w, g, m, v, n, c, flags + 1);
+    } else {
+      adam_select<T, Fixed..., false>(w, g, m, v, n, c, flags + 1);
+    }
+  }
+}
+
+template <typename T>
+void adam_loop(T* w, T* g, T* m, T* v, int64_t begin, int64_t end, const AdamScalars& s) {
+  const T c[9] = {static_cast<T>(1 - s.beta1), static_cast<T>(s.beta1),    static_cast<T>(s.beta2),
+                  static_cast<T>(1 - s.beta2), static_cast<T>(s.bc2_sqrt), static_cast<T>(s.bc1),
+                  static_cast<T>(s.eps),       static_cast<T>(s.weight_decay), static_cast<T>(-s.lr)};
+  const bool flags[4] = {s.nesterov, s.apply, c[0] < static_cast<T>(0.5), s.weight_decay != 0};
+  adam_select<T>(w + begin, g + begin, m + begin, v + begin, end - begin, c, flags);
 }
 
 bool fast_path(const at::Tensor& w, const at::Tensor& g, const at::Tensor& m, const at::Tensor& v) {
