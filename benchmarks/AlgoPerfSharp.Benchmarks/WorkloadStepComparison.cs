@@ -32,7 +32,13 @@ public static class WorkloadStepComparison
     public static readonly IReadOnlyList<string> Workloads = ["fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"];
 
     /// <summary>Runs the comparison; returns a process exit code.</summary>
-    public static int Run(IReadOnlyList<string> workloads, int rounds, int burst, TextWriter output)
+    /// <param name="workloads">Workload names (of <see cref="Workloads"/>).</param>
+    /// <param name="rounds">Alternating rounds.</param>
+    /// <param name="burst">Steps per side per round.</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <param name="profileDir">When set, afterwards profiles <paramref name="burst"/> more steps per side with libtorch's
+    /// op profiler, writes both chrome traces there and prints the op-by-op comparison.</param>
+    public static int Run(IReadOnlyList<string> workloads, int rounds, int burst, TextWriter output, string? profileDir = null)
     {
         ArgumentNullException.ThrowIfNull(workloads);
         ArgumentNullException.ThrowIfNull(output);
@@ -91,11 +97,32 @@ public static class WorkloadStepComparison
             }
 
             output.WriteLine($"C#/torch = median over rounds of (C# median / PyTorch median); target each ≤ 1.0×: {(met ? "MET" : "MISSED")}");
+            if (profileDir is not null) Profile(sides, python, burst, profileDir, output);
             return 0;
         }
         finally
         {
             foreach (var side in sides) side.Dispose();
+        }
+    }
+
+    private static void Profile(List<OurSide> sides, PythonServer python, int burst, string dir, TextWriter output)
+    {
+        Directory.CreateDirectory(dir);
+        string compare = Path.Combine(AppContext.BaseDirectory, "reference", "compare_traces.py");
+        foreach (var side in sides)
+        {
+            string ours = Path.GetFullPath(Path.Combine(dir, side.Name + ".cs.json"));
+            string theirs = Path.GetFullPath(Path.Combine(dir, side.Name + ".torch.json"));
+            using (OpProfiler.Record(ours)) side.Steps(burst);
+            python.Steps(side.Name, burst, theirs);
+            output.WriteLine();
+            output.WriteLine($"{side.Name}: op profile of {burst} steps (traces {ours}, {theirs})");
+            var psi = new ProcessStartInfo(PyTorchComparison.Python) { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
+            foreach (var a in new[] { compare, ours, theirs, burst.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+            using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {PyTorchComparison.Python}");
+            output.Write(proc.StandardOutput.ReadToEnd());
+            proc.WaitForExit();
         }
     }
 
@@ -193,9 +220,9 @@ public static class WorkloadStepComparison
 
         public string Version { get; private set; } = "?";
 
-        public (long Parameters, List<StepPhases> Steps) Steps(string name, int n)
+        public (long Parameters, List<StepPhases> Steps) Steps(string name, int n, string? tracePath = null)
         {
-            _proc.StandardInput.WriteLine($"{name} {n}");
+            _proc.StandardInput.WriteLine(tracePath is null ? $"{name} {n}" : $"{name} {n} {tracePath}");
             _proc.StandardInput.Flush();
             string? line = _proc.StandardOutput.ReadLine();
             if (line is null)

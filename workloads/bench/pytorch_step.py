@@ -180,7 +180,8 @@ def make(name):
 
 def serve():
     """Paired mode for benchmarks' --compare-pytorch-workloads: each stdin line 'NAME K' runs K steps of NAME (built and
-    warmed up with 2 steps on first use) and answers one JSON line {"name", "params", "steps": [[total, fwd, bwd, upd]]}."""
+    warmed up with 2 steps on first use) and answers one JSON line {"name", "params", "steps": [[total, fwd, bwd, upd]]};
+    'NAME K PATH' runs them under the autograd profiler and writes its chrome trace to PATH."""
     benches = {}
     for line in sys.stdin:
         parts = line.split()
@@ -191,8 +192,14 @@ def serve():
             benches[name] = make(name)
             benches[name].steps(2)
         b = benches[name]
+        if len(parts) > 2:
+            with torch.autograd.profiler.profile(use_kineto=False) as prof:
+                rows = b.steps(k)
+            prof.export_chrome_trace(parts[2])
+        else:
+            rows = b.steps(k)
         print(json.dumps({"name": name, "params": b.n_params, "threads": torch.get_num_threads(),
-                          "torch": torch.__version__, "steps": b.steps(k)}), flush=True)
+                          "torch": torch.__version__, "steps": rows}), flush=True)
 
 
 def report(name, steps):

@@ -32,6 +32,12 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ats_abi_version();
     [LibraryImport(Lib)] internal static unsafe partial int ats_runtime_info(byte* buf, long bufLen, out long needed);
     [LibraryImport(Lib)] internal static partial int ats_set_num_threads(int n);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int ats_profile_begin(string path, out nint profile);
+
+    [LibraryImport(Lib)] internal static partial int ats_profile_end(nint profile);
+
+    [LibraryImport(Lib)] internal static partial int ats_tune_malloc(int mmapThreshold, int trimThreshold, int topPad, out int applied);
     [LibraryImport(Lib)] internal static partial int ats_get_num_threads(out int n);
     [LibraryImport(Lib)] internal static partial long ats_live_tensors();
     [LibraryImport(Lib)] internal static partial int ats_cuda_device_count(out int n);

@@ -1,6 +1,8 @@
 // Runtime, generators, tensor metadata, creation, elementwise math, matmul and autograd.
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <link.h>
+#include <malloc.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/version.h>
 
 #include <climits>
@@ -91,6 +93,31 @@ int32_t ats_runtime_info(char* buf, int64_t buf_len, int64_t* needed) {
 int32_t ats_set_num_threads(int32_t n) {
   ATS_TRY
   at::set_num_threads(n);
+  ATS_CATCH
+}
+
+int32_t ats_tune_malloc(int32_t mmap_threshold, int32_t trim_threshold, int32_t top_pad, int32_t* applied) {
+  ATS_TRY
+#ifdef __GLIBC__
+  // Freed tensor memory stays in the heap for the next step's tensors of the same sizes: without this, glibc serves
+  // each large tensor by mmap (or trims the heap after a step), and every step faults fresh zeroed pages back in.
+  *applied = mallopt(M_MMAP_THRESHOLD, mmap_threshold) && mallopt(M_TRIM_THRESHOLD, trim_threshold) &&
+             mallopt(M_TOP_PAD, top_pad);
+#else
+  *applied = 0;
+#endif
+  ATS_CATCH
+}
+
+int32_t ats_profile_begin(const char* path, void** out) {
+  ATS_TRY
+  *out = new torch::autograd::profiler::RecordProfile(std::string(path));
+  ATS_CATCH
+}
+
+int32_t ats_profile_end(void* profile) {
+  ATS_TRY
+  delete static_cast<torch::autograd::profiler::RecordProfile*>(profile);  // writes the chrome trace
   ATS_CATCH
 }
 

@@ -1,0 +1,37 @@
+using static AlgoPerfSharp.Torch.Native.NativeMethods;
+
+namespace AlgoPerfSharp.Torch;
+
+/// <summary>
+/// libtorch's own (legacy autograd) op profiler on the calling thread: every ATen op and autograd node run between
+/// <see cref="Record"/> and disposal is timed, and a chrome://tracing JSON file is written on disposal — the same
+/// format as <c>torch.autograd.profiler.profile(...).export_chrome_trace</c>, so our traces and PyTorch's compare
+/// op by op (see <c>workloads/bench/compare_traces.py</c>). Costs a few µs per op while on.
+/// </summary>
+public sealed class OpProfiler : IDisposable
+{
+    private nint _handle;
+
+    private OpProfiler(nint handle) => _handle = handle;
+
+    /// <summary>Starts profiling; the trace goes to <paramref name="path"/> when the returned object is disposed.</summary>
+    public static OpProfiler Record(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        TorchRuntime.EnsureInitialized();
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir)) throw new DirectoryNotFoundException($"cannot write the trace {full}: folder {dir} does not exist");
+        Check(ats_profile_begin(full, out nint handle));
+        return new OpProfiler(handle);
+    }
+
+    /// <summary>Stops profiling and writes the trace.</summary>
+    public void Dispose()
+    {
+        if (_handle == 0) return;
+        nint h = _handle;
+        _handle = 0;
+        Check(ats_profile_end(h));
+    }
+}
