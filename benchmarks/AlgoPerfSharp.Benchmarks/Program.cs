@@ -11,6 +11,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //   --optimizer-steps [--quick] [--algorithms a,b] [--sets s,t] [--steps N]   one step per built-in algorithm
 //   --compare-pytorch [--sets s,t] [--rounds N] [--steps N]    adamw vs torch.optim.AdamW, alternating
 //   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K] [--profile DIR]   training steps vs PyTorch eager, alternating
+//   --attention [--rounds N] [--reps K]                        fused attention kernel vs the composed graph
 //   anything else                                              BenchmarkDotNet (e.g. --filter '*Engine*'); add --quick for a short job
 TorchRuntime.EnsureInitialized();
 var argList = args.ToList();
@@ -34,6 +35,11 @@ try
     {
         var sets = List(argList, "--sets", "w1024,llama_tiny").Select(ParameterSet.Get).ToList();
         return PyTorchComparison.Run(sets, Int(argList, "--rounds", quick ? 1 : 3), Int(argList, "--steps", 30), Console.Out);
+    }
+
+    if (Take(argList, "--attention"))
+    {
+        return AttentionComparison.Run(Int(argList, "--rounds", quick ? 3 : 7), Int(argList, "--reps", 5), Console.Out);
     }
 
     if (Take(argList, "--compare-pytorch-workloads"))

@@ -13,7 +13,8 @@ namespace AlgoPerfSharp.Benchmarks;
 /// <param name="Forward">Taking the batch, zeroing the gradients, the forward pass and the loss.</param>
 /// <param name="Backward">The backward pass.</param>
 /// <param name="Update">The AdamW update (and reading the loss).</param>
-public readonly record struct StepPhases(double Total, double Forward, double Backward, double Update);
+/// <param name="Faults">Minor page faults of the process during the step (fresh pages the kernel had to zero).</param>
+public readonly record struct StepPhases(double Total, double Forward, double Backward, double Update, double Faults);
 
 /// <summary>
 /// <c>--compare-pytorch-workloads</c>: a full training step (forward, backward, AdamW) of each workload's model at its
@@ -86,17 +87,17 @@ public static class WorkloadStepComparison
 
             output.WriteLine();
             output.WriteLine($"training step (forward + backward + AdamW), C# vs PyTorch {python.Version} eager, {threads} threads, {rounds} rounds × {burst} steps each side, alternating");
-            output.WriteLine($"{"workload",-22} {"params",10} {"C# ms",8} {"fwd/bwd/upd",14} {"torch ms",9} {"fwd/bwd/upd",14} {"C#/torch",9}");
+            output.WriteLine($"{"workload",-22} {"params",10} {"C# ms",8} {"fwd/bwd/upd",14} {"faults",7} {"torch ms",9} {"fwd/bwd/upd",14} {"faults",7} {"C#/torch",9}");
             bool met = true;
             foreach (var side in sides)
             {
                 double ratio = Stats.Median(ratios[side.Name]);
                 met &= ratio <= 1.0;
-                output.WriteLine($"{side.Name,-22} {parameters[side.Name],10} {Median(ours[side.Name], p => p.Total),8:F0} {Phases(ours[side.Name]),14} " +
-                    $"{Median(theirs[side.Name], p => p.Total),9:F0} {Phases(theirs[side.Name]),14} {ratio,9:F3}");
+                output.WriteLine($"{side.Name,-22} {parameters[side.Name],10} {Median(ours[side.Name], p => p.Total),8:F0} {Phases(ours[side.Name]),14} {Median(ours[side.Name], p => p.Faults),7:F0} " +
+                    $"{Median(theirs[side.Name], p => p.Total),9:F0} {Phases(theirs[side.Name]),14} {Median(theirs[side.Name], p => p.Faults),7:F0} {ratio,9:F3}");
             }
 
-            output.WriteLine($"C#/torch = median over rounds of (C# median / PyTorch median); target each ≤ 1.0×: {(met ? "MET" : "MISSED")}");
+            output.WriteLine($"C#/torch = median over rounds of (C# median / PyTorch median); faults = median minor page faults per step; target each ≤ 1.0×: {(met ? "MET" : "MISSED")}");
             if (profileDir is not null) Profile(sides, python, burst, profileDir, output);
             return 0;
         }
@@ -161,6 +162,7 @@ public static class WorkloadStepComparison
             var result = new List<StepPhases>(n);
             for (int i = 0; i < n; i++)
             {
+                long f0 = MinorFaults();
                 long t0 = Stopwatch.GetTimestamp(), t1 = 0, t2 = 0;
                 using (var scope = new DisposeScope())
                 {
@@ -178,7 +180,7 @@ public static class WorkloadStepComparison
                 }
 
                 long t3 = Stopwatch.GetTimestamp();
-                result.Add(new StepPhases(Ms(t0, t3), Ms(t0, t1), Ms(t1, t2), Ms(t2, t3)));
+                result.Add(new StepPhases(Ms(t0, t3), Ms(t0, t1), Ms(t1, t2), Ms(t2, t3), MinorFaults() - f0));
             }
 
             return result;
@@ -193,6 +195,21 @@ public static class WorkloadStepComparison
         }
 
         private static double Ms(long a, long b) => (b - a) * 1000.0 / Stopwatch.Frequency;
+
+        // Field 10 of /proc/self/stat (minflt); 0 where there is no procfs.
+        private static long MinorFaults()
+        {
+            try
+            {
+                string stat = File.ReadAllText("/proc/self/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return long.Parse(fields[7], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
     }
 
     /// <summary>The Python side: <c>pytorch_step.py --serve</c>, one request line and one JSON answer per burst.</summary>
@@ -235,7 +252,7 @@ public static class WorkloadStepComparison
             var root = doc.RootElement;
             Version = root.GetProperty("torch").GetString() ?? "?";
             var steps = root.GetProperty("steps").EnumerateArray()
-                .Select(s => new StepPhases(s[0].GetDouble(), s[1].GetDouble(), s[2].GetDouble(), s[3].GetDouble())).ToList();
+                .Select(s => new StepPhases(s[0].GetDouble(), s[1].GetDouble(), s[2].GetDouble(), s[3].GetDouble(), s[4].GetDouble())).ToList();
             return (root.GetProperty("params").GetInt64(), steps);
         }
 

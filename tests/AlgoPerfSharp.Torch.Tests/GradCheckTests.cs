@@ -144,6 +144,20 @@ public sealed class GradCheckTests
         Assert.True(largest > 0.1);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FusedAttentionOnStridedHeads(bool causal)
+    {
+        // q (B=2, T=3, H=2, d=3) and k, v with S=4 keys, heads split out by a transpose (strided, as in the models).
+        double largest = GradCheck(
+            t => Functional.ScaledDotProductAttention(t[0].Transpose(1, 2), t[1].Transpose(1, 2), t[2].Transpose(1, 2), causal),
+            (Rand(31, 2, 3, 2, 3), [2, 3, 2, 3]),
+            (Rand(32, 2, 4, 2, 3), [2, 4, 2, 3]),
+            (Rand(33, 2, 4, 2, 5), [2, 4, 2, 5]));
+        Assert.True(largest > 0.1);
+    }
+
     [Fact]
     public void LogSoftmaxAlongTheFirstDim()
     {

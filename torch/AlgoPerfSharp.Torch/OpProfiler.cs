@@ -4,9 +4,10 @@ namespace AlgoPerfSharp.Torch;
 
 /// <summary>
 /// libtorch's own (legacy autograd) op profiler on the calling thread: every ATen op and autograd node run between
-/// <see cref="Record"/> and disposal is timed, and a chrome://tracing JSON file is written on disposal — the same
-/// format as <c>torch.autograd.profiler.profile(...).export_chrome_trace</c>, so our traces and PyTorch's compare
-/// op by op (see <c>workloads/bench/compare_traces.py</c>). Costs a few µs per op while on.
+/// <see cref="Record"/> and disposal is timed, and a chrome://tracing file (a JSON array of complete events) is
+/// written on disposal — the events <c>torch.autograd.profiler.profile(use_kineto=False).export_chrome_trace</c>
+/// writes, so our traces and PyTorch's compare op by op (see <c>workloads/bench/compare_traces.py</c>). Costs
+/// microseconds per op while on, so it distorts small ops: use it to compare, not to time.
 /// </summary>
 public sealed class OpProfiler : IDisposable
 {

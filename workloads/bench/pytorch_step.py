@@ -7,6 +7,7 @@ Run with Debian's PyTorch 1.13 (same libtorch and OpenBLAS), from a directory wi
 """
 import json
 import math
+import resource
 import statistics
 import sys
 import time
@@ -148,10 +149,11 @@ class Bench:
         self.n_params = sum(p.numel() for p in model.parameters())
 
     def steps(self, n):
-        """Runs n steps; returns one (total, forward, backward, update) tuple of ms per step."""
+        """Runs n steps; returns one (total, forward, backward, update ms, minor page faults) tuple per step."""
         out = []
         for _ in range(n):
             x, y = self.make_batch()
+            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             t0 = time.perf_counter()
             self.opt.zero_grad(set_to_none=True)
             loss = self.loss_fn(self.model(x), y)
@@ -161,7 +163,8 @@ class Bench:
             self.opt.step()
             loss.item()
             t3 = time.perf_counter()
-            out.append(((t3 - t0) * 1000, (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000))
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+            out.append(((t3 - t0) * 1000, (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000, faults))
         return out
 
 
@@ -180,7 +183,7 @@ def make(name):
 
 def serve():
     """Paired mode for benchmarks' --compare-pytorch-workloads: each stdin line 'NAME K' runs K steps of NAME (built and
-    warmed up with 2 steps on first use) and answers one JSON line {"name", "params", "steps": [[total, fwd, bwd, upd]]};
+    warmed up with 2 steps on first use) and answers one JSON line {"name", "params", "steps": [[total, fwd, bwd, upd, faults]]};
     'NAME K PATH' runs them under the autograd profiler and writes its chrome trace to PATH."""
     benches = {}
     for line in sys.stdin:

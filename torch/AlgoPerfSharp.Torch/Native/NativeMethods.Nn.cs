@@ -14,6 +14,10 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static unsafe partial int ats_nn_max_pool2d(TensorHandle x, long* kernel, long* stride, long* padding, long* dilation, [MarshalAs(UnmanagedType.U1)] bool ceilMode, out IntPtr result);
     [LibraryImport(Lib)] internal static unsafe partial int ats_nn_avg_pool2d(TensorHandle x, long* kernel, long* stride, long* padding, [MarshalAs(UnmanagedType.U1)] bool ceilMode, [MarshalAs(UnmanagedType.U1)] bool countIncludePad, out IntPtr result);
     [LibraryImport(Lib)] internal static unsafe partial int ats_nn_adaptive_avg_pool2d(TensorHandle x, long* outputSize, out IntPtr result);
+    [LibraryImport(Lib)] internal static partial int ats_nn_attention(TensorHandle q, TensorHandle k, TensorHandle v, [MarshalAs(UnmanagedType.U1)] bool causal, double scale, [MarshalAs(UnmanagedType.U1)] bool allowFused, out IntPtr result);
+
+    [LibraryImport(Lib)] internal static partial int ats_nn_attention_fused_available([MarshalAs(UnmanagedType.U1)] out bool available);
+
     [LibraryImport(Lib)] internal static partial int ats_nn_softmax(TensorHandle x, long dim, out IntPtr result);
     [LibraryImport(Lib)] internal static partial int ats_nn_log_softmax(TensorHandle x, long dim, out IntPtr result);
     [LibraryImport(Lib)] internal static partial int ats_nn_cross_entropy(TensorHandle logits, TensorHandle target, IntPtr weight, int reduction, long ignoreIndex, double labelSmoothing, out IntPtr result);

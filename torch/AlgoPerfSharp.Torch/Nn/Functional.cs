@@ -198,6 +198,47 @@ public static class Functional
         }
     }
 
+    /// <summary>
+    /// Scaled dot-product attention softmax(scale · q kᵀ) v, optionally causal (query i sees keys j ≤ i + S − T).
+    /// On CPU in float32/float64 it is one autograd node (<c>torch/native/src/ops_attention.cpp</c>): per (batch,
+    /// head) the scores GEMM, the row softmax and the value GEMM run back to back in cache, slices in parallel, and
+    /// the output and gradients are laid out (B, T, H, d) so <c>y.Transpose(1, 2).Reshape(B, T, H·d)</c> is free.
+    /// Elsewhere, or with <paramref name="allowFused"/> false, it is the composed graph (matmul, mul, masked fill,
+    /// softmax, matmul). The fused node is not twice differentiable.
+    /// </summary>
+    /// <param name="q">(B, H, T, d); any strides with a contiguous last dim (no copy).</param>
+    /// <param name="k">(B, H, S, d).</param>
+    /// <param name="v">(B, H, S, d_v).</param>
+    /// <param name="causal">Mask keys after each query's position (needs S ≥ T).</param>
+    /// <param name="scale">Score scale; default 1/√d.</param>
+    /// <param name="allowFused">False forces the composed graph (for comparisons and tests).</param>
+    /// <returns>(B, H, T, d_v).</returns>
+    public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, bool causal = false, double? scale = null, bool allowFused = true)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        double s = scale ?? 1.0 / Math.Sqrt(q.Size(-1));
+        return Tensor.Wrap(ats_nn_attention(q.Handle, k.Handle, v.Handle, causal, s, allowFused && FusedAttentionEnabled, out var r), r);
+    }
+
+    /// <summary>Environment variable: <c>0</c> makes <see cref="ScaledDotProductAttention"/> use the composed graph everywhere (for A/B timing).</summary>
+    public const string FusedAttentionVariable = "ALGOPERF_FUSED_ATTENTION";
+
+    /// <summary>False when <c>ALGOPERF_FUSED_ATTENTION=0</c>: every attention call takes the composed graph.</summary>
+    public static bool FusedAttentionEnabled { get; set; } = Environment.GetEnvironmentVariable(FusedAttentionVariable) != "0";
+
+    /// <summary>Whether <see cref="ScaledDotProductAttention"/> can use its fused CPU kernel in this process (a CBLAS is loaded).</summary>
+    public static bool FusedAttentionAvailable
+    {
+        get
+        {
+            TorchRuntime.EnsureInitialized();
+            Check(ats_nn_attention_fused_available(out bool available));
+            return available;
+        }
+    }
+
     /// <summary>Softmax along <paramref name="dim"/>: exp(x) / Σ exp(x), computed stably. Same shape as the input.</summary>
     public static Tensor Softmax(Tensor input, long dim)
     {

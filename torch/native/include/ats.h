@@ -376,6 +376,11 @@ ATS_API int32_t ats_nn_avg_pool2d(ats_tensor x, const int64_t* kernel, const int
                                   bool ceil_mode, bool count_include_pad, ats_tensor* out);
 /** output_size int64[2]. */
 ATS_API int32_t ats_nn_adaptive_avg_pool2d(ats_tensor x, const int64_t* output_size, ats_tensor* out);
+/* softmax(scale · q kᵀ [causal]) v for q (B,H,T,d), k (B,H,S,d), v (B,H,S,dv) → (B,H,T,dv); one fused autograd node on
+   CPU float32/float64 when allow_fused (see ops_attention.cpp), the composed ATen graph otherwise. */
+ATS_API int32_t ats_nn_attention(ats_tensor q, ats_tensor k, ats_tensor v, bool causal, double scale, bool allow_fused,
+                                 ats_tensor* out);
+ATS_API int32_t ats_nn_attention_fused_available(bool* out);
 ATS_API int32_t ats_nn_softmax(ats_tensor x, int64_t dim, ats_tensor* out);
 ATS_API int32_t ats_nn_log_softmax(ats_tensor x, int64_t dim, ats_tensor* out);
 /** logits (N, C) or (N, C, d1, ...), target class indices (N) / (N, d1, ...) or class probabilities shaped like

@@ -4,25 +4,35 @@ using AlgoPerfSharp.Torch.Nn;
 namespace AlgoPerfSharp.Workloads.Models;
 
 /// <summary>
-/// Scaled dot-product attention composed from matmul and softmax (libtorch 1.13 has no fused kernel):
-/// softmax(q kᵀ / √d + mask) v.
+/// Scaled dot-product attention softmax(q kᵀ / √d [+ mask]) v. <see cref="ScaledDotProduct(Tensor, Tensor, Tensor, bool)"/>
+/// (no mask or causal) is the engine's fused attention (<see cref="Functional.ScaledDotProductAttention"/>);
+/// the additive-mask overload composes matmul and softmax for arbitrary masks.
 /// </summary>
 public static class Attention
 {
-    /// <summary>Attention of <paramref name="q"/> over <paramref name="k"/>, <paramref name="v"/>.</summary>
+    /// <summary>Attention of <paramref name="q"/> over <paramref name="k"/>, <paramref name="v"/>, all keys or (causal) keys up to each query's position.</summary>
     /// <param name="q">(B, H, T, d).</param>
     /// <param name="k">(B, H, S, d).</param>
     /// <param name="v">(B, H, S, d).</param>
-    /// <param name="additiveMask">(T, S) added to the scores (0 or −∞), or null.</param>
+    /// <param name="causal">Token t sees tokens ≤ t (T = S).</param>
+    /// <returns>(B, H, T, d), laid out (B, T, H, d) in memory on CPU (transpose-and-reshape is free).</returns>
+    public static Tensor ScaledDotProduct(Tensor q, Tensor k, Tensor v, bool causal = false) =>
+        Functional.ScaledDotProductAttention(q, k, v, causal);
+
+    /// <summary>Attention of <paramref name="q"/> over <paramref name="k"/>, <paramref name="v"/> with an additive mask (composed graph).</summary>
+    /// <param name="q">(B, H, T, d).</param>
+    /// <param name="k">(B, H, S, d).</param>
+    /// <param name="v">(B, H, S, d).</param>
+    /// <param name="additiveMask">(T, S) added to the scores (0 or −∞).</param>
     /// <returns>(B, H, T, d).</returns>
-    public static Tensor ScaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor? additiveMask = null)
+    public static Tensor ScaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask)
     {
         ArgumentNullException.ThrowIfNull(q);
         ArgumentNullException.ThrowIfNull(k);
         ArgumentNullException.ThrowIfNull(v);
+        ArgumentNullException.ThrowIfNull(additiveMask);
         double scale = 1.0 / Math.Sqrt(q.Size(-1));
-        var scores = q.MatMul(k.Transpose(-2, -1)).Mul(scale);     // (B, H, T, S)
-        if (additiveMask is not null) scores = scores + additiveMask;
+        var scores = (q.MatMul(k.Transpose(-2, -1)).Mul(scale)) + additiveMask; // (B, H, T, S)
         return Functional.Softmax(scores, -1).MatMul(v);            // (B, H, T, d)
     }
 

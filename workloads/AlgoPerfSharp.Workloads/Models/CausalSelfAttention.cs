@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Workloads.Models;
 /// <summary>
 /// Llama's attention: separate bias-free q, k, v projections (kinds <see cref="ParameterKind.AttentionQ"/>/K/V),
 /// RoPE on q and k, causal softmax attention per head, bias-free output projection (<see cref="ParameterKind.AttentionOut"/>).
-/// The RoPE tables and the causal mask are owned by the model and passed in.
+/// The RoPE tables are owned by the model and passed in.
 /// </summary>
 public sealed class CausalSelfAttention : Module
 {
@@ -27,17 +27,15 @@ public sealed class CausalSelfAttention : Module
         _o = RegisterModule("o", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterKind.AttentionOut));
     }
 
-    /// <summary>(B, T, D) → (B, T, D); <paramref name="cos"/>/<paramref name="sin"/> (≥ T, d_h), <paramref name="mask"/> (≥ T, ≥ T) additive causal.</summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask)
+    /// <summary>(B, T, D) → (B, T, D); <paramref name="cos"/>/<paramref name="sin"/> (≥ T, d_h).</summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin)
     {
         ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(mask);
         long b = x.Size(0), t = x.Size(1), d = x.Size(2), hd = d / _heads;
         var q = Rope.Apply(Heads(_q.Forward(x), b, t, hd), cos, sin); // (B, H, T, d_h)
         var k = Rope.Apply(Heads(_k.Forward(x), b, t, hd), cos, sin); // (B, H, T, d_h)
         var v = Heads(_v.Forward(x), b, t, hd);                       // (B, H, T, d_h)
-        var causal = mask.Narrow(0, 0, t).Narrow(1, 0, t);            // (T, T)
-        var y = Attention.ScaledDotProduct(q, k, v, causal);          // (B, H, T, d_h)
+        var y = Attention.ScaledDotProduct(q, k, v, causal: true);    // (B, H, T, d_h)
         return _o.Forward(y.Transpose(1, 2).Reshape(b, t, d));        // (B, T, D)
     }
 

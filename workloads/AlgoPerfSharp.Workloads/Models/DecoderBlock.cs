@@ -29,10 +29,10 @@ public sealed class DecoderBlock : Module
     }
 
     /// <summary>(B, T, D) → (B, T, D).</summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var h = x + Drop(_attn.Forward(_attnNorm.Forward(x), cos, sin, mask)); // (B, T, D)
+        var h = x + Drop(_attn.Forward(_attnNorm.Forward(x), cos, sin)); // (B, T, D)
         return h + Drop(_ffn.Forward(_ffnNorm.Forward(h)));                    // (B, T, D)
     }
 

@@ -7,8 +7,9 @@ namespace AlgoPerfSharp.Workloads.Models;
 /// The Llama-style language model (see <see cref="LlamaConfig"/>). Initialisation: embedding N(0, σ²) with
 /// σ = <see cref="LlamaConfig.EmbeddingInitStd"/> (0.02 as GPT-2, because the table is also the output head — PyTorch's
 /// N(0, 1) would start with logits of standard deviation ≈ √D); every Linear PyTorch's default (Kaiming-uniform a = √5,
-/// i.e. U(±1/√fan_in)); RMSNorm scales 1. All drawn from one generator in registration order. The RoPE tables and the
-/// causal mask are built once for <see cref="LlamaConfig.Context"/> positions and owned by the model (not in the state dict).
+/// i.e. U(±1/√fan_in)); RMSNorm scales 1. All drawn from one generator in registration order. The RoPE tables are
+/// built once for <see cref="LlamaConfig.Context"/> positions and owned by the model (not in the state dict); the causal
+/// mask is the attention kernel's (<see cref="Attention.ScaledDotProduct(Tensor, Tensor, Tensor, bool)"/>).
 /// </summary>
 public sealed class Llama : Module
 {
@@ -19,7 +20,6 @@ public sealed class Llama : Module
     private readonly RmsNorm _norm;
     private readonly Tensor _cos;
     private readonly Tensor _sin;
-    private readonly Tensor _mask;
 
     /// <summary>Builds the network with weights drawn from <paramref name="seed"/>; <paramref name="dropout"/> applies to each residual branch.</summary>
     public Llama(LlamaConfig config, ulong seed, double dropout = 0)
@@ -35,7 +35,6 @@ public sealed class Llama : Module
         var (cos, sin) = Rope.Tables(config.Context, config.HeadDim, config.RopeBase, config.DType);
         _cos = DisposeScope.Detach(cos);
         _sin = DisposeScope.Detach(sin);
-        _mask = DisposeScope.Detach(Attention.CausalMask(config.Context, config.DType));
     }
 
     /// <summary>The architecture.</summary>
@@ -54,7 +53,7 @@ public sealed class Llama : Module
         }
 
         var x = Functional.Embedding(input, _embedding);                 // (B, T, D)
-        foreach (var block in _blocks) x = block.Forward(x, _cos, _sin, _mask);
+        foreach (var block in _blocks) x = block.Forward(x, _cos, _sin);
         return Functional.Linear(_norm.Forward(x), _embedding);          // (B, T, V): tied head
     }
 
@@ -66,7 +65,6 @@ public sealed class Llama : Module
             _dropoutGenerator.Dispose();
             _cos.Dispose();
             _sin.Dispose();
-            _mask.Dispose();
         }
 
         base.Dispose(disposing);

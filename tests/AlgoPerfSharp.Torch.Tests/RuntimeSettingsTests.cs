@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace AlgoPerfSharp.Torch.Tests;
+
+/// <summary>Start-up settings of the runtime (malloc tuning) and libtorch's op profiler.</summary>
+public sealed class RuntimeSettingsTests
+{
+    [Fact]
+    public void GlibcMallocIsTunedUnlessAskedNotTo()
+    {
+        TorchRuntime.EnsureInitialized();
+        bool optedOut = string.Equals(Environment.GetEnvironmentVariable(TorchRuntime.MallocVariable), "default", StringComparison.OrdinalIgnoreCase);
+        // Debian's glibc accepts the three settings (a value above glibc's 32 MiB mmap ceiling would be refused).
+        Assert.Equal(!optedOut, TorchRuntime.MallocTuned);
+        Assert.Contains(optedOut ? "malloc default" : "malloc tuned", TorchRuntime.Info().Summary);
+    }
+
+    [Fact]
+    public void TheOpProfilerWritesAChromeTraceOfTheOpsRunWhileOn()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"algoperf-trace-{Guid.NewGuid():N}.json");
+        try
+        {
+            using (var scope = new DisposeScope())
+            {
+                var a = Tensor.RandN([8, 8]).RequiresGradInPlace();
+                using (OpProfiler.Record(path))
+                {
+                    a.MatMul(a).Sum().Backward();
+                }
+
+                _ = a.Neg(); // after the profiler stopped: not in the trace
+            }
+
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            Assert.Equal(JsonValueKind.Array, doc.RootElement.ValueKind); // chrome's JSON array format
+            var names = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+            Assert.Contains("aten::mm", names);
+            Assert.Contains("aten::sum", names);
+            Assert.Contains(names, n => n!.Contains("MmBackward0", StringComparison.Ordinal));
+            Assert.DoesNotContain("aten::neg", names);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void TheOpProfilerRefusesAMissingFolderUpFront()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"algoperf-missing-{Guid.NewGuid():N}", "trace.json");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => OpProfiler.Record(path));
+        Assert.Contains("does not exist", e.Message);
+    }
+}
