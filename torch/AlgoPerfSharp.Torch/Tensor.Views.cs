@@ -76,6 +76,20 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Contiguous() => Wrap(ats_contiguous(Handle, out var r), r);
 
+    /// <summary>
+    /// The same elements laid out densely in <paramref name="format"/> (a new handle when already so, else a copy;
+    /// differentiable). <see cref="MemoryFormat.ChannelsLast"/> keeps the (N, C, H, W) shape with NHWC strides — the
+    /// layout oneDNN's CPU convolutions run fastest on.
+    /// </summary>
+    public Tensor Contiguous(MemoryFormat format) => Wrap(ats_contiguous_format(Handle, (int)format, out var r), r);
+
+    /// <summary>True when the elements are laid out densely in <paramref name="format"/>.</summary>
+    public bool IsContiguousIn(MemoryFormat format)
+    {
+        Check(ats_is_contiguous_format(Handle, (int)format, out bool v));
+        return v;
+    }
+
     // ---- slicing views -----------------------------------------------------------------------------------------
 
     /// <summary>A view of <paramref name="length"/> entries of <paramref name="dim"/> starting at <paramref name="start"/>.</summary>
