@@ -10,7 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //   --compare-native [--quick] [--rounds N]                    engine vs the C++ yardstick, side by side
 //   --optimizer-steps [--quick] [--algorithms a,b] [--sets s,t] [--steps N]   one step per built-in algorithm
 //   --compare-pytorch [--sets s,t] [--rounds N] [--steps N]    adamw vs torch.optim.AdamW, alternating
-//   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K] [--profile DIR]   training steps vs PyTorch eager, alternating
+//   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K] [--profile DIR] [--torch-channels-last]   training steps vs PyTorch eager, alternating
 //   --attention [--rounds N] [--reps K]                        fused attention kernel vs the composed graph
 //   anything else                                              BenchmarkDotNet (e.g. --filter '*Engine*'); add --quick for a short job
 TorchRuntime.EnsureInitialized();
@@ -47,7 +47,7 @@ try
         var workloads = List(argList, "--workloads", string.Empty);
         return WorkloadStepComparison.Run(workloads.Count == 0 ? WorkloadStepComparison.Workloads : workloads,
             Int(argList, "--rounds", quick ? 2 : 10), Int(argList, "--steps", quick ? 2 : 3), Console.Out,
-            argList.Contains("--profile") ? Value(argList, "--profile", string.Empty) : null);
+            argList.Contains("--profile") ? Value(argList, "--profile", string.Empty) : null, Take(argList, "--torch-channels-last"));
     }
 }
 catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)

@@ -39,7 +39,8 @@ public static class WorkloadStepComparison
     /// <param name="output">Where the report goes.</param>
     /// <param name="profileDir">When set, afterwards profiles <paramref name="burst"/> more steps per side with libtorch's
     /// op profiler, writes both chrome traces there and prints the op-by-op comparison.</param>
-    public static int Run(IReadOnlyList<string> workloads, int rounds, int burst, TextWriter output, string? profileDir = null)
+    /// <param name="torchChannelsLast">Give PyTorch's ResNet our channels-last activations too (its default is NCHW).</param>
+    public static int Run(IReadOnlyList<string> workloads, int rounds, int burst, TextWriter output, string? profileDir = null, bool torchChannelsLast = false)
     {
         ArgumentNullException.ThrowIfNull(workloads);
         ArgumentNullException.ThrowIfNull(output);
@@ -54,7 +55,7 @@ public static class WorkloadStepComparison
         if (!File.Exists(PyTorchComparison.Python)) throw new FileNotFoundException($"{PyTorchComparison.Python} not found: install Debian's PyTorch with apt-get install -y python3-torch", PyTorchComparison.Python);
         if (!File.Exists(script)) throw new FileNotFoundException($"{script} not found: rebuild the benchmarks project", script);
         int threads = TorchRuntime.NumThreads;
-        using var python = new PythonServer(script, threads);
+        using var python = new PythonServer(script, threads, torchChannelsLast);
         var sides = workloads.Select(w => new OurSide(w)).ToList();
         try
         {
@@ -86,7 +87,7 @@ public static class WorkloadStepComparison
             }
 
             output.WriteLine();
-            output.WriteLine($"training step (forward + backward + AdamW), C# vs PyTorch {python.Version} eager, {threads} threads, {rounds} rounds × {burst} steps each side, alternating");
+            output.WriteLine($"training step (forward + backward + AdamW), C# vs PyTorch {python.Version} eager{(torchChannelsLast ? " (ResNet channels-last)" : string.Empty)}, {threads} threads, {rounds} rounds × {burst} steps each side, alternating");
             output.WriteLine($"{"workload",-22} {"params",10} {"C# ms",8} {"fwd/bwd/upd",14} {"faults",7} {"torch ms",9} {"fwd/bwd/upd",14} {"faults",7} {"C#/torch",9}");
             bool met = true;
             foreach (var side in sides)
@@ -218,7 +219,7 @@ public static class WorkloadStepComparison
         private readonly Process _proc;
         private readonly Task<string> _stderr;
 
-        public PythonServer(string script, int threads)
+        public PythonServer(string script, int threads, bool channelsLast)
         {
             var psi = new ProcessStartInfo(PyTorchComparison.Python)
             {
@@ -231,6 +232,7 @@ public static class WorkloadStepComparison
             psi.ArgumentList.Add(script);
             psi.ArgumentList.Add("--serve");
             psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
+            if (channelsLast) psi.ArgumentList.Add("--channels-last");
             _proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {PyTorchComparison.Python}");
             _stderr = _proc.StandardError.ReadToEndAsync();
         }

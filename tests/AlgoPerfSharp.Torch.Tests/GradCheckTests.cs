@@ -159,6 +159,33 @@ public sealed class GradCheckTests
     }
 
     [Fact]
+    public void RmsNormWithoutWeightOverManyRows()
+    {
+        // 40 rows: more than one chunk of the fused kernel's parallel weight-gradient reduction.
+        double largest = GradCheck(t => Functional.RmsNorm(t[0], null, eps: 1e-5), (Rand(34, 40, 3), [40, 3]));
+        Assert.True(largest > 0.1);
+    }
+
+    [Fact]
+    public void RmsNormWeightGradientSumsOverEveryRow()
+    {
+        double largest = GradCheck(t => Functional.RmsNorm(t[0], t[1], eps: 1e-5), (Rand(35, 2, 33, 4), [2, 33, 4]), (Rand(36, 4), [4]));
+        Assert.True(largest > 0.1);
+    }
+
+    [Fact]
+    public void RotaryEmbeddingOnStridedHeads()
+    {
+        // x (B=2, T=3, H=2, d=4) with heads split out by a transpose; tables with more rows than T.
+        var cos = Tensor.From<double>(Rand(37, 5, 4), [5, 4]);
+        var sin = Tensor.From<double>(Rand(38, 5, 4), [5, 4]);
+        double largest = GradCheck(t => Functional.RotaryEmbedding(t[0].Transpose(1, 2), cos, sin), (Rand(39, 2, 3, 2, 4), [2, 3, 2, 4]));
+        Assert.True(largest > 0.1);
+        cos.Dispose();
+        sin.Dispose();
+    }
+
+    [Fact]
     public void LogSoftmaxAlongTheFirstDim()
     {
         double largest = GradCheck(t => Functional.LogSoftmax(t[0], 0), (Rand(16, 4, 3), [4, 3]));

@@ -47,6 +47,45 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
+    public void TurningFusedKernelsOffRunsTheComposedGraphs()
+    {
+        // Observed through the op trace: the composed graphs call ATen's softmax, rsqrt and cat; the fused nodes do not.
+        List<string?> Ops(bool fused)
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"algoperf-fused-{Guid.NewGuid():N}.json");
+            bool before = TorchRuntime.FusedKernels;
+            try
+            {
+                TorchRuntime.FusedKernels = fused;
+                using var scope = new DisposeScope();
+                var x = Tensor.RandN([2, 3, 8, 4]).RequiresGradInPlace();
+                var table = Tensor.Ones([8, 4]);
+                using (OpProfiler.Record(path))
+                {
+                    var h = Nn.Functional.RotaryEmbedding(Nn.Functional.RmsNorm(x, null), table, table);
+                    Nn.Functional.ScaledDotProductAttention(h, h, h, causal: true).Sum().Backward();
+                }
+
+                using var doc = JsonDocument.Parse(File.ReadAllText(path));
+                return doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+            }
+            finally
+            {
+                TorchRuntime.FusedKernels = before;
+                File.Delete(path);
+            }
+        }
+
+        var off = Ops(false);
+        var on = Ops(true);
+        foreach (var op in new[] { "aten::_softmax", "aten::rsqrt", "aten::cat" })
+        {
+            Assert.Contains(op, off);
+            Assert.DoesNotContain(op, on);
+        }
+    }
+
+    [Fact]
     public void TheOpProfilerRefusesAMissingFolderUpFront()
     {
         string path = Path.Combine(Path.GetTempPath(), $"algoperf-missing-{Guid.NewGuid():N}", "trace.json");

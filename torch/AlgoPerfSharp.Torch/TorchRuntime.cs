@@ -18,6 +18,31 @@ public static class TorchRuntime
     /// <summary>Environment variable overriding the default intra-op thread count.</summary>
     public const string ThreadsVariable = "ALGOPERF_THREADS";
 
+    /// <summary>Environment variable: <c>0</c> turns <see cref="FusedKernels"/> off for the process.</summary>
+    public const string FusedKernelsVariable = "ALGOPERF_FUSED_KERNELS";
+
+    /// <summary>
+    /// Whether attention, RMSNorm and rotary embedding use the engine's fused CPU kernels (default true; false, or
+    /// <c>ALGOPERF_FUSED_KERNELS=0</c>, makes them take their composed ATen graphs — for A/B timing and checks).
+    /// </summary>
+    public static bool FusedKernels
+    {
+        get
+        {
+            EnsureInitialized();
+            return s_fusedKernels;
+        }
+
+        set
+        {
+            EnsureInitialized();
+            Check(ats_set_fused_kernels(value));
+            s_fusedKernels = value;
+        }
+    }
+
+    private static bool s_fusedKernels = true;
+
     /// <summary>Environment variable: <c>default</c> leaves glibc's malloc settings alone.</summary>
     public const string MallocVariable = "ALGOPERF_MALLOC";
 
@@ -49,6 +74,8 @@ public static class TorchRuntime
 
             Check(ats_set_num_threads(DefaultThreads()));
             TuneMalloc();
+            s_fusedKernels = Environment.GetEnvironmentVariable(FusedKernelsVariable) != "0";
+            Check(ats_set_fused_kernels(s_fusedKernels));
             s_initialized = true;
         }
     }

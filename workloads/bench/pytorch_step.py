@@ -4,6 +4,8 @@ backward + AdamW at the reference batch sizes, for the side-by-side comparison i
 Run with Debian's PyTorch 1.13 (same libtorch and OpenBLAS), from a directory without a torch/ folder:
     /usr/bin/python3 workloads/bench/pytorch_step.py [steps] [workload]    # one report line per workload
     /usr/bin/python3 workloads/bench/pytorch_step.py --serve [threads]     # paired mode (see benchmarks/README.md)
+Add --channels-last to give the ResNet NHWC activations from the stem on (AlgoPerfSharp's layout; PyTorch's default
+is NCHW).
 """
 import json
 import math
@@ -38,8 +40,9 @@ class BasicBlock(nn.Module):
 
 
 class ResNet(nn.Module):
-    def __init__(self):
+    def __init__(self, channels_last=False):
         super().__init__()
+        self.channels_last = channels_last
         self.stem = nn.Conv2d(1, 32, 3, 1, 1, bias=False)
         self.bn = nn.BatchNorm2d(32)
         blocks, w = [], 32
@@ -50,7 +53,10 @@ class ResNet(nn.Module):
         self.head = nn.Linear(128, 10)
 
     def forward(self, x):
-        x = self.blocks(F.relu(self.bn(self.stem(x))))
+        h = self.stem(x)
+        if self.channels_last:  # AlgoPerfSharp's layout: NHWC activations from the stem on
+            h = h.contiguous(memory_format=torch.channels_last)
+        x = self.blocks(F.relu(self.bn(h)))
         return self.head(F.adaptive_avg_pool2d(x, 1).flatten(1))
 
 
@@ -168,11 +174,14 @@ class Bench:
         return out
 
 
+CHANNELS_LAST = False  # --channels-last: the ResNet keeps NHWC activations, as AlgoPerfSharp's does
+
+
 def make(name):
     ce = F.cross_entropy
     images = lambda: (torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,)))
     if name == "fashion_mnist_resnet":
-        return Bench(name, ResNet(), images, ce)
+        return Bench(name, ResNet(CHANNELS_LAST), images, ce)
     if name == "fashion_mnist_vit":
         return Bench(name, Vit(), images, ce)
     if name == "sotu_llama":
@@ -217,6 +226,9 @@ def report(name, steps):
 
 
 if __name__ == "__main__":
+    if "--channels-last" in sys.argv:
+        sys.argv.remove("--channels-last")
+        CHANNELS_LAST = True
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
         torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
         serve()

@@ -18,6 +18,10 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)] internal static partial int ats_nn_attention_fused_available([MarshalAs(UnmanagedType.U1)] out bool available);
 
+    [LibraryImport(Lib)] internal static partial int ats_nn_rms_norm(TensorHandle x, IntPtr w, double eps, out IntPtr result);
+
+    [LibraryImport(Lib)] internal static partial int ats_nn_rope(TensorHandle x, TensorHandle cos, TensorHandle sin, out IntPtr result);
+
     [LibraryImport(Lib)] internal static partial int ats_nn_softmax(TensorHandle x, long dim, out IntPtr result);
     [LibraryImport(Lib)] internal static partial int ats_nn_log_softmax(TensorHandle x, long dim, out IntPtr result);
     [LibraryImport(Lib)] internal static partial int ats_nn_cross_entropy(TensorHandle logits, TensorHandle target, IntPtr weight, int reduction, long ignoreIndex, double labelSmoothing, out IntPtr result);

@@ -37,6 +37,8 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)] internal static partial int ats_profile_end(nint profile);
 
+    [LibraryImport(Lib)] internal static partial int ats_set_fused_kernels([MarshalAs(UnmanagedType.U1)] bool on);
+
     [LibraryImport(Lib)] internal static partial int ats_tune_malloc(int mmapThreshold, int trimThreshold, int topPad, out int applied);
     [LibraryImport(Lib)] internal static partial int ats_get_num_threads(out int n);
     [LibraryImport(Lib)] internal static partial long ats_live_tensors();

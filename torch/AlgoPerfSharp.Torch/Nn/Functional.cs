@@ -96,7 +96,8 @@ public static class Functional
 
     /// <summary>
     /// Root-mean-square normalisation over the last dim: y = x · rsqrt(mean(x², −1) + eps) · weight (no centring, no
-    /// bias), as in Llama. Composed from elementwise ops, so autograd differentiates it.
+    /// bias), as in Llama. On CPU in float32/float64 one autograd node with one pass per row each way
+    /// (<c>torch/native/src/ops_fused.cpp</c>; not twice differentiable), elsewhere the composed elementwise graph.
     /// </summary>
     /// <param name="input">(*, D).</param>
     /// <param name="weight">(D), or null for 1.</param>
@@ -105,10 +106,25 @@ public static class Functional
     public static Tensor RmsNorm(Tensor input, Tensor? weight = null, double eps = 1e-6)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using var scope = new DisposeScope();
-        var normed = input * input.Square().Mean(-1, keepDim: true).Add(eps).Rsqrt(); // (*, D)
-        var result = weight is null ? normed : normed * weight;
-        return DisposeScope.MoveToOuter(result);
+        using var w = new OptionalHandle(weight);
+        return Tensor.Wrap(ats_nn_rms_norm(input.Handle, w.Ptr, eps, out var r), r);
+    }
+
+    /// <summary>
+    /// Rotary position embedding, rotate-half convention: x ⊙ cos + [−x₂, x₁] ⊙ sin, where x₁, x₂ are the two halves of
+    /// the last dim and the tables' first T rows are used. On CPU in float32/float64 one autograd node (one pass each
+    /// way; output and gradient keep a (B, T, H, d) memory layout when x has one), elsewhere the composed graph.
+    /// </summary>
+    /// <param name="input">(B, H, T, d), d even; any strides with a contiguous last dim.</param>
+    /// <param name="cos">(≥ T, d) table (no gradient).</param>
+    /// <param name="sin">(≥ T, d) table (no gradient).</param>
+    /// <returns>(B, H, T, d).</returns>
+    public static Tensor RotaryEmbedding(Tensor input, Tensor cos, Tensor sin)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(cos);
+        ArgumentNullException.ThrowIfNull(sin);
+        return Tensor.Wrap(ats_nn_rope(input.Handle, cos.Handle, sin.Handle, out var r), r);
     }
 
     /// <summary>Looks up rows of an embedding table.</summary>
@@ -219,14 +235,8 @@ public static class Functional
         ArgumentNullException.ThrowIfNull(k);
         ArgumentNullException.ThrowIfNull(v);
         double s = scale ?? 1.0 / Math.Sqrt(q.Size(-1));
-        return Tensor.Wrap(ats_nn_attention(q.Handle, k.Handle, v.Handle, causal, s, allowFused && FusedAttentionEnabled, out var r), r);
+        return Tensor.Wrap(ats_nn_attention(q.Handle, k.Handle, v.Handle, causal, s, allowFused, out var r), r);
     }
-
-    /// <summary>Environment variable: <c>0</c> makes <see cref="ScaledDotProductAttention"/> use the composed graph everywhere (for A/B timing).</summary>
-    public const string FusedAttentionVariable = "ALGOPERF_FUSED_ATTENTION";
-
-    /// <summary>False when <c>ALGOPERF_FUSED_ATTENTION=0</c>: every attention call takes the composed graph.</summary>
-    public static bool FusedAttentionEnabled { get; set; } = Environment.GetEnvironmentVariable(FusedAttentionVariable) != "0";
 
     /// <summary>Whether <see cref="ScaledDotProductAttention"/> can use its fused CPU kernel in this process (a CBLAS is loaded).</summary>
     public static bool FusedAttentionAvailable

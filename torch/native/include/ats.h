@@ -59,6 +59,8 @@ ATS_API int32_t ats_set_num_threads(int32_t n);
 /* libtorch's legacy op profiler on this thread: begin returns a handle; end stops it and writes a chrome trace. */
 ATS_API int32_t ats_profile_begin(const char* path, void** out);
 ATS_API int32_t ats_profile_end(void* profile);
+/* on = false: attention, RMSNorm and RoPE always take their composed ATen graphs (default on). */
+ATS_API int32_t ats_set_fused_kernels(bool on);
 ATS_API int32_t ats_tune_malloc(int32_t mmap_threshold, int32_t trim_threshold, int32_t top_pad, int32_t* applied);
 ATS_API int32_t ats_get_num_threads(int32_t* n);
 ATS_API int64_t ats_live_tensors(void);
@@ -384,6 +386,10 @@ ATS_API int32_t ats_nn_adaptive_avg_pool2d(ats_tensor x, const int64_t* output_s
 ATS_API int32_t ats_nn_attention(ats_tensor q, ats_tensor k, ats_tensor v, bool causal, double scale, bool allow_fused,
                                  ats_tensor* out);
 ATS_API int32_t ats_nn_attention_fused_available(bool* out);
+/* x · rsqrt(mean(x², -1) + eps) [· w]; w may be NULL. One autograd node on CPU float32/float64 (ops_fused.cpp). */
+ATS_API int32_t ats_nn_rms_norm(ats_tensor x, ats_tensor w, double eps, ats_tensor* out);
+/* Rotary embedding, rotate-half: x (B,H,T,d) ⊙ cos + [−x₂, x₁] ⊙ sin with (≥T, d) tables. One node on CPU float32/64. */
+ATS_API int32_t ats_nn_rope(ats_tensor x, ats_tensor cos, ats_tensor sin, ats_tensor* out);
 ATS_API int32_t ats_nn_softmax(ats_tensor x, int64_t dim, ats_tensor* out);
 ATS_API int32_t ats_nn_log_softmax(ats_tensor x, int64_t dim, ats_tensor* out);
 /** logits (N, C) or (N, C, d1, ...), target class indices (N) / (N, d1, ...) or class probabilities shaped like

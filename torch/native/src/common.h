@@ -23,6 +23,8 @@ struct ats_generator_s {
 namespace ats {
 
 extern std::atomic<int64_t> g_live_tensors;
+// False: the fused CPU kernels (attention, RMSNorm, RoPE) take their composed ATen graphs (for A/B timing).
+extern std::atomic<bool> g_fused_kernels;
 
 void set_error(const char* msg);
 void ensure_thread_init();

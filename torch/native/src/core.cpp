@@ -16,6 +16,7 @@
 namespace ats {
 
 std::atomic<int64_t> g_live_tensors{0};
+std::atomic<bool> g_fused_kernels{true};
 static thread_local std::string tl_error;
 static thread_local bool tl_thread_init = false;
 
@@ -119,6 +120,11 @@ int32_t ats_profile_end(void* profile) {
   ATS_TRY
   delete static_cast<torch::autograd::profiler::RecordProfile*>(profile);  // writes the chrome trace
   ATS_CATCH
+}
+
+int32_t ats_set_fused_kernels(bool on) {
+  ats::g_fused_kernels.store(on);
+  return 0;
 }
 
 int32_t ats_get_num_threads(int32_t* n) {

@@ -252,7 +252,7 @@ int32_t ats_nn_attention(ats_tensor q, ats_tensor k, ats_tensor v, bool causal, 
   TORCH_CHECK(tq.scalar_type() == tk.scalar_type() && tq.scalar_type() == tv.scalar_type() &&
                   tq.device() == tk.device() && tq.device() == tv.device(),
               "attention: q, k, v must share dtype and device");
-  const bool fused = allow_fused && tq.device().is_cpu() &&
+  const bool fused = allow_fused && ats::g_fused_kernels.load() && tq.device().is_cpu() &&
                      (tq.scalar_type() == at::kFloat || tq.scalar_type() == at::kDouble) && cblas().s != nullptr &&
                      tq.numel() > 0 && tk.numel() > 0 && tv.numel() > 0;
   at::Tensor result = fused ? FusedAttention::apply(last_dim_contiguous(tq), last_dim_contiguous(tk),

@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Torch.Nn;
 
 namespace AlgoPerfSharp.Workloads.Models;
 
@@ -38,9 +39,6 @@ public static class Rope
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(cos);
         ArgumentNullException.ThrowIfNull(sin);
-        long t = x.Size(-2);
-        var halves = x.Chunk(2, -1);                                      // 2 × (B, H, T, d/2)
-        var rotated = Tensor.Cat([halves[1].Neg(), halves[0]], -1);       // (B, H, T, d): [−x₂, x₁]
-        return (x * cos.Narrow(0, 0, t)) + (rotated * sin.Narrow(0, 0, t)); // tables broadcast over (B, H)
+        return Functional.RotaryEmbedding(x, cos, sin); // the engine's one-pass kernel; tables broadcast over (B, H)
     }
 }
