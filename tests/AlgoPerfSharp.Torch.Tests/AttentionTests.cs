@@ -105,6 +105,41 @@ public sealed class AttentionTests
         }
     }
 
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)] // composed fallback of the packed entry
+    public void PackedQkvAgreesWithSeparateHeadsAndReturnsAPackedGradient(bool causal, bool fused)
+    {
+        const long b = 2, t = 9, h = 3, d = 4;
+        using var scope = new DisposeScope();
+        using var g = new Generator(8);
+        var proj = Tensor.RandN([b, t, 3 * h * d], g).RequiresGradInPlace(); // a Linear(D → 3D) output
+        var r = Tensor.RandN([b, h, t, d], g);
+        var yp = Functional.ScaledDotProductAttentionPacked(proj.View(b, t, 3, h, d), causal, allowFused: fused);
+        (yp * r).Sum().Backward();
+        var packedGrad = proj.Grad!.ToArray<float>();
+        Assert.True(proj.Grad!.IsContiguous);
+        proj.Grad = null;
+        var parts = proj.View(b, t, 3, h, d).Permute(2, 0, 3, 1, 4).Unbind(0);
+        var ys = Functional.ScaledDotProductAttention(parts[0], parts[1], parts[2], causal, allowFused: false);
+        (ys * r).Sum().Backward();
+        var expected = ys.Contiguous().ToArray<float>();
+        var got = yp.Contiguous().ToArray<float>();
+        for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-5, $"output {i}: {got[i]} vs {expected[i]}");
+        var eg = proj.Grad!.ToArray<float>();
+        for (int i = 0; i < eg.Length; i++) Assert.True(Math.Abs(packedGrad[i] - eg[i]) <= 1e-4, $"grad {i}: {packedGrad[i]} vs {eg[i]}");
+        Assert.True(eg.Max(Math.Abs) > 0.1);
+    }
+
+    [Fact]
+    public void PackedQkvMustBeFiveDimensionalWithThreeSlices()
+    {
+        using var scope = new DisposeScope();
+        var e = Assert.Throws<TorchException>(() => Functional.ScaledDotProductAttentionPacked(Tensor.Zeros([2, 4, 2, 3, 8])));
+        Assert.Contains("packed attention expects qkv of shape (B, T, 3, H, d), got [2, 4, 2, 3, 8]", e.Message);
+    }
+
     [Fact]
     public void OutputAndGradientsAreLaidOutBatchTimeHeadDim()
     {

@@ -159,6 +159,14 @@ public sealed class GradCheckTests
     }
 
     [Fact]
+    public void FusedPackedAttention()
+    {
+        // A (B=2, T=3, 3·H·d = 12) projection viewed as qkv (B, T, 3, H=2, d=2).
+        double largest = GradCheck(t => Functional.ScaledDotProductAttentionPacked(t[0].View(2, 3, 3, 2, 2), causal: true), (Rand(40, 2, 3, 12), [2, 3, 12]));
+        Assert.True(largest > 0.1);
+    }
+
+    [Fact]
     public void RmsNormWithoutWeightOverManyRows()
     {
         // 40 rows: more than one chunk of the fused kernel's parallel weight-gradient reduction.

@@ -16,6 +16,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static unsafe partial int ats_nn_adaptive_avg_pool2d(TensorHandle x, long* outputSize, out IntPtr result);
     [LibraryImport(Lib)] internal static partial int ats_nn_attention(TensorHandle q, TensorHandle k, TensorHandle v, [MarshalAs(UnmanagedType.U1)] bool causal, double scale, [MarshalAs(UnmanagedType.U1)] bool allowFused, out IntPtr result);
 
+    [LibraryImport(Lib)] internal static partial int ats_nn_attention_packed(TensorHandle qkv, [MarshalAs(UnmanagedType.U1)] bool causal, double scale, [MarshalAs(UnmanagedType.U1)] bool allowFused, out IntPtr result);
+
     [LibraryImport(Lib)] internal static partial int ats_nn_attention_fused_available([MarshalAs(UnmanagedType.U1)] out bool available);
 
     [LibraryImport(Lib)] internal static partial int ats_nn_rms_norm(TensorHandle x, IntPtr w, double eps, out IntPtr result);

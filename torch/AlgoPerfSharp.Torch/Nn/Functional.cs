@@ -238,6 +238,23 @@ public static class Functional
         return Tensor.Wrap(ats_nn_attention(q.Handle, k.Handle, v.Handle, causal, s, allowFused, out var r), r);
     }
 
+    /// <summary>
+    /// <see cref="ScaledDotProductAttention"/> over one packed projection: <paramref name="qkv"/> (B, T, 3, H, d) is a
+    /// Linear(D → 3D) output viewed, q, k, v its three slices. The fused node's gradient comes back in that packed
+    /// layout, so neither direction copies between the projection and attention.
+    /// </summary>
+    /// <param name="qkv">(B, T, 3, H, d) with a contiguous last dim.</param>
+    /// <param name="causal">Mask keys after each query's position.</param>
+    /// <param name="scale">Score scale; default 1/√d.</param>
+    /// <param name="allowFused">False forces the composed graph.</param>
+    /// <returns>(B, H, T, d), laid out (B, T, H, d) in memory when fused.</returns>
+    public static Tensor ScaledDotProductAttentionPacked(Tensor qkv, bool causal = false, double? scale = null, bool allowFused = true)
+    {
+        ArgumentNullException.ThrowIfNull(qkv);
+        double s = scale ?? 1.0 / Math.Sqrt(qkv.Size(-1));
+        return Tensor.Wrap(ats_nn_attention_packed(qkv.Handle, causal, s, allowFused, out var r), r);
+    }
+
     /// <summary>Whether <see cref="ScaledDotProductAttention"/> can use its fused CPU kernel in this process (a CBLAS is loaded).</summary>
     public static bool FusedAttentionAvailable
     {

@@ -385,6 +385,8 @@ ATS_API int32_t ats_nn_adaptive_avg_pool2d(ats_tensor x, const int64_t* output_s
    CPU float32/float64 when allow_fused (see ops_attention.cpp), the composed ATen graph otherwise. */
 ATS_API int32_t ats_nn_attention(ats_tensor q, ats_tensor k, ats_tensor v, bool causal, double scale, bool allow_fused,
                                  ats_tensor* out);
+/* The same over one packed projection qkv (B,T,3,H,d) → (B,H,T,d); its gradient comes back packed (no copies). */
+ATS_API int32_t ats_nn_attention_packed(ats_tensor qkv, bool causal, double scale, bool allow_fused, ats_tensor* out);
 ATS_API int32_t ats_nn_attention_fused_available(bool* out);
 /* x · rsqrt(mean(x², -1) + eps) [· w]; w may be NULL. One autograd node on CPU float32/float64 (ops_fused.cpp). */
 ATS_API int32_t ats_nn_rms_norm(ats_tensor x, ats_tensor w, double eps, ats_tensor* out);

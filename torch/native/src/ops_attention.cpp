@@ -14,6 +14,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -223,6 +224,43 @@ struct FusedAttention : public torch::autograd::Function<FusedAttention> {
   }
 };
 
+// The same node over one packed projection qkv (B, T, 3, H, d) — a Linear(D → 3D) output viewed — whose gradient it
+// writes packed too, so the unbind/permute/view chain between the projection and attention costs no copy either way.
+struct FusedPackedAttention : public torch::autograd::Function<FusedPackedAttention> {
+  static std::array<at::Tensor, 3> split(const at::Tensor& qkv) {  // 3 × (B, H, T, d) views
+    auto p = qkv.permute({2, 0, 3, 1, 4});
+    return {p.select(0, 0), p.select(0, 1), p.select(0, 2)};
+  }
+
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& qkv, bool causal, double scale) {
+    auto [q, k, v] = split(qkv);
+    auto o = empty_bthd(q.size(0), q.size(1), q.size(2), v.size(3), v.options());
+    auto p = at::empty({q.size(0), q.size(1), q.size(2), k.size(2)}, q.options());
+    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention_packed", [&] { forward_kernel<scalar_t>(q, k, v, p, o, causal, scale); });
+    ctx->save_for_backward({qkv, p});
+    ctx->saved_data["causal"] = causal;
+    ctx->saved_data["scale"] = scale;
+    return o;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    TORCH_CHECK(!at::GradMode::is_enabled(),
+                "the fused attention is not twice differentiable (backward with create_graph=true)");
+    auto saved = ctx->get_saved_variables();
+    const auto &qkv = saved[0], &p = saved[1];
+    auto [q, k, v] = split(qkv);
+    auto go = last_dim_contiguous(grads[0]);
+    auto g = at::empty(qkv.sizes(), qkv.options());
+    auto [dq, dk, dv] = split(g);
+    const bool causal = ctx->saved_data["causal"].toBool();
+    const double scale = ctx->saved_data["scale"].toDouble();
+    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention_packed_backward",
+                               [&] { backward_kernel<scalar_t>(q, k, v, p, go, dq, dk, dv, causal, scale); });
+    return {g, at::Tensor(), at::Tensor()};
+  }
+};
+
 at::Tensor composed(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal, double scale) {
   auto s = at::matmul(q, k.transpose(-2, -1)).mul(scale);
   if (causal) {
@@ -258,6 +296,23 @@ int32_t ats_nn_attention(ats_tensor q, ats_tensor k, ats_tensor v, bool causal, 
   at::Tensor result = fused ? FusedAttention::apply(last_dim_contiguous(tq), last_dim_contiguous(tk),
                                                     last_dim_contiguous(tv), causal, scale)
                             : composed(tq, tk, tv, causal, scale);
+  *out = ats::wrap(std::move(result));
+  ATS_CATCH
+}
+
+int32_t ats_nn_attention_packed(ats_tensor qkv, bool causal, double scale, bool allow_fused, ats_tensor* out) {
+  ATS_TRY
+  const at::Tensor& t = T(qkv);
+  TORCH_CHECK(t.dim() == 5 && t.size(2) == 3, "packed attention expects qkv of shape (B, T, 3, H, d), got ", t.sizes());
+  const bool fused = allow_fused && ats::g_fused_kernels.load() && t.device().is_cpu() &&
+                     (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble) && cblas().s != nullptr && t.numel() > 0;
+  at::Tensor result;
+  if (fused) {
+    result = FusedPackedAttention::apply(last_dim_contiguous(t), causal, scale);
+  } else {
+    auto p = t.permute({2, 0, 3, 1, 4});
+    result = composed(p.select(0, 0), p.select(0, 1), p.select(0, 2), causal, scale);
+  }
   *out = ats::wrap(std::move(result));
   ATS_CATCH
 }

@@ -28,9 +28,8 @@ public sealed class MultiHeadSelfAttention : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         long b = input.Size(0), l = input.Size(1), d = input.Size(2);
-        var qkv = _qkv.Forward(input).View(b, l, 3, _heads, d / _heads).Permute(2, 0, 3, 1, 4); // (3, B, H, L, d_h)
-        var parts = qkv.Unbind(0);                                                               // 3 × (B, H, L, d_h)
-        var y = Attention.ScaledDotProduct(parts[0], parts[1], parts[2]);                        // (B, H, L, d_h)
+        var qkv = _qkv.Forward(input).View(b, l, 3, _heads, d / _heads);     // (B, L, 3, H, d_h), no copy
+        var y = Functional.ScaledDotProductAttentionPacked(qkv);             // (B, H, L, d_h); gradient comes back packed
         y = y.Transpose(1, 2).Reshape(b, l, d);                                                  // (B, L, D)
         return _out.Forward(y);
     }
