@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set-up (idempotent), build, then the algoperf CLI. With no arguments it runs the quick benchmark —
-# every built-in training algorithm × the three base workloads (self-tuning ruleset, one study, budgets scaled to fit
-# ~20 minutes on 2 cores) — prints the leaderboard and writes an HTML report. Extra arguments go to the CLI instead,
+# every built-in training algorithm × the three base workloads at the quick preset (self-tuning ruleset, one study,
+# the calibrated quick budgets: ≈ 8 minutes on 2 cores, 18 at worst) — prints the leaderboard and writes an HTML report. Extra arguments go to the CLI instead,
 # e.g. ./run.sh info, ./run.sh sweep --plan smoke, ./run.sh --help
 set -euo pipefail
 cd "$(dirname "$0")"

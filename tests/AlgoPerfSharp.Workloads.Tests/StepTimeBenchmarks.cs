@@ -10,6 +10,8 @@ namespace AlgoPerfSharp.Workloads.Tests;
 /// time of one validation evaluation. Run by hand:
 /// <c>ALGOPERF_BENCH=1 dotnet test tests/AlgoPerfSharp.Workloads.Tests -c Release --filter StepTimeBenchmarks --logger "console;verbosity=detailed"</c>
 /// (<c>ALGOPERF_BENCH_PRESET=quick</c> for another preset).
+/// The side-by-side comparison with PyTorch (the issue-4 target) is the benchmarks project's
+/// <c>--compare-pytorch-workloads</c>, which runs the harness's own step with the built-in adamw.
 /// </summary>
 public sealed class StepTimeBenchmarks(ITestOutputHelper output)
 {

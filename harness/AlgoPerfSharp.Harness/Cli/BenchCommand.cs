@@ -15,7 +15,7 @@ internal static class BenchCommand
         var cmd = new Command("bench", $"""
             Measure one workload × algorithm on this machine: median step time, examples/s, the optimizer's share of the
             step, the harness's overhead (everything but the update and forward/backward; target ≤ 2%), and achieved
-            FLOP/s (estimated as 6 × parameters × targets per step) against a measured float32 GEMM peak. Runs in this
+            FLOP/s (the workload's layer-by-layer model FLOPs, 3 × forward per step) against a measured float32 GEMM peak. Runs in this
             process, --max-steps steps (default {DefaultSteps}).
             Example: algoperf bench -w sotu_llama -a adamw --preset cpu --json bench.json
             """);
