@@ -194,32 +194,48 @@ void backward_kernel(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
 
 at::Tensor last_dim_contiguous(const at::Tensor& t) { return t.stride(-1) == 1 ? t : t.contiguous(); }
 
+// What both nodes' forwards do: output (laid out (B, T, H, dv)) and the probabilities P into `p`; causal and scale go
+// into the context for backward.
+at::Tensor attention_forward(torch::autograd::AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k,
+                             const at::Tensor& v, bool causal, double scale, at::Tensor& p) {
+  auto o = empty_bthd(q.size(0), q.size(1), q.size(2), v.size(3), v.options());
+  p = at::empty({q.size(0), q.size(1), q.size(2), k.size(2)}, q.options());
+  AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention", [&] { forward_kernel<scalar_t>(q, k, v, p, o, causal, scale); });
+  ctx->saved_data["causal"] = causal;
+  ctx->saved_data["scale"] = scale;
+  return o;
+}
+
+// What both nodes' backwards do: the input gradients into dq, dk, dv (any (B, H, *, d) views with a contiguous last dim).
+void attention_backward(torch::autograd::AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k,
+                        const at::Tensor& v, const at::Tensor& p, const at::Tensor& grad, at::Tensor& dq, at::Tensor& dk,
+                        at::Tensor& dv) {
+  TORCH_CHECK(!at::GradMode::is_enabled(),
+              "the fused attention is not twice differentiable (backward with create_graph=true)");
+  auto go = last_dim_contiguous(grad);
+  const bool causal = ctx->saved_data["causal"].toBool();
+  const double scale = ctx->saved_data["scale"].toDouble();
+  AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention_backward",
+                             [&] { backward_kernel<scalar_t>(q, k, v, p, go, dq, dk, dv, causal, scale); });
+}
+
 struct FusedAttention : public torch::autograd::Function<FusedAttention> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k,
                             const at::Tensor& v, bool causal, double scale) {
-    auto o = empty_bthd(q.size(0), q.size(1), q.size(2), v.size(3), v.options());
-    auto p = at::empty({q.size(0), q.size(1), q.size(2), k.size(2)}, q.options());
-    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention", [&] { forward_kernel<scalar_t>(q, k, v, p, o, causal, scale); });
+    at::Tensor p;
+    auto o = attention_forward(ctx, q, k, v, causal, scale, p);
     ctx->save_for_backward({q, k, v, p});
-    ctx->saved_data["causal"] = causal;
-    ctx->saved_data["scale"] = scale;
     return o;
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
-    TORCH_CHECK(!at::GradMode::is_enabled(),
-                "the fused attention is not twice differentiable (backward with create_graph=true)");
     auto saved = ctx->get_saved_variables();
-    const auto &q = saved[0], &k = saved[1], &v = saved[2], &p = saved[3];
-    const bool causal = ctx->saved_data["causal"].toBool();
-    const double scale = ctx->saved_data["scale"].toDouble();
-    auto go = last_dim_contiguous(grads[0]);
+    const auto &q = saved[0], &k = saved[1], &v = saved[2];
     auto dq = empty_bthd(q.size(0), q.size(1), q.size(2), q.size(3), q.options());
     auto dk = empty_bthd(k.size(0), k.size(1), k.size(2), k.size(3), k.options());
     auto dv = empty_bthd(v.size(0), v.size(1), v.size(2), v.size(3), v.options());
-    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention_backward",
-                               [&] { backward_kernel<scalar_t>(q, k, v, p, go, dq, dk, dv, causal, scale); });
+    attention_backward(ctx, q, k, v, saved[3], grads[0], dq, dk, dv);
     return {dq, dk, dv, at::Tensor(), at::Tensor()};
   }
 };
@@ -234,29 +250,19 @@ struct FusedPackedAttention : public torch::autograd::Function<FusedPackedAttent
 
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& qkv, bool causal, double scale) {
     auto [q, k, v] = split(qkv);
-    auto o = empty_bthd(q.size(0), q.size(1), q.size(2), v.size(3), v.options());
-    auto p = at::empty({q.size(0), q.size(1), q.size(2), k.size(2)}, q.options());
-    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention_packed", [&] { forward_kernel<scalar_t>(q, k, v, p, o, causal, scale); });
+    at::Tensor p;
+    auto o = attention_forward(ctx, q, k, v, causal, scale, p);
     ctx->save_for_backward({qkv, p});
-    ctx->saved_data["causal"] = causal;
-    ctx->saved_data["scale"] = scale;
     return o;
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
-    TORCH_CHECK(!at::GradMode::is_enabled(),
-                "the fused attention is not twice differentiable (backward with create_graph=true)");
     auto saved = ctx->get_saved_variables();
-    const auto &qkv = saved[0], &p = saved[1];
-    auto [q, k, v] = split(qkv);
-    auto go = last_dim_contiguous(grads[0]);
-    auto g = at::empty(qkv.sizes(), qkv.options());
+    auto [q, k, v] = split(saved[0]);
+    auto g = at::empty(saved[0].sizes(), saved[0].options());
     auto [dq, dk, dv] = split(g);
-    const bool causal = ctx->saved_data["causal"].toBool();
-    const double scale = ctx->saved_data["scale"].toDouble();
-    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention_packed_backward",
-                               [&] { backward_kernel<scalar_t>(q, k, v, p, go, dq, dk, dv, causal, scale); });
+    attention_backward(ctx, q, k, v, saved[1], grads[0], dq, dk, dv);
     return {g, at::Tensor(), at::Tensor()};
   }
 };
