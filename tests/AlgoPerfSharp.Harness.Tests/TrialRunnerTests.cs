@@ -167,6 +167,27 @@ public sealed class TrialRunnerTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointLeftByAnotherDatabaseIsNotResumed()
+    {
+        // A finished trial leaves its checkpoint; a new database at another path with the same trial key and the same
+        // checkpoint folder must start that trial from step 0, not pick up the old counters and weights.
+        var options = new TrialRunnerOptions { MaxSteps = 10, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") };
+        var (id, spec) = Trial();
+        new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new AdamW(), options);
+        var expected = _store.Evals(id);
+        Assert.True(TrialCheckpoint.Exists(TrialCheckpoint.Folder(options.CheckpointDirectory!, spec.Key)));
+
+        using var other = ResultsStore.Open(Path.Combine(_dir, "other.db"));
+        var run = other.CreateRun("test", "test", 1, "{}");
+        long otherId = other.EnsureTrial(run.Id, spec).Id;
+        var outcome = new TrialRunner(other).Run(otherId, spec, new TinyWorkload(target: -1), new AdamW(), options);
+        Assert.Equal(TrialState.Completed, outcome.State);
+        var got = other.Evals(otherId);
+        Assert.Equal([5L, 10L], got.Select(r => r.Step));
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i].Metrics["validation/loss"], got[i].Metrics["validation/loss"]);
+    }
+
+    [Fact]
     public void NoNativeTensorsLeakAcrossATrial()
     {
         var (id, spec) = Trial();

@@ -212,13 +212,21 @@ public sealed class ResultsStore : IDisposable
         return list;
     }
 
-    /// <summary>Marks a trial as running (recording the start time the first time).</summary>
-    public void MarkRunning(long trialId)
+    /// <summary>Marks a trial as running (recording the start time the first time); returns true when it had started before (a resume).</summary>
+    public bool MarkRunning(long trialId)
     {
+        bool startedBefore;
+        using (var query = Command("SELECT started_utc IS NOT NULL FROM trials WHERE id = $id;"))
+        {
+            query.Parameters.AddWithValue("$id", trialId);
+            startedBefore = Convert.ToInt64(query.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture) != 0;
+        }
+
         using var cmd = Command("UPDATE trials SET state = 'Running', started_utc = COALESCE(started_utc, $now) WHERE id = $id;");
         cmd.Parameters.AddWithValue("$id", trialId);
         cmd.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         cmd.ExecuteNonQuery();
+        return startedBefore;
     }
 
     /// <summary>Records one eval row (its own transaction). Replaces a row at the same step (a resumed trial re-evaluating).</summary>

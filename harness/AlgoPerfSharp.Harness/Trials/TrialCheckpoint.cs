@@ -51,6 +51,15 @@ public static class TrialCheckpoint
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
     }
 
+    /// <summary>Removes a checkpoint folder and any half-written or previous copy beside it.</summary>
+    public static void Delete(string folder)
+    {
+        foreach (var f in new[] { folder, folder + ".tmp", folder + ".old" })
+        {
+            if (Directory.Exists(f)) Directory.Delete(f, recursive: true);
+        }
+    }
+
     /// <summary>True when a complete checkpoint exists (the current or, after a kill mid-swap, the previous one).</summary>
     public static bool Exists(string folder) => File.Exists(Path.Combine(Pick(folder), "trial.json"));
 

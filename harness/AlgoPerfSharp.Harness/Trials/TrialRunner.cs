@@ -54,7 +54,10 @@ public sealed class TrialRunner
         string? checkpoint = options.CheckpointDirectory is null ? null : TrialCheckpoint.Folder(options.CheckpointDirectory, spec.Key);
 
         _updateTimes.Clear();
-        _store.MarkRunning(trialId);
+        bool resuming = _store.MarkRunning(trialId);
+        // A checkpoint for a trial this database has never started is not this trial's (e.g. left by a deleted or
+        // another database at the same path): resuming from it would report someone else's steps as ours.
+        if (!resuming && checkpoint is not null) TrialCheckpoint.Delete(checkpoint);
 
         // ---- untimed set-up ------------------------------------------------------------------------------------
         using var model = workload.CreateModel(spec.InitSeed, dropout);
