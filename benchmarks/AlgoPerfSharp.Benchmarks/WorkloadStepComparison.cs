@@ -56,9 +56,10 @@ public static class WorkloadStepComparison
         if (!File.Exists(script)) throw new FileNotFoundException($"{script} not found: rebuild the benchmarks project", script);
         int threads = TorchRuntime.NumThreads;
         using var python = new PythonServer(script, threads, torchChannelsLast);
-        var sides = workloads.Select(w => new OurSide(w)).ToList();
+        var sides = new List<OurSide>();
         try
         {
+            foreach (var w in workloads) sides.Add(new OurSide(w));
             var ours = workloads.ToDictionary(w => w, _ => new List<StepPhases>());
             var theirs = workloads.ToDictionary(w => w, _ => new List<StepPhases>());
             var ratios = workloads.ToDictionary(w => w, _ => new List<double>());

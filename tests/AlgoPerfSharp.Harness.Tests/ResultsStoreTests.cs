@@ -135,4 +135,26 @@ public sealed class ResultsStoreTests : IDisposable
 
         Assert.Contains("sweep seed 9 differs from 8", Assert.Throws<ResultsStoreException>(() => merged.MergeFrom([Db("otherseed.db")])).Message);
     }
+
+    [Fact]
+    public void MergingKeepsWhetherATrialHadStartedSoItsCheckpointStaysResumable()
+    {
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 1, 2, 8);
+        using (var s = ResultsStore.Open(Db("started.db")))
+        {
+            var run = s.CreateRun("sweep", "c", 8, "{}");
+            var started = s.EnsureTrial(run.Id, plan[0]);
+            s.EnsureTrial(run.Id, plan[1]); // planned, never started
+            Assert.False(s.MarkRunning(started.Id)); // first start
+            Assert.True(s.MarkRunning(started.Id));  // a resume
+        }
+
+        using var merged = ResultsStore.Open(Db("merged-started.db"));
+        merged.MergeFrom([Db("started.db")]);
+        var trials = merged.Trials(Assert.Single(merged.Runs()).Id).ToDictionary(t => t.Key);
+        Assert.NotNull(merged.TrialTimes(trials[plan[0].Key].Id).Started);
+        Assert.True(merged.MarkRunning(trials[plan[0].Key].Id));   // resumable after the merge
+        Assert.Null(merged.TrialTimes(trials[plan[1].Key].Id).Started);
+        Assert.False(merged.MarkRunning(trials[plan[1].Key].Id));  // still a fresh start
+    }
 }

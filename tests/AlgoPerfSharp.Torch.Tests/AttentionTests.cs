@@ -141,6 +141,40 @@ public sealed class AttentionTests
     }
 
     [Fact]
+    public void AnExpandedGradientIsCopiedBeforeBlasReadsIt()
+    {
+        // The gradient of y.Sum(2) is an expand with row stride 0, which BLAS would reject (leaving dv unwritten).
+        using var scope = new DisposeScope();
+        using var g = new Generator(9);
+        var x = Tensor.RandN([2, 6, 3, 4], g).RequiresGradInPlace();
+        float[] Grad(bool fused)
+        {
+            x.Grad = null;
+            var y = Functional.ScaledDotProductAttention(x.Transpose(1, 2), x.Transpose(1, 2), x.Transpose(1, 2), causal: true, allowFused: fused);
+            (y.Sum(2) * Tensor.RandN([2, 3, 4], new Generator(10))).Sum().Backward();
+            return x.Grad!.ToArray<float>();
+        }
+
+        var fused = Grad(true);
+        var composed = Grad(false);
+        for (int i = 0; i < fused.Length; i++) Assert.True(Math.Abs(fused[i] - composed[i]) <= 1e-5, $"{i}: fused {fused[i]}, composed {composed[i]}");
+        Assert.True(composed.Max(Math.Abs) > 0.01);
+    }
+
+    [Fact]
+    public void ANaNScoreMakesItsRowNaNAsInTheComposedGraph()
+    {
+        using var scope = new DisposeScope();
+        var q = Tensor.RandN([1, 1, 4, 8]);
+        var k = Tensor.RandN([1, 1, 16, 8]);
+        var data = k.ToArray<float>();
+        data[3 * 8] = float.NaN; // key 3: inside the vector lanes of every row's exp
+        var kn = Tensor.From<float>(data, [1, 1, 16, 8]);
+        var y = Functional.ScaledDotProductAttention(q, kn, Tensor.RandN([1, 1, 16, 8])).ToArray<float>();
+        Assert.All(y, v => Assert.True(float.IsNaN(v), $"expected NaN, got {v}"));
+    }
+
+    [Fact]
     public void OutputAndGradientsAreLaidOutBatchTimeHeadDim()
     {
         using var scope = new DisposeScope();

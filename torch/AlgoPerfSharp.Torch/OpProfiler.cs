@@ -11,9 +11,14 @@ namespace AlgoPerfSharp.Torch;
 /// </summary>
 public sealed class OpProfiler : IDisposable
 {
+    private readonly int _thread;
     private nint _handle;
 
-    private OpProfiler(nint handle) => _handle = handle;
+    private OpProfiler(nint handle)
+    {
+        _handle = handle;
+        _thread = Environment.CurrentManagedThreadId;
+    }
 
     /// <summary>Starts profiling; the trace goes to <paramref name="path"/> when the returned object is disposed.</summary>
     public static OpProfiler Record(string path)
@@ -27,10 +32,15 @@ public sealed class OpProfiler : IDisposable
         return new OpProfiler(handle);
     }
 
-    /// <summary>Stops profiling and writes the trace.</summary>
+    /// <summary>Stops profiling and writes the trace. Must run on the thread that started it (the profiler is per thread).</summary>
     public void Dispose()
     {
         if (_handle == 0) return;
+        if (Environment.CurrentManagedThreadId != _thread)
+        {
+            throw new InvalidOperationException("an OpProfiler must be disposed on the thread that started it (libtorch's profiler state is per thread)");
+        }
+
         nint h = _handle;
         _handle = 0;
         Check(ats_profile_end(h));

@@ -212,6 +212,16 @@ public sealed class ResultsStore : IDisposable
         return list;
     }
 
+    /// <summary>When a trial first started and when it finished (UTC, ISO 8601), or null.</summary>
+    public (string? Started, string? Finished) TrialTimes(long trialId)
+    {
+        using var cmd = Command("SELECT started_utc, finished_utc FROM trials WHERE id = $id;");
+        cmd.Parameters.AddWithValue("$id", trialId);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return (null, null);
+        return (r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1));
+    }
+
     /// <summary>Marks a trial as running (recording the start time the first time); returns true when it had started before (a resume).</summary>
     public bool MarkRunning(long trialId)
     {
@@ -379,6 +389,17 @@ public sealed class ResultsStore : IDisposable
                     }
 
                     long newId = (long)Command("SELECT last_insert_rowid();", tx).ExecuteScalar()!;
+                    // The start/finish times travel too: a started trial must stay resumable from its checkpoint
+                    // (TrialRunner discards checkpoints of trials the database has never started).
+                    var (started, finished) = other.TrialTimes(t.Id);
+                    using (var times = Command("UPDATE trials SET started_utc = $s, finished_utc = $f WHERE id = $id;", tx))
+                    {
+                        times.Parameters.AddWithValue("$s", (object?)started ?? DBNull.Value);
+                        times.Parameters.AddWithValue("$f", (object?)finished ?? DBNull.Value);
+                        times.Parameters.AddWithValue("$id", newId);
+                        times.ExecuteNonQuery();
+                    }
+
                     foreach (var e in other.Evals(t.Id))
                     {
                         using var ins = Command("""

@@ -55,12 +55,12 @@ ATS_API int32_t ats_abi_version(void);
 /** Writes a NUL-terminated JSON object (libtorch version, parallel info, BLAS library path, CUDA) into buf. */
 ATS_API int32_t ats_runtime_info(char* buf, int64_t buf_len, int64_t* needed);
 ATS_API int32_t ats_set_num_threads(int32_t n);
-/* glibc malloc: fixed mmap threshold, trim threshold and top pad (bytes); *applied = 0 when not glibc or refused. */
 /* libtorch's legacy op profiler on this thread: begin returns a handle; end stops it and writes a chrome trace. */
 ATS_API int32_t ats_profile_begin(const char* path, void** out);
 ATS_API int32_t ats_profile_end(void* profile);
 /* on = false: attention, RMSNorm and RoPE always take their composed ATen graphs (default on). */
 ATS_API int32_t ats_set_fused_kernels(bool on);
+/* glibc malloc: fixed mmap threshold, trim threshold and top pad (bytes); *applied = 0 when not glibc or refused. */
 ATS_API int32_t ats_tune_malloc(int32_t mmap_threshold, int32_t trim_threshold, int32_t top_pad, int32_t* applied);
 ATS_API int32_t ats_get_num_threads(int32_t* n);
 ATS_API int64_t ats_live_tensors(void);

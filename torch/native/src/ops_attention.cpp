@@ -14,6 +14,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
+#include <climits>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -77,7 +78,7 @@ __attribute__((target("avx2,fma"))) float exp_shift_sum_avx2(float* x, int64_t n
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     __m256 v = _mm256_sub_ps(_mm256_loadu_ps(x + i), vshift);
-    v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
+    v = _mm256_max_ps(lo, _mm256_min_ps(hi, v));  // operands in this order pass a NaN through (min/max return the second)
     __m256 fx = _mm256_round_ps(_mm256_mul_ps(v, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     v = _mm256_fnmadd_ps(fx, c1, v);
     v = _mm256_fnmadd_ps(fx, c2, v);
@@ -138,7 +139,7 @@ struct Slices {
   S* base;
   int64_t sb, sh, ld;
   explicit Slices(const at::Tensor& t)
-      : base(t.data_ptr<S>()), sb(t.stride(0)), sh(t.stride(1)), ld(t.stride(2)) {}
+      : base(t.data_ptr<S>()), sb(t.stride(0)), sh(t.stride(1)), ld(std::max(t.stride(2), t.size(3))) {}
   S* at(int64_t b, int64_t h) const { return base + b * sb + h * sh; }
 };
 
@@ -192,7 +193,19 @@ void backward_kernel(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
   });
 }
 
-at::Tensor last_dim_contiguous(const at::Tensor& t) { return t.stride(-1) == 1 ? t : t.contiguous(); }
+// A (B, H, R, C) view BLAS can read row by row: unit column stride and rows that do not overlap (an expanded
+// gradient, e.g. of y.mean(2), has row stride 0 and would make BLAS reject the call and leave the output unwritten).
+bool gemm_ready(const at::Tensor& t) { return t.stride(-1) == 1 && (t.size(-2) <= 1 || t.stride(-2) >= t.size(-1)); }
+
+at::Tensor gemm_ready_or_copy(const at::Tensor& t) { return gemm_ready(t) ? t : t.contiguous(); }
+
+// Every size and stride fits BLAS's int arguments.
+bool fits_blas(const at::Tensor& t) {
+  for (int64_t i = 0; i < t.dim(); ++i) {
+    if (t.size(i) > INT_MAX || t.stride(i) > INT_MAX) return false;
+  }
+  return true;
+}
 
 // What both nodes' forwards do: output (laid out (B, T, H, dv)) and the probabilities P into `p`; causal and scale go
 // into the context for backward.
@@ -212,7 +225,7 @@ void attention_backward(torch::autograd::AutogradContext* ctx, const at::Tensor&
                         at::Tensor& dv) {
   TORCH_CHECK(!at::GradMode::is_enabled(),
               "the fused attention is not twice differentiable (backward with create_graph=true)");
-  auto go = last_dim_contiguous(grad);
+  auto go = gemm_ready_or_copy(grad);
   const bool causal = ctx->saved_data["causal"].toBool();
   const double scale = ctx->saved_data["scale"].toDouble();
   AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "ats_attention_backward",
@@ -298,9 +311,10 @@ int32_t ats_nn_attention(ats_tensor q, ats_tensor k, ats_tensor v, bool causal, 
               "attention: q, k, v must share dtype and device");
   const bool fused = allow_fused && ats::g_fused_kernels.load() && tq.device().is_cpu() &&
                      (tq.scalar_type() == at::kFloat || tq.scalar_type() == at::kDouble) && cblas().s != nullptr &&
-                     tq.numel() > 0 && tk.numel() > 0 && tv.numel() > 0;
-  at::Tensor result = fused ? FusedAttention::apply(last_dim_contiguous(tq), last_dim_contiguous(tk),
-                                                    last_dim_contiguous(tv), causal, scale)
+                     tq.numel() > 0 && tk.numel() > 0 && tv.numel() > 0 && fits_blas(tq) && fits_blas(tk) &&
+                     fits_blas(tv) && tq.size(2) * tk.size(2) <= INT_MAX;
+  at::Tensor result = fused ? FusedAttention::apply(gemm_ready_or_copy(tq), gemm_ready_or_copy(tk),
+                                                    gemm_ready_or_copy(tv), causal, scale)
                             : composed(tq, tk, tv, causal, scale);
   *out = ats::wrap(std::move(result));
   ATS_CATCH
@@ -311,10 +325,13 @@ int32_t ats_nn_attention_packed(ats_tensor qkv, bool causal, double scale, bool 
   const at::Tensor& t = T(qkv);
   TORCH_CHECK(t.dim() == 5 && t.size(2) == 3, "packed attention expects qkv of shape (B, T, 3, H, d), got ", t.sizes());
   const bool fused = allow_fused && ats::g_fused_kernels.load() && t.device().is_cpu() &&
-                     (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble) && cblas().s != nullptr && t.numel() > 0;
+                     (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble) && cblas().s != nullptr &&
+                     t.numel() > 0 && fits_blas(t) && t.size(1) * t.size(1) <= INT_MAX;
   at::Tensor result;
   if (fused) {
-    result = FusedPackedAttention::apply(last_dim_contiguous(t), causal, scale);
+    // Its q, k, v views (rows strided by qkv's T stride) must be readable by BLAS; a fresh copy always is.
+    const bool ready = t.stride(-1) == 1 && (t.size(1) <= 1 || t.stride(1) >= t.size(-1));
+    result = FusedPackedAttention::apply(ready ? t : t.contiguous(), causal, scale);
   } else {
     auto p = t.permute({2, 0, 3, 1, 4});
     result = composed(p.select(0, 0), p.select(0, 1), p.select(0, 2), causal, scale);

@@ -17,7 +17,7 @@ struct AdamScalars {
 
 // The per-element update, branch-free: the four switches are template parameters, so each instantiation is one
 // straight loop the compiler vectorizes (sqrt and division are correctly rounded in SIMD too, and contraction into
-// FMA is off for this file, so every lane computes exactly what the scalar formula — and ATen's ops — compute).
+// FMA is off for this file, so every lane computes exactly what the scalar formula computes).
 template <typename T, bool Nesterov, bool Apply, bool LerpLow, bool Decay>
 inline __attribute__((always_inline)) void adam_body(T* __restrict w, T* __restrict g, T* __restrict m,
                                                      T* __restrict v, int64_t n, const T (&c)[9]) {

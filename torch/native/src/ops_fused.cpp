@@ -210,7 +210,8 @@ int32_t ats_nn_rope(ats_tensor x, ats_tensor cos, ats_tensor sin, ats_tensor* ou
   auto c = tc.narrow(0, 0, tx.size(2));
   auto s = ts.narrow(0, 0, tx.size(2));
   const bool fused = fusable(tx) && tc.scalar_type() == tx.scalar_type() && ts.scalar_type() == tx.scalar_type() &&
-                     tc.device() == tx.device() && !tc.requires_grad() && !ts.requires_grad();
+                     tc.device() == tx.device() && ts.device() == tx.device() && !tc.requires_grad() &&
+                     !ts.requires_grad();
   at::Tensor result = fused ? FusedRope::apply(tx.stride(-1) == 1 ? tx : tx.contiguous(), c.contiguous(), s.contiguous())
                             : rope_composed(tx, c, s);
   *out = ats::wrap(std::move(result));
