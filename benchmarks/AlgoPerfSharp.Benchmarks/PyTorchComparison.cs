@@ -17,14 +17,45 @@ public static class PyTorchComparison
     /// <summary>The interpreter with Debian's torch (not a pyenv shim on PATH).</summary>
     public const string Python = "/usr/bin/python3";
 
+    /// <summary>
+    /// The path of <paramref name="name"/> among the reference scripts copied next to the benchmark
+    /// (<c>reference/</c>), after checking that it and the interpreter exist.
+    /// </summary>
+    public static string ReferenceScript(string name)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "reference", name);
+        if (!File.Exists(Python)) throw new FileNotFoundException($"{Python} not found: install Debian's PyTorch with apt-get install -y python3-torch", Python);
+        if (!File.Exists(script)) throw new FileNotFoundException($"{script} not found: rebuild the benchmarks project", script);
+        return script;
+    }
+
+    /// <summary>
+    /// Starts <see cref="Python"/> on <paramref name="script"/> with <paramref name="args"/>, output and errors redirected
+    /// (stdin too when <paramref name="input"/>), from the temp directory: a <c>torch/</c> folder in the working
+    /// directory (the repository root has one) would shadow the Python package.
+    /// </summary>
+    public static Process StartPython(string script, IEnumerable<string> args, bool input = false)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var psi = new ProcessStartInfo(Python)
+        {
+            RedirectStandardInput = input,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        psi.ArgumentList.Add(script);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
+    }
+
     /// <summary>Runs the comparison; returns a process exit code.</summary>
     public static int Run(IReadOnlyList<ParameterSet> sets, int rounds, int steps, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(sets);
         ArgumentNullException.ThrowIfNull(output);
-        string script = Path.Combine(AppContext.BaseDirectory, "reference", "adamw_step.py");
-        if (!File.Exists(Python)) throw new FileNotFoundException($"{Python} not found: install Debian's PyTorch with apt-get install -y python3-torch", Python);
-        if (!File.Exists(script)) throw new FileNotFoundException($"{script} not found: rebuild the benchmarks project", script);
+        string script = ReferenceScript("adamw_step.py");
         var adamw = OptimizerStepRunner.Select(["adamw"])[0];
         int threads = TorchRuntime.NumThreads;
         var ours = sets.ToDictionary(s => s.Name, _ => new List<double>());
@@ -62,13 +93,7 @@ public static class PyTorchComparison
 
     private static List<(string Set, bool Foreach, double Ms)> RunPython(string script, IReadOnlyList<ParameterSet> sets, int steps, int threads)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
-        foreach (var a in new[] { script, "--sets", string.Join(",", sets.Select(s => s.Name)), "--steps", steps.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture) })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
+        using var proc = StartPython(script, ["--sets", string.Join(",", sets.Select(s => s.Name)), "--steps", steps.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture)]);
         var stderr = proc.StandardError.ReadToEndAsync();
         string stdout = proc.StandardOutput.ReadToEnd();
         proc.WaitForExit();

@@ -51,9 +51,7 @@ public static class WorkloadStepComparison
             if (!Workloads.Contains(w)) throw new ArgumentException($"unknown workload '{w}' (known: {string.Join(", ", Workloads)})");
         }
 
-        string script = Path.Combine(AppContext.BaseDirectory, "reference", "pytorch_step.py");
-        if (!File.Exists(PyTorchComparison.Python)) throw new FileNotFoundException($"{PyTorchComparison.Python} not found: install Debian's PyTorch with apt-get install -y python3-torch", PyTorchComparison.Python);
-        if (!File.Exists(script)) throw new FileNotFoundException($"{script} not found: rebuild the benchmarks project", script);
+        string script = PyTorchComparison.ReferenceScript("pytorch_step.py");
         int threads = TorchRuntime.NumThreads;
         using var python = new PythonServer(script, threads, torchChannelsLast);
         var sides = new List<OurSide>();
@@ -112,7 +110,7 @@ public static class WorkloadStepComparison
     private static void Profile(List<OurSide> sides, PythonServer python, int burst, string dir, TextWriter output)
     {
         Directory.CreateDirectory(dir);
-        string compare = Path.Combine(AppContext.BaseDirectory, "reference", "compare_traces.py");
+        string compare = PyTorchComparison.ReferenceScript("compare_traces.py");
         foreach (var side in sides)
         {
             string ours = Path.GetFullPath(Path.Combine(dir, side.Name + ".cs.json"));
@@ -121,10 +119,10 @@ public static class WorkloadStepComparison
             python.Steps(side.Name, burst, theirs);
             output.WriteLine();
             output.WriteLine($"{side.Name}: op profile of {burst} steps (traces {ours}, {theirs})");
-            var psi = new ProcessStartInfo(PyTorchComparison.Python) { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
-            foreach (var a in new[] { compare, ours, theirs, burst.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
-            using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {PyTorchComparison.Python}");
+            using var proc = PyTorchComparison.StartPython(compare, [ours, theirs, burst.ToString(CultureInfo.InvariantCulture)]);
+            var errors = proc.StandardError.ReadToEndAsync();
             output.Write(proc.StandardOutput.ReadToEnd());
+            output.Write(errors.Result);
             proc.WaitForExit();
         }
     }
@@ -222,19 +220,8 @@ public static class WorkloadStepComparison
 
         public PythonServer(string script, int threads, bool channelsLast)
         {
-            var psi = new ProcessStartInfo(PyTorchComparison.Python)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Path.GetTempPath(), // a torch/ folder in the working directory would shadow the package
-            };
-            psi.ArgumentList.Add(script);
-            psi.ArgumentList.Add("--serve");
-            psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
-            if (channelsLast) psi.ArgumentList.Add("--channels-last");
-            _proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {PyTorchComparison.Python}");
+            string[] args = channelsLast ? ["--serve", threads.ToString(CultureInfo.InvariantCulture), "--channels-last"] : ["--serve", threads.ToString(CultureInfo.InvariantCulture)];
+            _proc = PyTorchComparison.StartPython(script, args, input: true);
             _stderr = _proc.StandardError.ReadToEndAsync();
         }
 

@@ -83,13 +83,6 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Contiguous(MemoryFormat format) => Wrap(ats_contiguous_format(Handle, (int)format, out var r), r);
 
-    /// <summary>True when the elements are laid out densely in <paramref name="format"/>.</summary>
-    public bool IsContiguousIn(MemoryFormat format)
-    {
-        Check(ats_is_contiguous_format(Handle, (int)format, out bool v));
-        return v;
-    }
-
     // ---- slicing views -----------------------------------------------------------------------------------------
 
     /// <summary>A view of <paramref name="length"/> entries of <paramref name="dim"/> starting at <paramref name="start"/>.</summary>

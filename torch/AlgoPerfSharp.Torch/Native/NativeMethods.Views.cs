@@ -28,8 +28,6 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ats_contiguous(TensorHandle a, out IntPtr result);
 
     [LibraryImport(Lib)] internal static partial int ats_contiguous_format(TensorHandle a, int format, out IntPtr result);
-
-    [LibraryImport(Lib)] internal static partial int ats_is_contiguous_format(TensorHandle a, int format, [MarshalAs(UnmanagedType.U1)] out bool result);
     [LibraryImport(Lib)] internal static unsafe partial int ats_chunk(TensorHandle a, long chunks, long dim, IntPtr* results, long cap, out long n);
     [LibraryImport(Lib)] internal static unsafe partial int ats_split(TensorHandle a, long splitSize, long dim, IntPtr* results, long cap, out long n);
     [LibraryImport(Lib)] internal static unsafe partial int ats_split_sizes(TensorHandle a, long* sizes, long nsizes, long dim, IntPtr* results, long cap, out long n);

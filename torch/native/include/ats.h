@@ -209,7 +209,6 @@ ATS_API int32_t ats_expand_as(ats_tensor a, ats_tensor other, ats_tensor* out);
 ATS_API int32_t ats_contiguous(ats_tensor a, ats_tensor* out);
 /* format: 0 row-major, 1 channels-last (NHWC strides for a 4-D NCHW tensor). */
 ATS_API int32_t ats_contiguous_format(ats_tensor a, int32_t format, ats_tensor* out);
-ATS_API int32_t ats_is_contiguous_format(ats_tensor a, int32_t format, bool* out);
 /** At most `chunks` views along dim. */
 ATS_API int32_t ats_chunk(ats_tensor a, int64_t chunks, int64_t dim, ats_tensor* out, int64_t cap, int64_t* n);
 /** ceil(size(dim) / split_size) views (the last may be smaller; at least 1). */

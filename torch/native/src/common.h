@@ -26,6 +26,16 @@ extern std::atomic<int64_t> g_live_tensors;
 // False: the fused CPU kernels (attention, RMSNorm, RoPE) take their composed ATen graphs (for A/B timing).
 extern std::atomic<bool> g_fused_kernels;
 
+// The fused CPU kernels' shared precondition: switched on, and a CPU tensor in float32 or float64.
+inline bool fused_cpu_float(const at::Tensor& t) {
+  return g_fused_kernels.load() && t.device().is_cpu() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble);
+}
+
+// The fused nodes' backwards are raw kernels, not graphs: refuse backward with create_graph=true.
+inline void refuse_double_backward(const char* what) {
+  TORCH_CHECK(!at::GradMode::is_enabled(), "the fused ", what, " is not twice differentiable (backward with create_graph=true)");
+}
+
 void set_error(const char* msg);
 void ensure_thread_init();
 

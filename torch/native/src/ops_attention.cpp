@@ -223,8 +223,7 @@ at::Tensor attention_forward(torch::autograd::AutogradContext* ctx, const at::Te
 void attention_backward(torch::autograd::AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k,
                         const at::Tensor& v, const at::Tensor& p, const at::Tensor& grad, at::Tensor& dq, at::Tensor& dk,
                         at::Tensor& dv) {
-  TORCH_CHECK(!at::GradMode::is_enabled(),
-              "the fused attention is not twice differentiable (backward with create_graph=true)");
+  ats::refuse_double_backward("attention");
   auto go = gemm_ready_or_copy(grad);
   const bool causal = ctx->saved_data["causal"].toBool();
   const double scale = ctx->saved_data["scale"].toDouble();
@@ -309,9 +308,7 @@ int32_t ats_nn_attention(ats_tensor q, ats_tensor k, ats_tensor v, bool causal, 
   TORCH_CHECK(tq.scalar_type() == tk.scalar_type() && tq.scalar_type() == tv.scalar_type() &&
                   tq.device() == tk.device() && tq.device() == tv.device(),
               "attention: q, k, v must share dtype and device");
-  const bool fused = allow_fused && ats::g_fused_kernels.load() && tq.device().is_cpu() &&
-                     (tq.scalar_type() == at::kFloat || tq.scalar_type() == at::kDouble) && cblas().s != nullptr &&
-                     tq.numel() > 0 && tk.numel() > 0 && tv.numel() > 0 && fits_blas(tq) && fits_blas(tk) &&
+  const bool fused = allow_fused && ats::fused_cpu_float(tq) && cblas().s != nullptr && tq.numel() > 0 && tk.numel() > 0 && tv.numel() > 0 && fits_blas(tq) && fits_blas(tk) &&
                      fits_blas(tv) && tq.size(2) * tk.size(2) <= INT_MAX;
   at::Tensor result = fused ? FusedAttention::apply(gemm_ready_or_copy(tq), gemm_ready_or_copy(tk),
                                                     gemm_ready_or_copy(tv), causal, scale)
@@ -324,14 +321,12 @@ int32_t ats_nn_attention_packed(ats_tensor qkv, bool causal, double scale, bool 
   ATS_TRY
   const at::Tensor& t = T(qkv);
   TORCH_CHECK(t.dim() == 5 && t.size(2) == 3, "packed attention expects qkv of shape (B, T, 3, H, d), got ", t.sizes());
-  const bool fused = allow_fused && ats::g_fused_kernels.load() && t.device().is_cpu() &&
-                     (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble) && cblas().s != nullptr &&
-                     t.numel() > 0 && fits_blas(t) && t.size(1) * t.size(1) <= INT_MAX;
+  const bool fused = allow_fused && ats::fused_cpu_float(t) && cblas().s != nullptr && t.numel() > 0 && fits_blas(t) &&
+                     t.size(1) * t.size(1) <= INT_MAX;
   at::Tensor result;
   if (fused) {
-    // Its q, k, v views (rows strided by qkv's T stride) must be readable by BLAS; a fresh copy always is.
-    const bool ready = t.stride(-1) == 1 && (t.size(1) <= 1 || t.stride(1) >= t.size(-1));
-    result = FusedPackedAttention::apply(ready ? t : t.contiguous(), causal, scale);
+    // Its q, k, v views share their strides; BLAS must be able to read them (a fresh copy always can).
+    result = FusedPackedAttention::apply(gemm_ready(FusedPackedAttention::split(t)[0]) ? t : t.contiguous(), causal, scale);
   } else {
     auto p = t.permute({2, 0, 3, 1, 4});
     result = composed(p.select(0, 0), p.select(0, 1), p.select(0, 2), causal, scale);

@@ -14,14 +14,6 @@ using ats::T;
 
 namespace {
 
-bool fusable(const at::Tensor& t) {
-  return ats::g_fused_kernels.load() && t.device().is_cpu() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble);
-}
-
-void refuse_double_backward(const char* what) {
-  TORCH_CHECK(!at::GradMode::is_enabled(), "the fused ", what, " is not twice differentiable (backward with create_graph=true)");
-}
-
 // ---- RMSNorm: y = x · r · w, r = 1 / sqrt(mean(x²) + eps) over the last dim ----------------------------------------
 
 template <typename S>
@@ -90,7 +82,7 @@ struct FusedRmsNorm : public torch::autograd::Function<FusedRmsNorm> {
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
-    refuse_double_backward("RMSNorm");
+    ats::refuse_double_backward("RMSNorm");
     auto saved = ctx->get_saved_variables();
     const auto &x = saved[0], &w = saved[1], &r = saved[2];
     auto g = grads[0].contiguous();
@@ -163,7 +155,7 @@ struct FusedRope : public torch::autograd::Function<FusedRope> {
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
-    refuse_double_backward("rotary embedding");
+    ats::refuse_double_backward("rotary embedding");
     auto saved = ctx->get_saved_variables();
     auto g = grads[0].stride(-1) == 1 ? grads[0] : grads[0].contiguous();
     auto gx = empty_like_heads(g);
@@ -189,7 +181,7 @@ int32_t ats_nn_rms_norm(ats_tensor x, ats_tensor w, double eps, ats_tensor* out)
   TORCH_CHECK(tx.dim() >= 1 && tx.size(-1) > 0, "rms_norm expects input (*, D) with D > 0, got ", tx.sizes());
   TORCH_CHECK(!tw.defined() || (tw.dim() == 1 && tw.size(0) == tx.size(-1)), "rms_norm: weight must be (D) = (",
               tx.size(-1), "), got ", tw.sizes());
-  const bool fused = fusable(tx) && (!tw.defined() || (tw.scalar_type() == tx.scalar_type() && tw.device() == tx.device()));
+  const bool fused = ats::fused_cpu_float(tx) && (!tw.defined() || (tw.scalar_type() == tx.scalar_type() && tw.device() == tx.device()));
   at::Tensor result;
   if (fused) {
     // No weight: a constant one (its gradient is never computed), so the node always has the same inputs.
@@ -209,7 +201,7 @@ int32_t ats_nn_rope(ats_tensor x, ats_tensor cos, ats_tensor sin, ats_tensor* ou
               "rope: cos and sin must be (>= T, d) = (>= ", tx.size(2), ", ", tx.size(3), "), got ", tc.sizes(), " and ", ts.sizes());
   auto c = tc.narrow(0, 0, tx.size(2));
   auto s = ts.narrow(0, 0, tx.size(2));
-  const bool fused = fusable(tx) && tc.scalar_type() == tx.scalar_type() && ts.scalar_type() == tx.scalar_type() &&
+  const bool fused = ats::fused_cpu_float(tx) && tc.scalar_type() == tx.scalar_type() && ts.scalar_type() == tx.scalar_type() &&
                      tc.device() == tx.device() && ts.device() == tx.device() && !tc.requires_grad() &&
                      !ts.requires_grad();
   at::Tensor result = fused ? FusedRope::apply(tx.stride(-1) == 1 ? tx : tx.contiguous(), c.contiguous(), s.contiguous())

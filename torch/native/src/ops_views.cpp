@@ -121,12 +121,6 @@ int32_t ats_contiguous_format(ats_tensor a, int32_t format, ats_tensor* out) {
   ATS_RETURN_TENSOR(out, T(a).contiguous(memory_format(format)))
 }
 
-int32_t ats_is_contiguous_format(ats_tensor a, int32_t format, bool* out) {
-  ATS_TRY
-  *out = T(a).is_contiguous(memory_format(format));
-  ATS_CATCH
-}
-
 int32_t ats_chunk(ats_tensor a, int64_t chunks, int64_t dim, ats_tensor* out, int64_t cap, int64_t* n) {
   ATS_TRY
   ats::WrapList(at::chunk(T(a), chunks, dim), out, cap, n);

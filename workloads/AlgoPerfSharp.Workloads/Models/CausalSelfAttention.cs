@@ -35,7 +35,7 @@ public sealed class CausalSelfAttention : Module
         var q = Rope.Apply(Heads(_q.Forward(x), b, t, hd), cos, sin); // (B, H, T, d_h)
         var k = Rope.Apply(Heads(_k.Forward(x), b, t, hd), cos, sin); // (B, H, T, d_h)
         var v = Heads(_v.Forward(x), b, t, hd);                       // (B, H, T, d_h)
-        var y = Attention.ScaledDotProduct(q, k, v, causal: true);    // (B, H, T, d_h)
+        var y = Functional.ScaledDotProductAttention(q, k, v, causal: true); // (B, H, T, d_h), (B, T, H, d_h) in memory
         return _o.Forward(y.Transpose(1, 2).Reshape(b, t, d));        // (B, T, D)
     }
 

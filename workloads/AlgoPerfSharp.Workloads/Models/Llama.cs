@@ -9,7 +9,7 @@ namespace AlgoPerfSharp.Workloads.Models;
 /// N(0, 1) would start with logits of standard deviation ≈ √D); every Linear PyTorch's default (Kaiming-uniform a = √5,
 /// i.e. U(±1/√fan_in)); RMSNorm scales 1. All drawn from one generator in registration order. The RoPE tables are
 /// built once for <see cref="LlamaConfig.Context"/> positions and owned by the model (not in the state dict); the causal
-/// mask is the attention kernel's (<see cref="Attention.ScaledDotProduct(Tensor, Tensor, Tensor, bool)"/>).
+/// mask is the attention kernel's (<see cref="Functional.ScaledDotProductAttention"/>).
 /// </summary>
 public sealed class Llama : Module
 {
