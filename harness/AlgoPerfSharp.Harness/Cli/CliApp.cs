@@ -39,6 +39,7 @@ public static class CliApp
         root.Subcommands.Add(SweepCommands.Worker());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(CalibrateCommand.Build());
+        root.Subcommands.Add(ConformanceCommand.Build());
         root.Subcommands.Add(ScoringCommands.ReportCommand());
         root.Subcommands.Add(ScoringCommands.CompareCommand());
         return root;

@@ -84,8 +84,7 @@ public sealed class Muon : TransformAlgorithm
     {
         ArgumentNullException.ThrowIfNull(h);
         ArgumentNullException.ThrowIfNull(workload);
-        var adamSchedule = LearningRateSchedule.WarmupCosine(
-            h.Positive("adam_learning_rate"), h.InRange("warmup_factor", 0, 1), workload.StepHint);
+        var adamSchedule = LearningRateSchedule.FromHyperparameters(h, workload.StepHint, "adam_learning_rate");
         var muon = new Chain(
             new ScaleByMuon(h.Beta("beta1"), h.GetBoolean("nesterov", true), ReadNewtonSchulz(h)),
             new AddDecayedWeights(NonNegative(h, "weight_decay")),

@@ -40,7 +40,7 @@ public abstract class ShampooAlgorithmBase : ITrainingAlgorithm
     {
         ArgumentNullException.ThrowIfNull(context);
         var h = new HyperparameterReader(context.Hyperparameters, Defaults);
-        var schedule = LearningRateSchedule.WarmupCosine(h.Positive("learning_rate"), h.InRange("warmup_factor", 0, 1), context.Workload.StepHint);
+        var schedule = LearningRateSchedule.FromHyperparameters(h, context.Workload.StepHint);
         var config = BuildConfig(h);
         var huge = config.SoapSemantics ? null : HugeParameterConfig(config, h);
         var optimizer = new ShampooOptimizer(

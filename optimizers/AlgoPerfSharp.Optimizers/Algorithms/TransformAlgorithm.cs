@@ -26,8 +26,7 @@ public abstract class TransformAlgorithm : ITrainingAlgorithm
     {
         ArgumentNullException.ThrowIfNull(context);
         var h = new HyperparameterReader(context.Hyperparameters, Defaults);
-        var schedule = LearningRateSchedule.WarmupCosine(
-            h.Positive("learning_rate"), h.InRange("warmup_factor", 0, 1), context.Workload.StepHint);
+        var schedule = LearningRateSchedule.FromHyperparameters(h, context.Workload.StepHint);
         var recipe = BuildRecipe(h, schedule, context.Workload);
         if (h.Get("grad_clip", 0.0) is > 0 and var clip)
         {

@@ -12,6 +12,31 @@ public abstract record LearningRateSchedule
     /// </summary>
     public static LearningRateSchedule WarmupCosine(double peak, double warmupFactor, long stepHint) =>
         new WarmupCosineSchedule(peak, (long)(warmupFactor * stepHint), stepHint);
+
+    /// <summary>The hyperparameter that picks a built-in algorithm's schedule.</summary>
+    public const string Key = "lr_schedule";
+
+    /// <summary>
+    /// The schedule a built-in algorithm's hyperparameters ask for: <c>lr_schedule</c> = <c>"warmup_cosine"</c>
+    /// (the default: <see cref="WarmupCosine"/> over <paramref name="stepHint"/> with <c>warmup_factor</c>) or
+    /// <c>"constant"</c> (<c>learning_rate</c> at every step, e.g. to compare with a reference optimizer that has no
+    /// schedule — <c>algoperf conformance</c> does).
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown schedule name, or a bad learning rate or warm-up fraction.</exception>
+    /// <param name="h">The trial's hyperparameters.</param>
+    /// <param name="stepHint">The workload's step hint (the cosine's horizon).</param>
+    /// <param name="learningRateKey">The peak learning rate's key (e.g. Muon's Adam branch reads <c>adam_learning_rate</c>).</param>
+    public static LearningRateSchedule FromHyperparameters(Algorithms.HyperparameterReader h, long stepHint, string learningRateKey = "learning_rate")
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        string kind = h.GetString(Key, "warmup_cosine");
+        return kind switch
+        {
+            "warmup_cosine" => WarmupCosine(h.Positive(learningRateKey), h.InRange("warmup_factor", 0, 1), stepHint),
+            "constant" => new ConstantSchedule(h.Positive(learningRateKey)),
+            _ => throw new ArgumentException($"{Key} must be \"warmup_cosine\" or \"constant\" (got \"{kind}\")"),
+        };
+    }
 }
 
 /// <summary>A constant learning rate.</summary>

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using AlgoPerfSharp.Harness.Conformance;
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Optimizers.Schedules;
+
+namespace AlgoPerfSharp.Harness.Cli;
+
+/// <summary>The <c>conformance</c> command: an algorithm against a reference optimizer's recorded trajectory.</summary>
+internal static class ConformanceCommand
+{
+    public static Command Build()
+    {
+        var algorithm = new Option<string>("--algorithm", "-a")
+        {
+            Description = "The algorithm: a built-in name or a plugin .dll (optionally :name). It runs in this process.",
+            Required = true,
+        };
+        var trajectory = new Option<string>("--trajectory", "-t")
+        {
+            Description = "A folder recorded by optimizers/conformance/record_trajectory.py (trajectory.json + two .safetensors).",
+            Required = true,
+        };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "A hyperparameter of the algorithm, key=value (repeatable), matching the reference's settings. " +
+                          "lr_schedule=constant is implied unless given.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var json = new Option<string?>("--json") { Description = "Also write every per-step error and tolerance as JSON to this file." };
+        var cmd = new Command("conformance", """
+            Replay a reference optimizer's recorded trajectory through an algorithm and report, per parameter and step,
+            the relative error against the reference's float64 twin, in a float32 and a float64 replay. Tolerances are
+            10× the reference's own float32 rounding error (scaled to float64's roundoff for the float64 replay), so the
+            same arithmetic in another order passes and a different formula fails. Exit 0 pass, 1 fail, 2 bad input.
+            Record a trajectory with Debian's PyTorch:
+              /usr/bin/python3 optimizers/conformance/record_trajectory.py --optimizer torch.optim.AdamW \
+                --kwargs '{"lr": 0.01, "weight_decay": 0.01}' --steps 40 --out my-adamw
+            Example: algoperf conformance -a adamw -t optimizers/conformance/trajectories/adamw \
+              --set learning_rate=0.01 --set one_minus_beta1=0.1 --set beta2=0.999 --set epsilon=1e-8 --set weight_decay=0.01
+            """) { algorithm, trajectory, set, json };
+        cmd.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            Trajectory recorded;
+            Hyperparameters hyperparameters;
+            try
+            {
+                recorded = Trajectory.Load(parse.GetValue(trajectory)!);
+                hyperparameters = ParseAssignments(parse.GetValue(set) ?? []);
+            }
+            catch (FormatException e)
+            {
+                error.WriteLine("error: " + e.Message);
+                return ExitCodes.BadInput;
+            }
+
+            var algo = AlgorithmRegistry.Resolve(parse.GetValue(algorithm)!);
+            ConformanceResult result;
+            try
+            {
+                result = ConformanceCheck.Run(algo, hyperparameters, recorded);
+            }
+            catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
+            {
+                error.WriteLine($"error: {algo.Name} refused the hyperparameters: {e.Message} (set them with --set key=value)");
+                return ExitCodes.BadInput;
+            }
+            catch (InvalidOperationException e)
+            {
+                error.WriteLine("FAIL: " + e.Message);
+                return ExitCodes.Failed;
+            }
+
+            output.Write(result.ToText());
+            if (parse.GetValue(json) is { } file) File.WriteAllText(file, result.ToJson());
+            return result.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return cmd;
+    }
+
+    /// <summary>Parses <c>key=value</c> pairs: <c>true</c>/<c>false</c> are booleans, invariant-culture numbers are numbers, anything else a string.</summary>
+    internal static Hyperparameters ParseAssignments(IEnumerable<string> assignments)
+    {
+        var values = new Dictionary<string, object>(StringComparer.Ordinal) { [LearningRateSchedule.Key] = "constant" };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string a in assignments)
+        {
+            int eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new FormatException($"--set '{a}' is not key=value");
+            string key = a[..eq].Trim();
+            string text = a[(eq + 1)..].Trim();
+            if (!seen.Add(key)) throw new FormatException($"--set gives '{key}' twice");
+            values[key] = text switch
+            {
+                "true" => true,
+                "false" => false,
+                _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
+                _ => text,
+            };
+        }
+
+        return new Hyperparameters(values);
+    }
+}
