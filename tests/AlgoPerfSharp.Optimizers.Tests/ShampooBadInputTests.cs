@@ -60,7 +60,7 @@ public sealed class ShampooBadInputTests
         Assert.Contains("beta3 must be −1 or in [0, 1) (got 2)", Assert.Throws<ArgumentException>(() => new ShampooConfig(beta3: 2)).Message);
         Assert.Contains("grafting beta2 must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new GraftingConfig(GraftingType.Adam, 1)).Message);
         Assert.Contains("grafting epsilon must be finite and ≥ 0", Assert.Throws<ArgumentException>(() => new GraftingConfig(GraftingType.AdaGrad, epsilon: -1)).Message);
-        Assert.Contains("SOAP needs beta2 < 1 (got 1)", Assert.Throws<ArgumentException>(() => ShampooConfig.Soap(beta2: 1)).Message);
+        Assert.Contains("SOAP needs beta2 < 1 (got 1)", Assert.Throws<ArgumentException>(() => new SoapConfig(beta2: 1)).Message);
         Assert.Contains("tolerance must be in [0, 1] (got 2)", Assert.Throws<ArgumentException>(() => ShampooConfig.Purified(tolerance: 2)).Message);
         Assert.Contains("block size must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => ShampooBlocking.Split(10, 0)).Message);
     }
@@ -82,7 +82,7 @@ public sealed class ShampooBadInputTests
         using var q = new Fixtures.Quadratic();
         using var run = new Shampoo().Init(new AlgorithmInitContext(q.Parameters, Hyperparameters.Empty, Fixtures.Workload(), 0));
         using var empty = new AlgorithmState();
-        Assert.Contains("has no integer 'shampoo.step'", Assert.Throws<InvalidDataException>(() => run.LoadState(empty)).Message);
+        Assert.Contains("has no integer 'optimizer.step'", Assert.Throws<InvalidDataException>(() => run.LoadState(empty)).Message);
         using var state = run.SaveState();
         var key = state.Tensors.Keys.First(k => k.EndsWith(".f0.acc", StringComparison.Ordinal));
         state.Tensors[key].Dispose();

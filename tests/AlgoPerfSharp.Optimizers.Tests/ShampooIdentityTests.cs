@@ -14,7 +14,7 @@ public sealed class ShampooIdentityTests
     {
         var w = Fixtures.Param("w", [3, 4], w0);
         var b = Fixtures.Param("b", [4], b0, ParameterType.Bias);
-        using var opt = new ShampooOptimizer([w, b], config);
+        using var opt = new ShampooDriver([w, b], config);
         for (int t = 0; t < gw.Length; t++)
         {
             Fixtures.SetGrad(w, gw[t]);
@@ -60,7 +60,7 @@ public sealed class ShampooIdentityTests
         var config = new ShampooConfig(beta1: 0, beta2: 1, maxPreconditionerDim: 2, preconditionFrequency: 1, startPreconditioningStep: 1,
             grafting: new GraftingConfig(GraftingType.Adam, b2g, eps));
         var w = Fixtures.Param("w", [3, 5]);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         var grads = ShampooTestKit.RandomVectors(3, 15, 9);
         var v = new double[15];
         (long R, long C, long H, long W)[] blocks = [(0, 0, 2, 2), (0, 2, 2, 2), (0, 4, 2, 1), (2, 0, 1, 2), (2, 2, 1, 2), (2, 4, 1, 1)];
@@ -105,7 +105,7 @@ public sealed class ShampooIdentityTests
         var config = new ShampooConfig(beta1: 0, beta2: beta2, epsilon: epsilon, maxPreconditionerDim: 3, preconditionFrequency: 1,
             startPreconditioningStep: 1, useBiasCorrection: biasCorrection, mergeDims: merge);
         var w = Fixtures.Param("w", shape);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         Fixtures.SetGrad(w, g1);
         opt.Step(1);
         var w1 = Fixtures.Values(w);
@@ -157,7 +157,7 @@ public sealed class ShampooIdentityTests
         var g = ShampooTestKit.RandomVectors(1, 16, 21)[0];
         var config = new ShampooConfig(beta1: 0, beta2: 1, epsilon: 1e-30, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 1);
         var w = Fixtures.Param("w", [4, 4]);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         Fixtures.SetGrad(w, g);
         opt.Step(1);
         var p = Fixtures.Values(w).Select(x => -x).ToArray();
@@ -185,7 +185,7 @@ public sealed class ShampooIdentityTests
         var config = new ShampooConfig(beta1: 0, beta2: 1, epsilon: 1e-30, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 4);
         var w = Fixtures.Param("w", [3, 4]);
         var b = Fixtures.Param("b", [4], type: ParameterType.Bias);
-        using var opt = new ShampooOptimizer([w, b], config);
+        using var opt = new ShampooDriver([w, b], config);
         var result = new double[gw.Length][];
         for (int t = 0; t < gw.Length; t++)
         {

@@ -14,6 +14,11 @@ public abstract class TransformState : IDisposable
     /// <summary>Restores this state from <paramref name="from"/> (values are copied in place).</summary>
     public abstract void Load(AlgorithmState from, string prefix);
 
+    /// <summary>Adds this state's diagnostics (counters, not tensors) to <paramref name="into"/>; none by default.</summary>
+    public virtual void AddDiagnostics(IDictionary<string, double> into)
+    {
+    }
+
     /// <summary>Releases owned tensors.</summary>
     public virtual void Dispose()
     {
