@@ -204,6 +204,19 @@ public sealed class MuonTests
         Assert.Contains("momentum must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new ScaleByMuon(1.0)).Message);
     }
 
+    [Fact]
+    public void TheMuonAlgorithmAndNewtonSchulzMuonRunTheSameIteration()
+    {
+        // The muon algorithm's default ns_dtype is auto; NewtonSchulz.Muon (ScaleByMuon's default) must be the same
+        // configuration, so both iterate in float32 on CPU and in the reference's bfloat16 on CUDA.
+        var defaults = Muon.ReadNewtonSchulz(new HyperparameterReader(Hyperparameters.Empty, new Muon().Defaults));
+        Assert.Equal(NewtonSchulz.Muon, defaults);
+        Assert.Equal(NewtonSchulz.Muon, new ScaleByMuon().Orthogonalizer);
+        Assert.Equal(DType.Float32, defaults.WorkingDType(Device.Cpu));
+        Assert.Equal(DType.Float32, NewtonSchulz.Muon.WorkingDType(Device.Cpu));
+        Assert.Equal(DType.BFloat16, NewtonSchulz.Muon.WorkingDType(Device.Cuda()));
+    }
+
     [Theory]
     [InlineData("learning_rate", -1.0, "learning_rate must be a finite number > 0 (got -1)")]
     [InlineData("one_minus_beta1", 1.5, "beta1 must be in [0, 1) (got -0.5)")]

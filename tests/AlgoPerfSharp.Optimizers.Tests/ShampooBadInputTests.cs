@@ -77,6 +77,30 @@ public sealed class ShampooBadInputTests
     }
 
     [Fact]
+    public void TheMergeOrderIsConfigurableAndDefaultsToMergingFromTheLastDim()
+    {
+        // (2, 3, 4, 5) with a maximum of 12. From the last: 5 alone (4·5 = 20 > 12), 3·4 = 12, then 2 (2·12 > 12) →
+        // (2, 12, 5). From the first (facebookresearch's 2024 code): 2·3 = 6, then 4 (6·4 > 12), then 5 (4·5 > 12) → (6, 4, 5).
+        Assert.Equal([2L, 12, 5], ShampooBlocking.MergeDims([2, 3, 4, 5], 12));
+        Assert.Equal([2L, 12, 5], ShampooBlocking.MergeDims([2, 3, 4, 5], 12, DimensionMergeOrder.FromLast));
+        Assert.Equal([6L, 4, 5], ShampooBlocking.MergeDims([2, 3, 4, 5], 12, DimensionMergeOrder.FromFirst));
+        Assert.Equal(DimensionMergeOrder.FromLast, new ShampooConfig().MergeOrder);
+        Assert.Equal([[2L, 2], [12L, 12], [5L, 5]], FactorShapes(DimensionMergeOrder.FromLast));
+        Assert.Equal([[6L, 6], [4L, 4], [5L, 5]], FactorShapes(DimensionMergeOrder.FromFirst));
+    }
+
+    /// <summary>The factor shapes a (2, 3, 4, 5) parameter gets with blocks of 12 under <paramref name="order"/>.</summary>
+    private static long[][] FactorShapes(DimensionMergeOrder order)
+    {
+        var w = Fixtures.Param("w", [2, 3, 4, 5]);
+        using var opt = new ShampooDriver([w], new ShampooConfig(maxPreconditionerDim: 12, mergeOrder: order));
+        using var state = new AlgorithmState();
+        opt.Optimizer.Save(state);
+        w.Tensor.Dispose();
+        return [.. state.Tensors.Where(kv => kv.Key.EndsWith(".acc", StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value.Shape)];
+    }
+
+    [Fact]
     public void ACheckpointMissingAKeyOrWithAWrongShapeIsRejected()
     {
         using var q = new Fixtures.Quadratic();

@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Optimizers.Preconditioning;
+using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -200,6 +201,48 @@ public sealed class ShampooIdentityTests
         w.Tensor.Dispose();
         b.Tensor.Dispose();
         return result;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheFusedDirectionStepEqualsTheTransformByTransformPath(bool soap)
+    {
+        // Chain applies a Shampoo-family recipe straight to the weights (w(1 − ηλ) − η·s·P, or (w − η·s·P)(1 − ηλ) for
+        // SOAP); with fusion off, each transform rewrites the update in turn. Both must give the same weights.
+        const double lr = 0.05, wd = 0.1;
+        var grads = ShampooTestKit.RandomVectors(6, 12, 17);
+        var w0 = ShampooTestKit.RandomVectors(1, 12, 18)[0];
+        var schedule = new AlgoPerfSharp.Optimizers.Schedules.ConstantSchedule(lr);
+        IGradientTransform Recipe(bool fused)
+        {
+            var config = new ShampooConfig(beta1: 0.9, beta2: 0.99, weightDecay: wd, maxPreconditionerDim: 4, preconditionFrequency: 2,
+                grafting: new GraftingConfig(GraftingType.Adam, 0.99, 1e-8));
+            return soap
+                ? new Chain(new ScaleBySoap(new SoapConfig(weightDecay: wd, preconditionFrequency: 2)), new ScaleByLearningRate(schedule), new DecayAfterStep(wd, schedule)) { AllowFusion = fused }
+                : new Chain(new ScaleByShampoo(config), new AddDecayedWeights(wd), new ScaleByLearningRate(schedule)) { AllowFusion = fused };
+        }
+
+        double[] Run(bool fused)
+        {
+            var w = Fixtures.Param("w", [3, 4], w0);
+            var recipe = Recipe(fused);
+            Assert.Equal(fused, ((Chain)recipe).IsFused);
+            using var opt = new TransformOptimizer([w], recipe);
+            foreach (var g in grads)
+            {
+                Fixtures.SetGrad(w, g);
+                opt.Step();
+            }
+
+            var r = Fixtures.Values(w);
+            w.Tensor.Dispose();
+            return r;
+        }
+
+        var unfused = Run(false);
+        ShampooTestKit.AssertClose(unfused, Run(true), 1e-13);
+        Assert.NotEqual(w0, unfused);
     }
 
     [Fact]
