@@ -24,6 +24,12 @@ internal abstract class FactoredParameterState : IDisposable
         }
     }
 
+    /// <summary>True when step <paramref name="t"/> runs this parameter's amortized computation.</summary>
+    public abstract bool IsAmortizedStep(long t);
+
+    /// <summary>The amortized computation of factor <paramref name="k"/> of <paramref name="block"/> at step <paramref name="t"/>; throws on failure (the old matrix stays).</summary>
+    public abstract void Refresh(ShampooBlock block, int k, long t);
+
     /// <summary>Releases the tensors.</summary>
     public abstract void Dispose();
 }

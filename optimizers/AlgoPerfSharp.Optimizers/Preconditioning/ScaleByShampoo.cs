@@ -70,7 +70,7 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
             ps.Preconditioner.Accumulate(merged[i]);
         }
 
-        s.Amortized(ps => IsAmortizedStep(t, ((ShampooParameterState)ps).Config), (ps, block, k) => ((ShampooParameterState)ps).Preconditioner.Refresh(block.Factors[k]!, t));
+        s.Amortized(t);
         var result = new (Tensor, double)[merged.Length];
         for (int i = 0; i < merged.Length; i++)
         {

@@ -53,7 +53,7 @@ public sealed class ScaleBySoap : GradientTransform<ShampooState>, IScaledDirect
         double scale = c.UseBiasCorrection ? Math.Sqrt(1 - Math.Pow(c.Beta2, t)) / (1 - Math.Pow(c.Beta1, t)) : 1;
         var result = new (Tensor, double)[context.Updates.Length];
         for (int i = 0; i < result.Length; i++) result[i] = (((SoapParameterState)s.Parameters[i]).Direction(context.Updates[i]), scale);
-        if (t % c.PreconditionFrequency == 0) s.Amortized(_ => true, (ps, block, k) => ((SoapParameterState)ps).Refresh(block, k));
+        s.Amortized(t);
         return result;
     }
 }

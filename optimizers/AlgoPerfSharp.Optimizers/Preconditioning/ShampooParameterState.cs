@@ -44,6 +44,12 @@ internal sealed class ShampooParameterState : FactoredParameterState
         foreach (var x in Preconditioner.StateTensors()) yield return x;
     }
 
+    /// <inheritdoc/>
+    public override bool IsAmortizedStep(long t) => ScaleByShampoo.IsAmortizedStep(t, Config);
+
+    /// <inheritdoc/>
+    public override void Refresh(ShampooBlock block, int k, long t) => Preconditioner.Refresh(block.Factors[k]!, t);
+
     /// <summary>
     /// The direction P = <paramref name="scale"/>·(returned tensor, parameter shape, never an alias of g or M): grafting
     /// second moment, filtered gradient, per-block preconditioning and grafting. Bias corrections are scalars folded into

@@ -33,18 +33,18 @@ public sealed class ShampooState : TransformState
     private IEnumerable<KroneckerFactor> Factors => Parameters.SelectMany(p => p.Layout.Factors);
 
     /// <summary>
-    /// One amortized step: <paramref name="refresh"/> every factor of every parameter <paramref name="due"/> selects,
+    /// Step <paramref name="t"/>'s amortized computation: refreshes every factor of every parameter whose step it is,
     /// counting failures (the factor keeps its old matrix) and timing the work.
     /// </summary>
     /// <exception cref="InvalidOperationException">More consecutive amortized steps failed than tolerated.</exception>
-    internal void Amortized(Func<FactoredParameterState, bool> due, Action<FactoredParameterState, ShampooBlock, int> refresh)
+    internal void Amortized(long t)
     {
         long start = Stopwatch.GetTimestamp();
         bool failed = false, any = false;
         Exception? last = null;
         foreach (var ps in Parameters)
         {
-            if (!due(ps)) continue;
+            if (!ps.IsAmortizedStep(t)) continue;
             any = true;
             foreach (var block in ps.Layout.Blocks)
             {
@@ -53,7 +53,7 @@ public sealed class ShampooState : TransformState
                     if (block.Factors[k] is not { } f) continue;
                     try
                     {
-                        refresh(ps, block, k);
+                        ps.Refresh(block, k, t);
                     }
                     catch (Exception e) when (e is TorchException or ArgumentException or InvalidOperationException)
                     {

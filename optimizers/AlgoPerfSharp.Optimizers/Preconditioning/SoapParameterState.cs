@@ -62,8 +62,11 @@ internal sealed class SoapParameterState : FactoredParameterState
         return u;
     }
 
+    /// <summary>Every f steps (t counts SOAP's updates, not its initialising call).</summary>
+    public override bool IsAmortizedStep(long t) => t % _c.PreconditionFrequency == 0;
+
     /// <summary>SOAP's refresh of factor <paramref name="k"/>: Q ← qr(F·Q[:, order]).Q with v permuted along the same dim.</summary>
-    public void Refresh(ShampooBlock block, int k)
+    public override void Refresh(ShampooBlock block, int k, long t)
     {
         var f = block.Factors[k]!;
         using var scope = new DisposeScope();
