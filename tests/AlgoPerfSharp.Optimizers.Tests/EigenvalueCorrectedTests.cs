@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Optimizers.Preconditioning;
+using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -105,6 +106,30 @@ public sealed class EigenvalueCorrectedTests
 
         ShampooTestKit.AssertClose(w, Fixtures.Values(p), 1e-13);
         p.Tensor.Dispose();
+    }
+
+    [Fact]
+    public void SoapInsideAPartitionLeavesOnlyItsOwnParametersAloneOnItsInitialisingCall()
+    {
+        // Partition(SOAP for "w", SGD with η = 0.5 for "b"): call 1 initialises SOAP (w untouched) while b steps;
+        // call 2 moves both.
+        var schedule = new AlgoPerfSharp.Optimizers.Schedules.ConstantSchedule(0.5);
+        var w = Fixtures.Param("w", [2, 2], [1, 2, 3, 4]);
+        var b = Fixtures.Param("b", [1, 2, 3], ParameterType.Bias);
+        var recipe = new Partition(p => p.Name == "w", ShampooRecipes.Soap(new SoapConfig(), schedule), new ScaleByLearningRate(schedule));
+        using var opt = new TransformOptimizer([w, b], recipe);
+        Fixtures.SetGrad(w, [1, -1, 2, 0.5]);
+        Fixtures.SetGrad(b, [2, 4, 6]);
+        Assert.True(opt.Step());
+        Assert.Equal([1.0, 2, 3, 4], Fixtures.Values(w));
+        Assert.Equal([0.0, 0, 0], Fixtures.Values(b)); // 1 − 0.5·2, 2 − 0.5·4, 3 − 0.5·6
+        Fixtures.SetGrad(w, [1, -1, 2, 0.5]);
+        Fixtures.SetGrad(b, [2, 4, 6]);
+        opt.Step();
+        Assert.All(Fixtures.Values(w).Zip([1.0, 2, 3, 4]), x => Assert.NotEqual(x.Second, x.First));
+        Assert.Equal([-1.0, -2, -3], Fixtures.Values(b));
+        w.Tensor.Dispose();
+        b.Tensor.Dispose();
     }
 
     [Fact]

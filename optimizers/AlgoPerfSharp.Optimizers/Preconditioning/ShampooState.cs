@@ -112,7 +112,7 @@ public sealed class ShampooState : TransformState
         for (int i = 0; i < Parameters.Length; i++)
         {
             var ps = Parameters[i];
-            foreach (var (name, t) in ps.StateTensors()) into.Tensors[$"{prefix}.p{i}.{name}"] = DisposeScope.Detach(t.Clone());
+            foreach (var (name, t) in ps.StateTensors()) SaveTensor(into, $"{prefix}.p{i}.{name}", t);
             int j = 0;
             foreach (var f in ps.Layout.Factors)
             {
@@ -137,17 +137,7 @@ public sealed class ShampooState : TransformState
         for (int i = 0; i < Parameters.Length; i++)
         {
             var ps = Parameters[i];
-            foreach (var (name, t) in ps.StateTensors())
-            {
-                string key = $"{prefix}.p{i}.{name}";
-                var src = from.Tensor(key);
-                if (!src.Shape.AsSpan().SequenceEqual(t.Shape))
-                {
-                    throw new InvalidDataException($"checkpoint tensor {key} has shape [{string.Join(", ", src.Shape)}], expected [{string.Join(", ", t.Shape)}]");
-                }
-
-                t.CopyInPlace(src);
-            }
+            foreach (var (name, t) in ps.StateTensors()) LoadTensor(from, $"{prefix}.p{i}.{name}", t);
 
             int j = 0;
             foreach (var f in ps.Layout.Factors)
