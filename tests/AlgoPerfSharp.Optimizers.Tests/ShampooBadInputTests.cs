@@ -61,6 +61,16 @@ public sealed class ShampooBadInputTests
         Assert.Contains("grafting beta2 must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new GraftingConfig(GraftingType.Adam, 1)).Message);
         Assert.Contains("grafting epsilon must be finite and ≥ 0", Assert.Throws<ArgumentException>(() => new GraftingConfig(GraftingType.AdaGrad, epsilon: -1)).Message);
         Assert.Contains("SOAP needs beta2 < 1 (got 1)", Assert.Throws<ArgumentException>(() => new SoapConfig(beta2: 1)).Message);
+        Assert.Contains("beta2 must be in (0, 1) (got 0)", Assert.Throws<ArgumentException>(() => new SoapConfig(beta2: 0)).Message);
+        Assert.Contains("beta1 must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new SoapConfig(beta1: 1)).Message);
+        Assert.Contains("epsilon must be finite and ≥ 0 (got -1)", Assert.Throws<ArgumentException>(() => new SoapConfig(epsilon: -1)).Message);
+        Assert.Contains("weight_decay must be finite and ≥ 0 (got -1)", Assert.Throws<ArgumentException>(() => new SoapConfig(weightDecay: -1)).Message);
+        Assert.Contains("precondition_frequency must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => new SoapConfig(preconditionFrequency: 0)).Message);
+        Assert.Contains("max_preconditioner_dim must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => new SoapConfig(maxPreconditionerDim: 0)).Message);
+        Assert.Contains("shampoo_beta must be −1 or in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new SoapConfig(shampooBeta: 1)).Message);
+        Assert.Contains("merge order 7 is not defined", Assert.Throws<ArgumentException>(() => new ShampooConfig(mergeOrder: (DimensionMergeOrder)7)).Message);
+        Assert.Contains("weight_decay must be finite and ≥ 0 (got -1)",
+            Assert.Throws<ArgumentException>(() => new AlgoPerfSharp.Optimizers.Transforms.DecayAfterStep(-1, new AlgoPerfSharp.Optimizers.Schedules.ConstantSchedule(1))).Message);
         Assert.Contains("tolerance must be in [0, 1] (got 2)", Assert.Throws<ArgumentException>(() => ShampooConfig.Purified(tolerance: 2)).Message);
         Assert.Contains("block size must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => ShampooBlocking.Split(10, 0)).Message);
     }

@@ -26,7 +26,8 @@ public sealed record SoapConfig
         int maxPreconditionerDim = 10000, double shampooBeta = -1, bool precondition1D = false, bool useBiasCorrection = true, bool retryFloat64 = true)
     {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"beta1 must be in [0, 1) (got {beta1})", nameof(beta1));
-        if (!(beta2 > 0 && beta2 < 1)) throw new ArgumentException($"SOAP needs beta2 < 1 (got {beta2})", nameof(beta2));
+        if (!(beta2 > 0)) throw new ArgumentException($"beta2 must be in (0, 1) (got {beta2})", nameof(beta2));
+        if (!(beta2 < 1)) throw new ArgumentException($"SOAP needs beta2 < 1 (got {beta2})", nameof(beta2));
         if (!(epsilon >= 0) || double.IsInfinity(epsilon)) throw new ArgumentException($"epsilon must be finite and ≥ 0 (got {epsilon})", nameof(epsilon));
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) throw new ArgumentException($"weight_decay must be finite and ≥ 0 (got {weightDecay})", nameof(weightDecay));
         if (preconditionFrequency < 1) throw new ArgumentException($"precondition_frequency must be ≥ 1 (got {preconditionFrequency})", nameof(preconditionFrequency));
