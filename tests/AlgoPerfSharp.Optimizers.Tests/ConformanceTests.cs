@@ -148,6 +148,51 @@ public sealed class ConformanceTests
         for (int i = 0; i < paramsBefore.Length; i++) Assert.Equal(paramsBefore[i], q.Parameters[i].Tensor.ToArray<double>());
     }
 
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void GradClipBoundsTheUpdate(string name)
+    {
+        // grad_clip = c: the recipe sees the gradients scaled by min(1, c/(‖g‖ + 1e-6)) (PyTorch's clip_grad_norm_), so
+        // a run with c = 1e-6 — far below the quadratic's gradient norms — equals an unclipped run fed those clipped
+        // gradients, and differs from the plain run (ε terms and learning rates are not scale-free at that size).
+        const double clip = 1e-6;
+        var values = new Dictionary<string, object>(Tuned(name).Values) { ["grad_clip"] = clip };
+        using var q1 = new Fixtures.Quadratic();
+        using var q2 = new Fixtures.Quadratic();
+        using var q3 = new Fixtures.Quadratic();
+        using var clipped = Create(name).Init(new AlgorithmInitContext(q1.Parameters, new Hyperparameters(values), Fixtures.Workload(200), 0));
+        using var fed = Init(name, q2);
+        using var plain = Init(name, q3);
+        for (int s = 0; s < 12; s++)
+        {
+            using var scope = new DisposeScope();
+            clipped.Update(q1.Step(s));
+            plain.Update(q3.Step(s));
+            fed.Update(new StepContext(s, q2.Parameters, Fixtures.Workload(200), 0, [], () =>
+            {
+                double loss = q2.LossAndGrads();
+                var grads = q2.Parameters.Select(p => p.Tensor.Grad!).ToArray();
+                double scale = clip / (ClipByGlobalNorm.GlobalNorm(grads) + 1e-6);
+                Assert.True(scale < 1);
+                foreach (var g in grads) g.MulInPlace(scale);
+                return loss;
+            }));
+        }
+
+        double plainDifference = 0;
+        for (int i = 0; i < q1.Parameters.Count; i++)
+        {
+            double[] c = q1.Parameters[i].Tensor.ToArray<double>(), f = q2.Parameters[i].Tensor.ToArray<double>(), p = q3.Parameters[i].Tensor.ToArray<double>();
+            for (int k = 0; k < c.Length; k++)
+            {
+                Assert.True(Math.Abs(c[k] - f[k]) <= 1e-10 * Math.Max(1, Math.Abs(f[k])), $"{name}: parameter {i}[{k}] {c[k]:R} with grad_clip vs {f[k]:R} fed clipped gradients");
+                plainDifference = Math.Max(plainDifference, Math.Abs(c[k] - p[k]) / Math.Max(1e-12, Math.Abs(p[k])));
+            }
+        }
+
+        Assert.True(plainDifference > 1e-6, $"{name}: grad_clip changed nothing (max relative difference {plainDifference:R})");
+    }
+
     [Fact]
     public void InvalidHyperparametersFailAtInitNamingTheField()
     {

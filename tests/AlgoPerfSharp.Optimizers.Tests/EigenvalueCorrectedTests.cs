@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Optimizers.Preconditioning;
+using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -11,7 +12,19 @@ public sealed class EigenvalueCorrectedTests
     private static double[] RunMatrix(ShampooConfig config, double lr, double[] w0, double[][] grads, long[] shape, out IReadOnlyDictionary<string, double> diagnostics)
     {
         var w = Fixtures.Param("w", shape, w0);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
+        return RunMatrix(opt, w, lr, grads, out diagnostics);
+    }
+
+    private static double[] RunMatrix(SoapConfig config, double lr, double[] w0, double[][] grads, long[] shape, out IReadOnlyDictionary<string, double> diagnostics)
+    {
+        var w = Fixtures.Param("w", shape, w0);
+        using var opt = new ShampooDriver([w], config);
+        return RunMatrix(opt, w, lr, grads, out diagnostics);
+    }
+
+    private static double[] RunMatrix(ShampooDriver opt, ModelParameter w, double lr, double[][] grads, out IReadOnlyDictionary<string, double> diagnostics)
+    {
         foreach (var g in grads)
         {
             Fixtures.SetGrad(w, g);
@@ -60,15 +73,15 @@ public sealed class EigenvalueCorrectedTests
     public void SoapOnAVectorIsAdamWithScaledEpsilonAndDecayAfterTheStep()
     {
         const double lr = 0.01, b1 = 0.95, b2 = 0.95, eps = 1e-3, wd = 0.1;
-        var config = ShampooConfig.Soap(b1, b2, eps, wd, preconditionFrequency: 2);
+        var config = new SoapConfig(b1, b2, eps, wd, preconditionFrequency: 2);
         var w0 = ShampooTestKit.RandomVectors(1, 5, 3)[0];
         var grads = ShampooTestKit.RandomVectors(6, 5, 4);
         var p = Fixtures.Param("b", [5], w0, ParameterType.Bias);
-        using var opt = new ShampooOptimizer([p], config);
+        using var opt = new ShampooDriver([p], config);
         Fixtures.SetGrad(p, grads[0]);
         opt.Step(lr);
-        Assert.Equal(w0, Fixtures.Values(p)); // call 1 only initialises
-        Assert.Equal(0, opt.StepCount);
+        Assert.Equal(w0, Fixtures.Values(p)); // call 1 only initialises: SOAP's t stays 0 (the engine counts the call)
+        Assert.Equal(1, opt.Optimizer.StepCount);
         for (int k = 1; k < grads.Length; k++)
         {
             Fixtures.SetGrad(p, grads[k]);
@@ -96,11 +109,35 @@ public sealed class EigenvalueCorrectedTests
     }
 
     [Fact]
+    public void SoapInsideAPartitionLeavesOnlyItsOwnParametersAloneOnItsInitialisingCall()
+    {
+        // Partition(SOAP for "w", SGD with η = 0.5 for "b"): call 1 initialises SOAP (w untouched) while b steps;
+        // call 2 moves both.
+        var schedule = new AlgoPerfSharp.Optimizers.Schedules.ConstantSchedule(0.5);
+        var w = Fixtures.Param("w", [2, 2], [1, 2, 3, 4]);
+        var b = Fixtures.Param("b", [1, 2, 3], ParameterType.Bias);
+        var recipe = new Partition(p => p.Name == "w", ShampooRecipes.Soap(new SoapConfig(), schedule), new ScaleByLearningRate(schedule));
+        using var opt = new TransformOptimizer([w, b], recipe);
+        Fixtures.SetGrad(w, [1, -1, 2, 0.5]);
+        Fixtures.SetGrad(b, [2, 4, 6]);
+        Assert.True(opt.Step());
+        Assert.Equal([1.0, 2, 3, 4], Fixtures.Values(w));
+        Assert.Equal([0.0, 0, 0], Fixtures.Values(b)); // 1 − 0.5·2, 2 − 0.5·4, 3 − 0.5·6
+        Fixtures.SetGrad(w, [1, -1, 2, 0.5]);
+        Fixtures.SetGrad(b, [2, 4, 6]);
+        opt.Step();
+        Assert.All(Fixtures.Values(w).Zip([1.0, 2, 3, 4]), x => Assert.NotEqual(x.Second, x.First));
+        Assert.Equal([-1.0, -2, -3], Fixtures.Values(b));
+        w.Tensor.Dispose();
+        b.Tensor.Dispose();
+    }
+
+    [Fact]
     public void SoapRotatesMatricesAndRefreshesEveryFSteps()
     {
         // A (3, 4) weight: two factors, eigh at call 1, then one power-iteration + QR refresh per factor at t = 2 and 4.
         var grads = ShampooTestKit.RandomVectors(5, 12, 12);
-        var got = RunMatrix(ShampooConfig.Soap(preconditionFrequency: 2), 0.01, new double[12], grads, [3, 4], out var diag);
+        var got = RunMatrix(new SoapConfig(preconditionFrequency: 2), 0.01, new double[12], grads, [3, 4], out var diag);
         Assert.Equal(2 * 3, diag["eigen/refreshes"]);
         Assert.Equal(3, diag["factor/w/0/L/refreshes"]);
         Assert.All(got, x => Assert.True(double.IsFinite(x) && x != 0));

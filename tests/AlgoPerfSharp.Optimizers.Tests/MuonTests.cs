@@ -190,7 +190,8 @@ public sealed class MuonTests
     {
         // p(1) = 3.4445 − 4.7750 + 2.0315 = 0.701 (research/optimizers.md §7).
         Assert.Equal(0.701, NewtonSchulz.Muon.Map(1), 1e-12);
-        Assert.Equal(DType.BFloat16, NewtonSchulz.Muon.DType);
+        Assert.Null(NewtonSchulz.Muon.DType); // auto, as the muon algorithm's default ns_dtype (see the agreement test)
+        Assert.Equal(DType.BFloat16, NewtonSchulz.Muon.WorkingDType(Device.Cuda()));
         Assert.Equal(DType.Float32, new NewtonSchulz(dtype: null).WorkingDType(Device.Cpu));
         Assert.Equal(DType.BFloat16, new NewtonSchulz(dtype: null).WorkingDType(Device.Cuda()));
         Assert.Equal(5, NewtonSchulz.Muon.Steps);
@@ -201,6 +202,19 @@ public sealed class MuonTests
         using var scope = new DisposeScope();
         Assert.Contains("needs a 2-D matrix (got shape [4])", Assert.Throws<ArgumentException>(() => NewtonSchulz.Muon.Orthogonalize(Tensor.Zeros([4]))).Message);
         Assert.Contains("momentum must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new ScaleByMuon(1.0)).Message);
+    }
+
+    [Fact]
+    public void TheMuonAlgorithmAndNewtonSchulzMuonRunTheSameIteration()
+    {
+        // The muon algorithm's default ns_dtype is auto; NewtonSchulz.Muon (ScaleByMuon's default) must be the same
+        // configuration, so both iterate in float32 on CPU and in the reference's bfloat16 on CUDA.
+        var defaults = Muon.ReadNewtonSchulz(new HyperparameterReader(Hyperparameters.Empty, new Muon().Defaults));
+        Assert.Equal(NewtonSchulz.Muon, defaults);
+        Assert.Equal(NewtonSchulz.Muon, new ScaleByMuon().Orthogonalizer);
+        Assert.Equal(DType.Float32, defaults.WorkingDType(Device.Cpu));
+        Assert.Equal(DType.Float32, NewtonSchulz.Muon.WorkingDType(Device.Cpu));
+        Assert.Equal(DType.BFloat16, NewtonSchulz.Muon.WorkingDType(Device.Cuda()));
     }
 
     [Theory]

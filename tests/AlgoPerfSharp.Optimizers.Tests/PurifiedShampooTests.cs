@@ -9,7 +9,7 @@ public sealed class PurifiedShampooTests
     private static IReadOnlyDictionary<string, double> Run(ShampooConfig config, double[][] grads, long[] shape)
     {
         var w = Fixtures.Param("w", shape);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         foreach (var g in grads)
         {
             Fixtures.SetGrad(w, g);
@@ -91,23 +91,25 @@ public sealed class PurifiedShampooTests
         // A 1e200 gradient makes the summed factor overflow to ∞ (β2 = 1 keeps it there): every later root inverse fails.
         var config = new ShampooConfig(beta1: 0, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 1, toleratedFailures: 3);
         var w = Fixtures.Param("w", [3, 4]);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         Fixtures.SetGrad(w, ShampooTestKit.RandomVectors(1, 12, 1)[0]);
         opt.Step(0.01);
         using var good = new AlgorithmState();
-        opt.Save(good, "s");
+        opt.Optimizer.Save(good);
         for (int k = 1; k <= 3; k++)
         {
             Fixtures.SetGrad(w, Enumerable.Repeat(k == 1 ? 1e200 : 1.0, 12).ToArray());
             opt.Step(1e-300);
-            Assert.Equal(2 * k, opt.FailedComputations);
             Assert.Equal(2 * k, opt.Diagnostics()["eigen/failures"]);
         }
 
         using var after = new AlgorithmState();
-        opt.Save(after, "s");
-        Assert.Equal(good.Tensors["s.p0.f0.mat"].ToArray<double>(), after.Tensors["s.p0.f0.mat"].ToArray<double>());
-        Assert.Equal(good.Tensors["s.p0.f1.mat"].ToArray<double>(), after.Tensors["s.p0.f1.mat"].ToArray<double>());
+        opt.Optimizer.Save(after);
+        foreach (string factor in new[] { ".p0.f0.mat", ".p0.f1.mat" })
+        {
+            string key = good.Tensors.Keys.Single(k => k.EndsWith(factor, StringComparison.Ordinal));
+            Assert.Equal(good.Tensors[key].ToArray<double>(), after.Tensors[key].ToArray<double>());
+        }
         Fixtures.SetGrad(w, Enumerable.Repeat(1.0, 12).ToArray());
         var e = Assert.Throws<InvalidOperationException>(() => opt.Step(1e-300));
         Assert.Contains("4 consecutive amortized computations failed (tolerated: 3)", e.Message);

@@ -60,7 +60,17 @@ public sealed class ShampooBadInputTests
         Assert.Contains("beta3 must be −1 or in [0, 1) (got 2)", Assert.Throws<ArgumentException>(() => new ShampooConfig(beta3: 2)).Message);
         Assert.Contains("grafting beta2 must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new GraftingConfig(GraftingType.Adam, 1)).Message);
         Assert.Contains("grafting epsilon must be finite and ≥ 0", Assert.Throws<ArgumentException>(() => new GraftingConfig(GraftingType.AdaGrad, epsilon: -1)).Message);
-        Assert.Contains("SOAP needs beta2 < 1 (got 1)", Assert.Throws<ArgumentException>(() => ShampooConfig.Soap(beta2: 1)).Message);
+        Assert.Contains("SOAP needs beta2 < 1 (got 1)", Assert.Throws<ArgumentException>(() => new SoapConfig(beta2: 1)).Message);
+        Assert.Contains("beta2 must be in (0, 1) (got 0)", Assert.Throws<ArgumentException>(() => new SoapConfig(beta2: 0)).Message);
+        Assert.Contains("beta1 must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new SoapConfig(beta1: 1)).Message);
+        Assert.Contains("epsilon must be finite and ≥ 0 (got -1)", Assert.Throws<ArgumentException>(() => new SoapConfig(epsilon: -1)).Message);
+        Assert.Contains("weight_decay must be finite and ≥ 0 (got -1)", Assert.Throws<ArgumentException>(() => new SoapConfig(weightDecay: -1)).Message);
+        Assert.Contains("precondition_frequency must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => new SoapConfig(preconditionFrequency: 0)).Message);
+        Assert.Contains("max_preconditioner_dim must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => new SoapConfig(maxPreconditionerDim: 0)).Message);
+        Assert.Contains("shampoo_beta must be −1 or in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new SoapConfig(shampooBeta: 1)).Message);
+        Assert.Contains("merge order 7 is not defined", Assert.Throws<ArgumentException>(() => new ShampooConfig(mergeOrder: (DimensionMergeOrder)7)).Message);
+        Assert.Contains("weight_decay must be finite and ≥ 0 (got -1)",
+            Assert.Throws<ArgumentException>(() => new AlgoPerfSharp.Optimizers.Transforms.DecayAfterStep(-1, new AlgoPerfSharp.Optimizers.Schedules.ConstantSchedule(1))).Message);
         Assert.Contains("tolerance must be in [0, 1] (got 2)", Assert.Throws<ArgumentException>(() => ShampooConfig.Purified(tolerance: 2)).Message);
         Assert.Contains("block size must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => ShampooBlocking.Split(10, 0)).Message);
     }
@@ -77,12 +87,36 @@ public sealed class ShampooBadInputTests
     }
 
     [Fact]
+    public void TheMergeOrderIsConfigurableAndDefaultsToMergingFromTheLastDim()
+    {
+        // (2, 3, 4, 5) with a maximum of 12. From the last: 5 alone (4·5 = 20 > 12), 3·4 = 12, then 2 (2·12 > 12) →
+        // (2, 12, 5). From the first (facebookresearch's 2024 code): 2·3 = 6, then 4 (6·4 > 12), then 5 (4·5 > 12) → (6, 4, 5).
+        Assert.Equal([2L, 12, 5], ShampooBlocking.MergeDims([2, 3, 4, 5], 12));
+        Assert.Equal([2L, 12, 5], ShampooBlocking.MergeDims([2, 3, 4, 5], 12, DimensionMergeOrder.FromLast));
+        Assert.Equal([6L, 4, 5], ShampooBlocking.MergeDims([2, 3, 4, 5], 12, DimensionMergeOrder.FromFirst));
+        Assert.Equal(DimensionMergeOrder.FromLast, new ShampooConfig().MergeOrder);
+        Assert.Equal([[2L, 2], [12L, 12], [5L, 5]], FactorShapes(DimensionMergeOrder.FromLast));
+        Assert.Equal([[6L, 6], [4L, 4], [5L, 5]], FactorShapes(DimensionMergeOrder.FromFirst));
+    }
+
+    /// <summary>The factor shapes a (2, 3, 4, 5) parameter gets with blocks of 12 under <paramref name="order"/>.</summary>
+    private static long[][] FactorShapes(DimensionMergeOrder order)
+    {
+        var w = Fixtures.Param("w", [2, 3, 4, 5]);
+        using var opt = new ShampooDriver([w], new ShampooConfig(maxPreconditionerDim: 12, mergeOrder: order));
+        using var state = new AlgorithmState();
+        opt.Optimizer.Save(state);
+        w.Tensor.Dispose();
+        return [.. state.Tensors.Where(kv => kv.Key.EndsWith(".acc", StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value.Shape)];
+    }
+
+    [Fact]
     public void ACheckpointMissingAKeyOrWithAWrongShapeIsRejected()
     {
         using var q = new Fixtures.Quadratic();
         using var run = new Shampoo().Init(new AlgorithmInitContext(q.Parameters, Hyperparameters.Empty, Fixtures.Workload(), 0));
         using var empty = new AlgorithmState();
-        Assert.Contains("has no integer 'shampoo.step'", Assert.Throws<InvalidDataException>(() => run.LoadState(empty)).Message);
+        Assert.Contains("has no integer 'optimizer.step'", Assert.Throws<InvalidDataException>(() => run.LoadState(empty)).Message);
         using var state = run.SaveState();
         var key = state.Tensors.Keys.First(k => k.EndsWith(".f0.acc", StringComparison.Ordinal));
         state.Tensors[key].Dispose();

@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Optimizers.Preconditioning;
+using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -14,7 +15,7 @@ public sealed class ShampooIdentityTests
     {
         var w = Fixtures.Param("w", [3, 4], w0);
         var b = Fixtures.Param("b", [4], b0, ParameterType.Bias);
-        using var opt = new ShampooOptimizer([w, b], config);
+        using var opt = new ShampooDriver([w, b], config);
         for (int t = 0; t < gw.Length; t++)
         {
             Fixtures.SetGrad(w, gw[t]);
@@ -60,7 +61,7 @@ public sealed class ShampooIdentityTests
         var config = new ShampooConfig(beta1: 0, beta2: 1, maxPreconditionerDim: 2, preconditionFrequency: 1, startPreconditioningStep: 1,
             grafting: new GraftingConfig(GraftingType.Adam, b2g, eps));
         var w = Fixtures.Param("w", [3, 5]);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         var grads = ShampooTestKit.RandomVectors(3, 15, 9);
         var v = new double[15];
         (long R, long C, long H, long W)[] blocks = [(0, 0, 2, 2), (0, 2, 2, 2), (0, 4, 2, 1), (2, 0, 1, 2), (2, 2, 1, 2), (2, 4, 1, 1)];
@@ -105,7 +106,7 @@ public sealed class ShampooIdentityTests
         var config = new ShampooConfig(beta1: 0, beta2: beta2, epsilon: epsilon, maxPreconditionerDim: 3, preconditionFrequency: 1,
             startPreconditioningStep: 1, useBiasCorrection: biasCorrection, mergeDims: merge);
         var w = Fixtures.Param("w", shape);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         Fixtures.SetGrad(w, g1);
         opt.Step(1);
         var w1 = Fixtures.Values(w);
@@ -157,7 +158,7 @@ public sealed class ShampooIdentityTests
         var g = ShampooTestKit.RandomVectors(1, 16, 21)[0];
         var config = new ShampooConfig(beta1: 0, beta2: 1, epsilon: 1e-30, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 1);
         var w = Fixtures.Param("w", [4, 4]);
-        using var opt = new ShampooOptimizer([w], config);
+        using var opt = new ShampooDriver([w], config);
         Fixtures.SetGrad(w, g);
         opt.Step(1);
         var p = Fixtures.Values(w).Select(x => -x).ToArray();
@@ -185,7 +186,7 @@ public sealed class ShampooIdentityTests
         var config = new ShampooConfig(beta1: 0, beta2: 1, epsilon: 1e-30, maxPreconditionerDim: 4, preconditionFrequency: 1, startPreconditioningStep: 4);
         var w = Fixtures.Param("w", [3, 4]);
         var b = Fixtures.Param("b", [4], type: ParameterType.Bias);
-        using var opt = new ShampooOptimizer([w, b], config);
+        using var opt = new ShampooDriver([w, b], config);
         var result = new double[gw.Length][];
         for (int t = 0; t < gw.Length; t++)
         {
@@ -200,6 +201,48 @@ public sealed class ShampooIdentityTests
         w.Tensor.Dispose();
         b.Tensor.Dispose();
         return result;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheFusedDirectionStepEqualsTheTransformByTransformPath(bool soap)
+    {
+        // Chain applies a Shampoo-family recipe straight to the weights (w(1 − ηλ) − η·s·P, or (w − η·s·P)(1 − ηλ) for
+        // SOAP); with fusion off, each transform rewrites the update in turn. Both must give the same weights.
+        const double lr = 0.05, wd = 0.1;
+        var grads = ShampooTestKit.RandomVectors(6, 12, 17);
+        var w0 = ShampooTestKit.RandomVectors(1, 12, 18)[0];
+        var schedule = new AlgoPerfSharp.Optimizers.Schedules.ConstantSchedule(lr);
+        IGradientTransform Recipe(bool fused)
+        {
+            var config = new ShampooConfig(beta1: 0.9, beta2: 0.99, weightDecay: wd, maxPreconditionerDim: 4, preconditionFrequency: 2,
+                grafting: new GraftingConfig(GraftingType.Adam, 0.99, 1e-8));
+            return soap
+                ? new Chain(new ScaleBySoap(new SoapConfig(weightDecay: wd, preconditionFrequency: 2)), new ScaleByLearningRate(schedule), new DecayAfterStep(wd, schedule)) { AllowFusion = fused }
+                : new Chain(new ScaleByShampoo(config), new AddDecayedWeights(wd), new ScaleByLearningRate(schedule)) { AllowFusion = fused };
+        }
+
+        double[] Run(bool fused)
+        {
+            var w = Fixtures.Param("w", [3, 4], w0);
+            var recipe = Recipe(fused);
+            Assert.Equal(fused, ((Chain)recipe).IsFused);
+            using var opt = new TransformOptimizer([w], recipe);
+            foreach (var g in grads)
+            {
+                Fixtures.SetGrad(w, g);
+                opt.Step();
+            }
+
+            var r = Fixtures.Values(w);
+            w.Tensor.Dispose();
+            return r;
+        }
+
+        var unfused = Run(false);
+        ShampooTestKit.AssertClose(unfused, Run(true), 1e-13);
+        Assert.NotEqual(w0, unfused);
     }
 
     [Fact]

@@ -44,6 +44,14 @@ public sealed class HyperparameterReader
         return v;
     }
 
+    /// <summary>A whole number ≥ 1 (block sizes, frequencies, iteration counts), naming the field when not.</summary>
+    public int PositiveInt(string name)
+    {
+        double v = Get(name);
+        if (!(v >= 1) || v != Math.Floor(v) || v > int.MaxValue) throw new ArgumentException($"{name} must be a whole number ≥ 1 (got {v})");
+        return (int)v;
+    }
+
     /// <summary>A decay rate β = 1 − one_minus_&lt;name&gt; if that key exists, else &lt;name&gt;, validated to [0, 1).</summary>
     public double Beta(string name)
     {

@@ -1,4 +1,6 @@
 using AlgoPerfSharp.Optimizers.Preconditioning;
+using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transforms;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -7,9 +9,10 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// Shampoo with blocks of 1024, F = 100, Adam grafting, decoupled decay, bias correction, the Nesterov (NAdam) filtered
 /// gradient (β3 = β1²). Hyperparameters: learning_rate, one_minus_beta1, one_minus_beta2, epsilon, weight_decay,
 /// warmup_factor, max_preconditioner_dim, precondition_frequency, start_preconditioning_step, grafting
-/// (adam|rmsprop|adagrad|sgd|none), grafting_epsilon, use_nesterov.
+/// (adam|rmsprop|adagrad|sgd|none), grafting_epsilon, use_nesterov, grad_clip (optional). Any parameter with a dimension
+/// ≥ 1,000,000 (embedding tables) is trained by Adam, as in the submission (<see cref="ShampooRecipes.Shampoo"/>).
 /// </summary>
-public sealed class Shampoo : ShampooAlgorithmBase
+public sealed class Shampoo : TransformAlgorithm
 {
     /// <inheritdoc/>
     public override string Name => "shampoo";
@@ -44,7 +47,7 @@ public sealed class Shampoo : ShampooAlgorithmBase
     });
 
     /// <inheritdoc/>
-    protected override ShampooConfig BuildConfig(HyperparameterReader h)
+    protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
     {
         ArgumentNullException.ThrowIfNull(h);
         double b1 = h.Beta("beta1"), b2 = h.Beta("beta2");
@@ -57,15 +60,16 @@ public sealed class Shampoo : ShampooAlgorithmBase
             "none" => GraftingType.None,
             var other => throw new ArgumentException($"grafting must be adam, rmsprop, adagrad, sgd or none (got \"{other}\")"),
         };
-        return new ShampooConfig(
+        var config = new ShampooConfig(
             beta1: b1,
             beta2: b2,
             epsilon: h.Get("epsilon", 1e-12),
             weightDecay: h.Get("weight_decay"),
-            maxPreconditionerDim: PositiveInt(h, "max_preconditioner_dim"),
-            preconditionFrequency: PositiveInt(h, "precondition_frequency"),
-            startPreconditioningStep: StartStep(h),
+            maxPreconditionerDim: h.PositiveInt("max_preconditioner_dim"),
+            preconditionFrequency: h.PositiveInt("precondition_frequency"),
+            startPreconditioningStep: ShampooHyperparameters.StartStep(h),
             grafting: new GraftingConfig(type, b2, h.Get("grafting_epsilon", 1e-8)),
             beta3: h.GetBoolean("use_nesterov", true) ? b1 * b1 : -1);
+        return ShampooRecipes.Shampoo(config, schedule, adamForHugeParameters: true);
     }
 }

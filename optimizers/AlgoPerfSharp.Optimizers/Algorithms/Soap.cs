@@ -1,13 +1,15 @@
 using AlgoPerfSharp.Optimizers.Preconditioning;
+using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transforms;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
 /// <summary>
-/// SOAP with nikhilvyas/SOAP's semantics (<see cref="ShampooConfig.Soap"/>): lr 3e-3, betas (0.95, 0.95), ε 1e-8,
+/// SOAP with nikhilvyas/SOAP's semantics (<see cref="ScaleBySoap"/>, <see cref="ShampooRecipes.Soap"/>): lr 3e-3, betas (0.95, 0.95), ε 1e-8,
 /// λ 0.01, f 10, dims above 10000 and vectors unrotated (plain Adam). Hyperparameters: learning_rate,
-/// one_minus_beta1, beta2, epsilon, weight_decay, warmup_factor, precondition_frequency, shampoo_beta, max_preconditioner_dim.
+/// one_minus_beta1, beta2, epsilon, weight_decay, warmup_factor, precondition_frequency, shampoo_beta, max_preconditioner_dim, grad_clip (optional).
 /// </summary>
-public sealed class Soap : ShampooAlgorithmBase
+public sealed class Soap : TransformAlgorithm
 {
     /// <inheritdoc/>
     public override string Name => "soap";
@@ -38,11 +40,12 @@ public sealed class Soap : ShampooAlgorithmBase
     });
 
     /// <inheritdoc/>
-    protected override ShampooConfig BuildConfig(HyperparameterReader h)
+    protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
     {
         ArgumentNullException.ThrowIfNull(h);
-        return ShampooConfig.Soap(
-            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), h.Get("weight_decay"), PositiveInt(h, "precondition_frequency"),
-            PositiveInt(h, "max_preconditioner_dim"), h.Get("shampoo_beta", -1));
+        var config = new SoapConfig(
+            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), h.Get("weight_decay"), h.PositiveInt("precondition_frequency"),
+            h.PositiveInt("max_preconditioner_dim"), h.Get("shampoo_beta", -1));
+        return ShampooRecipes.Soap(config, schedule);
     }
 }

@@ -4,8 +4,11 @@ using AlgoPerfSharp.Optimizers.Transforms;
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
 /// <summary>
-/// Base for algorithms that are a transform recipe plus AlgoPerf's warm-up + cosine schedule over the step hint.
-/// Subclasses state their search space, defaults and recipe; missing hyperparameters fall back to the defaults.
+/// Base of every built-in algorithm: a transform recipe plus AlgoPerf's warm-up + cosine schedule over the step hint,
+/// run by the one engine (<see cref="TransformRun"/> over <see cref="TransformOptimizer"/>: its non-finite-gradient
+/// guard, checkpoint keys and diagnostics). Subclasses state their search space, defaults and recipe; missing
+/// hyperparameters fall back to the defaults. A <c>grad_clip</c> &gt; 0 puts <see cref="ClipByGlobalNorm"/> in front of
+/// any recipe.
 /// </summary>
 public abstract class TransformAlgorithm : ITrainingAlgorithm
 {

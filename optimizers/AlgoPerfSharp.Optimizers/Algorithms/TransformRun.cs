@@ -40,10 +40,9 @@ public sealed class TransformRun : ITrainingRun
     public void LoadState(AlgorithmState state) => _optimizer.Load(state);
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> Diagnostics() => new Dictionary<string, double>
+    public IReadOnlyDictionary<string, double> Diagnostics() => new Dictionary<string, double>(_optimizer.Diagnostics(), StringComparer.Ordinal)
     {
         ["learning_rate"] = _schedule.At(_optimizer.StepCount),
-        ["skipped_nonfinite_steps"] = _optimizer.SkippedSteps,
     };
 
     /// <inheritdoc/>

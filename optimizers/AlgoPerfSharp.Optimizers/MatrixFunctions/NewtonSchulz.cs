@@ -21,9 +21,9 @@ public sealed record NewtonSchulz
     /// <param name="a">Linear coefficient.</param>
     /// <param name="b">Cubic coefficient.</param>
     /// <param name="c">Quintic coefficient.</param>
-    /// <param name="dtype">Working precision: bfloat16 (the reference), float32 or float64; null = auto (see remarks).</param>
+    /// <param name="dtype">Working precision: bfloat16 (the reference), float32 or float64; null (the default) = auto (see remarks).</param>
     /// <param name="epsilon">Added to the Frobenius norm before dividing, ≥ 0.</param>
-    public NewtonSchulz(int steps = 5, double a = 3.4445, double b = -4.7750, double c = 2.0315, Torch.DType? dtype = Torch.DType.BFloat16, double epsilon = 1e-7)
+    public NewtonSchulz(int steps = 5, double a = 3.4445, double b = -4.7750, double c = 2.0315, Torch.DType? dtype = null, double epsilon = 1e-7)
     {
         if (steps < 1) throw new ArgumentException($"steps must be ≥ 1 (got {steps})", nameof(steps));
         if (!double.IsFinite(a)) throw new ArgumentException($"a must be finite (got {a})", nameof(a));
@@ -43,7 +43,10 @@ public sealed record NewtonSchulz
         Epsilon = epsilon;
     }
 
-    /// <summary>Muon's NS5: 5 steps, (3.4445, −4.7750, 2.0315), bfloat16, ε = 1e-7.</summary>
+    /// <summary>
+    /// Muon's NS5: 5 steps, (3.4445, −4.7750, 2.0315), ε = 1e-7, in the auto dtype — the reference's bfloat16 on CUDA,
+    /// float32 on CPU — the same iteration the <c>muon</c> algorithm runs with its default <c>ns_dtype=auto</c>.
+    /// </summary>
     public static NewtonSchulz Muon { get; } = new();
 
     /// <summary>Iterations.</summary>

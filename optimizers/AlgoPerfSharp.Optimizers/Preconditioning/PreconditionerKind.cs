@@ -7,7 +7,8 @@ public enum PreconditionerKind
     RootInverse,
 
     /// <summary>
-    /// Eigenvalue-corrected Shampoo (EShampoo/SOAP): only the factors' eigenbases are used; an Adam-style second moment
+    /// Eigenvalue-corrected Shampoo (EShampoo, purified Shampoo; SOAP is its own transform, <see cref="ScaleBySoap"/>):
+    /// only the factors' eigenbases are used; an Adam-style second moment
     /// D is accumulated in the rotated coordinates and P = Q·[QᵀḠQ / (√(D/bc) + ε)]·Qᵀ.
     /// </summary>
     EigenvalueCorrected,

@@ -7,33 +7,36 @@ namespace AlgoPerfSharp.Optimizers.Preconditioning;
 public static class ShampooBlocking
 {
     /// <summary>
-    /// Squeezes size-1 dims (a 0-D or all-ones shape becomes (1)), then merges adjacent dims scanning from the last while
-    /// the product stays ≤ <paramref name="maxDim"/>: (1, 2, 5, 1) with 10 → (10); (32, 3, 64, 64) with 8192 → (96, 4096).
+    /// Squeezes size-1 dims (a 0-D or all-ones shape becomes (1)), then merges adjacent dims, scanning from the end
+    /// <paramref name="order"/> names, while the product stays ≤ <paramref name="maxDim"/>: (1, 2, 5, 1) with 10 → (10);
+    /// (32, 3, 64, 64) with 8192 → (96, 4096); (2, 3, 4, 5) with 12 → (2, 12, 5) from the last, (6, 4, 5) from the first.
     /// An empty tensor (a zero dim) becomes (0).
     /// </summary>
-    public static long[] MergeDims(IReadOnlyList<long> shape, long maxDim)
+    public static long[] MergeDims(IReadOnlyList<long> shape, long maxDim, DimensionMergeOrder order = DimensionMergeOrder.FromLast)
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Any(d => d == 0)) return [0];
         var squeezed = shape.Where(d => d != 1).ToList();
         if (squeezed.Count == 0) return [1];
+        bool fromLast = order == DimensionMergeOrder.FromLast;
+        if (fromLast) squeezed.Reverse();
         var merged = new List<long>();
-        long current = squeezed[^1];
-        for (int i = squeezed.Count - 2; i >= 0; i--)
+        long current = squeezed[0];
+        foreach (long d in squeezed.Skip(1))
         {
-            if (squeezed[i] * current <= maxDim)
+            if (d * current <= maxDim)
             {
-                current *= squeezed[i];
+                current *= d;
             }
             else
             {
                 merged.Add(current);
-                current = squeezed[i];
+                current = d;
             }
         }
 
         merged.Add(current);
-        merged.Reverse();
+        if (fromLast) merged.Reverse();
         return [.. merged];
     }
 

@@ -4,8 +4,9 @@ namespace AlgoPerfSharp.Optimizers.Preconditioning;
 
 /// <summary>
 /// Every knob of the Shampoo family (facebookresearch's <c>DistributedShampoo</c> arguments, optimizers.md §2–§6),
-/// validated in the constructor. Variants are instances: <see cref="EigenvalueCorrected"/>, <see cref="Soap"/> and
-/// <see cref="Purified"/> build the presets. Immutable; the learning rate is passed per step.
+/// validated in the constructor. Variants are instances: <see cref="EigenvalueCorrected"/> and <see cref="Purified"/> build
+/// the presets (SOAP has its own step and <see cref="SoapConfig"/>). Immutable; the learning rate is the schedule's, and
+/// <see cref="ShampooRecipes.Shampoo"/> turns a config into a recipe.
 /// </summary>
 public sealed record ShampooConfig
 {
@@ -25,11 +26,10 @@ public sealed record ShampooConfig
     /// <param name="kind">Root inverse or eigenvalue-corrected.</param>
     /// <param name="eigendecomposition">How eigenbases are refreshed (eigenvalue-corrected only; default eigh).</param>
     /// <param name="toleratedFailures">Consecutive failed amortized computations tolerated (the old roots are kept) before raising, ≥ 0.</param>
-    /// <param name="mergeDims">Squeeze size-1 dims and merge adjacent small dims (facebookresearch) — SOAP does not.</param>
+    /// <param name="mergeDims">Squeeze size-1 dims and merge adjacent small dims (facebookresearch).</param>
+    /// <param name="mergeOrder">Which end the merging starts from; reference versions differ (see <see cref="DimensionMergeOrder"/>).</param>
     /// <param name="blockLargeDimensions">Cut dims larger than the max into blocks (facebookresearch); otherwise leave such dims unpreconditioned (SOAP).</param>
-    /// <param name="precondition1D">Give vectors a full d×d factor (facebookresearch); otherwise plain diagonal (SOAP's default).</param>
-    /// <param name="soapSemantics">nikhilvyas/SOAP's step (§6): skipped first call with a descending-eigh start, second moment in the eigenbasis permuted on refresh, one power iteration + QR every F steps, ε_eff = ε/√(1−β2ᵗ), decay after the step.</param>
-    /// <param name="shampooBeta">SOAP's factor EMA; −1 means β2.</param>
+    /// <param name="precondition1D">Give vectors a full d×d factor (facebookresearch); otherwise plain diagonal.</param>
     /// <param name="beta3">Weight of the previous EMA in the filtered gradient Ḡ = β3·M_{t−1} + (1−β3)·G; −1 means β1 (Ḡ = M_t); β1² gives the Nesterov (NAdam) form.</param>
     /// <exception cref="ArgumentException">A field is out of range (the message names it and the value).</exception>
     public ShampooConfig(
@@ -51,9 +51,8 @@ public sealed record ShampooConfig
         bool mergeDims = true,
         bool blockLargeDimensions = true,
         bool precondition1D = true,
-        bool soapSemantics = false,
-        double shampooBeta = -1,
-        double beta3 = -1)
+        double beta3 = -1,
+        DimensionMergeOrder mergeOrder = DimensionMergeOrder.FromLast)
     {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"beta1 must be in [0, 1) (got {beta1})", nameof(beta1));
         if (!(beta2 > 0 && beta2 <= 1)) throw new ArgumentException($"beta2 must be in (0, 1] (got {beta2})", nameof(beta2));
@@ -71,11 +70,8 @@ public sealed record ShampooConfig
         if (!(momentum >= 0 && momentum < 1)) throw new ArgumentException($"momentum must be in [0, 1) (got {momentum})", nameof(momentum));
         if (!Enum.IsDefined(kind)) throw new ArgumentException($"preconditioner kind {kind} is not defined", nameof(kind));
         if (toleratedFailures < 0) throw new ArgumentException($"tolerated_failures must be ≥ 0 (got {toleratedFailures})", nameof(toleratedFailures));
-        if (shampooBeta != -1 && !(shampooBeta >= 0 && shampooBeta < 1)) throw new ArgumentException($"shampoo_beta must be −1 or in [0, 1) (got {shampooBeta})", nameof(shampooBeta));
         if (beta3 != -1 && !(beta3 >= 0 && beta3 < 1)) throw new ArgumentException($"beta3 must be −1 or in [0, 1) (got {beta3})", nameof(beta3));
-        if (soapSemantics && kind != PreconditionerKind.EigenvalueCorrected) throw new ArgumentException("soap semantics need kind = EigenvalueCorrected", nameof(soapSemantics));
-        if (soapSemantics && !(beta2 < 1)) throw new ArgumentException($"SOAP needs beta2 < 1 (got {beta2})", nameof(beta2));
-        if (soapSemantics && grafting is not null) throw new ArgumentException("SOAP takes no grafting", nameof(grafting));
+        if (!Enum.IsDefined(mergeOrder)) throw new ArgumentException($"merge order {mergeOrder} is not defined", nameof(mergeOrder));
 
         Beta1 = beta1;
         Beta2 = beta2;
@@ -93,10 +89,9 @@ public sealed record ShampooConfig
         Eigendecomposition = eigendecomposition ?? EigendecompositionConfig.Eigh;
         ToleratedFailures = toleratedFailures;
         MergeDims = mergeDims;
+        MergeOrder = mergeOrder;
         BlockLargeDimensions = blockLargeDimensions;
         Precondition1D = precondition1D;
-        SoapSemantics = soapSemantics;
-        ShampooBeta = shampooBeta == -1 ? beta2 : shampooBeta;
         Beta3 = beta3 == -1 ? beta1 : beta3;
     }
 
@@ -151,17 +146,20 @@ public sealed record ShampooConfig
     /// <summary>Merge small dims.</summary>
     public bool MergeDims { get; }
 
+    /// <summary>Which end dimension merging starts from.</summary>
+    public DimensionMergeOrder MergeOrder { get; }
+
     /// <summary>Block large dims (else leave them unpreconditioned).</summary>
     public bool BlockLargeDimensions { get; }
 
     /// <summary>Precondition vectors with a full factor.</summary>
     public bool Precondition1D { get; }
 
-    /// <summary>nikhilvyas/SOAP step semantics.</summary>
-    public bool SoapSemantics { get; }
+    /// <summary>Weight w of the new term in F ← β2·F + w·GGᵀ (and in D): 1 − β2, or 1 when β2 = 1 (sums).</summary>
+    internal double FactorWeight => Beta2 < 1 ? 1 - Beta2 : 1;
 
-    /// <summary>SOAP's factor EMA (resolved from −1).</summary>
-    public double ShampooBeta { get; }
+    /// <summary>Bias correction of the factors (and D) at step t: 1 − β2ᵗ when enabled and β2 &lt; 1, else 1.</summary>
+    internal double FactorBiasCorrection(long t) => UseBiasCorrection && Beta2 < 1 ? 1 - Math.Pow(Beta2, t) : 1;
 
     /// <summary>
     /// facebookresearch's eigenvalue-corrected Shampoo (<c>DefaultEigenvalueCorrectedShampooConfig</c>): eigh refresh every
@@ -173,14 +171,6 @@ public sealed record ShampooConfig
         WeightDecayType weightDecayType = WeightDecayType.Decoupled) =>
         new(beta1, beta2, epsilon, weightDecay, weightDecayType, maxPreconditionerDim, preconditionFrequency, startPreconditioningStep,
             kind: PreconditionerKind.EigenvalueCorrected, eigendecomposition: eigendecomposition ?? EigendecompositionConfig.Eigh);
-
-    /// <summary>nikhilvyas/SOAP with its defaults (lr 3e-3 is passed per step): betas (0.95, 0.95), ε 1e-8, λ 0.01, f 10, max dim 10000.</summary>
-    public static ShampooConfig Soap(
-        double beta1 = 0.95, double beta2 = 0.95, double epsilon = 1e-8, double weightDecay = 0.01, int preconditionFrequency = 10,
-        int maxPreconditionerDim = 10000, double shampooBeta = -1, bool precondition1D = false) =>
-        new(beta1, beta2, epsilon, weightDecay, WeightDecayType.Decoupled, maxPreconditionerDim, preconditionFrequency,
-            kind: PreconditionerKind.EigenvalueCorrected, mergeDims: false, blockLargeDimensions: false, precondition1D: precondition1D,
-            soapSemantics: true, shampooBeta: shampooBeta);
 
     /// <summary>
     /// Purified Shampoo (arXiv 2506.03595): eigenvalue-corrected, no grafting, adaptive per-factor refresh — at each

@@ -3,10 +3,13 @@ using AlgoPerfSharp.Torch;
 namespace AlgoPerfSharp.Optimizers.Transforms;
 
 /// <summary>
-/// Applies transforms in order; its state is the list of their states. The Adam-family recipe
-/// <c>Chain(ScaleByAdam, [AddDecayedWeights without mask], ScaleByLearningRate)</c> runs as one fused native pass per
-/// tensor (<see cref="FusedSteps.AdamInPlace"/>) with the same state and the same formula (equal up to rounding);
-/// set <see cref="AllowFusion"/> to false to force the transform-by-transform path.
+/// Applies transforms in order; its state is the list of their states. A transform that sets
+/// <see cref="UpdateContext.NoUpdate"/> ends the chain for that call. Two recipes run fused, with the same state and the
+/// same formula (equal up to rounding): the Adam family <c>Chain(ScaleByAdam, [AddDecayedWeights without mask],
+/// ScaleByLearningRate)</c> as one native pass per tensor (<see cref="FusedSteps.AdamInPlace"/>), and a direction
+/// transform (<see cref="IScaledDirection"/>, the Shampoo family) followed by <c>[AddDecayedWeights without mask],
+/// ScaleByLearningRate, [DecayAfterStep]</c>, applied to the parameters without materialising the update. Set
+/// <see cref="AllowFusion"/> to false to force the transform-by-transform path.
 /// </summary>
 public sealed class Chain : GradientTransform<Chain.ChainState>
 {
@@ -22,15 +25,23 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             [ScaleByAdam a, ScaleByLearningRate l] => (a, 0.0, l),
             _ => null,
         };
+        _direction = transforms switch
+        {
+            [IScaledDirection d, AddDecayedWeights { Mask: null } w, ScaleByLearningRate l] => (d, w.WeightDecay, l, null),
+            [IScaledDirection d, ScaleByLearningRate l, DecayAfterStep a] => (d, 0.0, l, a),
+            [IScaledDirection d, ScaleByLearningRate l] => (d, 0.0, l, null),
+            _ => null,
+        };
     }
 
     private readonly (ScaleByAdam Adam, double WeightDecay, ScaleByLearningRate Lr)? _adam;
+    private readonly (IScaledDirection Direction, double WeightDecay, ScaleByLearningRate Lr, DecayAfterStep? After)? _direction;
 
     /// <summary>Whether a recognised recipe may run fused (default true). Results are equal up to rounding.</summary>
     public bool AllowFusion { get; init; } = true;
 
     /// <summary>True when this chain runs as one fused native step.</summary>
-    public bool IsFused => AllowFusion && _adam is not null;
+    public bool IsFused => AllowFusion && (_adam is not null || _direction is not null);
 
     /// <summary>The transforms in order.</summary>
     public IReadOnlyList<IGradientTransform> Transforms { get; }
@@ -51,7 +62,7 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             return;
         }
 
-        for (int i = 0; i < Transforms.Count; i++) Transforms[i].Update(context, state.States[i]);
+        for (int i = 0; i < Transforms.Count && !context.NoUpdate; i++) Transforms[i].Update(context, state.States[i]);
     }
 
     /// <summary>
@@ -67,6 +78,12 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
 
     private void RunFused(UpdateContext context, ChainState state, bool apply)
     {
+        if (_direction is not null)
+        {
+            RunDirection(context, state, apply);
+            return;
+        }
+
         var (adam, weightDecay, lr) = _adam!.Value;
         var moments = (MomentState)state.States[0];
         var parameters = new Tensor[context.Parameters.Count];
@@ -74,6 +91,42 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
         FusedSteps.AdamInPlace(
             parameters, context.Updates, moments.Lists[0], moments.Lists[1], lr.Schedule.At(context.Step - 1), adam.Beta1, adam.Beta2,
             adam.Eps, weightDecay, 1 - Math.Pow(adam.Beta1, context.Step), Math.Sqrt(1 - Math.Pow(adam.Beta2, context.Step)), adam.Nesterov, apply);
+    }
+
+    /// <summary>
+    /// The direction recipe: w ← w·(1 − ηλ) − η·s·P (decay before), or w ← (w − η·s·P)·(1 − η'λ') (decay after), or as
+    /// the update u = (new w) − w when <paramref name="apply"/> is false.
+    /// </summary>
+    private void RunDirection(UpdateContext context, ChainState state, bool apply)
+    {
+        var (direction, weightDecay, lr, after) = _direction!.Value;
+        var directions = direction.Directions(context, state.States[0]);
+        if (directions is null)
+        {
+            context.NoUpdate = true;
+            return;
+        }
+
+        double eta = lr.Schedule.At(context.Step - 1);
+        double before = eta * weightDecay;
+        double decayAfter = after is null ? 0 : after.Schedule.At(context.Step - 1) * after.WeightDecay;
+        for (int i = 0; i < directions.Length; i++)
+        {
+            var (p, s) = directions[i];
+            var w = context.Parameters[i].Tensor;
+            if (apply)
+            {
+                if (before != 0) w.MulInPlace(1 - before);
+                w.AddInPlace(p, -eta * s);
+                if (decayAfter != 0) w.MulInPlace(1 - decayAfter);
+                continue;
+            }
+
+            var u = context.Updates[i];
+            u.CopyInPlace(p).MulInPlace(-eta * s);
+            if (before != 0) u.AddInPlace(w, -before);
+            if (decayAfter != 0) u.MulInPlace(1 - decayAfter).AddInPlace(w, -decayAfter);
+        }
     }
 
     /// <summary>The states of the chained transforms.</summary>
@@ -94,6 +147,12 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
         public override void Load(AlgorithmState from, string prefix)
         {
             for (int i = 0; i < States.Count; i++) States[i].Load(from, $"{prefix}.{i}");
+        }
+
+        /// <inheritdoc/>
+        public override void AddDiagnostics(IDictionary<string, double> into)
+        {
+            foreach (var s in States) s.AddDiagnostics(into);
         }
 
         /// <inheritdoc/>

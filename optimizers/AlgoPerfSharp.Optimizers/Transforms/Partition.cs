@@ -63,7 +63,12 @@ public sealed class Partition : GradientTransform<Partition.PartitionState>
             updates[k] = context.Updates[indices[k]];
         }
 
-        transform.Update(new UpdateContext(parameters, updates, context.Step), state);
+        var sub = new UpdateContext(parameters, updates, context.Step);
+        transform.Update(sub, state);
+        if (sub.NoUpdate)
+        {
+            foreach (var u in updates) u.ZeroInPlace();
+        }
     }
 
     /// <summary>The two sides' parameter indices and states.</summary>
@@ -101,6 +106,13 @@ public sealed class Partition : GradientTransform<Partition.PartitionState>
         {
             SelectedState.Load(from, prefix + ".selected");
             RestState.Load(from, prefix + ".rest");
+        }
+
+        /// <inheritdoc/>
+        public override void AddDiagnostics(IDictionary<string, double> into)
+        {
+            SelectedState.AddDiagnostics(into);
+            RestState.AddDiagnostics(into);
         }
 
         /// <inheritdoc/>

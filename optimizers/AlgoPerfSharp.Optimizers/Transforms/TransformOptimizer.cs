@@ -8,8 +8,10 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// and adds the updates to the parameters (w ← w + u) under no-grad, inside its own DisposeScope.
 /// A non-finite-gradient guard (on by default) checks every gradient first; if any element is NaN/∞ the whole step is
 /// skipped — the recipe's state is not touched — and <see cref="SkippedSteps"/> counts it.
-/// When the recipe is a fused <see cref="Chain"/> (the Adam family) the step is applied to the parameters in the same
-/// native pass and the gradients are left as they were; otherwise the gradients are overwritten with the updates.
+/// When the recipe is a fused <see cref="Chain"/> (the Adam family, the Shampoo family) the step is applied to the
+/// parameters directly and the gradients are left as they were; otherwise the gradients are overwritten with the updates.
+/// This is the one engine of every built-in algorithm; its checkpoint keys are <c>optimizer.step</c>,
+/// <c>optimizer.skipped</c> and the recipe's state under <c>optimizer.state</c>.
 /// </summary>
 public sealed class TransformOptimizer : IDisposable
 {
@@ -67,6 +69,7 @@ public sealed class TransformOptimizer : IDisposable
         var context = new UpdateContext(Parameters, updates, StepCount);
         if (Transform is Chain chain && chain.TryApplyFused(context, _state)) return true;
         Transform.Update(context, _state);
+        if (context.NoUpdate) return true;
         for (int i = 0; i < updates.Length; i++) Parameters[i].Tensor.AddInPlace(updates[i]);
         return true;
     }
@@ -84,10 +87,25 @@ public sealed class TransformOptimizer : IDisposable
         _state.Save(into, "optimizer.state");
     }
 
+    /// <summary>The recipe's diagnostics plus <c>skipped_nonfinite_steps</c>.</summary>
+    public IReadOnlyDictionary<string, double> Diagnostics()
+    {
+        var d = new Dictionary<string, double>(StringComparer.Ordinal) { ["skipped_nonfinite_steps"] = SkippedSteps };
+        _state.AddDiagnostics(d);
+        return d;
+    }
+
     /// <summary>Restores what <see cref="Save"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">A key is missing, a shape differs, or the checkpoint was written by the retired Shampoo engine.</exception>
     public void Load(AlgorithmState from)
     {
         ArgumentNullException.ThrowIfNull(from);
+        if (!from.Values.ContainsKey("optimizer.step") && from.Values.ContainsKey("shampoo.step"))
+        {
+            throw new InvalidDataException(
+                "this checkpoint was written by the retired Shampoo engine (keys 'shampoo.*'), which this version cannot resume; start the trial again from step 0");
+        }
+
         StepCount = from.Int64("optimizer.step");
         SkippedSteps = from.Int64("optimizer.skipped");
         using var noGrad = Autograd.NoGrad();

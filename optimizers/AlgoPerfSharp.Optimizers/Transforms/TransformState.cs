@@ -14,6 +14,11 @@ public abstract class TransformState : IDisposable
     /// <summary>Restores this state from <paramref name="from"/> (values are copied in place).</summary>
     public abstract void Load(AlgorithmState from, string prefix);
 
+    /// <summary>Adds this state's diagnostics (counters, not tensors) to <paramref name="into"/>; none by default.</summary>
+    public virtual void AddDiagnostics(IDictionary<string, double> into)
+    {
+    }
+
     /// <summary>Releases owned tensors.</summary>
     public virtual void Dispose()
     {
@@ -26,22 +31,36 @@ public abstract class TransformState : IDisposable
     /// <summary>Saves a list of tensors as prefix.i.</summary>
     protected static void SaveList(AlgorithmState into, string prefix, IReadOnlyList<Tensor> tensors)
     {
-        for (int i = 0; i < tensors.Count; i++) into.Tensors[$"{prefix}.{i}"] = DisposeScope.Detach(tensors[i].Clone());
+        for (int i = 0; i < tensors.Count; i++) SaveTensor(into, $"{prefix}.{i}", tensors[i]);
     }
 
     /// <summary>Copies prefix.i into each tensor of the list.</summary>
     protected static void LoadList(AlgorithmState from, string prefix, IReadOnlyList<Tensor> tensors)
     {
-        for (int i = 0; i < tensors.Count; i++)
-        {
-            var src = from.Tensor($"{prefix}.{i}");
-            if (!src.Shape.AsSpan().SequenceEqual(tensors[i].Shape))
-            {
-                throw new InvalidDataException($"checkpoint tensor {prefix}.{i} has shape [{string.Join(", ", src.Shape)}], expected [{string.Join(", ", tensors[i].Shape)}]");
-            }
+        for (int i = 0; i < tensors.Count; i++) LoadTensor(from, $"{prefix}.{i}", tensors[i]);
+    }
 
-            tensors[i].CopyInPlace(src);
+    /// <summary>Saves a clone of <paramref name="tensor"/> as <paramref name="key"/>.</summary>
+    protected static void SaveTensor(AlgorithmState into, string key, Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(tensor);
+        into.Tensors[key] = DisposeScope.Detach(tensor.Clone());
+    }
+
+    /// <summary>Copies the checkpoint tensor <paramref name="key"/> into <paramref name="tensor"/>.</summary>
+    /// <exception cref="InvalidDataException">The key is missing or its shape differs.</exception>
+    protected static void LoadTensor(AlgorithmState from, string key, Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(tensor);
+        var src = from.Tensor(key);
+        if (!src.Shape.AsSpan().SequenceEqual(tensor.Shape))
+        {
+            throw new InvalidDataException($"checkpoint tensor {key} has shape [{string.Join(", ", src.Shape)}], expected [{string.Join(", ", tensor.Shape)}]");
         }
+
+        tensor.CopyInPlace(src);
     }
 }
 

@@ -9,4 +9,11 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// <param name="Parameters">The parameters, in init order.</param>
 /// <param name="Updates">One update tensor per parameter, rewritten in place by each transform.</param>
 /// <param name="Step">1-based update count (1 on the first update), for bias correction.</param>
-public sealed record UpdateContext(IReadOnlyList<ModelParameter> Parameters, Tensor[] Updates, long Step);
+public sealed record UpdateContext(IReadOnlyList<ModelParameter> Parameters, Tensor[] Updates, long Step)
+{
+    /// <summary>
+    /// Set by a transform whose call only initialises its state (SOAP's first call): the rest of a <see cref="Chain"/>
+    /// is skipped and the parameters are left as they are.
+    /// </summary>
+    public bool NoUpdate { get; set; }
+}
