@@ -50,4 +50,28 @@ internal static class NumpyMath
 
         return sum;
     }
+
+    /// <summary>
+    /// <c>np.percentile(values, q)</c> with numpy's default <c>method="linear"</c> (Hyndman–Fan type 7) on values
+    /// already sorted ascending: position h = (n − 1)·q/100, result = v[⌊h⌋] + (h − ⌊h⌋)·(v[⌊h⌋ + 1] − v[⌊h⌋]).
+    /// Equal neighbours (including two +∞) give that value, not NaN.
+    /// </summary>
+    public static double PercentileOfSorted(IReadOnlyList<double> sorted, double q)
+    {
+        if (sorted.Count == 0)
+        {
+            throw new ArgumentException("The percentile of an empty set is undefined.", nameof(sorted));
+        }
+
+        if (!(q >= 0 && q <= 100))
+        {
+            throw new ArgumentException($"q must be in [0, 100], got {q}.", nameof(q));
+        }
+
+        var h = (sorted.Count - 1) * q / 100.0;
+        var lo = (int)Math.Floor(h);
+        var hi = Math.Min(lo + 1, sorted.Count - 1);
+        var frac = h - lo;
+        return frac == 0 || sorted[lo] == sorted[hi] ? sorted[lo] : sorted[lo] + (frac * (sorted[hi] - sorted[lo]));
+    }
 }

@@ -11,4 +11,15 @@ public sealed record StudyTimeToTarget(
     double ValidationSeconds,
     int? BestTrial,
     double? TestSeconds,
-    IReadOnlyList<TrialTimeToTarget> Trials);
+    IReadOnlyList<TrialTimeToTarget> Trials)
+{
+    /// <summary>
+    /// Steps-to-target of the study: the global step at which <see cref="BestTrial"/> first met the validation target —
+    /// the same run whose seconds are <see cref="ValidationSeconds"/>, so the study's time and steps describe one run
+    /// (not the fewest steps of any trial). +∞ when the study did not reach the target (or is missing).
+    /// </summary>
+    public double ValidationSteps =>
+        BestTrial is { } best && Trials.FirstOrDefault(t => t.Trial == best)?.ValidationStep is { } step
+            ? step
+            : double.PositiveInfinity;
+}

@@ -23,4 +23,21 @@ public sealed record WorkloadTimeToTarget(
 {
     /// <summary>True when the median time is finite.</summary>
     public bool ReachedValidationTarget => double.IsFinite(ValidationSeconds);
+
+    /// <summary>
+    /// Steps-to-target: the median over studies of <see cref="StudyTimeToTarget.ValidationSteps"/>, combined exactly
+    /// as <see cref="ValidationSeconds"/> is (numpy median, ∞ participating, missing studies entering as ∞) — so it is
+    /// finite exactly when <see cref="ValidationSeconds"/> is. Not an integer when an even count averages two steps.
+    /// It does not enter the score: it separates "fewer steps" from "faster steps".
+    /// </summary>
+    public double ValidationSteps => Studies.Count + MissingStudies == 0
+        ? double.PositiveInfinity
+        : NumpyMath.Median(Studies.Select(s => s.ValidationSteps).Concat(Enumerable.Repeat(double.PositiveInfinity, MissingStudies)).ToList());
+
+    /// <summary>
+    /// The per-study validation times the median <see cref="ValidationSeconds"/> is taken over: the studies present
+    /// in study order, then one +∞ per missing study. The bootstrap resamples exactly these values.
+    /// </summary>
+    public IReadOnlyList<double> StudySeconds =>
+        Studies.Select(s => s.ValidationSeconds).Concat(Enumerable.Repeat(double.PositiveInfinity, MissingStudies)).ToList();
 }

@@ -167,6 +167,63 @@ public sealed class CompareTests : IDisposable
         Assert.Contains("--alpha must be in (0, 0.5)", r.Err, StringComparison.Ordinal);
     }
 
+    /// <summary>A database whose run recorded <paramref name="spec"/> for w1, with adam's five seeds of <see cref="Base"/>.</summary>
+    private string DatabaseWith(string name, StoredWorkloadSpec spec)
+    {
+        using var store = ResultsStore.Open(PathOf(name));
+        var run = store.CreateRun("v", "test", 7, "{}");
+        store.RecordWorkloadSpec(run.Id, spec);
+        for (int s = 0; s < Base.Length; s++) ScoringDatabases.Trial(store, run, "adam", "w1", s, Base[s], BaseSteps[s]);
+        return PathOf(name);
+    }
+
+    private static string Contents(string db)
+    {
+        using var store = ResultsStore.Open(db, create: false);
+        var run = store.Runs().Single();
+        return string.Join('\n', store.WorkloadSpecs(run.Id).Select(w => w.ToString()).Concat(
+            store.Trials(run.Id).SelectMany(t => store.Evals(t.Id).Select(e => $"{t.Key} {e.Step} {e.SubmissionSeconds}"))));
+    }
+
+    private static StoredWorkloadSpec Spec(string? preset = "quick", string metric = "validation/error_rate", bool lower = true, double target = 0.5, double budget = 1000) =>
+        new("w1", metric, target, "test/error_rate", 0.55, lower, budget, null, preset);
+
+    [Theory]
+    [InlineData("preset", "the preset differs (quick vs cpu)")]
+    [InlineData("metric", "the target metric differs (validation/error_rate vs validation/loss)")]
+    [InlineData("direction", "the metric's direction differs (≤ vs ≥)")]
+    [InlineData("target", "the validation target differs (validation/error_rate ≤ 0.5 vs ≤ 0.4)")]
+    [InlineData("budget", "the budget differs (1000 s vs 500 s)")]
+    public void RunsOfDifferentPresetsOrConstantsAreRefusedWithOneLineNamingTheDifference(string what, string expected)
+    {
+        var candidateSpec = what switch
+        {
+            "preset" => Spec(preset: "cpu"),
+            "metric" => Spec(metric: "validation/loss"),
+            "direction" => Spec(lower: false),
+            "target" => Spec(target: 0.4),
+            _ => Spec(budget: 500),
+        };
+        string b = DatabaseWith("b.db", Spec()), c = DatabaseWith("c.db", candidateSpec);
+        string before = Contents(b) + Contents(c);
+        var r = Run("compare", b, c, "--markdown", PathOf("out.md"));
+        Assert.Equal(CliApp.BadInput, r.Code);
+        Assert.Equal($"error: cannot compare w1: {expected} between the baseline (b.db run(s) v) and the candidate (c.db run(s) v); " +
+            "times to different targets or under different budgets are not comparable — compare runs of the same preset and workload constants\n", r.Err);
+        Assert.Equal("", r.Out);
+        Assert.False(File.Exists(PathOf("out.md")));
+        Assert.Equal(before, Contents(b) + Contents(c));
+    }
+
+    [Fact]
+    public void ADatabaseWithoutARecordedPresetComparesWhenTheConstantsAgree()
+    {
+        string b = DatabaseWith("b.db", Spec(preset: null)), c = DatabaseWith("c.db", Spec(preset: "quick"));
+        var r = Run("compare", b, c);
+        Assert.Equal(0, r.Code);
+        Assert.Contains("| w1 | adam | 5/5 |", r.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PairsOnOneSideOnlyAreListedNotCompared()
     {

@@ -35,6 +35,6 @@ public sealed class ExternalTuningScoreTests : IDisposable
         Assert.Equal(40.0, cell.TimeToTargetSeconds);
         Assert.Equal(3, cell.TrialsReachingTarget);
         Assert.Equal(3, cell.Trials);
-        Assert.Contains("40.0 s · 1.00× · 3/3", board.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Contains("40.0 s · 50 steps · 1.00× · 3/3", board.ToMarkdown(), StringComparison.Ordinal);
     }
 }

@@ -90,9 +90,9 @@ public sealed class LeaderboardTests : IDisposable
         var lines = o.ToString().Split('\n');
         Assert.StartsWith("#  algorithm   score", lines[0]);
         Assert.StartsWith("1  fast       1.0000", lines[1]);
-        Assert.Contains("10.0 s · 1.00× · 1/1", lines[1]);
-        Assert.Contains("25.0 s · 2.50× · 1/1", lines[2]);
-        Assert.Contains("∞ · ∞ · 0/1", lines[2]);
+        Assert.Contains("10.0 s · 50 steps · 1.00× · 1/1", lines[1]);
+        Assert.Contains("25.0 s · 50 steps · 2.50× · 1/1", lines[2]);
+        Assert.Contains("∞ · ∞ steps · ∞ · 0/1", lines[2]);
         Assert.Contains("| 1 | fast | 1.0000 |", File.ReadAllText(md));
         using var doc = JsonDocument.Parse(File.ReadAllText(js));
         var slow = doc.RootElement.GetProperty("rows")[1];

@@ -159,7 +159,7 @@ public sealed partial class ReportTests : IDisposable
 
         Assert.Contains("<td>1.0000</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>0.2500</td>", html, StringComparison.Ordinal); // ½·(4 − 2.5)/3 on the 100-point grid
-        Assert.Contains("25.0 s · 2.50× · 1/1", html, StringComparison.Ordinal);
+        Assert.Contains("25.0 s · 50 steps · 2.50× · 1/1", html, StringComparison.Ordinal);
         Assert.Contains("10.0 ms", html, StringComparison.Ordinal);
     }
 

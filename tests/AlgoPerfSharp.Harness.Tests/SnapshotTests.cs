@@ -24,6 +24,9 @@ public sealed class SnapshotTests : IDisposable
     /// fast: w1 at 10 s, w2 at 20 s (fastest on both, score 1); slow: w1 at 25 s (ratio 2.5), w2 never, so
     /// ρ = ½ from τ_50 = 2.515 on and the trapezoid area is (¼ + 49·½)·(3/99) = 0.75, score 0.75/3 = 0.2500.
     /// Median step = the single trial's step (10.0, 12.0 ms for fast → median over w1, w2 = 11.0 ms; slow 21.0 ms).
+    /// Steps-to-target: the 5th eval is at step 50. One study per cell: no intervals, the "need ≥ 2 studies" line instead.
+    /// Resolution: evals every reach/5 s — w1 gaps 2 s (fast) and 5 s (slow), five each, median 3.5 s, ÷ median(10, 25) =
+    /// 17.5 s → 20 %; w2 gaps 4 s and 10 s (slow never reaches it and logs every 10 s) → 7 s ÷ 20 s = 35 %.
     /// </summary>
     [Fact]
     public void LeaderboardMarkdownAndJson()

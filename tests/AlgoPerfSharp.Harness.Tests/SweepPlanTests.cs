@@ -7,7 +7,7 @@ namespace AlgoPerfSharp.Harness.Tests;
 public sealed class SweepPlanTests : ScratchFolder
 {
     [Fact]
-    public void TheQuickPlanUsesTheQuickPresetsOwnBudgetsAndFitsTwentyMinutes()
+    public void TheQuickPlanRunsThreeStudiesOfTheQuickPresetsOwnBudgetsEachFittingTwentyMinutes()
     {
         var o = new HarnessOptions { Plan = "quick" };
         SweepPlans.Apply(o);
@@ -15,7 +15,8 @@ public sealed class SweepPlanTests : ScratchFolder
         Assert.Equal(algorithms, o.Algorithms.Count);
         Assert.Equal(["fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"], o.Workloads);
         Assert.Equal("self", o.Ruleset);
-        Assert.Equal(1, o.Studies);
+        Assert.Equal(3, o.Studies);
+        Assert.Equal(SweepPlans.QuickStudies, o.Studies);
         Assert.Equal("quick", o.Preset);
         Assert.Equal("quick", o.Label);
         Assert.Null(o.MaxRuntime);   // the workloads' calibrated budgets and eval periods apply
@@ -23,9 +24,39 @@ public sealed class SweepPlanTests : ScratchFolder
         Assert.False(SweepJob.TrialOptions(o).EvaluateTest);
 
         // Worst case (no trial stops at its target): every trial trains 1.5 × its workload's budget, plus 12 s for the
-        // worker's start, data loading and its validation passes — all of it within the 20 minutes.
+        // worker's start, data loading and its validation passes — one study within the 20 minutes. The whole plan is
+        // three such studies: until the quick presets are re-sized, its worst case is three times this.
         double worst = o.Workloads.Sum(w => algorithms * ((1.5 * WorkloadRegistry.Spec(w, "quick").MaxRuntimeSeconds) + 12));
-        Assert.True(worst <= SweepPlans.QuickSeconds, $"worst case {worst:F0} s");
+        Assert.True(worst <= SweepPlans.QuickSeconds, $"worst case of one study {worst:F0} s");
+    }
+
+    [Theory]
+    [InlineData("quick", 3)]
+    [InlineData("smoke", 1)]
+    [InlineData("full", 3)]
+    public void EveryPlanHonoursStudiesAndHasADefault(string plan, int defaultStudies)
+    {
+        var given = new HarnessOptions { Plan = plan, Studies = 5 };
+        SweepPlans.Apply(given);
+        Assert.Equal(5, given.Studies);
+
+        var unset = new HarnessOptions { Plan = plan };
+        SweepPlans.Apply(unset);
+        Assert.Equal(defaultStudies, unset.Studies);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    public void StudiesBelowOneAreAOneLineErrorBeforeAnythingRuns(string studies)
+    {
+        string db = P("studies.db");
+        var (code, output, err) = HostedCli.Run("sweep", "--plan", "quick", "--studies", studies, "--db", db);
+        Assert.Equal(2, code);
+        Assert.Contains($"Studies (--studies) must be ≥ 1 (got {studies})", err);
+        Assert.StartsWith("error: invalid settings:", err);
+        Assert.DoesNotContain("run '", output);
+        Assert.False(File.Exists(db), "nothing is recorded for refused settings");
     }
 
     [Fact]

@@ -172,9 +172,12 @@ public static class CliApp
         var json = new Option<string?>("--json") { Description = "Also write the leaderboard as JSON to this file." };
         var cmd = new Command("leaderboard", """
             Score every algorithm in a results database with AlgoPerf's rules (time-to-target per workload, performance
-            profiles with the 4× cut, benchmark score) and print the table: score, per-workload time-to-target, ratio to
-            the fastest and trials reaching the target, and median step time. Scores are relative to the algorithms
-            scored together.
+            profiles with the 4× cut, benchmark score) and print the table: score, per-workload time- and steps-to-target,
+            ratio to the fastest and trials reaching the target, and median step time. With ≥ 2 studies per algorithm and
+            workload: each score's 95 % bootstrap interval over studies, a rank interval, and which differences are
+            significant (the markdown and JSON add the pairwise probability matrix; method in docs/scoring.md). The footer
+            gives each workload's resolution (eval period ÷ median time-to-target). Scores are relative to the
+            algorithms scored together.
             Example: algoperf leaderboard --db algoperf.db --markdown leaderboard.md --json leaderboard.json
             """) { db, runs, ruleset, markdown, json };
         cmd.SetAction(parse =>

@@ -26,12 +26,12 @@ internal sealed class HarnessCommandOptions
         o.AddCommon();
         if (!single)
         {
-            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 1 study, all built-ins × base workloads at the quick preset, < 20 min), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials at cpu)." }, (h, v) => h.Plan = v);
+            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 3 studies, all built-ins × base workloads at the quick preset, < 20 min per study), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials at cpu)." }, (h, v) => h.Plan = v);
             o.Add(new Option<string>("--shard") { Description = "Run only shard i of n (0-based), e.g. 0/4; merge the shard databases with `algoperf merge`." }, (h, v) => h.Shard = v);
         }
 
         o.Add(new Option<string>("--ruleset") { Description = "external (tuned over a search space; default) or self (one run per study with defaults, budget × 1.5)." }, (h, v) => h.Ruleset = v);
-        o.Add(new Option<int>("--studies") { Description = "Studies (independent repetitions with their own seeds). Default 1." }, (h, v) => h.Studies = v);
+        o.Add(new Option<int>("--studies") { Description = "Studies (independent repetitions with their own seeds; ≥ 2 give the leaderboard intervals). Default 1; the quick and full plans: 3." }, (h, v) => h.Studies = v);
         o.Add(new Option<int>("--trials") { Description = "Trials per study under external tuning. Default 5." }, (h, v) => h.Trials = v);
         o.Add(new Option<string>("--search-space") { Description = "Search space JSON (AlgoPerf format) replacing the algorithm's own." }, (h, v) => h.SearchSpace = v);
         o.Add(new Option<bool>("--in-process") { Description = "Run trials in this process instead of isolated worker processes (debugging)." }, (h, v) => h.InProcess = v);

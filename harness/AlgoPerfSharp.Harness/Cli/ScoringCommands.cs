@@ -64,7 +64,8 @@ internal static class ScoringCommands
             Compare a candidate release's results against a baseline's: per (workload, algorithm) in both, the time-to-target
             ratio and the step-time ratio over seeds, with a noise-aware verdict (one-sided Mann–Whitney U tests at α, a
             minimum effect δ, Hodges–Lehmann ratio with its interval). Prints a markdown table.
-            Exit code: 0 no regression, 1 a regression, 2 bad input.
+            Both sides must have run each shared workload at the same preset with the same target and budget (otherwise
+            a one-line error names the difference). Exit code: 0 no regression, 1 a regression, 2 bad input.
             Examples: algoperf compare old.db new.db --markdown compare.md
                       algoperf compare results.db --baseline-run v0.1 --candidate-run v0.2
             """) { baseline, candidate, baselineRun, candidateRun, ruleset, alpha, effect, markdown, json };

@@ -38,8 +38,8 @@ internal static class SweepCommands
             Run a ruleset over workloads × algorithms (studies × trials), in worker processes, recording every eval in
             --db. Idempotent: re-running the same command skips finished trials and resumes interrupted ones. --shard i/n
             runs a deterministic part (merge shard databases with `algoperf merge`). Plans (--plan) fill what is not
-            given: quick = self-tuning, 1 study, every built-in × the base workloads at the cpu preset with budgets scaled
-            to fit ~20 minutes, then the leaderboard; smoke = the same at the tiny preset in ~1 minute; full = external
+            given: quick = self-tuning, 3 studies, every built-in × the base workloads at the quick preset (each study
+            < 20 minutes), then the leaderboard with score intervals; smoke = the same at the tiny preset in ~1 minute; full = external
             tuning, 3 studies × 5 trials. (--plan is the sweep's size; --preset is the workloads' size.)
             Example: algoperf sweep --plan quick --db quick.db
             Example: algoperf sweep -w sotu_llama -a adamw -a nadamw --trials 5 --studies 3 --shard 0/4 --db shard0.db

@@ -7,19 +7,25 @@ namespace AlgoPerfSharp.Harness.Hosting;
 /// <summary>
 /// The named sweep plans (<c>--plan</c>; not to be confused with the workload size <c>--preset</c>):
 /// <list type="bullet">
-/// <item><c>quick</c>: self-tuning, 1 study, every built-in algorithm × the base workloads at the <c>quick</c> preset,
-///   whose calibrated budgets (about half a minute each, × 1.5 for self-tuning) and eval periods keep the whole sweep
-///   under <see cref="QuickSeconds"/> s of wall time on 2 cores; validation-only evals;</item>
+/// <item><c>quick</c>: self-tuning, <see cref="QuickStudies"/> studies (AlgoPerf v0.6's minimum, so the leaderboard has
+///   intervals), every built-in algorithm × the base workloads at the <c>quick</c> preset, whose calibrated budgets
+///   (about half a minute each, × 1.5 for self-tuning) and eval periods keep each study under
+///   <see cref="QuickSeconds"/> s of wall time on 2 cores; validation-only evals;</item>
 /// <item><c>smoke</c>: the same at the <c>tiny</c> preset, the per-trial budget scaled from the trial count so the
 ///   sweep takes about <see cref="SmokeSeconds"/> s;</item>
 /// <item><c>full</c>: external tuning, 3 studies × 5 trials, every built-in × the base workloads at <c>cpu</c> with their own budgets.</item>
 /// </list>
-/// A plan only fills what the command line and config left unset.
+/// A plan only fills what the command line and config left unset: <c>--studies N</c> (and every other setting given)
+/// overrides any plan's default.
 /// </summary>
 public static class SweepPlans
 {
-    /// <summary>Wall-clock limit the quick plan is designed to stay under.</summary>
+    /// <summary>Wall-clock limit one study of the quick plan is designed to stay under (the whole plan: × its studies).</summary>
     public const double QuickSeconds = 20 * 60;
+
+    /// <summary>Studies the quick plan runs unless <c>--studies</c> says otherwise: 3, as AlgoPerf v0.6 — the fewest that
+    /// give every (algorithm, workload) cell a spread for the leaderboard's bootstrap intervals.</summary>
+    public const int QuickStudies = 3;
 
     /// <summary>Wall-clock target of the smoke plan.</summary>
     public const double SmokeSeconds = 60;
@@ -59,16 +65,17 @@ public static class SweepPlans
         }
 
         o.Ruleset ??= "self";
-        o.Studies ??= 1;
         o.Trials ??= 1;
         if (o.Plan == "quick")
         {
+            o.Studies ??= QuickStudies;
             // The quick preset's own calibrated targets, budgets and eval periods; test evals skipped (not scored).
             o.Preset ??= "quick";
             o.NoTestEval = true;
             return;
         }
 
+        o.Studies ??= 1;
         o.Preset ??= "tiny";
         int count = Math.Max(1, o.Workloads.Count * o.Algorithms.Count * o.Studies.Value);
         o.MaxRuntime ??= BudgetPerTrial(SmokeSeconds, count, SmokeOverheadSeconds);

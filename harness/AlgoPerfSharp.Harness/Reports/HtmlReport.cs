@@ -41,19 +41,30 @@ public static class HtmlReport
 
         Environment(html, runs);
 
-        html.Append("<h2>Leaderboard</h2>\n<table>\n<tr><th>rank</th><th class=\"name\">algorithm</th><th>score</th>");
-        foreach (var w in board.Workloads) html.Append("<th>").Append(E(w)).Append("<br>time · ratio · hits</th>");
+        html.Append("<h2>Leaderboard</h2>\n");
+        foreach (var w in board.Warnings) html.Append("<p class=\"note\"><b>").Append(E(w)).Append("</b></p>\n");
+        string confidence = (board.Bootstrap.Options.Confidence * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %";
+        html.Append("<table>\n<tr><th>rank</th><th class=\"name\">algorithm</th><th>score</th>");
+        if (board.IsReplicated) html.Append("<th>").Append(E(confidence)).Append(" interval</th><th>rank interval</th>");
+        foreach (var w in board.Workloads) html.Append("<th>").Append(E(w)).Append("<br>time · steps · ratio · hits</th>");
         html.Append("<th>median step</th></tr>\n");
         int rank = 1;
         foreach (var r in board.Rows)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{rank++}</td><td class=\"name\">{E(r.Algorithm)}</td><td>{r.Score:F4}</td>");
+            if (board.IsReplicated)
+            {
+                var i = r.Interval;
+                html.Append(CultureInfo.InvariantCulture, $"<td>[{i.ScoreLower:F4}, {i.ScoreUpper:F4}]</td><td>{(i.RankLower == i.RankUpper ? $"{i.RankLower}" : $"{i.RankLower}–{i.RankUpper}")}</td>");
+            }
+
             foreach (var w in board.Workloads) html.Append("<td>").Append(E(LeaderboardResult.Cell(r, w))).Append("</td>");
             html.Append("<td>").Append(E(LeaderboardResult.Ms(r.MedianStepSeconds))).Append("</td></tr>\n");
         }
 
-        html.Append("</table>\n<p class=\"note\">").Append(E(LeaderboardResult.Caveat))
-            .Append(" Time = median over studies of the submission time (seconds) at the first eval meeting the validation target; ratio = time / fastest; hits = trials reaching the target / trials.</p>\n");
+        html.Append("</table>\n");
+        foreach (var line in board.Footer(n => n)) html.Append("<p class=\"note\">").Append(E(line)).Append("</p>\n");
+        if (board.IsReplicated) Intervals(html, board, ColorOf);
 
         var profile = scored.Profile;
         html.Append("<h2>Performance profiles</h2>\n<p class=\"note\">").Append(E(
@@ -93,6 +104,40 @@ public static class HtmlReport
         Diagnostics(html, input, algorithms);
         html.Append("</body>\n</html>\n");
         return html.ToString();
+    }
+
+    private static void Intervals(StringBuilder html, LeaderboardResult board, Func<string, int> colorOf)
+    {
+        html.Append("<h3>Score intervals and pairwise probabilities</h3>\n");
+        Svg(html, SvgChart.Intervals("Benchmark score with its bootstrap interval", "algorithm (best score first)", "score (1 = fastest on every workload)",
+            board.Rows.Select(r => new IntervalValue(r.Algorithm, colorOf(r.Algorithm), r.Score, r.Interval.ScoreLower, r.Interval.ScoreUpper)).ToList()));
+        html.Append("<p class=\"note\">P(row scores higher than column) over the bootstrap replicates; significant cells are bold.</p>\n<table>\n<tr><th></th>");
+        foreach (var b in board.Rows) html.Append("<th>").Append(E(b.Algorithm)).Append("</th>");
+        html.Append("</tr>\n");
+        foreach (var a in board.Rows)
+        {
+            html.Append("<tr><th class=\"name\">").Append(E(a.Algorithm)).Append("</th>");
+            foreach (var b in board.Rows)
+            {
+                if (a == b)
+                {
+                    html.Append("<td>—</td>");
+                    continue;
+                }
+
+                double p = board.Bootstrap.Probability(a.Algorithm, b.Algorithm);
+                string text = p.ToString("F3", CultureInfo.InvariantCulture);
+                // Shade from white (½) towards blue (row higher) or orange (row lower).
+                int tint = (int)Math.Round(Math.Abs(p - 0.5) * 2 * 120);
+                string bg = p >= 0.5 ? $"rgb({255 - tint},{255 - (tint / 2)},255)" : $"rgb(255,{255 - (tint / 2)},{255 - tint})";
+                html.Append(CultureInfo.InvariantCulture, $"<td class=\"p\" data-p=\"{SvgChart.R(p)}\" style=\"background:{bg}\">")
+                    .Append(board.Bootstrap.IsSignificant(p) ? $"<b>{text}</b>" : text).Append("</td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</table>\n");
     }
 
     private static void Diagnostics(StringBuilder html, ScoringInput input, IReadOnlyList<string> algorithms)

@@ -9,9 +9,12 @@ namespace AlgoPerfSharp.Harness.Reports;
 /// <summary>One algorithm's line of the leaderboard.</summary>
 /// <param name="Algorithm">Algorithm (submission) name.</param>
 /// <param name="Score">AlgoPerf benchmark score in [0, 1], relative to the algorithms scored together.</param>
-/// <param name="Workloads">Per workload: time-to-target, ratio to the fastest, trials reaching target.</param>
+/// <param name="Workloads">Per workload: time- and steps-to-target, ratio to the fastest, trials reaching target.</param>
 /// <param name="MedianStepSeconds">Median over its trials of the median update-step time.</param>
-public sealed record LeaderboardRow(string Algorithm, double Score, IReadOnlyList<LeaderboardCell> Workloads, double MedianStepSeconds);
+/// <param name="Interval">Its score and rank with their bootstrap intervals over studies (meaningful only when
+/// <see cref="LeaderboardResult.IsReplicated"/>).</param>
+public sealed record LeaderboardRow(
+    string Algorithm, double Score, IReadOnlyList<LeaderboardCell> Workloads, double MedianStepSeconds, SubmissionInterval Interval);
 
 /// <summary>One (algorithm, workload) cell.</summary>
 /// <param name="Workload">Workload name.</param>
@@ -19,18 +22,38 @@ public sealed record LeaderboardRow(string Algorithm, double Score, IReadOnlyLis
 /// <param name="Ratio">Time / fastest algorithm's time on this workload after AlgoPerf's 4× cut (∞ if no credit).</param>
 /// <param name="TrialsReachingTarget">Trials that met the target within the budget.</param>
 /// <param name="Trials">Trials run.</param>
-public sealed record LeaderboardCell(string Workload, double TimeToTargetSeconds, double Ratio, int TrialsReachingTarget, int Trials);
+/// <param name="StepsToTarget">Median over studies of the global step at the first eval meeting the target (∞ if not reached).</param>
+/// <param name="Studies">Studies the cell's medians are taken over.</param>
+public sealed record LeaderboardCell(
+    string Workload, double TimeToTargetSeconds, double Ratio, int TrialsReachingTarget, int Trials, double StepsToTarget, int Studies);
 
 /// <summary>The leaderboard of a results database: AlgoPerf scoring over stored eval rows (no libtorch needed).</summary>
 /// <param name="Ruleset">The ruleset scored.</param>
 /// <param name="Runs">Run labels included.</param>
 /// <param name="Workloads">Workloads scored (base and variants).</param>
 /// <param name="Rows">Algorithms, best score first.</param>
-public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Runs, IReadOnlyList<string> Workloads, IReadOnlyList<LeaderboardRow> Rows)
+/// <param name="Bootstrap">Score and rank intervals and the pairwise probabilities (<see cref="ScoreBootstrap"/>).</param>
+/// <param name="Resolution">Eval period ÷ median time-to-target per workload.</param>
+/// <param name="Warnings">What a reader must know about the input (e.g. study counts that differ), one line each.</param>
+public sealed record LeaderboardResult(
+    string Ruleset,
+    IReadOnlyList<string> Runs,
+    IReadOnlyList<string> Workloads,
+    IReadOnlyList<LeaderboardRow> Rows,
+    ScoreBootstrapResult Bootstrap,
+    IReadOnlyList<WorkloadResolution> Resolution,
+    IReadOnlyList<string> Warnings)
 {
     /// <summary>The caveat every leaderboard carries.</summary>
     public const string Caveat =
         "Scores are relative: each is computed only over the algorithms scored together here (ratios to the fastest of them), so they are not comparable across leaderboards.";
+
+    /// <summary>What a cell shows.</summary>
+    public const string CellLegend =
+        "Time = median over studies of the submission time at the first eval meeting the validation target; steps = the same median of the global step at that eval; ratio = time / fastest; hits = trials reaching the target / trials.";
+
+    /// <summary>True when every (algorithm, workload) cell has ≥ 2 studies, so intervals and significance mean something.</summary>
+    public bool IsReplicated => Bootstrap.IsReplicated;
 
     /// <summary>Scores the trials of <paramref name="runs"/> under <paramref name="ruleset"/>.</summary>
     public static LeaderboardResult Compute(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset) =>
@@ -42,45 +65,88 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
     /// <summary>The leaderboard of an already computed scoring result over <paramref name="input"/>.</summary>
     internal static LeaderboardResult From(ScoringInput input, BenchmarkScoringResult result)
     {
+        var bootstrap = ScoreBootstrap.Run(result);
         var rows = result.Profile.Submissions.Select(p => new LeaderboardRow(
             p.Submission,
             p.Score,
             p.Workloads.Concat(p.Variants).Select(c =>
             {
                 var tt = result.Times.FirstOrDefault(x => x.Submission == p.Submission && x.Workload == c.Workload);
-                return new LeaderboardCell(c.Workload, tt?.ValidationSeconds ?? double.PositiveInfinity, c.Ratio, tt?.TrialsReachingTarget ?? 0, tt?.TrialCount ?? 0);
+                return new LeaderboardCell(
+                    c.Workload, tt?.ValidationSeconds ?? double.PositiveInfinity, c.Ratio, tt?.TrialsReachingTarget ?? 0, tt?.TrialCount ?? 0,
+                    tt?.ValidationSteps ?? double.PositiveInfinity, tt is null ? 0 : tt.Studies.Count + tt.MissingStudies);
             }).ToList(),
-            ScoringInput.MedianStep(input.Trials.Where(t => t.Stored.Algorithm == p.Submission))))
+            ScoringInput.MedianStep(input.Trials.Where(t => t.Stored.Algorithm == p.Submission)),
+            bootstrap[p.Submission]))
             .OrderByDescending(r => r.Score).ThenBy(r => r.Algorithm, StringComparer.Ordinal).ToList();
-        return new LeaderboardResult(input.RulesetKey, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows);
+        var warnings = new List<string>();
+        if (bootstrap.StudyCountsDiffer)
+        {
+            warnings.Add("warning: the number of studies differs between algorithms or workloads (" +
+                string.Join(", ", rows.Select(r => $"{r.Algorithm} {Range(r.Interval.MinStudies, r.Interval.MaxStudies)}")) +
+                "): every median and interval uses the studies present, and cells with fewer studies get wider intervals; " +
+                "re-run the missing studies (the same sweep command resumes) to compare like with like");
+        }
+
+        return new LeaderboardResult(
+            input.RulesetKey, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows, bootstrap,
+            WorkloadResolution.Of(input, result), warnings);
     }
 
-    /// <summary>A GitHub-flavoured markdown table (with the caveat).</summary>
+    /// <summary>A GitHub-flavoured markdown table, the pairwise matrix, the significant differences and the footer.</summary>
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset} tuning; runs: {string.Join(", ", Runs)})\n\n");
+        foreach (var w in Warnings) sb.Append("> ").Append(w).Append("\n\n");
         sb.Append("| rank | algorithm | score |");
-        foreach (var w in Workloads) sb.Append(CultureInfo.InvariantCulture, $" {w} (time · ratio · hits) |");
+        if (IsReplicated) sb.Append(CultureInfo.InvariantCulture, $" {Pct(Bootstrap.Options.Confidence)} interval | rank interval |");
+        foreach (var w in Workloads) sb.Append(CultureInfo.InvariantCulture, $" {Name(w)} (time · steps · ratio · hits) |");
         sb.Append(" median step |\n|---:|---|---:|");
+        if (IsReplicated) sb.Append("---:|---:|");
         foreach (var _ in Workloads) sb.Append("---:|");
         sb.Append("---:|\n");
         int rank = 1;
         foreach (var r in Rows)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"| {rank++} | {r.Algorithm} | {r.Score:F4} |");
+            sb.Append(CultureInfo.InvariantCulture, $"| {rank++} | {Name(r.Algorithm)} | {r.Score:F4} |");
+            if (IsReplicated) sb.Append(' ').Append(ScoreInterval(r)).Append(" | ").Append(RankInterval(r)).Append(" |");
             foreach (var w in Workloads) sb.Append(' ').Append(Cell(r, w)).Append(" |");
             sb.Append(' ').Append(Ms(r.MedianStepSeconds)).Append(" |\n");
         }
 
-        sb.Append('\n').Append(Caveat).Append(" Time = median over studies of the submission time at the first eval meeting the validation target; ratio = time / fastest; hits = trials reaching the target / trials.\n");
-        return sb.ToString();
+        sb.Append('\n');
+        if (IsReplicated)
+        {
+            sb.Append("P(row scores higher than column), over the bootstrap replicates:\n\n| | ");
+            sb.Append(string.Join(" | ", Rows.Select(r => Name(r.Algorithm)))).Append(" |\n|---|");
+            foreach (var _ in Rows) sb.Append("---:|");
+            sb.Append('\n');
+            foreach (var a in Rows)
+            {
+                sb.Append("| ").Append(Name(a.Algorithm)).Append(" |");
+                foreach (var b in Rows)
+                {
+                    double p = Bootstrap.Probability(a.Algorithm, b.Algorithm);
+                    string text = a == b ? "—" : P(p);
+                    sb.Append(' ').Append(a != b && Bootstrap.IsSignificant(p) ? $"**{text}**" : text).Append(" |");
+                }
+
+                sb.Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
+        foreach (var line in Footer(Name)) sb.Append(line).Append("\n\n");
+        return sb.ToString().TrimEnd('\n') + "\n";
     }
 
-    /// <summary>A plain-text table for the terminal.</summary>
+    /// <summary>A plain-text table for the terminal, with the significant differences and the footer.</summary>
     public string ToText()
     {
         var header = new List<string> { "#", "algorithm", "score" };
+        if (IsReplicated) header.AddRange([$"{Pct(Bootstrap.Options.Confidence)} interval", "rank"]);
         header.AddRange(Workloads);
         header.Add("median step");
         var lines = new List<List<string>> { header };
@@ -88,6 +154,7 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
         foreach (var r in Rows)
         {
             var l = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), r.Algorithm, r.Score.ToString("F4", CultureInfo.InvariantCulture) };
+            if (IsReplicated) l.AddRange([ScoreInterval(r), RankInterval(r)]);
             l.AddRange(Workloads.Select(w => Cell(r, w)));
             l.Add(Ms(r.MedianStepSeconds));
             lines.Add(l);
@@ -95,45 +162,146 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
 
         var widths = Enumerable.Range(0, header.Count).Select(i => lines.Max(l => l[i].Length)).ToArray();
         var sb = new StringBuilder();
-        foreach (var l in lines) sb.Append(string.Join("  ", l.Select((c, i) => i <= 1 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])))).Append('\n');
-        sb.Append(Caveat).Append('\n');
+        foreach (var l in lines) sb.Append(string.Join("  ", l.Select((c, i) => i <= 1 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd()).Append('\n');
+        sb.Append("cells: time · steps · ratio · hits\n");
+        foreach (var w in Warnings) sb.Append(w).Append('\n');
+        foreach (var line in Footer(n => n)) sb.Append(line).Append('\n');
         return sb.ToString();
     }
 
-    /// <summary>JSON for tooling (∞ written as null).</summary>
+    /// <summary>JSON for tooling (∞ written as null; intervals and probabilities null without ≥ 2 studies per cell).</summary>
     public string ToJson() => JsonSerializer.Serialize(new
     {
         ruleset = Ruleset,
         runs = Runs,
         workloads = Workloads,
         caveat = Caveat,
+        warnings = Warnings,
+        bootstrap = new
+        {
+            resampling_unit = "study, with replacement, within each (algorithm, workload) cell",
+            replicates = Bootstrap.Options.Replicates,
+            seed = Bootstrap.Options.Seed,
+            confidence = Bootstrap.Options.Confidence,
+            min_studies = Bootstrap.MinStudies,
+            max_studies = Bootstrap.MaxStudies,
+            replicated = IsReplicated,
+            note = IsReplicated ? null : IntervalsNeedStudies,
+        },
         rows = Rows.Select(r => new
         {
             algorithm = r.Algorithm,
             score = r.Score,
+            score_interval = IsReplicated ? new { lower = r.Interval.ScoreLower, upper = r.Interval.ScoreUpper } : null,
+            rank = r.Interval.Rank,
+            rank_interval = IsReplicated ? new { best = r.Interval.RankLower, worst = r.Interval.RankUpper } : null,
             median_step_seconds = Finite(r.MedianStepSeconds),
             workloads = r.Workloads.Select(c => new
             {
                 workload = c.Workload,
                 time_to_target_seconds = Finite(c.TimeToTargetSeconds),
+                steps_to_target = Finite(c.StepsToTarget),
                 ratio = Finite(c.Ratio),
                 trials_reaching_target = c.TrialsReachingTarget,
                 trials = c.Trials,
+                studies = c.Studies,
             }),
+        }),
+        pairwise = IsReplicated
+            ? new
+            {
+                algorithms = Rows.Select(r => r.Algorithm),
+                probability_row_scores_higher = Rows.Select(a => Rows.Select(b => Bootstrap.Probability(a.Algorithm, b.Algorithm))),
+            }
+            : null,
+        significant = Bootstrap.SignificantDifferences.Select(d => new { better = d.Better, worse = d.Worse, probability = d.Probability }),
+        resolution = Resolution.Select(x => new
+        {
+            workload = x.Workload,
+            eval_period_seconds = Finite(x.EvalPeriodSeconds),
+            median_time_to_target_seconds = Finite(x.MedianTimeToTargetSeconds),
+            resolution = Finite(x.Resolution),
+            coarse = x.IsCoarse,
         }),
     }, Indented);
 
+    /// <summary>Said instead of intervals when a cell has a single study.</summary>
+    internal const string IntervalsNeedStudies =
+        "Intervals need ≥ 2 studies per algorithm and workload (run the sweep with --studies 3 or more); with one study there is no spread to resample, so none is shown and no difference is called significant.";
+
+    /// <summary>The lines under the table: method, significant differences, resolution, caveat.</summary>
+    internal IReadOnlyList<string> Footer(Func<string, string> name)
+    {
+        var lines = new List<string>();
+        var o = Bootstrap.Options;
+        if (IsReplicated)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Intervals: {Pct(o.Confidence)} bootstrap over studies ({Range(Bootstrap.MinStudies, Bootstrap.MaxStudies)} per algorithm and workload, resampled with replacement within each; B = {o.Replicates}, seed {o.Seed}); rank interval = best–worst rank over the central {Pct(o.Confidence)} of replicates (docs/scoring.md)."));
+            lines.Add(Significance(name));
+        }
+        else
+        {
+            lines.Add(IntervalsNeedStudies);
+        }
+
+        lines.Add("Resolution (eval period ÷ median time-to-target; the eval period is the median gap between evals; above " +
+            Pct(WorkloadResolution.CoarseAbove) + " a cell measures the eval grid more than the optimizer): " +
+            string.Join("; ", Resolution.Select(x => $"{name(x.Workload)} {ResolutionText(x)}")) + ".");
+        lines.Add(Caveat + " " + CellLegend);
+        return lines;
+    }
+
+    /// <summary>The significant differences in words, e.g. "muon > adamw (P = 0.990); no other difference is significant".</summary>
+    internal string Significance(Func<string, string> name)
+    {
+        var pairs = Bootstrap.SignificantDifferences;
+        string rule = string.Create(CultureInfo.InvariantCulture,
+            $"P(one scores higher) ≥ {P((1 + Bootstrap.Options.Confidence) / 2)}");
+        if (pairs.Count == 0) return $"Significant differences ({rule}): none — no two algorithms can be told apart at this number of studies.";
+        int total = Rows.Count * (Rows.Count - 1) / 2;
+        return $"Significant differences ({rule}): " +
+            string.Join(", ", pairs.Select(d => $"{name(d.Better)} > {name(d.Worse)} (P = {P(d.Probability)})")) +
+            (pairs.Count == total ? "; every pair differs significantly." : "; no other difference is significant.");
+    }
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    // Every algorithm or workload name written into markdown passes through here (one place to escape it).
+    private static string Name(string name) => name;
+
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    private static string Range(int min, int max) => min == max
+        ? min.ToString(CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{min}–{max}");
+
+    private static string Pct(double f) => (f * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %";
+
+    private static string P(double p) => p.ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string ScoreInterval(LeaderboardRow r) =>
+        string.Create(CultureInfo.InvariantCulture, $"[{r.Interval.ScoreLower:F4}, {r.Interval.ScoreUpper:F4}]");
+
+    private static string RankInterval(LeaderboardRow r) => Range(r.Interval.RankLower, r.Interval.RankUpper);
+
+    private static string ResolutionText(WorkloadResolution x)
+    {
+        if (double.IsNaN(x.EvalPeriodSeconds)) return "n/a (no trial logged two evals)";
+        string period = x.EvalPeriodSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
+        if (double.IsNaN(x.MedianTimeToTargetSeconds)) return $"{period} ÷ n/a (no algorithm reached the target)";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{period} ÷ {x.MedianTimeToTargetSeconds:F1} s = {x.Resolution * 100:F1} %{(x.IsCoarse ? " (coarse)" : "")}");
+    }
 
     internal static string Cell(LeaderboardRow r, string workload)
     {
         var c = r.Workloads.FirstOrDefault(x => x.Workload == workload);
         if (c is null) return "—";
         string t = double.IsFinite(c.TimeToTargetSeconds) ? c.TimeToTargetSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s" : "∞";
+        string steps = double.IsFinite(c.StepsToTarget) ? c.StepsToTarget.ToString("0.#", CultureInfo.InvariantCulture) : "∞";
         string ratio = double.IsFinite(c.Ratio) ? c.Ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : "∞";
-        return $"{t} · {ratio} · {c.TrialsReachingTarget}/{c.Trials}";
+        return $"{t} · {steps} steps · {ratio} · {c.TrialsReachingTarget}/{c.Trials}";
     }
 
     internal static string Ms(double seconds) =>

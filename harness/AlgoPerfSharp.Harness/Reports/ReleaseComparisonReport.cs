@@ -18,7 +18,7 @@ namespace AlgoPerfSharp.Harness.Reports;
 /// <param name="Ruleset">"self" or "external".</param>
 /// <param name="Options">α and δ used.</param>
 /// <param name="Rows">One row per common (workload, algorithm), ordered by workload then algorithm.</param>
-/// <param name="Notes">Pairs compared on one side only, changed targets: things a reader should know.</param>
+/// <param name="Notes">Pairs present on one side only (not compared): things a reader should know.</param>
 public sealed record ReleaseComparisonReport(
     string Baseline, string Candidate, string Ruleset, ComparisonOptions Options, IReadOnlyList<ComparisonRow> Rows, IReadOnlyList<string> Notes)
 {
@@ -26,8 +26,9 @@ public sealed record ReleaseComparisonReport(
     public bool HasRegression => Rows.Any(r => r.IsRegression);
 
     /// <summary>Compares the trials of <paramref name="candidateRuns"/> against those of <paramref name="baselineRuns"/>.</summary>
-    /// <exception cref="ResultsStoreException">A side has no runs or no trials of the ruleset, or the sides share no
-    /// (workload, algorithm) pair; the message says which.</exception>
+    /// <exception cref="ResultsStoreException">A side has no runs or no trials of the ruleset, the sides share no
+    /// (workload, algorithm) pair, or a shared workload was run at different presets or with different constants
+    /// (target metric, direction, target, budget); the one-line message names the difference. Nothing is written.</exception>
     public static ReleaseComparisonReport Compute(
         ResultsStore baselineStore, IReadOnlyList<StoredRun> baselineRuns, ResultsStore candidateStore, IReadOnlyList<StoredRun> candidateRuns,
         TuningRuleset ruleset, ComparisonOptions? options = null)
@@ -48,18 +49,19 @@ public sealed record ReleaseComparisonReport(
                 $"{List(bPairs)}; candidate has {List(cPairs)}");
         }
 
+        foreach (var w in common.Select(p => p.Workload).Distinct())
+        {
+            if (Difference(b.StoredSpecs[w], c.StoredSpecs[w]) is { } difference)
+            {
+                throw new ResultsStoreException(
+                    $"cannot compare {w}: {difference} between the baseline ({bName}) and the candidate ({cName}); times to " +
+                    "different targets or under different budgets are not comparable — compare runs of the same preset and workload constants");
+            }
+        }
+
         var notes = new List<string>();
         foreach (var p in bPairs.Except(cPairs).Order()) notes.Add($"{p.Workload}/{p.Algorithm} is only in the baseline: not compared");
         foreach (var p in cPairs.Except(bPairs).Order()) notes.Add($"{p.Workload}/{p.Algorithm} is only in the candidate: not compared");
-        foreach (var w in common.Select(p => p.Workload).Distinct())
-        {
-            var (bs, cs) = (b.StoredSpecs[w], c.StoredSpecs[w]);
-            if (bs.TargetMetric != cs.TargetMetric || bs.ValidationTarget != cs.ValidationTarget || bs.MaxRuntimeSeconds != cs.MaxRuntimeSeconds)
-            {
-                notes.Add($"{w}: the workload constants differ (baseline {bs.TargetMetric} target {G(bs.ValidationTarget)}, budget {G(bs.MaxRuntimeSeconds)} s; " +
-                    $"candidate {cs.TargetMetric} target {G(cs.ValidationTarget)}, budget {G(cs.MaxRuntimeSeconds)} s): each side is scored with its own");
-            }
-        }
 
         var rows = common.Select(p =>
         {
@@ -158,6 +160,19 @@ public sealed record ReleaseComparisonReport(
         var times = TimeToTarget.ForWorkload(trials.Select(t => t.Record), spec, input.Ruleset).Studies.Select(s => s.ValidationSeconds).ToList();
         var steps = trials.GroupBy(t => t.Stored.Study).OrderBy(g => g.Key).Select(ScoringInput.MedianStep).Where(double.IsFinite).ToList();
         return (times, steps);
+    }
+
+    /// <summary>The first difference that makes the two sides' times incomparable, in words, or null when there is none.</summary>
+    internal static string? Difference(StoredWorkloadSpec b, StoredWorkloadSpec c)
+    {
+        if (b.Preset is { } bp && c.Preset is { } cp && bp != cp) return $"the preset differs ({bp} vs {cp})";
+        if (b.TargetMetric != c.TargetMetric) return $"the target metric differs ({b.TargetMetric} vs {c.TargetMetric})";
+        if (b.LowerIsBetter != c.LowerIsBetter) return $"the metric's direction differs ({Op(b)} vs {Op(c)})";
+        if (b.ValidationTarget != c.ValidationTarget) return $"the validation target differs ({b.TargetMetric} {Op(b)} {G(b.ValidationTarget)} vs {Op(c)} {G(c.ValidationTarget)})";
+        if (b.MaxRuntimeSeconds != c.MaxRuntimeSeconds) return $"the budget differs ({G(b.MaxRuntimeSeconds)} s vs {G(c.MaxRuntimeSeconds)} s)";
+        return null;
+
+        static string Op(StoredWorkloadSpec s) => s.LowerIsBetter ? "≤" : "≥";
     }
 
     private static string Describe(ResultsStore store, IReadOnlyList<StoredRun> runs) =>

@@ -24,6 +24,14 @@ internal sealed record ReferenceLine(string Name, double Y);
 /// <param name="Label">Text printed above the bar (with its unit).</param>
 internal sealed record BarValue(string Group, string Series, int Color, double Value, string Label);
 
+/// <summary>A point estimate with its interval, one category of an interval chart.</summary>
+/// <param name="Name">Category (and legend) text, e.g. the algorithm.</param>
+/// <param name="Color">Palette index.</param>
+/// <param name="Point">The point estimate.</param>
+/// <param name="Lower">Lower end of the interval.</param>
+/// <param name="Upper">Upper end of the interval.</param>
+internal sealed record IntervalValue(string Name, int Color, double Point, double Lower, double Upper);
+
 /// <summary>
 /// Writes small static SVG charts with System.Xml.Linq (so every name and label is XML-escaped): axes with nice ticks,
 /// axis titles with units, a legend, no script. Each plotted series carries its data as <c>data-x</c>/<c>data-y</c>
@@ -130,6 +138,33 @@ internal static class SvgChart
                     new XElement(Ns + "title", $"{b.Series} on {b.Group}: {b.Label}")));
                 plot.Add(Text(double.IsFinite(b.Value) ? b.Label : "n/a", bx + (barWidth / 2), top - 4, "middle", 10));
             }
+        }
+
+        return svg;
+    }
+
+    /// <summary>
+    /// A dot-and-whisker chart on a [0, 1] y axis: one category per value along x, a dot at the point estimate and a
+    /// vertical bar from the lower to the upper end of its interval.
+    /// </summary>
+    public static XElement Intervals(string title, string xLabel, string yLabel, IReadOnlyList<IntervalValue> values)
+    {
+        var (svg, plot) = Frame(title, xLabel, yLabel, values.Select(v => (v.Name, v.Color, Dashed: false)).ToList(), (0, 1), (0, 1));
+        Axes(plot, [], Ticks(0, 1), (0, 1), (0, 1));
+        double slot = (Width - Left - Right) / Math.Max(1, values.Count);
+        for (int i = 0; i < values.Count; i++)
+        {
+            var v = values[i];
+            double cx = Left + ((i + 0.5) * slot);
+            plot.Add(new XElement(Ns + "g", new XAttribute("class", "interval"), new XAttribute("data-series", v.Name),
+                new XAttribute("data-point", R(v.Point)), new XAttribute("data-lower", R(v.Lower)), new XAttribute("data-upper", R(v.Upper)),
+                new XElement(Ns + "title", $"{v.Name}: {v.Point.ToString("F4", CultureInfo.InvariantCulture)} [{v.Lower.ToString("F4", CultureInfo.InvariantCulture)}, {v.Upper.ToString("F4", CultureInfo.InvariantCulture)}]"),
+                new XElement(Ns + "line", new XAttribute("x1", F(cx)), new XAttribute("x2", F(cx)),
+                    new XAttribute("y1", F(Py(v.Lower, 0, 1))), new XAttribute("y2", F(Py(v.Upper, 0, 1))),
+                    new XAttribute("stroke", Color(v.Color)), new XAttribute("stroke-width", "3")),
+                new XElement(Ns + "circle", new XAttribute("cx", F(cx)), new XAttribute("cy", F(Py(v.Point, 0, 1))),
+                    new XAttribute("r", "5"), new XAttribute("fill", Color(v.Color)))));
+            plot.Add(Text(Shorten(v.Name, 18), cx, Top + PlotHeight + 18, "middle", 11));
         }
 
         return svg;

@@ -54,15 +54,17 @@ public sealed record StoredEval(
 /// <param name="LowerIsBetter">Whether the metric is minimised.</param>
 /// <param name="MaxRuntimeSeconds">Budget before the ruleset multiplier.</param>
 /// <param name="VariantOf">Base workload of a held-out variant.</param>
+/// <param name="Preset">The workload's size preset (tiny, quick, cpu, gpu); null in databases written before it was
+/// recorded. An extra JSON field of the stored spec: older readers ignore it, so no schema change.</param>
 public sealed record StoredWorkloadSpec(
     string Name, string TargetMetric, double ValidationTarget, string TestMetric, double TestTarget, bool LowerIsBetter,
-    double MaxRuntimeSeconds, string? VariantOf)
+    double MaxRuntimeSeconds, string? VariantOf, string? Preset = null)
 {
     /// <summary>From a workload's spec.</summary>
     public static StoredWorkloadSpec From(AlgoPerfSharp.Workloads.WorkloadSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return new StoredWorkloadSpec(spec.Name, "validation/" + spec.TargetMetric, spec.ValidationTarget, "test/" + spec.TargetMetric,
-            spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf);
+            spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf, spec.Preset);
     }
 }
