@@ -44,6 +44,14 @@ public sealed class PluginProbeTests : ScratchFolder
     }
 
     [Fact]
+    public void BenchProbesAPluginBeforeRunningItHere()
+    {
+        var (code, output, err) = HostedCli.Run("bench", "-w", "synthetic_regression", "-a", Bad("defaults_throws"), "--db", P("b.db"));
+        Assert.True(code == 2, output + err);
+        Assert.Contains("DefaultsThrows.Defaults threw InvalidOperationException", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
     public void ABadPluginOnAFreshDatabaseCreatesNoDatabase()
     {
         var (code, _, err) = HostedCli.Run("sweep", "-w", "synthetic_regression", "-a", "adamw", "-a", Bad("search_space_throws"), "--db", P("new.db"));

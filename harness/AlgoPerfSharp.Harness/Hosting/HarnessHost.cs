@@ -114,9 +114,9 @@ public static class HarnessHost
         }
         catch (OperationCanceledException) when (interrupts.Token.IsCancellationRequested)
         {
-            // Ctrl+C / SIGTERM while preparing (a plugin probe, planning): nothing started, so nothing to checkpoint
-            logger.LogWarning("interrupted before the trials started");
-            output.WriteLine("interrupted before any trial started; re-run the same command to start again");
+            // Ctrl+C / SIGTERM while preparing (a plugin probe, planning): no trial was running, so nothing to checkpoint
+            logger.LogWarning("interrupted");
+            output.WriteLine("interrupted; re-run the same command to continue");
             return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is ArgumentException or SearchSpaceException)

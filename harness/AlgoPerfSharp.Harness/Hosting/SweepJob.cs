@@ -29,6 +29,8 @@ public static class SweepJob
     /// <summary>
     /// Runs the sweep the options describe; returns the exit code: 130 when interrupted, 1 when a trial of the run is in
     /// a <see cref="FailureStates"/> state (now or from an earlier invocation) and failures are not allowed, else 0.
+    /// Plugins are probed and the search space checked before the database is opened; Ctrl+C before the trials start
+    /// throws <see cref="OperationCanceledException"/> (the host exits 130) with nothing recorded.
     /// </summary>
     public static int Execute(HarnessContext context, string defaultLabel, string commandLine)
     {
@@ -47,11 +49,7 @@ public static class SweepJob
         // Everything that can refuse the sweep happens before the database is opened: nothing recorded is touched.
         var algorithms = ResolveAlgorithms(context, o.Algorithms);
         if (search is not null) CheckSearchSpaceKeys(search, algorithms);
-        if (context.Cancellation.IsCancellationRequested)
-        {
-            context.Output.WriteLine("interrupted before any trial started; nothing was recorded");
-            return ExitCodes.Interrupted;
-        }
+        context.Cancellation.ThrowIfCancellationRequested(); // the host makes it exit 130
 
         using var store = ResultsStore.Open(o.Db);
         var summary = Sweep(context, store, request, commandLine, algorithms);

@@ -162,8 +162,19 @@ public sealed class DefaultsThrows : Misbehaving
 /// <summary>Ends the process that constructs it, with exit code 0 (a plugin that "exits cleanly" while being loaded).</summary>
 public sealed class ExitInConstructor : Misbehaving
 {
-    /// <summary>Calls <see cref="Environment.Exit(int)"/> with 0.</summary>
-    public ExitInConstructor() => Environment.Exit(0);
+    /// <summary>
+    /// Calls <see cref="Environment.Exit(int)"/> with 0 in an <c>algoperf</c> process; anywhere else (a test host that
+    /// loads the plugin by mistake) it throws instead, so that a slip cannot end a test run silently.
+    /// </summary>
+    public ExitInConstructor()
+    {
+        if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "algoperf")
+        {
+            throw new InvalidOperationException("misbehaving plugin: would have called Environment.Exit(0), but this is not an algoperf process");
+        }
+
+        Environment.Exit(0);
+    }
 
     /// <inheritdoc/>
     public override string Name => "exit_in_constructor";
