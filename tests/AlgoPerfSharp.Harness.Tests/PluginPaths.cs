@@ -8,8 +8,10 @@ internal static class PluginPaths
     private static string Meta(string key) =>
         typeof(PluginPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
+    public static string RepoRoot => Meta("RepoRoot");
+
     public static string Output(string projectDir, string name) =>
-        Path.Combine(Meta("RepoRoot"), projectDir, "bin", Meta("Configuration"), "net10.0", name + ".dll");
+        Path.Combine(RepoRoot, projectDir, "bin", Meta("Configuration"), "net10.0", name + ".dll");
 
     public static string Lion => Output("examples/LionPlugin", "LionPlugin");
 

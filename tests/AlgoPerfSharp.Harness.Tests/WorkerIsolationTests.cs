@@ -21,7 +21,8 @@ public sealed class WorkerIsolationTests : ScratchFolder
         var (code, output, err) = HostedCli.Run(
             "sweep", "-w", "synthetic_regression", "-a", Bad("crash"), "-a", Bad("hang"), "-a", Bad("nan"), "-a", "adamw",
             "--ruleset", "self", "--max-steps", "60", "--eval-every-steps", "20", "--trial-timeout", "8", "--db", P("bad.db"));
-        Assert.True(code == 0, output + err);
+        Assert.True(code == 1, output + err); // the sweep went on, and its exit code says two trials failed
+        Assert.Contains("error: 2 of 4 trials failed or timed out", err);
         var trials = HostedCli.Trials(P("bad.db"), "sweep").ToDictionary(t => t.Trial.Algorithm.Split(':')[^1], t => t.Trial);
         Assert.Equal(TrialState.Failed, trials["crash"].State);
         Assert.Contains("exited with code", trials["crash"].Error);
@@ -41,7 +42,7 @@ public sealed class WorkerIsolationTests : ScratchFolder
     {
         var (code, output, err) = HostedCli.Run(
             "run", "-w", "synthetic_regression", "-a", Bad("hog"), "--ruleset", "self", "--max-steps", "200", "--max-memory", "1500", "--db", P("hog.db"));
-        Assert.True(code == 0, output + err);
+        Assert.True(code == 1, output + err);
         var (trial, _) = Assert.Single(HostedCli.Trials(P("hog.db"), "run"));
         Assert.Equal(TrialState.Failed, trial.State);
         Assert.Contains("above --max-memory 1500 MB", trial.Error);

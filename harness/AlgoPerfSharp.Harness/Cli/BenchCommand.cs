@@ -29,6 +29,9 @@ internal static class BenchCommand
                 return ExitCodes.BadInput;
             }
 
+            // bench runs the algorithm in this process by design; a plugin is probed first, so that one misbehaving
+            // while described (Name, SearchSpace, Defaults, constructor) is a one-line error rather than a crash
+            Plugins.PluginProbe.ForPlanning(o.Algorithms[0], context.Cancellation);
             using var workload = context.Registries.Workloads(o.Workloads[0], o.Preset);
             var result = BenchRunner.Run(workload, context.Registries.Algorithms(o.Algorithms[0]), (int)(o.MaxSteps ?? DefaultSteps));
             if (o.Output == "-")

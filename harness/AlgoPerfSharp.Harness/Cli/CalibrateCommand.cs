@@ -41,17 +41,18 @@ internal static class CalibrateCommand
         int n = o.Trials ?? 5, k = o.Seeds ?? 3;
         var trialOptions = SweepJob.TrialOptions(o);
         string label = $"calibrate-{workload}-{preset}";
+        var resolved = SweepJob.ResolveAlgorithms(context, algorithms); // plugins probed before the database is touched
         using var store = ResultsStore.Open(o.Db);
 
         var tune = Calibrator.TuningRequest(label + "-tune", workload, algorithms, n, o.Seed, trialOptions);
-        if (SweepJob.Sweep(context, store, tune, commandLine).Interrupted) return ExitCodes.Interrupted;
+        if (SweepJob.Sweep(context, store, tune, commandLine, resolved).Interrupted) return ExitCodes.Interrupted;
         var tuneRun = store.FindRun(tune.RunLabel)!;
         var ws = store.WorkloadSpecs(tuneRun.Id).Single(s => s.Name == workload);
         var (best, metric) = Calibrator.BestTrial(store, store.Trials(tuneRun.Id), ws);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best tuning trial: {best.Key} {ws.TargetMetric} = {metric:G6} ({best.HyperparametersJson})"));
 
         var seeds = Calibrator.SeedRequest(label + "-seeds", best, k, o.Seed, trialOptions);
-        if (SweepJob.Sweep(context, store, seeds, commandLine).Interrupted) return ExitCodes.Interrupted;
+        if (SweepJob.Sweep(context, store, seeds, commandLine, resolved).Interrupted) return ExitCodes.Interrupted;
         var seedRun = store.FindRun(seeds.RunLabel)!;
         double budget = (o.MaxRuntime ?? ws.MaxRuntimeSeconds);
         var result = Calibrator.Propose(store, store.Trials(seedRun.Id), ws, preset, n, budget, best);

@@ -7,7 +7,8 @@ using AlgoPerfSharp.Workloads.Data;
 namespace AlgoPerfSharp.Harness.Cli;
 
 /// <summary>
-/// The <c>algoperf</c> command line. Exit codes: 0 success, 1 a verdict or check failed, 2 bad usage or input,
+/// The <c>algoperf</c> command line. Exit codes: 0 success, 1 a verdict or check failed (a regression, or trials of a
+/// run/sweep that failed or timed out), 2 bad usage or input,
 /// 3 the engine (libtorch) is missing, 130 interrupted.
 /// </summary>
 public static class CliApp
@@ -37,6 +38,7 @@ public static class CliApp
         root.Subcommands.Add(SweepCommands.Sweep());
         root.Subcommands.Add(SweepCommands.Merge());
         root.Subcommands.Add(SweepCommands.Worker());
+        root.Subcommands.Add(ProbeCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(CalibrateCommand.Build());
         root.Subcommands.Add(ConformanceCommand.Build());
@@ -130,10 +132,11 @@ public static class CliApp
         {
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine("Training algorithms:");
-            foreach (var a in AlgorithmRegistry.BuiltIns) Describe(o, a, "built-in");
+            foreach (var a in AlgorithmRegistry.BuiltIns) Describe(o, AlgorithmMetadata.Of(a, "built-in"));
             foreach (string spec in parse.GetValue(algorithms) ?? [])
             {
-                foreach (var d in AlgorithmRegistry.LoadPlugin(spec)) Describe(o, d.Create(), d.File);
+                // read by a probe process: the plugin's code never runs in this one
+                foreach (var m in PluginProbe.Describe(spec, all: true, CancellationToken.None)) Describe(o, m);
             }
 
             Workloads.HarnessWorkloads.EnsureRegistered();
@@ -201,9 +204,9 @@ public static class CliApp
 
     private static string G4(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).ToLowerInvariant();
 
-    private static void Describe(TextWriter o, ITrainingAlgorithm a, string source)
+    private static void Describe(TextWriter o, AlgorithmMetadata a)
     {
-        o.WriteLine($"  {a.Name,-20} ({source})");
+        o.WriteLine($"  {a.Name,-20} ({a.Source})");
         var space = a.SearchSpace;
         if (space.IsFixedList)
         {

@@ -6,7 +6,10 @@ public static class ExitCodes
     /// <summary>Success.</summary>
     public const int Ok = CliApp.Ok;
 
-    /// <summary>A verdict or check failed (e.g. a sweep where trials failed, with <c>--strict</c>).</summary>
+    /// <summary>
+    /// A verdict or check failed: <c>compare</c> found a regression, or a <c>run</c>/<c>sweep</c> has trials that
+    /// failed or timed out (<see cref="Hosting.SweepJob.FailureStates"/>; <c>--allow-failures</c> exits 0 instead).
+    /// </summary>
     public const int Failed = 1;
 
     /// <summary>Bad usage or input.</summary>

@@ -41,6 +41,7 @@ internal sealed class HarnessCommandOptions
         o.Add(new Option<string>("--export-csv") { Description = "Also write each trial's AlgoPerf eval_measurements.csv below this folder." }, (h, v) => h.ExportCsv = v);
         o.Add(new Option<bool>("--no-stop-at-target") { Description = "Train to the budget even after reaching the target." }, (h, v) => h.NoStopAtTarget = v);
         o.Add(new Option<bool>("--no-test-eval") { Description = "Evaluate only the validation split at each eval (no test-target times; less eval work). Set by --plan quick." }, (h, v) => h.NoTestEval = v);
+        o.Add(new Option<bool>("--allow-failures") { Description = "Exit 0 even when trials failed or timed out (default: exit 1 then; diverged trials are results and never count)." }, (h, v) => h.AllowFailures = v);
         return o;
     }
 

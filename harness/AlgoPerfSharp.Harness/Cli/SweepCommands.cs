@@ -15,6 +15,8 @@ internal static class SweepCommands
             space per study; self-tuning: one run per study with the defaults). Each trial runs in its own worker
             process (a crash, hang or memory blow-up costs only that trial); results go to the SQLite --db. Ctrl+C stops
             after the current step and checkpoints; re-running the same command resumes.
+            Exit codes: 0 every trial completed or diverged (a NaN/∞ loss is a result); 1 a trial failed (crash, error,
+            memory limit) or timed out — --allow-failures exits 0 then; 2 bad input; 130 interrupted (re-run to resume).
             Example: algoperf run -w fashion_mnist_resnet -a adamw --trials 2 --preset tiny --db runs.db
             """);
         options.AddTo(cmd);
@@ -41,6 +43,9 @@ internal static class SweepCommands
             given: quick = self-tuning, 3 studies, every built-in × the base workloads at the quick preset (each study
             < 20 minutes), then the leaderboard with score intervals; smoke = the same at the tiny preset in ~1 minute; full = external
             tuning, 3 studies × 5 trials. (--plan is the sweep's size; --preset is the workloads' size.)
+            Exit codes: 0 every trial of the run completed or diverged (a NaN/∞ loss is a result); 1 a trial failed
+            (crash, error, memory limit) or timed out, now or in an earlier invocation — --allow-failures exits 0 then;
+            2 bad input; 130 interrupted (re-run to resume).
             Example: algoperf sweep --plan quick --db quick.db
             Example: algoperf sweep -w sotu_llama -a adamw -a nadamw --trials 5 --studies 3 --shard 0/4 --db shard0.db
             """);

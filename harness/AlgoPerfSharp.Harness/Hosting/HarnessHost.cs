@@ -87,13 +87,21 @@ public static class HarnessHost
         }
         catch (OptionsValidationException e)
         {
+            // one problem is one line; several are listed under one heading
+            var failures = e.Failures.ToList();
+            if (failures.Count == 1)
+            {
+                error.WriteLine("error: invalid settings: " + failures[0]);
+                return ExitCodes.BadInput;
+            }
+
             error.WriteLine("error: invalid settings:");
-            foreach (string f in e.Failures) error.WriteLine("  - " + f);
+            foreach (string f in failures) error.WriteLine("  - " + f);
             return ExitCodes.BadInput;
         }
         catch (InvalidOperationException e)
         {
-            error.WriteLine($"error: --config {configFile}: {e.Message} (settings are the properties of HarnessOptions: Db, Label, Seed, Plan, Preset, Workloads, Algorithms, Ruleset, Studies, Trials, SearchSpace, Shard, MaxRuntime, EvalPeriod, MaxSteps, EvalEverySteps, InProcess, MaxMemory, TrialTimeout, Checkpoints, ExportCsv, NoStopAtTarget, NoTestEval, Seeds, Output, LogFile)");
+            error.WriteLine($"error: --config {configFile}: {e.Message} (settings are the properties of HarnessOptions: Db, Label, Seed, Plan, Preset, Workloads, Algorithms, Ruleset, Studies, Trials, SearchSpace, Shard, MaxRuntime, EvalPeriod, MaxSteps, EvalEverySteps, InProcess, MaxMemory, TrialTimeout, Checkpoints, ExportCsv, NoStopAtTarget, NoTestEval, AllowFailures, Seeds, Output, LogFile)");
             return ExitCodes.BadInput;
         }
 
@@ -103,6 +111,13 @@ public static class HarnessHost
         try
         {
             return body(new HarnessContext(options, host.Services, logger, log, output, error, interrupts.Token));
+        }
+        catch (OperationCanceledException) when (interrupts.Token.IsCancellationRequested)
+        {
+            // Ctrl+C / SIGTERM while preparing (a plugin probe, planning): no trial was running, so nothing to checkpoint
+            logger.LogWarning("interrupted");
+            output.WriteLine("interrupted; re-run the same command to continue");
+            return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is ArgumentException or SearchSpaceException)
         {

@@ -76,6 +76,12 @@ public sealed class HarnessOptions
     /// <summary>Evaluate only the validation split at each eval point (no test split): less untimed eval work; test-target times are then not reported. The quick plan sets it.</summary>
     public bool NoTestEval { get; set; }
 
+    /// <summary>
+    /// Exit 0 even when trials failed or timed out (by default <c>run</c>/<c>sweep</c> then exit 1; diverged trials are
+    /// results, not failures).
+    /// </summary>
+    public bool AllowFailures { get; set; }
+
     /// <summary>Calibration: seeds the best configuration is rerun with. Null = 3.</summary>
     public int? Seeds { get; set; }
 

@@ -62,6 +62,19 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
         }
 
         if (o.Algorithms.Count == 0) yield return "Algorithms (--algorithm) is empty: name at least one built-in or plugin path, or use --plan";
+        string? sizeError = null;
+        try
+        {
+            // before anything is planned: a plan of 2e9 studies would otherwise be built until memory runs out
+            SweepPlanner.CheckSize(o.Workloads.Count, o.Algorithms.Count, o.EffectiveRuleset == "self" ? Ruleset.SelfTuning : Ruleset.External,
+                Math.Max(1, o.Studies ?? 1), Math.Max(1, o.Trials ?? 5));
+        }
+        catch (ArgumentException e)
+        {
+            sizeError = "Studies × Trials (--studies, --trials): " + e.Message;
+        }
+
+        if (sizeError is not null) yield return sizeError;
         if (o.SearchSpace is { } file)
         {
             string? problem = null;

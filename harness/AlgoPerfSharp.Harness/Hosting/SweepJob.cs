@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlgoPerfSharp.Harness.Cli;
+using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Progress;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
@@ -16,7 +17,21 @@ public static class SweepJob
     /// <summary>Default wall-clock limit of a trial whose budget is the workload's own (unknown until its spec is read).</summary>
     public const double DefaultTrialTimeoutSeconds = 24 * 3600;
 
-    /// <summary>Runs the sweep the options describe; returns the exit code (130 when interrupted).</summary>
+    private const string OneMinus = "one_minus_";
+
+    /// <summary>
+    /// The end states that make <c>run</c>/<c>sweep</c> exit <see cref="ExitCodes.Failed"/> (unless
+    /// <c>--allow-failures</c>): the trial crashed, was killed or raised (Failed) or exceeded its wall-clock limit
+    /// (TimedOut). Diverged trials (NaN/∞ loss) are results of the algorithm, scored as never reaching the target.
+    /// </summary>
+    public static IReadOnlySet<TrialState> FailureStates { get; } = new HashSet<TrialState> { TrialState.Failed, TrialState.TimedOut };
+
+    /// <summary>
+    /// Runs the sweep the options describe; returns the exit code: 130 when interrupted, 1 when a trial of the run is in
+    /// a <see cref="FailureStates"/> state (now or from an earlier invocation) and failures are not allowed, else 0.
+    /// Plugins are probed and the search space checked before the database is opened; Ctrl+C before the trials start
+    /// throws <see cref="OperationCanceledException"/> (the host exits 130) with nothing recorded.
+    /// </summary>
     public static int Execute(HarnessContext context, string defaultLabel, string commandLine)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -31,8 +46,13 @@ public static class SweepJob
             $"{request.Studies} studies × {request.Trials} trials, shard {o.Shard}, {(o.InProcess ? "in-process" : "worker processes")}";
         if (context.Logger.IsEnabled(LogLevel.Information)) context.Logger.LogInformation("{Command}: {What}", commandLine, what);
 
+        // Everything that can refuse the sweep happens before the database is opened: nothing recorded is touched.
+        var algorithms = ResolveAlgorithms(context, o.Algorithms);
+        if (search is not null) CheckSearchSpaceKeys(search, algorithms);
+        context.Cancellation.ThrowIfCancellationRequested(); // the host makes it exit 130
+
         using var store = ResultsStore.Open(o.Db);
-        var summary = Sweep(context, store, request, commandLine);
+        var summary = Sweep(context, store, request, commandLine, algorithms);
 
         var run = store.FindRun(label)!;
         var trials = store.Trials(run.Id);
@@ -66,15 +86,30 @@ public static class SweepJob
             context.Output.Write(board.ToText());
         }
 
+        var failed = trials.Where(t => FailureStates.Contains(t.State)).ToList();
+        if (failed.Count > 0 && !o.AllowFailures)
+        {
+            string which = string.Join(", ", failed.Take(3).Select(t => $"{t.Key} {t.State.ToString().ToLowerInvariant()}")) + (failed.Count > 3 ? ", …" : string.Empty);
+            context.Error.WriteLine($"error: {failed.Count} of {trials.Count} trials failed or timed out ({which}); their errors are in {o.Db} " +
+                "(algoperf report) and the log; fix and re-run with another --label, or pass --allow-failures to exit 0");
+            return ExitCodes.Failed;
+        }
+
         return ExitCodes.Ok;
     }
 
-    /// <summary>Runs <paramref name="request"/> into <paramref name="store"/> as the settings say: worker processes or in-process, live or plain display.</summary>
-    public static SweepSummary Sweep(HarnessContext context, ResultsStore store, SweepRequest request, string commandLine)
+    /// <summary>
+    /// Runs <paramref name="request"/> into <paramref name="store"/> as the settings say: worker processes or
+    /// in-process, live or plain display. <paramref name="algorithms"/> are the request's algorithms from
+    /// <see cref="ResolveAlgorithms"/> (null = resolve them here).
+    /// </summary>
+    public static SweepSummary Sweep(
+        HarnessContext context, ResultsStore store, SweepRequest request, string commandLine, IReadOnlyDictionary<string, ITrainingAlgorithm>? algorithms = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(request);
+        algorithms ??= ResolveAlgorithms(context, request.Algorithms);
         var o = context.Options;
         // checkpoints are keyed by trial key, which repeats across runs: give each run label its own folder
         if (request.Options.CheckpointDirectory is { } root)
@@ -88,13 +123,61 @@ public static class SweepJob
         var registries = context.Registries;
 
         SweepSummary Go(SweepDisplay display, TextWriter log) =>
-            new SweepRunner(store, w => registries.Workloads(w, o.Preset), registries.Algorithms, log, progress: display, executorFor: executors, observer: display,
+            new SweepRunner(store, w => registries.Workloads(w, o.Preset), a => algorithms[a], log, progress: display, executorFor: executors, observer: display,
                 specs: registries.Specs is { } specs ? w => specs(w, o.Preset) : null)
                 .Run(request, commandLine, environment, context.Cancellation);
 
         return SweepDisplay.CanBeLive(context.Output)
             ? SweepDisplay.RunLive(d => Go(d, context.Log.Writer("sweep")))
             : Go(SweepDisplay.Plain(context.Output), new TeeWriter(context.Output, context.Log.Writer("sweep")));
+    }
+
+    /// <summary>
+    /// The algorithms <paramref name="specs"/> name, for planning and running: built-ins themselves; plugins as read by
+    /// a probe process (<see cref="PluginProbe"/>: no plugin code runs here), or with <c>--in-process</c> loaded here
+    /// once the probe has read them without trouble. Throws <see cref="PluginException"/> (one line naming the plugin)
+    /// and <see cref="OperationCanceledException"/> at Ctrl+C.
+    /// </summary>
+    public static IReadOnlyDictionary<string, ITrainingAlgorithm> ResolveAlgorithms(HarnessContext context, IEnumerable<string> specs)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(specs);
+        var result = new Dictionary<string, ITrainingAlgorithm>(StringComparer.Ordinal);
+        foreach (string spec in specs.Distinct(StringComparer.Ordinal))
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            var algorithm = PluginProbe.ForPlanning(spec, context.Cancellation);
+            result[spec] = context.Options.InProcess && algorithm is ProbedAlgorithm ? context.Registries.Algorithms(spec) : algorithm;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Refuses a search space (<c>--search-space</c>) that names a hyperparameter some algorithm does not read — the
+    /// names an algorithm reads are those of its <see cref="ITrainingAlgorithm.Defaults"/>, plus <c>x</c> for a default
+    /// <c>one_minus_x</c> and the reverse (the decay-rate convention of the contract's hyperparameter reader) — since a
+    /// misspelt key would otherwise be ignored and the defaults trained silently. Throws
+    /// <see cref="SearchSpaceException"/> naming the key, the algorithm and the names it reads.
+    /// </summary>
+    public static void CheckSearchSpaceKeys(SearchSpace space, IReadOnlyDictionary<string, ITrainingAlgorithm> algorithms)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(algorithms);
+        var keys = space.FixedPoints is { } points
+            ? points.SelectMany(p => p.Values.Keys).Distinct(StringComparer.Ordinal).ToList()
+            : space.Dimensions.Select(d => d.Name).ToList();
+        foreach (var (spec, algorithm) in algorithms)
+        {
+            var known = algorithm.Defaults.Values.Keys;
+            bool Reads(string key) => known.Contains(key) || known.Contains(OneMinus + key) ||
+                (key.StartsWith(OneMinus, StringComparison.Ordinal) && known.Contains(key[OneMinus.Length..]));
+            if (keys.FirstOrDefault(k => !Reads(k)) is { } unknown)
+            {
+                throw new SearchSpaceException(
+                    $"--search-space names '{unknown}', which {spec} does not read; its hyperparameters are {string.Join(", ", known.Order(StringComparer.Ordinal))}");
+            }
+        }
     }
 
     /// <summary>The per-trial options the settings imply.</summary>

@@ -77,8 +77,9 @@ public static class SweepPlans
 
         o.Studies ??= 1;
         o.Preset ??= "tiny";
-        int count = Math.Max(1, o.Workloads.Count * o.Algorithms.Count * o.Studies.Value);
-        o.MaxRuntime ??= BudgetPerTrial(SmokeSeconds, count, SmokeOverheadSeconds);
+        // an oversized plan is refused by validation (SweepPlanner.MaxTrials); clamp so the arithmetic here cannot overflow
+        long count = Math.Clamp(SweepPlanner.Count(o.Workloads.Count, o.Algorithms.Count, Ruleset.SelfTuning, o.Studies.Value, 1), 1, SweepPlanner.MaxTrials);
+        o.MaxRuntime ??= BudgetPerTrial(SmokeSeconds, (int)count, SmokeOverheadSeconds);
         o.EvalPeriod ??= o.MaxRuntime * SweepPlanner.SelfTuningBudgetMultiplier / 8;
     }
 }

@@ -22,15 +22,19 @@ public static class AlgorithmRegistry
         new Muon(),
     ];
 
+    /// <summary>The built-in algorithm named <paramref name="name"/>, or null.</summary>
+    public static ITrainingAlgorithm? BuiltIn(string name) => BuiltIns.FirstOrDefault(a => a.Name == name);
+
     /// <summary>
     /// Resolves <paramref name="spec"/>: a built-in name, a plugin DLL path (optionally <c>:name</c>), or a folder.
+    /// Loads and runs plugin code in this process: the parent of a sweep reads plugins through
+    /// <see cref="PluginProbe"/> instead, and only worker processes (and <c>--in-process</c>) call this for plugins.
     /// Throws <see cref="PluginException"/> with a message naming the file and the fix.
     /// </summary>
     public static ITrainingAlgorithm Resolve(string spec)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
-        var builtIn = BuiltIns.FirstOrDefault(a => a.Name == spec);
-        if (builtIn is not null) return builtIn;
+        if (BuiltIn(spec) is { } builtIn) return builtIn;
 
         var (path, name) = SplitSpec(spec);
         if (!File.Exists(path) && !Directory.Exists(path))
@@ -39,18 +43,37 @@ public static class AlgorithmRegistry
                 $"'{spec}' is neither a built-in algorithm ({string.Join(", ", BuiltIns.Select(b => b.Name))}) nor an existing plugin file or folder");
         }
 
-        var declared = LoadPlugin(path);
         if (name is not null)
         {
-            var match = declared.Where(d => d.Name == name).ToList();
-            if (match.Count == 0)
+            // Constructed in declaration order up to the one named: a sibling that cannot even be named is reported
+            // only if the name is not found, and siblings declared after it are never constructed.
+            string file = PluginFile(path);
+            var names = new List<string>();
+            var broken = new List<string>();
+            foreach (var type in DeclaredTypes(file))
             {
-                throw new PluginException($"{path} declares no algorithm named '{name}' (it declares: {string.Join(", ", declared.Select(d => d.Name))})");
+                ITrainingAlgorithm candidate;
+                string candidateName;
+                try
+                {
+                    candidate = Construct(file, type);
+                    candidateName = NameOf(file, candidate);
+                }
+                catch (PluginException e)
+                {
+                    broken.Add(e.Message);
+                    continue;
+                }
+
+                if (candidateName == name) return candidate;
+                names.Add(candidateName);
             }
 
-            return match[0].Create();
+            throw new PluginException($"{path} declares no algorithm named '{name}' (it declares: {string.Join(", ", names)})" +
+                (broken.Count == 0 ? string.Empty : $"; {broken.Count} more could not be named: {string.Join("; ", broken)}"));
         }
 
+        var declared = LoadPlugin(path);
         if (declared.Count > 1)
         {
             throw new PluginException(
@@ -60,15 +83,45 @@ public static class AlgorithmRegistry
         return declared[0].Create();
     }
 
-    /// <summary>Every algorithm a plugin file or folder declares (checked, not yet constructed beyond reading its name).</summary>
+    /// <summary>
+    /// Every algorithm a plugin file or folder declares, each constructed once to read its name (plugin code runs
+    /// here: see <see cref="Resolve"/>). Throws <see cref="PluginException"/> naming the file and the fix.
+    /// </summary>
     public static IReadOnlyList<DeclaredAlgorithm> LoadPlugin(string path)
+    {
+        string file = PluginFile(path);
+        return DeclaredTypes(file).Select(type => new DeclaredAlgorithm(NameOf(file, Construct(file, type)), file, () => Construct(file, type))).ToList();
+    }
+
+    /// <summary>
+    /// Splits <c>path:name</c> into the plugin path and the algorithm's name (null when <paramref name="spec"/> names
+    /// none, or is itself an existing file or folder).
+    /// </summary>
+    public static (string Path, string? Name) SplitSpec(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        int colon = spec.LastIndexOf(':');
+        if (colon > 0 && colon < spec.Length - 1 && !File.Exists(spec) && !Directory.Exists(spec))
+        {
+            return (spec[..colon], spec[(colon + 1)..]);
+        }
+
+        return (spec, null);
+    }
+
+    private static string PluginFile(string path)
     {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new PluginException($"plugin {path} does not exist (give the path of the plugin's .dll or of its build folder)");
         }
 
-        string file = Directory.Exists(path) ? FindPluginInFolder(path) : Path.GetFullPath(path);
+        return Directory.Exists(path) ? FindPluginInFolder(path) : Path.GetFullPath(path);
+    }
+
+    /// <summary>The algorithm types <paramref name="file"/> declares, checked (contract version, interface, constructor) but not constructed.</summary>
+    private static List<Type> DeclaredTypes(string file)
+    {
         Assembly assembly;
         try
         {
@@ -97,7 +150,7 @@ public static class AlgorithmRegistry
                 $"{file} declares no training algorithm.{hint} Add [assembly: TrainingAlgorithm(typeof(YourAlgorithm))] to the plugin.");
         }
 
-        var result = new List<DeclaredAlgorithm>();
+        var result = new List<Type>();
         foreach (var attr in attributes)
         {
             if (attr.ContractVersion != Contract.Version)
@@ -120,11 +173,26 @@ public static class AlgorithmRegistry
                 throw new PluginException($"{file}: {type.FullName} needs a public parameterless constructor");
             }
 
-            var instance = Construct(file, type);
-            result.Add(new DeclaredAlgorithm(instance.Name, file, () => Construct(file, type)));
+            result.Add(type);
         }
 
         return result;
+    }
+
+    /// <summary>Reads <paramref name="algorithm"/>'s name; an exception or a blank name becomes a <see cref="PluginException"/> naming <paramref name="source"/>.</summary>
+    internal static string NameOf(string source, ITrainingAlgorithm algorithm)
+    {
+        string? name;
+        try
+        {
+            name = algorithm.Name;
+        }
+        catch (Exception e)
+        {
+            throw new PluginException($"{source}: {algorithm.GetType().FullName}.Name threw {e.GetType().Name}: {e.Message}", e);
+        }
+
+        return string.IsNullOrWhiteSpace(name) ? throw new PluginException($"{source}: {algorithm.GetType().FullName}.Name is blank; give the algorithm a name") : name;
     }
 
     private static ITrainingAlgorithm Construct(string file, Type type)
@@ -152,16 +220,5 @@ public static class AlgorithmRegistry
             0 => throw new PluginException($"{folder} holds no plugin (no <Name>.dll with a <Name>.deps.json; build the plugin with EnableDynamicLoading)"),
             _ => throw new PluginException($"{folder} holds several plugins ({string.Join(", ", candidates.Select(Path.GetFileName))}); pass the DLL path instead"),
         };
-    }
-
-    private static (string Path, string? Name) SplitSpec(string spec)
-    {
-        int colon = spec.LastIndexOf(':');
-        if (colon > 0 && colon < spec.Length - 1 && !File.Exists(spec) && !Directory.Exists(spec))
-        {
-            return (spec[..colon], spec[(colon + 1)..]);
-        }
-
-        return (spec, null);
     }
 }

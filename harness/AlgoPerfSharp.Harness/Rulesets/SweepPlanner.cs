@@ -16,6 +16,45 @@ public static class SweepPlanner
     /// <summary>AlgoPerf v0.6's self-tuning budget multiplier.</summary>
     public const double SelfTuningBudgetMultiplier = 1.5;
 
+    /// <summary>
+    /// The most trials one invocation may plan (every shard plans the whole sweep, then takes its part). A plan is
+    /// held in memory (about a kilobyte a trial) and each trial gets a database row, so the size is checked with
+    /// <see cref="CheckSize"/> before anything is built.
+    /// </summary>
+    public const long MaxTrials = 100_000;
+
+    /// <summary>
+    /// How many trials a sweep plans, without building them: workloads × algorithms × studies × trials per study
+    /// (one per study under self-tuning). Saturates at <see cref="long.MaxValue"/> instead of overflowing.
+    /// </summary>
+    public static long Count(int workloads, int algorithms, Ruleset ruleset, int studies, int trials)
+    {
+        long perStudy = ruleset == Ruleset.SelfTuning ? 1 : Math.Max(0, trials);
+        try
+        {
+            return checked((long)Math.Max(0, workloads) * Math.Max(0, algorithms) * Math.Max(0, studies) * perStudy);
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> (one line naming the factors and what to do) when the sweep
+    /// <see cref="Count"/> describes exceeds <see cref="MaxTrials"/>.
+    /// </summary>
+    public static void CheckSize(int workloads, int algorithms, Ruleset ruleset, int studies, int trials)
+    {
+        long n = Count(workloads, algorithms, ruleset, studies, trials);
+        if (n <= MaxTrials) return;
+        string count = n == long.MaxValue ? "more than 9.2e18" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string perStudy = ruleset == Ruleset.SelfTuning ? "1 trial per study (self-tuning)" : $"{trials} trials per study";
+        throw new ArgumentException(
+            $"the sweep would plan {count} trials ({workloads} workloads × {algorithms} algorithms × {studies} studies × {perStudy}), " +
+            $"more than the maximum of {MaxTrials}; lower --studies or --trials, or split the sweep into runs with their own --label");
+    }
+
     /// <summary>Plans the trials of one (workload, algorithm) pair.</summary>
     public static IReadOnlyList<TrialSpec> Plan(
         string workload, ITrainingAlgorithm algorithm, string algorithmSpec, Ruleset ruleset, int studies, int trials,
@@ -24,6 +63,7 @@ public static class SweepPlanner
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentOutOfRangeException.ThrowIfLessThan(studies, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        CheckSize(1, 1, ruleset, studies, trials);
         var result = new List<TrialSpec>();
         var space = searchSpace ?? algorithm.SearchSpace;
         for (int s = 0; s < studies; s++)

@@ -6,10 +6,20 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Nan))]
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Hog))]
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Slow))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.NameThrows))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.SearchSpaceThrows))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.DefaultsThrows))]
+
+// Keep last: selecting an algorithm by name constructs the declared types in order up to the one named, so the others
+// stay usable; listing the whole plugin (or naming this one) ends the process that loads it.
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.ExitInConstructor))]
 
 namespace MisbehavingPlugin;
 
-/// <summary>AdamW that does something bad at <see cref="BadStep"/> (and, per step, <see cref="EveryStep"/>).</summary>
+/// <summary>
+/// AdamW that does something bad at <see cref="BadStep"/> (and, per step, <see cref="EveryStep"/>), or already when the
+/// harness reads its metadata (name, search space, defaults, constructor).
+/// </summary>
 public abstract class Misbehaving : ITrainingAlgorithm
 {
     /// <summary>The step at which <see cref="AtBadStep"/> runs.</summary>
@@ -21,10 +31,10 @@ public abstract class Misbehaving : ITrainingAlgorithm
     public abstract string Name { get; }
 
     /// <inheritdoc/>
-    public SearchSpace SearchSpace => _inner.SearchSpace;
+    public virtual SearchSpace SearchSpace => _inner.SearchSpace;
 
     /// <inheritdoc/>
-    public Hyperparameters Defaults => _inner.Defaults;
+    public virtual Hyperparameters Defaults => _inner.Defaults;
 
     /// <inheritdoc/>
     public ITrainingRun Init(AlgorithmInitContext context) => new Run(this, _inner.Init(context));
@@ -120,4 +130,52 @@ public sealed class Slow : Misbehaving
 
     /// <inheritdoc/>
     protected override void EveryStep() => Thread.Sleep(10);
+}
+
+/// <summary>Throws when asked its name.</summary>
+public sealed class NameThrows : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => throw new InvalidOperationException("misbehaving plugin: no name today");
+}
+
+/// <summary>Throws when asked its search space.</summary>
+public sealed class SearchSpaceThrows : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "search_space_throws";
+
+    /// <inheritdoc/>
+    public override SearchSpace SearchSpace => throw new InvalidOperationException("misbehaving plugin: no search space today");
+}
+
+/// <summary>Throws when asked its defaults.</summary>
+public sealed class DefaultsThrows : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "defaults_throws";
+
+    /// <inheritdoc/>
+    public override Hyperparameters Defaults => throw new InvalidOperationException("misbehaving plugin: no defaults today");
+}
+
+/// <summary>Ends the process that constructs it, with exit code 0 (a plugin that "exits cleanly" while being loaded).</summary>
+public sealed class ExitInConstructor : Misbehaving
+{
+    /// <summary>
+    /// Calls <see cref="Environment.Exit(int)"/> with 0 in an <c>algoperf</c> process; anywhere else (a test host that
+    /// loads the plugin by mistake) it throws instead, so that a slip cannot end a test run silently.
+    /// </summary>
+    public ExitInConstructor()
+    {
+        if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "algoperf")
+        {
+            throw new InvalidOperationException("misbehaving plugin: would have called Environment.Exit(0), but this is not an algoperf process");
+        }
+
+        Environment.Exit(0);
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "exit_in_constructor";
 }

@@ -1,0 +1,120 @@
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Optimizers;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+/// <summary>
+/// What a run/sweep refuses before it starts (oversized plans, misspelt search-space keys, Ctrl+C while preparing) and
+/// what its exit code says afterwards (1 when trials failed or timed out, unless --allow-failures; diverged is a result).
+/// </summary>
+public sealed class SweepGuardTests : ScratchFolder
+{
+    private static string Bad(string name) => PluginPaths.Misbehaving + ":" + name;
+
+    [Fact]
+    public void PlanSizesAreCountedWithoutBuildingThemAndSaturateInsteadOfOverflowing()
+    {
+        Assert.Equal(3 * 2 * 4 * 5, SweepPlanner.Count(3, 2, Ruleset.External, 4, 5));
+        Assert.Equal(3 * 2 * 4, SweepPlanner.Count(3, 2, Ruleset.SelfTuning, 4, 5)); // one trial per study
+        Assert.Equal(long.MaxValue, SweepPlanner.Count(int.MaxValue, int.MaxValue, Ruleset.External, int.MaxValue, int.MaxValue));
+        SweepPlanner.CheckSize(1, 1, Ruleset.External, 20_000, 5); // exactly 100,000
+        var e = Assert.Throws<ArgumentException>(() => SweepPlanner.CheckSize(1, 1, Ruleset.External, 20_000, 6));
+        Assert.Contains("would plan 120000 trials (1 workloads × 1 algorithms × 20000 studies × 6 trials per study), more than the maximum of 100000", e.Message);
+        Assert.Throws<ArgumentException>(() => SweepPlanner.Plan("w", new Optimizers.Algorithms.AdamW(), "adamw", Ruleset.SelfTuning, 100_001, 1, 0));
+    }
+
+    [Theory]
+    [InlineData("self", "2000000000", "1", "would plan 2000000000 trials (1 workloads × 1 algorithms × 2000000000 studies × 1 trial per study (self-tuning))")]
+    [InlineData("external", "2000000000", "2000000000", "would plan 4000000000000000000 trials")]
+    [InlineData("external", "1", "100001", "would plan 100001 trials")]
+    public void AnOversizedSweepIsOneLineAndExit2BeforeAnythingIsPlannedOrRecorded(string ruleset, string studies, string trials, string expected)
+    {
+        var (code, output, err) = HostedCli.Run("sweep", "-w", "synthetic_regression", "-a", "adamw", "--ruleset", ruleset,
+            "--studies", studies, "--trials", trials, "--db", P("big.db"));
+        Assert.True(code == 2, output + err);
+        string line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: invalid settings: Studies × Trials (--studies, --trials): the sweep ", line);
+        Assert.Contains(expected, line);
+        Assert.Contains("lower --studies or --trials", line);
+        Assert.False(File.Exists(P("big.db")));
+    }
+
+    [Fact]
+    public void CtrlCBeforeTheTrialsStartIsExit130WithNothingRecorded()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var (code, output, err) = HostedCli.Run(cts.Token, "sweep", "-w", "synthetic_regression", "-a", "adamw", "--studies", "3", "--db", P("c.db"));
+        Assert.True(code == 130, output + err);
+        Assert.StartsWith("interrupted; re-run the same command", output);
+        Assert.False(File.Exists(P("c.db")));
+
+        // the same while a plugin is being probed: the probe is killed
+        var (code2, output2, err2) = HostedCli.Run(cts.Token, "sweep", "-w", "synthetic_regression", "-a", PluginPaths.Lion, "--db", P("c.db"));
+        Assert.True(code2 == 130, output2 + err2);
+        Assert.False(File.Exists(P("c.db")));
+    }
+
+    [Fact]
+    public void FailedTrialsMakeTheSweepExit1UnlessFailuresAreAllowedAndDivergedTrialsDoNot()
+    {
+        string db = P("f.db");
+        string[] crash = ["run", "-w", "synthetic_regression", "-a", Bad("crash"), "--ruleset", "self", "--max-steps", "40", "--eval-every-steps", "20", "--db", db];
+        var (code, output, err) = HostedCli.Run(crash);
+        Assert.True(code == 1, output + err);
+        var (trial, _) = Assert.Single(HostedCli.Trials(db, "run"));
+        Assert.Equal(TrialState.Failed, trial.State);
+        string line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: 1 of 1 trials failed or timed out ({trial.Key} failed); their errors are in {db} (algoperf report) and the log; " +
+            "fix and re-run with another --label, or pass --allow-failures to exit 0", line);
+
+        // the re-run skips the failed trial (finished) and still says so; --allow-failures opts out
+        Assert.Equal(1, HostedCli.Run(crash).Code);
+        var allowed = HostedCli.Run([.. crash, "--allow-failures"]);
+        Assert.True(allowed.Code == 0, allowed.Out + allowed.Err);
+        Assert.Equal(string.Empty, allowed.Err);
+
+        // a NaN loss is the algorithm's result, not a failure of the harness
+        var (nanCode, nanOut, nanErr) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", Bad("nan"), "--ruleset", "self", "--max-steps", "40",
+            "--eval-every-steps", "20", "--db", P("nan.db"), "--in-process");
+        Assert.True(nanCode == 0, nanOut + nanErr);
+        Assert.Equal(TrialState.Diverged, Assert.Single(HostedCli.Trials(P("nan.db"), "run")).Trial.State);
+        Assert.Equal([TrialState.Failed, TrialState.TimedOut], SweepJob.FailureStates.Order());
+    }
+
+    [Fact]
+    public void AMisspeltSearchSpaceKeyIsRefusedNamingTheKnownOnes()
+    {
+        File.WriteAllText(P("space.json"), """{"learning_rate": {"min": 1e-4, "max": 1e-2, "scaling": "log"}, "weight_decy": {"feasible_points": [0.1]}}""");
+        var (code, output, err) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", "adamw", "--search-space", P("space.json"),
+            "--max-steps", "4", "--db", P("s.db"), "--in-process");
+        Assert.True(code == 2, output + err);
+        Assert.Equal("error: --search-space names 'weight_decy', which adamw does not read; its hyperparameters are " +
+            "beta2, epsilon, learning_rate, one_minus_beta1, warmup_factor, weight_decay", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(File.Exists(P("s.db")));
+
+        // fixed lists too, and a plugin's keys come from its probe
+        File.WriteAllText(P("points.json"), """[{"learning_rate": 0.001, "bta1": 0.9}]""");
+        var (code2, _, err2) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", PluginPaths.Lion, "--search-space", P("points.json"),
+            "--max-steps", "4", "--db", P("s.db"));
+        Assert.Equal(2, code2);
+        Assert.Contains("--search-space names 'bta1', which " + PluginPaths.Lion + " does not read", err2);
+    }
+
+    [Fact]
+    public void EveryBuiltInsOwnSearchSpaceAndItsDecayRateAliasesPassTheKeyCheck()
+    {
+        foreach (var a in AlgorithmRegistry.BuiltIns)
+        {
+            SweepJob.CheckSearchSpaceKeys(a.SearchSpace, new Dictionary<string, ITrainingAlgorithm> { [a.Name] = a });
+        }
+
+        // AdamW's default is one_minus_beta1; the reader also takes beta1 itself
+        var adamw = new Dictionary<string, ITrainingAlgorithm> { ["adamw"] = new Optimizers.Algorithms.AdamW() };
+        SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"beta1": {"feasible_points": [0.9]}, "one_minus_beta2": {"feasible_points": [0.001]}}"""), adamw);
+        Assert.Throws<SearchSpaceException>(() => SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"one_minus_beta3": {"feasible_points": [0.9]}}"""), adamw));
+    }
+}
