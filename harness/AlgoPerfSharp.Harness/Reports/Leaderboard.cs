@@ -59,16 +59,16 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset} tuning; runs: {string.Join(", ", Runs)})\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset} tuning; runs: {string.Join(", ", Runs.Select(SafeText.Markdown))})\n\n");
         sb.Append("| rank | algorithm | score |");
-        foreach (var w in Workloads) sb.Append(CultureInfo.InvariantCulture, $" {w} (time · ratio · hits) |");
+        foreach (var w in Workloads) sb.Append(CultureInfo.InvariantCulture, $" {SafeText.Markdown(w)} (time · ratio · hits) |");
         sb.Append(" median step |\n|---:|---|---:|");
         foreach (var _ in Workloads) sb.Append("---:|");
         sb.Append("---:|\n");
         int rank = 1;
         foreach (var r in Rows)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"| {rank++} | {r.Algorithm} | {r.Score:F4} |");
+            sb.Append(CultureInfo.InvariantCulture, $"| {rank++} | {SafeText.Markdown(r.Algorithm)} | {r.Score:F4} |");
             foreach (var w in Workloads) sb.Append(' ').Append(Cell(r, w)).Append(" |");
             sb.Append(' ').Append(Ms(r.MedianStepSeconds)).Append(" |\n");
         }
@@ -81,13 +81,13 @@ public sealed record LeaderboardResult(string Ruleset, IReadOnlyList<string> Run
     public string ToText()
     {
         var header = new List<string> { "#", "algorithm", "score" };
-        header.AddRange(Workloads);
+        header.AddRange(Workloads.Select(SafeText.Terminal));
         header.Add("median step");
         var lines = new List<List<string>> { header };
         int rank = 1;
         foreach (var r in Rows)
         {
-            var l = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), r.Algorithm, r.Score.ToString("F4", CultureInfo.InvariantCulture) };
+            var l = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), SafeText.Terminal(r.Algorithm), r.Score.ToString("F4", CultureInfo.InvariantCulture) };
             l.AddRange(Workloads.Select(w => Cell(r, w)));
             l.Add(Ms(r.MedianStepSeconds));
             lines.Add(l);

@@ -77,7 +77,7 @@ public sealed record ReleaseComparisonReport(
         var sb = new StringBuilder();
         string conf = Pct(1 - (2 * Options.SignificanceLevel));
         sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp release comparison ({Ruleset} tuning)\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Baseline: {Baseline}. Candidate: {Candidate}.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Baseline: {SafeText.Markdown(Baseline)}. Candidate: {SafeText.Markdown(Candidate)}.\n\n");
         sb.Append(CultureInfo.InvariantCulture,
             $"Method: per (workload, algorithm), one sample per seed (study); one-sided Mann–Whitney U tests at significance level α = {G(Options.SignificanceLevel)}, minimum effect δ = {Pct(Options.MinimumEffect)}. ");
         sb.Append(CultureInfo.InvariantCulture,
@@ -89,7 +89,7 @@ public sealed record ReleaseComparisonReport(
         foreach (var r in Rows)
         {
             var t = r.TimeToTarget;
-            sb.Append(CultureInfo.InvariantCulture, $"| {r.Workload} | {r.Algorithm} | {t.BaselineCount}/{t.CandidateCount} | {Seconds(t.BaselineMedian)} → {Seconds(t.CandidateMedian)} | {Ratio(t)} | {P(t.PValueSlower)} | {Verdict(t.Verdict)} |");
+            sb.Append(CultureInfo.InvariantCulture, $"| {SafeText.Markdown(r.Workload)} | {SafeText.Markdown(r.Algorithm)} | {t.BaselineCount}/{t.CandidateCount} | {Seconds(t.BaselineMedian)} → {Seconds(t.CandidateMedian)} | {Ratio(t)} | {P(t.PValueSlower)} | {Verdict(t.Verdict)} |");
             if (r.StepTime is { } s)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" {LeaderboardResult.Ms(s.BaselineMedian)} → {LeaderboardResult.Ms(s.CandidateMedian)} | {Ratio(s)} | {P(s.PValueSlower)} | {Verdict(s.Verdict)} |\n");
@@ -101,7 +101,7 @@ public sealed record ReleaseComparisonReport(
         }
 
         sb.Append('\n');
-        foreach (var n in Notes) sb.Append("- ").Append(n).Append('\n');
+        foreach (var n in Notes) sb.Append("- ").Append(SafeText.Markdown(n)).Append('\n');
         if (Notes.Count > 0) sb.Append('\n');
         int regressions = Rows.Count(r => r.IsRegression);
         sb.Append(regressions == 0

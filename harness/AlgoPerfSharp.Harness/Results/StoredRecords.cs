@@ -54,15 +54,30 @@ public sealed record StoredEval(
 /// <param name="LowerIsBetter">Whether the metric is minimised.</param>
 /// <param name="MaxRuntimeSeconds">Budget before the ruleset multiplier.</param>
 /// <param name="VariantOf">Base workload of a held-out variant.</param>
+/// <param name="Preset">The workload preset (null in rows written before it was recorded).</param>
 public sealed record StoredWorkloadSpec(
     string Name, string TargetMetric, double ValidationTarget, string TestMetric, double TestTarget, bool LowerIsBetter,
-    double MaxRuntimeSeconds, string? VariantOf)
+    double MaxRuntimeSeconds, string? VariantOf, string? Preset = null)
 {
     /// <summary>From a workload's spec.</summary>
     public static StoredWorkloadSpec From(AlgoPerfSharp.Workloads.WorkloadSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return new StoredWorkloadSpec(spec.Name, "validation/" + spec.TargetMetric, spec.ValidationTarget, "test/" + spec.TargetMetric,
-            spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf);
+            spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf, spec.Preset);
+    }
+
+    /// <summary>
+    /// What differs from <paramref name="other"/> (the same workload as another run or shard used it), said for a
+    /// message, or null when scoring both against one set of constants is right. An unrecorded preset matches any.
+    /// </summary>
+    public string? Difference(StoredWorkloadSpec other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Preset is not null && other.Preset is not null && Preset != other.Preset) return $"preset {Preset}, not {other.Preset}";
+        return this with { Preset = null } == other with { Preset = null }
+            ? null
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{TargetMetric} target {ValidationTarget}, test target {TestTarget}, budget {MaxRuntimeSeconds} s; not {other.TargetMetric} target {other.ValidationTarget}, test target {other.TestTarget}, budget {other.MaxRuntimeSeconds} s");
     }
 }
