@@ -106,6 +106,26 @@ public sealed class SafeOutputTests : ScratchFolder
         Assert.DoesNotContain(part, c => char.IsControl(c));
     }
 
+    [Theory]
+    [InlineData("../x", "../../plugins/evil.dll:lion")]
+    [InlineData("/tmp", "..")]
+    [InlineData("..", "a/../../../b")]
+    public void ExportedCsvFilesStayInsideTheExportFolder(string label, string algorithm)
+    {
+        string root = P("out/export");
+        using var store = ResultsStore.Open(P("e.db"));
+        var run = ScoringDatabases.NewRun(store, label, "w1");
+        ScoringDatabases.Trial(store, run, algorithm, "w1", 0, 10, 0.01);
+        ScoringDatabases.Trial(store, run, "adam", "w1", 0, 10, 0.01);
+
+        string below = store.ExportAlgoPerfCsvTree(run, root);
+        var files = Directory.GetFiles(P(""), "eval_measurements.csv", SearchOption.AllDirectories).Select(Path.GetFullPath).ToList();
+        Assert.Equal(2, files.Count);
+        Assert.All(files, f => Assert.StartsWith(Path.GetFullPath(below) + Path.DirectorySeparatorChar, f, StringComparison.Ordinal));
+        Assert.StartsWith(root + Path.DirectorySeparatorChar, Path.GetFullPath(below), StringComparison.Ordinal);
+        Assert.Equal(7, File.ReadAllLines(files[0]).Length); // header and six evals
+    }
+
     [Fact]
     public void TerminalLinesGetControlCharactersReplacedButKeepTheirLineBreaks()
     {

@@ -462,6 +462,27 @@ public sealed class ResultsStore : IDisposable
     }
 
     /// <summary>
+    /// Writes <see cref="ExportAlgoPerfCsv"/> for every trial of <paramref name="run"/> into
+    /// <c>root/&lt;label&gt;/&lt;workload&gt;/&lt;algorithm&gt;/&lt;ruleset&gt;/&lt;study&gt;/&lt;trial&gt;/eval_measurements.csv</c>, each folder
+    /// name made one safe path component (<see cref="SafeText.PathComponent"/>): nothing lands outside
+    /// <paramref name="root"/>, whatever the label or the algorithm (plugin) name. Returns the run's folder.
+    /// </summary>
+    public string ExportAlgoPerfCsvTree(StoredRun run, string root)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        string runFolder = System.IO.Path.Combine(root, SafeText.PathComponent(run.Label));
+        foreach (var t in Trials(run.Id))
+        {
+            string folder = System.IO.Path.Combine([runFolder, .. t.Key.Split('/').Select(SafeText.PathComponent)]);
+            Directory.CreateDirectory(folder);
+            ExportAlgoPerfCsv(t.Id, System.IO.Path.Combine(folder, "eval_measurements.csv"));
+        }
+
+        return runFolder;
+    }
+
+    /// <summary>
     /// Copies every run of <paramref name="sources"/> (shard databases, opened read-only) into this store, in one
     /// transaction: a refused merge writes nothing. Runs with the same label are combined only when they are the same
     /// sweep — same seed, same workload constants (preset, targets, budget) and, for a trial in both, the same
