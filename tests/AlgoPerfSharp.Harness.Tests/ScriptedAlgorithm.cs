@@ -3,8 +3,8 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
-/// <summary>AdamW with scripted misbehaviour: a prepare-for-eval cost, a NaN loss or an exception at a given step.</summary>
-internal sealed class ScriptedAlgorithm(ManualClock? clock = null, double prepareCost = 0, long nanAtStep = -1, long throwAtStep = -1) : ITrainingAlgorithm
+/// <summary>AdamW with scripted misbehaviour: a prepare-for-eval cost, a NaN loss or an exception at a given step, a SaveState that throws.</summary>
+internal sealed class ScriptedAlgorithm(ManualClock? clock = null, double prepareCost = 0, long nanAtStep = -1, long throwAtStep = -1, bool failSaveState = false) : ITrainingAlgorithm
 {
     private readonly AdamW _inner = new();
 
@@ -15,6 +15,8 @@ internal sealed class ScriptedAlgorithm(ManualClock? clock = null, double prepar
     private long NanAtStep { get; } = nanAtStep;
 
     private long ThrowAtStep { get; } = throwAtStep;
+
+    private bool FailSaveState { get; } = failSaveState;
 
     public string Name => "scripted";
 
@@ -41,7 +43,7 @@ internal sealed class ScriptedAlgorithm(ManualClock? clock = null, double prepar
             owner.Clock?.Advance(owner.PrepareCost);
         }
 
-        public AlgorithmState SaveState() => inner.SaveState();
+        public AlgorithmState SaveState() => owner.FailSaveState ? throw new InvalidOperationException("state\u001b[31m cannot be saved") : inner.SaveState();
 
         public void LoadState(AlgorithmState state) => inner.LoadState(state);
 

@@ -99,4 +99,28 @@ public sealed class WorkloadBadDataTests
         Assert.Contains("unknown preset 'xl'", Assert.Throws<ArgumentException>(() => FashionMnistWorkloads.Create(FashionMnistWorkloads.ResNet, "xl")).Message, StringComparison.Ordinal);
         Assert.Contains("unknown language-model workload", Assert.Throws<ArgumentException>(() => SotuWorkloads.Create("sotu_gpt", Presets.Tiny)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void IdxImagesWithTheRightByteCountButOtherDimensionsAreRefused()
+    {
+        using var tmp = new TempDir();
+        // 5,100 images of 14 × 56 bytes: exactly the bytes of 5,100 images of 28 × 28, which trained silently before
+        IdxTestFiles.WriteFashionLike(tmp.Path, n: 5_100, m: 20, h: 14, w: 56);
+        Fails<InvalidDataException>(FashionMnistWorkloads.ResNet, tmp.Path, Presets.Quick, tmp.Path, "the training images are 14×56 by their IDX header",
+            "built for 28×28", Setup);
+    }
+
+    [Fact]
+    public void ACorpusFileOver2GiBIsAClearErrorNotAnOverflow()
+    {
+        using var tmp = new TempDir();
+        for (int i = 0; i < 12; i++) File.WriteAllText(tmp.File($"{i:D2}.txt"), "a small address");
+        using (var big = File.Create(tmp.File("99-huge.txt")))
+        {
+            big.SetLength(3L << 30); // sparse: no 3 GiB written
+        }
+
+        Fails<InvalidDataException>(SotuWorkloads.Llama, tmp.Path, Presets.Cpu, "99-huge.txt is 3,221,225,472 bytes",
+            "more than the byte-level text loader holds in memory", "uint16 .bin");
+    }
 }

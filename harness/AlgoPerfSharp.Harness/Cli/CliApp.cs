@@ -70,7 +70,22 @@ public static class CliApp
         }
         catch (Results.ResultsStoreException e)
         {
-            error.WriteLine("error: " + e.Message);
+            error.WriteLine("error: " + Reports.SafeText.Terminal(e.Message));
+            return BadInput;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // a write that failed after the database was opened: disk full, folder made read-only, file damaged
+            error.WriteLine("error: " + Results.ResultsStore.Describe("the results database", e));
+            return BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // an output file (--out, --markdown, --json, --log, --export-csv) or the database's folder cannot be written
+            string hint = e is DirectoryNotFoundException ? "create the folder first or pass another path"
+                : e is UnauthorizedAccessException ? "pass a path you can write"
+                : "check the path, its permissions and the free disk space";
+            error.WriteLine($"error: {Reports.SafeText.Terminal(e.Message)} ({hint})");
             return BadInput;
         }
     }
@@ -185,7 +200,7 @@ public static class CliApp
             """) { db, runs, ruleset, markdown, json };
         cmd.SetAction(parse =>
         {
-            using var store = Results.ResultsStore.Open(parse.GetValue(db)!, create: false);
+            using var store = Results.ResultsStore.OpenReadOnly(parse.GetValue(db)!);
             var labels = parse.GetValue(runs) ?? [];
             var selected = labels.Length == 0
                 ? store.Runs()

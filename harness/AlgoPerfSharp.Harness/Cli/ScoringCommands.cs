@@ -27,7 +27,7 @@ internal static class ScoringCommands
             """) { db, runs, ruleset, output };
         cmd.SetAction(parse =>
         {
-            using var store = ResultsStore.Open(parse.GetValue(db)!, create: false);
+            using var store = ResultsStore.OpenReadOnly(parse.GetValue(db)!);
             var selected = SelectRuns(store, parse.GetValue(runs) ?? []);
             string html;
             try
@@ -65,7 +65,8 @@ internal static class ScoringCommands
             ratio and the step-time ratio over seeds, with a noise-aware verdict (one-sided Mann–Whitney U tests at α, a
             minimum effect δ, Hodges–Lehmann ratio with its interval). Prints a markdown table.
             Both sides must have run each shared workload at the same preset with the same target and budget (otherwise
-            a one-line error names the difference). Exit code: 0 no regression, 1 a regression, 2 bad input.
+            a one-line error names the difference). Exit code: 0 no regression, 1 a regression, 2 bad input or an output
+            file that cannot be written.
             Examples: algoperf compare old.db new.db --markdown compare.md
                       algoperf compare results.db --baseline-run v0.1 --candidate-run v0.2
             """) { baseline, candidate, baselineRun, candidateRun, ruleset, alpha, effect, markdown, json };
@@ -92,8 +93,8 @@ internal static class ScoringCommands
                 return CliApp.BadInput;
             }
 
-            using var bStore = ResultsStore.Open(basePath, create: false);
-            using var cStore = candPath is null ? null : ResultsStore.Open(candPath, create: false);
+            using var bStore = ResultsStore.OpenReadOnly(basePath);
+            using var cStore = candPath is null ? null : ResultsStore.OpenReadOnly(candPath);
             var candStore = cStore ?? bStore;
             var bRuns = SelectRuns(bStore, bLabel is null ? [] : [bLabel]);
             var cRuns = SelectRuns(candStore, cLabel is null ? [] : [cLabel]);

@@ -5,7 +5,9 @@ namespace AlgoPerfSharp.Harness.Hosting;
 
 /// <summary>
 /// The run's log file (opened once the options are known, appended to, flushed per line) and a logger provider writing
-/// into it. Lines logged before <see cref="Open"/> are dropped. Thread-safe.
+/// into it. Lines logged before <see cref="Open"/> are dropped. <see cref="Open"/> writes a first line, so a log that
+/// cannot be written (a full disk, <c>/dev/full</c>) is an <see cref="IOException"/> before any work starts; a write that
+/// fails later (the disk filled up) stops the log instead of the run, and <see cref="Failure"/> says why. Thread-safe.
 /// </summary>
 public sealed class FileLog : ILoggerProvider
 {
@@ -15,7 +17,10 @@ public sealed class FileLog : ILoggerProvider
     /// <summary>The open file, or null.</summary>
     public string? Path { get; private set; }
 
-    /// <summary>Opens (appending) <paramref name="path"/>.</summary>
+    /// <summary>Why the log stopped part-way (a write failed), or null.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>Opens (appending) <paramref name="path"/> and writes a first line; throws <see cref="IOException"/> saying which log cannot be written.</summary>
     public void Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -23,8 +28,19 @@ public sealed class FileLog : ILoggerProvider
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         lock (_gate)
         {
-            _writer?.Dispose();
-            _writer = new StreamWriter(path, append: true) { AutoFlush = true };
+            Close();
+            var writer = new StreamWriter(path, append: true) { AutoFlush = true };
+            try
+            {
+                writer.WriteLine(Line("log", "INFO", $"log opened by process {Environment.ProcessId}"));
+            }
+            catch (IOException e)
+            {
+                Discard(writer);
+                throw new IOException($"cannot write the log {path}: {e.Message}; pass --log with a writable path", e);
+            }
+
+            _writer = writer;
             Path = path;
         }
     }
@@ -34,8 +50,40 @@ public sealed class FileLog : ILoggerProvider
     {
         lock (_gate)
         {
-            _writer?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {level,-5} {category}: {message}"));
+            if (_writer is null) return;
+            try
+            {
+                _writer.WriteLine(Line(category, level, message));
+            }
+            catch (IOException e)
+            {
+                Failure = $"the log {Path} stopped: {e.Message}";
+                Discard(_writer);
+                _writer = null;
+            }
         }
+    }
+
+    private static string Line(string category, string level, string message) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {level,-5} {category}: {message}");
+
+    // Closes a writer whose file cannot take its buffered text.
+    private static void Discard(StreamWriter writer)
+    {
+        try
+        {
+            writer.Dispose();
+        }
+        catch (IOException)
+        {
+            // the text that could not be written is dropped with it
+        }
+    }
+
+    private void Close()
+    {
+        if (_writer is not null) Discard(_writer);
+        _writer = null;
     }
 
     /// <summary>A writer whose every line goes to the log under <paramref name="category"/>.</summary>
@@ -49,8 +97,7 @@ public sealed class FileLog : ILoggerProvider
     {
         lock (_gate)
         {
-            _writer?.Dispose();
-            _writer = null;
+            Close();
         }
     }
 

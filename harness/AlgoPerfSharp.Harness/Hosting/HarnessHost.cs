@@ -110,7 +110,9 @@ public static class HarnessHost
         using var interrupts = new InterruptSource();
         try
         {
-            return body(new HarnessContext(options, host.Services, logger, log, output, error, interrupts.Token));
+            int code = body(new HarnessContext(options, host.Services, logger, log, output, error, interrupts.Token));
+            if (log.Failure is { } failure) error.WriteLine("warning: " + failure);
+            return code;
         }
         catch (OperationCanceledException) when (interrupts.Token.IsCancellationRequested)
         {

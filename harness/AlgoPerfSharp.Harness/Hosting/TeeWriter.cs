@@ -2,7 +2,11 @@ using System.Text;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 
-/// <summary>Writes everything to several writers (the terminal and the log file).</summary>
+/// <summary>
+/// Writes everything to several writers (the terminal and the log file), with control characters (ANSI escapes from
+/// plugin names or error messages) replaced; only the newlines of <see cref="Write(string)"/> and
+/// <see cref="Write(char)"/> pass, so one <see cref="WriteLine(string)"/> stays one line.
+/// </summary>
 /// <param name="targets">Where text goes.</param>
 public sealed class TeeWriter(params TextWriter[] targets) : TextWriter
 {
@@ -12,19 +16,22 @@ public sealed class TeeWriter(params TextWriter[] targets) : TextWriter
     /// <inheritdoc/>
     public override void Write(char value)
     {
+        if (value != '\n') value = Reports.SafeText.Terminal(value.ToString())[0];
         foreach (var t in targets) t.Write(value);
     }
 
     /// <inheritdoc/>
     public override void Write(string? value)
     {
-        foreach (var t in targets) t.Write(value);
+        string clean = string.Join('\n', (value ?? string.Empty).Split('\n').Select(Reports.SafeText.Terminal));
+        foreach (var t in targets) t.Write(clean);
     }
 
     /// <inheritdoc/>
     public override void WriteLine(string? value)
     {
-        foreach (var t in targets) t.WriteLine(value);
+        string clean = Reports.SafeText.Terminal(value);
+        foreach (var t in targets) t.WriteLine(clean);
     }
 
     /// <inheritdoc/>

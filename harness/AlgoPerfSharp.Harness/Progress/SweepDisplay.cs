@@ -61,7 +61,7 @@ public sealed class SweepDisplay : ISweepObserver, IProgress<TrialProgress>
         {
             _index = index;
             _count = count;
-            _current = spec.Key;
+            _current = Reports.SafeText.Terminal(spec.Key);
             _last = null;
             _lastPrintedMetric = double.NaN;
             Refresh(force: true);

@@ -97,8 +97,8 @@ public sealed record LeaderboardResult(
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset} tuning; runs: {string.Join(", ", Runs)})\n\n");
-        foreach (var w in Warnings) sb.Append("> ").Append(w).Append("\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset} tuning; runs: {string.Join(", ", Runs.Select(Name))})\n\n");
+        foreach (var w in Warnings) sb.Append("> ").Append(Name(w)).Append("\n\n");
         sb.Append("| rank | algorithm | score |");
         if (IsReplicated) sb.Append(CultureInfo.InvariantCulture, $" {Pct(Bootstrap.Options.Confidence)} interval | rank interval |");
         foreach (var w in Workloads) sb.Append(CultureInfo.InvariantCulture, $" {Name(w)} (time · steps · ratio · hits) |");
@@ -147,13 +147,13 @@ public sealed record LeaderboardResult(
     {
         var header = new List<string> { "#", "algorithm", "score" };
         if (IsReplicated) header.AddRange([$"{Pct(Bootstrap.Options.Confidence)} interval", "rank"]);
-        header.AddRange(Workloads);
+        header.AddRange(Workloads.Select(SafeText.Terminal));
         header.Add("median step");
         var lines = new List<List<string>> { header };
         int rank = 1;
         foreach (var r in Rows)
         {
-            var l = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), r.Algorithm, r.Score.ToString("F4", CultureInfo.InvariantCulture) };
+            var l = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), SafeText.Terminal(r.Algorithm), r.Score.ToString("F4", CultureInfo.InvariantCulture) };
             if (IsReplicated) l.AddRange([ScoreInterval(r), RankInterval(r)]);
             l.AddRange(Workloads.Select(w => Cell(r, w)));
             l.Add(Ms(r.MedianStepSeconds));
@@ -164,8 +164,8 @@ public sealed record LeaderboardResult(
         var sb = new StringBuilder();
         foreach (var l in lines) sb.Append(string.Join("  ", l.Select((c, i) => i <= 1 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd()).Append('\n');
         sb.Append("cells: time · steps · ratio · hits\n");
-        foreach (var w in Warnings) sb.Append(w).Append('\n');
-        foreach (var line in Footer(n => n)) sb.Append(line).Append('\n');
+        foreach (var w in Warnings) sb.Append(SafeText.Terminal(w)).Append('\n');
+        foreach (var line in Footer(SafeText.Terminal)) sb.Append(line).Append('\n');
         return sb.ToString();
     }
 
@@ -268,7 +268,7 @@ public sealed record LeaderboardResult(
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     // Every algorithm or workload name written into markdown passes through here (one place to escape it).
-    private static string Name(string name) => name;
+    private static string Name(string name) => SafeText.Markdown(name);
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 

@@ -51,7 +51,7 @@ public sealed record ReleaseComparisonReport(
 
         foreach (var w in common.Select(p => p.Workload).Distinct())
         {
-            if (Difference(b.StoredSpecs[w], c.StoredSpecs[w]) is { } difference)
+            if (b.StoredSpecs[w].Difference(c.StoredSpecs[w]) is { } difference)
             {
                 throw new ResultsStoreException(
                     $"cannot compare {w}: {difference} between the baseline ({bName}) and the candidate ({cName}); times to " +
@@ -79,7 +79,7 @@ public sealed record ReleaseComparisonReport(
         var sb = new StringBuilder();
         string conf = Pct(1 - (2 * Options.SignificanceLevel));
         sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp release comparison ({Ruleset} tuning)\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Baseline: {Baseline}. Candidate: {Candidate}.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Baseline: {SafeText.Markdown(Baseline)}. Candidate: {SafeText.Markdown(Candidate)}.\n\n");
         sb.Append(CultureInfo.InvariantCulture,
             $"Method: per (workload, algorithm), one sample per seed (study); one-sided Mann–Whitney U tests at significance level α = {G(Options.SignificanceLevel)}, minimum effect δ = {Pct(Options.MinimumEffect)}. ");
         sb.Append(CultureInfo.InvariantCulture,
@@ -91,7 +91,7 @@ public sealed record ReleaseComparisonReport(
         foreach (var r in Rows)
         {
             var t = r.TimeToTarget;
-            sb.Append(CultureInfo.InvariantCulture, $"| {r.Workload} | {r.Algorithm} | {t.BaselineCount}/{t.CandidateCount} | {Seconds(t.BaselineMedian)} → {Seconds(t.CandidateMedian)} | {Ratio(t)} | {P(t.PValueSlower)} | {Verdict(t.Verdict)} |");
+            sb.Append(CultureInfo.InvariantCulture, $"| {SafeText.Markdown(r.Workload)} | {SafeText.Markdown(r.Algorithm)} | {t.BaselineCount}/{t.CandidateCount} | {Seconds(t.BaselineMedian)} → {Seconds(t.CandidateMedian)} | {Ratio(t)} | {P(t.PValueSlower)} | {Verdict(t.Verdict)} |");
             if (r.StepTime is { } s)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" {LeaderboardResult.Ms(s.BaselineMedian)} → {LeaderboardResult.Ms(s.CandidateMedian)} | {Ratio(s)} | {P(s.PValueSlower)} | {Verdict(s.Verdict)} |\n");
@@ -103,7 +103,7 @@ public sealed record ReleaseComparisonReport(
         }
 
         sb.Append('\n');
-        foreach (var n in Notes) sb.Append("- ").Append(n).Append('\n');
+        foreach (var n in Notes) sb.Append("- ").Append(SafeText.Markdown(n)).Append('\n');
         if (Notes.Count > 0) sb.Append('\n');
         int regressions = Rows.Count(r => r.IsRegression);
         sb.Append(regressions == 0
@@ -160,19 +160,6 @@ public sealed record ReleaseComparisonReport(
         var times = TimeToTarget.ForWorkload(trials.Select(t => t.Record), spec, input.Ruleset).Studies.Select(s => s.ValidationSeconds).ToList();
         var steps = trials.GroupBy(t => t.Stored.Study).OrderBy(g => g.Key).Select(ScoringInput.MedianStep).Where(double.IsFinite).ToList();
         return (times, steps);
-    }
-
-    /// <summary>The first difference that makes the two sides' times incomparable, in words, or null when there is none.</summary>
-    internal static string? Difference(StoredWorkloadSpec b, StoredWorkloadSpec c)
-    {
-        if (b.Preset is { } bp && c.Preset is { } cp && bp != cp) return $"the preset differs ({bp} vs {cp})";
-        if (b.TargetMetric != c.TargetMetric) return $"the target metric differs ({b.TargetMetric} vs {c.TargetMetric})";
-        if (b.LowerIsBetter != c.LowerIsBetter) return $"the metric's direction differs ({Op(b)} vs {Op(c)})";
-        if (b.ValidationTarget != c.ValidationTarget) return $"the validation target differs ({b.TargetMetric} {Op(b)} {G(b.ValidationTarget)} vs {Op(c)} {G(c.ValidationTarget)})";
-        if (b.MaxRuntimeSeconds != c.MaxRuntimeSeconds) return $"the budget differs ({G(b.MaxRuntimeSeconds)} s vs {G(c.MaxRuntimeSeconds)} s)";
-        return null;
-
-        static string Op(StoredWorkloadSpec s) => s.LowerIsBetter ? "≤" : "≥";
     }
 
     private static string Describe(ResultsStore store, IReadOnlyList<StoredRun> runs) =>

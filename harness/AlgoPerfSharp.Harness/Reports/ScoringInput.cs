@@ -79,8 +79,21 @@ internal sealed record ScoringInput(
             trials);
     }
 
-    /// <summary>Scores every algorithm together (AlgoPerf's pipeline).</summary>
-    public BenchmarkScoringResult Score() => BenchmarkScoring.Score(Trials.Select(t => t.Record), Specs, Ruleset);
+    /// <summary>
+    /// Scores every algorithm together (AlgoPerf's pipeline). Logs the scoring library rejects (a metric never logged,
+    /// time going backwards) are a <see cref="ResultsStoreException"/> saying so, for every command that scores.
+    /// </summary>
+    public BenchmarkScoringResult Score()
+    {
+        try
+        {
+            return BenchmarkScoring.Score(Trials.Select(t => t.Record), Specs, Ruleset);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ResultsStoreException("the stored results cannot be scored: " + e.Message, e);
+        }
+    }
 
     /// <summary>Median over trials of the median step time (trials without a measured step are skipped; NaN if none).</summary>
     public static double MedianStep(IEnumerable<LoadedTrial> trials)

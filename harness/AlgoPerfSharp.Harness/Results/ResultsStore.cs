@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AlgoPerfSharp.Harness.Reports;
 using AlgoPerfSharp.Harness.Rulesets;
 using Microsoft.Data.Sqlite;
 
@@ -10,7 +11,10 @@ namespace AlgoPerfSharp.Harness.Results;
 /// The SQLite results database (WAL mode) holding runs, trials and eval rows. Every write is its own transaction, so a
 /// process killed mid-trial loses nothing already recorded. The schema is versioned (<see cref="SchemaVersion"/>);
 /// older databases are migrated on open, newer ones are refused with a clear message. One writer per database file;
-/// readers may run concurrently (WAL).
+/// readers may run concurrently (WAL). <see cref="OpenReadOnly"/> never changes the file (scoring, reports, merge
+/// sources). An SQLite file that is not ours is refused before anything is written to it. Every read checks the type of
+/// every column it reads (by name): a corrupted or hand-edited value is a <see cref="ResultsStoreException"/> naming
+/// the file, never a silent zero.
 /// </summary>
 public sealed class ResultsStore : IDisposable
 {
@@ -19,6 +23,7 @@ public sealed class ResultsStore : IDisposable
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly SqliteConnection _db;
+    private SqliteTransaction? _tx;
 
     private ResultsStore(string path, SqliteConnection db)
     {
@@ -29,7 +34,11 @@ public sealed class ResultsStore : IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
-    /// <summary>Opens (creating if needed and allowed) and migrates <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Opens for writing (creating if needed and <paramref name="create"/> allows) and migrates <paramref name="path"/>.
+    /// A file that is an SQLite database but not ours is refused untouched (its journal mode is switched to WAL only once
+    /// it is known to be ours).
+    /// </summary>
     public static ResultsStore Open(string path, bool create = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -49,15 +58,17 @@ public sealed class ResultsStore : IDisposable
         try
         {
             db.Open();
-            Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;");
+            Exec(db, "PRAGMA busy_timeout=10000;");
             var store = new ResultsStore(path, db);
-            store.Migrate();
+            int version = store.CheckOwnership();
+            Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+            store.Migrate(version);
             return store;
         }
         catch (SqliteException e)
         {
             db.Dispose();
-            throw new ResultsStoreException($"{path} is not a usable results database: {e.Message}", e);
+            throw new ResultsStoreException(Describe(path, e), e);
         }
         catch
         {
@@ -66,19 +77,134 @@ public sealed class ResultsStore : IDisposable
         }
     }
 
-    private void Migrate()
+    /// <summary>
+    /// Opens an existing database read-only (SQLite <c>Mode=ReadOnly</c>): nothing is created, migrated or switched to
+    /// WAL, and a database in a read-only folder can be read. A WAL database whose folder is read-only is read as
+    /// immutable when it has no pending <c>-wal</c> log; with a pending log SQLite cannot read it there (it must create
+    /// the <c>-shm</c> index), which is a one-line error saying what to do.
+    /// </summary>
+    public static ResultsStore OpenReadOnly(string path)
     {
-        Exec(_db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);");
-        int version = int.Parse(Scalar("SELECT value FROM meta WHERE key = 'schema_version'") ?? "0", CultureInfo.InvariantCulture);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new ResultsStoreException($"results database {path} does not exist (run `algoperf run` or `algoperf sweep` first, or pass --db)");
+        }
+
+        try
+        {
+            return OpenReadOnlyAs(path, immutable: false);
+        }
+        catch (ResultsStoreException e) when (e.InnerException is SqliteException { SqliteErrorCode: CantOpen })
+        {
+            var wal = new FileInfo(path + "-wal");
+            if (wal.Exists && wal.Length > 0)
+            {
+                throw new ResultsStoreException(
+                    $"{path} has a pending write-ahead log ({wal.Name}) but its folder is read-only, so SQLite cannot create the {System.IO.Path.GetFileName(path)}-shm index it needs to read it; " +
+                    $"copy {System.IO.Path.GetFileName(path)} and {wal.Name} to a writable folder and read the copy", e);
+            }
+
+            // No pending log: nothing can be missing, so read the file as it is without the -shm index.
+            return OpenReadOnlyAs(path, immutable: true);
+        }
+    }
+
+    private static ResultsStore OpenReadOnlyAs(string path, bool immutable)
+    {
+        string source = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path;
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            db.Open();
+            Exec(db, "PRAGMA busy_timeout=10000;");
+            var store = new ResultsStore(path, db);
+            if (store.CheckOwnership() < 1)
+            {
+                throw new ResultsStoreException($"{path} is not an AlgoPerfSharp results database (it has no tables); pass the right --db");
+            }
+
+            return store;
+        }
+        catch (SqliteException e)
+        {
+            db.Dispose();
+            throw new ResultsStoreException(Describe(path, e), e);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    // SQLite result codes the messages distinguish.
+    private const int Corrupt = 11;
+    private const int Full = 13;
+    private const int CantOpen = 14;
+    private const int ReadOnly = 8;
+    private const int NotADatabase = 26;
+
+    /// <summary>One line saying what an SQLite failure on <paramref name="path"/> means and what to do.</summary>
+    public static string Describe(string path, SqliteException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.SqliteErrorCode switch
+        {
+            Full => $"{path}: the disk is full ({e.Message}); free space and re-run the same command (recorded rows are kept; an unfinished trial resumes)",
+            CantOpen => $"cannot open {path} ({e.Message}): its folder is missing or not writable; pass a --db in a writable folder",
+            ReadOnly => $"{path} is read-only ({e.Message}); pass a --db in a writable folder",
+            Corrupt or NotADatabase => $"{path} is not a usable results database: it is corrupted or not an SQLite file ({e.Message})",
+            _ => $"{path} is not a usable results database: {e.Message}",
+        };
+    }
+
+    // Returns the stored schema version (0 for a fresh file); refuses a file that is not ours, an unreadable version
+    // and a newer one. Reads only.
+    private int CheckOwnership()
+    {
+        var tables = new List<string>();
+        using (var cmd = Command("SELECT name FROM sqlite_master WHERE type = 'table';"))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read()) tables.Add(r.GetString(0));
+        }
+
+        if (tables.Count == 0) return 0;
+        if (!tables.Contains("meta"))
+        {
+            throw new ResultsStoreException(
+                $"{Path} is an SQLite database but not an AlgoPerfSharp results database (tables: {string.Join(", ", tables.Take(5))}); it was left untouched — pass another --db");
+        }
+
+        string? text = Scalar("SELECT value FROM meta WHERE key = 'schema_version'");
+        if (text is null)
+        {
+            if (tables.Count == 1) return 0; // created and killed before its tables were: ours, fresh
+            throw new ResultsStoreException($"{Path} is not an AlgoPerfSharp results database (its meta table has no schema_version); it was left untouched — pass another --db");
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
+        {
+            throw new ResultsStoreException(
+                $"{Path} has an unreadable schema version '{SafeText.Terminal(text)}' in its meta table (edited by hand?); set it back to {SchemaVersion} or use another --db");
+        }
+
         if (version > SchemaVersion)
         {
             throw new ResultsStoreException(
                 $"{Path} has schema version {version}, newer than this AlgoPerfSharp understands ({SchemaVersion}); upgrade AlgoPerfSharp to read it");
         }
 
+        return version;
+    }
+
+    private void Migrate(int version)
+    {
         if (version < 1)
         {
             using var tx = _db.BeginTransaction();
+            Exec(_db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);", tx);
             Exec(_db, """
                 CREATE TABLE runs (
                   id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, created_utc TEXT NOT NULL, command TEXT NOT NULL,
@@ -128,22 +254,34 @@ public sealed class ResultsStore : IDisposable
     public IReadOnlyList<StoredRun> Runs()
     {
         using var cmd = Command("SELECT id, label, created_utc, command, sweep_seed, environment_json FROM runs ORDER BY id;");
-        using var r = cmd.ExecuteReader();
-        var list = new List<StoredRun>();
-        while (r.Read())
-        {
-            list.Add(new StoredRun(r.GetInt64(0), r.GetString(1), DateTime.Parse(r.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-                r.GetString(3), ulong.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetString(5)));
-        }
-
-        return list;
+        return ReadAll(cmd, "runs", r => new StoredRun(r.Long("id"), r.Text("label"),
+            DateTime.Parse(r.Text("created_utc"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            r.Text("command"), r.Seed("sweep_seed"), r.Text("environment_json")));
     }
 
-    /// <summary>Records the scoring-relevant constants of a workload as the run used them (targets, direction, budget).</summary>
+    /// <summary>
+    /// Records the scoring-relevant constants of a workload as the run used them (preset, targets, direction, budget).
+    /// Recording the same constants again is a no-op; different ones (e.g. resuming a tiny-preset run at the quick
+    /// preset) are refused: the run's trials would be scored against targets they were not run for.
+    /// </summary>
     public void RecordWorkloadSpec(long runId, StoredWorkloadSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        using var cmd = Command("INSERT OR REPLACE INTO workload_specs (run_id, workload, spec_json) VALUES ($r, $w, $j);");
+        if (WorkloadSpecs(runId).FirstOrDefault(s => s.Name == spec.Name) is { } stored)
+        {
+            string? why = stored.Difference(spec);
+            if (why is null) return;
+            string label = Runs().FirstOrDefault(r => r.Id == runId)?.Label ?? runId.ToString(CultureInfo.InvariantCulture);
+            throw new ResultsStoreException(
+                $"run '{label}' in {Path} ran workload {spec.Name} with other constants: {why}; use the settings it was started with (e.g. the same --preset) or another --label");
+        }
+
+        InsertWorkloadSpec(runId, spec);
+    }
+
+    private void InsertWorkloadSpec(long runId, StoredWorkloadSpec spec)
+    {
+        using var cmd = Command("INSERT INTO workload_specs (run_id, workload, spec_json) VALUES ($r, $w, $j);");
         cmd.Parameters.AddWithValue("$r", runId);
         cmd.Parameters.AddWithValue("$w", spec.Name);
         cmd.Parameters.AddWithValue("$j", JsonSerializer.Serialize(spec, Json));
@@ -155,10 +293,8 @@ public sealed class ResultsStore : IDisposable
     {
         using var cmd = Command("SELECT spec_json FROM workload_specs WHERE run_id = $r ORDER BY workload;");
         cmd.Parameters.AddWithValue("$r", runId);
-        using var r = cmd.ExecuteReader();
-        var list = new List<StoredWorkloadSpec>();
-        while (r.Read()) list.Add(JsonSerializer.Deserialize<StoredWorkloadSpec>(r.GetString(0), Json)!);
-        return list;
+        return ReadAll(cmd, "workload_specs", r => JsonSerializer.Deserialize<StoredWorkloadSpec>(r.Text("spec_json"), Json)
+            ?? throw new FormatException("spec_json is null"));
     }
 
     /// <summary>Adds the trial if the run does not have it yet; returns the stored trial either way.</summary>
@@ -186,7 +322,15 @@ public sealed class ResultsStore : IDisposable
             cmd.ExecuteNonQuery();
         }
 
-        return Trials(runId).Single(t => t.Key == spec.Key);
+        var stored = Trials(runId).Single(t => t.Key == spec.Key);
+        if (TrialSettings.Of(stored).Difference(TrialSettings.Of(spec)) is { } why)
+        {
+            string label = Runs().FirstOrDefault(r => r.Id == runId)?.Label ?? runId.ToString(CultureInfo.InvariantCulture);
+            throw new ResultsStoreException(
+                $"run '{label}' in {Path} already has trial {spec.Key} with other settings ({why}); use the settings it was started with or another --label");
+        }
+
+        return stored;
     }
 
     /// <summary>The trials of a run, in key order.</summary>
@@ -198,18 +342,10 @@ public sealed class ResultsStore : IDisposable
             FROM trials WHERE run_id = $run ORDER BY key;
             """);
         cmd.Parameters.AddWithValue("$run", runId);
-        using var r = cmd.ExecuteReader();
-        var list = new List<StoredTrial>();
-        while (r.Read())
-        {
-            list.Add(new StoredTrial(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.GetInt32(6), r.GetInt32(7), r.GetString(8), ulong.Parse(r.GetString(9), CultureInfo.InvariantCulture),
-                ulong.Parse(r.GetString(10), CultureInfo.InvariantCulture), ulong.Parse(r.GetString(11), CultureInfo.InvariantCulture),
-                r.GetDouble(12), Enum.Parse<TrialState>(r.GetString(13)), r.IsDBNull(14) ? null : r.GetString(14),
-                r.GetInt64(15), r.GetDouble(16), r.GetDouble(17)));
-        }
-
-        return list;
+        return ReadAll(cmd, "trials", r => new StoredTrial(r.Long("id"), r.Long("run_id"), r.Text("key"), r.Text("workload"), r.Text("algorithm"),
+            r.Text("ruleset"), checked((int)r.Long("study")), checked((int)r.Long("trial")), r.Text("hyperparameters_json"), r.Seed("data_seed"),
+            r.Seed("init_seed"), r.Seed("algorithm_seed"), r.Real("budget_multiplier"), r.State("state"), r.TextOrNull("error"),
+            r.Long("steps"), r.Real("submission_seconds"), r.Real("median_step_seconds")));
     }
 
     /// <summary>When a trial first started and when it finished (UTC, ISO 8601), or null.</summary>
@@ -217,9 +353,8 @@ public sealed class ResultsStore : IDisposable
     {
         using var cmd = Command("SELECT started_utc, finished_utc FROM trials WHERE id = $id;");
         cmd.Parameters.AddWithValue("$id", trialId);
-        using var r = cmd.ExecuteReader();
-        if (!r.Read()) return (null, null);
-        return (r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1));
+        var times = ReadAll(cmd, "trials", r => (r.TextOrNull("started_utc"), r.TextOrNull("finished_utc")));
+        return times.Count == 0 ? (null, null) : times[0];
     }
 
     /// <summary>Marks a trial as running (recording the start time the first time); returns true when it had started before (a resume).</summary>
@@ -263,20 +398,17 @@ public sealed class ResultsStore : IDisposable
     {
         using var cmd = Command("SELECT step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json FROM evals WHERE trial_id = $t ORDER BY step;");
         cmd.Parameters.AddWithValue("$t", trialId);
-        using var r = cmd.ExecuteReader();
-        var list = new List<StoredEval>();
-        while (r.Read())
-        {
-            list.Add(new StoredEval(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4),
-                DeserializeNumbers(r.GetString(5)), DeserializeNumbers(r.GetString(6))));
-        }
-
-        return list;
+        return ReadAll(cmd, "evals", r => new StoredEval(r.Long("step"), r.Real("submission_seconds"), r.Real("eval_seconds"), r.Real("logging_seconds"),
+            r.Real("total_seconds"), DeserializeNumbers(r.Text("metrics_json")), DeserializeNumbers(r.Text("diagnostics_json"))));
     }
 
-    /// <summary>Deletes eval rows after <paramref name="step"/> (resuming from a checkpoint taken at that step).</summary>
+    /// <summary>
+    /// Deletes eval rows after <paramref name="step"/> (resuming from a checkpoint taken at that step). A negative step
+    /// (a corrupt checkpoint) is refused: it would delete every recorded row.
+    /// </summary>
     public void DeleteEvalsAfter(long trialId, long step)
     {
+        if (step < 0) throw new InvalidDataException($"a checkpoint at step {step} cannot be resumed (steps are ≥ 0); delete the trial's checkpoint folder to restart it");
         using var cmd = Command("DELETE FROM evals WHERE trial_id = $t AND step > $s;");
         cmd.Parameters.AddWithValue("$t", trialId);
         cmd.Parameters.AddWithValue("$s", step);
@@ -330,95 +462,136 @@ public sealed class ResultsStore : IDisposable
     }
 
     /// <summary>
-    /// Copies every run of <paramref name="sources"/> (shard databases) into this store. Runs with the same label are
-    /// combined: a trial already present (same key) is kept unless the incoming one progressed further.
+    /// Writes <see cref="ExportAlgoPerfCsv"/> for every trial of <paramref name="run"/> into
+    /// <c>root/&lt;label&gt;/&lt;workload&gt;/&lt;algorithm&gt;/&lt;ruleset&gt;/&lt;study&gt;/&lt;trial&gt;/eval_measurements.csv</c>, each folder
+    /// name made one safe path component (<see cref="SafeText.PathComponent"/>): nothing lands outside
+    /// <paramref name="root"/>, whatever the label or the algorithm (plugin) name. Returns the run's folder.
+    /// </summary>
+    public string ExportAlgoPerfCsvTree(StoredRun run, string root)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        string runFolder = System.IO.Path.Combine(root, SafeText.PathComponent(run.Label));
+        foreach (var t in Trials(run.Id))
+        {
+            string folder = System.IO.Path.Combine([runFolder, .. t.Key.Split('/').Select(SafeText.PathComponent)]);
+            Directory.CreateDirectory(folder);
+            ExportAlgoPerfCsv(t.Id, System.IO.Path.Combine(folder, "eval_measurements.csv"));
+        }
+
+        return runFolder;
+    }
+
+    /// <summary>
+    /// Copies every run of <paramref name="sources"/> (shard databases, opened read-only) into this store, in one
+    /// transaction: a refused merge writes nothing. Runs with the same label are combined only when they are the same
+    /// sweep — same seed, same workload constants (preset, targets, budget) and, for a trial in both, the same
+    /// hyperparameters, seeds and budget multiplier; a trial already present is kept unless the incoming one
+    /// progressed further.
     /// </summary>
     public void MergeFrom(IEnumerable<string> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        foreach (string src in sources)
+        var others = new List<ResultsStore>();
+        try
         {
-            using var other = Open(src, create: false);
-            foreach (var run in other.Runs())
+            foreach (string src in sources) others.Add(OpenReadOnly(src));
+            using var tx = _db.BeginTransaction();
+            _tx = tx;
+            try
             {
-                var target = FindRun(run.Label) ?? CreateRun(run.Label, run.Command, run.SweepSeed, run.EnvironmentJson);
-                if (target.SweepSeed != run.SweepSeed)
+                foreach (var other in others) MergeOne(other);
+                tx.Commit();
+            }
+            finally
+            {
+                _tx = null;
+            }
+        }
+        finally
+        {
+            foreach (var o in others) o.Dispose();
+        }
+    }
+
+    private void MergeOne(ResultsStore other)
+    {
+        foreach (var run in other.Runs())
+        {
+            string refused = $"cannot merge run '{run.Label}' from {other.Path} into {Path}";
+            var target = FindRun(run.Label) ?? CreateRun(run.Label, run.Command, run.SweepSeed, run.EnvironmentJson);
+            if (target.SweepSeed != run.SweepSeed)
+            {
+                throw new ResultsStoreException($"{refused}: sweep seed {run.SweepSeed} differs from {target.SweepSeed}; nothing was merged");
+            }
+
+            var specs = WorkloadSpecs(target.Id).ToDictionary(s => s.Name, StringComparer.Ordinal);
+            foreach (var ws in other.WorkloadSpecs(run.Id))
+            {
+                if (!specs.TryGetValue(ws.Name, out var mineSpec))
                 {
-                    throw new ResultsStoreException($"cannot merge run '{run.Label}' from {src}: sweep seed {run.SweepSeed} differs from {target.SweepSeed} in {Path}");
+                    InsertWorkloadSpec(target.Id, ws);
+                }
+                else if (mineSpec.Difference(ws) is { } why)
+                {
+                    throw new ResultsStoreException($"{refused}: workload {ws.Name} was run with other constants: {why}; nothing was merged");
+                }
+            }
+
+            var existing = Trials(target.Id).ToDictionary(t => t.Key, StringComparer.Ordinal);
+            foreach (var t in other.Trials(run.Id))
+            {
+                existing.TryGetValue(t.Key, out var mine);
+                if (mine is not null && TrialSettings.Of(mine).Difference(TrialSettings.Of(t)) is { } why)
+                {
+                    throw new ResultsStoreException($"{refused}: trial {t.Key} was run with other settings ({why}); nothing was merged");
                 }
 
-                foreach (var ws in other.WorkloadSpecs(run.Id)) RecordWorkloadSpec(target.Id, ws);
-                var existing = Trials(target.Id).ToDictionary(t => t.Key, StringComparer.Ordinal);
-                foreach (var t in other.Trials(run.Id))
+                if (mine is not null && !(Rank(t.State) > Rank(mine.State) || (t.State == mine.State && t.Steps > mine.Steps)))
                 {
-                    if (existing.TryGetValue(t.Key, out var mine) && !(Rank(t.State) > Rank(mine.State) || (t.State == mine.State && t.Steps > mine.Steps)))
-                    {
-                        continue;
-                    }
-
-                    using var tx = _db.BeginTransaction();
-                    if (mine is not null)
-                    {
-                        Exec(_db, $"DELETE FROM evals WHERE trial_id = {mine.Id}; DELETE FROM trials WHERE id = {mine.Id};", tx);
-                    }
-
-                    using (var cmd = Command("""
-                        INSERT INTO trials (run_id, key, workload, algorithm, ruleset, study, trial, hyperparameters_json, data_seed, init_seed,
-                          algorithm_seed, budget_multiplier, state, error, steps, submission_seconds, median_step_seconds)
-                        VALUES ($run, $key, $w, $a, $rs, $s, $t, $h, $ds, $is, $as, $b, $st, $e, $n, $sub, $med);
-                        """, tx))
-                    {
-                        cmd.Parameters.AddWithValue("$run", target.Id);
-                        cmd.Parameters.AddWithValue("$key", t.Key);
-                        cmd.Parameters.AddWithValue("$w", t.Workload);
-                        cmd.Parameters.AddWithValue("$a", t.Algorithm);
-                        cmd.Parameters.AddWithValue("$rs", t.Ruleset);
-                        cmd.Parameters.AddWithValue("$s", t.Study);
-                        cmd.Parameters.AddWithValue("$t", t.Trial);
-                        cmd.Parameters.AddWithValue("$h", t.HyperparametersJson);
-                        cmd.Parameters.AddWithValue("$ds", t.DataSeed.ToString(CultureInfo.InvariantCulture));
-                        cmd.Parameters.AddWithValue("$is", t.InitSeed.ToString(CultureInfo.InvariantCulture));
-                        cmd.Parameters.AddWithValue("$as", t.AlgorithmSeed.ToString(CultureInfo.InvariantCulture));
-                        cmd.Parameters.AddWithValue("$b", t.BudgetMultiplier);
-                        cmd.Parameters.AddWithValue("$st", t.State.ToString());
-                        cmd.Parameters.AddWithValue("$e", (object?)t.Error ?? DBNull.Value);
-                        cmd.Parameters.AddWithValue("$n", t.Steps);
-                        cmd.Parameters.AddWithValue("$sub", t.SubmissionSeconds);
-                        cmd.Parameters.AddWithValue("$med", t.MedianStepSeconds);
-                        cmd.ExecuteNonQuery();
-                    }
-
-                    long newId = (long)Command("SELECT last_insert_rowid();", tx).ExecuteScalar()!;
-                    // The start/finish times travel too: a started trial must stay resumable from its checkpoint
-                    // (TrialRunner discards checkpoints of trials the database has never started).
-                    var (started, finished) = other.TrialTimes(t.Id);
-                    using (var times = Command("UPDATE trials SET started_utc = $s, finished_utc = $f WHERE id = $id;", tx))
-                    {
-                        times.Parameters.AddWithValue("$s", (object?)started ?? DBNull.Value);
-                        times.Parameters.AddWithValue("$f", (object?)finished ?? DBNull.Value);
-                        times.Parameters.AddWithValue("$id", newId);
-                        times.ExecuteNonQuery();
-                    }
-
-                    foreach (var e in other.Evals(t.Id))
-                    {
-                        using var ins = Command("""
-                            INSERT INTO evals (trial_id, step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json)
-                            VALUES ($t, $s, $sub, $ev, $log, $tot, $m, $d);
-                            """, tx);
-                        ins.Parameters.AddWithValue("$t", newId);
-                        ins.Parameters.AddWithValue("$s", e.Step);
-                        ins.Parameters.AddWithValue("$sub", e.SubmissionSeconds);
-                        ins.Parameters.AddWithValue("$ev", e.EvalSeconds);
-                        ins.Parameters.AddWithValue("$log", e.LoggingSeconds);
-                        ins.Parameters.AddWithValue("$tot", e.TotalSeconds);
-                        ins.Parameters.AddWithValue("$m", SerializeNumbers(e.Metrics));
-                        ins.Parameters.AddWithValue("$d", SerializeNumbers(e.Diagnostics));
-                        ins.ExecuteNonQuery();
-                    }
-
-                    tx.Commit();
+                    continue;
                 }
+
+                if (mine is not null)
+                {
+                    using var delete = Command("DELETE FROM evals WHERE trial_id = $id; DELETE FROM trials WHERE id = $id;");
+                    delete.Parameters.AddWithValue("$id", mine.Id);
+                    delete.ExecuteNonQuery();
+                }
+
+                // The start/finish times travel too: a started trial must stay resumable from its checkpoint
+                // (TrialRunner discards checkpoints of trials the database has never started).
+                var (started, finished) = other.TrialTimes(t.Id);
+                long newId;
+                using (var cmd = Command("""
+                    INSERT INTO trials (run_id, key, workload, algorithm, ruleset, study, trial, hyperparameters_json, data_seed, init_seed,
+                      algorithm_seed, budget_multiplier, state, error, steps, submission_seconds, median_step_seconds, started_utc, finished_utc)
+                    VALUES ($run, $key, $w, $a, $rs, $s, $t, $h, $ds, $is, $as, $b, $st, $e, $n, $sub, $med, $start, $finish) RETURNING id;
+                    """))
+                {
+                    cmd.Parameters.AddWithValue("$run", target.Id);
+                    cmd.Parameters.AddWithValue("$key", t.Key);
+                    cmd.Parameters.AddWithValue("$w", t.Workload);
+                    cmd.Parameters.AddWithValue("$a", t.Algorithm);
+                    cmd.Parameters.AddWithValue("$rs", t.Ruleset);
+                    cmd.Parameters.AddWithValue("$s", t.Study);
+                    cmd.Parameters.AddWithValue("$t", t.Trial);
+                    cmd.Parameters.AddWithValue("$h", t.HyperparametersJson);
+                    cmd.Parameters.AddWithValue("$ds", t.DataSeed.ToString(CultureInfo.InvariantCulture));
+                    cmd.Parameters.AddWithValue("$is", t.InitSeed.ToString(CultureInfo.InvariantCulture));
+                    cmd.Parameters.AddWithValue("$as", t.AlgorithmSeed.ToString(CultureInfo.InvariantCulture));
+                    cmd.Parameters.AddWithValue("$b", t.BudgetMultiplier);
+                    cmd.Parameters.AddWithValue("$st", t.State.ToString());
+                    cmd.Parameters.AddWithValue("$e", (object?)t.Error ?? DBNull.Value);
+                    cmd.Parameters.AddWithValue("$n", t.Steps);
+                    cmd.Parameters.AddWithValue("$sub", t.SubmissionSeconds);
+                    cmd.Parameters.AddWithValue("$med", t.MedianStepSeconds);
+                    cmd.Parameters.AddWithValue("$start", (object?)started ?? DBNull.Value);
+                    cmd.Parameters.AddWithValue("$finish", (object?)finished ?? DBNull.Value);
+                    newId = (long)cmd.ExecuteScalar()!;
+                }
+
+                foreach (var e in other.Evals(t.Id)) AppendEval(newId, e);
             }
         }
     }
@@ -437,26 +610,122 @@ public sealed class ResultsStore : IDisposable
     private static string F(double v) =>
         double.IsNaN(v) ? "nan" : double.IsPositiveInfinity(v) ? "inf" : double.IsNegativeInfinity(v) ? "-inf" : v.ToString("R", CultureInfo.InvariantCulture);
 
-    // JSON has no NaN/∞; numbers are stored as strings so diverged metrics survive the round trip.
+    // JSON has no NaN/∞; numbers are stored as strings so diverged metrics survive the round trip. Names (metric and
+    // diagnostic keys, chosen by plugins) are sanitised on the way in and, for rows written before that, on the way out.
     private static string SerializeNumbers(IReadOnlyDictionary<string, double> values) =>
-        JsonSerializer.Serialize(values.ToDictionary(kv => kv.Key, kv => F(kv.Value)), Json);
+        JsonSerializer.Serialize(Keys(values).ToDictionary(kv => kv.Key, kv => F(kv.Value)), Json);
 
     private static Dictionary<string, double> DeserializeNumbers(string json) =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(json)!.ToDictionary(
+        Keys((JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? throw new FormatException("null instead of a JSON object")).ToDictionary(
             kv => kv.Key,
             kv => kv.Value switch
             {
                 "nan" => double.NaN,
                 "inf" => double.PositiveInfinity,
                 "-inf" => double.NegativeInfinity,
-                var s => double.Parse(s, CultureInfo.InvariantCulture),
-            });
+                var s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
+            }));
 
-    private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
+    // The first of two keys that sanitise to the same name wins.
+    private static Dictionary<string, double> Keys(IEnumerable<KeyValuePair<string, double>> values)
+    {
+        var clean = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (k, v) in values) clean.TryAdd(SafeText.Key(k), v);
+        return clean;
+    }
+
+    // Reads every row of cmd; a value of the wrong type, unparsable JSON or a corrupted page is one clear error.
+    private List<T> ReadAll<T>(SqliteCommand cmd, string table, Func<Row, T> map)
+    {
+        var list = new List<T>();
+        try
+        {
+            using var r = cmd.ExecuteReader();
+            var row = new Row(r);
+            while (r.Read()) list.Add(map(row));
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or JsonException or ArgumentException
+            or NotSupportedException)
+        {
+            throw new ResultsStoreException(
+                $"{Path}: a row of table {table} holds a value that cannot be read ({SafeText.Terminal(e.Message)}); the file was edited by hand or damaged — restore it or re-run into a fresh --db", e);
+        }
+        catch (SqliteException e)
+        {
+            throw new ResultsStoreException(Describe(Path, e), e);
+        }
+
+        return list;
+    }
+
+    /// <summary>A result row read by column name, each value checked for the type the schema declares.</summary>
+    private readonly struct Row(SqliteDataReader reader)
+    {
+        public long Long(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
+        {
+            long v => v,
+            var v => throw new FormatException($"{column} = {Show(v)} is not an integer"),
+        };
+
+        public double Real(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
+        {
+            double v => v,
+            long v => v,
+            var v => throw new FormatException($"{column} = {Show(v)} is not a number"),
+        };
+
+        public string Text(string column) => TextOrNull(column) ?? throw new FormatException($"{column} is NULL");
+
+        public string? TextOrNull(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
+        {
+            string v => v,
+            DBNull => null,
+            var v => throw new FormatException($"{column} = {Show(v)} is not text"),
+        };
+
+        public ulong Seed(string column) => ulong.TryParse(Text(column), NumberStyles.None, CultureInfo.InvariantCulture, out ulong v)
+            ? v
+            : throw new FormatException($"{column} = '{Text(column)}' is not a seed");
+
+        public TrialState State(string column) => Enum.TryParse(Text(column), ignoreCase: false, out TrialState s) && Enum.IsDefined(s)
+            ? s
+            : throw new FormatException($"{column} = '{Text(column)}' is not a trial state");
+
+        private static string Show(object v) => v is DBNull ? "NULL" : $"'{Convert.ToString(v, CultureInfo.InvariantCulture)}'";
+    }
+
+    /// <summary>What must agree between two copies of one trial (resume, merge).</summary>
+    private sealed record TrialSettings(string Hyperparameters, string Ruleset, ulong DataSeed, ulong InitSeed, ulong AlgorithmSeed, double BudgetMultiplier)
+    {
+        public static TrialSettings Of(StoredTrial t) =>
+            new(t.HyperparametersJson, t.Ruleset, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.BudgetMultiplier);
+
+        public static TrialSettings Of(TrialSpec spec) =>
+            new(JsonSerializer.Serialize(spec.Hyperparameters.Values, Json), spec.Ruleset == Rulesets.Ruleset.External ? "external" : "self",
+                spec.DataSeed, spec.InitSeed, spec.AlgorithmSeed, spec.BudgetMultiplier);
+
+        // What differs, said for a message, or null.
+        public string? Difference(TrialSettings other)
+        {
+            if (Hyperparameters != other.Hyperparameters) return $"hyperparameters {Hyperparameters}, not {other.Hyperparameters}";
+            if (Ruleset != other.Ruleset) return $"ruleset {Ruleset}, not {other.Ruleset}";
+            if (DataSeed != other.DataSeed || InitSeed != other.InitSeed || AlgorithmSeed != other.AlgorithmSeed)
+            {
+                return $"seeds {DataSeed}/{InitSeed}/{AlgorithmSeed}, not {other.DataSeed}/{other.InitSeed}/{other.AlgorithmSeed}";
+            }
+
+            return BudgetMultiplier.Equals(other.BudgetMultiplier)
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"budget multiplier {BudgetMultiplier}, not {other.BudgetMultiplier}");
+        }
+    }
+
+    // Commands join the transaction in progress (a merge), if any.
+    private SqliteCommand Command(string sql)
     {
         var cmd = _db.CreateCommand();
         cmd.CommandText = sql;
-        cmd.Transaction = tx;
+        cmd.Transaction = _tx;
         return cmd;
     }
 

@@ -67,4 +67,25 @@ public sealed record StoredWorkloadSpec(
         return new StoredWorkloadSpec(spec.Name, "validation/" + spec.TargetMetric, spec.ValidationTarget, "test/" + spec.TargetMetric,
             spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf, spec.Preset);
     }
+
+    /// <summary>
+    /// The first difference from <paramref name="other"/> (the same workload as another run, shard or release used it)
+    /// that makes the two sides' times incomparable, in words — e.g. "the preset differs (tiny vs cpu)", this side
+    /// first — or null when scoring both against one set of constants is right. An unrecorded preset matches any.
+    /// </summary>
+    public string? Difference(StoredWorkloadSpec other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Preset is { } mine && other.Preset is { } theirs && mine != theirs) return $"the preset differs ({mine} vs {theirs})";
+        if (TargetMetric != other.TargetMetric) return $"the target metric differs ({TargetMetric} vs {other.TargetMetric})";
+        if (LowerIsBetter != other.LowerIsBetter) return $"the metric's direction differs ({Op(this)} vs {Op(other)})";
+        if (ValidationTarget != other.ValidationTarget) return $"the validation target differs ({TargetMetric} {Op(this)} {G(ValidationTarget)} vs {Op(other)} {G(other.ValidationTarget)})";
+        if (TestMetric != other.TestMetric || TestTarget != other.TestTarget) return $"the test target differs ({TestMetric} {Op(this)} {G(TestTarget)} vs {other.TestMetric} {Op(other)} {G(other.TestTarget)})";
+        if (MaxRuntimeSeconds != other.MaxRuntimeSeconds) return $"the budget differs ({G(MaxRuntimeSeconds)} s vs {G(other.MaxRuntimeSeconds)} s)";
+        if (VariantOf != other.VariantOf) return $"the base workload differs ({VariantOf ?? "none"} vs {other.VariantOf ?? "none"})";
+        return null;
+
+        static string Op(StoredWorkloadSpec s) => s.LowerIsBetter ? "≤" : "≥";
+        static string G(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

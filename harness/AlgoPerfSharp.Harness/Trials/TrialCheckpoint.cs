@@ -69,8 +69,22 @@ public static class TrialCheckpoint
         ArgumentNullException.ThrowIfNull(loadModel);
         ArgumentNullException.ThrowIfNull(run);
         string dir = Pick(folder);
-        var counters = JsonSerializer.Deserialize<TrialCounters>(File.ReadAllText(Path.Combine(dir, "trial.json")), Json)
-            ?? throw new InvalidDataException($"{dir}/trial.json is empty");
+        TrialCounters counters;
+        try
+        {
+            counters = JsonSerializer.Deserialize<TrialCounters>(File.ReadAllText(Path.Combine(dir, "trial.json")), Json)
+                ?? throw new InvalidDataException($"{dir}/trial.json is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{dir}/trial.json is not a trial checkpoint ({e.Message}); delete {folder} to restart the trial", e);
+        }
+
+        if (Problem(counters) is { } problem)
+        {
+            throw new InvalidDataException($"{dir}/trial.json cannot be resumed: {problem}; delete {folder} to restart the trial");
+        }
+
         var model = SafeTensors.Load(Path.Combine(dir, "model.safetensors"));
         try
         {
@@ -87,6 +101,32 @@ public static class TrialCheckpoint
         foreach (var (k, v) in values) state.Values[k] = v;
         run.LoadState(state);
         return counters;
+    }
+
+    /// <summary>
+    /// What makes <paramref name="c"/> impossible to resume from, or null: a negative step or batch index, a negative
+    /// or non-finite time, or an eval history that is out of order or later than the checkpoint's own step (the rows it
+    /// records must all come before the step it resumes at).
+    /// </summary>
+    public static string? Problem(TrialCounters c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        if (c.Step < 0) return $"its step {c.Step} is negative";
+        if (c.NextBatchIndex < 0) return $"its next batch index {c.NextBatchIndex} is negative";
+        foreach (var (name, v) in new[] { ("submission", c.SubmissionSeconds), ("eval", c.EvalSeconds), ("logging", c.LoggingSeconds), ("last eval", c.LastEvalSubmissionSeconds) })
+        {
+            if (!double.IsFinite(v) || v < 0) return string.Create(CultureInfo.InvariantCulture, $"its {name} time {v} s is not a finite time ≥ 0");
+        }
+
+        if (c.History is null || c.StepSeconds is null) return "it has no eval history or step times";
+        long previous = -1;
+        foreach (var e in c.History)
+        {
+            if (e.GlobalStep <= previous) return $"its eval history is out of order (step {e.GlobalStep} after {previous})";
+            previous = e.GlobalStep;
+        }
+
+        return previous > c.Step ? $"its step {c.Step} is before its last recorded eval (step {previous})" : null;
     }
 
     private static string Pick(string folder) =>

@@ -44,9 +44,27 @@ public sealed record TextCorpus(IReadOnlyList<string> Documents, byte[] Train, b
             throw new InvalidDataException($"{directory}: the corpus is empty (no .txt files). {installHint}".TrimEnd());
         }
 
+        // Each split is one byte array, so no document and no split may pass .NET's array limit (~2 GiB): say so
+        // before reading anything, instead of an overflow part-way through.
+        long total = 0;
+        foreach (string f in files)
+        {
+            long length = new FileInfo(f).Length;
+            total += length;
+            if (length > MaxBytes || total > MaxBytes)
+            {
+                throw new InvalidDataException(
+                    $"{directory}: {(length > MaxBytes ? $"{Path.GetFileName(f)} is {length:N0} bytes" : $"the .txt files add up to more than {MaxBytes:N0} bytes")}, " +
+                    $"more than the byte-level text loader holds in memory ({MaxBytes:N0} bytes); tokenize large corpora into nanoGPT-style uint16 .bin files instead");
+            }
+        }
+
         var docs = files.Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))).ToList();
         return FromDocuments(docs, directory);
     }
+
+    /// <summary>The most bytes <see cref="FromFolder"/> reads (all documents together): the largest .NET byte array.</summary>
+    public static long MaxBytes => Array.MaxLength;
 
     /// <summary>Builds the splits from (name, bytes) documents in corpus order.</summary>
     public static TextCorpus FromDocuments(IReadOnlyList<(string Name, byte[] Bytes)> documents, string source = "corpus")

@@ -27,6 +27,9 @@ public static class FashionMnistWorkloads
     /// <summary>Images of the official training set kept for the <c>tiny</c> preset's train split (and 256 each for validation and test).</summary>
     public const int TinyTrainImages = 2048;
 
+    /// <summary>Height and width of the images the models are built for.</summary>
+    public const int ImageSide = 28;
+
     /// <summary>Validation/test images in the <c>tiny</c> preset.</summary>
     public const int TinyEvalImages = 256;
 
@@ -149,6 +152,16 @@ public static class FashionMnistWorkloads
         }
 
         var data = FashionMnist.Load(dir);
+        foreach (var (split, set) in new[] { ("training", data.Train), ("test", data.Test) })
+        {
+            // The byte count alone cannot tell 60,000 × 28 × 28 from, say, 60,000 × 14 × 56: the models are built for 28 × 28.
+            if (set.Height != ImageSide || set.Width != ImageSide)
+            {
+                throw new InvalidDataException(
+                    $"{dir}: the {split} images are {set.Height}×{set.Width} by their IDX header, but the Fashion-MNIST workloads are built for {ImageSide}×{ImageSide}; reinstall the data. {DataInstallHint.FashionMnist}");
+            }
+        }
+
         var (train, eval) = Kept(preset);
         return (First(data.Train, train), First(data.Validation, eval), First(data.Test, eval));
     }
