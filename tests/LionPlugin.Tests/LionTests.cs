@@ -91,7 +91,10 @@ public sealed class LionTests
         var attr = typeof(Lion).Assembly.GetCustomAttributes(typeof(TrainingAlgorithmAttribute), false).Cast<TrainingAlgorithmAttribute>().Single();
         Assert.Equal(typeof(Lion), attr.AlgorithmType);
         Assert.Equal(Contract.Version, attr.ContractVersion);
-        var e = Assert.Throws<ArgumentException>(() => new LionConfig(0.1, 1.2, 0.99, 0, 0, 10));
+        var p = Param([1.0]);
+        var bad = new Hyperparameters(new Dictionary<string, object> { ["one_minus_beta1"] = -0.2 });
+        var e = Assert.Throws<ArgumentException>(() => new Lion().Init(new AlgorithmInitContext([p], bad, Workload(10), 0)));
         Assert.Contains("beta1 must be in [0, 1) (got 1.2)", e.Message);
+        p.Tensor.Dispose();
     }
 }

@@ -116,18 +116,19 @@ public sealed class SweepRunner
             {
                 index++;
                 var stored = _store.EnsureTrial(run.Id, spec);
+                string name = spec.Workload;
+                if (!specs.TryGetValue(name, out var workloadSpec))
+                {
+                    // checked for finished trials too: a finished run re-run at other constants is refused, not skipped
+                    workloadSpec = _specs?.Invoke(name) ?? WorkloadNamed(name).Spec;
+                    specs[name] = workloadSpec;
+                    _store.RecordWorkloadSpec(run.Id, StoredWorkloadSpec.From(workloadSpec));
+                }
+
                 if (StoredTrials.IsFinished(stored.State))
                 {
                     skipped++;
                     continue;
-                }
-
-                string name = spec.Workload;
-                if (!specs.TryGetValue(name, out var workloadSpec))
-                {
-                    workloadSpec = _specs?.Invoke(name) ?? WorkloadNamed(name).Spec;
-                    specs[name] = workloadSpec;
-                    _store.RecordWorkloadSpec(run.Id, StoredWorkloadSpec.From(workloadSpec));
                 }
 
                 _log.WriteLine($"[{index}/{mine.Count}] {spec.Key} ({spec.Hyperparameters})");
