@@ -41,6 +41,7 @@ public static class CliApp
         root.Subcommands.Add(CalibrateCommand.Build());
         root.Subcommands.Add(ScoringCommands.ReportCommand());
         root.Subcommands.Add(ScoringCommands.CompareCommand());
+        root.Subcommands.Add(ScoringCommands.AgreementCommand());
         return root;
     }
 
