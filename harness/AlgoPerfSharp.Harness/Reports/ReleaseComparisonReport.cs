@@ -51,7 +51,7 @@ public sealed record ReleaseComparisonReport(
 
         foreach (var w in common.Select(p => p.Workload).Distinct())
         {
-            if (Difference(b.StoredSpecs[w], c.StoredSpecs[w]) is { } difference)
+            if (b.StoredSpecs[w].DifferenceFrom(c.StoredSpecs[w]) is { } difference)
             {
                 throw new ResultsStoreException(
                     $"cannot compare {w}: {difference} between the baseline ({bName}) and the candidate ({cName}); times to " +
@@ -160,19 +160,6 @@ public sealed record ReleaseComparisonReport(
         var times = TimeToTarget.ForWorkload(trials.Select(t => t.Record), spec, input.Ruleset).Studies.Select(s => s.ValidationSeconds).ToList();
         var steps = trials.GroupBy(t => t.Stored.Study).OrderBy(g => g.Key).Select(ScoringInput.MedianStep).Where(double.IsFinite).ToList();
         return (times, steps);
-    }
-
-    /// <summary>The first difference that makes the two sides' times incomparable, in words, or null when there is none.</summary>
-    internal static string? Difference(StoredWorkloadSpec b, StoredWorkloadSpec c)
-    {
-        if (b.Preset is { } bp && c.Preset is { } cp && bp != cp) return $"the preset differs ({bp} vs {cp})";
-        if (b.TargetMetric != c.TargetMetric) return $"the target metric differs ({b.TargetMetric} vs {c.TargetMetric})";
-        if (b.LowerIsBetter != c.LowerIsBetter) return $"the metric's direction differs ({Op(b)} vs {Op(c)})";
-        if (b.ValidationTarget != c.ValidationTarget) return $"the validation target differs ({b.TargetMetric} {Op(b)} {G(b.ValidationTarget)} vs {Op(c)} {G(c.ValidationTarget)})";
-        if (b.MaxRuntimeSeconds != c.MaxRuntimeSeconds) return $"the budget differs ({G(b.MaxRuntimeSeconds)} s vs {G(c.MaxRuntimeSeconds)} s)";
-        return null;
-
-        static string Op(StoredWorkloadSpec s) => s.LowerIsBetter ? "≤" : "≥";
     }
 
     private static string Describe(ResultsStore store, IReadOnlyList<StoredRun> runs) =>

@@ -60,6 +60,28 @@ public sealed record StoredWorkloadSpec(
     string Name, string TargetMetric, double ValidationTarget, string TestMetric, double TestTarget, bool LowerIsBetter,
     double MaxRuntimeSeconds, string? VariantOf, string? Preset = null)
 {
+    /// <summary>
+    /// The first difference that makes times measured under this spec and under <paramref name="other"/> incomparable,
+    /// in words ("the preset differs (quick vs cpu)"), or null when there is none: the preset (when both recorded one),
+    /// the target metric, its direction, the validation target or the budget.
+    /// </summary>
+    public string? DifferenceFrom(StoredWorkloadSpec other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        string G(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+        string Op(StoredWorkloadSpec s) => s.LowerIsBetter ? "≤" : "≥";
+        if (Preset is { } p && other.Preset is { } q && p != q) return $"the preset differs ({p} vs {q})";
+        if (TargetMetric != other.TargetMetric) return $"the target metric differs ({TargetMetric} vs {other.TargetMetric})";
+        if (LowerIsBetter != other.LowerIsBetter) return $"the metric's direction differs ({Op(this)} vs {Op(other)})";
+        if (ValidationTarget != other.ValidationTarget)
+        {
+            return $"the validation target differs ({TargetMetric} {Op(this)} {G(ValidationTarget)} vs {Op(other)} {G(other.ValidationTarget)})";
+        }
+
+        if (MaxRuntimeSeconds != other.MaxRuntimeSeconds) return $"the budget differs ({G(MaxRuntimeSeconds)} s vs {G(other.MaxRuntimeSeconds)} s)";
+        return null;
+    }
+
     /// <summary>From a workload's spec.</summary>
     public static StoredWorkloadSpec From(AlgoPerfSharp.Workloads.WorkloadSpec spec)
     {
