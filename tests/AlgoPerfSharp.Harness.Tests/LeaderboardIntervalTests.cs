@@ -161,6 +161,30 @@ public sealed class LeaderboardIntervalTests : IDisposable
     }
 
     [Fact]
+    public void RunsOfDifferentPresetsAreNotScoredTogether()
+    {
+        using (var store = ResultsStore.Open(Db))
+        {
+            foreach (var (label, preset) in new[] { ("quick", "quick"), ("smoke", "tiny") })
+            {
+                var run = store.CreateRun(label, "test", 7, "{}");
+                store.RecordWorkloadSpec(run.Id, new StoredWorkloadSpec("w1", "validation/error_rate", 0.5, "test/error_rate", 0.55, true, 1000, null, preset));
+                ScoringDatabases.Trial(store, run, "adam", "w1", 0, 10, 0.01);
+            }
+        }
+
+        var (code, output, err) = CliTests.Run(["leaderboard", "--db", Db]);
+        Assert.Equal(CliApp.BadInput, code);
+        Assert.Equal("", output);
+        Assert.Equal("error: runs quick and smoke cannot be scored together: for w1 the preset differs (quick vs tiny); times to different " +
+            "targets or under different budgets are not comparable — pick runs of one preset with --run LABEL\n", err);
+
+        // One run at a time scores; nothing was changed by the refusal.
+        Assert.Equal(0, CliTests.Run(["leaderboard", "--db", Db, "--run", "smoke"]).Code);
+        Assert.Single(HostedCli.Trials(Db, "quick"));
+    }
+
+    [Fact]
     public void TheReportDrawsTheIntervalsAndThePairwiseMatrix()
     {
         Populate();

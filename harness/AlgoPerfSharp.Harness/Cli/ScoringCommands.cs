@@ -6,7 +6,7 @@ using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
-/// <summary>The <c>report</c> and <c>compare</c> commands (scoring over stored results; no libtorch needed).</summary>
+/// <summary>The <c>report</c>, <c>compare</c> and <c>agreement</c> commands (scoring over stored results; no libtorch needed).</summary>
 internal static class ScoringCommands
 {
     /// <summary>Exit code of <c>compare</c> when any verdict is a regression.</summary>
@@ -115,6 +115,88 @@ internal static class ScoringCommands
             return report.HasRegression ? Regression : CliApp.Ok;
         });
         return cmd;
+    }
+
+    /// <summary><c>algoperf agreement</c>: how well two leaderboards (e.g. two runs of one commit) agree.</summary>
+    public static Command AgreementCommand()
+    {
+        var first = new Argument<string>("FIRST") { Description = "Results database of the first leaderboard." };
+        var second = new Argument<string?>("SECOND") { Description = "Results database of the second (omit to use two runs of FIRST).", Arity = ArgumentArity.ZeroOrOne };
+        var firstRun = new Option<string?>("--first-run") { Description = "Run label of the first leaderboard. Default: every run of FIRST." };
+        var secondRun = new Option<string?>("--second-run") { Description = "Run label of the second leaderboard. Default: every run of SECOND." };
+        var ruleset = RulesetOption();
+        var cmd = new Command("agreement", """
+            Score two sets of runs separately (each a leaderboard with bootstrap intervals over studies) and say how well
+            they agree over the algorithms both scored: Kendall's τ-b between the two rankings, how many algorithms'
+            score intervals overlap, and whether every pair one leaderboard calls significantly different keeps its
+            order in the other. Use it to show that a ranking reproduces, e.g. two runs of the quick plan on one commit.
+            Exit code: 0 (informational), 2 bad input. Method: docs/scoring.md.
+            Example: algoperf agreement results/quick.db --first-run quick --second-run quick-again
+            """) { first, second, firstRun, secondRun, ruleset };
+        cmd.SetAction(parse =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            string firstPath = parse.GetValue(first)!;
+            string? secondPath = parse.GetValue(second);
+            string? aLabel = parse.GetValue(firstRun), bLabel = parse.GetValue(secondRun);
+            if (secondPath is null && (aLabel is null || bLabel is null))
+            {
+                error.WriteLine("error: agreement needs two databases (algoperf agreement FIRST SECOND), or one database with both --first-run and --second-run");
+                return CliApp.BadInput;
+            }
+
+            using var aStore = ResultsStore.Open(firstPath, create: false);
+            using var bOwn = secondPath is null ? null : ResultsStore.Open(secondPath, create: false);
+            var bStore = bOwn ?? aStore;
+            var aRuns = SelectRuns(aStore, aLabel is null ? [] : [aLabel]);
+            var bRuns = SelectRuns(bStore, bLabel is null ? [] : [bLabel]);
+            LeaderboardResult a, b;
+            try
+            {
+                a = LeaderboardResult.Compute(aStore, aRuns, Tuning(parse.GetValue(ruleset)));
+                b = LeaderboardResult.Compute(bStore, bRuns, Tuning(parse.GetValue(ruleset)));
+            }
+            catch (ArgumentException e)
+            {
+                return Unscorable(error, e);
+            }
+
+            var agreement = RankingAgreement.Compare(a.Bootstrap, b.Bootstrap);
+            if (agreement.Algorithms.Count < 2)
+            {
+                error.WriteLine($"error: the two leaderboards have {agreement.Algorithms.Count} algorithm(s) in common; agreement needs at least two");
+                return CliApp.BadInput;
+            }
+
+            parse.InvocationConfiguration.Output.Write(AgreementText(
+                $"{Path.GetFileName(aStore.Path)} run(s) {string.Join(", ", aRuns.Select(r => r.Label))}",
+                $"{Path.GetFileName(bStore.Path)} run(s) {string.Join(", ", bRuns.Select(r => r.Label))}",
+                agreement));
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    /// <summary>The agreement in words, one fact per line.</summary>
+    internal static string AgreementText(string first, string second, RankingAgreementResult r)
+    {
+        var o = new System.Text.StringBuilder();
+        string F3(double v) => double.IsNaN(v) ? "undefined (one ranking ties every algorithm)" : v.ToString("F3", CultureInfo.InvariantCulture);
+        o.Append(CultureInfo.InvariantCulture, $"first: {first}; second: {second}; {r.Algorithms.Count} algorithms in both: {string.Join(", ", r.Algorithms)}\n");
+        o.Append(CultureInfo.InvariantCulture, $"Kendall τ-b of the two rankings: {F3(r.KendallTau)}\n");
+        if (!r.BothReplicated)
+        {
+            o.Append(LeaderboardResult.IntervalsNeedStudies).Append(" Only τ is compared.\n");
+            return o.ToString();
+        }
+
+        var apart = r.Algorithms.Except(r.OverlappingIntervals).ToList();
+        o.Append(CultureInfo.InvariantCulture, $"score intervals that overlap: {r.OverlappingIntervals.Count} of {r.Algorithms.Count}{(apart.Count == 0 ? "" : $" (not: {string.Join(", ", apart)})")}\n");
+        static string Pairs(IReadOnlyList<SignificantDifference> pairs) =>
+            string.Join(", ", pairs.Select(d => $"{d.Better} > {d.Worse} (P = {d.Probability.ToString("F3", CultureInfo.InvariantCulture)})"));
+        o.Append(CultureInfo.InvariantCulture, $"significant pairs of the first kept in the second: {r.FirstSignificant - r.FirstNotKept.Count} of {r.FirstSignificant}{(r.FirstNotKept.Count == 0 ? "" : $"; not kept: {Pairs(r.FirstNotKept)}")}\n");
+        o.Append(CultureInfo.InvariantCulture, $"significant pairs of the second kept in the first: {r.SecondSignificant - r.SecondNotKept.Count} of {r.SecondSignificant}{(r.SecondNotKept.Count == 0 ? "" : $"; not kept: {Pairs(r.SecondNotKept)}")}\n");
+        return o.ToString();
     }
 
     /// <summary>The runs named by <paramref name="labels"/> (every run when empty), or a clear error.</summary>

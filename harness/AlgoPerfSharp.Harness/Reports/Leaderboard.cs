@@ -34,15 +34,13 @@ public sealed record LeaderboardCell(
 /// <param name="Rows">Algorithms, best score first.</param>
 /// <param name="Bootstrap">Score and rank intervals and the pairwise probabilities (<see cref="ScoreBootstrap"/>).</param>
 /// <param name="Resolution">Eval period ÷ median time-to-target per workload.</param>
-/// <param name="Warnings">What a reader must know about the input (e.g. study counts that differ), one line each.</param>
 public sealed record LeaderboardResult(
     string Ruleset,
     IReadOnlyList<string> Runs,
     IReadOnlyList<string> Workloads,
     IReadOnlyList<LeaderboardRow> Rows,
     ScoreBootstrapResult Bootstrap,
-    IReadOnlyList<WorkloadResolution> Resolution,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<WorkloadResolution> Resolution)
 {
     /// <summary>The caveat every leaderboard carries.</summary>
     public const string Caveat =
@@ -79,26 +77,29 @@ public sealed record LeaderboardResult(
             ScoringInput.MedianStep(input.Trials.Where(t => t.Stored.Algorithm == p.Submission)),
             bootstrap[p.Submission]))
             .OrderByDescending(r => r.Score).ThenBy(r => r.Algorithm, StringComparer.Ordinal).ToList();
-        var warnings = new List<string>();
-        if (bootstrap.StudyCountsDiffer)
-        {
-            warnings.Add("warning: the number of studies differs between algorithms or workloads (" +
-                string.Join(", ", rows.Select(r => $"{r.Algorithm} {Range(r.Interval.MinStudies, r.Interval.MaxStudies)}")) +
-                "): every median and interval uses the studies present, and cells with fewer studies get wider intervals; " +
-                "re-run the missing studies (the same sweep command resumes) to compare like with like");
-        }
-
         return new LeaderboardResult(
             input.RulesetKey, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows, bootstrap,
-            WorkloadResolution.Of(input, result), warnings);
+            WorkloadResolution.Of(input, result));
     }
+
+    /// <summary>What a reader must know about the input, one line each: today, study counts that differ between cells
+    /// (scored, each median and interval over the studies present).</summary>
+    public IReadOnlyList<string> Warnings => WarningLines(n => n);
+
+    /// <summary><see cref="Warnings"/> with every name passed through <paramref name="name"/>.</summary>
+    internal IReadOnlyList<string> WarningLines(Func<string, string> name) => !Bootstrap.StudyCountsDiffer
+        ? []
+        : ["warning: the number of studies differs between algorithms or workloads (" +
+            string.Join(", ", Rows.Select(r => $"{name(r.Algorithm)} {Range(r.Interval.MinStudies, r.Interval.MaxStudies)}")) +
+            "): every median and interval uses the studies present, and cells with fewer studies get wider intervals; " +
+            "re-run the missing studies (the same sweep command resumes) to compare like with like"];
 
     /// <summary>A GitHub-flavoured markdown table, the pairwise matrix, the significant differences and the footer.</summary>
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset} tuning; runs: {string.Join(", ", Runs.Select(Name))})\n\n");
-        foreach (var w in Warnings) sb.Append("> ").Append(Name(w)).Append("\n\n");
+        foreach (var w in WarningLines(Name)) sb.Append("> ").Append(w).Append("\n\n");
         sb.Append("| rank | algorithm | score |");
         if (IsReplicated) sb.Append(CultureInfo.InvariantCulture, $" {Pct(Bootstrap.Options.Confidence)} interval | rank interval |");
         foreach (var w in Workloads) sb.Append(CultureInfo.InvariantCulture, $" {Name(w)} (time · steps · ratio · hits) |");
@@ -147,13 +148,13 @@ public sealed record LeaderboardResult(
     {
         var header = new List<string> { "#", "algorithm", "score" };
         if (IsReplicated) header.AddRange([$"{Pct(Bootstrap.Options.Confidence)} interval", "rank"]);
-        header.AddRange(Workloads.Select(SafeText.Terminal));
+        header.AddRange(Workloads.Select(TerminalName));
         header.Add("median step");
         var lines = new List<List<string>> { header };
         int rank = 1;
         foreach (var r in Rows)
         {
-            var l = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), SafeText.Terminal(r.Algorithm), r.Score.ToString("F4", CultureInfo.InvariantCulture) };
+            var l = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), TerminalName(r.Algorithm), r.Score.ToString("F4", CultureInfo.InvariantCulture) };
             if (IsReplicated) l.AddRange([ScoreInterval(r), RankInterval(r)]);
             l.AddRange(Workloads.Select(w => Cell(r, w)));
             l.Add(Ms(r.MedianStepSeconds));
@@ -164,8 +165,8 @@ public sealed record LeaderboardResult(
         var sb = new StringBuilder();
         foreach (var l in lines) sb.Append(string.Join("  ", l.Select((c, i) => i <= 1 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd()).Append('\n');
         sb.Append("cells: time · steps · ratio · hits\n");
-        foreach (var w in Warnings) sb.Append(SafeText.Terminal(w)).Append('\n');
-        foreach (var line in Footer(SafeText.Terminal)) sb.Append(line).Append('\n');
+        foreach (var w in WarningLines(TerminalName)) sb.Append(w).Append('\n');
+        foreach (var line in Footer(TerminalName)) sb.Append(line).Append('\n');
         return sb.ToString();
     }
 
@@ -267,8 +268,11 @@ public sealed record LeaderboardResult(
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    // Every algorithm or workload name written into markdown passes through here (one place to escape it).
+    // Every run, algorithm or workload name written into markdown passes through here (one place to escape it).
     private static string Name(string name) => SafeText.Markdown(name);
+
+    // Every run, algorithm or workload name written to the terminal passes through here (one place to sanitise it).
+    private static string TerminalName(string name) => SafeText.Terminal(name);
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 

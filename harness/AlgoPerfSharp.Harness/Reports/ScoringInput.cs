@@ -16,7 +16,7 @@ internal sealed record LoadedTrial(StoredTrial Stored, IReadOnlyList<StoredEval>
 /// <param name="RulesetKey">"self" or "external", as stored.</param>
 /// <param name="Ruleset">The scoring ruleset (budget multiplier, how trials combine).</param>
 /// <param name="Runs">The runs loaded.</param>
-/// <param name="Specs">Scoring specs of the workloads that have trials (the last run's constants win).</param>
+/// <param name="Specs">Scoring specs of the workloads that have trials (every run scored must agree on them).</param>
 /// <param name="StoredSpecs">The stored workload constants by workload name.</param>
 /// <param name="Trials">Every non-pending trial of the ruleset, in run then key order.</param>
 internal sealed record ScoringInput(
@@ -27,7 +27,10 @@ internal sealed record ScoringInput(
     IReadOnlyDictionary<string, StoredWorkloadSpec> StoredSpecs,
     IReadOnlyList<LoadedTrial> Trials)
 {
-    /// <summary>Loads the trials of <paramref name="runs"/>; throws a clear message when there is nothing to score.</summary>
+    /// <summary>
+    /// Loads the trials of <paramref name="runs"/>; throws a clear one-line message when there is nothing to score, or
+    /// when two runs recorded a workload at different presets or with different constants (targets, budget).
+    /// </summary>
     public static ScoringInput Load(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -37,9 +40,22 @@ internal sealed record ScoringInput(
         var specs = new Dictionary<string, StoredWorkloadSpec>(StringComparer.Ordinal);
         var trials = new List<LoadedTrial>();
         var runOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var specRun = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
-            foreach (var s in store.WorkloadSpecs(run.Id)) specs[s.Name] = s;
+            foreach (var s in store.WorkloadSpecs(run.Id))
+            {
+                if (specs.TryGetValue(s.Name, out var earlier) && earlier.Difference(s) is { } difference)
+                {
+                    throw new ResultsStoreException(
+                        $"runs {specRun[s.Name]} and {run.Label} cannot be scored together: for {s.Name} {difference}; " +
+                        "times to different targets or under different budgets are not comparable — pick runs of one preset with --run LABEL");
+                }
+
+                specs[s.Name] = s;
+                specRun[s.Name] = run.Label;
+            }
+
             foreach (var t in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
             {
                 if (!runOf.TryAdd(t.Key, run.Label))

@@ -1,0 +1,74 @@
+using AlgoPerfSharp.Harness.Cli;
+using AlgoPerfSharp.Harness.Results;
+using Microsoft.Data.Sqlite;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+/// <summary><c>algoperf agreement</c> over two runs with closed-form times (<see cref="ScoringDatabases"/>).</summary>
+public sealed class AgreementTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-agree-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Db => Path.Combine(_dir, "results.db");
+
+    /// <summary>
+    /// Run r1: a {10, 11, 12} beats b {20, 21, 22} beats c {40, 41, 42} in every study. Run r2: the same for a and c,
+    /// but b {5, 6, 7} now beats a — so r1's significant pair a > b is reversed, and r2's b > a too.
+    /// </summary>
+    private void Populate()
+    {
+        using var store = ResultsStore.Open(Db);
+        void Run(string label, double[] a, double[] b)
+        {
+            var run = ScoringDatabases.NewRun(store, label, "w1");
+            for (int s = 0; s < 3; s++)
+            {
+                ScoringDatabases.Trial(store, run, "a", "w1", s, a[s], 0.01);
+                ScoringDatabases.Trial(store, run, "b", "w1", s, b[s], 0.01);
+                ScoringDatabases.Trial(store, run, "c", "w1", s, 40 + s, 0.01);
+            }
+        }
+
+        Run("r1", [10, 11, 12], [20, 21, 22]);
+        Run("r2", [10, 11, 12], [5, 6, 7]);
+    }
+
+    [Fact]
+    public void TwoRunsAreComparedByTauIntervalsAndSignificantPairs()
+    {
+        Populate();
+        var (code, output, err) = CliTests.Run(["agreement", Db, "--first-run", "r1", "--second-run", "r2"]);
+        Assert.True(code == 0, err);
+        var lines = output.Split('\n');
+        Assert.Equal("first: results.db run(s) r1; second: results.db run(s) r2; 3 algorithms in both: a, b, c", lines[0]);
+
+        // Orders a > b > c and b > a > c: of the 3 pairs, (a, c) and (b, c) agree, (a, b) does not: τ = (2 − 1)/3.
+        Assert.Equal("Kendall τ-b of the two rankings: 0.333", lines[1]);
+
+        // a scores 1 in every r1 replicate but < 1 in every r2 one (ratio ≥ 10/7 to b); b the other way round. c's ratio
+        // to the fastest is more than 4 (no credit, score 0) in some r1 replicates (e.g. 41/10) and in every r2 one
+        // (≥ 40/7), so its two intervals share 0: only c's overlap.
+        Assert.Equal("score intervals that overlap: 1 of 3 (not: a, b)", lines[2]);
+        Assert.Equal("significant pairs of the first kept in the second: 2 of 3; not kept: a > b (P = 1.000)", lines[3]);
+        Assert.Equal("significant pairs of the second kept in the first: 2 of 3; not kept: b > a (P = 1.000)", lines[4]);
+    }
+
+    [Fact]
+    public void BadInputIsAOneLineError()
+    {
+        Populate();
+        var r = CliTests.Run(["agreement", Db]);
+        Assert.Equal(CliApp.BadInput, r.Code);
+        Assert.Equal("error: agreement needs two databases (algoperf agreement FIRST SECOND), or one database with both --first-run and --second-run\n", r.Err);
+
+        r = CliTests.Run(["agreement", Db, "--first-run", "r1", "--second-run", "r9"]);
+        Assert.Equal(CliApp.BadInput, r.Code);
+        Assert.Contains("has no run labelled 'r9' (it has: r1, r2)", r.Err, StringComparison.Ordinal);
+    }
+}
