@@ -27,7 +27,10 @@ internal sealed record ScoringInput(
     IReadOnlyDictionary<string, StoredWorkloadSpec> StoredSpecs,
     IReadOnlyList<LoadedTrial> Trials)
 {
-    /// <summary>Loads the trials of <paramref name="runs"/>; throws a clear message when there is nothing to score.</summary>
+    /// <summary>
+    /// Loads the trials of <paramref name="runs"/> with control characters in algorithm and workload names replaced
+    /// (<see cref="SafeText.Terminal"/>); throws a clear message when there is nothing to score.
+    /// </summary>
     public static ScoringInput Load(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -39,9 +42,11 @@ internal sealed record ScoringInput(
         var runOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
-            foreach (var s in store.WorkloadSpecs(run.Id)) specs[s.Name] = s;
-            foreach (var t in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
+            foreach (var s in store.WorkloadSpecs(run.Id)) specs[SafeText.Terminal(s.Name)] = s with { Name = SafeText.Terminal(s.Name) };
+            foreach (var stored in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
             {
+                // Names come from plugins: without control characters they are safe for every table, chart and terminal.
+                var t = stored with { Key = SafeText.Terminal(stored.Key), Algorithm = SafeText.Terminal(stored.Algorithm), Workload = SafeText.Terminal(stored.Workload) };
                 if (!runOf.TryAdd(t.Key, run.Label))
                 {
                     throw new ResultsStoreException(
