@@ -53,6 +53,20 @@ public sealed class OneLineErrorTests : ScratchFolder
         Assert.False(File.Exists(P("x.db")), "nothing runs without its log");
     }
 
+    [Fact]
+    public void ALogThatFillsItsDiskMidRunStopsTheLogNotTheRun()
+    {
+        // a one-page (4 KiB) tmpfs holds the first lines of the log, not the two lines each of 16 trials adds
+        var (code, output, err) = Sandbox.Run(
+            $"$ALGOPERF run -w synthetic_regression -a adamw --trials 16 --max-steps 2 --in-process --db {P("x.db")} --checkpoints {P("ck")} --log /lg/x.log",
+            tmpfs: ("/lg", 4096));
+        Assert.True(code == 0, err);
+        Assert.StartsWith("warning: the log /lg/x.log stopped: No space left on device", err, StringComparison.Ordinal);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.Contains("16 trials run now", output, StringComparison.Ordinal);
+        Assert.Equal(16, HostedCli.Trials(P("x.db"), "run").Count(t => t.Trial.State == TrialState.Completed));
+    }
+
     [Theory]
     [InlineData("UPDATE meta SET value = 'abc' WHERE key = 'schema_version'", "has an unreadable schema version 'abc' in its meta table")]
     [InlineData("UPDATE trials SET state = 'Bogus'", "a row of table trials holds a value that cannot be read (state = 'Bogus' is not a trial state)")]

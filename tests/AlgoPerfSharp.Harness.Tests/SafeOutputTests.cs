@@ -108,6 +108,28 @@ public sealed class SafeOutputTests : ScratchFolder
         Assert.DoesNotContain(part, c => char.IsControl(c));
     }
 
+    [Fact]
+    public void AnAlgorithmNameWithControlCharactersDoesNotMakeTheReportRefuseTheDatabase()
+    {
+        string db = P("ansi.db");
+        using (var store = ResultsStore.Open(db))
+        {
+            var run = ScoringDatabases.NewRun(store, "r", "w1");
+            ScoringDatabases.Trial(store, run, "adam", "w1", 0, 10, 0.01);
+            ScoringDatabases.Trial(store, run, "red\u001b[31m\u0007", "w1", 0, 20, 0.02);
+        }
+
+        var (code, _, err) = HostedCli.Run("report", "--db", db, "--out", P("r.html"));
+        Assert.True(code == 0, err);
+        string html = File.ReadAllText(P("r.html"));
+        Assert.Contains("red\uFFFD[31m\uFFFD", html, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', html);
+        var (code2, text, _) = HostedCli.Run("leaderboard", "--db", db);
+        Assert.Equal(0, code2);
+        Assert.Contains("red\uFFFD[31m\uFFFD  0.", text, StringComparison.Ordinal);
+        Assert.Contains("20.0 ms", text, StringComparison.Ordinal); // its median step still found under the cleaned name
+    }
+
     [Theory]
     [InlineData("../x", "../../plugins/evil.dll:lion")]
     [InlineData("/tmp", "..")]

@@ -28,8 +28,9 @@ internal sealed record ScoringInput(
     IReadOnlyList<LoadedTrial> Trials)
 {
     /// <summary>
-    /// Loads the trials of <paramref name="runs"/>; throws a clear one-line message when there is nothing to score, or
-    /// when two runs recorded a workload at different presets or with different constants (targets, budget).
+    /// Loads the trials of <paramref name="runs"/> with control characters in algorithm and workload names replaced
+    /// (<see cref="SafeText.Terminal"/>); throws a clear one-line message when there is nothing to score, or when two
+    /// runs recorded a workload at different presets or with different constants (targets, budget).
     /// </summary>
     public static ScoringInput Load(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset)
     {
@@ -43,8 +44,9 @@ internal sealed record ScoringInput(
         var specRun = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
-            foreach (var s in store.WorkloadSpecs(run.Id))
+            foreach (var stored in store.WorkloadSpecs(run.Id))
             {
+                var s = stored with { Name = SafeText.Terminal(stored.Name) };
                 if (specs.TryGetValue(s.Name, out var earlier) && earlier.Difference(s) is { } difference)
                 {
                     throw new ResultsStoreException(
@@ -56,8 +58,10 @@ internal sealed record ScoringInput(
                 specRun[s.Name] = run.Label;
             }
 
-            foreach (var t in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
+            foreach (var stored in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
             {
+                // Names come from plugins: without control characters they are safe for every table, chart and terminal.
+                var t = stored with { Key = SafeText.Terminal(stored.Key), Algorithm = SafeText.Terminal(stored.Algorithm), Workload = SafeText.Terminal(stored.Workload) };
                 if (!runOf.TryAdd(t.Key, run.Label))
                 {
                     throw new ResultsStoreException(
