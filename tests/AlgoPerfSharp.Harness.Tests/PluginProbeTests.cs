@@ -23,6 +23,7 @@ public sealed class PluginProbeTests : ScratchFolder
     [InlineData(":defaults_throws", false, "MisbehavingPlugin.DefaultsThrows.Defaults threw InvalidOperationException: misbehaving plugin: no defaults today")]
     [InlineData("", false, NameThrows)]
     [InlineData(":exit_in_constructor", false, "its probe exited with code 0 without reporting the algorithm")]
+    [InlineData(":floods_stdout", false, "its probe printed more than 1048576 bytes on stdout")]
     [InlineData(":search_space_throws", true, "SearchSpace threw InvalidOperationException")]
     [InlineData(":exit_in_constructor", true, "its probe exited with code 0 without reporting the algorithm")]
     public void APluginMisbehavingWhileDescribedIsOneLineAndExit2AndTouchesNothingRecorded(string selector, bool inProcess, string expected)

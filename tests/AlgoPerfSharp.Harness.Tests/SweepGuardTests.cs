@@ -96,12 +96,13 @@ public sealed class SweepGuardTests : ScratchFolder
             "beta2, epsilon, learning_rate, one_minus_beta1, warmup_factor, weight_decay", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(File.Exists(P("s.db")));
 
-        // fixed lists too, and a plugin's keys come from its probe
-        File.WriteAllText(P("points.json"), """[{"learning_rate": 0.001, "bta1": 0.9}]""");
+        // fixed lists too, and a plugin's keys come from its probe; Lion reads one_minus_beta1 only, so beta1 is unknown
+        File.WriteAllText(P("points.json"), """[{"learning_rate": 0.001, "beta1": 0.9}]""");
         var (code2, _, err2) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", PluginPaths.Lion, "--search-space", P("points.json"),
             "--max-steps", "4", "--db", P("s.db"));
         Assert.Equal(2, code2);
-        Assert.Contains("--search-space names 'bta1', which " + PluginPaths.Lion + " does not read", err2);
+        Assert.Contains("--search-space names 'beta1', which " + PluginPaths.Lion + " does not read; its hyperparameters are " +
+            "beta2, learning_rate, one_minus_beta1, warmup_factor, weight_decay", err2);
     }
 
     [Fact]

@@ -141,7 +141,8 @@ public static class CliApp
         };
         var cmd = new Command("list", """
             List the training algorithms (built-in and, with --algorithm, from plugins) with their hyperparameter
-            search spaces, and the workloads with their presets and held-out variants.
+            search spaces, and the workloads with their presets and held-out variants. A plugin is read by a short-lived
+            probe process (its code does not run in this one); a plugin that fails there is a one-line error, exit 2.
             Example: algoperf list --algorithm examples/LionPlugin/bin/Release/net10.0/LionPlugin.dll
             """) { algorithms };
         cmd.SetAction(parse =>

@@ -155,8 +155,9 @@ public static class SweepJob
 
     /// <summary>
     /// Refuses a search space (<c>--search-space</c>) that names a hyperparameter some algorithm does not read — the
-    /// names an algorithm reads are those of its <see cref="ITrainingAlgorithm.Defaults"/>, plus <c>x</c> for a default
-    /// <c>one_minus_x</c> and the reverse (the decay-rate convention of the contract's hyperparameter reader) — since a
+    /// names an algorithm reads are those of its <see cref="ITrainingAlgorithm.Defaults"/>, plus, for built-ins, <c>x</c>
+    /// for a default <c>one_minus_x</c> and the reverse (their hyperparameter reader takes either form of a decay rate;
+    /// a plugin's own code may not, so for plugins only the exact keys count) — since a
     /// misspelt key would otherwise be ignored and the defaults trained silently. Throws
     /// <see cref="SearchSpaceException"/> naming the key, the algorithm and the names it reads.
     /// </summary>
@@ -170,8 +171,9 @@ public static class SweepJob
         foreach (var (spec, algorithm) in algorithms)
         {
             var known = algorithm.Defaults.Values.Keys;
-            bool Reads(string key) => known.Contains(key) || known.Contains(OneMinus + key) ||
-                (key.StartsWith(OneMinus, StringComparison.Ordinal) && known.Contains(key[OneMinus.Length..]));
+            bool aliases = AlgorithmRegistry.BuiltIn(spec) is not null;
+            bool Reads(string key) => known.Contains(key) || (aliases && (known.Contains(OneMinus + key) ||
+                (key.StartsWith(OneMinus, StringComparison.Ordinal) && known.Contains(key[OneMinus.Length..]))));
             if (keys.FirstOrDefault(k => !Reads(k)) is { } unknown)
             {
                 throw new SearchSpaceException(

@@ -41,7 +41,9 @@ public static class PluginProbe
     public static ITrainingAlgorithm ForPlanning(string spec, CancellationToken cancellation)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
-        return AlgorithmRegistry.BuiltIn(spec) ?? new ProbedAlgorithm(Describe(spec, all: false, cancellation).Single());
+        if (AlgorithmRegistry.BuiltIn(spec) is { } builtIn) return builtIn;
+        var report = Describe(spec, all: false, cancellation);
+        return report.Count == 1 ? new ProbedAlgorithm(report[0]) : throw Failure(spec, $"reported {report.Count} algorithms for one");
     }
 
     /// <summary>
@@ -55,9 +57,11 @@ public static class PluginProbe
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         if (AlgorithmRegistry.BuiltIn(spec) is { } builtIn) return [AlgorithmMetadata.Of(builtIn, "built-in")];
-        if (AlgorithmRegistry.SplitSpec(spec).Path is var path && !File.Exists(path) && !Directory.Exists(path))
+        string path = AlgorithmRegistry.SplitSpec(spec).Path;
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            // nothing to probe: the registry's own message (no such plugin / neither a built-in nor a file)
+            // nothing to probe: the registry's own message (no such plugin / neither a built-in nor a file), which
+            // these calls throw before loading anything
             if (all) AlgorithmRegistry.LoadPlugin(path);
             AlgorithmRegistry.Resolve(spec);
         }

@@ -9,6 +9,7 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.NameThrows))]
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.SearchSpaceThrows))]
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.DefaultsThrows))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.FloodsStdout))]
 
 // Keep last: selecting an algorithm by name constructs the declared types in order up to the one named, so the others
 // stay usable; listing the whole plugin (or naming this one) ends the process that loads it.
@@ -157,6 +158,26 @@ public sealed class DefaultsThrows : Misbehaving
 
     /// <inheritdoc/>
     public override Hyperparameters Defaults => throw new InvalidOperationException("misbehaving plugin: no defaults today");
+}
+
+/// <summary>Writes 4 MiB straight to the process's stdout (past any Console.SetOut) when asked its search space.</summary>
+public sealed class FloodsStdout : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "floods_stdout";
+
+    /// <inheritdoc/>
+    public override SearchSpace SearchSpace
+    {
+        get
+        {
+            using var stdout = Console.OpenStandardOutput();
+            var line = new byte[4096];
+            Array.Fill(line, (byte)'x');
+            for (int i = 0; i < 1024; i++) stdout.Write(line);
+            return base.SearchSpace;
+        }
+    }
 }
 
 /// <summary>Ends the process that constructs it, with exit code 0 (a plugin that "exits cleanly" while being loaded).</summary>
