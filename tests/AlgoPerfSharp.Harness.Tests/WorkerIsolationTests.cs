@@ -49,6 +49,16 @@ public sealed class WorkerIsolationTests : ScratchFolder
     }
 
     [Fact]
+    public void ANegativeRetryCountIsRefusedBeforeAnythingRuns()
+    {
+        var (code, output, err) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", "adamw", "--retries", "-1", "--db", P("r.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("Retries (--retries) must be ≥ 0 (got -1)", err);
+        Assert.DoesNotContain("   at ", err + output);
+        Assert.False(File.Exists(P("r.db")));
+    }
+
+    [Fact]
     public async Task CtrlCThenResumeGivesTheSameEvalRowsAsAnUninterruptedRun()
     {
         string[] run = ["run", "-w", "synthetic_regression", "-a", Bad("slow"), "--ruleset", "self", "--max-steps", "150", "--eval-every-steps", "10"];

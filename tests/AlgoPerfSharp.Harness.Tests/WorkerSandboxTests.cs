@@ -15,11 +15,12 @@ public sealed class WorkerSandboxTests : ScratchFolder
 
     private static string Forge => PluginPaths.Misbehaving + ":forge";
 
-    private (StoredTrial Trial, IReadOnlyList<StoredEval> Rows, string Log) Sweep(string db, string algorithm, WorkerSandbox sandbox, WorkerLaunch? launch = null)
+    private (StoredTrial Trial, IReadOnlyList<StoredEval> Rows, string Log) Sweep(
+        string db, string algorithm, WorkerSandbox sandbox, WorkerLaunch? launch = null, string? checkpoints = null)
     {
         HarnessWorkloads.EnsureRegistered();
         var request = new SweepRequest("s", [SyntheticRegression.Name], [algorithm], Ruleset.SelfTuning, 1, 1, 0, null, 0, 1,
-            new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 20, CheckpointDirectory = P("ckpt") });
+            new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 20, CheckpointDirectory = checkpoints ?? P("ckpt") });
         var log = new StringWriter();
         using (var store = ResultsStore.Open(db))
         {
@@ -60,6 +61,17 @@ public sealed class WorkerSandboxTests : ScratchFolder
         // what the sandbox prevents is possible here: the other test's zeros are the sandbox's doing
         Assert.All(rows, r => Assert.Equal((1.0, 1.0), (r.Diagnostics["forge/db_writable"], r.Diagnostics["forge/folder_writable"])));
         Assert.Equal([20L, 40L], rows.Select(r => r.Step)); // even unsandboxed, a plugin's prints are not protocol lines
+    }
+
+    [Fact]
+    public void ACheckpointFolderHoldingTheDatabaseIsRefusedWhenSandboxed()
+    {
+        // the checkpoint folder is writable inside the sandbox: it must not contain the database
+        Directory.CreateDirectory(P("shared"));
+        var (trial, rows, _) = Sweep(Path.Combine(P("shared"), "in.db"), "adamw", WorkerSandbox.Probe(), checkpoints: P("shared"));
+        Assert.Equal(TrialState.Failed, trial.State);
+        Assert.Equal($"the checkpoint folder {P("shared")} contains the results database, which workers could then write; pass --checkpoints elsewhere", trial.Error);
+        Assert.Empty(rows);
     }
 
     [Fact]
