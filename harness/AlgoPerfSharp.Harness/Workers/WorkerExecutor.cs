@@ -48,6 +48,7 @@ public sealed class WorkerExecutor : ITrialExecutor
     public const double CancelGraceSeconds = 60;
 
     private const double ExitDrainSeconds = 5;
+    private const double MemoryPollSeconds = 0.25; // a /proc scan of the worker's process tree
     private const string TooLong = "\0too long";
 
     private readonly ResultsStore _store;
@@ -173,7 +174,7 @@ public sealed class WorkerExecutor : ITrialExecutor
                 }
                 else if (_settings.MaxMemoryBytes is { } max && t >= nextMemoryPoll)
                 {
-                    nextMemoryPoll = t + 0.1;
+                    nextMemoryPoll = t + MemoryPollSeconds;
                     if (Rss(process) is { } rss && rss > max) killed = (TrialState.Failed, $"worker used {rss >> 20} MB resident memory, above --max-memory {max >> 20} MB, and was killed");
                 }
 

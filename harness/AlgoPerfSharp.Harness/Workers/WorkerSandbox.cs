@@ -5,8 +5,9 @@ namespace AlgoPerfSharp.Harness.Workers;
 /// <summary>
 /// Runs workers under Debian's <c>bubblewrap</c> so that they cannot write the results database or its folder: the
 /// whole file system is mounted read-only (<c>--ro-bind / /</c>), with fresh <c>/dev</c> and <c>/proc</c>, and only the
-/// worker's scratch folder and the checkpoint folder writable; the worker gets its own session (no terminal input)
-/// and is killed (SIGKILL) when bwrap or the process that started it dies.
+/// worker's scratch folder and the checkpoint folder writable; the worker gets its own session (no terminal input).
+/// bwrap dies with the process that started it (<c>--die-with-parent</c>), and the worker with bwrap (its
+/// parent-death signal, SIGTERM, set by <see cref="WorkerEntry"/>, lets it checkpoint first).
 /// When <c>bwrap</c> is missing or cannot start here (e.g. user namespaces disabled), workers run unsandboxed and
 /// <see cref="Warning"/> says so.
 /// </summary>
