@@ -21,8 +21,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # libtorch-dev: the engine (1.13, CPU). libopenblas0-openmp: the BLAS that does not fight libtorch's OpenMP threads.
-# dataset-fashion-mnist: the image workloads' data.
-PACKAGES="libtorch-dev libopenblas0-openmp cmake g++ dataset-fashion-mnist"
+# dataset-fashion-mnist: the image workloads' data. bubblewrap: the sandbox workers run in (read-only results).
+PACKAGES="libtorch-dev libopenblas0-openmp cmake g++ dataset-fashion-mnist bubblewrap"
 # chromium: renders the HTML report in a test (screenshot must not be blank).
 if [ "$WITH_TESTS" -eq 1 ]; then PACKAGES="$PACKAGES chromium"; fi
 

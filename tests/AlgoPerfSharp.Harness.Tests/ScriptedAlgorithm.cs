@@ -3,8 +3,13 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
-/// <summary>AdamW with scripted misbehaviour: a prepare-for-eval cost, a NaN loss or an exception at a given step, a SaveState that throws.</summary>
-internal sealed class ScriptedAlgorithm(ManualClock? clock = null, double prepareCost = 0, long nanAtStep = -1, long throwAtStep = -1, bool failSaveState = false) : ITrainingAlgorithm
+/// <summary>
+/// AdamW with scripted misbehaviour: a prepare-for-eval, diagnostics or SaveState cost on the manual clock, a NaN loss
+/// or an exception at a given step, a SaveState that throws.
+/// </summary>
+internal sealed class ScriptedAlgorithm(
+    ManualClock? clock = null, double prepareCost = 0, long nanAtStep = -1, long throwAtStep = -1, double diagnosticsCost = 0, double saveStateCost = 0,
+    bool saveStateThrows = false) : ITrainingAlgorithm
 {
     private readonly AdamW _inner = new();
 
@@ -16,7 +21,11 @@ internal sealed class ScriptedAlgorithm(ManualClock? clock = null, double prepar
 
     private long ThrowAtStep { get; } = throwAtStep;
 
-    private bool FailSaveState { get; } = failSaveState;
+    private double DiagnosticsCost { get; } = diagnosticsCost;
+
+    private double SaveStateCost { get; } = saveStateCost;
+
+    private bool SaveStateThrows { get; } = saveStateThrows;
 
     public string Name => "scripted";
 
@@ -43,11 +52,20 @@ internal sealed class ScriptedAlgorithm(ManualClock? clock = null, double prepar
             owner.Clock?.Advance(owner.PrepareCost);
         }
 
-        public AlgorithmState SaveState() => owner.FailSaveState ? throw new InvalidOperationException("state\u001b[31m cannot be saved") : inner.SaveState();
+        public AlgorithmState SaveState()
+        {
+            if (owner.SaveStateThrows) throw new InvalidOperationException("state\u001b[31m cannot be saved");
+            owner.Clock?.Advance(owner.SaveStateCost);
+            return inner.SaveState();
+        }
 
         public void LoadState(AlgorithmState state) => inner.LoadState(state);
 
-        public IReadOnlyDictionary<string, double> Diagnostics() => inner.Diagnostics();
+        public IReadOnlyDictionary<string, double> Diagnostics()
+        {
+            owner.Clock?.Advance(owner.DiagnosticsCost);
+            return inner.Diagnostics();
+        }
 
         public void Dispose() => inner.Dispose();
     }

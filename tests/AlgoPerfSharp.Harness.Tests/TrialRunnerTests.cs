@@ -188,6 +188,68 @@ public sealed class TrialRunnerTests : IDisposable
     }
 
     [Fact]
+    public void DiagnosticsAreTimedLikePrepareForEval()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1), new ScriptedAlgorithm(clock, diagnosticsCost: 0.25),
+            new TrialRunnerOptions { MaxSteps = 4, EvalEverySteps = 2 });
+        // steps cost 1 s; each eval's Diagnostics() 0.25 s, counted: 2 + 0.25, then 2.25 + 2 + 0.25
+        Assert.Equal([2.25, 4.5], _store.Evals(id).Select(r => r.SubmissionSeconds));
+        Assert.Equal(4.5, outcome.SubmissionSeconds);
+    }
+
+    [Fact]
+    public void UntimedSaveStateBeyondItsBoundFailsTheTrial()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1), new ScriptedAlgorithm(clock, saveStateCost: 3),
+            new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") });
+        // the bound is 5 s + 5% of the timed seconds: 3 ≤ 5.25 after the checkpoint at step 5, 6 > 5.5 after the one at step 10
+        Assert.Equal(TrialState.Failed, outcome.State);
+        Assert.Equal("scripted.SaveState/LoadState took 6.0 s untimed in total, above the bound of 5 s + 5% of the 10.0 s timed; keep training work in Update", outcome.Error);
+        Assert.Equal([5L, 10L], _store.Evals(id).Select(r => r.Step));
+    }
+
+    [Fact]
+    public void ASaveStateThatThrowsFailsTheTrialNotTheProcess()
+    {
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new ScriptedAlgorithm(saveStateThrows: true),
+            new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") });
+        Assert.Equal(TrialState.Failed, outcome.State);
+        Assert.Equal("scripted.SaveState threw InvalidOperationException at step 5: state\uFFFD[31m cannot be saved", outcome.Error);
+        Assert.Equal([5L], _store.Evals(id).Select(r => r.Step));
+    }
+
+    [Fact]
+    public void AResumedTrialContinuesItsWallClockTotalAndTimedSeconds()
+    {
+        var options = new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") };
+        var refClock = new ManualClock();
+        var (refId, refSpec) = Trial(trial: 0);
+        new TrialRunner(_store, refClock).Run(refId, refSpec, new TinyWorkload(refClock, target: -1), new ScriptedAlgorithm(refClock), options);
+        var expected = _store.Evals(refId);
+
+        var clock = new ManualClock();
+        var (id, spec) = Trial(trial: 1);
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Step == 10 && !double.IsNaN(p.LastTargetMetric)) cts.Cancel();
+        });
+        Assert.Equal(TrialState.Interrupted, new TrialRunner(_store, clock, progress).Run(id, spec, new TinyWorkload(clock, target: -1), new ScriptedAlgorithm(clock), options, cts.Token).State);
+        clock.Advance(1000); // the pause before the re-run is nobody's time
+        Assert.Equal(TrialState.Completed, new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1), new ScriptedAlgorithm(clock), options).State);
+        var got = _store.Evals(id);
+        Assert.Equal([5L, 10L, 15L, 20L], got.Select(r => r.Step));
+        Assert.Equal(expected.Select(r => r.TotalSeconds), got.Select(r => r.TotalSeconds));
+        Assert.Equal(expected.Select(r => r.SubmissionSeconds), got.Select(r => r.SubmissionSeconds));
+        Assert.Equal(expected.Select(r => r.EvalSeconds), got.Select(r => r.EvalSeconds));
+    }
+
+    [Fact]
     public void NoNativeTensorsLeakAcrossATrial()
     {
         var (id, spec) = Trial();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AlgoPerfSharp.Harness.Leases;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
@@ -41,11 +42,21 @@ public sealed class WorkerIsolationTests : ScratchFolder
     public void AWorkerAboveTheMemoryLimitIsKilledAndItsTrialFails()
     {
         var (code, output, err) = HostedCli.Run(
-            "run", "-w", "synthetic_regression", "-a", Bad("hog"), "--ruleset", "self", "--max-steps", "200", "--max-memory", "1500", "--db", P("hog.db"));
+            "run", "-w", "synthetic_regression", "-a", Bad("hog"), "--ruleset", "self", "--max-steps", "200", "--max-runtime", "1000", "--max-memory", "1500", "--db", P("hog.db"));
         Assert.True(code == 1, output + err);
         var (trial, _) = Assert.Single(HostedCli.Trials(P("hog.db"), "run"));
         Assert.Equal(TrialState.Failed, trial.State);
         Assert.Contains("above --max-memory 1500 MB", trial.Error);
+    }
+
+    [Fact]
+    public void ANegativeRetryCountIsRefusedBeforeAnythingRuns()
+    {
+        var (code, output, err) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", "adamw", "--retries", "-1", "--db", P("r.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("Retries (--retries) must be ≥ 0 (got -1)", err);
+        Assert.DoesNotContain("   at ", err + output);
+        Assert.False(File.Exists(P("r.db")));
     }
 
     [Fact]
@@ -86,13 +97,14 @@ public sealed class WorkerIsolationTests : ScratchFolder
     }
 
     [Fact]
-    public async Task TheDatabaseSurvivesAKillMinus9OfAWorkerWithEveryCompletedRowIntact()
+    public async Task AWorkerKilledMinus9MidTrialIsRestartedFromItsCheckpointAndEndsAsAnUninterruptedRun()
     {
         HarnessWorkloads.EnsureRegistered();
         string db = P("k9.db");
         var request = new SweepRequest("k9", [SyntheticRegression.Name], [Bad("slow")], Ruleset.SelfTuning, 1, 1, 0, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 150, EvalEverySteps = 10, CheckpointDirectory = P("ckpt") });
         Process? child = null;
+        int starts = 0;
         var killer = Task.Run(async () =>
         {
             var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -102,21 +114,26 @@ public sealed class WorkerIsolationTests : ScratchFolder
                 await Task.Delay(50);
             }
 
-            child.Kill(); // SIGKILL: no chance to clean up
+            // SIGKILL of the worker itself (sandboxed, the leaf below bwrap): no chance to clean up
+            int worker = ProcessTree.Descendants(child.Id).LastOrDefault(child.Id);
+            Process.GetProcessById(worker).Kill();
         });
         using (var store = ResultsStore.Open(db))
         {
             var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, WorkerLaunch.Current());
             new SweepRunner(store, n => WorkloadRegistry.Create(n), AlgorithmRegistry.Resolve, new StringWriter(),
-                executorFor: runId => new WorkerExecutor(store, settings(runId), p => child = p)).Run(request, "test", "{}");
+                executorFor: runId => new WorkerExecutor(store, settings(runId), p =>
+                {
+                    child = p;
+                    starts++;
+                })).Run(request, "test", "{}");
         }
 
         await killer;
         var (trial, rows) = Assert.Single(HostedCli.Trials(db, "k9"));
-        Assert.Equal(TrialState.Failed, trial.State);
-        Assert.Contains("signal 9", trial.Error);
-        Assert.InRange(rows.Count, 3, 14);
-        Assert.Equal(rows.Count * 10, rows[^1].Step);
+        Assert.True(starts == 2, $"{starts} start(s): {trial.State} {trial.Error}"); // killed once, restarted once (--retries 1)
+        Assert.True(trial.State == TrialState.Completed, trial.Error);
+        Assert.Equal(150, trial.Steps);
         using (var c = new SqliteConnection($"Data Source={db};Pooling=False"))
         {
             c.Open();
@@ -125,11 +142,77 @@ public sealed class WorkerIsolationTests : ScratchFolder
             Assert.Equal("ok", cmd.ExecuteScalar());
         }
 
-        // every row written before the kill is the row an unkilled run writes
+        // every row, before and after the kill, is the row an unkilled run writes, and the wall-clock total never goes back
         Assert.Equal(0, HostedCli.Run("run", "-w", "synthetic_regression", "-a", Bad("slow"), "--ruleset", "self", "--max-steps", "150",
             "--eval-every-steps", "10", "--label", "k9", "--db", P("k9ref.db"), "--in-process").Code);
         var (_, reference) = Assert.Single(HostedCli.Trials(P("k9ref.db"), "k9"));
-        Assert.Equal(HostedCli.Timeless(reference).Take(rows.Count), HostedCli.Timeless(rows));
+        Assert.Equal(HostedCli.Timeless(reference), HostedCli.Timeless(rows));
+        Assert.All(rows.Zip(rows.Skip(1)), p => Assert.True(p.Second.TotalSeconds > p.First.TotalSeconds, $"total went from {p.First.TotalSeconds} to {p.Second.TotalSeconds}"));
+    }
+
+    [Fact]
+    public async Task AWorkerDiesWithItsKilledParentAndARerunReclaimsAndResumesTheTrial()
+    {
+        string db = P("orphan.db");
+        string[] run = ["run", "-w", "synthetic_regression", "-a", Bad("slow"), "--ruleset", "self", "--max-steps", "300", "--eval-every-steps", "10", "--label", "orphan"];
+        var launch = WorkerLaunch.Current();
+        var psi = new ProcessStartInfo(launch.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in launch.PrefixArguments.Concat(run).Concat(["--db", db])) psi.ArgumentList.Add(a);
+        List<int> workers;
+        using (var parent = Process.Start(psi)!)
+        {
+            parent.BeginOutputReadLine();
+            parent.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!File.Exists(db) || EvalCount(db) < 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline && !parent.HasExited, "the parent never recorded 2 evals");
+                await Task.Delay(50);
+            }
+
+            workers = ProcessTree.Descendants(parent.Id);
+            Assert.NotEmpty(workers);
+            parent.Kill(); // SIGKILL of the parent alone
+            await parent.WaitForExitAsync();
+        }
+
+        // the worker goes too (bwrap's --die-with-parent, or unsandboxed the parent-death signal and the end of its
+        // stdin), and with it the last hold on the trial's lease
+        var (stale, _) = Assert.Single(HostedCli.Trials(db, "orphan"));
+        Assert.Equal(TrialState.Running, stale.State); // nobody recorded its end
+        var gone = DateTime.UtcNow.AddSeconds(30);
+        TrialLease? lease;
+        while ((lease = TrialLease.TryAcquire(TrialLease.PathFor(db, stale.Id), out string holder)) is null)
+        {
+            Assert.True(DateTime.UtcNow < gone, "the lease is still held 30 s after the parent died, by " + holder);
+            await Task.Delay(100);
+        }
+
+        lease.Dispose();
+        Assert.DoesNotContain(workers, Alive);
+
+        var again = HostedCli.Run([.. run, "--db", db]);
+        Assert.True(again.Code == 0, again.Out + again.Err);
+        Assert.Equal(0, HostedCli.Run([.. run, "--db", P("orphan-ref.db"), "--in-process"]).Code);
+        var (resumed, rows) = Assert.Single(HostedCli.Trials(db, "orphan"));
+        var (_, reference) = Assert.Single(HostedCli.Trials(P("orphan-ref.db"), "orphan"));
+        Assert.True(resumed.State == TrialState.Completed, resumed.Error);
+        Assert.Equal(30, rows.Count);
+        Assert.Equal(HostedCli.Timeless(reference), HostedCli.Timeless(rows));
+    }
+
+    // A process that has not exited (a zombie waiting for its reaper has).
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static long EvalCount(string db)

@@ -64,6 +64,9 @@ public sealed class HarnessOptions
     /// <summary>Wall-clock limit of one trial in seconds. Null = 3 × its budget + 10 minutes, or 24 h when the budget is the workload's.</summary>
     public double? TrialTimeout { get; set; }
 
+    /// <summary>Restarts of a crashed or killed worker from its trial's checkpoint. Null = 1.</summary>
+    public int? Retries { get; set; }
+
     /// <summary>Checkpoint folder. Null = <c>&lt;db&gt;.checkpoints</c>.</summary>
     public string? Checkpoints { get; set; }
 

@@ -35,6 +35,7 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
         if (o.MaxSteps is < 1) yield return $"MaxSteps (--max-steps) must be ≥ 1 (got {o.MaxSteps})";
         if (o.EvalEverySteps is < 1) yield return $"EvalEverySteps (--eval-every-steps) must be ≥ 1 (got {o.EvalEverySteps})";
         if (o.MaxMemory is { } mm && !(mm > 0)) yield return $"MaxMemory (--max-memory) must be > 0 MB (got {mm})";
+        if (o.Retries is < 0) yield return $"Retries (--retries) must be ≥ 0 (got {o.Retries})";
         if (o.TrialTimeout is { } tt && !(tt > 0)) yield return $"TrialTimeout (--trial-timeout) must be > 0 seconds (got {tt})";
         string? shardError = null;
         try

@@ -5,18 +5,17 @@ namespace AlgoPerfSharp.Harness.Hosting;
 /// <summary>
 /// The process's one Ctrl+C owner. The first SIGINT or SIGTERM cancels <see cref="Token"/> and keeps the process
 /// alive so the current step can finish and the trial be checkpointed; a second one terminates as usual. It can also
-/// follow an outside token (tests) and a cancellation file (how a parent tells a worker to stop on any OS).
+/// follow an outside token (tests) and be cancelled directly (how a worker obeys its parent's <c>stop</c>).
 /// </summary>
 public sealed class InterruptSource : IDisposable
 {
     private static readonly AsyncLocal<CancellationToken> Ambient = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly List<IDisposable> _registrations = [];
-    private readonly Timer? _poll;
     private int _signals;
 
-    /// <summary>Starts listening for signals, <paramref name="outside"/> and (when given) <paramref name="cancelFile"/>.</summary>
-    public InterruptSource(string? cancelFile = null, CancellationToken outside = default)
+    /// <summary>Starts listening for signals and <paramref name="outside"/>.</summary>
+    public InterruptSource(CancellationToken outside = default)
     {
         foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
         {
@@ -33,13 +32,6 @@ public sealed class InterruptSource : IDisposable
         var ambient = Ambient.Value;
         if (ambient.CanBeCanceled) _registrations.Add(ambient.Register(Cancel));
         if (outside.CanBeCanceled) _registrations.Add(outside.Register(Cancel));
-        if (cancelFile is not null)
-        {
-            _poll = new Timer(_ =>
-            {
-                if (File.Exists(cancelFile)) Cancel();
-            }, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
-        }
     }
 
     /// <summary>Cancelled at the first interrupt.</summary>
@@ -72,7 +64,6 @@ public sealed class InterruptSource : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _poll?.Dispose();
         foreach (var r in _registrations) r.Dispose();
         _cts.Dispose();
     }

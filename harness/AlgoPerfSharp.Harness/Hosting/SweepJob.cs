@@ -118,7 +118,7 @@ public static class SweepJob
         }
 
         Func<long, ITrialExecutor>? executors = o.InProcess ? null : runId => new WorkerExecutor(store, new WorkerSettings(
-            o.Db, runId, o.Preset, o.Db + ".workers", MaxMemoryBytes(o), request.Options.WallClockLimitSeconds, WorkerLaunch.Current()));
+            o.Db, runId, o.Preset, o.Db + ".workers", MaxMemoryBytes(o), request.Options.WallClockLimitSeconds, WorkerLaunch.Current()) { Retries = o.Retries ?? 1 });
         string environment = EnvironmentInfo.Capture().ToJson();
         var registries = context.Registries;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AlgoPerfSharp.Harness.Leases;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Workers;
@@ -29,12 +30,19 @@ public sealed record SweepRequest(
 /// <param name="Ran">Trials run (or resumed) now.</param>
 /// <param name="Skipped">Trials already finished in an earlier invocation.</param>
 /// <param name="Interrupted">Whether Ctrl+C stopped the sweep.</param>
-public sealed record SweepSummary(long RunId, int Planned, int Ran, int Skipped, bool Interrupted);
+public sealed record SweepSummary(long RunId, int Planned, int Ran, int Skipped, bool Interrupted)
+{
+    /// <summary>Trials not run because another process held their lease (re-run once it has finished).</summary>
+    public int Busy { get; init; }
+}
 
 /// <summary>
 /// Runs a sweep's trials one after the other in this process, recording everything in the results store. Idempotent:
 /// finished trials are skipped and interrupted ones resume from their checkpoints, so re-running the same command
-/// after a crash or Ctrl+C continues where it stopped. One workload instance (its data) is kept per workload.
+/// after a crash or Ctrl+C continues where it stopped. One workload instance (its data) is kept per workload. Each trial
+/// runs under its <see cref="TrialLease"/>: a trial another process (another sweep on the same database, or the
+/// orphaned worker of a killed one) is running is refused with a line naming that process, and the sweep goes on with
+/// the next trial.
 /// </summary>
 public sealed class SweepRunner
 {
@@ -108,8 +116,9 @@ public sealed class SweepRunner
 
             return w;
         }
-        int ran = 0, skipped = 0, index = 0;
+        int ran = 0, skipped = 0, busy = 0, index = 0;
         var executor = _executorFor?.Invoke(run.Id) ?? new InProcessExecutor(_store, _clock);
+        if (executor.Notice is { } notice) _log.WriteLine(notice);
         try
         {
             foreach (var spec in mine)
@@ -131,16 +140,32 @@ public sealed class SweepRunner
                     continue;
                 }
 
+                using var lease = TrialLease.TryAcquire(TrialLease.PathFor(_store.Path, stored.Id), out string holder);
+                if (lease is null)
+                {
+                    busy++;
+                    _log.WriteLine($"[{index}/{mine.Count}] {spec.Key}: skipped, {holder} is running it; re-run this command once it has finished");
+                    continue;
+                }
+
+                // it may have finished between our look and the lease
+                stored = _store.EnsureTrial(run.Id, spec);
+                if (StoredTrials.IsFinished(stored.State))
+                {
+                    skipped++;
+                    continue;
+                }
+
                 _log.WriteLine($"[{index}/{mine.Count}] {spec.Key} ({spec.Hyperparameters})");
                 _observer?.TrialStarting(index, mine.Count, spec);
-                var job = new TrialJob(stored.Id, spec, workloadSpec, () => WorkloadNamed(name), algorithms[spec.Algorithm], request.Options);
+                var job = new TrialJob(stored.Id, spec, workloadSpec, () => WorkloadNamed(name), algorithms[spec.Algorithm], request.Options) { Lease = lease };
                 var outcome = executor.Execute(job, _progress, cancellation);
                 ran++;
                 _log.WriteLine("    " + Describe(outcome));
                 _observer?.TrialFinished(spec, outcome);
                 if (outcome.State == TrialState.Interrupted)
                 {
-                    return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: true);
+                    return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: true) { Busy = busy };
                 }
             }
         }
@@ -149,7 +174,8 @@ public sealed class SweepRunner
             foreach (var w in workloads.Values) w.Dispose();
         }
 
-        return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: false);
+        if (busy > 0) _log.WriteLine($"{busy} trial(s) skipped because other processes are running them");
+        return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: false) { Busy = busy };
     }
 
     /// <summary>One line describing how a trial ended.</summary>

@@ -15,9 +15,11 @@ namespace AlgoPerfSharp.Harness.Trials;
 /// <param name="NextBatchIndex">The next training batch's index.</param>
 /// <param name="History">Past evals as the algorithm saw them.</param>
 /// <param name="StepSeconds">Wall time of each step so far (for the median).</param>
+/// <param name="TotalSeconds">Wall-clock seconds since the trial first started, over every resume (0 in checkpoints older than this field).</param>
+/// <param name="UntimedPluginSeconds">Seconds spent so far in the algorithm's untimed <c>SaveState</c>/<c>LoadState</c>.</param>
 public sealed record TrialCounters(
     long Step, double SubmissionSeconds, double EvalSeconds, double LoggingSeconds, double LastEvalSubmissionSeconds,
-    long NextBatchIndex, List<EvalRecord> History, List<double> StepSeconds);
+    long NextBatchIndex, List<EvalRecord> History, List<double> StepSeconds, double TotalSeconds = 0, double UntimedPluginSeconds = 0);
 
 /// <summary>
 /// A trial's checkpoint folder: model weights and algorithm state as safetensors, counters as JSON. A new checkpoint is
@@ -31,18 +33,15 @@ public static class TrialCheckpoint
     public static string Folder(string root, string trialKey) =>
         Path.Combine(root, string.Concat(trialKey.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')));
 
-    /// <summary>Writes a checkpoint (untimed).</summary>
-    public static void Save(string folder, IReadOnlyDictionary<string, Tensor> modelState, ITrainingRun run, TrialCounters counters)
+    /// <summary>Writes a checkpoint (untimed) of the model's weights, the algorithm's saved state and the counters.</summary>
+    public static void Save(string folder, IReadOnlyDictionary<string, Tensor> modelState, AlgorithmState state, TrialCounters counters)
     {
-        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(state);
         string tmp = folder + ".tmp", old = folder + ".old";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         SafeTensors.Save(Path.Combine(tmp, "model.safetensors"), modelState);
-        using (var state = run.SaveState())
-        {
-            SafeTensors.Save(Path.Combine(tmp, "algorithm.safetensors"), state.Tensors, state.Values);
-        }
+        SafeTensors.Save(Path.Combine(tmp, "algorithm.safetensors"), state.Tensors, state.Values);
 
         File.WriteAllText(Path.Combine(tmp, "trial.json"), JsonSerializer.Serialize(counters, Json));
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
@@ -63,11 +62,11 @@ public static class TrialCheckpoint
     /// <summary>True when a complete checkpoint exists (the current or, after a kill mid-swap, the previous one).</summary>
     public static bool Exists(string folder) => File.Exists(Path.Combine(Pick(folder), "trial.json"));
 
-    /// <summary>Loads a checkpoint: copies weights into the model, restores the algorithm, returns the counters.</summary>
-    public static TrialCounters Load(string folder, Action<IReadOnlyDictionary<string, Tensor>> loadModel, ITrainingRun run)
+    /// <summary>Loads a checkpoint: copies weights into the model, hands the algorithm's state to <paramref name="loadAlgorithm"/>, returns the counters.</summary>
+    public static TrialCounters Load(string folder, Action<IReadOnlyDictionary<string, Tensor>> loadModel, Action<AlgorithmState> loadAlgorithm)
     {
         ArgumentNullException.ThrowIfNull(loadModel);
-        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(loadAlgorithm);
         string dir = Pick(folder);
         TrialCounters counters;
         try
@@ -99,7 +98,7 @@ public static class TrialCheckpoint
         var tensors = SafeTensors.Load(Path.Combine(dir, "algorithm.safetensors"), out var values);
         foreach (var (k, v) in tensors) state.Tensors[k] = v;
         foreach (var (k, v) in values) state.Values[k] = v;
-        run.LoadState(state);
+        loadAlgorithm(state);
         return counters;
     }
 

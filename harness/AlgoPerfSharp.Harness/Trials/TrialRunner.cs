@@ -1,3 +1,4 @@
+using System.Globalization;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Optimizers;
@@ -8,38 +9,63 @@ using AlgoPerfSharp.Workloads.Data;
 namespace AlgoPerfSharp.Harness.Trials;
 
 /// <summary>
-/// Runs one trial in this process under AlgoPerf's timing rules and records it:
+/// Runs one trial in this process under AlgoPerf's timing rules and records it through an <see cref="ITrialRecorder"/>:
 /// <list type="bullet">
 /// <item>untimed set-up: model from the init seed, algorithm init, batch stream from the data seed;</item>
-/// <item>timed: every update step (batch selection, forward, backward, optimizer) and prepare-for-eval;</item>
+/// <item>timed: every update step (batch selection, forward, backward, optimizer), prepare-for-eval and the algorithm's
+///   <c>Diagnostics()</c> (plugin code between steps never escapes the clock);</item>
 /// <item>an eval is due when the submission time since the last eval reaches the eval period (and after step 1);
 ///   the budget (max runtime × ruleset multiplier) is checked there — an exhausted budget ends the trial without an
-///   eval; otherwise the clock pauses for the (untimed) eval of validation and test, and the row is written in its own
-///   transaction;</item>
+///   eval; otherwise the clock pauses for the (untimed) eval of validation and test, and the row is recorded (±∞ metrics
+///   as NaN);</item>
+/// <item>the algorithm's untimed <c>SaveState</c>/<c>LoadState</c> (checkpoints) are bounded: their total may not exceed
+///   <see cref="UntimedPluginAllowanceSeconds"/> + <see cref="UntimedPluginFraction"/> × the timed seconds, else the
+///   trial fails (their time is also part of each row's logging seconds);</item>
 /// <item>the trial stops at the validation target, at the budget, when the loss is NaN/∞ (diverged), when the
 ///   algorithm throws (failed), past the wall-clock limit (timed out) or on cancellation (interrupted, after a
-///   checkpoint, resumable).</item>
+///   checkpoint, resumable). A resume continues the step count, the timed seconds and the wall-clock total.</item>
 /// </list>
 /// Every step and eval runs inside a DisposeScope. Not thread-safe; one trial at a time.
 /// </summary>
 public sealed class TrialRunner
 {
-    private readonly ResultsStore _store;
+    /// <summary>Seconds the algorithm's untimed SaveState/LoadState may take in total before the fraction applies.</summary>
+    public const double UntimedPluginAllowanceSeconds = 5;
+
+    /// <summary>Fraction of the timed seconds the algorithm's untimed SaveState/LoadState may take on top of the allowance.</summary>
+    public const double UntimedPluginFraction = 0.05;
+
+    private readonly ResultsStore? _store;
     private readonly IClock _clock;
     private readonly IProgress<TrialProgress>? _progress;
     private readonly List<double> _updateTimes = [];
 
-    /// <summary>Creates a runner writing to <paramref name="store"/>.</summary>
+    /// <summary>Creates a runner whose <see cref="Run(long, TrialSpec, IWorkload, ITrainingAlgorithm, TrialRunnerOptions, CancellationToken)"/> writes to <paramref name="store"/>.</summary>
     public TrialRunner(ResultsStore store, IClock? clock = null, IProgress<TrialProgress>? progress = null)
+        : this(clock, progress)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
+    }
+
+    /// <summary>Creates a runner that records through the recorder each run is given.</summary>
+    public TrialRunner(IClock? clock = null, IProgress<TrialProgress>? progress = null)
+    {
         _clock = clock ?? StopwatchClock.Instance;
         _progress = progress;
     }
 
-    /// <summary>Runs (or resumes from its checkpoint) trial <paramref name="trialId"/> described by <paramref name="spec"/>.</summary>
+    /// <summary>Runs (or resumes from its checkpoint) trial <paramref name="trialId"/> of the store this runner was created with.</summary>
     public TrialOutcome Run(long trialId, TrialSpec spec, IWorkload workload, ITrainingAlgorithm algorithm, TrialRunnerOptions options, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var store = _store ?? throw new InvalidOperationException("this TrialRunner has no results store; pass a recorder");
+        return Run(new StoreRecorder(store, trialId, options.MaxSteps), spec, workload, algorithm, options, cancellation);
+    }
+
+    /// <summary>Runs (or resumes from its checkpoint) the trial <paramref name="spec"/>, recording it through <paramref name="recorder"/>.</summary>
+    public TrialOutcome Run(ITrialRecorder recorder, TrialSpec spec, IWorkload workload, ITrainingAlgorithm algorithm, TrialRunnerOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(algorithm);
@@ -52,9 +78,10 @@ public sealed class TrialRunner
         double labelSmoothing = h.GetDouble("label_smoothing", 0);
         double dropout = h.GetDouble("dropout_rate", 0);
         string? checkpoint = options.CheckpointDirectory is null ? null : TrialCheckpoint.Folder(options.CheckpointDirectory, spec.Key);
+        string name = algorithm.Name;
 
         _updateTimes.Clear();
-        bool resuming = _store.MarkRunning(trialId);
+        bool resuming = recorder.Start();
         // A checkpoint for a trial this database has never started is not this trial's (e.g. left by a deleted or
         // another database at the same path): resuming from it would report someone else's steps as ours.
         if (!resuming && checkpoint is not null) TrialCheckpoint.Delete(checkpoint);
@@ -71,21 +98,38 @@ public sealed class TrialRunner
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Finish(trialId, TrialState.Failed, $"{algorithm.Name}.Init threw {e.GetType().Name}: {e.Message}", 0, 0, null, []);
+            return Finish(recorder, TrialState.Failed, $"{name}.Init threw {e.GetType().Name}: {OneLine(e.Message)}", 0, 0, null, []);
         }
 
         using var runScope = run;
         var counters = new TrialCounters(0, 0, 0, 0, 0, 0, [], []);
+        double pluginSeconds = 0;
         if (checkpoint is not null && TrialCheckpoint.Exists(checkpoint))
         {
-            counters = TrialCheckpoint.Load(checkpoint, state =>
+            try
             {
-                using var noGrad = Autograd.NoGrad();
-                model.Module.LoadStateDict(state);
-            }, run);
-            _store.DeleteEvalsAfter(trialId, counters.Step);
+                counters = TrialCheckpoint.Load(checkpoint, state =>
+                {
+                    using var noGrad = Autograd.NoGrad();
+                    model.Module.LoadStateDict(state);
+                }, state =>
+                {
+                    double s0 = _clock.Now();
+                    run.LoadState(state);
+                    pluginSeconds += _clock.Now() - s0;
+                });
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not IOException and not InvalidDataException)
+            {
+                return Finish(recorder, TrialState.Failed, $"{name}.LoadState threw {e.GetType().Name}: {OneLine(e.Message)}", 0, 0, null, []);
+            }
+
+            pluginSeconds += counters.UntimedPluginSeconds;
         }
 
+        var kept = recorder.Rewind(counters.Step);
+        // Checkpoints older than TotalSeconds carry 0: continue from the last row kept instead.
+        double totalBase = Math.Max(counters.TotalSeconds, kept?.TotalSeconds ?? 0);
         double? timeToTarget = FirstTargetTime(counters.History, ws);
         using var batches = workload.TrainBatches(spec.DataSeed, batchSize, counters.NextBatchIndex);
         long step = counters.Step;
@@ -96,20 +140,51 @@ public sealed class TrialRunner
         double lastMetric = history.Count > 0 && history[^1].Metrics.TryGetValue("validation/" + ws.TargetMetric, out double lm) ? lm : double.NaN;
         model.Module.Train();
 
-        TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes);
+        double Total() => totalBase + (_clock.Now() - wallStart);
+        TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes, Total(), pluginSeconds);
+
+        // Untimed, but bounded: returns why the trial must fail, or null.
+        string? SaveCheckpoint(string folder)
+        {
+            double c0 = _clock.Now();
+            using (var scope = new DisposeScope())
+            {
+                AlgorithmState state;
+                double s0 = _clock.Now();
+                try
+                {
+                    state = run.SaveState();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    return $"{name}.SaveState threw {e.GetType().Name} at step {step}: {OneLine(e.Message)}";
+                }
+
+                pluginSeconds += _clock.Now() - s0;
+                using (state)
+                {
+                    TrialCheckpoint.Save(folder, model.Module.StateDict(), state, Snapshot());
+                }
+            }
+
+            loggingSeconds += _clock.Now() - c0;
+            double bound = UntimedPluginAllowanceSeconds + (UntimedPluginFraction * submission);
+            return pluginSeconds <= bound ? null : string.Create(CultureInfo.InvariantCulture,
+                $"{name}.SaveState/LoadState took {pluginSeconds:F1} s untimed in total, above the bound of {UntimedPluginAllowanceSeconds} s + {UntimedPluginFraction * 100:0.##}% of the {submission:F1} s timed; keep training work in Update");
+        }
 
         // ---- the loop ------------------------------------------------------------------------------------------
         while (true)
         {
             if (cancellation.IsCancellationRequested)
             {
-                if (checkpoint is not null) SaveCheckpoint(checkpoint, model, run, Snapshot(), ref loggingSeconds);
-                return Finish(trialId, TrialState.Interrupted, "interrupted (Ctrl+C); re-run the same command to resume", step, submission, timeToTarget, stepTimes);
+                if (checkpoint is not null && SaveCheckpoint(checkpoint) is { } bad) return Finish(recorder, TrialState.Failed, bad, step, submission, timeToTarget, stepTimes);
+                return Finish(recorder, TrialState.Interrupted, "interrupted (Ctrl+C); re-run the same command to resume", step, submission, timeToTarget, stepTimes);
             }
 
             if (_clock.Now() - wallStart > options.WallClockLimitSeconds)
             {
-                return Finish(trialId, TrialState.TimedOut, $"exceeded the wall-clock limit of {TrialCheckpoint.Seconds(options.WallClockLimitSeconds)}", step, submission, timeToTarget, stepTimes);
+                return Finish(recorder, TrialState.TimedOut, $"exceeded the wall-clock limit of {TrialCheckpoint.Seconds(options.WallClockLimitSeconds)}", step, submission, timeToTarget, stepTimes);
             }
 
             double loss;
@@ -127,7 +202,7 @@ public sealed class TrialRunner
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    return Finish(trialId, TrialState.Failed, $"{algorithm.Name}.Update threw {e.GetType().Name} at step {step}: {e.Message}", step, submission, timeToTarget, stepTimes);
+                    return Finish(recorder, TrialState.Failed, $"{name}.Update threw {e.GetType().Name} at step {step}: {OneLine(e.Message)}", step, submission, timeToTarget, stepTimes);
                 }
             }
 
@@ -137,7 +212,7 @@ public sealed class TrialRunner
             step++;
             if (!double.IsFinite(loss))
             {
-                return Finish(trialId, TrialState.Diverged, $"training loss became {loss} at step {step}", step, submission, timeToTarget, stepTimes);
+                return Finish(recorder, TrialState.Diverged, $"training loss became {loss} at step {step}", step, submission, timeToTarget, stepTimes);
             }
 
             bool capped = options.MaxSteps is { } max && step >= max;
@@ -148,26 +223,33 @@ public sealed class TrialRunner
                 continue;
             }
 
-            // prepare-for-eval is timed
+            // prepare-for-eval and the algorithm's diagnostics are timed
             double p0 = _clock.Now();
-            using (var scope = new DisposeScope())
+            Dictionary<string, double> diagnostics;
+            try
             {
+                using var scope = new DisposeScope();
                 run.PrepareForEval(context);
+                diagnostics = new Dictionary<string, double>(run.Diagnostics(), StringComparer.Ordinal);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return Finish(recorder, TrialState.Failed, $"{name}.PrepareForEval/Diagnostics threw {e.GetType().Name} at step {step}: {OneLine(e.Message)}", step, submission, timeToTarget, stepTimes);
             }
 
             submission += _clock.Now() - p0;
             if (submission >= budget)
             {
-                return Finish(trialId, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
+                return Finish(recorder, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
             }
 
             // eval is untimed
             double e0 = _clock.Now();
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["train/loss"] = loss };
-            foreach (var (k, v) in workload.Evaluate(model, DataSplit.Validation)) metrics["validation/" + k] = v;
+            foreach (var (k, v) in workload.Evaluate(model, DataSplit.Validation)) metrics["validation/" + k] = Recordable(v);
             if (options.EvaluateTest)
             {
-                foreach (var (k, v) in workload.Evaluate(model, DataSplit.Test)) metrics["test/" + k] = v;
+                foreach (var (k, v) in workload.Evaluate(model, DataSplit.Test)) metrics["test/" + k] = Recordable(v);
             }
 
             model.Module.Train();
@@ -175,10 +257,16 @@ public sealed class TrialRunner
             lastEvalAt = submission;
 
             double l0 = _clock.Now();
-            var diagnostics = run.Diagnostics();
-            var record = new EvalRecord(step, submission, metrics);
-            history.Add(record);
-            _store.AppendEval(trialId, new StoredEval(step, submission, evalSeconds, loggingSeconds, _clock.Now() - wallStart, metrics, diagnostics));
+            try
+            {
+                recorder.Append(new StoredEval(step, submission, evalSeconds, loggingSeconds, Total(), metrics, diagnostics));
+            }
+            catch (TrialRecordException e)
+            {
+                return Finish(recorder, TrialState.Failed, e.Message, step, submission, timeToTarget, stepTimes);
+            }
+
+            history.Add(new EvalRecord(step, submission, metrics));
             lastMetric = metrics.GetValueOrDefault("validation/" + ws.TargetMetric, double.NaN);
             bool reached = ws.MeetsValidationTarget(lastMetric);
             if (reached) timeToTarget ??= submission;
@@ -187,10 +275,13 @@ public sealed class TrialRunner
 
             if ((reached && options.StopAtTarget) || capped)
             {
-                return Finish(trialId, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
+                return Finish(recorder, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
             }
 
-            if (checkpoint is not null) SaveCheckpoint(checkpoint, model, run, Snapshot(), ref loggingSeconds);
+            if (checkpoint is not null && SaveCheckpoint(checkpoint) is { } problem)
+            {
+                return Finish(recorder, TrialState.Failed, problem, step, submission, timeToTarget, stepTimes);
+            }
         }
     }
 
@@ -203,17 +294,6 @@ public sealed class TrialRunner
         return loss.ToDouble();
     }
 
-    private void SaveCheckpoint(string folder, WorkloadModel model, ITrainingRun run, TrialCounters counters, ref double loggingSeconds)
-    {
-        double c0 = _clock.Now();
-        using (var scope = new DisposeScope())
-        {
-            TrialCheckpoint.Save(folder, model.Module.StateDict(), run, counters);
-        }
-
-        loggingSeconds += _clock.Now() - c0;
-    }
-
     private static double? FirstTargetTime(IReadOnlyList<EvalRecord> history, WorkloadSpec ws)
     {
         foreach (var r in history)
@@ -224,12 +304,17 @@ public sealed class TrialRunner
         return null;
     }
 
-    private TrialOutcome Finish(long trialId, TrialState state, string? error, long steps, double submission, double? timeToTarget, List<double> stepTimes)
+    private TrialOutcome Finish(ITrialRecorder recorder, TrialState state, string? error, long steps, double submission, double? timeToTarget, List<double> stepTimes)
     {
         double median = Median(stepTimes);
-        _store.FinishTrial(trialId, state, error, steps, submission, median);
+        recorder.Finish(new TrialEnd(state, error, steps, submission, median));
         return new TrialOutcome(state, steps, submission, timeToTarget, median, error) { MedianUpdateSeconds = Median(_updateTimes) };
     }
+
+    // A metric that overflowed is recorded as NaN (diverged): it can never meet a target, and ±∞ rows are refused.
+    private static double Recordable(double v) => double.IsInfinity(v) ? double.NaN : v;
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
 
     /// <summary>Median of a list (0 when empty).</summary>
     public static double Median(IReadOnlyList<double> values)

@@ -1,3 +1,4 @@
+using System.Text;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Plugins;
@@ -5,50 +6,54 @@ using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
+using Microsoft.Win32.SafeHandles;
 
 namespace AlgoPerfSharp.Harness.Workers;
 
 /// <summary>
-/// The worker side of process isolation (the hidden <c>algoperf worker --request file</c>): runs one stored trial with
-/// <see cref="TrialRunner"/>, streaming progress lines on stdout. SIGINT/SIGTERM or the request's cancellation file
-/// stop it after the current step with a checkpoint (exit 130).
+/// The worker side of process isolation (the hidden <c>algoperf worker --request file</c>): runs one trial with
+/// <see cref="TrialRunner"/> and sends its record and progress to the parent (<see cref="WorkerMessages"/>); it never
+/// opens the results database. The protocol goes to the original stdout, whose descriptor is then pointed at stderr so
+/// that a plugin's own prints cannot pass for protocol lines. SIGINT/SIGTERM, <c>stop</c> on stdin or the end of stdin
+/// (the parent died; on Linux also the parent-death signal) stop it after the current step with a checkpoint (exit 130).
 /// </summary>
 public static class WorkerEntry
 {
-    /// <summary>Runs the request; returns the process exit code.</summary>
+    /// <summary>Runs the request; returns the process exit code. <paramref name="stdout"/> carries the protocol where stdout cannot be redirected (Windows).</summary>
     public static int Run(WorkerRequest request, TextWriter stdout)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(stdout);
-        HarnessWorkloads.EnsureRegistered();
-        using var interrupts = new InterruptSource(cancelFile: request.CancelFile);
-        using var store = ResultsStore.Open(request.Database, create: false);
-        var stored = store.Trials(request.RunId).FirstOrDefault(t => t.Id == request.TrialId)
-            ?? throw new ArgumentException($"{request.Database} has no trial {request.TrialId} in run {request.RunId}");
-        var spec = StoredTrials.ToSpec(stored);
-        var algorithm = AlgorithmRegistry.Resolve(spec.Algorithm);
-        using var workload = WorkloadRegistry.Create(spec.Workload, request.Preset);
-        var progress = new LineProgress(stdout);
-        var outcome = new TrialRunner(store, progress: progress).Run(stored.Id, spec, workload, algorithm, request.Options, interrupts.Token);
-        stdout.Flush();
-        return outcome.State == TrialState.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
+        using var interrupts = new InterruptSource();
+        // SIGTERM when the parent dies (unless sandboxed, where the parent is bwrap): the trial checkpoints and stops.
+        if (OperatingSystem.IsLinux()) Libc.Prctl(Libc.SetParentDeathSignal, Libc.SigTerm, 0, 0, 0);
+        using var protocol = ProtocolWriter() ?? stdout;
+        var channel = new WorkerChannel(request, protocol, Console.In, interrupts);
+        try
+        {
+            HarnessWorkloads.EnsureRegistered();
+            var spec = StoredTrials.ToSpec(request.Trial);
+            var algorithm = AlgorithmRegistry.Resolve(spec.Algorithm);
+            using var workload = WorkloadRegistry.Create(spec.Workload, request.Preset);
+            var outcome = new TrialRunner(progress: channel).Run(channel, spec, workload, algorithm, request.Options, interrupts.Token);
+            return outcome.State == TrialState.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
+        }
+        catch (IOException) when (channel.ParentGone)
+        {
+            return ExitCodes.Interrupted; // nobody is listening any more; the last checkpoint stands
+        }
     }
 
-    private sealed class LineProgress(TextWriter stdout) : IProgress<TrialProgress>
+    // The original stdout as the protocol channel, and descriptor 1 pointed at stderr for everything else.
+    private static StreamWriter? ProtocolWriter()
     {
-        private long _lastTicks;
-        private double _lastMetric = double.NaN;
-
-        public void Report(TrialProgress value)
-        {
-            // Every eval (the metric changes) and at most ~10 lines a second otherwise: cheap for fast steps.
-            long now = Environment.TickCount64;
-            bool evaluated = !value.LastTargetMetric.Equals(_lastMetric);
-            if (!evaluated && now - _lastTicks < 100) return;
-            _lastTicks = now;
-            _lastMetric = value.LastTargetMetric;
-            stdout.WriteLine(ProgressLine.Format(value));
-            stdout.Flush();
-        }
+        if (OperatingSystem.IsWindows()) return null;
+        Console.Out.Flush();
+        int fd = Libc.Dup(1);
+        if (fd < 0 || Libc.Dup2(2, 1) < 0) return null;
+        Libc.Fcntl(fd, Libc.SetDescriptorFlags, Libc.CloseOnExec);
+        // Console.Out holds its own duplicate of the old descriptor 1: rebuild it on the new one
+        Console.SetOut(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true });
+        return new StreamWriter(new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write), new UTF8Encoding(false));
     }
 }
