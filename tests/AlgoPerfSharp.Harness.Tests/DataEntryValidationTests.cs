@@ -188,7 +188,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
         foreach (var t in trials)
         {
             Assert.Equal(TrialState.Failed, t.State);
-            Assert.Equal("InvalidOperationException: state\uFFFD[31m cannot be saved (last recorded eval at step 10)", t.Error);
+            Assert.Equal("scripted.SaveState threw InvalidOperationException at step 10: state\uFFFD[31m cannot be saved", t.Error);
             Assert.Equal([10L], store.Evals(t.Id).Select(e => e.Step));
         }
     }

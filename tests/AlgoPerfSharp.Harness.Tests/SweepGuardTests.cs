@@ -117,5 +117,9 @@ public sealed class SweepGuardTests : ScratchFolder
         var adamw = new Dictionary<string, ITrainingAlgorithm> { ["adamw"] = new Optimizers.Algorithms.AdamW() };
         SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"beta1": {"feasible_points": [0.9]}, "one_minus_beta2": {"feasible_points": [0.001]}}"""), adamw);
         Assert.Throws<SearchSpaceException>(() => SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"one_minus_beta3": {"feasible_points": [0.9]}}"""), adamw));
+
+        // the engine's optional keys are read by every built-in without being among its defaults
+        SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"grad_clip": {"feasible_points": [1.0]}, "lr_schedule": {"feasible_points": ["constant"]}}"""), adamw);
+        Assert.Throws<SearchSpaceException>(() => SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"grad_clp": {"feasible_points": [1.0]}}"""), adamw));
     }
 }

@@ -81,4 +81,29 @@ public sealed class TrialLeaseTests : ScratchFolder
         Assert.Equal((1, 2, 0), (second.Ran, second.Skipped, second.Busy));
         Assert.All(HostedCli.Trials(db, "sweep"), t => Assert.Equal(TrialState.Completed, t.Trial.State));
     }
+
+    [Fact]
+    public void ASweepThatSkippedBusyTrialsDoesNotClaimSuccess()
+    {
+        string db = P("busy.db");
+        long busyId;
+        using (var store = ResultsStore.Open(db))
+        {
+            var run = store.CreateRun("r", "test", 5, "{}");
+            var plan = SweepPlanner.Plan("synthetic_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, 1, 2, 5, null);
+            busyId = store.EnsureTrial(run.Id, plan[1]).Id;
+        }
+
+        string[] args = ["sweep", "-w", "synthetic_regression", "-a", "adamw", "--ruleset", "external", "--studies", "1", "--trials", "2", "--seed", "5",
+            "--preset", "tiny", "--max-steps", "10", "--eval-every-steps", "5", "--label", "r", "--db", db, "--in-process"];
+        using (TrialLease.TryAcquire(TrialLease.PathFor(db, busyId), out _))
+        {
+            var (code, _, err) = HostedCli.Run(args);
+            Assert.Equal(1, code);
+            Assert.Contains("1 trial(s) were skipped because another process is running them", err, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, HostedCli.Run(args).Code);
+        Assert.All(HostedCli.Trials(db, "r"), t => Assert.Equal(TrialState.Completed, t.Trial.State));
+    }
 }

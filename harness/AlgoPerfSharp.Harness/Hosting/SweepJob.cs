@@ -2,11 +2,13 @@ using System.Globalization;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Progress;
+using AlgoPerfSharp.Harness.Reports;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Optimizers.Algorithms;
 using Microsoft.Extensions.Logging;
 
 namespace AlgoPerfSharp.Harness.Hosting;
@@ -58,19 +60,13 @@ public static class SweepJob
         var trials = store.Trials(run.Id);
         string counts = string.Join(", ", trials.GroupBy(t => t.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"run '{label}' in {o.Db}: {summary.Ran} trials run now, {summary.Skipped} already done, of {summary.Planned} in this shard; all trials: {counts}"));
+            $"run '{SafeText.Terminal(label)}' in {o.Db}: {summary.Ran} trials run now, {summary.Skipped} already done, of {summary.Planned} in this shard; all trials: {counts}"));
         if (context.Logger.IsEnabled(LogLevel.Information)) context.Logger.LogInformation("finished: {Summary}; {Counts}", summary, counts);
 
         if (o.ExportCsv is { } dir)
         {
-            foreach (var t in trials)
-            {
-                string folder = Path.Combine(dir, label, Path.Combine(t.Key.Split('/').Select(Safe).ToArray()));
-                Directory.CreateDirectory(folder);
-                store.ExportAlgoPerfCsv(t.Id, Path.Combine(folder, "eval_measurements.csv"));
-            }
-
-            context.Output.WriteLine($"eval_measurements.csv of {trials.Count} trials written below {Path.Combine(dir, label)}");
+            string folder = store.ExportAlgoPerfCsvTree(run, dir);
+            context.Output.WriteLine($"eval_measurements.csv of {trials.Count} trials written below {SafeText.Terminal(folder)}");
         }
 
         if (summary.Interrupted)
@@ -95,6 +91,13 @@ public static class SweepJob
             return ExitCodes.Failed;
         }
 
+        if (summary.Busy > 0)
+        {
+            context.Error.WriteLine($"error: {summary.Busy} trial(s) were skipped because another process is running them; " +
+                "re-run this command once it has finished to run them here");
+            return ExitCodes.Failed;
+        }
+
         return ExitCodes.Ok;
     }
 
@@ -114,7 +117,7 @@ public static class SweepJob
         // checkpoints are keyed by trial key, which repeats across runs: give each run label its own folder
         if (request.Options.CheckpointDirectory is { } root)
         {
-            request = request with { Options = request.Options with { CheckpointDirectory = Path.Combine(root, Safe(request.RunLabel)) } };
+            request = request with { Options = request.Options with { CheckpointDirectory = Path.Combine(root, SafeText.PathComponent(request.RunLabel)) } };
         }
 
         Func<long, ITrialExecutor>? executors = o.InProcess ? null : runId => new WorkerExecutor(store, new WorkerSettings(
@@ -157,6 +160,7 @@ public static class SweepJob
     /// Refuses a search space (<c>--search-space</c>) that names a hyperparameter some algorithm does not read — the
     /// names an algorithm reads are those of its <see cref="ITrainingAlgorithm.Defaults"/>, plus, for built-ins, <c>x</c>
     /// for a default <c>one_minus_x</c> and the reverse (their hyperparameter reader takes either form of a decay rate;
+    /// and the engine's optional <see cref="TransformAlgorithm.EngineHyperparameters"/>, <c>grad_clip</c> and <c>lr_schedule</c>;
     /// a plugin's own code may not, so for plugins only the exact keys count) — since a
     /// misspelt key would otherwise be ignored and the defaults trained silently. Throws
     /// <see cref="SearchSpaceException"/> naming the key, the algorithm and the names it reads.
@@ -172,7 +176,7 @@ public static class SweepJob
         {
             var known = algorithm.Defaults.Values.Keys;
             bool aliases = AlgorithmRegistry.BuiltIn(spec) is not null;
-            bool Reads(string key) => known.Contains(key) || (aliases && (known.Contains(OneMinus + key) ||
+            bool Reads(string key) => known.Contains(key) || (aliases && TransformAlgorithm.EngineHyperparameters.Contains(key)) || (aliases && (known.Contains(OneMinus + key) ||
                 (key.StartsWith(OneMinus, StringComparison.Ordinal) && known.Contains(key[OneMinus.Length..]))));
             if (keys.FirstOrDefault(k => !Reads(k)) is { } unknown)
             {
@@ -203,5 +207,4 @@ public static class SweepJob
     private static long MaxMemoryBytes(HarnessOptions o) =>
         o.MaxMemory is { } mb ? (long)(mb * 1024 * 1024) : (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.8);
 
-    private static string Safe(string part) => string.Concat(part.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == ':' ? '_' : c));
 }

@@ -314,7 +314,7 @@ public sealed class TrialRunner
     // A metric that overflowed is recorded as NaN (diverged): it can never meet a target, and ±∞ rows are refused.
     private static double Recordable(double v) => double.IsInfinity(v) ? double.NaN : v;
 
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+    private static string OneLine(string s) => Reports.SafeText.Terminal(s.ReplaceLineEndings(" "));
 
     /// <summary>Median of a list (0 when empty).</summary>
     public static double Median(IReadOnlyList<double> values)

@@ -12,6 +12,12 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// </summary>
 public abstract class TransformAlgorithm : ITrainingAlgorithm
 {
+    /// <summary>
+    /// Optional hyperparameters every recipe reads besides its <see cref="Defaults"/>: <c>grad_clip</c> (global-norm
+    /// clipping, off when absent or 0) and <c>lr_schedule</c> (<c>warmup_cosine</c> or <c>constant</c>).
+    /// </summary>
+    public static IReadOnlyList<string> EngineHyperparameters { get; } = ["grad_clip", LearningRateSchedule.Key];
+
     /// <inheritdoc/>
     public abstract string Name { get; }
 
