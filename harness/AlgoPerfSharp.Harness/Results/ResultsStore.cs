@@ -49,20 +49,30 @@ public sealed class ResultsStore : IDisposable
 
         string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        string connection = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
-        }.ToString());
+        }.ToString();
+        return Connect(path, connection, store =>
+        {
+            int version = store.CheckOwnership();
+            Exec(store._db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+            store.Migrate(version);
+        });
+    }
+
+    // Opens the connection, lets prepare check (and migrate) it, and turns an SQLite failure into one line.
+    private static ResultsStore Connect(string path, string connection, Action<ResultsStore> prepare)
+    {
+        var db = new SqliteConnection(connection);
         try
         {
             db.Open();
             Exec(db, "PRAGMA busy_timeout=10000;");
             var store = new ResultsStore(path, db);
-            int version = store.CheckOwnership();
-            Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-            store.Migrate(version);
+            prepare(store);
             return store;
         }
         catch (SqliteException e)
@@ -113,29 +123,14 @@ public sealed class ResultsStore : IDisposable
     private static ResultsStore OpenReadOnlyAs(string path, bool immutable)
     {
         string source = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path;
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        try
+        string connection = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        return Connect(path, connection, store =>
         {
-            db.Open();
-            Exec(db, "PRAGMA busy_timeout=10000;");
-            var store = new ResultsStore(path, db);
             if (store.CheckOwnership() < 1)
             {
                 throw new ResultsStoreException($"{path} is not an AlgoPerfSharp results database (it has no tables); pass the right --db");
             }
-
-            return store;
-        }
-        catch (SqliteException e)
-        {
-            db.Dispose();
-            throw new ResultsStoreException(Describe(path, e), e);
-        }
-        catch
-        {
-            db.Dispose();
-            throw;
-        }
+        });
     }
 
     // SQLite result codes the messages distinguish.
