@@ -90,6 +90,7 @@ public sealed class TrialRunner
         using var model = workload.CreateModel(spec.InitSeed, dropout);
         var parameters = model.Parameters.Select(ContractMapping.ToModelParameter).ToList();
         var info = ContractMapping.ToWorkloadInfo(ws, budget);
+        if (options.StepHint is { } stepHint) info = info with { StepHint = stepHint };
         int batchSize = algorithm.BatchSize(info);
         ITrainingRun run;
         try
