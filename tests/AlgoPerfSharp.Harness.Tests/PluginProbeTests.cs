@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
