@@ -53,6 +53,18 @@ public sealed class PluginProbeTests : ScratchFolder
     }
 
     [Fact]
+    public void APluginBuiltForAnotherContractVersionIsRefusedByTheProbeNamingBothVersions()
+    {
+        // FuturePlugin declares contract version 999; the probe process refuses it before constructing anything
+        var (code, output, err) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", PluginPaths.Future, "--max-steps", "4", "--db", P("f.db"));
+        Assert.True(code == 2, output + err);
+        string line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"built against plugin contract version 999, but this harness implements version {Contract.Version}", line);
+        Assert.Contains("Rebuild the plugin against this AlgoPerfSharp.Contracts", line);
+        Assert.False(File.Exists(P("f.db")));
+    }
+
+    [Fact]
     public void ABadPluginOnAFreshDatabaseCreatesNoDatabase()
     {
         var (code, _, err) = HostedCli.Run("sweep", "-w", "synthetic_regression", "-a", "adamw", "-a", Bad("search_space_throws"), "--db", P("new.db"));
