@@ -24,6 +24,23 @@ public sealed class ModelTests
         m.Parameters.GroupBy(p => p.Type).ToDictionary(g => g.Key, g => g.Count());
 
     [Fact]
+    public void AnUntaggedParameterIsRefusedAndATextTagDoesNotCountAsAType()
+    {
+        using var g = new Generator(1);
+        var untagged = new Linear(2, 3, true, g);
+        untagged.Weight.Tag = nameof(ParameterType.Weight); // a free-form label is not a ParameterType tag
+        ParameterTags.Tag(untagged.Bias, ParameterType.Bias);
+        var e = Assert.Throws<InvalidOperationException>(() => ParameterTags.ToWorkloadModel(untagged));
+        Assert.Equal("parameter 'weight' has no ParameterType tag; tag it when building the model", e.Message);
+
+        using var tagged = ParameterTags.ToWorkloadModel(TaggedLayers.Linear(2, 3, true, g, DType.Float32, ParameterType.OutputHead));
+        Assert.Equal([("weight", ParameterType.OutputHead), ("bias", ParameterType.Bias)], tagged.Parameters.Select(p => (p.Name, p.Type)));
+        var view = tagged.Parameters[0].ToModelParameter();
+        Assert.Same(tagged.Parameters[0].Parameter.Data, view.Tensor);
+        Assert.Equal(("weight", ParameterType.OutputHead), (view.Name, view.Type));
+    }
+
+    [Fact]
     public void ResNetHasTheSpecifiedParameterCountShapeAndKinds()
     {
         using var scope = new DisposeScope();
