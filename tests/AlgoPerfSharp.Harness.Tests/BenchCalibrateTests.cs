@@ -49,7 +49,42 @@ public sealed class BenchCalibrateTests : ScratchFolder
         var times = seeds.Select(s => store.Evals(s.Id).FirstOrDefault(e => e.Metrics["validation/loss"] <= bests[1])?.SubmissionSeconds ?? double.PositiveInfinity)
             .Order().ToArray();
         Assert.Equal(4.0 / 3.0 * times[1], result.MaxRuntimeSeconds, 12);
+        Assert.Equal(0.05 * times[1], result.EvalPeriodSeconds, 12);
         Assert.Contains("proposed constants for synthetic_regression (tiny)", output);
+
+        // step 4: the best configuration once more, 4 × the budget and the step hint, to its best
+        var longRun = store.Trials(store.FindRun("calibrate-synthetic_regression-tiny-long")!.Id).Single();
+        Assert.Equal(best.HyperparametersJson, longRun.HyperparametersJson);
+        var rows = store.Evals(longRun.Id);
+        var check = result.LongRun!;
+        Assert.Equal(rows[0].Metrics["validation/loss"], check.InitialMetric);
+        Assert.Equal(rows.Min(r => r.Metrics["validation/loss"]), check.BestMetric);
+        Assert.Equal((check.InitialMetric - result.ValidationTarget) / (check.InitialMetric - check.BestMetric), check.Fraction, 12);
+        Assert.Equal(4 * result.StepHint, check.LongRunStepHint);
+        Assert.Equal(4 * result.MaxRuntimeSeconds, check.LongRunSeconds, 12);
+        Assert.Contains("lies ", output);
+    }
+
+    [Fact]
+    public void ConvergenceIsTheFractionOfTheWayFromTheInitialMetricToTheLongRunsBest()
+    {
+        static StoredEval Row(long step, double v) => new(step, step, 0, 0, step, new Dictionary<string, double> { ["validation/error_rate"] = v }, new Dictionary<string, double>());
+        var lower = new StoredWorkloadSpec("w", "validation/error_rate", 0.2, "test/error_rate", 0.2, true, 10, null);
+        // initial 0.9, best 0.1: a target of 0.2 is (0.9 − 0.2) / (0.9 − 0.1) = 0.875 of the way — early
+        var c = Calibrator.Convergence([Row(1, 0.9), Row(2, 0.3), Row(3, 0.1), Row(4, 0.15)], lower, 0.2, 40, 400);
+        Assert.Equal((0.9, 0.1), (c.InitialMetric, c.BestMetric));
+        Assert.Equal(0.875, c.Fraction, 12);
+        Assert.False(c.MeansATrainedModel);
+        Assert.True(Calibrator.Convergence([Row(1, 0.9), Row(2, 0.15)], lower, 0.2, 40, 400).MeansATrainedModel); // 0.7 / 0.75 = 0.933
+
+        // accuracy-like metrics mirror: initial 0.1, best 0.9, target 0.8 → 0.875
+        var higher = lower with { LowerIsBetter = false };
+        Assert.Equal(0.875, Calibrator.Convergence([Row(1, 0.1), Row(2, 0.9)], higher, 0.8, 40, 400).Fraction, 12);
+        Assert.True(double.IsNaN(Calibrator.Convergence([Row(1, 0.5)], lower, 0.2, 40, 400).Fraction)); // never improved
+
+        // evals every period p at cost c take c / (p + c) of the wall time
+        Assert.Equal(0.25, Calibrator.EvalShareOf(1, 3), 15);
+        Assert.Equal(0, Calibrator.EvalShareOf(0, 3));
     }
 
     [Fact]

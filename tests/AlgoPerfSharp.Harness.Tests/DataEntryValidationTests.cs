@@ -89,6 +89,11 @@ public sealed class DataEntryValidationTests : ScratchFolder
         Assert.Equal(before, Hash(target));
         using var store = ResultsStore.OpenReadOnly(target);
         Assert.Equal(["sweep"], store.Runs().Select(r => r.Label));
+
+        // merged into a database that did not exist: refused, and no empty file is left behind
+        var fresh = HostedCli.Run("merge", "--db", P("fresh.db"), target, source); // the second shard conflicts with the first
+        Assert.Equal(2, fresh.Code);
+        Assert.False(File.Exists(P("fresh.db")));
     }
 
     [Fact]
@@ -191,5 +196,46 @@ public sealed class DataEntryValidationTests : ScratchFolder
             Assert.Equal("scripted.SaveState threw InvalidOperationException at step 10: state\uFFFD[31m cannot be saved", t.Error);
             Assert.Equal([10L], store.Evals(t.Id).Select(e => e.Step));
         }
+    }
+
+    [Fact]
+    public void ARunIsNotResumedOrMergedWithAnotherBuildOfItsAlgorithm()
+    {
+        using (var store = ResultsStore.Open(P("v.db")))
+        {
+            var run = store.CreateRun("r", "test", 1, "{}");
+            store.RecordAlgorithmVersion(run.Id, "adamw", "AlgoPerfSharp.Optimizers.dll sha256:0000000000000001");
+            store.RecordAlgorithmVersion(run.Id, "adamw", "AlgoPerfSharp.Optimizers.dll sha256:0000000000000001"); // the same build: fine
+            var e = Assert.Throws<ResultsStoreException>(() => store.RecordAlgorithmVersion(run.Id, "adamw", "AlgoPerfSharp.Optimizers.dll sha256:0000000000000002"));
+            Assert.Contains("trained adamw as AlgoPerfSharp.Optimizers.dll sha256:0000000000000001, but this build is AlgoPerfSharp.Optimizers.dll sha256:0000000000000002", e.Message, StringComparison.Ordinal);
+        }
+
+        // a sweep records the real build, and a shard of the same run trained with another build does not merge
+        string[] Args(string db) => ["run", "-w", "synthetic_regression", "-a", "adamw", "--ruleset", "self", "--in-process", "--preset", "tiny",
+            "--db", P(db), "--label", "r", "--max-steps", "5", "--eval-every-steps", "5"];
+        Assert.Equal(0, HostedCli.Run(Args("a.db")).Code);
+        Assert.Equal(0, HostedCli.Run(Args("b.db")).Code);
+        string built;
+        using (var a = ResultsStore.OpenReadOnly(P("a.db")))
+        {
+            built = a.AlgorithmVersions(a.FindRun("r")!.Id)["adamw"];
+        }
+
+        Assert.Equal(AlgoPerfSharp.Harness.Plugins.AlgorithmIdentity.Of(new AlgoPerfSharp.Optimizers.Algorithms.AdamW()), built);
+        Assert.StartsWith("AlgoPerfSharp.Optimizers.dll sha256:", built, StringComparison.Ordinal);
+        using (var b = new SqliteConnection($"Data Source={P("b.db")};Pooling=false"))
+        {
+            b.Open();
+            using var cmd = b.CreateCommand();
+            cmd.CommandText = "UPDATE algorithm_versions SET version = 'AlgoPerfSharp.Optimizers.dll sha256:ffffffffffffffff';";
+            cmd.ExecuteNonQuery();
+        }
+
+        string before = Hash(P("a.db"));
+        var (code, _, err) = HostedCli.Run("merge", "--db", P("a.db"), P("b.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("adamw was trained as AlgoPerfSharp.Optimizers.dll sha256:ffffffffffffffff there and as " + built + " here; nothing was merged", err, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, Hash(P("a.db")));
     }
 }

@@ -88,6 +88,7 @@ public sealed class HostedInputErrorTests : ScratchFolder
     [InlineData("""{"Studies": "many"}""", "Studies")]
     [InlineData("""{"Studies": 0}""", "Studies (--studies) must be ≥ 1 (got 0)")]
     [InlineData("""{"Preset": "huge"}""", "Preset (--preset) 'huge' is unknown")]
+    [InlineData("""{"StepHint": 0}""", "StepHint (--step-hint) must be ≥ 1 (got 0)")]
     [InlineData("""{"Workloads": ["imagenet"]}""", "unknown workload 'imagenet'")]
     public void BadConfigJsonNamesTheSetting(string json, string expected)
     {

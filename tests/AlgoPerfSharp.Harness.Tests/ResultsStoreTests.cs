@@ -70,11 +70,46 @@ public sealed class ResultsStoreTests : IDisposable
         }
 
         var e = Assert.Throws<ResultsStoreException>(() => ResultsStore.Open(Db()));
-        Assert.Contains("schema version 99, newer than this AlgoPerfSharp understands (1)", e.Message);
+        Assert.Contains($"schema version 99, newer than this AlgoPerfSharp understands ({ResultsStore.SchemaVersion})", e.Message);
 
         File.WriteAllText(Db("garbage.db"), "this is not sqlite, just text long enough to be read as a header...........");
         Assert.Contains("is not a usable results database", Assert.Throws<ResultsStoreException>(() => ResultsStore.Open(Db("garbage.db"))).Message);
         Assert.Contains("does not exist", Assert.Throws<ResultsStoreException>(() => ResultsStore.Open(Db("missing.db"), create: false)).Message);
+    }
+
+    [Fact]
+    public void ASchemaOneDatabaseIsReadAsItIsAndMigratedWhenOpenedForWriting()
+    {
+        long runId;
+        using (var store = ResultsStore.Open(Db()))
+        {
+            runId = store.CreateRun("r", "c", 1, "{}").Id;
+        }
+
+        using (var raw = new SqliteConnection($"Data Source={Db()};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "DROP TABLE algorithm_versions; UPDATE meta SET value = '1' WHERE key = 'schema_version';";
+            cmd.ExecuteNonQuery();
+        }
+
+        using (var old = ResultsStore.OpenReadOnly(Db()))
+        {
+            Assert.Empty(old.AlgorithmVersions(runId)); // read as it is: no table, no versions
+        }
+
+        using (var store = ResultsStore.Open(Db()))
+        {
+            store.RecordAlgorithmVersion(runId, "adamw", "v");
+            Assert.Equal("v", store.AlgorithmVersions(runId)["adamw"]);
+        }
+
+        using var check = new SqliteConnection($"Data Source={Db()};Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
+        Assert.Equal("2", version.ExecuteScalar());
     }
 
     [Fact]

@@ -108,4 +108,36 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal(full.Keys.Order(StringComparer.Ordinal), merged2.Keys.Order(StringComparer.Ordinal));
         foreach (var (k, v) in full) Assert.Equal(v, merged2[k]);
     }
+
+    [Fact]
+    public void CtrlCBetweenTrialsStartsNoNewTrial()
+    {
+        using var store = ResultsStore.Open(Path.Combine(_dir, "cancel.db"));
+        using var cts = new CancellationTokenSource();
+        var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, new StringWriter(), observer: new CancelAfterFirst(cts))
+            .Run(Request(), "test", "{}", cts.Token);
+        Assert.True(summary.Interrupted);
+        Assert.Equal(1, summary.Ran);
+        var states = store.Trials(summary.RunId).Select(t => t.State).ToList();
+        Assert.Equal(1, states.Count(s => s == TrialState.Completed));
+        Assert.Equal(states.Count - 1, states.Count(s => s == TrialState.Pending));
+    }
+
+    [Fact]
+    public void CtrlCDuringPlanningStopsThePlanAtOnce()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => SweepPlanner.Plan(
+            "tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, studies: 50_000, trials: 2, 3, cancellation: cts.Token));
+    }
+
+    private sealed class CancelAfterFirst(CancellationTokenSource cts) : ISweepObserver
+    {
+        public void TrialStarting(int index, int count, TrialSpec spec)
+        {
+        }
+
+        public void TrialFinished(TrialSpec spec, TrialOutcome outcome) => cts.Cancel();
+    }
 }

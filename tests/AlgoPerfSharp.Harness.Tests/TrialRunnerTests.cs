@@ -40,6 +40,35 @@ public sealed class TrialRunnerTests : IDisposable
     }
 
     [Fact]
+    public void AStepHintOverrideIsWhatTheAlgorithmIsTold()
+    {
+        var seen = new List<long>();
+        var (id, spec) = Trial();
+        new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new StepHintProbe(seen), new TrialRunnerOptions { MaxSteps = 2, StepHint = 12_345 });
+        var (id2, spec2) = Trial(trial: 1);
+        new TrialRunner(_store).Run(id2, spec2, new TinyWorkload(target: -1), new StepHintProbe(seen), new TrialRunnerOptions { MaxSteps = 2 });
+        Assert.Equal(12_345, seen[0]);
+        Assert.Equal(new TinyWorkload(target: -1).Spec.StepHint, seen[1]); // without the override: the workload's own
+    }
+
+    private sealed class StepHintProbe(List<long> seen) : ITrainingAlgorithm
+    {
+        private readonly AdamW _inner = new();
+
+        public string Name => "scripted";
+
+        public SearchSpace SearchSpace => _inner.SearchSpace;
+
+        public Hyperparameters Defaults => _inner.Defaults;
+
+        public ITrainingRun Init(AlgorithmInitContext context)
+        {
+            seen.Add(context.Workload.StepHint);
+            return _inner.Init(context);
+        }
+    }
+
+    [Fact]
     public void EvalTimeIsExcludedAndPrepareForEvalIsIncluded()
     {
         var clock = new ManualClock();

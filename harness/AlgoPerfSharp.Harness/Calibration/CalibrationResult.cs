@@ -16,12 +16,21 @@ namespace AlgoPerfSharp.Harness.Calibration;
 /// <param name="TimeToTargetPerSeed">Submission seconds at which each rerun first met the target (∞ if never).</param>
 /// <param name="MaxRuntimeSeconds">Proposed budget: 4/3 × the median time to target.</param>
 /// <param name="StepHint">Proposed step hint: 4/3 × the median steps to target.</param>
-/// <param name="EvalPeriodSeconds">Proposed eval period: evals at most 10% of training time (10 × the mean eval cost), at least budget/40.</param>
+/// <param name="EvalPeriodSeconds">Proposed eval period: 5 % of the median time to target (the times' resolution).</param>
 public sealed record CalibrationResult(
     string Workload, string Preset, string TargetMetric, bool LowerIsBetter, int TuningTrials, double TuningBudgetSeconds,
     string BestAlgorithm, JsonElement BestHyperparameters, IReadOnlyList<double> BestMetricPerSeed, double ValidationTarget,
     IReadOnlyList<double> TimeToTargetPerSeed, double MaxRuntimeSeconds, long StepHint, double EvalPeriodSeconds)
 {
+    /// <summary>Mean cost of one evaluation pass in the seed reruns (untimed seconds).</summary>
+    public double EvalPassSeconds { get; init; }
+
+    /// <summary>The share of a trial's wall time evaluation takes at the proposed period (≤ 25 % wanted).</summary>
+    public double EvalShare { get; init; }
+
+    /// <summary>Step 4's check that the target means a trained model (null when the long run was skipped).</summary>
+    public ConvergenceCheck? LongRun { get; init; }
+
     /// <summary>Indented JSON (∞ written as "Infinity").</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Hosting.JsonFormats.Indented);
 }

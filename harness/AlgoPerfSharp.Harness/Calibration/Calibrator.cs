@@ -14,6 +14,18 @@ namespace AlgoPerfSharp.Harness.Calibration;
 /// </summary>
 public static class Calibrator
 {
+    /// <summary>How many times the budget (and the step hint) the long run trains for.</summary>
+    public const double LongRunFactor = 4;
+
+    /// <summary>The least fraction of the way from the initial metric to the long run's best a target must lie at.</summary>
+    public const double ConvergedFraction = 0.9;
+
+    /// <summary>The largest eval period as a fraction of the median time-to-target (the times' resolution).</summary>
+    public const double EvalPeriodFraction = 0.05;
+
+    /// <summary>The largest share of a trial's wall time evaluation may take.</summary>
+    public const double MaxEvalShare = 0.25;
+
     /// <summary>The best validation value of <paramref name="metric"/> among <paramref name="evals"/> (NaN when none).</summary>
     public static double Best(IReadOnlyList<StoredEval> evals, string metric, bool lowerIsBetter)
     {
@@ -71,13 +83,56 @@ public static class Calibrator
         var reach = evals.Select(e => e.FirstOrDefault(r => Meets(r, ws, target))).ToList();
         var times = reach.Select(r => r?.SubmissionSeconds ?? double.PositiveInfinity).ToList();
         var steps = reach.Select(r => r is null ? double.PositiveInfinity : r.Step).ToList();
-        double budget = 4.0 / 3.0 * LowerMedian(times);
+        double medianTime = LowerMedian(times);
+        double budget = 4.0 / 3.0 * medianTime;
         double stepHint = 4.0 / 3.0 * LowerMedian(steps);
         var all = evals.Where(e => e.Count > 0).ToList();
         double evalCost = all.Count == 0 ? 0 : all.Average(e => e[^1].EvalSeconds / e.Count);
-        double period = Math.Max(10 * evalCost, budget / 40);
+        double period = EvalPeriodFraction * medianTime;
         return new CalibrationResult(ws.Name, preset, ws.TargetMetric, ws.LowerIsBetter, tuningTrials, tuningBudget, best.Algorithm,
-            Hyperparameters(best), bests, target, times, budget, double.IsFinite(stepHint) ? (long)Math.Round(stepHint) : 0, period);
+            Hyperparameters(best), bests, target, times, budget, double.IsFinite(stepHint) ? (long)Math.Round(stepHint) : 0, period)
+        {
+            EvalPassSeconds = evalCost,
+            EvalShare = EvalShareOf(evalCost, period),
+        };
+    }
+
+    /// <summary>
+    /// The share of a trial's wall time spent evaluating when a pass costs <paramref name="passSeconds"/> and one runs
+    /// every <paramref name="periodSeconds"/> timed seconds: pass / (period + pass).
+    /// </summary>
+    public static double EvalShareOf(double passSeconds, double periodSeconds) =>
+        passSeconds <= 0 ? 0 : passSeconds / (periodSeconds + passSeconds);
+
+    /// <summary>
+    /// Step 4: how far <paramref name="target"/> lies from the long run's initial metric (its first eval) toward its best
+    /// metric (see <see cref="ConvergenceCheck"/>). NaN fraction when the run has no finite metric or never improved.
+    /// </summary>
+    public static ConvergenceCheck Convergence(IReadOnlyList<StoredEval> longRun, StoredWorkloadSpec ws, double target, double longRunSeconds, long longRunStepHint)
+    {
+        ArgumentNullException.ThrowIfNull(longRun);
+        ArgumentNullException.ThrowIfNull(ws);
+        double initial = longRun.Count == 0 ? double.NaN : longRun[0].Metrics.GetValueOrDefault(ws.TargetMetric, double.NaN);
+        double bestMetric = Best(longRun, ws.TargetMetric, ws.LowerIsBetter);
+        double fraction = (initial - target) / (initial - bestMetric); // the same formula either way: both differences flip sign
+        return new ConvergenceCheck(initial, bestMetric, target, double.IsFinite(fraction) ? fraction : double.NaN, longRunSeconds, longRunStepHint);
+    }
+
+    /// <summary>
+    /// Step 4's run: the best configuration, one seed, trained <see cref="LongRunFactor"/> × <paramref name="budgetSeconds"/>
+    /// with the step hint stretched alike (so the schedule decays over the long run, not the short one) and no stop at
+    /// the target.
+    /// </summary>
+    public static SweepRequest LongRunRequest(string label, StoredTrial best, double budgetSeconds, long stepHint, ulong seed, TrialRunnerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(best);
+        ArgumentNullException.ThrowIfNull(options);
+        return new(label, [best.Workload], [best.Algorithm], Ruleset.External, 1, 1, seed, Rerun(best), 0, 1, options with
+        {
+            StopAtTarget = false,
+            MaxRuntimeSeconds = LongRunFactor * budgetSeconds,
+            StepHint = Math.Max(1, (long)Math.Ceiling(LongRunFactor * stepHint)),
+        });
     }
 
     /// <summary>The fixed one-point search space that reruns <paramref name="best"/>'s hyperparameters.</summary>

@@ -68,6 +68,7 @@ internal sealed class HarnessCommandOptions
         o.Add(new Option<string>("--json") { Description = "Where to write the proposed constants. Default: calibration-<workload>-<preset>.json." }, (h, v) => h.Output = v);
         o.Add(new Option<bool>("--in-process") { Description = "Run trials in this process instead of worker processes." }, (h, v) => h.InProcess = v);
         o.Add(new Option<bool>("--no-test-eval") { Description = "Evaluate only the validation split (faster; the proposed test target is then not measured)." }, (h, v) => h.NoTestEval = v);
+        o.Add(new Option<bool>("--no-long-run") { Description = "Skip step 4, the run of 4 × the proposed budget that checks the target lies ≥ 90 % of the way to that run's best." }, (h, v) => h.NoLongRun = v);
         o.AddCommon();
         o._apply.Add((_, h) =>
         {
@@ -86,6 +87,7 @@ internal sealed class HarnessCommandOptions
         Add(new Option<double>("--max-runtime") { Description = "Override the workload's budget, in timed seconds (before the ruleset's multiplier)." }, (h, v) => h.MaxRuntime = v);
         Add(new Option<double>("--eval-period") { Description = "Override the workload's eval period, in timed seconds." }, (h, v) => h.EvalPeriod = v);
         Add(new Option<long>("--max-steps") { Description = "Stop each trial after this many steps." }, (h, v) => h.MaxSteps = v);
+        Add(new Option<long>("--step-hint") { Description = "Override the workload's step hint: the horizon of the algorithms' learning-rate schedules." }, (h, v) => h.StepHint = v);
         Add(new Option<long>("--eval-every-steps") { Description = "Evaluate every this many steps instead of by time (deterministic eval points)." }, (h, v) => h.EvalEverySteps = v);
         Add(new Option<string>("--log") { Description = "Log file. Default: <db>.log." }, (h, v) => h.LogFile = v);
         return this;

@@ -73,10 +73,24 @@ internal static class SweepCommands
                 return ExitCodes.BadInput;
             }
 
-            using var store = ResultsStore.Open(parse.GetValue(db)!);
-            store.MergeFrom(sources);
+            string target = parse.GetValue(db)!;
+            bool fresh = !File.Exists(target);
+            using var store = ResultsStore.Open(target);
+            try
+            {
+                store.MergeFrom(sources);
+            }
+            catch (ResultsStoreException) when (fresh)
+            {
+                // a refused merge writes nothing: not even the empty database it had to create
+                store.Dispose();
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (string f in new[] { target, target + "-wal", target + "-shm" }) File.Delete(f);
+                throw;
+            }
+
             var o = parse.InvocationConfiguration.Output;
-            foreach (var r in store.Runs()) o.WriteLine($"run '{r.Label}': {store.Trials(r.Id).Count} trials");
+            foreach (var r in store.Runs()) o.WriteLine($"run '{Reports.SafeText.Terminal(r.Label)}': {store.Trials(r.Id).Count} trials");
             o.WriteLine($"merged {sources.Length} database(s) into {store.Path}");
             return ExitCodes.Ok;
         });

@@ -49,6 +49,12 @@ public sealed class HarnessOptions
     /// <summary>Eval period override in timed seconds. Null = the workload's.</summary>
     public double? EvalPeriod { get; set; }
 
+    /// <summary>calibrate: skip the long run that checks the target means a trained model.</summary>
+    public bool NoLongRun { get; set; }
+
+    /// <summary>Step hint override (the schedule horizon algorithms are told). Null = the workload's.</summary>
+    public long? StepHint { get; set; }
+
     /// <summary>Stop every trial after this many steps (smoke tests).</summary>
     public long? MaxSteps { get; set; }
 

@@ -33,6 +33,7 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
         if (o.MaxRuntime is { } mr && !(mr > 0)) yield return $"MaxRuntime (--max-runtime) must be > 0 seconds (got {mr})";
         if (o.EvalPeriod is { } ep && !(ep > 0)) yield return $"EvalPeriod (--eval-period) must be > 0 seconds (got {ep})";
         if (o.MaxSteps is < 1) yield return $"MaxSteps (--max-steps) must be ≥ 1 (got {o.MaxSteps})";
+        if (o.StepHint is < 1) yield return $"StepHint (--step-hint) must be ≥ 1 (got {o.StepHint})";
         if (o.EvalEverySteps is < 1) yield return $"EvalEverySteps (--eval-every-steps) must be ≥ 1 (got {o.EvalEverySteps})";
         if (o.MaxMemory is { } mm && !(mm > 0)) yield return $"MaxMemory (--max-memory) must be > 0 MB (got {mm})";
         if (o.Retries is < 0) yield return $"Retries (--retries) must be ≥ 0 (got {o.Retries})";

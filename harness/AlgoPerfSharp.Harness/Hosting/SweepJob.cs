@@ -193,6 +193,7 @@ public static class SweepJob
         return new TrialRunnerOptions
         {
             MaxSteps = o.MaxSteps,
+            StepHint = o.StepHint,
             EvalPeriodSeconds = o.EvalPeriod,
             MaxRuntimeSeconds = o.MaxRuntime,
             EvalEverySteps = o.EvalEverySteps,

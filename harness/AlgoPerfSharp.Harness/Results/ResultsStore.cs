@@ -19,7 +19,7 @@ namespace AlgoPerfSharp.Harness.Results;
 public sealed class ResultsStore : IDisposable
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly SqliteConnection _db;
@@ -49,20 +49,30 @@ public sealed class ResultsStore : IDisposable
 
         string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        string connection = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
-        }.ToString());
+        }.ToString();
+        return Connect(path, connection, store =>
+        {
+            int version = store.CheckOwnership();
+            Exec(store._db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+            store.Migrate(version);
+        });
+    }
+
+    // Opens the connection, lets prepare check (and migrate) it, and turns an SQLite failure into one line.
+    private static ResultsStore Connect(string path, string connection, Action<ResultsStore> prepare)
+    {
+        var db = new SqliteConnection(connection);
         try
         {
             db.Open();
             Exec(db, "PRAGMA busy_timeout=10000;");
             var store = new ResultsStore(path, db);
-            int version = store.CheckOwnership();
-            Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-            store.Migrate(version);
+            prepare(store);
             return store;
         }
         catch (SqliteException e)
@@ -113,29 +123,14 @@ public sealed class ResultsStore : IDisposable
     private static ResultsStore OpenReadOnlyAs(string path, bool immutable)
     {
         string source = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path;
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        try
+        string connection = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        return Connect(path, connection, store =>
         {
-            db.Open();
-            Exec(db, "PRAGMA busy_timeout=10000;");
-            var store = new ResultsStore(path, db);
             if (store.CheckOwnership() < 1)
             {
                 throw new ResultsStoreException($"{path} is not an AlgoPerfSharp results database (it has no tables); pass the right --db");
             }
-
-            return store;
-        }
-        catch (SqliteException e)
-        {
-            db.Dispose();
-            throw new ResultsStoreException(Describe(path, e), e);
-        }
-        catch
-        {
-            db.Dispose();
-            throw;
-        }
+        });
     }
 
     // SQLite result codes the messages distinguish.
@@ -226,7 +221,17 @@ public sealed class ResultsStore : IDisposable
                   run_id INTEGER NOT NULL REFERENCES runs(id), workload TEXT NOT NULL, spec_json TEXT NOT NULL,
                   PRIMARY KEY (run_id, workload));
                 """, tx);
-            Exec(_db, $"INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '{SchemaVersion}');", tx);
+            Exec(_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '1');", tx);
+            tx.Commit();
+        }
+
+        if (version < 2)
+        {
+            // v2: which build of each algorithm a run's trials were trained with (resume and merge compare it)
+            using var tx = _db.BeginTransaction();
+            Exec(_db, "CREATE TABLE IF NOT EXISTS algorithm_versions (run_id INTEGER NOT NULL REFERENCES runs(id), algorithm TEXT NOT NULL, " +
+                "version TEXT NOT NULL, PRIMARY KEY (run_id, algorithm));", tx);
+            Exec(_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '2');", tx);
             tx.Commit();
         }
     }
@@ -277,6 +282,50 @@ public sealed class ResultsStore : IDisposable
         }
 
         InsertWorkloadSpec(runId, spec);
+    }
+
+    /// <summary>
+    /// Records which build of <paramref name="algorithm"/> (its spec as given on the command line) the run trains
+    /// (<see cref="Plugins.AlgorithmIdentity"/>). Recording the same version again is a no-op; another one (a rebuilt
+    /// plugin, a changed built-in) is refused: resuming a trial with other code would mix two algorithms in one curve.
+    /// </summary>
+    public void RecordAlgorithmVersion(long runId, string algorithm, string version)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(algorithm);
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        if (AlgorithmVersions(runId).TryGetValue(algorithm, out string? stored))
+        {
+            if (stored == version) return;
+            string label = Runs().FirstOrDefault(r => r.Id == runId)?.Label ?? runId.ToString(CultureInfo.InvariantCulture);
+            throw new ResultsStoreException(
+                $"run '{SafeText.Terminal(label)}' in {Path} trained {SafeText.Terminal(algorithm)} as {SafeText.Terminal(stored)}, but this build is " +
+                $"{SafeText.Terminal(version)}; finish the run with the build it started with, or start a new run with another --label");
+        }
+
+        InsertAlgorithmVersion(runId, algorithm, version);
+    }
+
+    private void InsertAlgorithmVersion(long runId, string algorithm, string version)
+    {
+        using var cmd = Command("INSERT INTO algorithm_versions (run_id, algorithm, version) VALUES ($r, $a, $v);");
+        cmd.Parameters.AddWithValue("$r", runId);
+        cmd.Parameters.AddWithValue("$a", algorithm);
+        cmd.Parameters.AddWithValue("$v", version);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The algorithm builds recorded for a run (algorithm spec → version); empty for a run or a database written before
+    /// they were recorded (schema 1, opened read-only).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AlgorithmVersions(long runId)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'algorithm_versions'") is null) return result;
+        using var cmd = Command("SELECT algorithm, version FROM algorithm_versions WHERE run_id = $r ORDER BY algorithm;");
+        cmd.Parameters.AddWithValue("$r", runId);
+        foreach (var (algorithm, version) in ReadAll(cmd, "algorithm_versions", r => (r.Text("algorithm"), r.Text("version")))) result[algorithm] = version;
+        return result;
     }
 
     private void InsertWorkloadSpec(long runId, StoredWorkloadSpec spec)
@@ -535,6 +584,19 @@ public sealed class ResultsStore : IDisposable
                 else if (mineSpec.Difference(ws) is { } why)
                 {
                     throw new ResultsStoreException($"{refused}: workload {ws.Name} was run with other constants: {why}; nothing was merged");
+                }
+            }
+
+            var versions = AlgorithmVersions(target.Id);
+            foreach (var (algorithm, version) in other.AlgorithmVersions(run.Id))
+            {
+                if (!versions.TryGetValue(algorithm, out string? mineVersion))
+                {
+                    InsertAlgorithmVersion(target.Id, algorithm, version);
+                }
+                else if (mineVersion != version)
+                {
+                    throw new ResultsStoreException($"{refused}: {SafeText.Terminal(algorithm)} was trained as {SafeText.Terminal(version)} there and as {SafeText.Terminal(mineVersion)} here; nothing was merged");
                 }
             }
 

@@ -58,7 +58,7 @@ public static class SweepPlanner
     /// <summary>Plans the trials of one (workload, algorithm) pair.</summary>
     public static IReadOnlyList<TrialSpec> Plan(
         string workload, ITrainingAlgorithm algorithm, string algorithmSpec, Ruleset ruleset, int studies, int trials,
-        ulong sweepSeed, SearchSpace? searchSpace = null)
+        ulong sweepSeed, SearchSpace? searchSpace = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentOutOfRangeException.ThrowIfLessThan(studies, 1);
@@ -68,6 +68,7 @@ public static class SweepPlanner
         var space = searchSpace ?? algorithm.SearchSpace;
         for (int s = 0; s < studies; s++)
         {
+            if (s % 1024 == 0) cancellation.ThrowIfCancellationRequested();
             if (ruleset == Ruleset.SelfTuning)
             {
                 result.Add(Make(workload, algorithmSpec, ruleset, s, 0, algorithm.Defaults, sweepSeed, SelfTuningBudgetMultiplier));
@@ -77,6 +78,7 @@ public static class SweepPlanner
             ScrambledHalton? halton = space.IsFixedList ? null : new ScrambledHalton(space.Dimensions.Count, Derive(sweepSeed, $"{workload}/{algorithmSpec}/halton/study{s}"));
             for (int t = 0; t < trials; t++)
             {
+                if (t % 1024 == 1023) cancellation.ThrowIfCancellationRequested();
                 var h = space.IsFixedList ? space.FixedPoints![t % space.FixedPoints.Count] : space.Map(halton!.Point(t));
                 result.Add(Make(workload, algorithmSpec, ruleset, s, t, h, sweepSeed, 1.0));
             }

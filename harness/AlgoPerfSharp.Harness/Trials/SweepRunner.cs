@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlgoPerfSharp.Harness.Leases;
+using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Workers;
@@ -94,12 +95,13 @@ public sealed class SweepRunner
         }
 
         var algorithms = request.Algorithms.Distinct().ToDictionary(a => a, _algorithms, StringComparer.Ordinal);
+        foreach (var (spec, algorithm) in algorithms) _store.RecordAlgorithmVersion(run.Id, spec, AlgorithmIdentity.Of(algorithm));
         var plan = new List<TrialSpec>();
         foreach (string w in request.Workloads)
         {
             foreach (string a in request.Algorithms)
             {
-                plan.AddRange(SweepPlanner.Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace));
+                plan.AddRange(SweepPlanner.Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace, cancellation));
             }
         }
 
@@ -123,6 +125,8 @@ public sealed class SweepRunner
         {
             foreach (var spec in mine)
             {
+                // Ctrl+C between trials (e.g. one that just completed): start no new one
+                if (cancellation.IsCancellationRequested) return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: true) { Busy = busy };
                 index++;
                 var stored = _store.EnsureTrial(run.Id, spec);
                 string name = spec.Workload;

@@ -90,6 +90,7 @@ public sealed class TrialRunner
         using var model = workload.CreateModel(spec.InitSeed, dropout);
         var parameters = model.Parameters.Select(p => p.ToModelParameter()).ToList();
         var info = ws.Info(budget);
+        if (options.StepHint is { } stepHint) info = info with { StepHint = stepHint };
         int batchSize = algorithm.BatchSize(info);
         ITrainingRun run;
         try

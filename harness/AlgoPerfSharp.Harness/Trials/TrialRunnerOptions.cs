@@ -9,6 +9,12 @@ public sealed record TrialRunnerOptions
     /// <summary>Override of the workload's eval period in timed seconds (tests). Null = the spec's.</summary>
     public double? EvalPeriodSeconds { get; init; }
 
+    /// <summary>
+    /// Override of the workload's step hint, the schedule horizon the algorithm is told (calibration's long runs stretch
+    /// it with the budget). Null = the spec's.
+    /// </summary>
+    public long? StepHint { get; init; }
+
     /// <summary>Override of the workload's budget in timed seconds (before the ruleset multiplier). Null = the spec's.</summary>
     public double? MaxRuntimeSeconds { get; init; }
 
