@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Benchmarks;

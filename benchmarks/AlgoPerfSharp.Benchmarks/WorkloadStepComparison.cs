@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 
@@ -148,8 +147,8 @@ public static class WorkloadStepComparison
             _workload = WorkloadRegistry.Create(name, "cpu");
             _model = _workload.CreateModel(1);
             _batches = _workload.TrainBatches(2, _workload.Spec.ReferenceBatchSize);
-            _parameters = _model.Parameters.Select(ContractMapping.ToModelParameter).ToList();
-            _info = ContractMapping.ToWorkloadInfo(_workload.Spec, _workload.Spec.MaxRuntimeSeconds);
+            _parameters = _model.Parameters.Select(p => p.ToModelParameter()).ToList();
+            _info = _workload.Spec.Info(_workload.Spec.MaxRuntimeSeconds);
             var adamw = OptimizerStepRunner.Select(["adamw"])[0];
             _run = adamw.Init(new AlgorithmInitContext(_parameters, Hyperparameters.Empty, _info, 0));
             _model.Module.Train();

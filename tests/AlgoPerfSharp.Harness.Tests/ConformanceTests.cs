@@ -1,7 +1,7 @@
 using System.Reflection;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Conformance;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Algorithms;
 
 namespace AlgoPerfSharp.Harness.Tests;

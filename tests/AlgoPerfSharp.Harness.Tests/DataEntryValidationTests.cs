@@ -4,7 +4,7 @@ using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -50,6 +50,18 @@ public sealed class PluginProbeTests : ScratchFolder
         var (code, output, err) = HostedCli.Run("bench", "-w", "synthetic_regression", "-a", Bad("defaults_throws"), "--db", P("b.db"));
         Assert.True(code == 2, output + err);
         Assert.Contains("DefaultsThrows.Defaults threw InvalidOperationException", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public void APluginBuiltForAnotherContractVersionIsRefusedByTheProbeNamingBothVersions()
+    {
+        // FuturePlugin declares contract version 999; the probe process refuses it before constructing anything
+        var (code, output, err) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", PluginPaths.Future, "--max-steps", "4", "--db", P("f.db"));
+        Assert.True(code == 2, output + err);
+        string line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"built against plugin contract version 999, but this harness implements version {Contract.Version}", line);
+        Assert.Contains("Rebuild the plugin against this AlgoPerfSharp.Contracts", line);
+        Assert.False(File.Exists(P("f.db")));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

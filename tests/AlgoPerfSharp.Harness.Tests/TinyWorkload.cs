@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
@@ -29,7 +30,7 @@ internal sealed class TinyWorkload : IWorkload
     public TinyWorkload(ManualClock? clock = null, double target = 1e-3, double maxRuntime = 1000, double evalPeriod = 3)
     {
         _clock = clock;
-        Spec = new WorkloadSpec("tiny_regression", "cpu", LossKind.MeanSquaredError, "loss", Direction.LowerIsBetter,
+        Spec = new WorkloadSpec("tiny_regression", "cpu", LossType.MeanSquaredError, "loss", Direction.LowerIsBetter,
             target, target, maxRuntime, evalPeriod, StepHint: 200, ReferenceBatchSize: 16, EvalBatchSize: 64,
             NumTrainExamples: 1_000_000, NumValidationExamples: 64, NumTestExamples: 64);
     }
@@ -61,7 +62,7 @@ internal sealed class TinyWorkload : IWorkload
     {
         using var g = new Generator(seed);
         var lin = new Linear(4, 1, generator: g);
-        var ps = lin.NamedParameters().Select(np => new WorkloadParameter(np.Name, np.Parameter, np.Name == "weight" ? ParameterKind.Weight : ParameterKind.Bias)).ToList();
+        var ps = lin.NamedParameters().Select(np => new WorkloadParameter(np.Name, np.Parameter, np.Name == "weight" ? ParameterType.Weight : ParameterType.Bias)).ToList();
         return new WorkloadModel(lin, ps);
     }
 

@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Algorithms;
 using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;

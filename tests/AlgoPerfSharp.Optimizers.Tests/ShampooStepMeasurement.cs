@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Preconditioning;
 using AlgoPerfSharp.Torch;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
 
@@ -9,7 +9,7 @@ internal static class Adam
 {
     public static TransformOptimizer For(WorkloadModel model, double lr, double weightDecay = 0)
     {
-        var ps = model.Parameters.Select(p => new ModelParameter(p.Name, p.Parameter.Data, Enum.Parse<ParameterType>(p.Kind.ToString()))).ToList();
+        var ps = model.Parameters.Select(p => p.ToModelParameter()).ToList();
         var recipe = new Chain(new ScaleByAdam(0.9, 0.999, 1e-8), new AddDecayedWeights(weightDecay), new ScaleByLearningRate(new ConstantSchedule(lr)));
         return new TransformOptimizer(ps, recipe);
     }

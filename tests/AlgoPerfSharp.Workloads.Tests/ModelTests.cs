@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 using AlgoPerfSharp.Workloads.Models;
@@ -19,8 +20,25 @@ public sealed class ModelTests
         return Tensor.RandInt(0, vocab, [b, t], g);
     }
 
-    private static Dictionary<ParameterKind, int> KindCounts(WorkloadModel m) =>
-        m.Parameters.GroupBy(p => p.Kind).ToDictionary(g => g.Key, g => g.Count());
+    private static Dictionary<ParameterType, int> TypeCounts(WorkloadModel m) =>
+        m.Parameters.GroupBy(p => p.Type).ToDictionary(g => g.Key, g => g.Count());
+
+    [Fact]
+    public void AnUntaggedParameterIsRefusedAndATextTagDoesNotCountAsAType()
+    {
+        using var g = new Generator(1);
+        var untagged = new Linear(2, 3, true, g);
+        untagged.Weight.Tag = nameof(ParameterType.Weight); // a free-form label is not a ParameterType tag
+        ParameterTags.Tag(untagged.Bias, ParameterType.Bias);
+        var e = Assert.Throws<InvalidOperationException>(() => ParameterTags.ToWorkloadModel(untagged));
+        Assert.Equal("parameter 'weight' has no ParameterType tag; tag it when building the model", e.Message);
+
+        using var tagged = ParameterTags.ToWorkloadModel(TaggedLayers.Linear(2, 3, true, g, DType.Float32, ParameterType.OutputHead));
+        Assert.Equal([("weight", ParameterType.OutputHead), ("bias", ParameterType.Bias)], tagged.Parameters.Select(p => (p.Name, p.Type)));
+        var view = tagged.Parameters[0].ToModelParameter();
+        Assert.Same(tagged.Parameters[0].Parameter.Data, view.Tensor);
+        Assert.Equal(("weight", ParameterType.OutputHead), (view.Name, view.Type));
+    }
 
     [Fact]
     public void ResNetHasTheSpecifiedParameterCountShapeAndKinds()
@@ -30,12 +48,12 @@ public sealed class ModelTests
         using var model = ParameterTags.ToWorkloadModel(new ResNet(ResNetConfig.Cpu, 1));
         Assert.Equal(696_042, model.Module.ParameterCount);
         Assert.Equal([2, 10], model.Module.Forward(Images(2)).Shape);
-        var kinds = KindCounts(model);
-        Assert.Equal(1 + 12 + 2, kinds[ParameterKind.ConvWeight]); // stem, 2 per block, 2 shortcuts
-        Assert.Equal(15, kinds[ParameterKind.NormScale]);
-        Assert.Equal(15, kinds[ParameterKind.NormBias]);
-        Assert.Equal(1, kinds[ParameterKind.OutputHead]);
-        Assert.Equal(1, kinds[ParameterKind.Bias]);
+        var kinds = TypeCounts(model);
+        Assert.Equal(1 + 12 + 2, kinds[ParameterType.ConvWeight]); // stem, 2 per block, 2 shortcuts
+        Assert.Equal(15, kinds[ParameterType.NormScale]);
+        Assert.Equal(15, kinds[ParameterType.NormBias]);
+        Assert.Equal(1, kinds[ParameterType.OutputHead]);
+        Assert.Equal(1, kinds[ParameterType.Bias]);
         Assert.Equal(5, kinds.Count);
     }
 
@@ -47,14 +65,14 @@ public sealed class ModelTests
         using var model = ParameterTags.ToWorkloadModel(new VisionTransformer(VitConfig.Cpu, 1));
         Assert.Equal(803_338, model.Module.ParameterCount);
         Assert.Equal([3, 10], model.Module.Forward(Images(3)).Shape);
-        var kinds = KindCounts(model);
-        Assert.Equal(4, kinds[ParameterKind.AttentionQkv]);
-        Assert.Equal(4, kinds[ParameterKind.AttentionOut]);
-        Assert.Equal(2, kinds[ParameterKind.Other]);
-        Assert.Equal(1, kinds[ParameterKind.ConvWeight]);
-        Assert.Equal(8, kinds[ParameterKind.Weight]); // fc1, fc2 per block
-        Assert.Equal(9, kinds[ParameterKind.NormScale]);
-        Assert.Equal([384, 128], model.Parameters.First(p => p.Kind == ParameterKind.AttentionQkv).Parameter.Shape);
+        var kinds = TypeCounts(model);
+        Assert.Equal(4, kinds[ParameterType.AttentionQkv]);
+        Assert.Equal(4, kinds[ParameterType.AttentionOut]);
+        Assert.Equal(2, kinds[ParameterType.Other]);
+        Assert.Equal(1, kinds[ParameterType.ConvWeight]);
+        Assert.Equal(8, kinds[ParameterType.Weight]); // fc1, fc2 per block
+        Assert.Equal(9, kinds[ParameterType.NormScale]);
+        Assert.Equal([384, 128], model.Parameters.First(p => p.Type == ParameterType.AttentionQkv).Parameter.Shape);
     }
 
     [Fact]
@@ -65,13 +83,13 @@ public sealed class ModelTests
         using var model = ParameterTags.ToWorkloadModel(new Llama(LlamaConfig.Cpu, 1));
         Assert.Equal(3_229_952, model.Module.ParameterCount);
         Assert.Equal([2, 256, 256], model.Module.Forward(Tokens(2, 256, 256)).Shape);
-        var kinds = KindCounts(model);
-        Assert.Equal(1, kinds[ParameterKind.Embedding]);
-        foreach (var k in new[] { ParameterKind.AttentionQ, ParameterKind.AttentionK, ParameterKind.AttentionV, ParameterKind.AttentionOut }) Assert.Equal(4, kinds[k]);
-        Assert.Equal(12, kinds[ParameterKind.Weight]);
-        Assert.Equal(9, kinds[ParameterKind.NormScale]);
-        Assert.False(kinds.ContainsKey(ParameterKind.Bias));
-        Assert.False(kinds.ContainsKey(ParameterKind.OutputHead)); // tied: the embedding is the head
+        var kinds = TypeCounts(model);
+        Assert.Equal(1, kinds[ParameterType.Embedding]);
+        foreach (var k in new[] { ParameterType.AttentionQ, ParameterType.AttentionK, ParameterType.AttentionV, ParameterType.AttentionOut }) Assert.Equal(4, kinds[k]);
+        Assert.Equal(12, kinds[ParameterType.Weight]);
+        Assert.Equal(9, kinds[ParameterType.NormScale]);
+        Assert.False(kinds.ContainsKey(ParameterType.Bias));
+        Assert.False(kinds.ContainsKey(ParameterType.OutputHead)); // tied: the embedding is the head
 
         // Embedding init N(0, 0.02²): the sample std of 65,536 draws is within 2% of 0.02.
         double std = model.Parameters[0].Parameter.Data.Std().ToDouble();

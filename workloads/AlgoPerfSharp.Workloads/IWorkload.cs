@@ -1,18 +1,23 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 using AlgoPerfSharp.Workloads.Data;
 
 namespace AlgoPerfSharp.Workloads;
 
-/// <summary>A trainable parameter of a workload's model, with its kind.</summary>
+/// <summary>A trainable parameter of a workload's model, with its type.</summary>
 /// <param name="Name">Dotted name.</param>
 /// <param name="Parameter">The parameter (owned by the model).</param>
-/// <param name="Kind">What it is.</param>
-public sealed record WorkloadParameter(string Name, Parameter Parameter, ParameterKind Kind);
+/// <param name="Type">What it is.</param>
+public sealed record WorkloadParameter(string Name, Parameter Parameter, ParameterType Type)
+{
+    /// <summary>The algorithm's view of this parameter: the same tensor, name and type.</summary>
+    public ModelParameter ToModelParameter() => new(Name, Parameter.Data, Type);
+}
 
 /// <summary>A model built by a workload: the module plus its typed parameters. Disposing disposes the module.</summary>
 /// <param name="Module">The network.</param>
-/// <param name="Parameters">Every trainable parameter, in a fixed order, with its kind.</param>
+/// <param name="Parameters">Every trainable parameter, in a fixed order, with its type.</param>
 public sealed record WorkloadModel(Module Module, IReadOnlyList<WorkloadParameter> Parameters) : IDisposable
 {
     /// <summary>Disposes the module and its parameters.</summary>

@@ -1,20 +1,6 @@
+using AlgoPerfSharp.Contracts;
+
 namespace AlgoPerfSharp.Workloads;
-
-/// <summary>The loss a workload minimises (mirrors the optimizers' LossType by name).</summary>
-public enum LossKind
-{
-    /// <summary>Softmax cross-entropy.</summary>
-    SoftmaxCrossEntropy,
-
-    /// <summary>Sigmoid cross-entropy.</summary>
-    SigmoidCrossEntropy,
-
-    /// <summary>Mean squared error.</summary>
-    MeanSquaredError,
-
-    /// <summary>Mean absolute error.</summary>
-    MeanAbsoluteError,
-}
 
 /// <summary>Whether smaller or larger values of a metric are better.</summary>
 public enum Direction
@@ -36,7 +22,7 @@ public sealed record WorkloadSpec
     public WorkloadSpec(
         string Name,
         string Preset,
-        LossKind Loss,
+        LossType Loss,
         string TargetMetric,
         Direction Direction,
         double ValidationTarget,
@@ -84,7 +70,7 @@ public sealed record WorkloadSpec
     public string Preset { get; }
 
     /// <summary>The training loss.</summary>
-    public LossKind Loss { get; }
+    public LossType Loss { get; }
 
     /// <summary>Metric that defines the target, without split prefix (e.g. <c>error_rate</c>).</summary>
     public string TargetMetric { get; }
@@ -130,6 +116,10 @@ public sealed record WorkloadSpec
     /// (<see cref="Models.ModelFlops"/>); 0 when unknown. A training step costs ≈ 3 × this × the batch size.
     /// </summary>
     public double ForwardFlopsPerExample { get; init; }
+
+    /// <summary>The public facts about this workload an algorithm may read, with <paramref name="budgetSeconds"/> as its budget (the ruleset's).</summary>
+    public WorkloadInfo Info(double budgetSeconds) =>
+        new(Name, Loss, StepHint, budgetSeconds, NumTrainExamples, ReferenceBatchSize);
 
     /// <summary>True when <paramref name="value"/> meets the validation target (inclusive).</summary>
     public bool MeetsValidationTarget(double value) =>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Workloads.Models;
@@ -47,7 +47,7 @@ public static class BenchRunner
 
         if (outcome.State != TrialState.Completed) throw new InvalidOperationException($"the benchmark trial ended {outcome.State}: {outcome.Error}");
 
-        var info = ContractMapping.ToWorkloadInfo(workload.Spec, 1e9);
+        var info = workload.Spec.Info(1e9);
         int batchSize = algorithm.BatchSize(info);
         using var model = workload.CreateModel(spec.InitSeed);
         model.Module.Train();

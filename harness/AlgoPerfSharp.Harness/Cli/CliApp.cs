@@ -1,6 +1,6 @@
 using System.CommandLine;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads.Data;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AlgoPerfSharp.Harness.Conformance;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
 
 namespace AlgoPerfSharp.Harness.Cli;

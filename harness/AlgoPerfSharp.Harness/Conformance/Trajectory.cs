@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Serialization;
 

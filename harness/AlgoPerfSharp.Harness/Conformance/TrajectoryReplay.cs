@@ -1,4 +1,4 @@
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Harness.Conformance;

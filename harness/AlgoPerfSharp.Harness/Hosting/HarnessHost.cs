@@ -1,7 +1,7 @@
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Workloads;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

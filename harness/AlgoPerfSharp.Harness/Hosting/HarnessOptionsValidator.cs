@@ -1,5 +1,5 @@
 using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Options;
 

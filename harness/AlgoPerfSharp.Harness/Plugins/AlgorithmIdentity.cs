@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Harness.Plugins;
 

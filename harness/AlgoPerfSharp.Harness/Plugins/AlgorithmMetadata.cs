@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Harness.Plugins;
 

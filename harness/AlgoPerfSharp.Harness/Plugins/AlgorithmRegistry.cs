@@ -1,5 +1,5 @@
 using System.Reflection;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Algorithms;
 
 namespace AlgoPerfSharp.Harness.Plugins;
@@ -157,15 +157,15 @@ public static class AlgorithmRegistry
             {
                 throw new PluginException(
                     $"{file} was built against plugin contract version {attr.ContractVersion}, but this harness implements version {Contract.Version}. " +
-                    "Rebuild the plugin against this AlgoPerfSharp.Optimizers.");
+                    "Rebuild the plugin against this AlgoPerfSharp.Contracts.");
             }
 
             var type = attr.AlgorithmType;
             if (!typeof(ITrainingAlgorithm).IsAssignableFrom(type))
             {
                 throw new PluginException(
-                    $"{file}: {type.FullName} does not implement AlgoPerfSharp.Optimizers.ITrainingAlgorithm (if it does in source, the plugin " +
-                    "copied its own AlgoPerfSharp.Optimizers.dll: reference it with <Private>false</Private> and <ExcludeAssets>runtime</ExcludeAssets>)");
+                    $"{file}: {type.FullName} does not implement AlgoPerfSharp.Contracts.ITrainingAlgorithm (if it does in source, the plugin " +
+                    "copied its own AlgoPerfSharp.Contracts.dll: reference it with <Private>false</Private> and <ExcludeAssets>runtime</ExcludeAssets>)");
             }
 
             if (type.GetConstructor(Type.EmptyTypes) is null)

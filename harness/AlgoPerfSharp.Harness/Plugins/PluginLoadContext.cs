@@ -13,6 +13,7 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
     /// <summary>Assemblies shared with the host (never loaded from the plugin's folder).</summary>
     internal static readonly IReadOnlySet<string> SharedAssemblies = new HashSet<string>(StringComparer.Ordinal)
     {
+        "AlgoPerfSharp.Contracts",
         "AlgoPerfSharp.Optimizers",
         "AlgoPerfSharp.Torch",
     };

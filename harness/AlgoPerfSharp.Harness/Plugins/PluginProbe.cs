@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Workers;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Harness.Plugins;
 

@@ -4,7 +4,7 @@ using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Workers;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 
 namespace AlgoPerfSharp.Harness.Trials;

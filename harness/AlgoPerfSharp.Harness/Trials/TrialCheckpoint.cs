@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Serialization;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Workloads.Data;
@@ -88,8 +88,8 @@ public sealed class TrialRunner
 
         // ---- untimed set-up ------------------------------------------------------------------------------------
         using var model = workload.CreateModel(spec.InitSeed, dropout);
-        var parameters = model.Parameters.Select(ContractMapping.ToModelParameter).ToList();
-        var info = ContractMapping.ToWorkloadInfo(ws, budget);
+        var parameters = model.Parameters.Select(p => p.ToModelParameter()).ToList();
+        var info = ws.Info(budget);
         if (options.StepHint is { } stepHint) info = info with { StepHint = stepHint };
         int batchSize = algorithm.BatchSize(info);
         ITrainingRun run;

@@ -1,7 +1,7 @@
 using AlgoPerfSharp.Harness.Leases;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 
 namespace AlgoPerfSharp.Harness.Workers;

@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 using AlgoPerfSharp.Workloads;
@@ -28,7 +29,7 @@ public sealed class SyntheticRegression : IWorkload
     {
         _mlp = preset == "cpu";
         double budget = _mlp ? 60 : 10;
-        Spec = new WorkloadSpec(Name, preset, LossKind.MeanSquaredError, "loss", Direction.LowerIsBetter,
+        Spec = new WorkloadSpec(Name, preset, LossType.MeanSquaredError, "loss", Direction.LowerIsBetter,
             ValidationTarget: 1e-3, TestTarget: 1e-3, MaxRuntimeSeconds: budget, EvalPeriodSeconds: budget / 20,
             StepHint: 500, ReferenceBatchSize: _mlp ? 256 : 32, EvalBatchSize: EvalExamples,
             NumTrainExamples: 1L << 40, NumValidationExamples: EvalExamples, NumTestExamples: EvalExamples)
@@ -53,7 +54,7 @@ public sealed class SyntheticRegression : IWorkload
             ? new Sequential(new Linear(Features, Hidden, generator: g), new Tanh(), new Linear(Hidden, Hidden, generator: g), new Tanh(), new Linear(Hidden, 1, generator: g))
             : new Linear(Features, 1, generator: g);
         var ps = layer.NamedParameters()
-            .Select(np => new WorkloadParameter(np.Name, np.Parameter, np.Name.EndsWith("bias", StringComparison.Ordinal) ? ParameterKind.Bias : ParameterKind.Weight))
+            .Select(np => new WorkloadParameter(np.Name, np.Parameter, np.Name.EndsWith("bias", StringComparison.Ordinal) ? ParameterType.Bias : ParameterType.Weight))
             .ToList();
         return new WorkloadModel(layer, ps);
     }

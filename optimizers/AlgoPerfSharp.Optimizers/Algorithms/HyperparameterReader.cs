@@ -1,3 +1,5 @@
+using AlgoPerfSharp.Contracts;
+
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
 /// <summary>Reads a trial's hyperparameters with fallback to an algorithm's defaults and validation that names the field.</summary>

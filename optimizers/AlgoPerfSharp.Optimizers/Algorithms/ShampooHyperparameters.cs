@@ -1,3 +1,5 @@
+using AlgoPerfSharp.Contracts;
+
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
 /// <summary>What the Shampoo-family built-ins share when they read hyperparameters: Adam's space and defaults, and S.</summary>

@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;

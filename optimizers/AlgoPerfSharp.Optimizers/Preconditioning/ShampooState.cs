@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 

@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Torch;
 

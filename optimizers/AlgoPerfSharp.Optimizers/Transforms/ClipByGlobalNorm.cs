@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Transforms;

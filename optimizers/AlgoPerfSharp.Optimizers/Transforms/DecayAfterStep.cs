@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
 
 namespace AlgoPerfSharp.Optimizers.Transforms;

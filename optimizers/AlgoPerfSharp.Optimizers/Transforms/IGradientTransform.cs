@@ -1,3 +1,5 @@
+using AlgoPerfSharp.Contracts;
+
 namespace AlgoPerfSharp.Optimizers.Transforms;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Transforms;

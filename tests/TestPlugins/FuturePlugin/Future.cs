@@ -1,24 +1,25 @@
-using AlgoPerfSharp.Optimizers;
-using AlgoPerfSharp.Optimizers.Algorithms;
+using AlgoPerfSharp.Contracts;
 
 [assembly: TrainingAlgorithm(typeof(FuturePlugin.Future), contractVersion: 999)]
 
 namespace FuturePlugin;
 
-/// <summary>Declared for contract version 999, which this harness does not implement.</summary>
+/// <summary>
+/// Declared for contract version 999, which this harness does not implement: the harness refuses it before
+/// constructing it, so it needs the contract alone (no built-in algorithm to wrap).
+/// </summary>
 public sealed class Future : ITrainingAlgorithm
 {
-    private readonly AdamW _inner = new();
-
     /// <inheritdoc/>
     public string Name => "future";
 
     /// <inheritdoc/>
-    public SearchSpace SearchSpace => _inner.SearchSpace;
+    public SearchSpace SearchSpace { get; } = SearchSpace.FromPoints([Hyperparameters.Empty]);
 
     /// <inheritdoc/>
-    public Hyperparameters Defaults => _inner.Defaults;
+    public Hyperparameters Defaults => Hyperparameters.Empty;
 
     /// <inheritdoc/>
-    public ITrainingRun Init(AlgorithmInitContext context) => _inner.Init(context);
+    public ITrainingRun Init(AlgorithmInitContext context) =>
+        throw new NotSupportedException("the harness must refuse this plugin before running it");
 }

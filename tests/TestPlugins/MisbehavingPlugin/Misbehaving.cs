@@ -1,4 +1,4 @@
-using AlgoPerfSharp.Optimizers;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Algorithms;
 
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.Crash))]

@@ -1,24 +1,23 @@
-using AlgoPerfSharp.Optimizers;
-using AlgoPerfSharp.Optimizers.Algorithms;
-
-
+using AlgoPerfSharp.Contracts;
 
 namespace NoAlgorithmPlugin;
 
-/// <summary>Implements the contract but is never declared.</summary>
+/// <summary>
+/// Implements the contract but is never declared with <c>[assembly: TrainingAlgorithm]</c>: the harness refuses the
+/// assembly before constructing it, so it needs the contract alone.
+/// </summary>
 public sealed class Future : ITrainingAlgorithm
 {
-    private readonly AdamW _inner = new();
-
     /// <inheritdoc/>
     public string Name => "future";
 
     /// <inheritdoc/>
-    public SearchSpace SearchSpace => _inner.SearchSpace;
+    public SearchSpace SearchSpace { get; } = SearchSpace.FromPoints([Hyperparameters.Empty]);
 
     /// <inheritdoc/>
-    public Hyperparameters Defaults => _inner.Defaults;
+    public Hyperparameters Defaults => Hyperparameters.Empty;
 
     /// <inheritdoc/>
-    public ITrainingRun Init(AlgorithmInitContext context) => _inner.Init(context);
+    public ITrainingRun Init(AlgorithmInitContext context) =>
+        throw new NotSupportedException("the harness must refuse this plugin before running it");
 }

@@ -1,11 +1,12 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 
 namespace AlgoPerfSharp.Workloads.Models;
 
 /// <summary>
-/// Llama's attention: separate bias-free q, k, v projections (kinds <see cref="ParameterKind.AttentionQ"/>/K/V),
-/// RoPE on q and k, causal softmax attention per head, bias-free output projection (<see cref="ParameterKind.AttentionOut"/>).
+/// Llama's attention: separate bias-free q, k, v projections (kinds <see cref="ParameterType.AttentionQ"/>/K/V),
+/// RoPE on q and k, causal softmax attention per head, bias-free output projection (<see cref="ParameterType.AttentionOut"/>).
 /// The RoPE tables are owned by the model and passed in.
 /// </summary>
 public sealed class CausalSelfAttention : Module
@@ -21,10 +22,10 @@ public sealed class CausalSelfAttention : Module
     {
         ArgumentNullException.ThrowIfNull(config);
         _heads = config.Heads;
-        _q = RegisterModule("q", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterKind.AttentionQ));
-        _k = RegisterModule("k", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterKind.AttentionK));
-        _v = RegisterModule("v", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterKind.AttentionV));
-        _o = RegisterModule("o", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterKind.AttentionOut));
+        _q = RegisterModule("q", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterType.AttentionQ));
+        _k = RegisterModule("k", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterType.AttentionK));
+        _v = RegisterModule("v", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterType.AttentionV));
+        _o = RegisterModule("o", TaggedLayers.Linear(config.Dim, config.Dim, false, generator, config.DType, ParameterType.AttentionOut));
     }
 
     /// <summary>(B, T, D) → (B, T, D); <paramref name="cos"/>/<paramref name="sin"/> (≥ T, d_h).</summary>

@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 
@@ -28,7 +29,8 @@ public sealed class Llama : Module
         _config = config;
         _dropoutGenerator = DropoutGenerators.Create(seed, dropout);
         using var g = new Generator(seed);
-        _embedding = RegisterParameter("embedding", Tensor.Empty([config.VocabSize, config.Dim], config.DType), nameof(ParameterKind.Embedding));
+        _embedding = RegisterParameter("embedding", Tensor.Empty([config.VocabSize, config.Dim], config.DType));
+        ParameterTags.Tag(_embedding, ParameterType.Embedding);
         Init.Normal(_embedding, 0, config.EmbeddingInitStd, g);
         for (int i = 0; i < config.Layers; i++) _blocks.Add(RegisterModule($"block{i + 1}", new DecoderBlock(config, g, dropout, _dropoutGenerator)));
         _norm = RegisterModule("norm", TaggedLayers.RmsNorm(config.Dim, config.NormEps, config.DType));

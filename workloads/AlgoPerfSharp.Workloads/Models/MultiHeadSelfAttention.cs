@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 
@@ -5,8 +6,8 @@ namespace AlgoPerfSharp.Workloads.Models;
 
 /// <summary>
 /// Bidirectional multi-head self-attention with one fused projection: qkv = Linear(D → 3D) (with bias, kind
-/// <see cref="ParameterKind.AttentionQkv"/>), attention per head of width D / H, output Linear(D → D)
-/// (<see cref="ParameterKind.AttentionOut"/>).
+/// <see cref="ParameterType.AttentionQkv"/>), attention per head of width D / H, output Linear(D → D)
+/// (<see cref="ParameterType.AttentionOut"/>).
 /// </summary>
 public sealed class MultiHeadSelfAttention : Module
 {
@@ -19,8 +20,8 @@ public sealed class MultiHeadSelfAttention : Module
     {
         if (heads < 1 || dim % heads != 0) throw new ArgumentException($"dim {dim} must be a positive multiple of heads (got {heads})", nameof(heads));
         _heads = heads;
-        _qkv = RegisterModule("qkv", TaggedLayers.Linear(dim, 3 * dim, true, generator, dtype, ParameterKind.AttentionQkv));
-        _out = RegisterModule("out", TaggedLayers.Linear(dim, dim, true, generator, dtype, ParameterKind.AttentionOut));
+        _qkv = RegisterModule("qkv", TaggedLayers.Linear(dim, 3 * dim, true, generator, dtype, ParameterType.AttentionQkv));
+        _out = RegisterModule("out", TaggedLayers.Linear(dim, dim, true, generator, dtype, ParameterType.AttentionOut));
     }
 
     /// <summary>(B, L, D) → (B, L, D).</summary>

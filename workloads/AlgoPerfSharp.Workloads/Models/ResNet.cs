@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 
@@ -38,7 +39,7 @@ public sealed class ResNet : Module
             }
         }
 
-        _head = RegisterModule("head", TaggedLayers.Linear(width, config.NumClasses, true, g, config.DType, ParameterKind.OutputHead));
+        _head = RegisterModule("head", TaggedLayers.Linear(width, config.NumClasses, true, g, config.DType, ParameterType.OutputHead));
     }
 
     /// <summary>The architecture.</summary>

@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 
@@ -27,12 +28,14 @@ public sealed class VisionTransformer : Module
         _dropoutGenerator = DropoutGenerators.Create(seed, dropout);
         using var g = new Generator(seed);
         _patchEmbed = RegisterModule("patch_embed", TaggedLayers.Conv(config.InChannels, config.Dim, config.PatchSize, config.PatchSize, 0, true, g, config.DType));
-        _classToken = RegisterParameter("cls_token", Tensor.Zeros([1, 1, config.Dim], config.DType), nameof(ParameterKind.Other));
-        _positionEmbedding = RegisterParameter("pos_embed", Tensor.Empty([1, config.NumPatches + 1, config.Dim], config.DType), nameof(ParameterKind.Other));
+        _classToken = RegisterParameter("cls_token", Tensor.Zeros([1, 1, config.Dim], config.DType));
+        ParameterTags.Tag(_classToken, ParameterType.Other);
+        _positionEmbedding = RegisterParameter("pos_embed", Tensor.Empty([1, config.NumPatches + 1, config.Dim], config.DType));
+        ParameterTags.Tag(_positionEmbedding, ParameterType.Other);
         Init.Normal(_positionEmbedding, 0, 0.02, g);
         for (int i = 0; i < config.Depth; i++) _blocks.Add(RegisterModule($"block{i + 1}", new TransformerBlock(config, g, dropout, _dropoutGenerator)));
         _norm = RegisterModule("norm", TaggedLayers.LayerNorm(config.Dim, config.LayerNormEps, config.DType));
-        _head = RegisterModule("head", TaggedLayers.Linear(config.Dim, config.NumClasses, true, g, config.DType, ParameterKind.OutputHead));
+        _head = RegisterModule("head", TaggedLayers.Linear(config.Dim, config.NumClasses, true, g, config.DType, ParameterType.OutputHead));
     }
 
     /// <summary>The architecture.</summary>

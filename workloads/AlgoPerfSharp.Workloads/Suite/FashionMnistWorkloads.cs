@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads.Data;
 using AlgoPerfSharp.Workloads.Models;
 
@@ -136,7 +137,7 @@ public static class FashionMnistWorkloads
         };
         int referenceBatch = preset == Presets.Tiny ? 32 : 128;
         double flops = resnet ? ModelFlops.ResNet(ResNetConfigFor(name, preset)) : ModelFlops.Vit(VitConfigFor(name, preset));
-        return new WorkloadSpec(name, preset, LossKind.SoftmaxCrossEntropy, MetricNames.ErrorRate, Direction.LowerIsBetter,
+        return new WorkloadSpec(name, preset, LossType.SoftmaxCrossEntropy, MetricNames.ErrorRate, Direction.LowerIsBetter,
             target, target + 0.005, budget, evalPeriod, stepHint, referenceBatch, evalBatch, train, validation, test, variantOf)
         {
             ForwardFlopsPerExample = flops,

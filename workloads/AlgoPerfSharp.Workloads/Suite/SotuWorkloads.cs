@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch.Nn;
 using AlgoPerfSharp.Workloads.Data;
 using AlgoPerfSharp.Workloads.Models;
@@ -106,7 +107,7 @@ public static class SotuWorkloads
             Presets.Gpu => (3.3, 3600.0, 120.0, 20_000L, 32, 32),
             _ => (2.578, 125.0, 32.8, 136L, 16, 16),                     // calibrated: calibration/README.md
         };
-        return new WorkloadSpec(name, preset, LossKind.SoftmaxCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
+        return new WorkloadSpec(name, preset, LossType.SoftmaxCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
             target, target + 0.05, budget, evalPeriod, stepHint, batch, evalBatch, Math.Max(1, trainWindows), validationWindows, testWindows,
             name == LlamaGelu ? Llama : null)
         {

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// Everything <see cref="ITrainingAlgorithm.Init"/> receives. Init is <b>untimed</b>. The parameters are owned by the

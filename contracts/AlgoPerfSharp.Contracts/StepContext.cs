@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// One timed update step. The harness owns the clock and the data; the algorithm calls

@@ -1,6 +1,6 @@
 using AlgoPerfSharp.Torch;
 
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// One trainable parameter as an algorithm sees it. The tensor is a leaf owned by the model (never dispose it);

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>How a continuous dimension maps the unit interval onto [min, max].</summary>
 public enum Scaling

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// One trial of an algorithm. Not thread-safe: the harness calls it from one thread. Owns its state tensors and

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// Marks a plugin assembly's algorithm: <c>[assembly: TrainingAlgorithm(typeof(Lion))]</c>. The type must implement

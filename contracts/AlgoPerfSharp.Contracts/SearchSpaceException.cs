@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>A search space (AlgoPerf JSON) is malformed; the message names the file/field and the problem.</summary>
 public sealed class SearchSpaceException : FormatException

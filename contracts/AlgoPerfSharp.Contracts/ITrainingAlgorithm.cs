@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// A training algorithm — the C# counterpart of an AlgoPerf <c>submission.py</c>. Implementations are stateless

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// The public facts about a workload an algorithm may read. AlgoPerf's rules forbid using them to look up

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>One past evaluation, as passed to later steps (AlgoPerf's <c>eval_results</c>).</summary>
 /// <param name="GlobalStep">Steps completed when it was taken.</param>

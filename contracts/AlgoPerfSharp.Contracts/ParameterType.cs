@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// What a model parameter is, so an algorithm can treat kinds differently (e.g. no weight decay on biases and norm

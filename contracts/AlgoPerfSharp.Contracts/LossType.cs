@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>The workload's loss, which an algorithm may branch on (as in AlgoPerf).</summary>
 public enum LossType

@@ -1,4 +1,4 @@
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>Groupings of <see cref="ParameterType"/> that algorithms commonly need.</summary>
 public static class ParameterTypeExtensions

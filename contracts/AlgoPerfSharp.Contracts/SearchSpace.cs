@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// A hyperparameter search space in AlgoPerf's <c>tuning_search_space.json</c> format: either an object of

@@ -1,6 +1,6 @@
 using AlgoPerfSharp.Torch;
 
-namespace AlgoPerfSharp.Optimizers;
+namespace AlgoPerfSharp.Contracts;
 
 /// <summary>
 /// A checkpoint of an algorithm's state: named tensors plus named scalars/strings. <see cref="ITrainingRun.SaveState"/>
