@@ -5,7 +5,8 @@ public static class Contract
 {
     /// <summary>
     /// Bumped on any breaking change of <see cref="ITrainingAlgorithm"/>, <see cref="ITrainingRun"/> or the context
-    /// types. The harness refuses plugins built against another version, with a message saying which.
+    /// types. The harness refuses plugins built against another version, with a message saying which. Version 2: the
+    /// contract moved from <c>AlgoPerfSharp.Optimizers</c> into its own assembly, <c>AlgoPerfSharp.Contracts</c>.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 }

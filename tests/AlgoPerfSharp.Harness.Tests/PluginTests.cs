@@ -43,6 +43,20 @@ public sealed class PluginTests
     }
 
     [Fact]
+    public void APluginBuiltBeforeTheContractsAssemblyIsToldToRebuild()
+    {
+        // The Lion example as built at contract version 1 (commit 465322d), when the contract lived in AlgoPerfSharp.Optimizers.
+        string v1 = Path.Combine(PluginPaths.RepoRoot, "tests", "AlgoPerfSharp.Harness.Tests", "TestData", "contract-v1", "LionPlugin.dll");
+        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(v1));
+        Assert.Contains($"was built against plugin contract version 1 (when the contract lived in AlgoPerfSharp.Optimizers), but this harness implements version {Contract.Version}", e.Message);
+        Assert.Equal(2, Contract.Version);
+
+        var (code, _, err) = HostedCli.Run("list", "--algorithm", v1);
+        Assert.Equal(2, code);
+        Assert.Contains("Rebuild the plugin against AlgoPerfSharp.Contracts", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnAssemblyWithoutADeclarationSaysHowToDeclare()
     {
         var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.NoAlgorithm));

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using AlgoPerfSharp.Harness.Plugins;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Optimizers;
 using AlgoPerfSharp.Optimizers.Algorithms;
 
 namespace AlgoPerfSharp.Harness.Tests;

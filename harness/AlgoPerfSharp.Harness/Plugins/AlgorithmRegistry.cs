@@ -140,6 +140,15 @@ public static class AlgorithmRegistry
             throw new PluginException($"{file} could not be loaded: {e.Message}", e);
         }
 
+        // Contract version 1 lived in AlgoPerfSharp.Optimizers: such a plugin cannot even have its attributes read here.
+        var references = assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        if (references.Contains("AlgoPerfSharp.Optimizers") && !references.Contains("AlgoPerfSharp.Contracts"))
+        {
+            throw new PluginException(
+                $"{file} was built against plugin contract version 1 (when the contract lived in AlgoPerfSharp.Optimizers), but this harness " +
+                $"implements version {Contract.Version}. Rebuild the plugin against AlgoPerfSharp.Contracts (using AlgoPerfSharp.Contracts;).");
+        }
+
         var attributes = assembly.GetCustomAttributes<TrainingAlgorithmAttribute>().ToList();
         if (attributes.Count == 0)
         {
