@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set-up (idempotent), build, then the algoperf CLI. With no arguments it runs the quick benchmark —
 # every built-in training algorithm × the three base workloads at the quick preset (self-tuning ruleset, three studies
-# as AlgoPerf v0.6, the calibrated quick budgets; wall time with three studies not yet re-measured — one study took
-# ≈ 8 minutes on 2 cores, 18 at worst) — prints the leaderboard with score intervals and the significant differences
+# as AlgoPerf v0.6, the calibrated quick budgets; measured ≈ 21 minutes on 2 cores, about 55 at worst) — prints the leaderboard with score intervals and the significant differences
 # and writes an HTML report. Extra arguments go to the CLI instead,
 # e.g. ./run.sh info, ./run.sh sweep --plan smoke, ./run.sh --help
 set -euo pipefail
