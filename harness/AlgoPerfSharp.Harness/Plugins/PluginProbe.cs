@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Workers;
-using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Harness.Plugins;
 
@@ -14,7 +14,8 @@ namespace AlgoPerfSharp.Harness.Plugins;
 /// there — throws, calls <c>Environment.Exit</c>, crashes, hangs, prints — the parent gets a
 /// <see cref="PluginException"/> with one line naming the plugin: never a crash, never a silent exit.
 /// The child answers with one JSON document on stdout (the plugin's own console output is sent to stderr), at most
-/// <see cref="MaxReportBytes"/>; of its stderr the parent keeps the first <see cref="MaxErrorBytes"/>; after
+/// <see cref="MaxReportBytes"/>; of its stderr the parent keeps the last <see cref="MaxErrorBytes"/> (a <see cref="BoundedTail"/>, as for workers:
+/// the error line comes last); after
 /// <see cref="TimeoutSeconds"/> it is killed. The child exits when its stdin closes, so it dies with its parent.
 /// Built-in algorithms are read in-process (they are part of the harness).
 /// </summary>
@@ -26,7 +27,7 @@ public static class PluginProbe
     /// <summary>Most bytes of JSON a probe may print: a search space is kilobytes.</summary>
     public const int MaxReportBytes = 1 << 20;
 
-    /// <summary>Most bytes of a probe's stderr kept for the error message (the rest is read and dropped).</summary>
+    /// <summary>Most bytes of a probe's stderr kept for the error message (the last ones; earlier ones are read and dropped).</summary>
     public const int MaxErrorBytes = 64 << 10;
 
     /// <summary>The prefix of the one line a failing probe writes on stderr.</summary>
@@ -82,7 +83,8 @@ public static class PluginProbe
 
         using var child = Process.Start(start) ?? throw new PluginException($"{spec}: could not start the plugin probe ({launch.FileName})");
         var report = new BoundedReader(child.StandardOutput.BaseStream, MaxReportBytes);
-        var errors = new BoundedReader(child.StandardError.BaseStream, MaxErrorBytes);
+        var errors = new BoundedTail(MaxErrorBytes);
+        var errorsDrained = Task.Factory.StartNew(() => Drain(errors, child.StandardError.BaseStream), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var clock = Stopwatch.StartNew();
         string? killedBecause = null;
         while (!child.WaitForExit(50))
@@ -105,13 +107,13 @@ public static class PluginProbe
 
         child.WaitForExit();
         report.Wait();
-        errors.Wait();
+        errorsDrained.Wait(TimeSpan.FromSeconds(5)); // a grandchild may hold the pipe open
         child.StandardInput.Close(); // the probe watches its stdin: closed = parent gone
 
         if (killedBecause is not null) throw Failure(spec, killedBecause);
         if (child.ExitCode != 0)
         {
-            string stderr = errors.Text();
+            string stderr = errors.ToString();
             string? line = stderr.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(ErrorPrefix, StringComparison.Ordinal));
             throw line is not null
                 ? new PluginException(OneLine(line[ErrorPrefix.Length..]))
@@ -215,6 +217,18 @@ public static class PluginProbe
         }
 
         return b.ToString().Trim();
+    }
+
+    private static void Drain(BoundedTail tail, Stream stream)
+    {
+        try
+        {
+            tail.Drain(stream);
+        }
+        catch (IOException)
+        {
+            // the pipe broke (the probe was killed): keep what arrived
+        }
     }
 
     private static void Kill(Process p)
