@@ -1,21 +1,12 @@
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Results;
-using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
 /// <summary><c>algoperf agreement</c> over two runs with closed-form times (<see cref="ScoringDatabases"/>).</summary>
-public sealed class AgreementTests : IDisposable
+public sealed class AgreementTests : ScratchFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-agree-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string Db => Path.Combine(_dir, "results.db");
+    private string Db => P("results.db");
 
     /// <summary>
     /// Run r1: a {10, 11, 12} beats b {20, 21, 22} beats c {40, 41, 42} in every study. Run r2: the same for a and c,

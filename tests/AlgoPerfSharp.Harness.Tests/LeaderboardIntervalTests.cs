@@ -2,7 +2,6 @@ using System.Text.Json;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Reports;
 using AlgoPerfSharp.Harness.Results;
-using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -11,18 +10,10 @@ namespace AlgoPerfSharp.Harness.Tests;
 /// with closed-form times (<see cref="ScoringDatabases"/>: every trial meets the target at its 5th eval, step 50, and
 /// evaluates every reach/5 seconds).
 /// </summary>
-public sealed class LeaderboardIntervalTests : IDisposable
+public sealed class LeaderboardIntervalTests : ScratchFolder
 {
     private const double Inf = double.PositiveInfinity;
-    private readonly string _dir = Directory.CreateTempSubdirectory("algoperf-lbi-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string Db => Path.Combine(_dir, "results.db");
+    private string Db => P("results.db");
 
     /// <summary>
     /// Three studies per cell. fast: w1 {10, 12, 11}, w2 {20, 22, 21}; mid: w1 {9, 14, 13}, w2 {19, 25, 23} (overlapping
@@ -146,7 +137,7 @@ public sealed class LeaderboardIntervalTests : IDisposable
     {
         Populate(slowStudies: 2);
         using var o = new StringWriter();
-        string js = Path.Combine(_dir, "lb.json");
+        string js = P("lb.json");
         Assert.Equal(0, CliApp.Run(["leaderboard", "--db", Db, "--json", js], o, new StringWriter()));
         string expected = "warning: the number of studies differs between algorithms or workloads (fast 3, mid 3, slow 2)";
         Assert.Contains(expected, o.ToString(), StringComparison.Ordinal);
