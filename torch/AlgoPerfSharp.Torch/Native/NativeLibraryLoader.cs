@@ -7,7 +7,7 @@ namespace AlgoPerfSharp.Torch.Native;
 
 /// <summary>
 /// Finds <c>libats.so</c> (the libtorch shim): <c>$ALGOPERF_NATIVE_LIB</c> if set, else next to the application, else
-/// next to this assembly. A failure becomes one <see cref="DllNotFoundException"/> that says what to install.
+/// in the application's <c>runtimes/linux-x64/native</c> (the package's layout), else next to this assembly. A failure becomes one <see cref="DllNotFoundException"/> that says what to install.
 /// </summary>
 internal static class NativeLibraryLoader
 {
@@ -67,6 +67,8 @@ internal static class NativeLibraryLoader
         }
 
         yield return Path.Combine(AppContext.BaseDirectory, "libats.so");
+        // Where an application that references the AlgoPerfSharp.Torch package gets it (NuGet's native-asset layout).
+        yield return Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libats.so");
         string? assemblyDir = Path.GetDirectoryName(assembly.Location);
         if (!string.IsNullOrEmpty(assemblyDir) && assemblyDir != AppContext.BaseDirectory.TrimEnd('/'))
         {
