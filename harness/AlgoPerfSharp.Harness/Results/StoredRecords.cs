@@ -73,6 +73,13 @@ public sealed record StoredWorkloadSpec(
             spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf, spec.Preset);
     }
 
+    /// <summary>Whether <paramref name="row"/> logs the validation metric at or beyond the validation target (NaN never does).</summary>
+    public bool MeetsValidationTarget(StoredEval row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Metrics.TryGetValue(TargetMetric, out double v) && (LowerIsBetter ? v <= ValidationTarget : v >= ValidationTarget);
+    }
+
     /// <summary>
     /// The first difference from <paramref name="other"/> (the same workload as another run, shard or release used it)
     /// that makes the two sides' times incomparable, in words — e.g. "the preset differs (tiny vs cpu)", this side
