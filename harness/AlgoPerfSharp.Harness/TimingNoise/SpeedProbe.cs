@@ -19,7 +19,7 @@ public static class SpeedProbe
     public const int MatrixSize = 256;
 
     /// <summary>Matrix products per probe.</summary>
-    public const int Gemms = 24;
+    public const int Gemms = 32;
 
     /// <summary>Length of the vector the elementwise passes run over.</summary>
     public const int VectorLength = 1 << 18;
