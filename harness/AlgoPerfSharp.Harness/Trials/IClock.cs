@@ -10,8 +10,9 @@ public interface IClock
 
     /// <summary>
     /// CPU seconds (user + system, all threads) this process has used since it started. Non-decreasing. Spinning
-    /// threads count as busy: the harness assumes a passive OpenMP wait policy (<c>OMP_WAIT_POLICY=PASSIVE</c>, which
-    /// run.sh and the worker environment set), so idle libtorch workers sleep instead of burning CPU.
+    /// threads count as busy: CPU time is meaningful only under a passive OpenMP wait policy
+    /// (<c>OMP_WAIT_POLICY=PASSIVE</c>, which scripts/timing-noise.sh and test.sh set and workers inherit), under which
+    /// idle libtorch threads sleep instead of burning CPU.
     /// </summary>
     double CpuSeconds();
 }
