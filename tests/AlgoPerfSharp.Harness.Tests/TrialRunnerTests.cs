@@ -112,6 +112,21 @@ public sealed class TrialRunnerTests : IDisposable
     }
 
     [Fact]
+    public void AProbeThatFailsFailsItsTrialWithOneLineKeepingEarlierRows()
+    {
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        int calls = 0;
+        var runner = new TrialRunner(_store, clock) { Probe = _ => ++calls < 2 ? 0.025 : throw new TorchException("probe out of memory\nsecond line") };
+        var outcome = runner.Run(id, spec, new TinyWorkload(clock, target: -1, evalPeriod: 3), new ScriptedAlgorithm(clock), new TrialRunnerOptions { MaxSteps = 7 });
+        Assert.Equal(TrialState.Failed, outcome.State);
+        Assert.Equal("the speed probe failed at step 4: probe out of memory second line", outcome.Error);
+        var row = Assert.Single(_store.Evals(id)); // the eval at step 1 is kept; the one at step 4 never recorded
+        Assert.Equal(1L, row.Step);
+        Assert.Equal(0.025, row.ProbeSeconds);
+    }
+
+    [Fact]
     public void TheBudgetIsCheckedAtEvalTimeAndEndsTheTrialWithoutAnEval()
     {
         var clock = new ManualClock();

@@ -57,6 +57,9 @@ public sealed class TrialRunner
         _progress = progress;
     }
 
+    /// <summary>The speed probe run at each eval (tests replace it to make it fail).</summary>
+    internal Func<IClock, double> Probe { get; init; } = SpeedProbe.Run;
+
     /// <summary>Runs (or resumes from its checkpoint) trial <paramref name="trialId"/> of the store this runner was created with.</summary>
     public TrialOutcome Run(long trialId, TrialSpec spec, IWorkload workload, ITrainingAlgorithm algorithm, TrialRunnerOptions options, CancellationToken cancellation = default)
     {
@@ -266,7 +269,7 @@ public sealed class TrialRunner
             {
                 try
                 {
-                    probe = SpeedProbe.Run(_clock);
+                    probe = Probe(_clock);
                 }
                 catch (TorchException e)
                 {
