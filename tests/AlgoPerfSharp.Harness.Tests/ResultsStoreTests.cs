@@ -109,7 +109,53 @@ public sealed class ResultsStoreTests : IDisposable
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
-        Assert.Equal("2", version.ExecuteScalar());
+        Assert.Equal(ResultsStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), version.ExecuteScalar());
+    }
+
+    [Fact]
+    public void ASchemaTwoDatabaseKeepsItsRowsGainsTheTimingColumnsAsNullAndStoresNewOnes()
+    {
+        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", Ruleset.External, 1, 1, 5);
+        long trialId;
+        using (var store = ResultsStore.Open(Db()))
+        {
+            var run = store.CreateRun("r", "c", 1, "{}");
+            trialId = store.EnsureTrial(run.Id, plan[0]).Id;
+            store.AppendEval(trialId, Row(10, 1.5, 0.5));
+        }
+
+        // make it a schema-2 file: the evals table as schema 2 declared it
+        using (var raw = new SqliteConnection($"Data Source={Db()};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "ALTER TABLE evals DROP COLUMN submission_cpu_seconds; ALTER TABLE evals DROP COLUMN probe_seconds; " +
+                "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
+            cmd.ExecuteNonQuery();
+        }
+
+        using (var old = ResultsStore.OpenReadOnly(Db()))
+        {
+            var row = Assert.Single(old.Evals(trialId)); // read as it is
+            Assert.Equal(1.5, row.SubmissionSeconds);
+            Assert.Null(row.SubmissionCpuSeconds);
+            Assert.Null(row.ProbeSeconds);
+        }
+
+        using (var store = ResultsStore.Open(Db()))
+        {
+            store.AppendEval(trialId, Row(20, 3.0, 0.4) with { SubmissionCpuSeconds = 5.5, ProbeSeconds = 0.025 });
+            var rows = store.Evals(trialId);
+            Assert.Equal([1.5, 3.0], rows.Select(r => r.SubmissionSeconds));
+            Assert.Equal([null, 5.5], rows.Select(r => r.SubmissionCpuSeconds));
+            Assert.Equal([null, 0.025], rows.Select(r => r.ProbeSeconds));
+        }
+
+        using var check = new SqliteConnection($"Data Source={Db()};Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
+        Assert.Equal("3", version.ExecuteScalar());
     }
 
     [Fact]

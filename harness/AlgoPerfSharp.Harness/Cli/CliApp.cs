@@ -45,6 +45,7 @@ public static class CliApp
         root.Subcommands.Add(ScoringCommands.ReportCommand());
         root.Subcommands.Add(ScoringCommands.CompareCommand());
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
+        root.Subcommands.Add(TimingNoiseCommand.Build());
         return root;
     }
 

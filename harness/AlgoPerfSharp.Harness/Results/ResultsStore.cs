@@ -19,11 +19,12 @@ namespace AlgoPerfSharp.Harness.Results;
 public sealed class ResultsStore : IDisposable
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly SqliteConnection _db;
     private SqliteTransaction? _tx;
+    private bool? _hasTimingColumns;
 
     private ResultsStore(string path, SqliteConnection db)
     {
@@ -234,6 +235,26 @@ public sealed class ResultsStore : IDisposable
             Exec(_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '2');", tx);
             tx.Commit();
         }
+
+        if (version < 3)
+        {
+            // v3: per eval row, the CPU seconds inside the timed calls and the speed probe's seconds (NULL in older rows)
+            bool present = HasTimingColumns();
+            using var tx = _db.BeginTransaction();
+            if (!present) Exec(_db, "ALTER TABLE evals ADD COLUMN submission_cpu_seconds REAL; ALTER TABLE evals ADD COLUMN probe_seconds REAL;", tx);
+            Exec(_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '3');", tx);
+            tx.Commit();
+            _hasTimingColumns = true;
+        }
+    }
+
+    // Whether the evals table has the schema-3 timing columns (a schema-2 database opened read-only has not).
+    private bool HasTimingColumns()
+    {
+        if (_hasTimingColumns is { } known) return known;
+        using var cmd = Command("SELECT COUNT(*) FROM pragma_table_info('evals') WHERE name IN ('submission_cpu_seconds', 'probe_seconds');");
+        _hasTimingColumns = Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture) == 2;
+        return _hasTimingColumns.Value;
     }
 
     /// <summary>Creates a run; the label must be new in this database.</summary>
@@ -428,8 +449,9 @@ public sealed class ResultsStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(row);
         using var cmd = Command("""
-            INSERT OR REPLACE INTO evals (trial_id, step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json)
-            VALUES ($t, $s, $sub, $ev, $log, $tot, $m, $d);
+            INSERT OR REPLACE INTO evals (trial_id, step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json,
+              submission_cpu_seconds, probe_seconds)
+            VALUES ($t, $s, $sub, $ev, $log, $tot, $m, $d, $cpu, $probe);
             """);
         cmd.Parameters.AddWithValue("$t", trialId);
         cmd.Parameters.AddWithValue("$s", row.Step);
@@ -439,16 +461,20 @@ public sealed class ResultsStore : IDisposable
         cmd.Parameters.AddWithValue("$tot", row.TotalSeconds);
         cmd.Parameters.AddWithValue("$m", SerializeNumbers(row.Metrics));
         cmd.Parameters.AddWithValue("$d", SerializeNumbers(row.Diagnostics));
+        cmd.Parameters.AddWithValue("$cpu", (object?)row.SubmissionCpuSeconds ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$probe", (object?)row.ProbeSeconds ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>The eval rows of a trial in step order.</summary>
+    /// <summary>The eval rows of a trial in step order (CPU and probe seconds null where not recorded, e.g. before schema 3).</summary>
     public IReadOnlyList<StoredEval> Evals(long trialId)
     {
-        using var cmd = Command("SELECT step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json FROM evals WHERE trial_id = $t ORDER BY step;");
+        string timing = HasTimingColumns() ? "submission_cpu_seconds, probe_seconds" : "NULL AS submission_cpu_seconds, NULL AS probe_seconds";
+        using var cmd = Command($"SELECT step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json, {timing} FROM evals WHERE trial_id = $t ORDER BY step;");
         cmd.Parameters.AddWithValue("$t", trialId);
         return ReadAll(cmd, "evals", r => new StoredEval(r.Long("step"), r.Real("submission_seconds"), r.Real("eval_seconds"), r.Real("logging_seconds"),
-            r.Real("total_seconds"), DeserializeNumbers(r.Text("metrics_json")), DeserializeNumbers(r.Text("diagnostics_json"))));
+            r.Real("total_seconds"), DeserializeNumbers(r.Text("metrics_json")), DeserializeNumbers(r.Text("diagnostics_json")),
+            r.RealOrNull("submission_cpu_seconds"), r.RealOrNull("probe_seconds")));
     }
 
     /// <summary>
@@ -734,6 +760,12 @@ public sealed class ResultsStore : IDisposable
             double v => v,
             long v => v,
             var v => throw new FormatException($"{column} = {Show(v)} is not a number"),
+        };
+
+        public double? RealOrNull(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
+        {
+            DBNull => null,
+            _ => Real(column),
         };
 
         public string Text(string column) => TextOrNull(column) ?? throw new FormatException($"{column} is NULL");

@@ -41,9 +41,14 @@ public sealed record StoredTrial(
 /// <param name="TotalSeconds">Wall-clock seconds since the trial started.</param>
 /// <param name="Metrics">Metric name → value (train/…, validation/…, test/…).</param>
 /// <param name="Diagnostics">Algorithm diagnostics at the eval.</param>
+/// <param name="SubmissionCpuSeconds">Accumulated process CPU seconds (user + system, all threads) inside the same timed
+/// calls as <paramref name="SubmissionSeconds"/>; null in rows recorded before schema 3.</param>
+/// <param name="ProbeSeconds">Wall seconds of this eval's untimed <see cref="TimingNoise.SpeedProbe"/>; null in rows
+/// recorded before schema 3 or without the probe.</param>
 public sealed record StoredEval(
     long Step, double SubmissionSeconds, double EvalSeconds, double LoggingSeconds, double TotalSeconds,
-    IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double> Diagnostics);
+    IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double> Diagnostics,
+    double? SubmissionCpuSeconds = null, double? ProbeSeconds = null);
 
 /// <summary>The constants scoring needs about a workload, as a run used them.</summary>
 /// <param name="Name">Workload name.</param>
@@ -66,6 +71,13 @@ public sealed record StoredWorkloadSpec(
         ArgumentNullException.ThrowIfNull(spec);
         return new StoredWorkloadSpec(spec.Name, "validation/" + spec.TargetMetric, spec.ValidationTarget, "test/" + spec.TargetMetric,
             spec.TestTarget, spec.Direction == AlgoPerfSharp.Workloads.Direction.LowerIsBetter, spec.MaxRuntimeSeconds, spec.VariantOf, spec.Preset);
+    }
+
+    /// <summary>Whether <paramref name="row"/> logs the validation metric at or beyond the validation target (NaN never does).</summary>
+    public bool MeetsValidationTarget(StoredEval row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Metrics.TryGetValue(TargetMetric, out double v) && (LowerIsBetter ? v <= ValidationTarget : v >= ValidationTarget);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Harness.TimingNoise;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
@@ -13,10 +14,12 @@ namespace AlgoPerfSharp.Harness.Trials;
 /// <list type="bullet">
 /// <item>untimed set-up: model from the init seed, algorithm init, batch stream from the data seed;</item>
 /// <item>timed: every update step (batch selection, forward, backward, optimizer), prepare-for-eval and the algorithm's
-///   <c>Diagnostics()</c> (plugin code between steps never escapes the clock);</item>
+///   <c>Diagnostics()</c> (plugin code between steps never escapes the clock); the process CPU seconds spent inside
+///   exactly these calls are accumulated beside them (<see cref="StoredEval.SubmissionCpuSeconds"/>);</item>
 /// <item>an eval is due when the submission time since the last eval reaches the eval period (and after step 1);
 ///   the budget (max runtime × ruleset multiplier) is checked there — an exhausted budget ends the trial without an
-///   eval; otherwise the clock pauses for the (untimed) eval of validation and test, and the row is recorded (±∞ metrics
+///   eval; otherwise the clock pauses for the (untimed) eval of validation and test and the
+///   <see cref="TimingNoise.SpeedProbe"/>, and the row is recorded (±∞ metrics
 ///   as NaN);</item>
 /// <item>the algorithm's untimed <c>SaveState</c>/<c>LoadState</c> (checkpoints) are bounded: their total may not exceed
 ///   <see cref="UntimedPluginAllowanceSeconds"/> + <see cref="UntimedPluginFraction"/> × the timed seconds, else the
@@ -53,6 +56,9 @@ public sealed class TrialRunner
         _clock = clock ?? StopwatchClock.Instance;
         _progress = progress;
     }
+
+    /// <summary>The speed probe run at each eval (tests replace it to make it fail).</summary>
+    internal Func<IClock, double> Probe { get; init; } = SpeedProbe.Run;
 
     /// <summary>Runs (or resumes from its checkpoint) trial <paramref name="trialId"/> of the store this runner was created with.</summary>
     public TrialOutcome Run(long trialId, TrialSpec spec, IWorkload workload, ITrainingAlgorithm algorithm, TrialRunnerOptions options, CancellationToken cancellation = default)
@@ -136,13 +142,15 @@ public sealed class TrialRunner
         long step = counters.Step;
         double submission = counters.SubmissionSeconds, evalSeconds = counters.EvalSeconds, loggingSeconds = counters.LoggingSeconds;
         double lastEvalAt = counters.LastEvalSubmissionSeconds;
+        // Checkpoints older than SubmissionCpuSeconds carry 0: continue from the last row kept instead.
+        double submissionCpu = Math.Max(counters.SubmissionCpuSeconds, kept?.SubmissionCpuSeconds ?? 0);
         var history = counters.History;
         var stepTimes = counters.StepSeconds;
         double lastMetric = history.Count > 0 && history[^1].Metrics.TryGetValue("validation/" + ws.TargetMetric, out double lm) ? lm : double.NaN;
         model.Module.Train();
 
         double Total() => totalBase + (_clock.Now() - wallStart);
-        TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes, Total(), pluginSeconds);
+        TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes, Total(), pluginSeconds, submissionCpu);
 
         // Untimed, but bounded: returns why the trial must fail, or null.
         string? SaveCheckpoint(string folder)
@@ -190,7 +198,7 @@ public sealed class TrialRunner
 
             double loss;
             StepContext context;
-            double t0 = _clock.Now();
+            double t0 = _clock.Now(), cpu0 = _clock.CpuSeconds();
             using (var scope = new DisposeScope())
             {
                 var batch = batches.Next();
@@ -209,6 +217,7 @@ public sealed class TrialRunner
 
             double dt = _clock.Now() - t0;
             submission += dt;
+            submissionCpu += _clock.CpuSeconds() - cpu0;
             stepTimes.Add(dt);
             step++;
             if (!double.IsFinite(loss))
@@ -225,7 +234,7 @@ public sealed class TrialRunner
             }
 
             // prepare-for-eval and the algorithm's diagnostics are timed
-            double p0 = _clock.Now();
+            double p0 = _clock.Now(), pcpu0 = _clock.CpuSeconds();
             Dictionary<string, double> diagnostics;
             try
             {
@@ -239,6 +248,7 @@ public sealed class TrialRunner
             }
 
             submission += _clock.Now() - p0;
+            submissionCpu += _clock.CpuSeconds() - pcpu0;
             if (submission >= budget)
             {
                 return Finish(recorder, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
@@ -254,13 +264,26 @@ public sealed class TrialRunner
             }
 
             model.Module.Train();
+            double? probe = null;
+            if (options.SpeedProbe)
+            {
+                try
+                {
+                    probe = Probe(_clock);
+                }
+                catch (TorchException e)
+                {
+                    return Finish(recorder, TrialState.Failed, $"the speed probe failed at step {step}: {OneLine(e.Message)}", step, submission, timeToTarget, stepTimes);
+                }
+            }
+
             evalSeconds += _clock.Now() - e0;
             lastEvalAt = submission;
 
             double l0 = _clock.Now();
             try
             {
-                recorder.Append(new StoredEval(step, submission, evalSeconds, loggingSeconds, Total(), metrics, diagnostics));
+                recorder.Append(new StoredEval(step, submission, evalSeconds, loggingSeconds, Total(), metrics, diagnostics, submissionCpu, probe));
             }
             catch (TrialRecordException e)
             {
