@@ -10,8 +10,8 @@ namespace AlgoPerfSharp.Harness.TimingNoise;
 /// <see cref="VectorLength"/> floats (activations and an optimizer's moment updates). It runs untimed at every eval
 /// (<see cref="TrialRunner"/>), on the trial's own libtorch threads, and its seconds are stored per eval row
 /// (<c>probe_seconds</c>): a busy neighbour slows it as it slows the steps around it. Inputs come from a fixed seed, so
-/// every probe does the same arithmetic on the same numbers. About 20–50 ms on one 2-core machine (tiny next to an
-/// eval). Not thread-safe; call from the trial's thread.
+/// every probe does the same arithmetic on the same numbers. A few milliseconds on one idle 2-core machine: the quick preset evaluates every
+/// half second or so, and a probe as long as the eval itself would double the evals' share of a trial's wall time. Not thread-safe; call from the trial's thread.
 /// </summary>
 public static class SpeedProbe
 {
@@ -19,13 +19,13 @@ public static class SpeedProbe
     public const int MatrixSize = 256;
 
     /// <summary>Matrix products per probe.</summary>
-    public const int Gemms = 32;
+    public const int Gemms = 8;
 
     /// <summary>Length of the vector the elementwise passes run over.</summary>
-    public const int VectorLength = 1 << 18;
+    public const int VectorLength = 1 << 17;
 
     /// <summary>Elementwise passes per probe (each a multiply-add, a tanh and a square root).</summary>
-    public const int ElementwisePasses = 12;
+    public const int ElementwisePasses = 4;
 
     private const ulong Seed = 20261206;
 
