@@ -64,6 +64,8 @@ public static class GateJob
             return ExitCodes.Interrupted;
         }
 
+        int stored = new[] { GateSide.Baseline, GateSide.Candidate }.Sum(side => store.Trials(store.FindRun(plan.RunLabel(side))!.Id).Count);
+        context.Output.WriteLine($"gate '{SafeText.Terminal(plan.Label)}' in {o.Db}: {summary.Ran} trials run now, {stored} in its two runs");
         var report = GateReport.Compute(store, plan, comparison);
         string md = report.ToMarkdown();
         context.Output.Write(md);
