@@ -21,7 +21,7 @@ public sealed class GateTests : ScratchFolder
     });
 
     private static GatePlan Plan(string candidate = "candidate", int studies = Studies) => new("g", "adamw", candidate, Tuned, Tuned,
-        [new GateWorkload("tiny_regression", new TrialRunnerOptions { MaxSteps = 400, StepHint = 400, EvalEverySteps = 5 })], studies, 7);
+        [new GateWorkload("tiny_regression", new TrialRunnerOptions { MaxSteps = 400, StepHint = 400, EvalEverySteps = 5, StopAtTarget = false })], studies, 7);
 
     /// <summary>Runs the gate of adamw against <paramref name="candidate"/>; returns the verdicts and the run order (side, study).</summary>
     private (GateReport Report, List<(GateSide Side, int Study)> Order, GateRunSummary Summary) Gate(Func<ManualClock, ITrainingAlgorithm> candidate, GatePlan? plan = null)
@@ -43,7 +43,7 @@ public sealed class GateTests : ScratchFolder
     private static GateRow Row(GateReport r) => Assert.Single(r.Rows);
 
     [Fact]
-    public void AnIdenticalCandidateIsNoChangeOnAllThreeFigures()
+    public void AnIdenticalCandidateIsNoChangeOnAllFourFigures()
     {
         var (report, _, _) = Gate(c => new InjectedRegression(c));
         var row = Row(report);
@@ -71,6 +71,7 @@ public sealed class GateTests : ScratchFolder
         // so each study's time-to-target is 15 % longer — which the unpaired compare cannot resolve over five studies
         Assert.Equal(ComparisonVerdict.Regression, row.TimeToTarget!.Verdict);
         Assert.Equal(1.15, row.TimeToTarget.Ratio, 9);
+        Assert.Equal(ComparisonVerdict.NoChange, row.FinalMetric!.Verdict); // the same 400 steps, the same model
         Assert.True(report.HasRegression);
     }
 
@@ -81,6 +82,7 @@ public sealed class GateTests : ScratchFolder
         var row = Row(report);
         Assert.Equal(ComparisonVerdict.Regression, row.StepsToTarget!.Verdict);
         Assert.True(row.StepsToTarget.Ratio >= 1.05);
+        Assert.Equal(ComparisonVerdict.Regression, row.FinalMetric!.Verdict); // a higher loss after the same 400 steps
         Assert.Equal(ComparisonVerdict.NoChange, row.StepTime!.Verdict); // every step still costs exactly 1 s
         Assert.True(report.HasRegression);
     }

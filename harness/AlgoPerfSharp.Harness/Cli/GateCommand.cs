@@ -41,12 +41,16 @@ internal static class GateCommand
             (--studies, default {GateJob.DefaultStudies}); study s of both sides uses the same data and initialisation seeds, so CPU
             training follows the same path unless the algorithm changed. Trials run interleaved, pair by pair (base s,
             candidate s, then candidate s+1, base s+1, …), so drift of a shared machine hits both sides alike. Evals run
-            every ⌈step hint / {GateJob.EvalsPerStepHint}⌉ steps (a fixed step grid; --eval-every-steps overrides), validation only.
+            every ⌈step hint / {GateJob.EvalsPerStepHint}⌉ steps (a fixed step grid; --eval-every-steps overrides), validation only,
+            and every trial trains to the step hint — the end of the learning-rate schedules; --max-steps overrides — or
+            its budget, past the target.
             Verdicts per workload, each from the per-study candidate/baseline ratios with an exact one-sided Wilcoxon
             signed-rank test at α and a minimum effect δ (Hodges–Lehmann ratio and its interval; method: docs/scoring.md):
               step time        the trial's median step wall time — catches a slower step;
               steps-to-target  the step of the first eval meeting the target (∞ if never) — catches worse convergence;
-              time-to-target   AlgoPerf's submission time at that eval (∞ if never) — the two combined.
+              time-to-target   AlgoPerf's submission time at that eval (∞ if never) — the two combined;
+              final metric     the validation metric at the last eval (as a cost) — convergence even when
+                               neither side reaches the target.
             regression = significantly worse by ≥ δ; improvement = significantly better by ≥ δ; no change = the
             interval lies within ±δ; inconclusive = neither. With 5 studies the smallest p is 1/32; fewer studies can
             never flag a regression at α = 0.05. Results go to --db as runs LABEL.baseline and LABEL.candidate (--label,

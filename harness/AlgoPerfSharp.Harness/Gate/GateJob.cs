@@ -93,8 +93,10 @@ public static class GateJob
 
     /// <summary>
     /// The options of <paramref name="workload"/>'s trials: the settings' (<see cref="SweepJob.TrialOptions"/>) with
-    /// validation-only evals, by default every ⌈step hint / <see cref="EvalsPerStepHint"/>⌉ steps, and a wall-clock
-    /// limit of 3 × the budget + 10 minutes.
+    /// validation-only evals, by default every ⌈step hint / <see cref="EvalsPerStepHint"/>⌉ steps; training to the step
+    /// hint (the horizon of the algorithms' learning-rate schedules; <c>--max-steps</c> overrides) or the budget, past the
+    /// target, so both sides of a pair end at the same step and their final metrics compare; and a wall-clock limit of
+    /// 3 × the budget + 10 minutes.
     /// </summary>
     public static TrialRunnerOptions TrialOptions(HarnessContext context, string workload)
     {
@@ -107,6 +109,8 @@ public static class GateJob
         {
             EvalEverySteps = every,
             EvaluateTest = false,
+            MaxSteps = o.MaxSteps ?? hint,
+            StopAtTarget = false,
             WallClockLimitSeconds = o.TrialTimeout ?? ((3 * (o.MaxRuntime ?? spec.MaxRuntimeSeconds)) + 600),
         };
     }

@@ -11,8 +11,10 @@ namespace AlgoPerfSharp.Harness.Gate;
 /// The verdicts of a CI gate: per workload, three paired comparisons (<see cref="PairedComparison"/>) of the candidate's
 /// studies against the baseline's studies with the same seeds — (a) the median step time of each study's trial,
 /// (b) its steps-to-target (the global step of the first eval meeting the validation target within the budget; +∞ if
-/// none), (c) its time-to-target (AlgoPerf's submission time at that eval; +∞ if none). Studies present on one side
-/// only are left out (noted). Any regression verdict fails the gate.
+/// none), (c) its time-to-target (AlgoPerf's submission time at that eval; +∞ if none), (d) the validation metric at
+/// its last eval as a cost (the metric if lower is better, else its reciprocal; +∞ if not finite), paired only when both
+/// trials ended at the same step — the convergence figure that still speaks when neither side reaches the target.
+/// Studies present on one side only are left out (noted). Any regression verdict fails the gate.
 /// </summary>
 /// <param name="Baseline">Baseline algorithm and run.</param>
 /// <param name="Candidate">Candidate algorithm and run.</param>
@@ -52,7 +54,7 @@ public sealed record GateReport(string Baseline, string Candidate, int Studies, 
             }
 
             var spec = b.Specs.FirstOrDefault(s => s.Name == w);
-            List<double> bStep = [], cStep = [], bSteps = [], cSteps = [], bTime = [], cTime = [];
+            List<double> bStep = [], cStep = [], bSteps = [], cSteps = [], bTime = [], cTime = [], bFinal = [], cFinal = [];
             for (int s = 0; s < plan.Studies && spec is not null; s++)
             {
                 var bt = b.Trials.FirstOrDefault(t => t.Stored.Workload == w && t.Stored.Study == s);
@@ -69,6 +71,23 @@ public sealed record GateReport(string Baseline, string Candidate, int Studies, 
                 cTime.Add(cReached.ValidationSeconds);
                 bSteps.Add(StepsOf(bReached));
                 cSteps.Add(StepsOf(cReached));
+                if (Final(bt, spec) is { } bf && Final(ct, spec) is { } cf)
+                {
+                    if (bf.Step != cf.Step)
+                    {
+                        notes.Add($"study {s}: final metric not compared (last evals at steps {bf.Step} and {cf.Step})");
+                    }
+                    else if (bf.Cost > 0 && cf.Cost > 0)
+                    {
+                        bFinal.Add(bf.Cost);
+                        cFinal.Add(cf.Cost);
+                    }
+                    else
+                    {
+                        notes.Add($"study {s}: final metric not compared (a perfect score of 0 has no ratio)");
+                    }
+                }
+
                 if (bt.Stored.MedianStepSeconds > 0 && ct.Stored.MedianStepSeconds > 0)
                 {
                     bStep.Add(bt.Stored.MedianStepSeconds);
@@ -82,7 +101,7 @@ public sealed record GateReport(string Baseline, string Candidate, int Studies, 
 
             if (spec is null) notes.Add("no trials on the baseline side");
             PairedComparisonResult? Paired(List<double> x, List<double> y) => x.Count == 0 ? null : PairedComparison.Compare(x, y, options);
-            rows.Add(new GateRow(w, Paired(bStep, cStep), Paired(bSteps, cSteps), Paired(bTime, cTime), notes));
+            rows.Add(new GateRow(w, Paired(bStep, cStep), Paired(bSteps, cSteps), Paired(bTime, cTime), Paired(bFinal, cFinal), notes));
         }
 
         return new GateReport(
@@ -151,11 +170,22 @@ public sealed record GateReport(string Baseline, string Candidate, int Studies, 
             step_time = Json(r.StepTime),
             steps_to_target = Json(r.StepsToTarget),
             time_to_target = Json(r.TimeToTarget),
+            final_metric = Json(r.FinalMetric),
             notes = r.Notes,
         }),
     }, Indented);
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The last eval's step and the validation metric there as a cost (lower is better; +∞ if not finite), or null without evals.</summary>
+    private static (long Step, double Cost)? Final(LoadedTrial t, WorkloadScoringSpec spec)
+    {
+        if (t.Evals.Count == 0) return null;
+        var last = t.Evals[^1];
+        double m = last.Metrics.TryGetValue(spec.ValidationMetric, out var v) ? v : double.NaN;
+        double cost = !double.IsFinite(m) ? double.PositiveInfinity : spec.Direction == MetricDirection.LowerIsBetter ? m : 1 / m;
+        return (last.Step, cost);
+    }
 
     private static double StepsOf(TrialTimeToTarget t) => t.ValidationStep is { } step ? Math.Max(1, step) : double.PositiveInfinity;
 
@@ -165,6 +195,7 @@ public sealed record GateReport(string Baseline, string Candidate, int Studies, 
     {
         "step time" => LeaderboardResult.Ms(v),
         "steps-to-target" => double.IsFinite(v) ? v.ToString("0.#", CultureInfo.InvariantCulture) : "∞",
+        "final metric" => double.IsFinite(v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "∞",
         _ => ReleaseComparisonReport.Seconds(v),
     };
 
