@@ -35,4 +35,15 @@ public sealed record ComparisonOptions
 
     /// <summary>δ, the minimum relative effect.</summary>
     public double MinimumEffect { get; }
+
+    /// <summary>
+    /// The verdict rule shared by <see cref="ReleaseComparison"/> and <see cref="PairedComparison"/>, in this order:
+    /// regression if p_slower ≤ α and ratio ≥ 1 + δ; improvement if p_faster ≤ α and ratio ≤ 1 − δ; no change if
+    /// [lower, upper] ⊆ [1 − δ, 1 + δ]; inconclusive otherwise (a NaN ratio is never a regression or improvement).
+    /// </summary>
+    internal ComparisonVerdict Decide(double pSlower, double pFaster, double ratio, double lower, double upper) =>
+        pSlower <= SignificanceLevel && ratio >= 1 + MinimumEffect ? ComparisonVerdict.Regression
+        : pFaster <= SignificanceLevel && ratio <= 1 - MinimumEffect ? ComparisonVerdict.Improvement
+        : lower >= 1 - MinimumEffect && upper <= 1 + MinimumEffect ? ComparisonVerdict.NoChange
+        : ComparisonVerdict.Inconclusive;
 }

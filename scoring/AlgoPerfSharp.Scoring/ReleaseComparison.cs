@@ -84,13 +84,7 @@ public static class ReleaseComparison
             upper = Math.Exp(logRatios[pairs - k]);
         }
 
-        var alpha = options.SignificanceLevel;
-        var delta = options.MinimumEffect;
-        var verdict =
-            pSlower <= alpha && ratio >= 1 + delta ? ComparisonVerdict.Regression
-            : pFaster <= alpha && ratio <= 1 - delta ? ComparisonVerdict.Improvement
-            : lower >= 1 - delta && upper <= 1 + delta ? ComparisonVerdict.NoChange
-            : ComparisonVerdict.Inconclusive;
+        var verdict = options.Decide(pSlower, pFaster, ratio, lower, upper);
 
         return new ComparisonResult(
             verdict, ratio, lower, upper, pSlower, pFaster, exact,

@@ -15,6 +15,8 @@ internal static class PluginPaths
 
     public static string Lion => Output("examples/LionPlugin", "LionPlugin");
 
+    public static string Regression => Output("examples/RegressionPlugin", "RegressionPlugin");
+
     public static string Mixed => Output("tests/TestPlugins/MixedPlugin", "MixedPlugin");
 
     public static string Future => Output("tests/TestPlugins/FuturePlugin", "FuturePlugin");

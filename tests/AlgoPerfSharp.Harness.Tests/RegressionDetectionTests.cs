@@ -3,7 +3,6 @@ using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Optimizers.Algorithms;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -28,7 +27,7 @@ public sealed class RegressionDetectionTests : ScratchFolder
         using var store = ResultsStore.Open(P("gate.db"));
         var request = new SweepRequest(label, ["tiny_regression"], ["adamw"], Ruleset.External, Studies, 1, 7, Tuned, 0, 1,
             new TrialRunnerOptions { MaxSteps = 400, EvalEverySteps = 5 });
-        new SweepRunner(store, _ => new TinyWorkload(clock, target: 2e-3), _ => new Regressed(clock, slowdown, learningRateFactor),
+        new SweepRunner(store, _ => new TinyWorkload(clock, target: 2e-3), _ => new InjectedRegression(clock, slowdown, learningRateFactor),
             new StringWriter(), clock).Run(request, "test", "{}");
     }
 
@@ -76,40 +75,5 @@ public sealed class RegressionDetectionTests : ScratchFolder
         Assert.Equal(1, code);
         Assert.Equal("regression", Verdict(row, "time_to_target"));
         Assert.Equal("no change", Verdict(row, "step_time")); // every step still costs exactly 1 s
-    }
-
-    /// <summary>AdamW with an injected regression: a slower step (on the manual clock) or a scaled learning rate.</summary>
-    private sealed class Regressed(ManualClock clock, double slowdown, double learningRateFactor) : ITrainingAlgorithm
-    {
-        private readonly AdamW _inner = new();
-
-        public string Name => "adamw";
-
-        public SearchSpace SearchSpace => _inner.SearchSpace;
-
-        public Hyperparameters Defaults => _inner.Defaults;
-
-        public ITrainingRun Init(AlgorithmInitContext context)
-        {
-            var values = context.Hyperparameters.Values.ToDictionary(kv => kv.Key, kv => kv.Value);
-            values["learning_rate"] = (double)values["learning_rate"] * learningRateFactor;
-            return new Run(_inner.Init(context with { Hyperparameters = new Hyperparameters(values) }), clock, slowdown);
-        }
-
-        private sealed class Run(ITrainingRun inner, ManualClock clock, double slowdown) : ITrainingRun
-        {
-            public double Update(StepContext step)
-            {
-                double loss = inner.Update(step);
-                clock.Advance(slowdown - 1); // TinyWorkload charges 1 s per step; this adds the slowdown's share
-                return loss;
-            }
-
-            public AlgorithmState SaveState() => inner.SaveState();
-
-            public void LoadState(AlgorithmState state) => inner.LoadState(state);
-
-            public void Dispose() => inner.Dispose();
-        }
     }
 }

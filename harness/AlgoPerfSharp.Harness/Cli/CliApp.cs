@@ -44,6 +44,7 @@ public static class CliApp
         root.Subcommands.Add(ConformanceCommand.Build());
         root.Subcommands.Add(ScoringCommands.ReportCommand());
         root.Subcommands.Add(ScoringCommands.CompareCommand());
+        root.Subcommands.Add(GateCommand.Build());
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
         root.Subcommands.Add(TimingNoiseCommand.Build());
         return root;

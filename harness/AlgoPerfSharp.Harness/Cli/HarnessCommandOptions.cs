@@ -93,6 +93,9 @@ internal sealed class HarnessCommandOptions
         return this;
     }
 
+    /// <summary>Fills settings that neither the command line nor <c>--config</c> gave (runs after both, before validation).</summary>
+    public void Default(Action<ParseResult, HarnessOptions> fill) => _apply.Add(fill);
+
     /// <summary>Adds an option and how it sets its setting.</summary>
     public void Add<T>(Option<T> option, Action<HarnessOptions, T> set)
     {

@@ -168,7 +168,7 @@ public sealed record ReleaseComparisonReport(
     private static string List(IEnumerable<(string Workload, string Algorithm)> pairs) =>
         string.Join(", ", pairs.Order().Select(p => $"{p.Workload}/{p.Algorithm}"));
 
-    private static string Verdict(ComparisonVerdict v) => v switch
+    internal static string Verdict(ComparisonVerdict v) => v switch
     {
         ComparisonVerdict.Regression => "regression",
         ComparisonVerdict.Improvement => "improvement",
@@ -179,18 +179,18 @@ public sealed record ReleaseComparisonReport(
     private static string Ratio(ComparisonResult c) =>
         $"{R(c.Ratio)} [{R(c.RatioLower)}, {R(c.RatioUpper)}]";
 
-    private static string R(double v) => double.IsNaN(v) ? "n/a" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("F3", CultureInfo.InvariantCulture);
+    internal static string R(double v) => double.IsNaN(v) ? "n/a" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("F3", CultureInfo.InvariantCulture);
 
-    private static string P(double p) => p.ToString("F4", CultureInfo.InvariantCulture);
+    internal static string P(double p) => p.ToString("F4", CultureInfo.InvariantCulture);
 
-    private static string Seconds(double s) => double.IsFinite(s) ? s.ToString("F1", CultureInfo.InvariantCulture) + " s" : "∞";
+    internal static string Seconds(double s) => double.IsFinite(s) ? s.ToString("F1", CultureInfo.InvariantCulture) + " s" : "∞";
 
-    private static string Pct(double f) => (f * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+    internal static string Pct(double f) => (f * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
-    private static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    internal static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
-    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+    internal static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     // Ratios come from exp/log: rounded to 12 decimals so the JSON does not depend on the last ulp of the platform's libm.
-    private static double? Rounded(double v) => double.IsFinite(v) ? Math.Round(v, 12) : null;
+    internal static double? Rounded(double v) => double.IsFinite(v) ? Math.Round(v, 12) : null;
 }
