@@ -245,7 +245,7 @@ public static class CliApp
         o.WriteLine("      hyperparameters (name, allowed values, default, meaning):");
         foreach (var d in a.Declared)
         {
-            o.WriteLine($"        {d.Name,-28} {d.Range,-36} {HyperparameterDeclaration.Format(d.Default),-10} {d.Meaning}".TrimEnd());
+            o.WriteLine($"        {d.Name,-26} {d.Range,-24} {HyperparameterDeclaration.Format(d.Default),-10} {d.Meaning}".TrimEnd());
         }
     }
 }
