@@ -9,4 +9,11 @@ public static class Contract
     /// contract moved from <c>AlgoPerfSharp.Optimizers</c> into its own assembly, <c>AlgoPerfSharp.Contracts</c>.
     /// </summary>
     public const int Version = 2;
+
+    /// <summary>
+    /// Bumped on an additive change that plugins built against an earlier minor version still satisfy (the harness
+    /// accepts them). Minor 1: <see cref="ITrainingAlgorithm.Declared"/>, a default interface member derived from
+    /// <see cref="ITrainingAlgorithm.Defaults"/>, so 2.0 plugins keep loading and are checked against their defaults' keys.
+    /// </summary>
+    public const int MinorVersion = 1;
 }

@@ -20,6 +20,15 @@ public interface ITrainingAlgorithm
     /// <summary>The hyperparameters used under the self-tuning ruleset (and as defaults for missing keys).</summary>
     Hyperparameters Defaults { get; }
 
+    /// <summary>
+    /// Every hyperparameter the algorithm reads (name, type, range, default, meaning). The harness refuses a search
+    /// space, config or override naming another key or an ill-typed or out-of-range value, before any training. The
+    /// default (contract 2.0 plugins) derives unbounded declarations from <see cref="Defaults"/>; an algorithm that
+    /// declares should derive <see cref="Defaults"/> from this list (<see cref="HyperparameterDeclarations.DefaultsOf"/>).
+    /// Added in contract version 2.1.
+    /// </summary>
+    IReadOnlyList<HyperparameterDeclaration> Declared => HyperparameterDeclarations.Derive(Defaults);
+
     /// <summary>Global batch size for a workload (called once per trial, untimed).</summary>
     int BatchSize(WorkloadInfo workload) => workload.ReferenceBatchSize;
 

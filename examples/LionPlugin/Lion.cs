@@ -35,15 +35,19 @@ public sealed class Lion : TransformAlgorithm
         }
         """);
 
-    /// <summary>The paper's defaults (β1 0.9, β2 0.99) with a learning rate suited to small CPU workloads.</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 3e-4,
-        ["one_minus_beta1"] = 0.1,
-        ["beta2"] = 0.99,
-        ["weight_decay"] = 0.1,
-        ["warmup_factor"] = 0.05,
-    });
+    /// <summary>
+    /// Every hyperparameter the recipe reads, declared once: name, range, default (the paper's β1 0.9, β2 0.99, with a
+    /// learning rate suited to small CPU workloads) and meaning. The defaults, the harness's key checks and
+    /// <c>algoperf list -a</c> derive from this list; the engine adds <c>grad_clip</c> and <c>lr_schedule</c>.
+    /// </summary>
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        CommonHyperparameters.LearningRate(3e-4),
+        CommonHyperparameters.OneMinusBeta1(0.1),
+        HyperparameterDeclaration.Real("beta2", 0.99, 0, 1, "decay of the momentum Lion keeps (the update interpolates with β1)"),
+        CommonHyperparameters.WeightDecay(0.1),
+        CommonHyperparameters.WarmupFactor(0.05),
+    ];
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload) =>

@@ -35,6 +35,13 @@ public sealed class CliTests
         Assert.Contains("nadamw", output);
         Assert.Contains("lion", output);
         Assert.Contains("learning_rate      [1e-05, 0.001] log", output);
+
+        // each algorithm's declared hyperparameters: name, allowed values, default, meaning (a plugin's cross the probe)
+        string flat = System.Text.RegularExpressions.Regex.Replace(output, " +", " ");
+        Assert.Contains(" beta2 [0, 1] 0.99 decay of the momentum Lion keeps (the update interpolates with β1)\n", flat);
+        Assert.Contains(" lr_schedule warmup_cosine|constant \"warmup_cosine\" warmup_cosine: warm-up then cosine decay", flat);
+        Assert.Contains(" start_preconditioning_step [-1, inf] -1 first preconditioned step (−1 = the frequency, inf = never)\n", flat);
+        Assert.Contains(" grafting adam|rmsprop|adagrad|sgd|none \"adam\" ", flat);
     }
 
     [Fact]

@@ -139,10 +139,16 @@ public sealed class ConformanceTests : ScratchFolder
 
         var badValue = HostedCli.Run("conformance", "-a", "adamw", "-t", AdamWTrajectory, "--set", "learning_rate=fast");
         Assert.Equal(2, badValue.Code);
-        Assert.Single(badValue.Err.Trim().Split('\n'));
+        Assert.Equal("error: adamw refused the hyperparameters: adamw: learning_rate = \"fast\" must be a number in [0, inf] (set them with --set key=value)",
+            Assert.Single(badValue.Err.Trim().Split('\n')));
 
         var badSchedule = HostedCli.Run("conformance", "-a", "adamw", "-t", AdamWTrajectory, "--set", "lr_schedule=linear");
         Assert.Equal(2, badSchedule.Code);
-        Assert.Contains("lr_schedule must be", badSchedule.Err, StringComparison.Ordinal);
+        Assert.Contains("adamw: lr_schedule = \"linear\" must be one of warmup_cosine|constant", badSchedule.Err, StringComparison.Ordinal);
+
+        // a misspelt key was ignored before hyperparameters were declared; now it is refused naming the declared one
+        var misspelt = HostedCli.Run("conformance", "-a", "adamw", "-t", AdamWTrajectory, "--set", "beta1=0.9");
+        Assert.Equal(2, misspelt.Code);
+        Assert.Contains("adamw has no hyperparameter 'beta1' (did you mean one_minus_beta1?); it declares beta2, epsilon,", Assert.Single(misspelt.Err.Trim().Split('\n')), StringComparison.Ordinal);
     }
 }

@@ -100,6 +100,8 @@ public sealed class PluginProbeTests : ScratchFolder
         Assert.Equal(Describe(real.SearchSpace), Describe(probed.SearchSpace));
         Assert.Equal(real.Defaults.ToString(), probed.Defaults.ToString());
         Assert.Equal(0.99, probed.Defaults.GetDouble("beta2"));
+        Assert.Equal(Flat(real.Declared), Flat(probed.Declared));
+        Assert.Contains("beta2 real [0, 1] 0.99 decay of the momentum Lion keeps", Flat(probed.Declared));
         // the stand-in plans but never trains
         Assert.Throws<InvalidOperationException>(() => probed.Init(null!));
 
@@ -119,7 +121,14 @@ public sealed class PluginProbeTests : ScratchFolder
             Assert.Equal(a.Name, back.Name);
             Assert.Equal(Describe(a.SearchSpace), Describe(back.SearchSpace));
             Assert.Equal(a.Defaults.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal), back.Defaults.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+            Assert.Equal(Flat(a.Declared), Flat(back.Declared));
         }
+
+        // a plugin that declares nothing crosses with declarations derived from its defaults, text included
+        var derived = new AlgorithmMetadata("y", "here", SearchSpace.Parse("""{"rate": {"feasible_points": [1.0]}}"""),
+            new Hyperparameters(new Dictionary<string, object> { ["rate"] = 1.0, ["mode"] = "a", ["flag"] = true }));
+        var derivedBack = Assert.Single(AlgorithmMetadata.FromJson(AlgorithmMetadata.ToJson([derived])));
+        Assert.Equal("flag boolean true|false true \nmode text text \"a\" \nrate real [-inf, inf] 1 ", Flat(derivedBack.Declared));
 
         var fixedList = SearchSpace.Parse("""[{"learning_rate": 0.1, "nesterov": true}, {"learning_rate": 0.30000000000000004, "ns_dtype": "bf16"}]""");
         var again = Assert.Single(AlgorithmMetadata.FromJson(AlgorithmMetadata.ToJson([new AlgorithmMetadata("x", "here", fixedList, Hyperparameters.Empty)])));
@@ -158,4 +167,8 @@ public sealed class PluginProbeTests : ScratchFolder
         s.IsFixedList
             ? s.FixedPoints!.Select(p => p.ToString()).ToList()
             : s.Dimensions.Select(d => d.IsDiscrete ? $"{d.Name} {{{string.Join(",", d.FeasiblePoints!)}}}" : $"{d.Name} [{d.Min:R}, {d.Max:R}] {d.Scaling}").ToList();
+
+    private static string Flat(IReadOnlyList<HyperparameterDeclaration> declared) =>
+        string.Join("\n", declared.Select(d => $"{d.Name} {d.Kind.ToString().ToLowerInvariant()} {d.Range} {HyperparameterDeclaration.Format(d.Default)} {d.Meaning}"));
+
 }

@@ -92,8 +92,9 @@ public sealed class SweepGuardTests : ScratchFolder
         var (code, output, err) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", "adamw", "--search-space", P("space.json"),
             "--max-steps", "4", "--db", P("s.db"), "--in-process");
         Assert.True(code == 2, output + err);
-        Assert.Equal("error: --search-space names 'weight_decy', which adamw does not read; its hyperparameters are " +
-            "beta2, epsilon, learning_rate, one_minus_beta1, warmup_factor, weight_decay", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("error: --search-space: adamw has no hyperparameter 'weight_decy' (did you mean weight_decay?); it declares " +
+            "beta2, dropout_rate, epsilon, grad_clip, label_smoothing, learning_rate, lr_schedule, one_minus_beta1, warmup_factor, weight_decay",
+            Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(File.Exists(P("s.db")));
 
         // fixed lists too, and a plugin's keys come from its probe; Lion reads one_minus_beta1 only, so beta1 is unknown
@@ -101,25 +102,48 @@ public sealed class SweepGuardTests : ScratchFolder
         var (code2, _, err2) = HostedCli.Run("run", "-w", "synthetic_regression", "-a", PluginPaths.Lion, "--search-space", P("points.json"),
             "--max-steps", "4", "--db", P("s.db"));
         Assert.Equal(2, code2);
-        Assert.Contains("--search-space names 'beta1', which " + PluginPaths.Lion + " does not read; its hyperparameters are " +
-            "beta2, learning_rate, one_minus_beta1, warmup_factor, weight_decay", err2);
+        Assert.Contains("--search-space: " + PluginPaths.Lion + " has no hyperparameter 'beta1' (did you mean one_minus_beta1?); it declares " +
+            "beta2, dropout_rate, grad_clip, label_smoothing, learning_rate, lr_schedule, one_minus_beta1, warmup_factor, weight_decay", err2);
+        Assert.False(File.Exists(P("s.db")));
+    }
+
+    [Theory]
+    [InlineData("""{"beta1": {"feasible_points": [0.9]}}""",
+        "error: --search-space: adamw has no hyperparameter 'beta1' (did you mean one_minus_beta1?); it declares beta2, dropout_rate, epsilon, " +
+        "grad_clip, label_smoothing, learning_rate, lr_schedule, one_minus_beta1, warmup_factor, weight_decay")]
+    [InlineData("""[{"learning_rate": "fast"}]""", "error: --search-space: adamw: learning_rate = \"fast\" must be a number in [0, inf]")]
+    [InlineData("""{"one_minus_beta1": {"feasible_points": [1.5]}}""", "error: --search-space: adamw: one_minus_beta1 = 1.5 must be a number in [0, 1]")]
+    [InlineData("""{"lr_schedule": {"min": 0, "max": 1}}""", "error: --search-space: adamw: lr_schedule is choice (warmup_cosine|constant); give it feasible_points, not min/max")]
+    public void AnUndeclaredIllTypedOrOutOfRangeSearchSpaceIsOneLineAndRecordsNothing(string json, string message)
+    {
+        File.WriteAllText(P("bad.json"), json);
+        var (code, output, err) = HostedCli.Run("sweep", "-w", "synthetic_regression", "-a", "adamw", "--search-space", P("bad.json"),
+            "--max-steps", "4", "--db", P("bad.db"), "--in-process");
+        Assert.True(code == 2, output + err);
+        Assert.Equal(message, Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(File.Exists(P("bad.db")));
     }
 
     [Fact]
-    public void EveryBuiltInsOwnSearchSpaceAndItsDecayRateAliasesPassTheKeyCheck()
+    public void EveryBuiltInsOwnSearchSpaceAndTheEngineAndWorkloadKeysPassTheKeyCheck()
     {
         foreach (var a in AlgorithmRegistry.BuiltIns)
         {
             SweepJob.CheckSearchSpaceKeys(a.SearchSpace, new Dictionary<string, ITrainingAlgorithm> { [a.Name] = a });
         }
 
-        // AdamW's default is one_minus_beta1; the reader also takes beta1 itself
+        // decay rates have one name each: adamw declares one_minus_beta1 and beta2, so beta1 and one_minus_beta2 are refused
         var adamw = new Dictionary<string, ITrainingAlgorithm> { ["adamw"] = new Optimizers.Algorithms.AdamW() };
-        SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"beta1": {"feasible_points": [0.9]}, "one_minus_beta2": {"feasible_points": [0.001]}}"""), adamw);
-        Assert.Throws<SearchSpaceException>(() => SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"one_minus_beta3": {"feasible_points": [0.9]}}"""), adamw));
+        Assert.Contains("(did you mean one_minus_beta1?)", Assert.Throws<SearchSpaceException>(() =>
+            SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"beta1": {"feasible_points": [0.9]}}"""), adamw)).Message);
+        Assert.Contains("(did you mean beta2?)", Assert.Throws<SearchSpaceException>(() =>
+            SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"one_minus_beta2": {"feasible_points": [0.001]}}"""), adamw)).Message);
 
-        // the engine's optional keys are read by every built-in without being among its defaults
-        SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"grad_clip": {"feasible_points": [1.0]}, "lr_schedule": {"feasible_points": ["constant"]}}"""), adamw);
+        // the engine's grad_clip and lr_schedule and the harness's label_smoothing and dropout_rate are declared for every built-in
+        SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""
+            {"grad_clip": {"feasible_points": [1.0]}, "lr_schedule": {"feasible_points": ["constant"]},
+             "label_smoothing": {"feasible_points": [0.1]}, "dropout_rate": {"min": 0, "max": 0.1}}
+            """), adamw);
         Assert.Throws<SearchSpaceException>(() => SweepJob.CheckSearchSpaceKeys(SearchSpace.Parse("""{"grad_clp": {"feasible_points": [1.0]}}"""), adamw));
     }
 }

@@ -180,6 +180,27 @@ public sealed class TrialRunnerTests : IDisposable
     }
 
     [Fact]
+    public void AStoredPointWithAnUndeclaredKeyFailsBeforeTrainingInOneLine()
+    {
+        // ScriptedAlgorithm declares nothing itself: its declarations derive from its (AdamW's) defaults
+        var clock = new ManualClock();
+        var (id, spec) = Trial(h: Adam().With("beta1", 0.9));
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1), new ScriptedAlgorithm(clock), new TrialRunnerOptions { MaxSteps = 3 });
+        Assert.Equal(TrialState.Failed, outcome.State);
+        Assert.Equal("scripted has no hyperparameter 'beta1' (did you mean one_minus_beta1?); it declares " +
+            "beta2, dropout_rate, epsilon, label_smoothing, learning_rate, one_minus_beta1, warmup_factor, weight_decay", outcome.Error);
+        Assert.Equal(outcome.Error, _store.Trials(_run.Id).Single(t => t.Id == id).Error);
+
+        // an ill-typed value of a harness key fails the same way; a valid one trains
+        var (id2, spec2) = Trial(h: Adam().With("label_smoothing", "lots"), trial: 1);
+        Assert.Equal("scripted: label_smoothing = \"lots\" must be a number in [0, 1]",
+            new TrialRunner(_store, clock).Run(id2, spec2, new TinyWorkload(clock, target: -1), new ScriptedAlgorithm(clock), new TrialRunnerOptions { MaxSteps = 3 }).Error);
+        var (id3, spec3) = Trial(h: Adam().With("label_smoothing", 0.1), trial: 2);
+        Assert.Equal(TrialState.Completed, new TrialRunner(_store, clock).Run(id3, spec3, new TinyWorkload(clock, target: -1),
+            new ScriptedAlgorithm(clock), new TrialRunnerOptions { MaxSteps = 3 }).State);
+    }
+
+    [Fact]
     public void APluginThatThrowsCostsOnlyItsTrial()
     {
         var clock = new ManualClock();

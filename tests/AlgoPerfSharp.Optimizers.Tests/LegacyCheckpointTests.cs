@@ -16,6 +16,12 @@ public sealed class LegacyCheckpointTests
     private static readonly Hyperparameters Hyperparameters = new(new Dictionary<string, object>
     {
         ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05,
+    });
+
+    // Shampoo declares β2 as one_minus_beta2 and has a refresh frequency
+    private static readonly Hyperparameters ShampooHyperparameters = new(new Dictionary<string, object>
+    {
+        ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["one_minus_beta2"] = 0.01, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05,
         ["precondition_frequency"] = 5.0,
     });
 
@@ -53,7 +59,7 @@ public sealed class LegacyCheckpointTests
         using var old = Read("shampoo_7_steps.safetensors");
         Assert.Contains("shampoo.step", old.Values.Keys);
         using var q = new Fixtures.Quadratic();
-        using var run = new Shampoo().Init(new AlgorithmInitContext(q.Parameters, Hyperparameters, Fixtures.Workload(200), 0));
+        using var run = new Shampoo().Init(new AlgorithmInitContext(q.Parameters, ShampooHyperparameters, Fixtures.Workload(200), 0));
         using (var scope = new DisposeScope())
         {
             run.Update(q.Step(0));

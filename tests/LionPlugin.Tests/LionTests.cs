@@ -93,8 +93,13 @@ public sealed class LionTests
         Assert.Equal(Contract.Version, attr.ContractVersion);
         var p = Param([1.0]);
         var bad = new Hyperparameters(new Dictionary<string, object> { ["one_minus_beta1"] = -0.2 });
-        var e = Assert.Throws<ArgumentException>(() => new Lion().Init(new AlgorithmInitContext([p], bad, Workload(10), 0)));
-        Assert.Contains("beta1 must be in [0, 1) (got 1.2)", e.Message);
+        var e = Assert.Throws<HyperparameterException>(() => new Lion().Init(new AlgorithmInitContext([p], bad, Workload(10), 0)));
+        Assert.Equal("lion: one_minus_beta1 = -0.2 must be a number in [0, 1]", e.Message);
+        var edge = new Hyperparameters(new Dictionary<string, object> { ["one_minus_beta1"] = 0.0 });
+        Assert.Contains("beta1 must be in [0, 1) (got 1)", Assert.Throws<ArgumentException>(() => new Lion().Init(new AlgorithmInitContext([p], edge, Workload(10), 0))).Message);
+        var misspelt = new Hyperparameters(new Dictionary<string, object> { ["beta1"] = 0.9 });
+        Assert.StartsWith("lion has no hyperparameter 'beta1' (did you mean one_minus_beta1?); it declares beta2, dropout_rate, grad_clip,",
+            Assert.Throws<HyperparameterException>(() => new Lion().Init(new AlgorithmInitContext([p], misspelt, Workload(10), 0))).Message);
         p.Tensor.Dispose();
     }
 }

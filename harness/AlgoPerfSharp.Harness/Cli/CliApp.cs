@@ -143,7 +143,8 @@ public static class CliApp
         };
         var cmd = new Command("list", """
             List the training algorithms (built-in and, with --algorithm, from plugins) with their hyperparameter
-            search spaces, and the workloads with their presets and held-out variants. A plugin is read by a short-lived
+            search spaces and declared hyperparameters (name, allowed values, default, meaning; any of them may be set
+            in a search space, e.g. lr_schedule=constant for a constant learning rate), and the workloads with their presets and held-out variants. A plugin is read by a short-lived
             probe process (its code does not run in this one); a plugin that fails there is a one-line error, exit 2.
             Example: algoperf list --algorithm examples/LionPlugin/bin/Release/net10.0/LionPlugin.dll
             """) { algorithms };
@@ -230,15 +231,23 @@ public static class CliApp
         if (space.IsFixedList)
         {
             o.WriteLine($"      search space: {space.FixedPoints!.Count} fixed points");
-            return;
         }
 
-        foreach (var d in space.Dimensions)
+        else
         {
-            string range = d.IsDiscrete
-                ? "{" + string.Join(", ", d.FeasiblePoints!.Select(p => Convert.ToString(p, System.Globalization.CultureInfo.InvariantCulture))) + "}"
-                : $"[{G4(d.Min)}, {G4(d.Max)}] {d.Scaling.ToString().ToLowerInvariant()}";
-            o.WriteLine($"      {d.Name,-18} {range}");
+            foreach (var d in space.Dimensions)
+            {
+                string range = d.IsDiscrete
+                    ? "{" + string.Join(", ", d.FeasiblePoints!.Select(p => Convert.ToString(p, System.Globalization.CultureInfo.InvariantCulture))) + "}"
+                    : $"[{G4(d.Min)}, {G4(d.Max)}] {d.Scaling.ToString().ToLowerInvariant()}";
+                o.WriteLine($"      {d.Name,-18} {range}");
+            }
+        }
+
+        o.WriteLine("      hyperparameters (name, allowed values, default, meaning):");
+        foreach (var d in a.Declared)
+        {
+            o.WriteLine($"        {d.Name,-26} {d.Range,-24} {HyperparameterDeclaration.Format(d.Default),-10} {d.Meaning}".TrimEnd());
         }
     }
 }

@@ -61,6 +61,9 @@ internal static class ConformanceCommand
             ConformanceResult result;
             try
             {
+                // every key given must be declared (the implied lr_schedule=constant only if the algorithm declares lr_schedule)
+                var given = hyperparameters.Values.Where(kv => kv.Key != LearningRateSchedule.Key || algo.Declared.Any(d => d.Name == kv.Key));
+                HyperparameterDeclarations.Validate(new Hyperparameters(given.ToDictionary()), algo.Declared, algo.Name);
                 result = ConformanceCheck.Run(algo, hyperparameters, recorded);
             }
             catch (Exception e) when (e is ArgumentException or KeyNotFoundException)

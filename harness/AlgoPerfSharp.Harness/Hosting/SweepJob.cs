@@ -8,7 +8,6 @@ using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Optimizers.Algorithms;
 using Microsoft.Extensions.Logging;
 
 namespace AlgoPerfSharp.Harness.Hosting;
@@ -18,8 +17,6 @@ public static class SweepJob
 {
     /// <summary>Default wall-clock limit of a trial whose budget is the workload's own (unknown until its spec is read).</summary>
     public const double DefaultTrialTimeoutSeconds = 24 * 3600;
-
-    private const string OneMinus = "one_minus_";
 
     /// <summary>
     /// The end states that make <c>run</c>/<c>sweep</c> exit <see cref="ExitCodes.Failed"/> (unless
@@ -157,31 +154,26 @@ public static class SweepJob
     }
 
     /// <summary>
-    /// Refuses a search space (<c>--search-space</c>) that names a hyperparameter some algorithm does not read — the
-    /// names an algorithm reads are those of its <see cref="ITrainingAlgorithm.Defaults"/>, plus, for built-ins, <c>x</c>
-    /// for a default <c>one_minus_x</c> and the reverse (their hyperparameter reader takes either form of a decay rate;
-    /// and the engine's optional <see cref="TransformAlgorithm.EngineHyperparameters"/>, <c>grad_clip</c> and <c>lr_schedule</c>;
-    /// a plugin's own code may not, so for plugins only the exact keys count) — since a
-    /// misspelt key would otherwise be ignored and the defaults trained silently. Throws
-    /// <see cref="SearchSpaceException"/> naming the key, the algorithm and the names it reads.
+    /// Refuses a search space (<c>--search-space</c>) that names a key some algorithm does not declare, or a value or
+    /// range its declaration does not allow (<see cref="TrialHyperparameters.For"/>: the algorithm's
+    /// <see cref="ITrainingAlgorithm.Declared"/> plus the harness's <c>label_smoothing</c> and <c>dropout_rate</c>) —
+    /// since a misspelt key would otherwise be ignored and the defaults trained silently. Decay rates have one name each
+    /// (e.g. adamw's <c>one_minus_beta1</c>); the message suggests it for the other form. Throws
+    /// <see cref="SearchSpaceException"/> (one line) naming the algorithm, the key and the declared keys.
     /// </summary>
     public static void CheckSearchSpaceKeys(SearchSpace space, IReadOnlyDictionary<string, ITrainingAlgorithm> algorithms)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(algorithms);
-        var keys = space.FixedPoints is { } points
-            ? points.SelectMany(p => p.Values.Keys).Distinct(StringComparer.Ordinal).ToList()
-            : space.Dimensions.Select(d => d.Name).ToList();
         foreach (var (spec, algorithm) in algorithms)
         {
-            var known = algorithm.Defaults.Values.Keys;
-            bool aliases = AlgorithmRegistry.BuiltIn(spec) is not null;
-            bool Reads(string key) => known.Contains(key) || (aliases && TransformAlgorithm.EngineHyperparameters.Contains(key)) || (aliases && (known.Contains(OneMinus + key) ||
-                (key.StartsWith(OneMinus, StringComparison.Ordinal) && known.Contains(key[OneMinus.Length..]))));
-            if (keys.FirstOrDefault(k => !Reads(k)) is { } unknown)
+            try
             {
-                throw new SearchSpaceException(
-                    $"--search-space names '{unknown}', which {spec} does not read; its hyperparameters are {string.Join(", ", known.Order(StringComparer.Ordinal))}");
+                HyperparameterDeclarations.Validate(space, TrialHyperparameters.For(algorithm), spec);
+            }
+            catch (HyperparameterException e)
+            {
+                throw new SearchSpaceException("--search-space: " + e.Message, e);
             }
         }
     }

@@ -3,7 +3,7 @@ using AlgoPerfSharp.Contracts;
 namespace AlgoPerfSharp.Harness.Plugins;
 
 /// <summary>
-/// A plugin algorithm as the parent of a sweep knows it: the name, search space and defaults its probe reported
+/// A plugin algorithm as the parent of a sweep knows it: the name, search space, defaults and declared hyperparameters its probe reported
 /// (<see cref="PluginProbe"/>), enough to plan trials. It runs nothing: <see cref="Init"/> refuses, because a plugin's
 /// training code runs only in worker processes, which load the plugin themselves.
 /// </summary>
@@ -21,6 +21,9 @@ internal sealed class ProbedAlgorithm(AlgorithmMetadata metadata) : ITrainingAlg
 
     /// <inheritdoc/>
     public Hyperparameters Defaults => Metadata.Defaults;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<HyperparameterDeclaration> Declared => Metadata.Declared;
 
     /// <inheritdoc/>
     public int BatchSize(WorkloadInfo workload) =>

@@ -81,8 +81,7 @@ public sealed class TrialRunner
         double evalPeriod = options.EvalPeriodSeconds ?? ws.EvalPeriodSeconds;
         double wallStart = _clock.Now();
         var h = spec.Hyperparameters;
-        double labelSmoothing = h.GetDouble("label_smoothing", 0);
-        double dropout = h.GetDouble("dropout_rate", 0);
+        string? invalid = TrialHyperparameters.Problem(h, algorithm); // a stored or fixed point with a bad key fails before training
         string? checkpoint = options.CheckpointDirectory is null ? null : TrialCheckpoint.Folder(options.CheckpointDirectory, spec.Key);
         string name = algorithm.Name;
 
@@ -91,6 +90,9 @@ public sealed class TrialRunner
         // A checkpoint for a trial this database has never started is not this trial's (e.g. left by a deleted or
         // another database at the same path): resuming from it would report someone else's steps as ours.
         if (!resuming && checkpoint is not null) TrialCheckpoint.Delete(checkpoint);
+        if (invalid is not null) return Finish(recorder, TrialState.Failed, invalid, 0, 0, null, []);
+        double labelSmoothing = h.GetDouble("label_smoothing", 0);
+        double dropout = h.GetDouble("dropout_rate", 0);
 
         // ---- untimed set-up ------------------------------------------------------------------------------------
         using var model = workload.CreateModel(spec.InitSeed, dropout);

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -28,20 +29,15 @@ public sealed class AdamW : TransformAlgorithm
     public override SearchSpace SearchSpace => AlgoPerfAdamSearchSpace;
 
     /// <summary>PyTorch's AdamW defaults (lr 1e-3, betas 0.9/0.999, ε 1e-8, λ 0.01) with a 5% warm-up.</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 1e-3,
-        ["one_minus_beta1"] = 0.1,
-        ["beta2"] = 0.999,
-        ["epsilon"] = 1e-8,
-        ["weight_decay"] = 0.01,
-        ["warmup_factor"] = 0.05,
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        LearningRate(1e-3), OneMinusBeta1(0.1), Beta2(0.999), Epsilon(1e-8), WeightDecay(0.01), WarmupFactor(0.05),
+    ];
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload) =>
         new Chain(
-            new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8)),
+            new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon")),
             new AddDecayedWeights(h.Get("weight_decay")),
             new ScaleByLearningRate(schedule));
 }

@@ -3,6 +3,7 @@ using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Optimizers.Preconditioning;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -22,24 +23,22 @@ public sealed class EcShampoo : TransformAlgorithm
     public override SearchSpace SearchSpace { get; } = ShampooHyperparameters.AdamSpaceWith(SearchDimension.Discrete("precondition_frequency", [50.0, 100.0]));
 
     /// <summary>Adam-like defaults (lr 1e-3, betas 0.9/0.999, ε 1e-8, λ 0.01) with F = 100 and blocks of 1024.</summary>
-    public override Hyperparameters Defaults { get; } = ShampooHyperparameters.AdamDefaultsWith(new Dictionary<string, object>
-    {
-        ["precondition_frequency"] = 100.0,
-        ["eigen_method"] = "eigh",
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } = ShampooHyperparameters.AdamWith(
+        PreconditionFrequency(100),
+        HyperparameterDeclaration.Choice("eigen_method", "eigh", ["eigh", "qr"], "eigenbasis refresh: eigh, or one warm-started QR iteration"));
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
     {
         ArgumentNullException.ThrowIfNull(h);
-        var eigen = h.GetString("eigen_method", "eigh") switch
+        var eigen = h.GetString("eigen_method") switch
         {
             "eigh" => EigendecompositionConfig.Eigh,
             "qr" => EigendecompositionConfig.OneQrIteration,
             var other => throw new ArgumentException($"eigen_method must be eigh or qr (got \"{other}\")"),
         };
         var config = ShampooConfig.EigenvalueCorrected(
-            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), h.Get("weight_decay"), h.PositiveInt("max_preconditioner_dim"),
+            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon"), h.Get("weight_decay"), h.PositiveInt("max_preconditioner_dim"),
             h.PositiveInt("precondition_frequency"), ShampooHyperparameters.StartStep(h), eigen);
         return ShampooRecipes.Shampoo(config, schedule, adamForHugeParameters: true);
     }

@@ -2,33 +2,34 @@ using AlgoPerfSharp.Contracts;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
-/// <summary>Reads a trial's hyperparameters with fallback to an algorithm's defaults and validation that names the field.</summary>
+/// <summary>
+/// Reads a trial's hyperparameters, falling back to the declared defaults, with validation that names the field.
+/// Reading a key the algorithm does not declare is a programming error (<see cref="InvalidOperationException"/>),
+/// so every key a recipe reads is in <see cref="ITrainingAlgorithm.Declared"/>.
+/// </summary>
 public sealed class HyperparameterReader
 {
     private readonly Hyperparameters _values;
-    private readonly Hyperparameters _defaults;
+    private readonly IReadOnlyList<HyperparameterDeclaration> _declared;
 
-    /// <summary>Reads <paramref name="values"/>, falling back to <paramref name="defaults"/>.</summary>
-    public HyperparameterReader(Hyperparameters values, Hyperparameters defaults)
+    /// <summary>Reads <paramref name="values"/>, falling back to the defaults of <paramref name="declared"/>.</summary>
+    public HyperparameterReader(Hyperparameters values, IReadOnlyList<HyperparameterDeclaration> declared)
     {
         _values = values ?? throw new ArgumentNullException(nameof(values));
-        _defaults = defaults ?? throw new ArgumentNullException(nameof(defaults));
+        _declared = declared ?? throw new ArgumentNullException(nameof(declared));
     }
 
-    /// <summary>A number (trial value, else default).</summary>
-    public double Get(string name) => _values.Contains(name) ? _values.GetDouble(name) : _defaults.GetDouble(name);
+    /// <summary>True when <paramref name="name"/> is declared.</summary>
+    public bool Declares(string name) => _declared.Any(d => d.Name == name);
 
-    /// <summary>A number, or <paramref name="fallback"/> when neither trial nor defaults set it.</summary>
-    public double Get(string name, double fallback) =>
-        _values.Contains(name) ? _values.GetDouble(name) : _defaults.GetDouble(name, fallback);
+    /// <summary>A number (trial value, else the declared default).</summary>
+    public double Get(string name) => Point(name).GetDouble(name);
 
     /// <summary>A boolean.</summary>
-    public bool GetBoolean(string name, bool fallback) =>
-        _values.Contains(name) ? _values.GetBoolean(name) : _defaults.GetBoolean(name, fallback);
+    public bool GetBoolean(string name) => Point(name).GetBoolean(name);
 
     /// <summary>A string.</summary>
-    public string GetString(string name, string fallback) =>
-        _values.Contains(name) ? _values.GetString(name) : _defaults.GetString(name, fallback);
+    public string GetString(string name) => Point(name).GetString(name);
 
     /// <summary>A number that must be &gt; 0.</summary>
     public double Positive(string name)
@@ -54,12 +55,20 @@ public sealed class HyperparameterReader
         return (int)v;
     }
 
-    /// <summary>A decay rate β = 1 − one_minus_&lt;name&gt; if that key exists, else &lt;name&gt;, validated to [0, 1).</summary>
+    /// <summary>A decay rate β = 1 − one_minus_&lt;name&gt; when that form is declared, else &lt;name&gt;, validated to [0, 1).</summary>
     public double Beta(string name)
     {
         string alt = "one_minus_" + name;
-        double v = _values.Contains(alt) || (!_values.Contains(name) && _defaults.Contains(alt)) ? 1 - Get(alt) : Get(name);
+        double v = Declares(alt) ? 1 - Get(alt) : Get(name);
         if (!(v >= 0 && v < 1)) throw new ArgumentException($"{name} must be in [0, 1) (got {v})");
         return v;
+    }
+
+    /// <summary>The trial's value of <paramref name="name"/> if set, else its declared default, as a one-key point.</summary>
+    private Hyperparameters Point(string name)
+    {
+        var d = _declared.FirstOrDefault(x => x.Name == name)
+            ?? throw new InvalidOperationException($"the recipe reads '{name}', which its algorithm does not declare; add it to the declared hyperparameters");
+        return new Hyperparameters(new Dictionary<string, object> { [name] = _values.Contains(name) ? _values.Values[name] : d.Default });
     }
 }

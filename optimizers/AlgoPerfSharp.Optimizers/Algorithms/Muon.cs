@@ -3,6 +3,7 @@ using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -39,21 +40,18 @@ public sealed class Muon : TransformAlgorithm
     ]);
 
     /// <summary>The reference defaults: Muon lr 0.02, momentum 0.95, no decay; aux Adam lr 3e-4, (0.9, 0.95), ε 1e-10; NS5 in bfloat16 on CUDA (float32 on CPU).</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 0.02,
-        ["one_minus_beta1"] = 0.05,
-        ["weight_decay"] = 0.0,
-        ["warmup_factor"] = 0.05,
-        ["adam_learning_rate"] = 3e-4,
-        ["adam_beta1"] = 0.9,
-        ["adam_beta2"] = 0.95,
-        ["adam_epsilon"] = 1e-10,
-        ["adam_weight_decay"] = 0.0,
-        ["ns_steps"] = 5L,
-        ["ns_dtype"] = "auto",
-        ["nesterov"] = true,
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        LearningRate(0.02), OneMinusBeta1(0.05), WeightDecay(0.0), WarmupFactor(0.05),
+        HyperparameterDeclaration.Real("adam_learning_rate", 3e-4, 0, double.PositiveInfinity, "peak learning rate of the Adam side (embeddings, head, biases, norms)"),
+        HyperparameterDeclaration.Real("adam_beta1", 0.9, 0, 1, "β1 of the Adam side"),
+        HyperparameterDeclaration.Real("adam_beta2", 0.95, 0, 1, "β2 of the Adam side"),
+        HyperparameterDeclaration.Real("adam_epsilon", 1e-10, 0, double.PositiveInfinity, "ε of the Adam side"),
+        HyperparameterDeclaration.Real("adam_weight_decay", 0.0, 0, double.PositiveInfinity, "decoupled weight decay of the Adam side"),
+        HyperparameterDeclaration.Integer("ns_steps", 5, 1, 100, "Newton–Schulz iterations"),
+        HyperparameterDeclaration.Choice("ns_dtype", "auto", ["auto", "bfloat16", "float32", "float64"], "Newton–Schulz dtype (auto = bfloat16 on CUDA, float32 on CPU)"),
+        HyperparameterDeclaration.Boolean("nesterov", true, "Nesterov look-ahead in Muon's momentum"),
+    ];
 
     /// <summary>True for the parameters Muon orthogonalizes: hidden matrices (<see cref="ParameterTypeExtensions.IsHiddenMatrix"/>) with ≥ 2 dimensions.</summary>
     public static bool IsMuonParameter(ModelParameter parameter)
@@ -66,9 +64,9 @@ public sealed class Muon : TransformAlgorithm
     public static NewtonSchulz ReadNewtonSchulz(HyperparameterReader h)
     {
         ArgumentNullException.ThrowIfNull(h);
-        double steps = h.Get("ns_steps", 5);
+        double steps = h.Get("ns_steps");
         if (!(steps >= 1 && steps <= 100 && steps == Math.Floor(steps))) throw new ArgumentException($"ns_steps must be an integer in [1, 100] (got {steps})");
-        string dtype = h.GetString("ns_dtype", "auto");
+        string dtype = h.GetString("ns_dtype");
         DType? working = dtype switch
         {
             "auto" => null,
@@ -87,7 +85,7 @@ public sealed class Muon : TransformAlgorithm
         ArgumentNullException.ThrowIfNull(workload);
         var adamSchedule = LearningRateSchedule.FromHyperparameters(h, workload.StepHint, "adam_learning_rate");
         var muon = new Chain(
-            new ScaleByMuon(h.Beta("beta1"), h.GetBoolean("nesterov", true), ReadNewtonSchulz(h)),
+            new ScaleByMuon(h.Beta("beta1"), h.GetBoolean("nesterov"), ReadNewtonSchulz(h)),
             new AddDecayedWeights(NonNegative(h, "weight_decay")),
             new ScaleByLearningRate(schedule));
         var adam = new Chain(

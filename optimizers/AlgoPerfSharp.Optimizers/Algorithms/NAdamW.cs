@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -18,20 +19,16 @@ public sealed class NAdamW : TransformAlgorithm
     public override SearchSpace SearchSpace => AdamW.AlgoPerfAdamSearchSpace;
 
     /// <inheritdoc/>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 0.0017486387539278373,
-        ["one_minus_beta1"] = 0.06733926164,
-        ["beta2"] = 0.9955159689799007,
-        ["epsilon"] = 1e-8,
-        ["weight_decay"] = 0.08121616522670176,
-        ["warmup_factor"] = 0.02,
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        LearningRate(0.0017486387539278373), OneMinusBeta1(0.06733926164), Beta2(0.9955159689799007), Epsilon(1e-8),
+        WeightDecay(0.08121616522670176), WarmupFactor(0.02),
+    ];
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload) =>
         new Chain(
-            new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), nesterov: true),
+            new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon"), nesterov: true),
             new AddDecayedWeights(h.Get("weight_decay")),
             new ScaleByLearningRate(schedule));
 }

@@ -2,6 +2,7 @@ using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Preconditioning;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -24,22 +25,20 @@ public sealed class PurifiedShampoo : TransformAlgorithm
         SearchDimension.Discrete("precondition_frequency", [50.0]));
 
     /// <summary>Adam-like defaults with the paper's AlgoPerf setting τ = 0.1, F = 50.</summary>
-    public override Hyperparameters Defaults { get; } = ShampooHyperparameters.AdamDefaultsWith(new Dictionary<string, object>
-    {
-        ["precondition_frequency"] = 50.0,
-        ["eigen_tolerance"] = 0.1,
-        ["max_qr_iterations"] = 10.0,
-        ["use_eigh"] = false,
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } = ShampooHyperparameters.AdamWith(
+        PreconditionFrequency(50),
+        HyperparameterDeclaration.Real("eigen_tolerance", 0.1, 0, 1, "relative off-diagonal error τ above which a factor's eigenbasis is refreshed"),
+        HyperparameterDeclaration.Integer("max_qr_iterations", 10, 1, double.PositiveInfinity, "warm-started QR iterations per refresh at most"),
+        HyperparameterDeclaration.Boolean("use_eigh", false, "refresh with eigh instead of QR"));
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
     {
         ArgumentNullException.ThrowIfNull(h);
         var config = ShampooConfig.Purified(
-            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), h.Get("weight_decay"), h.PositiveInt("max_preconditioner_dim"),
+            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon"), h.Get("weight_decay"), h.PositiveInt("max_preconditioner_dim"),
             h.PositiveInt("precondition_frequency"), ShampooHyperparameters.StartStep(h), h.InRange("eigen_tolerance", 0, 1), h.PositiveInt("max_qr_iterations"),
-            h.GetBoolean("use_eigh", false));
+            h.GetBoolean("use_eigh"));
         return ShampooRecipes.Shampoo(config, schedule, adamForHugeParameters: true);
     }
 }

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -24,13 +25,10 @@ public sealed class SgdNesterov : TransformAlgorithm
     ]);
 
     /// <inheritdoc/>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 0.1,
-        ["one_minus_beta1"] = 0.1,
-        ["weight_decay"] = 5e-4,
-        ["warmup_factor"] = 0.05,
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        LearningRate(0.1), OneMinusBeta1(0.1), WeightDecay(5e-4), WarmupFactor(0.05),
+    ];
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload) =>

@@ -2,6 +2,7 @@ using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Preconditioning;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -31,28 +32,23 @@ public sealed class Shampoo : TransformAlgorithm
     ]);
 
     /// <summary>The submission's point 1 (lr 1.7486e-3, 1−β1 0.0673, 1−β2 0.00448, λ 0.0812, warm-up 0.02, Adam grafting, NAdam).</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 0.0017486387539278373,
-        ["one_minus_beta1"] = 0.06733926164,
-        ["one_minus_beta2"] = 0.00448403102,
-        ["epsilon"] = 1e-12,
-        ["weight_decay"] = 0.08121616522670176,
-        ["warmup_factor"] = 0.02,
-        ["max_preconditioner_dim"] = 1024.0,
-        ["precondition_frequency"] = 100.0,
-        ["start_preconditioning_step"] = -1.0,
-        ["grafting"] = "adam",
-        ["grafting_epsilon"] = 1e-8,
-        ["use_nesterov"] = true,
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        LearningRate(0.0017486387539278373), OneMinusBeta1(0.06733926164),
+        HyperparameterDeclaration.Real("one_minus_beta2", 0.00448403102, 0, 1, "1 − β2, the decay of the factors and of the grafted second moment"),
+        Epsilon(1e-12), WeightDecay(0.08121616522670176), WarmupFactor(0.02),
+        MaxPreconditionerDim(1024), PreconditionFrequency(100), StartPreconditioningStep,
+        HyperparameterDeclaration.Choice("grafting", "adam", ["adam", "rmsprop", "adagrad", "sgd", "none"], "the optimizer whose per-block step norm the update takes"),
+        HyperparameterDeclaration.Real("grafting_epsilon", 1e-8, 0, double.PositiveInfinity, "ε of the grafted optimizer"),
+        HyperparameterDeclaration.Boolean("use_nesterov", true, "filter the gradient with Nesterov momentum (β3 = β1²)"),
+    ];
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
     {
         ArgumentNullException.ThrowIfNull(h);
         double b1 = h.Beta("beta1"), b2 = h.Beta("beta2");
-        var type = h.GetString("grafting", "adam") switch
+        var type = h.GetString("grafting") switch
         {
             "adam" => GraftingType.Adam,
             "rmsprop" => GraftingType.RmsProp,
@@ -64,13 +60,13 @@ public sealed class Shampoo : TransformAlgorithm
         var config = new ShampooConfig(
             beta1: b1,
             beta2: b2,
-            epsilon: h.Get("epsilon", 1e-12),
+            epsilon: h.Get("epsilon"),
             weightDecay: h.Get("weight_decay"),
             maxPreconditionerDim: h.PositiveInt("max_preconditioner_dim"),
             preconditionFrequency: h.PositiveInt("precondition_frequency"),
             startPreconditioningStep: ShampooHyperparameters.StartStep(h),
-            grafting: new GraftingConfig(type, b2, h.Get("grafting_epsilon", 1e-8)),
-            beta3: h.GetBoolean("use_nesterov", true) ? b1 * b1 : -1);
+            grafting: new GraftingConfig(type, b2, h.Get("grafting_epsilon")),
+            beta3: h.GetBoolean("use_nesterov") ? b1 * b1 : -1);
         return ShampooRecipes.Shampoo(config, schedule, adamForHugeParameters: true);
     }
 }

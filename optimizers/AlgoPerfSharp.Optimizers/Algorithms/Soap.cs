@@ -2,6 +2,7 @@ using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Preconditioning;
 using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
+using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -27,26 +28,20 @@ public sealed class Soap : TransformAlgorithm
     ]);
 
     /// <summary>nikhilvyas/SOAP's defaults with a 5% warm-up.</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 3e-3,
-        ["one_minus_beta1"] = 0.05,
-        ["beta2"] = 0.95,
-        ["epsilon"] = 1e-8,
-        ["weight_decay"] = 0.01,
-        ["warmup_factor"] = 0.05,
-        ["precondition_frequency"] = 10.0,
-        ["max_preconditioner_dim"] = 10000.0,
-        ["shampoo_beta"] = -1.0,
-    });
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        LearningRate(3e-3), OneMinusBeta1(0.05), Beta2(0.95), Epsilon(1e-8), WeightDecay(0.01), WarmupFactor(0.05),
+        PreconditionFrequency(10), MaxPreconditionerDim(10000),
+        HyperparameterDeclaration.Real("shampoo_beta", -1, -1, 1, "EMA decay of the Kronecker factors (−1 = beta2)"),
+    ];
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
     {
         ArgumentNullException.ThrowIfNull(h);
         var config = new SoapConfig(
-            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon", 1e-8), h.Get("weight_decay"), h.PositiveInt("precondition_frequency"),
-            h.PositiveInt("max_preconditioner_dim"), h.Get("shampoo_beta", -1));
+            h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon"), h.Get("weight_decay"), h.PositiveInt("precondition_frequency"),
+            h.PositiveInt("max_preconditioner_dim"), h.Get("shampoo_beta"));
         return ShampooRecipes.Soap(config, schedule);
     }
 }

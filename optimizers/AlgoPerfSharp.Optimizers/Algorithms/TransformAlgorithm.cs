@@ -7,17 +7,20 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// <summary>
 /// Base of every built-in algorithm: a transform recipe plus AlgoPerf's warm-up + cosine schedule over the step hint,
 /// run by the one engine (<see cref="TransformRun"/> over <see cref="TransformOptimizer"/>: its non-finite-gradient
-/// guard, checkpoint keys and diagnostics). Subclasses state their search space, defaults and recipe; missing
-/// hyperparameters fall back to the defaults. A <c>grad_clip</c> &gt; 0 puts <see cref="ClipByGlobalNorm"/> in front of
-/// any recipe.
+/// guard, checkpoint keys and diagnostics). Subclasses state their search space, their declared hyperparameters
+/// (<see cref="RecipeHyperparameters"/>; <see cref="Defaults"/> derive from them) and recipe; missing hyperparameters
+/// take the declared defaults. A <c>grad_clip</c> &gt; 0 puts <see cref="ClipByGlobalNorm"/> in front of any recipe.
 /// </summary>
 public abstract class TransformAlgorithm : ITrainingAlgorithm
 {
+    private IReadOnlyList<HyperparameterDeclaration>? _declared;
+    private Hyperparameters? _defaults;
+
     /// <summary>
-    /// Optional hyperparameters every recipe reads besides its <see cref="Defaults"/>: <c>grad_clip</c> (global-norm
-    /// clipping, off when absent or 0) and <c>lr_schedule</c> (<c>warmup_cosine</c> or <c>constant</c>).
+    /// Optional hyperparameters every recipe reads besides its own (<see cref="CommonHyperparameters.Engine"/>):
+    /// <c>grad_clip</c> and <c>lr_schedule</c>.
     /// </summary>
-    public static IReadOnlyList<string> EngineHyperparameters { get; } = ["grad_clip", LearningRateSchedule.Key];
+    public static IReadOnlyList<HyperparameterDeclaration> EngineHyperparameters => CommonHyperparameters.Engine;
 
     /// <inheritdoc/>
     public abstract string Name { get; }
@@ -25,20 +28,31 @@ public abstract class TransformAlgorithm : ITrainingAlgorithm
     /// <inheritdoc/>
     public abstract SearchSpace SearchSpace { get; }
 
-    /// <inheritdoc/>
-    public abstract Hyperparameters Defaults { get; }
+    /// <summary>The recipe's hyperparameters' defaults (<see cref="RecipeHyperparameters"/>; the engine's are not among them).</summary>
+    public Hyperparameters Defaults => _defaults ??= HyperparameterDeclarations.DefaultsOf(RecipeHyperparameters);
+
+    /// <summary>The recipe's hyperparameters, then the engine's (<see cref="EngineHyperparameters"/>).</summary>
+    public IReadOnlyList<HyperparameterDeclaration> Declared => _declared ??= [.. RecipeHyperparameters, .. EngineHyperparameters];
+
+    /// <summary>The hyperparameters the recipe reads, each declared once with its default (the self-tuning point).</summary>
+    protected abstract IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; }
 
     /// <summary>Builds the recipe (including the learning-rate transform) for one trial.</summary>
     protected abstract IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload);
 
     /// <inheritdoc/>
+    /// <exception cref="HyperparameterException">
+    /// A hyperparameter is neither declared nor one the harness reads (<see cref="HyperparameterDeclarations.Workload"/>),
+    /// or is ill-typed or out of range.
+    /// </exception>
     public ITrainingRun Init(AlgorithmInitContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var h = new HyperparameterReader(context.Hyperparameters, Defaults);
+        HyperparameterDeclarations.Validate(context.Hyperparameters, HyperparameterDeclarations.WithWorkload(Declared), Name);
+        var h = new HyperparameterReader(context.Hyperparameters, Declared);
         var schedule = LearningRateSchedule.FromHyperparameters(h, context.Workload.StepHint);
         var recipe = BuildRecipe(h, schedule, context.Workload);
-        if (h.Get("grad_clip", 0.0) is > 0 and var clip)
+        if (h.Get("grad_clip") is > 0 and var clip)
         {
             recipe = new Chain(new ClipByGlobalNorm(clip), recipe);
         }

@@ -29,7 +29,7 @@ public abstract record LearningRateSchedule
     public static LearningRateSchedule FromHyperparameters(Algorithms.HyperparameterReader h, long stepHint, string learningRateKey = "learning_rate")
     {
         ArgumentNullException.ThrowIfNull(h);
-        string kind = h.GetString(Key, "warmup_cosine");
+        string kind = h.GetString(Key);
         return kind switch
         {
             "warmup_cosine" => WarmupCosine(h.Positive(learningRateKey), h.InRange("warmup_factor", 0, 1), stepHint),
