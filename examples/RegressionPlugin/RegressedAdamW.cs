@@ -27,6 +27,9 @@ public abstract class RegressedAdamW : ITrainingAlgorithm
     /// <inheritdoc/>
     public Hyperparameters Defaults => _inner.Defaults;
 
+    /// <summary>AdamW's declarations: the variants read exactly its hyperparameters.</summary>
+    public IReadOnlyList<HyperparameterDeclaration> Declared => _inner.Declared;
+
     /// <summary>Step wall-time factor f ≥ 1: after each inner update, wait (f − 1) × its measured wall time.</summary>
     protected virtual double Slowdown => 1;
 

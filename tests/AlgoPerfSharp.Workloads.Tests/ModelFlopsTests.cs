@@ -63,8 +63,14 @@ public sealed class ModelFlopsTests
         Assert.Equal(2.0 * (llama.ParameterCount - norms) * q.Context, ModelFlops.Llama(q) - (q.Layers * 4.0 * q.Context * q.Context * q.Dim));
 
         using var resnet = new ResNet(ResNetConfig.Quick, seed: 1);
-        Assert.Equal(77_754, resnet.ParameterCount);
-        Assert.Equal(18_691_840, ModelFlops.ResNet(ResNetConfig.Quick));
+        // Counted by hand: stem 1→16 at 28² (144 + BN 32); three stages striding by 2, each conv1–BN–conv2–BN plus a 1×1
+        // projection–BN; head 64→10. Forward FLOPs = 2 × multiply-adds of the convolutions and the head at 14², 7², 4².
+        Assert.Equal(176 + (2304 + 32 + 2304 + 32 + 256 + 32) + (4608 + 64 + 9216 + 64 + 512 + 64)
+            + (18_432 + 128 + 36_864 + 128 + 2048 + 128) + 650, resnet.ParameterCount);
+        double Conv(int side, int cin, int cout, int k) => 2.0 * side * side * cin * cout * k * k;
+        Assert.Equal(Conv(28, 1, 16, 3) + Conv(14, 16, 16, 3) + Conv(14, 16, 16, 3) + Conv(14, 16, 16, 1)
+            + Conv(7, 16, 32, 3) + Conv(7, 32, 32, 3) + Conv(7, 16, 32, 1)
+            + Conv(4, 32, 64, 3) + Conv(4, 64, 64, 3) + Conv(4, 32, 64, 1) + (2.0 * 64 * 10), ModelFlops.ResNet(ResNetConfig.Quick));
     }
 
     [Fact]

@@ -33,14 +33,18 @@ public sealed class HeavyBall : TransformAlgorithm
         }
         """);
 
-    /// <summary>The self-tuning hyperparameters, and the values of keys a trial does not set.</summary>
-    public override Hyperparameters Defaults { get; } = new(new Dictionary<string, object>
-    {
-        ["learning_rate"] = 0.05,
-        ["one_minus_beta1"] = 0.1,
-        ["weight_decay"] = 5e-4,
-        ["warmup_factor"] = 0.05,
-    });
+    /// <summary>
+    /// Every hyperparameter the recipe reads, declared once (name, range, default, meaning): the self-tuning defaults,
+    /// the harness's key checks and <c>algoperf list</c> derive from it; the engine adds <c>grad_clip</c> and
+    /// <c>lr_schedule</c> (<c>constant</c> turns the schedule off).
+    /// </summary>
+    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
+    [
+        CommonHyperparameters.LearningRate(0.05),
+        CommonHyperparameters.OneMinusBeta1(0.1),
+        CommonHyperparameters.WeightDecay(5e-4),
+        CommonHyperparameters.WarmupFactor(0.05),
+    ];
 
     /// <inheritdoc/>
     protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload) =>

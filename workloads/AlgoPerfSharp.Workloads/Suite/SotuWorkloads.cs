@@ -24,8 +24,8 @@ public static class SotuWorkloads
     /// </summary>
     public const int CpuEvalWindows = 160;
 
-    /// <summary>Evaluation windows per split at the quick preset (64 × 128 bytes = 8,192 predicted bytes per split).</summary>
-    public const int QuickEvalWindows = 64;
+    /// <summary>Evaluation windows per split at the quick preset (128 × 64 bytes = 8,192 predicted bytes per split).</summary>
+    public const int QuickEvalWindows = 128;
 
     /// <summary>Environment variable naming the folder of <c>train.bin</c>, <c>val.bin</c> (and optional <c>test.bin</c>) for the gpu preset; default <c>$ALGOPERF_DATA/tokens</c>.</summary>
     public const string TokenDirectoryVariable = "ALGOPERF_TOKENS";
@@ -103,7 +103,7 @@ public static class SotuWorkloads
         var (target, budget, evalPeriod, stepHint, batch, evalBatch) = preset switch
         {
             Presets.Tiny => (2.8, 20.0, 2.0, 200L, 8, 16),
-            Presets.Quick => (2.204, 22.8, 1.3, 235L, 16, 16),          // calibrated: calibration/README.md
+            Presets.Quick => (1.614, 18.7, 0.70, 1145L, 16, 16),        // calibrated: calibration/README.md
             Presets.Gpu => (3.3, 3600.0, 120.0, 20_000L, 32, 32),
             _ => (2.578, 125.0, 32.8, 136L, 16, 16),                     // calibrated: calibration/README.md
         };
