@@ -6,23 +6,6 @@ namespace AlgoPerfSharp.Scoring;
 internal static class NumpyMath
 {
     /// <summary>
-    /// <c>np.median</c>: the middle value of the sorted values, or the mean <c>(a + b) / 2</c> of the two middle
-    /// values for an even count — so ∞ when either middle value is ∞. NaN values are rejected by callers.
-    /// </summary>
-    public static double Median(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0)
-        {
-            throw new ArgumentException("The median of an empty set is undefined.", nameof(values));
-        }
-
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
-    }
-
-    /// <summary>
     /// <c>np.linspace(start, stop, num)</c>: <c>start + i·step</c> with <c>step = (stop − start)/(num − 1)</c>, and the
     /// last point set exactly to <paramref name="stop"/> (numpy's own formula, so grid points compare bit-identically).
     /// </summary>

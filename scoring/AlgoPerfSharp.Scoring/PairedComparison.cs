@@ -87,7 +87,7 @@ public static class PairedComparison
         }
 
         Array.Sort(walsh);
-        var ratio = Math.Exp(NumpyMath.Median(walsh));
+        var ratio = Math.Exp(SampleStatistics.Median(walsh));
         int k = WilcoxonSignedRank.BoundIndex(n, options.SignificanceLevel);
         double lower = 0, upper = double.PositiveInfinity;
         if (k >= 1)
@@ -99,7 +99,7 @@ public static class PairedComparison
         var (pSlower, pFaster, zeros, exact) = WilcoxonSignedRank.Test(d);
         return new PairedComparisonResult(
             options.Decide(pSlower, pFaster, ratio, lower, upper), ratio, lower, upper, pSlower, pFaster, exact,
-            NumpyMath.Median(baseline), NumpyMath.Median(candidate), n, zeros, options);
+            SampleStatistics.Median(baseline), SampleStatistics.Median(candidate), n, zeros, options);
     }
 
     private static void Validate(IReadOnlyList<double> costs, string param)

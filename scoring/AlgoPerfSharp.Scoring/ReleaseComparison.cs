@@ -88,7 +88,7 @@ public static class ReleaseComparison
 
         return new ComparisonResult(
             verdict, ratio, lower, upper, pSlower, pFaster, exact,
-            NumpyMath.Median(baseline), NumpyMath.Median(candidate), m, n, options);
+            SampleStatistics.Median(baseline), SampleStatistics.Median(candidate), m, n, options);
     }
 
     private static void Validate(IReadOnlyList<double> samples, string param)

@@ -74,7 +74,7 @@ public static class ScoreBootstrap
                         sample[k] = studies[rng.NextIndex(studies.Length)];
                     }
 
-                    seconds[workload] = NumpyMath.Median(sample);
+                    seconds[workload] = SampleStatistics.Median(sample);
                 }
 
                 rows[i] = new SubmissionTimes(names[i], seconds);

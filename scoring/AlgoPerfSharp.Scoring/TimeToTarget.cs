@@ -158,10 +158,10 @@ public static class TimeToTarget
         }
 
         var padding = Enumerable.Repeat(double.PositiveInfinity, missing);
-        var validation = NumpyMath.Median(studies.Select(s => s.ValidationSeconds).Concat(padding).ToList());
+        var validation = SampleStatistics.Median(studies.Select(s => s.ValidationSeconds).Concat(padding).ToList());
         double? test = spec.TestMetric is null
             ? null
-            : NumpyMath.Median(studies.Select(s => s.TestSeconds!.Value).Concat(padding).ToList());
+            : SampleStatistics.Median(studies.Select(s => s.TestSeconds!.Value).Concat(padding).ToList());
         var reached = studies.Sum(s => s.Trials.Count(t => t.ReachedValidationTarget));
         return new WorkloadTimeToTarget(
             first.Submission, first.Workload, validation, test, studies.AsReadOnly(), missing, list.Count, reached,

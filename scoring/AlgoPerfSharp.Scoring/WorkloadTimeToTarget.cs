@@ -32,7 +32,7 @@ public sealed record WorkloadTimeToTarget(
     /// </summary>
     public double ValidationSteps => Studies.Count + MissingStudies == 0
         ? double.PositiveInfinity
-        : NumpyMath.Median(Studies.Select(s => s.ValidationSteps).Concat(Enumerable.Repeat(double.PositiveInfinity, MissingStudies)).ToList());
+        : SampleStatistics.Median(Studies.Select(s => s.ValidationSteps).Concat(Enumerable.Repeat(double.PositiveInfinity, MissingStudies)).ToList());
 
     /// <summary>
     /// The per-study validation times the median <see cref="ValidationSeconds"/> is taken over: the studies present

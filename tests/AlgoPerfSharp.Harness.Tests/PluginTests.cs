@@ -13,6 +13,19 @@ public sealed class PluginTests
     }
 
     [Fact]
+    public void BuiltInsAreDeclaredByTheOptimizersAssemblyAsPluginsAreAndNoneIsLeftOut()
+    {
+        var assembly = typeof(AlgoPerfSharp.Optimizers.Algorithms.AdamW).Assembly;
+        var declared = assembly.GetCustomAttributes(typeof(TrainingAlgorithmAttribute), false).Cast<TrainingAlgorithmAttribute>().ToList();
+        Assert.Equal(declared.Select(d => d.AlgorithmType), AlgorithmRegistry.BuiltIns.Select(a => a.GetType()));
+        Assert.All(declared, d => Assert.Equal(Contract.Version, d.ContractVersion));
+        // Every public, constructible algorithm of the assembly is declared: a new built-in cannot be forgotten.
+        var algorithms = assembly.GetExportedTypes()
+            .Where(t => typeof(ITrainingAlgorithm).IsAssignableFrom(t) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null);
+        Assert.Equal(algorithms.OrderBy(t => t.Name), declared.Select(d => d.AlgorithmType).OrderBy(t => t.Name));
+    }
+
+    [Fact]
     public void TheExamplePluginLoadsFromItsDllAndItsFolderSharingTheHostsContract()
     {
         var lion = AlgorithmRegistry.Resolve(PluginPaths.Lion);

@@ -68,11 +68,11 @@ public static class BenchRunner
         }
 
         long parameters = model.Parameters.Sum(p => p.Parameter.NumElements);
-        double step = outcome.MedianStepSeconds, update = outcome.MedianUpdateSeconds, fb = TrialRunner.Median(times);
+        double step = outcome.MedianStepSeconds, update = outcome.MedianUpdateSeconds, fb = Scoring.SampleStatistics.Median(times);
         double forward = workload.Spec.ForwardFlopsPerExample;
         double flops = forward > 0 ? ModelFlops.TrainingStep(forward, batchSize) : 6.0 * parameters * targets;
         return new BenchResult(workload.Spec.Name, workload.Spec.Preset, algorithm.Name, steps, batchSize, targets, parameters,
-            step, update, fb, TrialRunner.Median(batchTimes), batchSize / step, flops, flops / step, GemmPeak(gemmSize), Math.Max(0, (update - fb) / step), Math.Max(0, (step - update) / step));
+            step, update, fb, Scoring.SampleStatistics.Median(batchTimes), batchSize / step, flops, flops / step, GemmPeak(gemmSize), Math.Max(0, (update - fb) / step), Math.Max(0, (step - update) / step));
     }
 
     /// <summary>Float32 n×n GEMM rate in FLOP/s (2n³ per product), the median of 5 after 2 warm-ups.</summary>
@@ -93,6 +93,6 @@ public static class BenchRunner
             if (i >= 2) times.Add(dt);
         }
 
-        return 2.0 * n * n * n / TrialRunner.Median(times);
+        return 2.0 * n * n * n / Scoring.SampleStatistics.Median(times);
     }
 }

@@ -34,15 +34,6 @@ public static class Calibrator
         return values.Count == 0 ? double.NaN : lowerIsBetter ? values.Min() : values.Max();
     }
 
-    /// <summary>Median (∞ sorts last; NaN is treated as ∞).</summary>
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Select(v => double.IsNaN(v) ? double.PositiveInfinity : v).Order().ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-    }
-
     /// <summary>
     /// The ⌈n/2⌉-th best of <paramref name="values"/> (NaN counts as worst): the median for odd n, the better middle
     /// value for even n; NaN when empty.

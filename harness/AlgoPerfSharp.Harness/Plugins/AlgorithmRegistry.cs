@@ -11,16 +11,14 @@ namespace AlgoPerfSharp.Harness.Plugins;
 /// </summary>
 public static class AlgorithmRegistry
 {
-    /// <summary>The built-in algorithms, by name.</summary>
+    private const string BuiltInSource = "AlgoPerfSharp.Optimizers (built-in)";
+
+    /// <summary>
+    /// The built-in algorithms, found as plugins are: by the <see cref="TrainingAlgorithmAttribute"/>s of the optimizers
+    /// assembly, with the same checks (contract version, interface, constructor), in their declaration order.
+    /// </summary>
     public static IReadOnlyList<ITrainingAlgorithm> BuiltIns { get; } =
-    [
-        new AdamW(), new NAdamW(), new SgdNesterov(),
-        new Shampoo(),
-        new EcShampoo(),
-        new Soap(),
-        new PurifiedShampoo(),
-        new Muon(),
-    ];
+        [.. DeclaredTypes(typeof(TransformAlgorithm).Assembly, BuiltInSource).Select(t => Construct(BuiltInSource, t))];
 
     /// <summary>The built-in algorithm named <paramref name="name"/>, or null.</summary>
     public static ITrainingAlgorithm? BuiltIn(string name) => BuiltIns.FirstOrDefault(a => a.Name == name);
@@ -122,6 +120,22 @@ public static class AlgorithmRegistry
     /// <summary>The algorithm types <paramref name="file"/> declares, checked (contract version, interface, constructor) but not constructed.</summary>
     private static List<Type> DeclaredTypes(string file)
     {
+        var assembly = LoadPluginAssembly(file);
+
+        // Contract version 1 lived in AlgoPerfSharp.Optimizers: such a plugin cannot even have its attributes read here.
+        var references = assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        if (references.Contains("AlgoPerfSharp.Optimizers") && !references.Contains("AlgoPerfSharp.Contracts"))
+        {
+            throw new PluginException(
+                $"{file} was built against plugin contract version 1 (when the contract lived in AlgoPerfSharp.Optimizers), but this harness " +
+                $"implements version {Contract.Version}. Rebuild the plugin against AlgoPerfSharp.Contracts (using AlgoPerfSharp.Contracts;).");
+        }
+
+        return DeclaredTypes(assembly, file);
+    }
+
+    private static Assembly LoadPluginAssembly(string file)
+    {
         Assembly assembly;
         try
         {
@@ -140,15 +154,15 @@ public static class AlgorithmRegistry
             throw new PluginException($"{file} could not be loaded: {e.Message}", e);
         }
 
-        // Contract version 1 lived in AlgoPerfSharp.Optimizers: such a plugin cannot even have its attributes read here.
-        var references = assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
-        if (references.Contains("AlgoPerfSharp.Optimizers") && !references.Contains("AlgoPerfSharp.Contracts"))
-        {
-            throw new PluginException(
-                $"{file} was built against plugin contract version 1 (when the contract lived in AlgoPerfSharp.Optimizers), but this harness " +
-                $"implements version {Contract.Version}. Rebuild the plugin against AlgoPerfSharp.Contracts (using AlgoPerfSharp.Contracts;).");
-        }
+        return assembly;
+    }
 
+    /// <summary>
+    /// The algorithm types <paramref name="assembly"/> declares with <see cref="TrainingAlgorithmAttribute"/>, checked
+    /// (contract version, interface, constructor) but not constructed; <paramref name="file"/> names it in errors.
+    /// </summary>
+    private static List<Type> DeclaredTypes(Assembly assembly, string file)
+    {
         var attributes = assembly.GetCustomAttributes<TrainingAlgorithmAttribute>().ToList();
         if (attributes.Count == 0)
         {

@@ -119,7 +119,7 @@ internal sealed record ScoringInput(
     public static double MedianStep(IEnumerable<LoadedTrial> trials)
     {
         var steps = trials.Select(t => t.Stored.MedianStepSeconds).Where(s => s > 0).ToList();
-        return steps.Count == 0 ? double.NaN : AlgoPerfSharp.Harness.Trials.TrialRunner.Median(steps);
+        return steps.Count == 0 ? double.NaN : SampleStatistics.Median(steps);
     }
 
     private static TrialStatus Status(TrialState s) => s switch

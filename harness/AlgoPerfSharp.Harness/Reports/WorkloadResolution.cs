@@ -1,4 +1,3 @@
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Reports;
@@ -35,7 +34,7 @@ public sealed record WorkloadResolution(string Workload, double EvalPeriodSecond
             var reached = result.Times.Where(t => t.Workload == spec.Name && t.ReachedValidationTarget).Select(t => t.ValidationSeconds).ToList();
             return new WorkloadResolution(
                 spec.Name,
-                gaps.Count == 0 ? double.NaN : TrialRunner.Median(gaps),
-                reached.Count == 0 ? double.NaN : TrialRunner.Median(reached));
+                gaps.Count == 0 ? double.NaN : SampleStatistics.Median(gaps),
+                reached.Count == 0 ? double.NaN : SampleStatistics.Median(reached));
         }).ToList();
 }

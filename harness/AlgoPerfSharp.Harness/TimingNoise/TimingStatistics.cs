@@ -115,6 +115,6 @@ public static class TimingStatistics
             if (steps > 0) perStep.Add((series[i] - series[i - 1]) / steps);
         }
 
-        return perStep.Count == 0 ? null : TrialRunner.Median(perStep);
+        return perStep.Count == 0 ? null : Scoring.SampleStatistics.Median(perStep);
     }
 }

@@ -332,23 +332,13 @@ public sealed class TrialRunner
 
     private TrialOutcome Finish(ITrialRecorder recorder, TrialState state, string? error, long steps, double submission, double? timeToTarget, List<double> stepTimes)
     {
-        double median = Median(stepTimes);
+        double median = stepTimes.Count == 0 ? 0 : Scoring.SampleStatistics.Median(stepTimes);
         recorder.Finish(new TrialEnd(state, error, steps, submission, median));
-        return new TrialOutcome(state, steps, submission, timeToTarget, median, error) { MedianUpdateSeconds = Median(_updateTimes) };
+        return new TrialOutcome(state, steps, submission, timeToTarget, median, error) { MedianUpdateSeconds = _updateTimes.Count == 0 ? 0 : Scoring.SampleStatistics.Median(_updateTimes) };
     }
 
     // A metric that overflowed is recorded as NaN (diverged): it can never meet a target, and ±∞ rows are refused.
     private static double Recordable(double v) => double.IsInfinity(v) ? double.NaN : v;
 
     private static string OneLine(string s) => Reports.SafeText.Terminal(s.ReplaceLineEndings(" "));
-
-    /// <summary>Median of a list (0 when empty).</summary>
-    public static double Median(IReadOnlyList<double> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0) return 0;
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-    }
 }
