@@ -11,8 +11,9 @@ public sealed class SweepPlanTests : ScratchFolder
     {
         var o = new HarnessOptions { Plan = "quick" };
         SweepPlans.Apply(o);
-        int algorithms = AlgorithmRegistry.BuiltIns.Count;
-        Assert.Equal(algorithms, o.Algorithms.Count);
+        int algorithms = 8;
+        Assert.Equal(["adamw", "nadamw", "sgd_nesterov", "muon", "shampoo", "ec_shampoo", "purified_shampoo", "soap"], o.Algorithms);
+        Assert.All(o.Algorithms, a => Assert.Contains(a, AlgorithmRegistry.BuiltIns.Select(b => b.Name)));
         Assert.Equal(["fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"], o.Workloads);
         Assert.Equal("self", o.Ruleset);
         Assert.Equal(3, o.Studies);
@@ -30,8 +31,24 @@ public sealed class SweepPlanTests : ScratchFolder
         Assert.True(worst <= SweepPlans.QuickSeconds, $"worst case of one study {worst:F0} s");
     }
 
+    [Fact]
+    public void TheExtendedPlanIsTheQuickPlanWithEveryBuiltIn()
+    {
+        var quick = new HarnessOptions { Plan = "quick" };
+        var extended = new HarnessOptions { Plan = "extended" };
+        SweepPlans.Apply(quick);
+        SweepPlans.Apply(extended);
+        Assert.Equal(AlgorithmRegistry.BuiltIns.Select(b => b.Name), extended.Algorithms);
+        Assert.Subset(extended.Algorithms.ToHashSet(), quick.Algorithms.ToHashSet());
+        Assert.Equal((quick.Preset, quick.Studies, quick.Ruleset), (extended.Preset, extended.Studies, extended.Ruleset));
+        Assert.Equal(quick.Workloads, extended.Workloads);
+        Assert.True(extended.NoTestEval);
+        Assert.Equal("extended", extended.Label);
+    }
+
     [Theory]
     [InlineData("quick", 3)]
+    [InlineData("extended", 3)]
     [InlineData("smoke", 1)]
     [InlineData("full", 3)]
     public void EveryPlanHonoursStudiesAndHasADefault(string plan, int defaultStudies)

@@ -22,11 +22,11 @@ internal sealed class HarnessCommandOptions
     {
         var o = new HarnessCommandOptions();
         o.Add(new Option<string[]>("--workload", "-w") { Description = single ? "The workload (see: algoperf list)." : "Workload names (repeatable). Default with --plan: the base workloads." }, (h, v) => h.Workloads = [.. v]);
-        o.Add(new Option<string[]>("--algorithm", "-a") { Description = single ? "The algorithm: a built-in name, a plugin .dll (optionally :name) or a plugin folder." : "Algorithms (repeatable): built-in names or plugin paths. Default with --plan: every built-in." }, (h, v) => h.Algorithms = [.. v]);
+        o.Add(new Option<string[]>("--algorithm", "-a") { Description = single ? "The algorithm: a built-in name, a plugin .dll (optionally :name) or a plugin folder." : "Algorithms (repeatable): built-in names or plugin paths. Default with --plan: the eight algorithms of the main job (quick, smoke) or every built-in (extended, full)." }, (h, v) => h.Algorithms = [.. v]);
         o.AddCommon();
         if (!single)
         {
-            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 3 studies, all built-ins × base workloads at the quick preset, < 20 min per study), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials at cpu)." }, (h, v) => h.Plan = v);
+            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 3 studies, the eight main-job algorithms × base workloads at the quick preset; the main job), extended (quick with every built-in), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials at cpu)." }, (h, v) => h.Plan = v);
             o.Add(new Option<string>("--shard") { Description = "Run only shard i of n (0-based), e.g. 0/4; merge the shard databases with `algoperf merge`." }, (h, v) => h.Shard = v);
         }
 

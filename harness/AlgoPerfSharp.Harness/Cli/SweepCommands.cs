@@ -40,8 +40,9 @@ internal static class SweepCommands
             Run a ruleset over workloads × algorithms (studies × trials), in worker processes, recording every eval in
             --db. Idempotent: re-running the same command skips finished trials and resumes interrupted ones. --shard i/n
             runs a deterministic part (merge shard databases with `algoperf merge`). Plans (--plan) fill what is not
-            given: quick = self-tuning, 3 studies, every built-in × the base workloads at the quick preset (each study
-            < 20 minutes), then the leaderboard with score intervals; smoke = the same at the tiny preset in ~1 minute; full = external
+            given: quick = self-tuning, 3 studies, the main job's eight algorithms × the base workloads at the quick preset,
+            then the leaderboard with score intervals; extended = quick with every built-in (the newer algorithms too);
+            smoke = quick's algorithms at the tiny preset in ~1 minute; full = external
             tuning, 3 studies × 5 trials. (--plan is the sweep's size; --preset is the workloads' size.)
             Exit codes: 0 every trial of the run completed or diverged (a NaN/∞ loss is a result); 1 a trial failed
             (crash, error, memory limit) or timed out, now or in an earlier invocation — --allow-failures exits 0 then;

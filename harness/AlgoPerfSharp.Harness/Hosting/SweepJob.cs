@@ -72,7 +72,7 @@ public static class SweepJob
             return ExitCodes.Interrupted;
         }
 
-        if (o.Plan is "quick" or "smoke" && shards == 1)
+        if (o.Plan is "quick" or "extended" or "smoke" && shards == 1)
         {
             var board = Reports.LeaderboardResult.Compute(store, [run],
                 ruleset == Ruleset.SelfTuning ? Scoring.TuningRuleset.SelfTuning : Scoring.TuningRuleset.ExternalTuning);
