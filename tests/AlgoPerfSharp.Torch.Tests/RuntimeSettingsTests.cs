@@ -16,6 +16,27 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
+    public async Task PreloadingLeavesAMissingLibraryForTheFirstRealUseToReport()
+    {
+        await TorchRuntime.PreloadAsync(); // the shim is there: loads it (or finds it loaded)
+        string? before = Environment.GetEnvironmentVariable("ALGOPERF_NATIVE_LIB");
+        Environment.SetEnvironmentVariable("ALGOPERF_NATIVE_LIB", "/nonexistent/libats.so");
+        try
+        {
+            // a worker starts the preload before anything else: it must not fault the process or throw from the task
+            var preload = TorchRuntime.PreloadAsync();
+            await preload;
+            Assert.True(preload.IsCompletedSuccessfully);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ALGOPERF_NATIVE_LIB", before);
+        }
+
+        Assert.True(TorchRuntime.NumThreads >= 1); // the library already loaded keeps working
+    }
+
+    [Fact]
     public void TheOpProfilerWritesAChromeTraceOfTheOpsRunWhileOn()
     {
         string path = Path.Combine(Path.GetTempPath(), $"algoperf-trace-{Guid.NewGuid():N}.json");

@@ -58,6 +58,24 @@ public static class TorchRuntime
     private static readonly Lock s_lock = new();
     private static volatile bool s_initialized;
 
+    /// <summary>
+    /// Starts loading the shim and libtorch (the dynamic loader and libtorch's static initialisers: about half a second
+    /// on 2 cores) on a thread-pool thread, so that a fresh process can read its data meanwhile. Nothing is configured:
+    /// <see cref="EnsureInitialized"/>, on the first real use, still sets the thread count and malloc on its own thread
+    /// and finds the library already loaded. A failure is left for that first use to report.
+    /// </summary>
+    public static Task PreloadAsync() => Task.Run(static () =>
+    {
+        try
+        {
+            NativeLibraryLoader.Load();
+        }
+        catch (DllNotFoundException)
+        {
+            // reported, with install instructions, by the first P/Invoke
+        }
+    });
+
     /// <summary>Loads and configures libtorch once. Throws <see cref="DllNotFoundException"/> with install instructions when it is missing.</summary>
     public static void EnsureInitialized()
     {

@@ -5,6 +5,7 @@ using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workloads;
+using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Win32.SafeHandles;
 
@@ -31,6 +32,7 @@ public static class WorkerEntry
         var channel = new WorkerChannel(request, protocol, Console.In, interrupts);
         try
         {
+            _ = TorchRuntime.PreloadAsync(); // libtorch loads on the other core while the workload reads its data
             HarnessWorkloads.EnsureRegistered();
             var spec = StoredTrials.ToSpec(request.Trial);
             var algorithm = AlgorithmRegistry.Resolve(spec.Algorithm);

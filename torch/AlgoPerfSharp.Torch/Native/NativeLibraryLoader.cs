@@ -23,6 +23,9 @@ internal static class NativeLibraryLoader
     internal static void Register() => NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
 #pragma warning restore CA2255
 
+    /// <summary>Loads the shim (and with it libtorch) now, as the first P/Invoke would; throws as <see cref="Resolve"/> does.</summary>
+    internal static void Load() => Resolve(NativeMethods.Lib, typeof(NativeLibraryLoader).Assembly, null);
+
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != NativeMethods.Lib)
