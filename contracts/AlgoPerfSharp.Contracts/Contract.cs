@@ -14,6 +14,8 @@ public static class Contract
     /// Bumped on an additive change that plugins built against an earlier minor version still satisfy (the harness
     /// accepts them). Minor 1: <see cref="ITrainingAlgorithm.Declared"/>, a default interface member derived from
     /// <see cref="ITrainingAlgorithm.Defaults"/>, so 2.0 plugins keep loading and are checked against their defaults' keys.
+    /// Minor 2: the step's oracle (<see cref="IStepOracle"/>: sub-batch gradients, loss only, loss over the algorithm's
+    /// own targets, more data) reached through new <see cref="StepContext"/> methods; nothing a plugin implements changed.
     /// </summary>
-    public const int MinorVersion = 1;
+    public const int MinorVersion = 2;
 }

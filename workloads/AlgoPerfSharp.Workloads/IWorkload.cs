@@ -30,6 +30,15 @@ public sealed record WorkloadModel(Module Module, IReadOnlyList<WorkloadParamete
 /// <param name="Count">Examples (images or windows) in the batch.</param>
 public sealed record Batch(Tensor Inputs, Tensor Targets, int Count) : IDisposable
 {
+    /// <summary>Examples <paramref name="start"/> … <paramref name="start"/> + <paramref name="count"/> − 1 as views (no copy).</summary>
+    public Batch Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Count);
+        return new Batch(Inputs.Narrow(0, start, count), Targets.Narrow(0, start, count), count);
+    }
+
     /// <summary>Disposes both tensors.</summary>
     public void Dispose()
     {
@@ -69,6 +78,18 @@ public interface IWorkload : IDisposable
 
     /// <summary>Mean training loss of <paramref name="model"/> on <paramref name="batch"/> (model in train mode; label smoothing as asked).</summary>
     Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0);
+
+    /// <summary>
+    /// The model's outputs on <paramref name="batch"/>'s inputs (logits; model in train mode, with grad), so that an
+    /// algorithm can form a loss over targets of its own with <see cref="LossOf"/>. <see cref="Loss"/> equals
+    /// <c>LossOf(Outputs(model, batch), batch.Targets)</c>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The workload does not expose its outputs (the default).</exception>
+    Tensor Outputs(WorkloadModel model, Batch batch) => throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
+
+    /// <summary>The workload's mean training loss of <paramref name="outputs"/> against <paramref name="targets"/> (same shape and type as a batch's targets).</summary>
+    /// <exception cref="NotSupportedException">The workload does not expose its outputs (the default).</exception>
+    Tensor LossOf(Tensor outputs, Tensor targets, double labelSmoothing = 0) => throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
 
     /// <summary>Metrics of the model on a split (names without split prefix, e.g. <c>error_rate</c>, <c>loss</c>), in eval mode, under no-grad, each batch in its own DisposeScope.</summary>
     IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split);

@@ -151,6 +151,7 @@ public sealed class TrialRunner
         double lastMetric = history.Count > 0 && history[^1].Metrics.TryGetValue("validation/" + ws.TargetMetric, out double lm) ? lm : double.NaN;
         model.Module.Train();
 
+        var spent = new OracleSpending();
         double Total() => totalBase + (_clock.Now() - wallStart);
         TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes, Total(), pluginSeconds, submissionCpu);
 
@@ -203,8 +204,8 @@ public sealed class TrialRunner
             double t0 = _clock.Now(), cpu0 = _clock.CpuSeconds();
             using (var scope = new DisposeScope())
             {
-                var batch = batches.Next();
-                context = new StepContext(step, parameters, info, submission, history, () => LossAndGradients(workload, model, batch, labelSmoothing));
+                var oracle = new StepOracle(workload, model, batches, batches.Next(), labelSmoothing);
+                context = new StepContext(step, parameters, info, submission, history, oracle);
                 try
                 {
                     double u0 = _clock.Now();
@@ -218,6 +219,7 @@ public sealed class TrialRunner
             }
 
             double dt = _clock.Now() - t0;
+            spent.Add(context);
             submission += dt;
             submissionCpu += _clock.CpuSeconds() - cpu0;
             stepTimes.Add(dt);
@@ -243,6 +245,7 @@ public sealed class TrialRunner
                 using var scope = new DisposeScope();
                 run.PrepareForEval(context);
                 diagnostics = new Dictionary<string, double>(run.Diagnostics(), StringComparer.Ordinal);
+                spent.Report(diagnostics);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

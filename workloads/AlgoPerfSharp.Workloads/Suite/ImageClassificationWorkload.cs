@@ -41,12 +41,23 @@ public sealed class ImageClassificationWorkload : WorkloadBase<ImageBatch>
     }
 
     /// <inheritdoc/>
-    public override Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0)
+    public override Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0) =>
+        LossOf(Outputs(model, batch), batch.Targets, labelSmoothing);
+
+    /// <inheritdoc/>
+    public override Tensor Outputs(WorkloadModel model, Batch batch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
-        var logits = model.Module.Forward(batch.Inputs); // (N, classes)
-        return Functional.CrossEntropy(logits, batch.Targets, labelSmoothing: labelSmoothing);
+        return model.Module.Forward(batch.Inputs); // (N, classes)
+    }
+
+    /// <inheritdoc/>
+    public override Tensor LossOf(Tensor outputs, Tensor targets, double labelSmoothing = 0)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        return Functional.CrossEntropy(outputs, targets, labelSmoothing: labelSmoothing);
     }
 
     /// <inheritdoc/>

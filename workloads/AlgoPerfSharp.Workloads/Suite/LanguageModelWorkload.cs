@@ -53,12 +53,23 @@ public sealed class LanguageModelWorkload : WorkloadBase<LmBatch>
     public long[] EvalWindowStarts(DataSplit split) => (long[])_eval[split].Starts.Clone();
 
     /// <inheritdoc/>
-    public override Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0)
+    public override Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0) =>
+        LossOf(Outputs(model, batch), batch.Targets, labelSmoothing);
+
+    /// <inheritdoc/>
+    public override Tensor Outputs(WorkloadModel model, Batch batch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
-        var logits = model.Module.Forward(batch.Inputs);                                       // (B, T, V)
-        return Functional.CrossEntropy(logits.View(-1, logits.Size(-1)), batch.Targets.View(-1), labelSmoothing: labelSmoothing);
+        return model.Module.Forward(batch.Inputs);                                             // (B, T, V)
+    }
+
+    /// <inheritdoc/>
+    public override Tensor LossOf(Tensor outputs, Tensor targets, double labelSmoothing = 0)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        return Functional.CrossEntropy(outputs.Reshape(-1, outputs.Size(-1)), targets.Reshape(-1), labelSmoothing: labelSmoothing);
     }
 
     /// <inheritdoc/>

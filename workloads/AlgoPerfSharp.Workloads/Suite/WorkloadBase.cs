@@ -42,6 +42,14 @@ public abstract class WorkloadBase<THostBatch> : IWorkload
     public abstract Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0);
 
     /// <inheritdoc/>
+    public virtual Tensor Outputs(WorkloadModel model, Batch batch) =>
+        throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
+
+    /// <inheritdoc/>
+    public virtual Tensor LossOf(Tensor outputs, Tensor targets, double labelSmoothing = 0) =>
+        throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
+
+    /// <inheritdoc/>
     public abstract IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split);
 
     /// <summary>Releases what the workload owns.</summary>
