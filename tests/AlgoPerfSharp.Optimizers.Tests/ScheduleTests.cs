@@ -27,4 +27,15 @@ public sealed class ScheduleTests
         Assert.Contains("totalSteps (5) must be ≥ warmupSteps (10)", Assert.Throws<ArgumentException>(() => new WarmupCosineSchedule(1, 10, 5)).Message);
         Assert.Contains("peak learning rate", Assert.Throws<ArgumentException>(() => new WarmupCosineSchedule(-1, 0, 5)).Message);
     }
+
+    [Fact]
+    public void WarmupConstantCountsTheFirstUpdateAsTheReferenceDoes()
+    {
+        // facebookresearch/schedule_free: η·(k + 1)/W for k < W, then η — the first update already moves.
+        var s = new WarmupConstantSchedule(0.4, 4);
+        Assert.Equal([0.1, 0.2, 0.3, 0.4, 0.4, 0.4], Enumerable.Range(0, 6).Select(k => s.At(k)).Select(x => Math.Round(x, 15)));
+        Assert.Equal(0.4, new WarmupConstantSchedule(0.4, 0).At(0));
+        Assert.Contains("warmupSteps must be ≥ 0 (got -1)", Assert.Throws<ArgumentException>(() => new WarmupConstantSchedule(1, -1)).Message);
+        Assert.Contains("peak learning rate must be finite and ≥ 0 (got NaN)", Assert.Throws<ArgumentException>(() => new WarmupConstantSchedule(double.NaN, 1)).Message);
+    }
 }

@@ -11,3 +11,6 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(Soap))]
 [assembly: TrainingAlgorithm(typeof(PurifiedShampoo))]
 [assembly: TrainingAlgorithm(typeof(Muon))]
+[assembly: TrainingAlgorithm(typeof(Asgo))]
+[assembly: TrainingAlgorithm(typeof(Dasgo))]
+[assembly: TrainingAlgorithm(typeof(ScheduleFreeAdamW))]

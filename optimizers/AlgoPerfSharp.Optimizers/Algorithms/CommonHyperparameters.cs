@@ -47,6 +47,22 @@ public static class CommonHyperparameters
     public static HyperparameterDeclaration StartPreconditioningStep { get; } =
         HyperparameterDeclaration.Integer("start_preconditioning_step", -1, -1, Inf, "first preconditioned step (−1 = the frequency, inf = never)");
 
+    /// <summary>adam_beta1: β1 of the Adam side of a partitioned recipe (Muon, ASGO: embeddings, head, biases, norms).</summary>
+    public static HyperparameterDeclaration AdamBeta1(double @default) =>
+        HyperparameterDeclaration.Real("adam_beta1", @default, 0, 1, "β1 of the Adam side");
+
+    /// <summary>adam_beta2: β2 of the Adam side.</summary>
+    public static HyperparameterDeclaration AdamBeta2(double @default) =>
+        HyperparameterDeclaration.Real("adam_beta2", @default, 0, 1, "β2 of the Adam side");
+
+    /// <summary>adam_epsilon: ε of the Adam side.</summary>
+    public static HyperparameterDeclaration AdamEpsilon(double @default) =>
+        HyperparameterDeclaration.Real("adam_epsilon", @default, 0, Inf, "ε of the Adam side");
+
+    /// <summary>adam_weight_decay: decoupled decay of the Adam side.</summary>
+    public static HyperparameterDeclaration AdamWeightDecay(double @default) =>
+        HyperparameterDeclaration.Real("adam_weight_decay", @default, 0, Inf, "decoupled weight decay of the Adam side");
+
     /// <summary>
     /// What the engine (<see cref="TransformAlgorithm"/>) reads for every built-in besides the recipe's own:
     /// <c>grad_clip</c> (global-norm clipping, 0 = off) and <c>lr_schedule</c> (<c>warmup_cosine</c> or <c>constant</c>).

@@ -44,10 +44,7 @@ public sealed class Muon : TransformAlgorithm
     [
         LearningRate(0.02), OneMinusBeta1(0.05), WeightDecay(0.0), WarmupFactor(0.05),
         HyperparameterDeclaration.Real("adam_learning_rate", 3e-4, 0, double.PositiveInfinity, "peak learning rate of the Adam side (embeddings, head, biases, norms)"),
-        HyperparameterDeclaration.Real("adam_beta1", 0.9, 0, 1, "β1 of the Adam side"),
-        HyperparameterDeclaration.Real("adam_beta2", 0.95, 0, 1, "β2 of the Adam side"),
-        HyperparameterDeclaration.Real("adam_epsilon", 1e-10, 0, double.PositiveInfinity, "ε of the Adam side"),
-        HyperparameterDeclaration.Real("adam_weight_decay", 0.0, 0, double.PositiveInfinity, "decoupled weight decay of the Adam side"),
+        AdamBeta1(0.9), AdamBeta2(0.95), AdamEpsilon(1e-10), AdamWeightDecay(0.0),
         HyperparameterDeclaration.Integer("ns_steps", 5, 1, 100, "Newton–Schulz iterations"),
         HyperparameterDeclaration.Choice("ns_dtype", "auto", ["auto", "bfloat16", "float32", "float64"], "Newton–Schulz dtype (auto = bfloat16 on CUDA, float32 on CPU)"),
         HyperparameterDeclaration.Boolean("nesterov", true, "Nesterov look-ahead in Muon's momentum"),

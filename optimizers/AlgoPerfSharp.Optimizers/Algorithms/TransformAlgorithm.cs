@@ -31,8 +31,19 @@ public abstract class TransformAlgorithm : ITrainingAlgorithm
     /// <summary>The recipe's hyperparameters' defaults (<see cref="RecipeHyperparameters"/>; the engine's are not among them).</summary>
     public Hyperparameters Defaults => _defaults ??= HyperparameterDeclarations.DefaultsOf(RecipeHyperparameters);
 
-    /// <summary>The recipe's hyperparameters, then the engine's (<see cref="EngineHyperparameters"/>).</summary>
-    public IReadOnlyList<HyperparameterDeclaration> Declared => _declared ??= [.. RecipeHyperparameters, .. EngineHyperparameters];
+    /// <summary>
+    /// The recipe's hyperparameters, then the engine's: <c>grad_clip</c> and <see cref="ScheduleDeclaration"/>
+    /// (together <see cref="EngineHyperparameters"/> unless the algorithm picks its own schedule declaration).
+    /// </summary>
+    public IReadOnlyList<HyperparameterDeclaration> Declared => _declared ??=
+        [.. RecipeHyperparameters, .. EngineHyperparameters.Where(d => d.Name != LearningRateSchedule.Key), ScheduleDeclaration];
+
+    /// <summary>
+    /// The declaration of <c>lr_schedule</c>: <see cref="EngineHyperparameters"/>' (<c>warmup_cosine</c> or
+    /// <c>constant</c>, default <c>warmup_cosine</c>) unless an algorithm needs other choices or another default
+    /// (Schedule-Free: <c>warmup_constant</c>).
+    /// </summary>
+    protected virtual HyperparameterDeclaration ScheduleDeclaration => EngineHyperparameters.Single(d => d.Name == LearningRateSchedule.Key);
 
     /// <summary>The hyperparameters the recipe reads, each declared once with its default (the self-tuning point).</summary>
     protected abstract IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; }

@@ -4,7 +4,12 @@ using AlgoPerfSharp.Optimizers.Transforms;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
-/// <summary>One trial of a <see cref="TransformAlgorithm"/>: compute gradients, run the recipe, apply.</summary>
+/// <summary>
+/// One trial of a <see cref="TransformAlgorithm"/>: compute gradients, run the recipe, apply. <see cref="PrepareForEval"/>
+/// lets the recipe swap in its evaluation point (Schedule-Free's average); the contract has no "after eval" hook, so the
+/// next <see cref="Update"/> swaps the training point back before it computes the gradient. A checkpoint taken between
+/// the two records which point the parameters hold, so it resumes consistently either way.
+/// </summary>
 public sealed class TransformRun : ITrainingRun
 {
     private readonly TransformOptimizer _optimizer;
@@ -24,10 +29,14 @@ public sealed class TransformRun : ITrainingRun
     public double Update(StepContext step)
     {
         ArgumentNullException.ThrowIfNull(step);
+        _optimizer.PrepareForTraining();
         double loss = step.ComputeLossAndGradients();
         _optimizer.Step();
         return loss;
     }
+
+    /// <inheritdoc/>
+    public void PrepareForEval(StepContext step) => _optimizer.PrepareForEval();
 
     /// <inheritdoc/>
     public AlgorithmState SaveState()

@@ -18,9 +18,11 @@ public abstract record LearningRateSchedule
 
     /// <summary>
     /// The schedule a built-in algorithm's hyperparameters ask for: <c>lr_schedule</c> = <c>"warmup_cosine"</c>
-    /// (the default: <see cref="WarmupCosine"/> over <paramref name="stepHint"/> with <c>warmup_factor</c>) or
-    /// <c>"constant"</c> (<c>learning_rate</c> at every step, e.g. to compare with a reference optimizer that has no
-    /// schedule — <c>algoperf conformance</c> does).
+    /// (the default: <see cref="WarmupCosine"/> over <paramref name="stepHint"/> with <c>warmup_factor</c>),
+    /// <c>"warmup_constant"</c> (<see cref="WarmupConstantSchedule"/> over <c>warmup_factor · stepHint</c> steps, for
+    /// schedule-free methods) or <c>"constant"</c> (<c>learning_rate</c> at every step, e.g. to compare with a reference
+    /// optimizer that has no schedule — <c>algoperf conformance</c> does). Which names an algorithm accepts is its
+    /// declaration's business; this reads any of the three.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown schedule name, or a bad learning rate or warm-up fraction.</exception>
     /// <param name="h">The trial's hyperparameters.</param>
@@ -33,8 +35,9 @@ public abstract record LearningRateSchedule
         return kind switch
         {
             "warmup_cosine" => WarmupCosine(h.Positive(learningRateKey), h.InRange("warmup_factor", 0, 1), stepHint),
+            "warmup_constant" => new WarmupConstantSchedule(h.Positive(learningRateKey), (long)(h.InRange("warmup_factor", 0, 1) * stepHint)),
             "constant" => new ConstantSchedule(h.Positive(learningRateKey)),
-            _ => throw new ArgumentException($"{Key} must be \"warmup_cosine\" or \"constant\" (got \"{kind}\")"),
+            _ => throw new ArgumentException($"{Key} must be \"warmup_cosine\", \"warmup_constant\" or \"constant\" (got \"{kind}\")"),
         };
     }
 }
@@ -45,6 +48,33 @@ public sealed record ConstantSchedule(double Value) : LearningRateSchedule
 {
     /// <inheritdoc/>
     public override double At(long step) => Value;
+}
+
+/// <summary>
+/// Linear warm-up then constant, as facebookresearch/schedule_free counts it: Peak·(step + 1)/WarmupSteps for the
+/// 0-based update index step &lt; WarmupSteps (so the first update already moves), Peak after; Peak throughout when
+/// WarmupSteps is 0.
+/// </summary>
+public sealed record WarmupConstantSchedule : LearningRateSchedule
+{
+    /// <summary>Validates and creates the schedule.</summary>
+    /// <exception cref="ArgumentException">The peak is negative or not finite, or the warm-up is negative.</exception>
+    public WarmupConstantSchedule(double peak, long warmupSteps)
+    {
+        if (!(peak >= 0) || double.IsInfinity(peak)) throw new ArgumentException($"peak learning rate must be finite and ≥ 0 (got {peak})", nameof(peak));
+        if (warmupSteps < 0) throw new ArgumentException($"warmupSteps must be ≥ 0 (got {warmupSteps})", nameof(warmupSteps));
+        Peak = peak;
+        WarmupSteps = warmupSteps;
+    }
+
+    /// <summary>Peak learning rate.</summary>
+    public double Peak { get; }
+
+    /// <summary>Warm-up length in steps.</summary>
+    public long WarmupSteps { get; }
+
+    /// <inheritdoc/>
+    public override double At(long step) => step < WarmupSteps ? Peak * (step + 1) / WarmupSteps : Peak;
 }
 
 /// <summary>Linear warm-up 0 → Peak over WarmupSteps, then cosine decay to Peak·FinalFraction at TotalSteps (held after).</summary>

@@ -157,6 +157,18 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
         }
 
         /// <inheritdoc/>
+        public override void SwapToEvaluation(IReadOnlyList<ModelParameter> parameters)
+        {
+            foreach (var s in States) s.SwapToEvaluation(parameters);
+        }
+
+        /// <inheritdoc/>
+        public override void SwapToTraining(IReadOnlyList<ModelParameter> parameters)
+        {
+            foreach (var s in States) s.SwapToTraining(parameters);
+        }
+
+        /// <inheritdoc/>
         public override void Dispose()
         {
             foreach (var s in States) s.Dispose();

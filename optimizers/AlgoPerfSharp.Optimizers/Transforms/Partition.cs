@@ -118,6 +118,22 @@ public sealed class Partition : GradientTransform<Partition.PartitionState>
         }
 
         /// <inheritdoc/>
+        public override void SwapToEvaluation(IReadOnlyList<ModelParameter> parameters)
+        {
+            SelectedState.SwapToEvaluation(Pick(parameters, SelectedIndices));
+            RestState.SwapToEvaluation(Pick(parameters, RestIndices));
+        }
+
+        /// <inheritdoc/>
+        public override void SwapToTraining(IReadOnlyList<ModelParameter> parameters)
+        {
+            SelectedState.SwapToTraining(Pick(parameters, SelectedIndices));
+            RestState.SwapToTraining(Pick(parameters, RestIndices));
+        }
+
+        private static ModelParameter[] Pick(IReadOnlyList<ModelParameter> parameters, int[] indices) => indices.Select(i => parameters[i]).ToArray();
+
+        /// <inheritdoc/>
         public override void Dispose()
         {
             SelectedState.Dispose();

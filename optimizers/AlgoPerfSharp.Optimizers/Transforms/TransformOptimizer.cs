@@ -75,6 +75,26 @@ public sealed class TransformOptimizer : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Puts the parameters at the point evaluation should see (the recipe's <see cref="TransformState.SwapToEvaluation"/>:
+    /// Schedule-Free's average; nothing for other recipes). <see cref="PrepareForTraining"/> must run before the next
+    /// gradient; a recipe that holds such a point refuses to <see cref="Step"/> until it has.
+    /// </summary>
+    public void PrepareForEval()
+    {
+        using var scope = new DisposeScope();
+        using var noGrad = Autograd.NoGrad();
+        _state.SwapToEvaluation(Parameters);
+    }
+
+    /// <summary>Undoes <see cref="PrepareForEval"/> (puts the training point back); nothing when the parameters are already there.</summary>
+    public void PrepareForTraining()
+    {
+        using var scope = new DisposeScope();
+        using var noGrad = Autograd.NoGrad();
+        _state.SwapToTraining(Parameters);
+    }
+
     /// <summary>True when every element of every tensor is finite (one native pass over the list, no per-tensor synchronisation).</summary>
     public static bool AllFinite(IReadOnlyList<Tensor> tensors) => FusedSteps.AllFinite(tensors);
 

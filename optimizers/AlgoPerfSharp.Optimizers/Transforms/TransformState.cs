@@ -20,6 +20,22 @@ public abstract class TransformState : IDisposable
     {
     }
 
+    /// <summary>
+    /// Moves the parameters to the point an evaluation should see (Schedule-Free's average x) and remembers that it did;
+    /// nothing by default. <paramref name="parameters"/> are this state's parameters, in init order; runs under no-grad.
+    /// </summary>
+    public virtual void SwapToEvaluation(IReadOnlyList<ModelParameter> parameters)
+    {
+    }
+
+    /// <summary>
+    /// Undoes <see cref="SwapToEvaluation"/>, putting the training point back before the next gradient is computed;
+    /// nothing by default, and nothing when the parameters were not swapped.
+    /// </summary>
+    public virtual void SwapToTraining(IReadOnlyList<ModelParameter> parameters)
+    {
+    }
+
     /// <summary>Releases owned tensors.</summary>
     public virtual void Dispose()
     {

@@ -13,8 +13,9 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 public sealed record UpdateContext(IReadOnlyList<ModelParameter> Parameters, Tensor[] Updates, long Step)
 {
     /// <summary>
-    /// Set by a transform whose call only initialises its state (SOAP's first call): the rest of a <see cref="Chain"/>
-    /// is skipped and the parameters are left as they are.
+    /// Set by a transform whose call only initialises its state (SOAP's first call), or that has written the parameters
+    /// itself (<see cref="ScaleByScheduleFree"/>): the rest of a <see cref="Chain"/> is skipped and the engine adds no
+    /// update to the parameters.
     /// </summary>
     public bool NoUpdate { get; set; }
 }
