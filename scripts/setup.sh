@@ -2,7 +2,7 @@
 # Idempotent set-up for a fresh Debian 12 machine: system packages, the OpenMP OpenBLAS as libtorch's BLAS, data.
 # Safe to run any number of times; fast when everything is already in place.
 # Usage: scripts/setup.sh [--tests]   (--tests also installs what only the tests need: headless Chromium for the
-#                                      HTML-report screenshot test)
+#                                      HTML-report screenshot test, Slurm and MUNGE for the Slurm end-to-end test)
 set -euo pipefail
 
 WITH_TESTS=0
@@ -23,8 +23,10 @@ fi
 # libtorch-dev: the engine (1.13, CPU). libopenblas0-openmp: the BLAS that does not fight libtorch's OpenMP threads.
 # dataset-fashion-mnist: the image workloads' data. bubblewrap: the sandbox workers run in (read-only results).
 PACKAGES="libtorch-dev libopenblas0-openmp cmake g++ dataset-fashion-mnist bubblewrap"
-# chromium: renders the HTML report in a test (screenshot must not be blank).
-if [ "$WITH_TESTS" -eq 1 ]; then PACKAGES="$PACKAGES chromium"; fi
+# chromium: renders the HTML report in a test (screenshot must not be blank). slurm-wlm (slurmctld, slurmd, the
+# client commands) and munge: the Slurm end-to-end test starts its own single-node cluster from them (a temporary
+# config, its own ports and sockets); it does not use or start the system's services.
+if [ "$WITH_TESTS" -eq 1 ]; then PACKAGES="$PACKAGES chromium slurm-wlm munge"; fi
 
 missing=""
 for p in $PACKAGES; do

@@ -7,7 +7,10 @@
 #
 # Every shard must get the same sweep arguments (same --label and --seed): the plan is deterministic, so the shards
 # together are exactly the unsharded sweep. A shard that is preempted or cancelled (SIGTERM) checkpoints its current
-# trial; resubmitting the same array task resumes it. Run from the repository root after ./scripts/setup.sh.
+# trial; resubmitting the same array task with the same OUT and SHARDS resumes it (and submits a new merge job):
+#   OUT=results/sweep-1234 SHARDS=4 sbatch --array=2 scripts/slurm/sweep-array.sh
+# (N is the array's size unless SHARDS says otherwise; a resubmitted single task must say it.) Run from the repository
+# root after ./scripts/setup.sh. Logs: algoperf-<array job>_<task>.out and algoperf-<array job>_merge.out there.
 #
 # --signal=B:TERM@120 signals the batch shell itself two minutes before the time limit (without B: Slurm signals only
 # job steps started with srun, and this script starts none); the shard's algoperf is exec'd, so it *is* that shell.
@@ -28,10 +31,28 @@ LABEL=${LABEL:-sweep}
 SEED=${SEED:-0}
 mkdir -p "$OUT"
 
+# The ruleset to score with: RULESET, else the one SWEEP_ARGS gives (--ruleset, or the plan's: full = external, the
+# other plans self), else the sweep's default (external).
+ruleset() {
+  local prev="" word ruleset="" plan=""
+  for word in $SWEEP_ARGS; do
+    case "$prev" in --ruleset) ruleset=$word ;; --plan) plan=$word ;; esac
+    case "$word" in --ruleset=*) ruleset=${word#*=} ;; --plan=*) plan=${word#*=} ;; esac
+    prev=$word
+  done
+  if [[ -n "${RULESET:-}" ]]; then echo "$RULESET"; elif [[ -n "$ruleset" ]]; then echo "$ruleset"
+  elif [[ -n "$plan" && "$plan" != full ]]; then echo self; else echo external; fi
+}
+
 if [[ "${1:-}" == "--merge" ]]; then
-  # the merge job: every shard database of this array into one, then the leaderboard
-  "$ALGOPERF" merge --db "$OUT/merged.db" "$OUT"/shard-*.db
-  "$ALGOPERF" leaderboard --db "$OUT/merged.db" --markdown "$OUT/leaderboard.md" --json "$OUT/leaderboard.json"
+  # The merge job: shards 0..N-1 of this sweep into one database (a missing shard fails the job, naming it: no
+  # leaderboard from part of the plan), then the leaderboard and the HTML report.
+  : "${SHARDS:?the merge job needs SHARDS, the number of shards}"
+  dbs=()
+  for (( i = 0; i < SHARDS; i++ )); do dbs+=("$OUT/shard-$i.db"); done
+  "$ALGOPERF" merge --db "$OUT/merged.db" "${dbs[@]}"
+  "$ALGOPERF" leaderboard --db "$OUT/merged.db" --ruleset "$(ruleset)" --markdown "$OUT/leaderboard.md" --json "$OUT/leaderboard.json"
+  "$ALGOPERF" report --db "$OUT/merged.db" --ruleset "$(ruleset)" --out "$OUT/report.html"
   exit 0
 fi
 
@@ -40,8 +61,10 @@ N=${SHARDS:-$(( ${SLURM_ARRAY_TASK_MAX:-0} + 1 ))}
 export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-2}
 
 if [[ "$SLURM_ARRAY_TASK_ID" == "${SLURM_ARRAY_TASK_MIN:-0}" ]]; then
-  # one task submits the merge, to run when every task of the array has succeeded
-  sbatch --dependency="afterok:${SLURM_ARRAY_JOB_ID}" --job-name=algoperf-merge --export=ALL,OUT="$OUT" "$0" --merge
+  # One task submits the merge, to run when every task of the array has succeeded. Its log is named after the array
+  # (a job that is not an array has no %a: Slurm would write 4294967294 there).
+  sbatch --dependency="afterok:${SLURM_ARRAY_JOB_ID}" --job-name=algoperf-merge --output="algoperf-${SLURM_ARRAY_JOB_ID}_merge.out" \
+    --export=ALL,OUT="$OUT",SHARDS="$N" "$0" --merge
 fi
 
 # exec: the shard's algoperf replaces the batch shell, so it receives the batch shell's signals (B:TERM two minutes

@@ -50,4 +50,55 @@ public sealed class SlurmScriptTests : ScratchFolder
             if (!shell.HasExited) shell.Kill(entireProcessTree: true);
         }
     }
+    [Theory]
+    [InlineData("--plan full", "external")]
+    [InlineData("--plan smoke -w synthetic_regression", "self")]
+    [InlineData("--plan quick --ruleset external", "external")]
+    [InlineData("--ruleset=self -w synthetic_regression", "self")]
+    [InlineData("-w synthetic_regression -a adamw", "external")]
+    public void TheMergeJobMergesEveryShardByNameAndScoresWithTheSweepsRuleset(string sweepArgs, string ruleset)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+
+        // A stand-in algoperf that appends its arguments, one invocation a line.
+        string fake = P("algoperf"), calls = P("calls");
+        File.WriteAllText(fake, $"#!/bin/sh\necho \"$*\" >> {calls}\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (code, err) = RunMerge(new() { ["ALGOPERF"] = fake, ["OUT"] = P("out"), ["SHARDS"] = "3", ["SWEEP_ARGS"] = sweepArgs });
+        Assert.True(code == 0, err);
+        string o = P("out");
+        Assert.Equal(
+            [$"merge --db {o}/merged.db {o}/shard-0.db {o}/shard-1.db {o}/shard-2.db",
+             $"leaderboard --db {o}/merged.db --ruleset {ruleset} --markdown {o}/leaderboard.md --json {o}/leaderboard.json",
+             $"report --db {o}/merged.db --ruleset {ruleset} --out {o}/report.html"],
+            File.ReadAllLines(calls));
+    }
+
+    [Fact]
+    public void AMergeJobWithAMissingShardFailsNamingItAndPublishesNothing()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+
+        var launch = Workers.WorkerLaunch.Current();
+        Assert.Empty(launch.PrefixArguments); // the test build has an algoperf apphost
+        Directory.CreateDirectory(P("out"));
+        var (code, err) = RunMerge(new() { ["ALGOPERF"] = launch.FileName, ["OUT"] = P("out"), ["SHARDS"] = "2", ["SWEEP_ARGS"] = "--plan smoke" });
+        Assert.Equal(2, code);
+        Assert.Equal($"error: shard database(s) not found: {P("out")}/shard-0.db, {P("out")}/shard-1.db", err.Trim());
+        Assert.Empty(Directory.GetFiles(P("out"))); // no merged.db, no leaderboard
+
+        var (unsized, unsizedErr) = RunMerge(new() { ["ALGOPERF"] = launch.FileName, ["OUT"] = P("out") });
+        Assert.NotEqual(0, unsized);
+        Assert.Contains("SHARDS", unsizedErr);
+    }
+
+    private (int Code, string Err) RunMerge(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("bash", [Script, "--merge"]) { UseShellExecute = false, RedirectStandardError = true, WorkingDirectory = P(".") };
+        foreach (var (k, v) in environment) start.Environment[k] = v;
+        using var p = Process.Start(start)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, err);
+    }
 }
