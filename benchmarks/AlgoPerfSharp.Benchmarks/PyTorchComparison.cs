@@ -10,8 +10,9 @@ namespace AlgoPerfSharp.Benchmarks;
 /// <c>--compare-pytorch</c>: every selected built-in's step against our own PyTorch implementation of the same update
 /// (<c>benchmarks/reference/optimizer_step.py</c>: <c>torch.optim</c> where it is the same algorithm, else
 /// <c>reference_optimizers.py</c>) on the same parameter sets, default hyperparameters, seeded values and thread count.
-/// Each round times every algorithm × set here (<see cref="OptimizerStepRunner.Measure"/>), then runs the script once with
-/// the same per-algorithm protocol (warm-up, timed steps). The report gives, per algorithm × set, the medians over rounds
+/// Each round takes the algorithms in turn: ours on every set (<see cref="OptimizerStepRunner.Measure"/>), then the script
+/// on every set with the same protocol (<see cref="OptimizerStepRunner.Protocol"/>: warm-up, timed steps). The report
+/// gives, per algorithm × set, the medians over rounds
 /// of our regular and amortized step and of the reference's fastest variant, their ratios, and flags every ratio &gt; 1.0.
 /// <c>--check</c> (<see cref="ReferenceCheck"/>) verifies beforehand that both sides compute the same algorithm.
 /// </summary>
