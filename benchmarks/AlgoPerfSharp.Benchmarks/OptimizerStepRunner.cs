@@ -21,7 +21,8 @@ public sealed record StepTiming(string Algorithm, string Set, long Parameters, d
 /// Gradients are reset to fixed random values before each step, untimed; the timed region is the update alone
 /// (the gradient callback returns at once). Reports the median ("regular") and the mean over a whole number of
 /// refresh intervals ("amortized"); the interval is read generically from a default hyperparameter whose name ends
-/// in <c>frequency</c> (e.g. Shampoo's precondition_frequency), and warm-up covers a <c>start_preconditioning_step</c>.
+/// in <c>frequency</c> (e.g. Shampoo's precondition_frequency), and warm-up covers a <c>start_preconditioning_step</c>
+/// (−1, the Shampoo family's default, meaning the frequency), so "regular" times preconditioned steps.
 /// </summary>
 public static class OptimizerStepRunner
 {
@@ -40,15 +41,29 @@ public static class OptimizerStepRunner
         return best;
     }
 
+    /// <summary>
+    /// The timing protocol of <paramref name="algorithm"/>: its refresh interval, the warm-up (≥ 5 steps and past the
+    /// first preconditioned step: a declared <c>start_preconditioning_step</c> of −1 means the interval) and the timed
+    /// steps (a whole number of intervals, ≥ <paramref name="minSteps"/>). The PyTorch comparison gives the same
+    /// numbers to the reference so both sides time the same phases.
+    /// </summary>
+    public static (int Interval, int Warmup, int Timed) Protocol(ITrainingAlgorithm algorithm, int minSteps = 30, int warmup = 5)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        int interval = RefreshInterval(algorithm);
+        int start = !algorithm.Defaults.Values.TryGetValue("start_preconditioning_step", out var value) || value is not double d ? 0
+            : d == -1 ? interval
+            : (int)MaxDefault(algorithm, k => k == "start_preconditioning_step");
+        int timed = interval * (int)Math.Ceiling((double)minSteps / interval);
+        return (interval, Math.Max(warmup, start + 1), timed);
+    }
+
     /// <summary>Times <paramref name="algorithm"/> on <paramref name="set"/>: warm-up, then at least <paramref name="minSteps"/> timed steps.</summary>
     public static StepTiming Measure(ITrainingAlgorithm algorithm, ParameterSet set, int minSteps = 30, int warmup = 5)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(set);
-        int interval = RefreshInterval(algorithm);
-        int start = (int)MaxDefault(algorithm, k => k == "start_preconditioning_step");
-        int timed = interval * (int)Math.Ceiling((double)minSteps / interval);
-        warmup = Math.Max(warmup, start + 1);
+        (int interval, warmup, int timed) = Protocol(algorithm, minSteps, warmup);
         using var instance = set.Create(seed: 17);
         var workload = new WorkloadInfo("bench_" + set.Name, LossType.MeanSquaredError, StepHint: 100_000, 3600, 1_000_000, 128);
         using var run = algorithm.Init(new AlgorithmInitContext(instance.Parameters, Hyperparameters.Empty, workload, 0));

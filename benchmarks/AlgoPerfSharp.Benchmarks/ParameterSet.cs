@@ -11,7 +11,7 @@ public sealed record ParameterSpec(string Name, long[] Shape, ParameterType Type
 
 /// <summary>
 /// A fixed list of parameter shapes an optimizer step is timed on (plain tensors with random gradients, no model).
-/// The same shapes are spelled out in <c>benchmarks/reference/adamw_step.py</c> for the PyTorch comparison.
+/// The same shapes, kinds and seeding are spelled out in <c>benchmarks/reference/optimizer_step.py</c> for the PyTorch comparison.
 /// </summary>
 /// <param name="Name">Short name used on the command line.</param>
 /// <param name="Parameters">The tensors.</param>

@@ -9,7 +9,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Modes (see benchmarks/README.md):
 //   --compare-native [--quick] [--rounds N]                    engine vs the C++ yardstick, side by side
 //   --optimizer-steps [--quick] [--algorithms a,b] [--sets s,t] [--steps N]   one step per built-in algorithm
-//   --compare-pytorch [--sets s,t] [--rounds N] [--steps N]    adamw vs torch.optim.AdamW, alternating
+//   --compare-pytorch [--quick] [--algorithms a,b] [--sets s,t] [--rounds N] [--steps N]   every built-in vs our PyTorch reference, alternating
+//   --compare-pytorch --check [--algorithms a,b]               the references against our float64 loops (exit 1 on a mismatch)
 //   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K] [--profile DIR] [--torch-channels-last]   training steps vs PyTorch eager, alternating
 //   --attention [--rounds N] [--reps K]                        fused attention kernel vs the composed graph
 //   anything else                                              BenchmarkDotNet (e.g. --filter '*Engine*'); add --quick for a short job
@@ -33,8 +34,10 @@ try
 
     if (Take(argList, "--compare-pytorch"))
     {
-        var sets = List(argList, "--sets", "w1024,llama_tiny").Select(ParameterSet.Get).ToList();
-        return PyTorchComparison.Run(sets, Int(argList, "--rounds", quick ? 1 : 3), Int(argList, "--steps", 30), Console.Out);
+        var algorithms = OptimizerStepRunner.Select(List(argList, "--algorithms", quick ? "adamw,muon,soap" : string.Empty));
+        if (Take(argList, "--check")) return ReferenceCheck.Run(algorithms, Console.Out);
+        var sets = List(argList, "--sets", quick ? "w1024,llama_tiny" : string.Empty).Select(ParameterSet.Get).ToList();
+        return PyTorchComparison.Run(algorithms, sets.Count == 0 ? ParameterSet.All : sets, Int(argList, "--rounds", quick ? 1 : 5), Int(argList, "--steps", 30), Console.Out);
     }
 
     if (Take(argList, "--attention"))

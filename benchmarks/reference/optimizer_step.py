@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""Times one step of the PyTorch reference of each AlgoPerfSharp built-in (torch.optim where it is the same
+algorithm, else reference_optimizers.py) on the parameter sets of the C# runner
+(benchmarks/AlgoPerfSharp.Benchmarks/ParameterSet.cs: same shapes, same order, same seeded N(0, 0.02^2) values and
+fixed N(0, 1) gradients), with the built-ins' default hyperparameters. Prints one JSON object per
+(set, algorithm, variant): the median step ("regular") and the mean over the timed steps ("amortized").
+
+    cd /tmp && /usr/bin/python3 /path/to/benchmarks/reference/optimizer_step.py \
+        --sets w1024,llama_tiny --jobs adamw:5:30,soap:5:30 --threads 2
+
+A job is algorithm:warmup:timed; `benchmarks --compare-pytorch` passes the C# runner's own protocol (warm-up past the
+start of preconditioning, a whole number of refresh intervals timed) so both sides time the same phases. Gradients are
+copied back into p.grad before every step, untimed, as in the C# runner. Run it from a folder without a torch/
+subfolder (the repository root has one, which would shadow the package).
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_optimizers as ro  # noqa: E402
+
+
+def llama_tiny():
+    sets = [((256, 256), "embedding")]
+    for _ in range(4):
+        sets += [((256,), "vector")] + [((256, 256), "hidden")] * 4 + [((256,), "vector"), ((688, 256), "hidden"),
+                                                                     ((688, 256), "hidden"), ((256, 688), "hidden")]
+    sets.append(((256,), "vector"))
+    return sets
+
+
+def resnet():
+    bn = [((32,), "vector"), ((32,), "vector")]
+    sets = [((32, 1, 3, 3), "hidden")] + bn
+    in_ch = 32
+    for width, down in ((32, False), (64, True), (128, True)):
+        for blk in range(2):
+            norm = [((width,), "vector"), ((width,), "vector")]
+            sets += [((width, in_ch, 3, 3), "hidden")] + norm + [((width, width, 3, 3), "hidden")] + norm
+            if blk == 0 and down:
+                sets += [((width, in_ch, 1, 1), "hidden")] + norm
+            in_ch = width
+    sets += [((10, 128), "head"), ((10,), "vector")]
+    return sets
+
+
+SETS = {"w1024": lambda: [((1024, 1024), "hidden")], "llama_tiny": llama_tiny, "resnet": resnet}
+
+
+def _adamw(ps, kinds, foreach):
+    return torch.optim.AdamW(ps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, foreach=foreach)
+
+
+def _sgd(ps, kinds, foreach):
+    return torch.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0, nesterov=True, weight_decay=5e-4, foreach=foreach)
+
+
+def _muon(ps, kinds, dtype):
+    return ro.Muon(ps, [k == "hidden" for k in kinds], ns_dtype=dtype)
+
+
+# algorithm -> [(variant, factory(params, kinds))]; the built-ins' default hyperparameters (constant learning rate).
+REFERENCES = {
+    "adamw": [("torch.optim.AdamW", lambda ps, ks: _adamw(ps, ks, False)),
+              ("torch.optim.AdamW foreach", lambda ps, ks: _adamw(ps, ks, True))],
+    "nadamw": [("NAdamW", lambda ps, ks: ro.NAdamW(ps))],
+    "sgd_nesterov": [("torch.optim.SGD", lambda ps, ks: _sgd(ps, ks, False)),
+                     ("torch.optim.SGD foreach", lambda ps, ks: _sgd(ps, ks, True))],
+    "muon": [("Muon NS float32", lambda ps, ks: _muon(ps, ks, "float32")),
+             ("Muon NS bfloat16", lambda ps, ks: _muon(ps, ks, "bfloat16"))],
+    "shampoo": [("Shampoo", lambda ps, ks: ro.Shampoo(ps))],
+    "ec_shampoo": [("EcShampoo", lambda ps, ks: ro.EcShampoo(ps))],
+    "purified_shampoo": [("PurifiedShampoo", lambda ps, ks: ro.PurifiedShampoo(ps))],
+    "soap": [("Soap", lambda ps, ks: ro.Soap(ps))],
+}
+
+
+def measure(spec, factory, warmup, timed):
+    gen = torch.Generator().manual_seed(17)
+    params, grads = [], []
+    for shape, _ in spec:
+        p = (torch.randn(shape, generator=gen) * 0.02).requires_grad_()
+        grads.append(torch.randn(shape, generator=gen))
+        p.grad = grads[-1].clone()
+        params.append(p)
+    opt = factory(params, [k for _, k in spec])
+    samples = []
+    for i in range(warmup + timed):
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p.grad.copy_(g)
+        t0 = time.perf_counter()
+        opt.step()
+        t1 = time.perf_counter()
+        if i >= warmup:
+            samples.append((t1 - t0) * 1000.0)
+    return statistics.median(samples), statistics.fmean(samples), sum(p.numel() for p in params)
+
+
+def parse_jobs(text):
+    jobs = []
+    for item in text.split(","):
+        parts = item.split(":")
+        if len(parts) != 3 or parts[0] not in REFERENCES or not parts[1].isdigit() or not parts[2].isdigit() or int(parts[2]) < 1:
+            raise SystemExit(f"bad job '{item}': expected algorithm:warmup:timed with algorithm in {', '.join(REFERENCES)}")
+        jobs.append((parts[0], int(parts[1]), int(parts[2])))
+    return jobs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sets", default="w1024,llama_tiny,resnet")
+    ap.add_argument("--jobs", default=",".join(f"{a}:5:30" for a in REFERENCES), help="algorithm:warmup:timed,...")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    jobs = parse_jobs(args.jobs)
+    for name in args.sets.split(","):
+        if name not in SETS:
+            raise SystemExit(f"unknown set '{name}' (known: {', '.join(SETS)})")
+        for algorithm, warmup, timed in jobs:
+            for variant, factory in REFERENCES[algorithm]:
+                regular, amortized, n = measure(SETS[name](), factory, warmup, timed)
+                print(json.dumps({"set": name, "algorithm": algorithm, "variant": variant, "params": n,
+                                  "regular_ms": regular, "amortized_ms": amortized, "timed": timed,
+                                  "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
