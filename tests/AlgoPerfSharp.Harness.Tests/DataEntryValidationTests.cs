@@ -131,7 +131,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
         }
 
         using var store = ResultsStore.Open(P("merged.db"));
-        store.MergeFrom([src]);
+        ResultsMerge.Into(store, [src]);
         var t = Assert.Single(store.Trials(store.FindRun("sweep")!.Id));
         Assert.Equal((40L, 12.5, 0.02, TrialState.Completed, 1UL, 2UL, 3UL), (t.Steps, t.SubmissionSeconds, t.MedianStepSeconds, t.State, t.DataSeed, t.InitSeed, t.AlgorithmSeed));
         Assert.Equal(("2026-12-01T00:00:01Z", "2026-12-01T00:00:02Z"), store.TrialTimes(t.Id));

@@ -70,7 +70,7 @@ public sealed class ResultsStoreTests : IDisposable
         }
 
         var e = Assert.Throws<ResultsStoreException>(() => ResultsStore.Open(Db()));
-        Assert.Contains($"schema version 99, newer than this AlgoPerfSharp understands ({ResultsStore.SchemaVersion})", e.Message);
+        Assert.Contains($"schema version 99, newer than this AlgoPerfSharp understands ({ResultsSchema.Version})", e.Message);
 
         File.WriteAllText(Db("garbage.db"), "this is not sqlite, just text long enough to be read as a header...........");
         Assert.Contains("is not a usable results database", Assert.Throws<ResultsStoreException>(() => ResultsStore.Open(Db("garbage.db"))).Message);
@@ -109,7 +109,7 @@ public sealed class ResultsStoreTests : IDisposable
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
-        Assert.Equal(ResultsStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), version.ExecuteScalar());
+        Assert.Equal(ResultsSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), version.ExecuteScalar());
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class ResultsStoreTests : IDisposable
         var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.SelfTuning, 1, 1, 1)[0]);
         store.AppendEval(t.Id, Row(10, 1.5, 0.5));
         string csv = Path.Combine(_dir, "eval_measurements.csv");
-        store.ExportAlgoPerfCsv(t.Id, csv);
+        AlgoPerfCsv.Export(store, t.Id, csv);
         var lines = File.ReadAllLines(csv);
         Assert.Equal("global_step,score,total_duration,accumulated_submission_time,accumulated_eval_time,accumulated_logging_time,train/loss,validation/error_rate,diagnostics/refreshes", lines[0]);
         // the row's diagnostics ({"refreshes": step}) reach the CSV
@@ -201,8 +201,8 @@ public sealed class ResultsStoreTests : IDisposable
         }
 
         using var merged = ResultsStore.Open(Db("merged.db"));
-        merged.MergeFrom(Enumerable.Range(0, 3).Select(i => Db($"shard{i}.db")));
-        merged.MergeFrom([Db("shard1.db")]); // merging twice changes nothing
+        ResultsMerge.Into(merged, Enumerable.Range(0, 3).Select(i => Db($"shard{i}.db")));
+        ResultsMerge.Into(merged, [Db("shard1.db")]); // merging twice changes nothing
         var run1 = Assert.Single(merged.Runs());
         var trials = merged.Trials(run1.Id);
         Assert.Equal(plan.Select(p => p.Key).Order(StringComparer.Ordinal), trials.Select(t => t.Key));
@@ -214,7 +214,7 @@ public sealed class ResultsStoreTests : IDisposable
             other.CreateRun("sweep", "x", 9, "{}");
         }
 
-        Assert.Contains("sweep seed 9 differs from 8", Assert.Throws<ResultsStoreException>(() => merged.MergeFrom([Db("otherseed.db")])).Message);
+        Assert.Contains("sweep seed 9 differs from 8", Assert.Throws<ResultsStoreException>(() => ResultsMerge.Into(merged, [Db("otherseed.db")])).Message);
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class ResultsStoreTests : IDisposable
         }
 
         using var merged = ResultsStore.Open(Db("merged-started.db"));
-        merged.MergeFrom([Db("started.db")]);
+        ResultsMerge.Into(merged, [Db("started.db")]);
         var trials = merged.Trials(Assert.Single(merged.Runs()).Id).ToDictionary(t => t.Key);
         Assert.NotNull(merged.TrialTimes(trials[plan[0].Key].Id).Started);
         Assert.True(merged.MarkRunning(trials[plan[0].Key].Id));   // resumable after the merge

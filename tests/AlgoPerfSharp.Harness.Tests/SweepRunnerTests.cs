@@ -100,7 +100,7 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal(2, Sweep("s1.db", Request(1, 2)).Ran);
         using (var merged = ResultsStore.Open(Path.Combine(_dir, "merged.db")))
         {
-            merged.MergeFrom([Path.Combine(_dir, "s0.db"), Path.Combine(_dir, "s1.db")]);
+            ResultsMerge.Into(merged, [Path.Combine(_dir, "s0.db"), Path.Combine(_dir, "s1.db")]);
         }
 
         var full = Metrics("full.db");

@@ -78,7 +78,7 @@ internal static class SweepCommands
             using var store = ResultsStore.Open(target);
             try
             {
-                store.MergeFrom(sources);
+                ResultsMerge.Into(store, sources);
             }
             catch (ResultsStoreException) when (fresh)
             {

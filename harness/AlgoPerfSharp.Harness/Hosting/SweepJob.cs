@@ -62,7 +62,7 @@ public static class SweepJob
 
         if (o.ExportCsv is { } dir)
         {
-            string folder = store.ExportAlgoPerfCsvTree(run, dir);
+            string folder = AlgoPerfCsv.ExportTree(store, run, dir);
             context.Output.WriteLine($"eval_measurements.csv of {trials.Count} trials written below {SafeText.Terminal(folder)}");
         }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Reports;
 using AlgoPerfSharp.Harness.Rulesets;
@@ -9,7 +8,7 @@ namespace AlgoPerfSharp.Harness.Results;
 
 /// <summary>
 /// The SQLite results database (WAL mode) holding runs, trials and eval rows. Every write is its own transaction, so a
-/// process killed mid-trial loses nothing already recorded. The schema is versioned (<see cref="SchemaVersion"/>);
+/// process killed mid-trial loses nothing already recorded. The schema is versioned (<see cref="ResultsSchema"/>);
 /// older databases are migrated on open, newer ones are refused with a clear message. One writer per database file;
 /// readers may run concurrently (WAL). <see cref="OpenReadOnly"/> never changes the file (scoring, reports, merge
 /// sources). An SQLite file that is not ours is refused before anything is written to it. Every read checks the type of
@@ -18,10 +17,7 @@ namespace AlgoPerfSharp.Harness.Results;
 /// </summary>
 public sealed class ResultsStore : IDisposable
 {
-    /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 3;
-
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions Json = StoredNumbers.Json;
     private readonly SqliteConnection _db;
     private SqliteTransaction? _tx;
     private bool? _hasTimingColumns;
@@ -56,24 +52,25 @@ public sealed class ResultsStore : IDisposable
             Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
         }.ToString();
-        return Connect(path, connection, store =>
+        return Connect(path, connection, (store, db) =>
         {
-            int version = store.CheckOwnership();
-            Exec(store._db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-            store.Migrate(version);
+            int version = ResultsSchema.CheckOwnership(db, path);
+            ResultsSchema.Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+            ResultsSchema.Migrate(db, version);
+            store._hasTimingColumns = true;
         });
     }
 
     // Opens the connection, lets prepare check (and migrate) it, and turns an SQLite failure into one line.
-    private static ResultsStore Connect(string path, string connection, Action<ResultsStore> prepare)
+    private static ResultsStore Connect(string path, string connection, Action<ResultsStore, SqliteConnection> prepare)
     {
         var db = new SqliteConnection(connection);
         try
         {
             db.Open();
-            Exec(db, "PRAGMA busy_timeout=10000;");
+            ResultsSchema.Exec(db, "PRAGMA busy_timeout=10000;");
             var store = new ResultsStore(path, db);
-            prepare(store);
+            prepare(store, db);
             return store;
         }
         catch (SqliteException e)
@@ -125,9 +122,9 @@ public sealed class ResultsStore : IDisposable
     {
         string source = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path;
         string connection = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
-        return Connect(path, connection, store =>
+        return Connect(path, connection, (_, db) =>
         {
-            if (store.CheckOwnership() < 1)
+            if (ResultsSchema.CheckOwnership(db, path) < 1)
             {
                 throw new ResultsStoreException($"{path} is not an AlgoPerfSharp results database (it has no tables); pass the right --db");
             }
@@ -155,107 +152,8 @@ public sealed class ResultsStore : IDisposable
         };
     }
 
-    // Returns the stored schema version (0 for a fresh file); refuses a file that is not ours, an unreadable version
-    // and a newer one. Reads only.
-    private int CheckOwnership()
-    {
-        var tables = new List<string>();
-        using (var cmd = Command("SELECT name FROM sqlite_master WHERE type = 'table';"))
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read()) tables.Add(r.GetString(0));
-        }
-
-        if (tables.Count == 0) return 0;
-        if (!tables.Contains("meta"))
-        {
-            throw new ResultsStoreException(
-                $"{Path} is an SQLite database but not an AlgoPerfSharp results database (tables: {string.Join(", ", tables.Take(5))}); it was left untouched — pass another --db");
-        }
-
-        string? text = Scalar("SELECT value FROM meta WHERE key = 'schema_version'");
-        if (text is null)
-        {
-            if (tables.Count == 1) return 0; // created and killed before its tables were: ours, fresh
-            throw new ResultsStoreException($"{Path} is not an AlgoPerfSharp results database (its meta table has no schema_version); it was left untouched — pass another --db");
-        }
-
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
-        {
-            throw new ResultsStoreException(
-                $"{Path} has an unreadable schema version '{SafeText.Terminal(text)}' in its meta table (edited by hand?); set it back to {SchemaVersion} or use another --db");
-        }
-
-        if (version > SchemaVersion)
-        {
-            throw new ResultsStoreException(
-                $"{Path} has schema version {version}, newer than this AlgoPerfSharp understands ({SchemaVersion}); upgrade AlgoPerfSharp to read it");
-        }
-
-        return version;
-    }
-
-    private void Migrate(int version)
-    {
-        if (version < 1)
-        {
-            using var tx = _db.BeginTransaction();
-            Exec(_db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);", tx);
-            Exec(_db, """
-                CREATE TABLE runs (
-                  id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, created_utc TEXT NOT NULL, command TEXT NOT NULL,
-                  sweep_seed TEXT NOT NULL, environment_json TEXT NOT NULL);
-                CREATE TABLE trials (
-                  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL,
-                  workload TEXT NOT NULL, algorithm TEXT NOT NULL, ruleset TEXT NOT NULL, study INTEGER NOT NULL,
-                  trial INTEGER NOT NULL, hyperparameters_json TEXT NOT NULL, data_seed TEXT NOT NULL, init_seed TEXT NOT NULL,
-                  algorithm_seed TEXT NOT NULL, budget_multiplier REAL NOT NULL, state TEXT NOT NULL, error TEXT,
-                  steps INTEGER NOT NULL DEFAULT 0, submission_seconds REAL NOT NULL DEFAULT 0,
-                  median_step_seconds REAL NOT NULL DEFAULT 0, started_utc TEXT, finished_utc TEXT,
-                  UNIQUE (run_id, key));
-                CREATE TABLE evals (
-                  trial_id INTEGER NOT NULL REFERENCES trials(id), step INTEGER NOT NULL,
-                  submission_seconds REAL NOT NULL, eval_seconds REAL NOT NULL, logging_seconds REAL NOT NULL,
-                  total_seconds REAL NOT NULL, metrics_json TEXT NOT NULL, diagnostics_json TEXT NOT NULL,
-                  PRIMARY KEY (trial_id, step));
-                CREATE TABLE workload_specs (
-                  run_id INTEGER NOT NULL REFERENCES runs(id), workload TEXT NOT NULL, spec_json TEXT NOT NULL,
-                  PRIMARY KEY (run_id, workload));
-                """, tx);
-            Exec(_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '1');", tx);
-            tx.Commit();
-        }
-
-        if (version < 2)
-        {
-            // v2: which build of each algorithm a run's trials were trained with (resume and merge compare it)
-            using var tx = _db.BeginTransaction();
-            Exec(_db, "CREATE TABLE IF NOT EXISTS algorithm_versions (run_id INTEGER NOT NULL REFERENCES runs(id), algorithm TEXT NOT NULL, " +
-                "version TEXT NOT NULL, PRIMARY KEY (run_id, algorithm));", tx);
-            Exec(_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '2');", tx);
-            tx.Commit();
-        }
-
-        if (version < 3)
-        {
-            // v3: per eval row, the CPU seconds inside the timed calls and the speed probe's seconds (NULL in older rows)
-            bool present = HasTimingColumns();
-            using var tx = _db.BeginTransaction();
-            if (!present) Exec(_db, "ALTER TABLE evals ADD COLUMN submission_cpu_seconds REAL; ALTER TABLE evals ADD COLUMN probe_seconds REAL;", tx);
-            Exec(_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '3');", tx);
-            tx.Commit();
-            _hasTimingColumns = true;
-        }
-    }
-
     // Whether the evals table has the schema-3 timing columns (a schema-2 database opened read-only has not).
-    private bool HasTimingColumns()
-    {
-        if (_hasTimingColumns is { } known) return known;
-        using var cmd = Command("SELECT COUNT(*) FROM pragma_table_info('evals') WHERE name IN ('submission_cpu_seconds', 'probe_seconds');");
-        _hasTimingColumns = Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture) == 2;
-        return _hasTimingColumns.Value;
-    }
+    private bool HasTimingColumns() => _hasTimingColumns ??= ResultsSchema.HasTimingColumns(_db, _tx);
 
     /// <summary>Creates a run; the label must be new in this database.</summary>
     public StoredRun CreateRun(string label, string command, ulong sweepSeed, string environmentJson)
@@ -326,7 +224,8 @@ public sealed class ResultsStore : IDisposable
         InsertAlgorithmVersion(runId, algorithm, version);
     }
 
-    private void InsertAlgorithmVersion(long runId, string algorithm, string version)
+    /// <summary>Adds a run's algorithm build without checking for one already recorded (<see cref="ResultsMerge"/> checks).</summary>
+    internal void InsertAlgorithmVersion(long runId, string algorithm, string version)
     {
         using var cmd = Command("INSERT INTO algorithm_versions (run_id, algorithm, version) VALUES ($r, $a, $v);");
         cmd.Parameters.AddWithValue("$r", runId);
@@ -342,14 +241,15 @@ public sealed class ResultsStore : IDisposable
     public IReadOnlyDictionary<string, string> AlgorithmVersions(long runId)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'algorithm_versions'") is null) return result;
+        if (!ResultsSchema.HasAlgorithmVersions(_db, _tx)) return result;
         using var cmd = Command("SELECT algorithm, version FROM algorithm_versions WHERE run_id = $r ORDER BY algorithm;");
         cmd.Parameters.AddWithValue("$r", runId);
         foreach (var (algorithm, version) in ReadAll(cmd, "algorithm_versions", r => (r.Text("algorithm"), r.Text("version")))) result[algorithm] = version;
         return result;
     }
 
-    private void InsertWorkloadSpec(long runId, StoredWorkloadSpec spec)
+    /// <summary>Adds a run's workload constants without checking for ones already recorded (<see cref="ResultsMerge"/> checks).</summary>
+    internal void InsertWorkloadSpec(long runId, StoredWorkloadSpec spec)
     {
         using var cmd = Command("INSERT INTO workload_specs (run_id, workload, spec_json) VALUES ($r, $w, $j);");
         cmd.Parameters.AddWithValue("$r", runId);
@@ -459,8 +359,8 @@ public sealed class ResultsStore : IDisposable
         cmd.Parameters.AddWithValue("$ev", row.EvalSeconds);
         cmd.Parameters.AddWithValue("$log", row.LoggingSeconds);
         cmd.Parameters.AddWithValue("$tot", row.TotalSeconds);
-        cmd.Parameters.AddWithValue("$m", SerializeNumbers(row.Metrics));
-        cmd.Parameters.AddWithValue("$d", SerializeNumbers(row.Diagnostics));
+        cmd.Parameters.AddWithValue("$m", StoredNumbers.Serialize(row.Metrics));
+        cmd.Parameters.AddWithValue("$d", StoredNumbers.Serialize(row.Diagnostics));
         cmd.Parameters.AddWithValue("$cpu", (object?)row.SubmissionCpuSeconds ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$probe", (object?)row.ProbeSeconds ?? DBNull.Value);
         cmd.ExecuteNonQuery();
@@ -473,7 +373,7 @@ public sealed class ResultsStore : IDisposable
         using var cmd = Command($"SELECT step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json, {timing} FROM evals WHERE trial_id = $t ORDER BY step;");
         cmd.Parameters.AddWithValue("$t", trialId);
         return ReadAll(cmd, "evals", r => new StoredEval(r.Long("step"), r.Real("submission_seconds"), r.Real("eval_seconds"), r.Real("logging_seconds"),
-            r.Real("total_seconds"), DeserializeNumbers(r.Text("metrics_json")), DeserializeNumbers(r.Text("diagnostics_json")),
+            r.Real("total_seconds"), StoredNumbers.Deserialize(r.Text("metrics_json")), StoredNumbers.Deserialize(r.Text("diagnostics_json")),
             r.RealOrNull("submission_cpu_seconds"), r.RealOrNull("probe_seconds")));
     }
 
@@ -508,228 +408,73 @@ public sealed class ResultsStore : IDisposable
     }
 
     /// <summary>
-    /// Writes AlgoPerf's <c>eval_measurements.csv</c> for a trial: global_step, score (= submission seconds),
-    /// total_duration, accumulated_submission_time, accumulated_eval_time, accumulated_logging_time, then one column per
-    /// metric (sorted), so AlgoPerf's own scoring scripts can read our runs; then one <c>diagnostics/&lt;name&gt;</c> column
-    /// per algorithm diagnostic (sorted).
+    /// Copies a trial row of another database into run <paramref name="runId"/> as it is (state, counters, start and
+    /// finish times); returns the new row id. The caller checks for a clash (<see cref="ResultsMerge"/>).
     /// </summary>
-    public void ExportAlgoPerfCsv(long trialId, string path)
+    internal long InsertTrial(long runId, StoredTrial t, string? startedUtc, string? finishedUtc)
     {
-        var rows = Evals(trialId);
-        var metricNames = rows.SelectMany(r => r.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        var diagnosticNames = rows.SelectMany(r => r.Diagnostics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        var sb = new StringBuilder();
-        sb.Append("global_step,score,total_duration,accumulated_submission_time,accumulated_eval_time,accumulated_logging_time");
-        foreach (var m in metricNames) sb.Append(',').Append(m);
-        foreach (var d in diagnosticNames) sb.Append(",diagnostics/").Append(d);
-        sb.Append('\n');
-        foreach (var r in rows)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{r.Step},{F(r.SubmissionSeconds)},{F(r.TotalSeconds)},{F(r.SubmissionSeconds)},{F(r.EvalSeconds)},{F(r.LoggingSeconds)}");
-            foreach (var m in metricNames) sb.Append(',').Append(r.Metrics.TryGetValue(m, out double v) ? F(v) : string.Empty);
-            foreach (var d in diagnosticNames) sb.Append(',').Append(r.Diagnostics.TryGetValue(d, out double v) ? F(v) : string.Empty);
-            sb.Append('\n');
-        }
-
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, sb.ToString());
-        File.Move(tmp, path, overwrite: true);
+        using var cmd = Command("""
+            INSERT INTO trials (run_id, key, workload, algorithm, ruleset, study, trial, hyperparameters_json, data_seed, init_seed,
+              algorithm_seed, budget_multiplier, state, error, steps, submission_seconds, median_step_seconds, started_utc, finished_utc)
+            VALUES ($run, $key, $w, $a, $rs, $s, $t, $h, $ds, $is, $as, $b, $st, $e, $n, $sub, $med, $start, $finish) RETURNING id;
+            """);
+        cmd.Parameters.AddWithValue("$run", runId);
+        cmd.Parameters.AddWithValue("$key", t.Key);
+        cmd.Parameters.AddWithValue("$w", t.Workload);
+        cmd.Parameters.AddWithValue("$a", t.Algorithm);
+        cmd.Parameters.AddWithValue("$rs", t.Ruleset);
+        cmd.Parameters.AddWithValue("$s", t.Study);
+        cmd.Parameters.AddWithValue("$t", t.Trial);
+        cmd.Parameters.AddWithValue("$h", t.HyperparametersJson);
+        cmd.Parameters.AddWithValue("$ds", t.DataSeed.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$is", t.InitSeed.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$as", t.AlgorithmSeed.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$b", t.BudgetMultiplier);
+        cmd.Parameters.AddWithValue("$st", t.State.ToString());
+        cmd.Parameters.AddWithValue("$e", (object?)t.Error ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$n", t.Steps);
+        cmd.Parameters.AddWithValue("$sub", t.SubmissionSeconds);
+        cmd.Parameters.AddWithValue("$med", t.MedianStepSeconds);
+        cmd.Parameters.AddWithValue("$start", (object?)startedUtc ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$finish", (object?)finishedUtc ?? DBNull.Value);
+        return (long)cmd.ExecuteScalar()!;
     }
 
-    /// <summary>
-    /// Writes <see cref="ExportAlgoPerfCsv"/> for every trial of <paramref name="run"/> into
-    /// <c>root/&lt;label&gt;/&lt;workload&gt;/&lt;algorithm&gt;/&lt;ruleset&gt;/&lt;study&gt;/&lt;trial&gt;/eval_measurements.csv</c>, each folder
-    /// name made one safe path component (<see cref="SafeText.PathComponent"/>): nothing lands outside
-    /// <paramref name="root"/>, whatever the label or the algorithm (plugin) name. Returns the run's folder.
-    /// </summary>
-    public string ExportAlgoPerfCsvTree(StoredRun run, string root)
+    /// <summary>Deletes a trial and its eval rows.</summary>
+    internal void DeleteTrial(long trialId)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        string runFolder = System.IO.Path.Combine(root, SafeText.PathComponent(run.Label));
-        foreach (var t in Trials(run.Id))
-        {
-            string folder = System.IO.Path.Combine([runFolder, .. t.Key.Split('/').Select(SafeText.PathComponent)]);
-            Directory.CreateDirectory(folder);
-            ExportAlgoPerfCsv(t.Id, System.IO.Path.Combine(folder, "eval_measurements.csv"));
-        }
-
-        return runFolder;
+        using var cmd = Command("DELETE FROM evals WHERE trial_id = $id; DELETE FROM trials WHERE id = $id;");
+        cmd.Parameters.AddWithValue("$id", trialId);
+        cmd.ExecuteNonQuery();
     }
 
-    /// <summary>
-    /// Copies every run of <paramref name="sources"/> (shard databases, opened read-only) into this store, in one
-    /// transaction: a refused merge writes nothing. Runs with the same label are combined only when they are the same
-    /// sweep — same seed, same workload constants (preset, targets, budget) and, for a trial in both, the same
-    /// hyperparameters, seeds and budget multiplier; a trial already present is kept unless the incoming one
-    /// progressed further.
-    /// </summary>
-    public void MergeFrom(IEnumerable<string> sources)
+    /// <summary>Runs <paramref name="body"/> in one transaction that every command of this store joins: all or nothing.</summary>
+    internal void InTransaction(Action body)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        var others = new List<ResultsStore>();
+        using var tx = _db.BeginTransaction();
+        _tx = tx;
         try
         {
-            foreach (string src in sources) others.Add(OpenReadOnly(src));
-            using var tx = _db.BeginTransaction();
-            _tx = tx;
-            try
-            {
-                foreach (var other in others) MergeOne(other);
-                tx.Commit();
-            }
-            finally
-            {
-                _tx = null;
-            }
+            body();
+            tx.Commit();
         }
         finally
         {
-            foreach (var o in others) o.Dispose();
+            _tx = null;
         }
     }
-
-    private void MergeOne(ResultsStore other)
-    {
-        foreach (var run in other.Runs())
-        {
-            string refused = $"cannot merge run '{run.Label}' from {other.Path} into {Path}";
-            var target = FindRun(run.Label) ?? CreateRun(run.Label, run.Command, run.SweepSeed, run.EnvironmentJson);
-            if (target.SweepSeed != run.SweepSeed)
-            {
-                throw new ResultsStoreException($"{refused}: sweep seed {run.SweepSeed} differs from {target.SweepSeed}; nothing was merged");
-            }
-
-            var specs = WorkloadSpecs(target.Id).ToDictionary(s => s.Name, StringComparer.Ordinal);
-            foreach (var ws in other.WorkloadSpecs(run.Id))
-            {
-                if (!specs.TryGetValue(ws.Name, out var mineSpec))
-                {
-                    InsertWorkloadSpec(target.Id, ws);
-                }
-                else if (mineSpec.Difference(ws) is { } why)
-                {
-                    throw new ResultsStoreException($"{refused}: workload {ws.Name} was run with other constants: {why}; nothing was merged");
-                }
-            }
-
-            var versions = AlgorithmVersions(target.Id);
-            foreach (var (algorithm, version) in other.AlgorithmVersions(run.Id))
-            {
-                if (!versions.TryGetValue(algorithm, out string? mineVersion))
-                {
-                    InsertAlgorithmVersion(target.Id, algorithm, version);
-                }
-                else if (mineVersion != version)
-                {
-                    throw new ResultsStoreException($"{refused}: {SafeText.Terminal(algorithm)} was trained as {SafeText.Terminal(version)} there and as {SafeText.Terminal(mineVersion)} here; nothing was merged");
-                }
-            }
-
-            var existing = Trials(target.Id).ToDictionary(t => t.Key, StringComparer.Ordinal);
-            foreach (var t in other.Trials(run.Id))
-            {
-                existing.TryGetValue(t.Key, out var mine);
-                if (mine is not null && TrialSettings.Of(mine).Difference(TrialSettings.Of(t)) is { } why)
-                {
-                    throw new ResultsStoreException($"{refused}: trial {t.Key} was run with other settings ({why}); nothing was merged");
-                }
-
-                if (mine is not null && !(Rank(t.State) > Rank(mine.State) || (t.State == mine.State && t.Steps > mine.Steps)))
-                {
-                    continue;
-                }
-
-                if (mine is not null)
-                {
-                    using var delete = Command("DELETE FROM evals WHERE trial_id = $id; DELETE FROM trials WHERE id = $id;");
-                    delete.Parameters.AddWithValue("$id", mine.Id);
-                    delete.ExecuteNonQuery();
-                }
-
-                // The start/finish times travel too: a started trial must stay resumable from its checkpoint
-                // (TrialRunner discards checkpoints of trials the database has never started).
-                var (started, finished) = other.TrialTimes(t.Id);
-                long newId;
-                using (var cmd = Command("""
-                    INSERT INTO trials (run_id, key, workload, algorithm, ruleset, study, trial, hyperparameters_json, data_seed, init_seed,
-                      algorithm_seed, budget_multiplier, state, error, steps, submission_seconds, median_step_seconds, started_utc, finished_utc)
-                    VALUES ($run, $key, $w, $a, $rs, $s, $t, $h, $ds, $is, $as, $b, $st, $e, $n, $sub, $med, $start, $finish) RETURNING id;
-                    """))
-                {
-                    cmd.Parameters.AddWithValue("$run", target.Id);
-                    cmd.Parameters.AddWithValue("$key", t.Key);
-                    cmd.Parameters.AddWithValue("$w", t.Workload);
-                    cmd.Parameters.AddWithValue("$a", t.Algorithm);
-                    cmd.Parameters.AddWithValue("$rs", t.Ruleset);
-                    cmd.Parameters.AddWithValue("$s", t.Study);
-                    cmd.Parameters.AddWithValue("$t", t.Trial);
-                    cmd.Parameters.AddWithValue("$h", t.HyperparametersJson);
-                    cmd.Parameters.AddWithValue("$ds", t.DataSeed.ToString(CultureInfo.InvariantCulture));
-                    cmd.Parameters.AddWithValue("$is", t.InitSeed.ToString(CultureInfo.InvariantCulture));
-                    cmd.Parameters.AddWithValue("$as", t.AlgorithmSeed.ToString(CultureInfo.InvariantCulture));
-                    cmd.Parameters.AddWithValue("$b", t.BudgetMultiplier);
-                    cmd.Parameters.AddWithValue("$st", t.State.ToString());
-                    cmd.Parameters.AddWithValue("$e", (object?)t.Error ?? DBNull.Value);
-                    cmd.Parameters.AddWithValue("$n", t.Steps);
-                    cmd.Parameters.AddWithValue("$sub", t.SubmissionSeconds);
-                    cmd.Parameters.AddWithValue("$med", t.MedianStepSeconds);
-                    cmd.Parameters.AddWithValue("$start", (object?)started ?? DBNull.Value);
-                    cmd.Parameters.AddWithValue("$finish", (object?)finished ?? DBNull.Value);
-                    newId = (long)cmd.ExecuteScalar()!;
-                }
-
-                foreach (var e in other.Evals(t.Id)) AppendEval(newId, e);
-            }
-        }
-    }
-
-    private static int Rank(TrialState s) => s switch
-    {
-        TrialState.Pending => 0,
-        TrialState.Running => 1,
-        TrialState.Interrupted => 2,
-        _ => 3,
-    };
 
     /// <summary>Closes the database.</summary>
     public void Dispose() => _db.Dispose();
 
-    private static string F(double v) =>
-        double.IsNaN(v) ? "nan" : double.IsPositiveInfinity(v) ? "inf" : double.IsNegativeInfinity(v) ? "-inf" : v.ToString("R", CultureInfo.InvariantCulture);
-
-    // JSON has no NaN/∞; numbers are stored as strings so diverged metrics survive the round trip. Names (metric and
-    // diagnostic keys, chosen by plugins) are sanitised on the way in and, for rows written before that, on the way out.
-    private static string SerializeNumbers(IReadOnlyDictionary<string, double> values) =>
-        JsonSerializer.Serialize(Keys(values).ToDictionary(kv => kv.Key, kv => F(kv.Value)), Json);
-
-    private static Dictionary<string, double> DeserializeNumbers(string json) =>
-        Keys((JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? throw new FormatException("null instead of a JSON object")).ToDictionary(
-            kv => kv.Key,
-            kv => kv.Value switch
-            {
-                "nan" => double.NaN,
-                "inf" => double.PositiveInfinity,
-                "-inf" => double.NegativeInfinity,
-                var s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
-            }));
-
-    // The first of two keys that sanitise to the same name wins.
-    private static Dictionary<string, double> Keys(IEnumerable<KeyValuePair<string, double>> values)
-    {
-        var clean = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (k, v) in values) clean.TryAdd(SafeText.Key(k), v);
-        return clean;
-    }
-
     // Reads every row of cmd; a value of the wrong type, unparsable JSON or a corrupted page is one clear error.
-    private List<T> ReadAll<T>(SqliteCommand cmd, string table, Func<Row, T> map)
+    private List<T> ReadAll<T>(SqliteCommand cmd, string table, Func<StoredRow, T> map)
     {
         var list = new List<T>();
         try
         {
             using var r = cmd.ExecuteReader();
-            var row = new Row(r);
+            var row = new StoredRow(r);
             while (r.Read()) list.Add(map(row));
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or JsonException or ArgumentException
@@ -746,74 +491,6 @@ public sealed class ResultsStore : IDisposable
         return list;
     }
 
-    /// <summary>A result row read by column name, each value checked for the type the schema declares.</summary>
-    private readonly struct Row(SqliteDataReader reader)
-    {
-        public long Long(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
-        {
-            long v => v,
-            var v => throw new FormatException($"{column} = {Show(v)} is not an integer"),
-        };
-
-        public double Real(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
-        {
-            double v => v,
-            long v => v,
-            var v => throw new FormatException($"{column} = {Show(v)} is not a number"),
-        };
-
-        public double? RealOrNull(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
-        {
-            DBNull => null,
-            _ => Real(column),
-        };
-
-        public string Text(string column) => TextOrNull(column) ?? throw new FormatException($"{column} is NULL");
-
-        public string? TextOrNull(string column) => reader.GetValue(reader.GetOrdinal(column)) switch
-        {
-            string v => v,
-            DBNull => null,
-            var v => throw new FormatException($"{column} = {Show(v)} is not text"),
-        };
-
-        public ulong Seed(string column) => ulong.TryParse(Text(column), NumberStyles.None, CultureInfo.InvariantCulture, out ulong v)
-            ? v
-            : throw new FormatException($"{column} = '{Text(column)}' is not a seed");
-
-        public TrialState State(string column) => Enum.TryParse(Text(column), ignoreCase: false, out TrialState s) && Enum.IsDefined(s)
-            ? s
-            : throw new FormatException($"{column} = '{Text(column)}' is not a trial state");
-
-        private static string Show(object v) => v is DBNull ? "NULL" : $"'{Convert.ToString(v, CultureInfo.InvariantCulture)}'";
-    }
-
-    /// <summary>What must agree between two copies of one trial (resume, merge).</summary>
-    private sealed record TrialSettings(string Hyperparameters, string Ruleset, ulong DataSeed, ulong InitSeed, ulong AlgorithmSeed, double BudgetMultiplier)
-    {
-        public static TrialSettings Of(StoredTrial t) =>
-            new(t.HyperparametersJson, t.Ruleset, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.BudgetMultiplier);
-
-        public static TrialSettings Of(TrialSpec spec) =>
-            new(JsonSerializer.Serialize(spec.Hyperparameters.Values, Json), spec.Ruleset == Rulesets.Ruleset.External ? "external" : "self",
-                spec.DataSeed, spec.InitSeed, spec.AlgorithmSeed, spec.BudgetMultiplier);
-
-        // What differs, said for a message, or null.
-        public string? Difference(TrialSettings other)
-        {
-            if (Hyperparameters != other.Hyperparameters) return $"hyperparameters {Hyperparameters}, not {other.Hyperparameters}";
-            if (Ruleset != other.Ruleset) return $"ruleset {Ruleset}, not {other.Ruleset}";
-            if (DataSeed != other.DataSeed || InitSeed != other.InitSeed || AlgorithmSeed != other.AlgorithmSeed)
-            {
-                return $"seeds {DataSeed}/{InitSeed}/{AlgorithmSeed}, not {other.DataSeed}/{other.InitSeed}/{other.AlgorithmSeed}";
-            }
-
-            return BudgetMultiplier.Equals(other.BudgetMultiplier)
-                ? null
-                : string.Create(CultureInfo.InvariantCulture, $"budget multiplier {BudgetMultiplier}, not {other.BudgetMultiplier}");
-        }
-    }
-
     // Commands join the transaction in progress (a merge), if any.
     private SqliteCommand Command(string sql)
     {
@@ -821,19 +498,5 @@ public sealed class ResultsStore : IDisposable
         cmd.CommandText = sql;
         cmd.Transaction = _tx;
         return cmd;
-    }
-
-    private string? Scalar(string sql)
-    {
-        using var cmd = Command(sql);
-        return cmd.ExecuteScalar() as string;
-    }
-
-    private static void Exec(SqliteConnection db, string sql, SqliteTransaction? tx = null)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        cmd.ExecuteNonQuery();
     }
 }
