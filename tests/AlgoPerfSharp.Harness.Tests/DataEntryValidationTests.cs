@@ -6,6 +6,7 @@ using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Contracts;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -18,7 +19,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
         new("w1", "validation/error_rate", target, "test/error_rate", target, true, preset == "tiny" ? 20 : 120, null, preset);
 
     private static TrialSpec Trial(double lr = 0.01, ulong dataSeed = 1) =>
-        new("w1", "adamw", Ruleset.External, 0, 0, new Hyperparameters(new Dictionary<string, object> { ["learning_rate"] = lr }), dataSeed, 2, 3, 1.0);
+        new("w1", "adamw", TuningRuleset.ExternalTuning, 0, 0, new Hyperparameters(new Dictionary<string, object> { ["learning_rate"] = lr }), dataSeed, 2, 3, 1.0);
 
     [Fact]
     public void ReRunningARunAtAnotherPresetIsRefusedEvenWhenItsTrialsAreDone()
@@ -183,7 +184,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
     public void AnInProcessSaveStateExceptionFailsItsTrialWithOneLineAndTheSweepGoesOn()
     {
         using var store = ResultsStore.Open(P("s.db"));
-        var request = new SweepRequest("s", ["tiny_regression"], ["scripted"], Ruleset.External, Studies: 1, Trials: 2, 3, null, 0, 1,
+        var request = new SweepRequest("s", ["tiny_regression"], ["scripted"], TuningRuleset.ExternalTuning, Studies: 1, Trials: 2, 3, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 10, CheckpointDirectory = P("ck") });
         var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), _ => new ScriptedAlgorithm(saveStateThrows: true), new StringWriter())
             .Run(request, "test", "{}");

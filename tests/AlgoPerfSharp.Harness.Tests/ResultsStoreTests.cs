@@ -2,6 +2,7 @@ using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Optimizers.Algorithms;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -24,7 +25,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void RunsTrialsAndEvalRowsRoundTripIncludingNaN()
     {
-        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", Ruleset.External, 1, 2, 5);
+        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 2, 5);
         using (var store = ResultsStore.Open(Db()))
         {
             var run = store.CreateRun("nightly", "algoperf sweep", 5, "{\"cores\":2}");
@@ -115,7 +116,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void ASchemaTwoDatabaseKeepsItsRowsGainsTheTimingColumnsAsNullAndStoresNewOnes()
     {
-        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", Ruleset.External, 1, 1, 5);
+        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 1, 5);
         long trialId;
         using (var store = ResultsStore.Open(Db()))
         {
@@ -163,7 +164,7 @@ public sealed class ResultsStoreTests : IDisposable
     {
         using var store = ResultsStore.Open(Db());
         var run = store.CreateRun("r", "c", 1, "{}");
-        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.SelfTuning, 1, 1, 1)[0]);
+        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.SelfTuning, 1, 1, 1)[0]);
         store.AppendEval(t.Id, Row(10, 1.5, 0.5));
         string csv = Path.Combine(_dir, "eval_measurements.csv");
         AlgoPerfCsv.Export(store, t.Id, csv);
@@ -178,7 +179,7 @@ public sealed class ResultsStoreTests : IDisposable
     {
         using var store = ResultsStore.Open(Db());
         var run = store.CreateRun("r", "c", 1, "{}");
-        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.SelfTuning, 1, 1, 1)[0]);
+        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.SelfTuning, 1, 1, 1)[0]);
         foreach (int s in new[] { 10, 20, 30 }) store.AppendEval(t.Id, Row(s, s / 10.0, 0.5));
         store.DeleteEvalsAfter(t.Id, 20);
         Assert.Equal([10L, 20L], store.Evals(t.Id).Select(e => e.Step));
@@ -187,7 +188,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void MergingShardsEqualsTheUnshardedSetOfTrials()
     {
-        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 2, 3, 8);
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 2, 3, 8);
         for (int shard = 0; shard < 3; shard++)
         {
             using var s = ResultsStore.Open(Db($"shard{shard}.db"));
@@ -220,7 +221,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void MergingKeepsWhetherATrialHadStartedSoItsCheckpointStaysResumable()
     {
-        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 1, 2, 8);
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 2, 8);
         using (var s = ResultsStore.Open(Db("started.db")))
         {
             var run = s.CreateRun("sweep", "c", 8, "{}");

@@ -3,6 +3,7 @@ using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     private static SweepRequest Request(int shard = 0, int shards = 1, ulong seed = 3) => new(
-        "sweep", ["tiny_regression"], ["adamw", "nadamw"], Ruleset.External, Studies: 1, Trials: 2, seed, null, shard, shards,
+        "sweep", ["tiny_regression"], ["adamw", "nadamw"], TuningRuleset.ExternalTuning, Studies: 1, Trials: 2, seed, null, shard, shards,
         new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 10 });
 
     private SweepSummary Sweep(string db, SweepRequest request, StringWriter? log = null)
@@ -129,7 +130,7 @@ public sealed class SweepRunnerTests : IDisposable
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.Throws<OperationCanceledException>(() => SweepPlanner.Plan(
-            "tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, studies: 50_000, trials: 2, 3, cancellation: cts.Token));
+            "tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, studies: 50_000, trials: 2, 3, cancellation: cts.Token));
     }
 
     private sealed class CancelAfterFirst(CancellationTokenSource cts) : ISweepObserver

@@ -5,6 +5,7 @@ using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workers;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -51,13 +52,13 @@ public sealed class TrialLeaseTests : ScratchFolder
     public void ASweepSkipsATrialAnotherProcessHoldsNamingItAndRunsTheRest()
     {
         string db = P("sweep.db");
-        var request = new SweepRequest("sweep", ["tiny_regression"], ["adamw"], Ruleset.External, Studies: 1, Trials: 3, 5, null, 0, 1,
+        var request = new SweepRequest("sweep", ["tiny_regression"], ["adamw"], TuningRuleset.ExternalTuning, Studies: 1, Trials: 3, 5, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 10, EvalEverySteps = 5 });
         long busyId;
         using (var store = ResultsStore.Open(db))
         {
             var run = store.CreateRun("sweep", "test", 5, "{}");
-            var plan = SweepPlanner.Plan("tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, 1, 3, 5, null);
+            var plan = SweepPlanner.Plan("tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 3, 5, null);
             busyId = store.EnsureTrial(run.Id, plan[1]).Id;
         }
 
@@ -90,7 +91,7 @@ public sealed class TrialLeaseTests : ScratchFolder
         using (var store = ResultsStore.Open(db))
         {
             var run = store.CreateRun("r", "test", 5, "{}");
-            var plan = SweepPlanner.Plan("synthetic_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, 1, 2, 5, null);
+            var plan = SweepPlanner.Plan("synthetic_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 2, 5, null);
             busyId = store.EnsureTrial(run.Id, plan[1]).Id;
         }
 

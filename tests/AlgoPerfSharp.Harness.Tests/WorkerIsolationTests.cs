@@ -8,6 +8,7 @@ using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -106,7 +107,7 @@ public sealed class WorkerIsolationTests : ScratchFolder
     {
         HarnessWorkloads.EnsureRegistered();
         string db = P("k9.db");
-        var request = new SweepRequest("k9", [SyntheticRegression.Name], [Bad("slow")], Ruleset.SelfTuning, 1, 1, 0, null, 0, 1,
+        var request = new SweepRequest("k9", [SyntheticRegression.Name], [Bad("slow")], TuningRuleset.SelfTuning, 1, 1, 0, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 150, EvalEverySteps = 10, CheckpointDirectory = P("ckpt") });
         Process? child = null;
         int starts = 0;

@@ -5,6 +5,7 @@ using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -19,7 +20,7 @@ public sealed class WorkerSandboxTests : ScratchFolder
         string db, string algorithm, WorkerSandbox sandbox, WorkerLaunch? launch = null, string? checkpoints = null)
     {
         HarnessWorkloads.EnsureRegistered();
-        var request = new SweepRequest("s", [SyntheticRegression.Name], [algorithm], Ruleset.SelfTuning, 1, 1, 0, null, 0, 1,
+        var request = new SweepRequest("s", [SyntheticRegression.Name], [algorithm], TuningRuleset.SelfTuning, 1, 1, 0, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 20, CheckpointDirectory = checkpoints ?? P("ckpt") });
         var log = new StringWriter();
         using (var store = ResultsStore.Open(db))

@@ -4,7 +4,7 @@ namespace AlgoPerfSharp.Scoring.Tests;
 
 public sealed class StepsToTargetTests
 {
-    private static readonly Ruleset External = Ruleset.ExternalTuning;
+    private static readonly ScoringRules External = ScoringRules.ExternalTuning;
 
     [Fact]
     public void AStudysStepsAreThoseOfItsFastestTrialInSeconds()
@@ -47,7 +47,7 @@ public sealed class StepsToTargetTests
 
         // One study reached at step 200 of the 2 the ruleset requires: the missing one is ∞ → (200 + ∞)/2 = ∞.
         var hit = MnistTrial(0, 0, TrialStatus.Completed, (200, 20, 0.95));
-        var padded = TimeToTarget.ForWorkload([hit], Mnist, new Ruleset(TuningRuleset.ExternalTuning, 1.0, studies: 2));
+        var padded = TimeToTarget.ForWorkload([hit], Mnist, new ScoringRules(TuningRuleset.ExternalTuning, 1.0, studies: 2));
         Assert.Equal(Inf, padded.ValidationSteps);
         Assert.Equal([20.0, Inf], padded.StudySeconds);
     }

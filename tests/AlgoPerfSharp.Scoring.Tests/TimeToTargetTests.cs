@@ -4,7 +4,7 @@ namespace AlgoPerfSharp.Scoring.Tests;
 
 public sealed class TimeToTargetTests
 {
-    private static readonly Ruleset External = Ruleset.ExternalTuning;
+    private static readonly ScoringRules External = ScoringRules.ExternalTuning;
 
     [Fact]
     public void TrialTimeIsTheFirstEvalMeetingTheTarget()
@@ -78,17 +78,17 @@ public sealed class TimeToTargetTests
     [Fact]
     public void SelfTuningBudgetIsOnePointFiveTimes()
     {
-        Assert.Equal(150.0, Ruleset.SelfTuning.BudgetSeconds(Mnist));
+        Assert.Equal(150.0, ScoringRules.SelfTuning.BudgetSeconds(Mnist));
         var at120 = MnistTrial(0, 0, TrialStatus.Completed, (100, 60, 0.5), (200, 120, 0.95));
         var at150 = MnistTrial(0, 0, TrialStatus.Completed, (100, 60, 0.5), (200, 150, 0.95));
         var at151 = MnistTrial(0, 0, TrialStatus.Completed, (100, 60, 0.5), (200, 151, 0.95));
         Assert.Equal(Inf, TimeToTarget.ForTrial(at120, Mnist, External).ValidationSeconds);
-        Assert.Equal(120.0, TimeToTarget.ForTrial(at120, Mnist, Ruleset.SelfTuning).ValidationSeconds);
-        Assert.Equal(150.0, TimeToTarget.ForTrial(at150, Mnist, Ruleset.SelfTuning).ValidationSeconds);
-        Assert.Equal(Inf, TimeToTarget.ForTrial(at151, Mnist, Ruleset.SelfTuning).ValidationSeconds);
+        Assert.Equal(120.0, TimeToTarget.ForTrial(at120, Mnist, ScoringRules.SelfTuning).ValidationSeconds);
+        Assert.Equal(150.0, TimeToTarget.ForTrial(at150, Mnist, ScoringRules.SelfTuning).ValidationSeconds);
+        Assert.Equal(Inf, TimeToTarget.ForTrial(at151, Mnist, ScoringRules.SelfTuning).ValidationSeconds);
 
         // v0.5's 3× is expressible.
-        var v05 = new Ruleset(TuningRuleset.SelfTuning, 3.0);
+        var v05 = new ScoringRules(TuningRuleset.SelfTuning, 3.0);
         Assert.Equal(151.0, TimeToTarget.ForTrial(at151, Mnist, v05).ValidationSeconds);
     }
 
@@ -160,14 +160,14 @@ public sealed class TimeToTargetTests
     [Fact]
     public void RequiredStudiesThatAreMissingCountAsInfinity()
     {
-        var three = new Ruleset(TuningRuleset.ExternalTuning, 1.0, studies: 3);
+        var three = new ScoringRules(TuningRuleset.ExternalTuning, 1.0, studies: 3);
         var trials = new[] { ReachesAt("sub", Lm, 0, 0, 10), ReachesAt("sub", Lm, 1, 0, 20) };
         var w = TimeToTarget.ForWorkload(trials, Lm, three);
         Assert.Equal(1, w.MissingStudies);
         Assert.Equal(20.0, w.ValidationSeconds); // median(10, 20, ∞)
         Assert.Equal(15.0, TimeToTarget.ForWorkload(trials, Lm, External).ValidationSeconds); // median(10, 20)
 
-        var two = new Ruleset(TuningRuleset.ExternalTuning, 1.0, studies: 1);
+        var two = new ScoringRules(TuningRuleset.ExternalTuning, 1.0, studies: 1);
         var ex = Assert.Throws<ArgumentException>(() => TimeToTarget.ForWorkload(trials, Lm, two));
         Assert.Contains("2 studies", ex.Message, StringComparison.Ordinal);
     }
@@ -176,12 +176,12 @@ public sealed class TimeToTargetTests
     public void SelfTuningRejectsMoreThanOneRunPerStudy()
     {
         var trials = new[] { ReachesAt("sub", Lm, 0, 0, 10), ReachesAt("sub", Lm, 0, 1, 20) };
-        var ex = Assert.Throws<ArgumentException>(() => TimeToTarget.ForWorkload(trials, Lm, Ruleset.SelfTuning));
+        var ex = Assert.Throws<ArgumentException>(() => TimeToTarget.ForWorkload(trials, Lm, ScoringRules.SelfTuning));
         Assert.Contains("one run per study", ex.Message, StringComparison.Ordinal);
 
         // One run per study: the study time is that run's; the median over 3 studies.
         var ok = new[] { ReachesAt("sub", Lm, 0, 0, 10), ReachesAt("sub", Lm, 1, 0, 250), ReachesAt("sub", Lm, 2, 0, 310) };
-        var w = TimeToTarget.ForWorkload(ok, Lm, Ruleset.SelfTuning);
+        var w = TimeToTarget.ForWorkload(ok, Lm, ScoringRules.SelfTuning);
         Assert.Equal(250.0, w.ValidationSeconds); // 250 ≤ 1.5 × 200 = 300; 310 > 300 → ∞
         Assert.Equal([10.0, 250.0, Inf], w.Studies.Select(s => s.ValidationSeconds));
         Assert.Equal(Inf, TimeToTarget.ForWorkload(ok, Lm, External).ValidationSeconds); // median(10, ∞, ∞)

@@ -185,12 +185,7 @@ public static class CliApp
     {
         var db = DbOption();
         var runs = new Option<string[]>("--run") { Description = "Score only these run labels (repeatable). Default: every run in the database." };
-        var ruleset = new Option<string>("--ruleset")
-        {
-            Description = "self (self-tuning, default) or external (external tuning).",
-            DefaultValueFactory = _ => "self",
-        };
-        ruleset.AcceptOnlyFromAmong("self", "external");
+        var ruleset = ScoringCommands.RulesetOption();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as markdown to this file." };
         var json = new Option<string?>("--json") { Description = "Also write the leaderboard as JSON to this file." };
         var cmd = new Command("leaderboard", """
@@ -211,8 +206,7 @@ public static class CliApp
                 ? store.Runs()
                 : labels.Select(l => store.FindRun(l) ?? throw new Results.ResultsStoreException(
                     $"{store.Path} has no run labelled '{l}' (it has: {string.Join(", ", store.Runs().Select(r => r.Label))})")).ToList();
-            var board = Reports.LeaderboardResult.Compute(store, selected,
-                parse.GetValue(ruleset) == "external" ? Scoring.TuningRuleset.ExternalTuning : Scoring.TuningRuleset.SelfTuning);
+            var board = Reports.LeaderboardResult.Compute(store, selected, ScoringCommands.Tuning(parse.GetValue(ruleset)));
             var o = parse.InvocationConfiguration.Output;
             o.Write(board.ToText());
             if (parse.GetValue(markdown) is { } md) File.WriteAllText(md, board.ToMarkdown());

@@ -2,6 +2,7 @@ using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Options;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 
@@ -26,7 +27,7 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
         if (o.Label is { } l && string.IsNullOrWhiteSpace(l)) yield return "Label (--label) must not be blank";
         if (o.Plan is { } plan && !SweepPlans.Names.Contains(plan)) yield return $"Plan (--plan) '{plan}' is unknown; use one of {string.Join(", ", SweepPlans.Names)}";
         if (o.Preset is { } preset && !Presets.Contains(preset)) yield return $"Preset (--preset) '{preset}' is unknown; use one of {string.Join(", ", Presets)}";
-        if (o.Ruleset is { } r && r is not ("external" or "self")) yield return $"Ruleset (--ruleset) '{r}' is unknown; use external or self";
+        if (o.Ruleset is { } r && !TuningRulesets.TryParse(r, out _)) yield return $"Ruleset (--ruleset) '{r}' is unknown; use external or self";
         if (o.Studies is < 1) yield return $"Studies (--studies) must be ≥ 1 (got {o.Studies})";
         if (o.Trials is < 1) yield return $"Trials (--trials) must be ≥ 1 (got {o.Trials})";
         if (o.Seeds is < 1) yield return $"Seeds (--seeds) must be ≥ 1 (got {o.Seeds})";
@@ -65,10 +66,12 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
 
         if (o.Algorithms.Count == 0) yield return "Algorithms (--algorithm) is empty: name at least one built-in or plugin path, or use --plan";
         string? sizeError = null;
+        // sized as external tuning when the ruleset is unset or unknown (reported above)
+        var ruleset = TuningRulesets.TryParse(o.Ruleset, out var given) ? given : TuningRuleset.ExternalTuning;
         try
         {
             // before anything is planned: a plan of 2e9 studies would otherwise be built until memory runs out
-            SweepPlanner.CheckSize(o.Workloads.Count, o.Algorithms.Count, o.EffectiveRuleset == "self" ? Ruleset.SelfTuning : Ruleset.External,
+            SweepPlanner.CheckSize(o.Workloads.Count, o.Algorithms.Count, ruleset,
                 Math.Max(1, o.Studies ?? 1), Math.Max(1, o.Trials ?? 5));
         }
         catch (ArgumentException e)

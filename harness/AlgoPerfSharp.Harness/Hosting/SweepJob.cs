@@ -9,6 +9,7 @@ using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Contracts;
 using Microsoft.Extensions.Logging;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 
@@ -39,9 +40,9 @@ public static class SweepJob
         var (shard, shards) = SweepPlanner.ParseShard(o.Shard);
         string label = o.Label ?? defaultLabel;
         var trialOptions = TrialOptions(o);
-        var ruleset = o.EffectiveRuleset == "self" ? Ruleset.SelfTuning : Ruleset.External;
+        var ruleset = o.EffectiveRuleset;
         var request = new SweepRequest(label, o.Workloads, o.Algorithms, ruleset, o.Studies ?? 1, o.Trials ?? 5, o.Seed, search, shard, shards, trialOptions);
-        string what = $"label {label}, {string.Join(",", o.Workloads)} × {string.Join(",", o.Algorithms)}, {o.EffectiveRuleset}, " +
+        string what = $"label {label}, {string.Join(",", o.Workloads)} × {string.Join(",", o.Algorithms)}, {ruleset.Key()}, " +
             $"{request.Studies} studies × {request.Trials} trials, shard {o.Shard}, {(o.InProcess ? "in-process" : "worker processes")}";
         if (context.Logger.IsEnabled(LogLevel.Information)) context.Logger.LogInformation("{Command}: {What}", commandLine, what);
 
@@ -75,7 +76,7 @@ public static class SweepJob
         if (o.Plan is "quick" or "smoke" && shards == 1)
         {
             var board = Reports.LeaderboardResult.Compute(store, [run],
-                ruleset == Ruleset.SelfTuning ? Scoring.TuningRuleset.SelfTuning : Scoring.TuningRuleset.ExternalTuning);
+                ruleset);
             context.Output.Write(board.ToText());
         }
 

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Workloads;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 
@@ -78,7 +79,7 @@ public static class SweepPlans
         o.Studies ??= 1;
         o.Preset ??= "tiny";
         // an oversized plan is refused by validation (SweepPlanner.MaxTrials); clamp so the arithmetic here cannot overflow
-        long count = Math.Clamp(SweepPlanner.Count(o.Workloads.Count, o.Algorithms.Count, Ruleset.SelfTuning, o.Studies.Value, 1), 1, SweepPlanner.MaxTrials);
+        long count = Math.Clamp(SweepPlanner.Count(o.Workloads.Count, o.Algorithms.Count, TuningRuleset.SelfTuning, o.Studies.Value, 1), 1, SweepPlanner.MaxTrials);
         o.MaxRuntime ??= BudgetPerTrial(SmokeSeconds, (int)count, SmokeOverheadSeconds);
         o.EvalPeriod ??= o.MaxRuntime * SweepPlanner.SelfTuningBudgetMultiplier / 8;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Reports;
 using AlgoPerfSharp.Harness.Rulesets;
+using AlgoPerfSharp.Scoring;
 using Microsoft.Data.Sqlite;
 
 namespace AlgoPerfSharp.Harness.Results;
@@ -281,7 +282,7 @@ public sealed class ResultsStore : IDisposable
             cmd.Parameters.AddWithValue("$key", spec.Key);
             cmd.Parameters.AddWithValue("$w", spec.Workload);
             cmd.Parameters.AddWithValue("$a", spec.Algorithm);
-            cmd.Parameters.AddWithValue("$rs", spec.Ruleset == Ruleset.External ? "external" : "self");
+            cmd.Parameters.AddWithValue("$rs", spec.Ruleset.Key());
             cmd.Parameters.AddWithValue("$s", spec.Study);
             cmd.Parameters.AddWithValue("$t", spec.Trial);
             cmd.Parameters.AddWithValue("$h", JsonSerializer.Serialize(spec.Hyperparameters.Values, Json));
@@ -313,7 +314,7 @@ public sealed class ResultsStore : IDisposable
             """);
         cmd.Parameters.AddWithValue("$run", runId);
         return ReadAll(cmd, "trials", r => new StoredTrial(r.Long("id"), r.Long("run_id"), r.Text("key"), r.Text("workload"), r.Text("algorithm"),
-            r.Text("ruleset"), checked((int)r.Long("study")), checked((int)r.Long("trial")), r.Text("hyperparameters_json"), r.Seed("data_seed"),
+            r.Ruleset("ruleset"), checked((int)r.Long("study")), checked((int)r.Long("trial")), r.Text("hyperparameters_json"), r.Seed("data_seed"),
             r.Seed("init_seed"), r.Seed("algorithm_seed"), r.Real("budget_multiplier"), r.State("state"), r.TextOrNull("error"),
             r.Long("steps"), r.Real("submission_seconds"), r.Real("median_step_seconds")));
     }
@@ -422,7 +423,7 @@ public sealed class ResultsStore : IDisposable
         cmd.Parameters.AddWithValue("$key", t.Key);
         cmd.Parameters.AddWithValue("$w", t.Workload);
         cmd.Parameters.AddWithValue("$a", t.Algorithm);
-        cmd.Parameters.AddWithValue("$rs", t.Ruleset);
+        cmd.Parameters.AddWithValue("$rs", t.Ruleset.Key());
         cmd.Parameters.AddWithValue("$s", t.Study);
         cmd.Parameters.AddWithValue("$t", t.Trial);
         cmd.Parameters.AddWithValue("$h", t.HyperparametersJson);

@@ -1,3 +1,5 @@
+using AlgoPerfSharp.Scoring;
+
 namespace AlgoPerfSharp.Harness.Results;
 
 /// <summary>A run (one invocation of run/sweep) as stored.</summary>
@@ -15,7 +17,7 @@ public sealed record StoredRun(long Id, string Label, DateTime CreatedUtc, strin
 /// <param name="Key">Stable key (workload/algorithm/ruleset/study/trial).</param>
 /// <param name="Workload">Workload name.</param>
 /// <param name="Algorithm">Algorithm name or plugin spec.</param>
-/// <param name="Ruleset">"external" or "self".</param>
+/// <param name="Ruleset">The tuning ruleset (stored as its <see cref="TuningRulesets.Key"/>).</param>
 /// <param name="Study">Study index.</param>
 /// <param name="Trial">Trial index.</param>
 /// <param name="HyperparametersJson">Hyperparameters (JSON object).</param>
@@ -29,7 +31,7 @@ public sealed record StoredRun(long Id, string Label, DateTime CreatedUtc, strin
 /// <param name="SubmissionSeconds">Accumulated submission time at the end.</param>
 /// <param name="MedianStepSeconds">Median wall time of one update step.</param>
 public sealed record StoredTrial(
-    long Id, long RunId, string Key, string Workload, string Algorithm, string Ruleset, int Study, int Trial,
+    long Id, long RunId, string Key, string Workload, string Algorithm, TuningRuleset Ruleset, int Study, int Trial,
     string HyperparametersJson, ulong DataSeed, ulong InitSeed, ulong AlgorithmSeed, double BudgetMultiplier,
     TrialState State, string? Error, long Steps, double SubmissionSeconds, double MedianStepSeconds);
 

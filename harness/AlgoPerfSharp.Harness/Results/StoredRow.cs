@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Results;
 
@@ -43,6 +44,10 @@ internal sealed class StoredRow(SqliteDataReader reader)
     public TrialState State(string column) => Enum.TryParse(Text(column), ignoreCase: false, out TrialState s) && Enum.IsDefined(s)
         ? s
         : throw new FormatException($"{column} = '{Text(column)}' is not a trial state");
+
+    public TuningRuleset Ruleset(string column) => TuningRulesets.TryParse(Text(column), out var r)
+        ? r
+        : throw new FormatException($"{column} = '{Text(column)}' is not a ruleset (external or self)");
 
     private object Value(string column)
     {

@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Scoring;
+using SplitMix64 = AlgoPerfSharp.Workloads.Data.SplitMix64;
 
 namespace AlgoPerfSharp.Harness.Rulesets;
 
@@ -14,7 +15,7 @@ namespace AlgoPerfSharp.Harness.Rulesets;
 public static class SweepPlanner
 {
     /// <summary>AlgoPerf v0.6's self-tuning budget multiplier.</summary>
-    public const double SelfTuningBudgetMultiplier = 1.5;
+    public const double SelfTuningBudgetMultiplier = TuningRulesets.SelfTuningBudgetMultiplier;
 
     /// <summary>
     /// The most trials one invocation may plan (every shard plans the whole sweep, then takes its part). A plan is
@@ -27,9 +28,9 @@ public static class SweepPlanner
     /// How many trials a sweep plans, without building them: workloads × algorithms × studies × trials per study
     /// (one per study under self-tuning). Saturates at <see cref="long.MaxValue"/> instead of overflowing.
     /// </summary>
-    public static long Count(int workloads, int algorithms, Ruleset ruleset, int studies, int trials)
+    public static long Count(int workloads, int algorithms, TuningRuleset ruleset, int studies, int trials)
     {
-        long perStudy = ruleset == Ruleset.SelfTuning ? 1 : Math.Max(0, trials);
+        long perStudy = ruleset == TuningRuleset.SelfTuning ? 1 : Math.Max(0, trials);
         try
         {
             return checked((long)Math.Max(0, workloads) * Math.Max(0, algorithms) * Math.Max(0, studies) * perStudy);
@@ -44,12 +45,12 @@ public static class SweepPlanner
     /// Throws <see cref="ArgumentException"/> (one line naming the factors and what to do) when the sweep
     /// <see cref="Count"/> describes exceeds <see cref="MaxTrials"/>.
     /// </summary>
-    public static void CheckSize(int workloads, int algorithms, Ruleset ruleset, int studies, int trials)
+    public static void CheckSize(int workloads, int algorithms, TuningRuleset ruleset, int studies, int trials)
     {
         long n = Count(workloads, algorithms, ruleset, studies, trials);
         if (n <= MaxTrials) return;
         string count = n == long.MaxValue ? "more than 9.2e18" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string perStudy = ruleset == Ruleset.SelfTuning ? "1 trial per study (self-tuning)" : $"{trials} trials per study";
+        string perStudy = ruleset == TuningRuleset.SelfTuning ? "1 trial per study (self-tuning)" : $"{trials} trials per study";
         throw new ArgumentException(
             $"the sweep would plan {count} trials ({workloads} workloads × {algorithms} algorithms × {studies} studies × {perStudy}), " +
             $"more than the maximum of {MaxTrials}; lower --studies or --trials, or split the sweep into runs with their own --label");
@@ -57,7 +58,7 @@ public static class SweepPlanner
 
     /// <summary>Plans the trials of one (workload, algorithm) pair.</summary>
     public static IReadOnlyList<TrialSpec> Plan(
-        string workload, ITrainingAlgorithm algorithm, string algorithmSpec, Ruleset ruleset, int studies, int trials,
+        string workload, ITrainingAlgorithm algorithm, string algorithmSpec, TuningRuleset ruleset, int studies, int trials,
         ulong sweepSeed, SearchSpace? searchSpace = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
@@ -69,9 +70,9 @@ public static class SweepPlanner
         for (int s = 0; s < studies; s++)
         {
             if (s % 1024 == 0) cancellation.ThrowIfCancellationRequested();
-            if (ruleset == Ruleset.SelfTuning)
+            if (ruleset == TuningRuleset.SelfTuning)
             {
-                result.Add(Make(workload, algorithmSpec, ruleset, s, 0, algorithm.Defaults, sweepSeed, SelfTuningBudgetMultiplier));
+                result.Add(Make(workload, algorithmSpec, ruleset, s, 0, algorithm.Defaults, sweepSeed, ruleset.BudgetMultiplier()));
                 continue;
             }
 
@@ -80,7 +81,7 @@ public static class SweepPlanner
             {
                 if (t % 1024 == 1023) cancellation.ThrowIfCancellationRequested();
                 var h = space.IsFixedList ? space.FixedPoints![t % space.FixedPoints.Count] : space.Map(halton!.Point(t));
-                result.Add(Make(workload, algorithmSpec, ruleset, s, t, h, sweepSeed, 1.0));
+                result.Add(Make(workload, algorithmSpec, ruleset, s, t, h, sweepSeed, ruleset.BudgetMultiplier()));
             }
         }
 
@@ -111,9 +112,11 @@ public static class SweepPlanner
         throw new ArgumentException($"--shard '{text}' is invalid: expected i/n with 0 ≤ i < n, e.g. 0/4");
     }
 
-    private static TrialSpec Make(string workload, string algorithm, Ruleset ruleset, int study, int trial, Hyperparameters h, ulong sweepSeed, double budget)
+    private static TrialSpec Make(string workload, string algorithm, TuningRuleset ruleset, int study, int trial, Hyperparameters h, ulong sweepSeed, double budget)
     {
-        string key = $"{workload}/{algorithm}/{ruleset}/study{study}/trial{trial}";
+        // The algorithm seed's label names the ruleset as "External"/"SelfTuning" (the names of the enum it was first
+        // derived from): changing the text would change every recorded trial's seed.
+        string key = $"{workload}/{algorithm}/{(ruleset == TuningRuleset.SelfTuning ? "SelfTuning" : "External")}/study{study}/trial{trial}";
         // The data order and the initial weights depend on the study (and trial), not on the algorithm, so every
         // algorithm in a study sees the same data and the same initial model — a paired comparison.
         return new TrialSpec(workload, algorithm, ruleset, study, trial, h,

@@ -1,11 +1,12 @@
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Rulesets;
 
 /// <summary>One trial of a sweep: everything needed to run it reproducibly.</summary>
 /// <param name="Workload">Workload name.</param>
 /// <param name="Algorithm">Algorithm name (or plugin spec).</param>
-/// <param name="Ruleset">The ruleset.</param>
+/// <param name="Ruleset">The tuning ruleset.</param>
 /// <param name="Study">0-based study index.</param>
 /// <param name="Trial">0-based trial index within the study.</param>
 /// <param name="Hyperparameters">The trial's hyperparameters.</param>
@@ -16,7 +17,7 @@ namespace AlgoPerfSharp.Harness.Rulesets;
 public sealed record TrialSpec(
     string Workload,
     string Algorithm,
-    Ruleset Ruleset,
+    TuningRuleset Ruleset,
     int Study,
     int Trial,
     Hyperparameters Hyperparameters,
@@ -26,5 +27,5 @@ public sealed record TrialSpec(
     double BudgetMultiplier)
 {
     /// <summary>Stable identity of the trial within a sweep: used for resume, sharding and merging.</summary>
-    public string Key => $"{Workload}/{Algorithm}/{(Ruleset == Ruleset.External ? "external" : "self")}/study{Study}/trial{Trial}";
+    public string Key => $"{Workload}/{Algorithm}/{Ruleset.Key()}/study{Study}/trial{Trial}";
 }

@@ -6,6 +6,7 @@ using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Trials;
 
@@ -22,7 +23,7 @@ namespace AlgoPerfSharp.Harness.Trials;
 /// <param name="ShardCount">Number of shards.</param>
 /// <param name="Options">Per-trial options.</param>
 public sealed record SweepRequest(
-    string RunLabel, IReadOnlyList<string> Workloads, IReadOnlyList<string> Algorithms, Ruleset Ruleset, int Studies, int Trials,
+    string RunLabel, IReadOnlyList<string> Workloads, IReadOnlyList<string> Algorithms, TuningRuleset Ruleset, int Studies, int Trials,
     ulong Seed, SearchSpace? SearchSpace, int ShardIndex, int ShardCount, TrialRunnerOptions Options);
 
 /// <summary>What a sweep did.</summary>

@@ -13,8 +13,7 @@ public static class StoredTrials
         ArgumentNullException.ThrowIfNull(t);
         // The stored hyperparameters are one JSON object of name → number/bool/string: exactly one point of a fixed list.
         var h = SearchSpace.Parse("[" + t.HyperparametersJson + "]").FixedPoints![0];
-        var ruleset = t.Ruleset == "external" ? Ruleset.External : Ruleset.SelfTuning;
-        return new TrialSpec(t.Workload, t.Algorithm, ruleset, t.Study, t.Trial, h, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.BudgetMultiplier);
+        return new TrialSpec(t.Workload, t.Algorithm, t.Ruleset, t.Study, t.Trial, h, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.BudgetMultiplier);
     }
 
     /// <summary>Whether a trial has ended for good (a re-run skips it).</summary>

@@ -1,22 +1,26 @@
 namespace AlgoPerfSharp.Scoring;
 
 /// <summary>
-/// The tuning ruleset runs were scored under: how trials of one study combine and how large the runtime budget is.
+/// The rules runs are scored under: the <see cref="TuningRuleset"/> (how trials of one study combine), how large the
+/// runtime budget is, and how many studies must be present.
 /// </summary>
 /// <remarks>
 /// The budget of a workload is <c>MaxRuntimeSeconds × BudgetMultiplier</c>: AlgoPerf v0.6 gives self-tuning
-/// submissions 1.5× the external-tuning budget (v0.5 gave 3×, which <see cref="Ruleset(TuningRuleset, double, int?)"/>
+/// submissions 1.5× the external-tuning budget (v0.5 gave 3×, which <see cref="ScoringRules(TuningRuleset, double, int?)"/>
 /// can express). Immutable and thread-safe.
 /// </remarks>
-public sealed record Ruleset
+public sealed record ScoringRules
 {
     /// <summary>AlgoPerf's external-tuning ruleset: budget multiplier 1, studies taken as present in the data.</summary>
-    public static Ruleset ExternalTuning { get; } = new(TuningRuleset.ExternalTuning, 1.0);
+    public static ScoringRules ExternalTuning { get; } = new(TuningRuleset.ExternalTuning, 1.0);
 
     /// <summary>AlgoPerf v0.6's self-tuning ruleset: one run per study, budget multiplier 1.5.</summary>
-    public static Ruleset SelfTuning { get; } = new(TuningRuleset.SelfTuning, 1.5);
+    public static ScoringRules SelfTuning { get; } = new(TuningRuleset.SelfTuning, TuningRulesets.SelfTuningBudgetMultiplier);
 
-    /// <summary>Creates a ruleset.</summary>
+    /// <summary>The rules of <paramref name="ruleset"/> with AlgoPerf v0.6's budget multiplier and the studies as present.</summary>
+    public static ScoringRules For(TuningRuleset ruleset) => ruleset == TuningRuleset.SelfTuning ? SelfTuning : ExternalTuning;
+
+    /// <summary>Creates the rules.</summary>
     /// <param name="kind">External tuning or self-tuning.</param>
     /// <param name="budgetMultiplier">Factor applied to every workload's <see cref="WorkloadScoringSpec.MaxRuntimeSeconds"/>; finite and &gt; 0.</param>
     /// <param name="studies">
@@ -25,7 +29,7 @@ public sealed record Ruleset
     /// is an error — so a sweep that lost a shard cannot silently score better.
     /// </param>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
-    public Ruleset(TuningRuleset kind, double budgetMultiplier, int? studies = null)
+    public ScoringRules(TuningRuleset kind, double budgetMultiplier, int? studies = null)
     {
         if (!Enum.IsDefined(kind))
         {
