@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Scoring;
 /// <remarks>
 /// <para><b>Trial.</b> The submission time of the <em>first</em> eval row (in global-step order) whose validation
 /// metric meets the target (<c>≤</c> for minimised metrics, <c>≥</c> for maximised ones; NaN never meets it); ∞ if
-/// no row does. Rows count whatever the trial's <see cref="TrialStatus"/>: a target met in a row logged before the
+/// no row does. Rows count whatever the trial's <see cref="TrialState"/>: a target met in a row logged before the
 /// trial diverged, failed or was interrupted counts, exactly as AlgoPerf (which only reads the logged rows); a trial
 /// that diverged or failed before meeting the target is ∞ because no row met it. A time beyond the budget
 /// (<see cref="WorkloadScoringSpec.MaxRuntimeSeconds"/> × <see cref="ScoringRules.BudgetMultiplier"/>, strictly greater)
@@ -55,7 +55,7 @@ public static class TimeToTarget
             (testSeconds, testStep) = FirstWithinBudget(trial.Rows, spec.MeetsTestTarget, budget);
         }
 
-        return new TrialTimeToTarget(trial.Study, trial.Trial, trial.Status, valSeconds, valStep, testSeconds, testStep);
+        return new TrialTimeToTarget(trial.Study, trial.Trial, trial.State, valSeconds, valStep, testSeconds, testStep);
     }
 
     /// <summary>Time-to-target of one study from all its trials (same submission, workload and study).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -82,14 +82,14 @@ public sealed class InputValidationTests
         static EvalRow Row(int trial, long step, double seconds) =>
             new("A", "lm", 0, trial, step, seconds, new Dictionary<string, double> { [Loss] = 5 });
 
-        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialStatus.Completed, [Row(0, 1, 1), Row(1, 2, 2)]),
+        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialState.Completed, [Row(0, 1, 1), Row(1, 2, 2)]),
             "does not belong to trial A/lm study 0 trial 0");
-        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialStatus.Completed, [Row(0, 5, 1), Row(0, 5, 2)]),
+        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialState.Completed, [Row(0, 5, 1), Row(0, 5, 2)]),
             "two eval rows at global step 5");
-        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialStatus.Completed, [Row(0, 1, 10), Row(0, 2, 9)]),
+        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialState.Completed, [Row(0, 1, 10), Row(0, 2, 9)]),
             "submission time goes backwards");
-        Throws(() => TrialRecord.FromRows(TrialStatus.Completed, []), "zero rows");
-        Assert.Equal(1, TrialRecord.FromRows(TrialStatus.Failed, [Row(1, 3, 4)]).Trial);
+        Throws(() => TrialRecord.FromRows(TrialState.Completed, []), "zero rows");
+        Assert.Equal(1, TrialRecord.FromRows(TrialState.Failed, [Row(1, 3, 4)]).Trial);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.Trials;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Progress;
 

@@ -68,7 +68,7 @@ internal sealed record ScoringInput(
 
                 var evals = store.Evals(t.Id);
                 var rows = evals.Select(e => new EvalRow(t.Algorithm, t.Workload, t.Study, t.Trial, e.Step, e.SubmissionSeconds, e.Metrics));
-                trials.Add(new LoadedTrial(t, evals, new TrialRecord(t.Algorithm, t.Workload, t.Study, t.Trial, Status(t.State), rows)));
+                trials.Add(new LoadedTrial(t, evals, new TrialRecord(t.Algorithm, t.Workload, t.Study, t.Trial, t.State, rows)));
             }
         }
 
@@ -117,12 +117,4 @@ internal sealed record ScoringInput(
         var steps = trials.Select(t => t.Stored.MedianStepSeconds).Where(s => s > 0).ToList();
         return steps.Count == 0 ? double.NaN : SampleStatistics.Median(steps);
     }
-
-    private static TrialStatus Status(TrialState s) => s switch
-    {
-        TrialState.Completed => TrialStatus.Completed,
-        TrialState.Diverged => TrialStatus.Diverged,
-        TrialState.Interrupted => TrialStatus.Interrupted,
-        _ => TrialStatus.Failed, // failed, timed out, or still "running" after its process died
-    };
 }

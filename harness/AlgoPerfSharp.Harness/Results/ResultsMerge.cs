@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Harness.Reports;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Results;
 

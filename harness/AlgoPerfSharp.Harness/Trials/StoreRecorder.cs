@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Trials;
 

@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Trials;
 

@@ -6,6 +6,7 @@ using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Trials;
 

@@ -2,6 +2,7 @@ using AlgoPerfSharp.Harness.Reports;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Trials;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Workers;
 

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Workers;
 

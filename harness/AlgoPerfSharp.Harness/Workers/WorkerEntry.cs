@@ -7,6 +7,7 @@ using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Win32.SafeHandles;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Workers;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Workers;
 
