@@ -128,7 +128,7 @@ public sealed class SweepGuardTests : ScratchFolder
     [Fact]
     public void EveryBuiltInsOwnSearchSpaceAndTheEngineAndWorkloadKeysPassTheKeyCheck()
     {
-        foreach (var a in AlgorithmRegistry.BuiltIns)
+        foreach (var a in TestRegistries.Algorithms.BuiltIns)
         {
             SweepJob.CheckSearchSpaceKeys(a.SearchSpace, new Dictionary<string, ITrainingAlgorithm> { [a.Name] = a });
         }

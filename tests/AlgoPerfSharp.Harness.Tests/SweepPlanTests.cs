@@ -10,8 +10,8 @@ public sealed class SweepPlanTests : ScratchFolder
     public void TheQuickPlanRunsThreeStudiesOfTheQuickPresetsOwnBudgetsEachFittingTwentyMinutes()
     {
         var o = new HarnessOptions { Plan = "quick" };
-        SweepPlans.Apply(o);
-        int algorithms = AlgorithmRegistry.BuiltIns.Count;
+        SweepPlans.Apply(o, TestRegistries.Default);
+        int algorithms = TestRegistries.Algorithms.BuiltIns.Count;
         Assert.Equal(algorithms, o.Algorithms.Count);
         Assert.Equal(["fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"], o.Workloads);
         Assert.Equal("self", o.Ruleset);
@@ -26,7 +26,7 @@ public sealed class SweepPlanTests : ScratchFolder
         // Worst case (no trial stops at its target): every trial trains 1.5 × its workload's budget, plus 12 s for the
         // worker's start, data loading and its validation passes — one study within the 20 minutes. The whole plan is
         // three such studies: until the quick presets are re-sized, its worst case is three times this.
-        double worst = o.Workloads.Sum(w => algorithms * ((1.5 * WorkloadRegistry.Spec(w, "quick").MaxRuntimeSeconds) + 12));
+        double worst = o.Workloads.Sum(w => algorithms * ((1.5 * TestRegistries.Workloads.Spec(w, "quick").MaxRuntimeSeconds) + 12));
         Assert.True(worst <= SweepPlans.QuickSeconds, $"worst case of one study {worst:F0} s");
     }
 
@@ -37,11 +37,11 @@ public sealed class SweepPlanTests : ScratchFolder
     public void EveryPlanHonoursStudiesAndHasADefault(string plan, int defaultStudies)
     {
         var given = new HarnessOptions { Plan = plan, Studies = 5 };
-        SweepPlans.Apply(given);
+        SweepPlans.Apply(given, TestRegistries.Default);
         Assert.Equal(5, given.Studies);
 
         var unset = new HarnessOptions { Plan = plan };
-        SweepPlans.Apply(unset);
+        SweepPlans.Apply(unset, TestRegistries.Default);
         Assert.Equal(defaultStudies, unset.Studies);
     }
 
@@ -63,7 +63,7 @@ public sealed class SweepPlanTests : ScratchFolder
     public void APlanOnlyFillsWhatWasNotGiven()
     {
         var o = new HarnessOptions { Plan = "smoke", Workloads = ["a"], Algorithms = ["adamw"], MaxRuntime = 2, Ruleset = "external", Label = "mine" };
-        SweepPlans.Apply(o);
+        SweepPlans.Apply(o, TestRegistries.Default);
         Assert.Equal(["adamw"], o.Algorithms);
         Assert.Equal(2, o.MaxRuntime);
         Assert.Equal("external", o.Ruleset);

@@ -24,7 +24,7 @@ public sealed class SweepRunnerTests : IDisposable
     private SweepSummary Sweep(string db, SweepRequest request, StringWriter? log = null)
     {
         using var store = ResultsStore.Open(Path.Combine(_dir, db));
-        return new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, log ?? new StringWriter())
+        return new SweepRunner(store, _ => new TinyWorkload(target: -1), TestRegistries.Algorithms.Resolve, log ?? new StringWriter())
             .Run(request, "test", "{}");
     }
 
@@ -43,7 +43,7 @@ public sealed class SweepRunnerTests : IDisposable
         var spec = tiny.Spec;
         int built = 0;
         var executor = new SpecOnlyExecutor(store);
-        var summary = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, AlgorithmRegistry.Resolve, new StringWriter(),
+        var summary = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, TestRegistries.Algorithms.Resolve, new StringWriter(),
             executorFor: _ => executor, specs: _ => spec).Run(Request(), "test", "{}");
         Assert.Equal(4, summary.Ran);
         Assert.Equal(0, built);
@@ -52,7 +52,7 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal("tiny_regression", Assert.Single(store.WorkloadSpecs(store.FindRun("sweep")!.Id)).Name);
 
         // in-process execution asks for the workload, which is then built once and shared by the trials
-        var inProcess = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, AlgorithmRegistry.Resolve, new StringWriter(),
+        var inProcess = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, TestRegistries.Algorithms.Resolve, new StringWriter(),
             specs: _ => spec).Run(Request() with { RunLabel = "again" }, "test", "{}");
         Assert.Equal(4, inProcess.Ran);
         Assert.Equal(1, built);
@@ -115,7 +115,7 @@ public sealed class SweepRunnerTests : IDisposable
     {
         using var store = ResultsStore.Open(Path.Combine(_dir, "cancel.db"));
         using var cts = new CancellationTokenSource();
-        var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, new StringWriter(), observer: new CancelAfterFirst(cts))
+        var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), TestRegistries.Algorithms.Resolve, new StringWriter(), observer: new CancelAfterFirst(cts))
             .Run(Request(), "test", "{}", cts.Token);
         Assert.True(summary.Interrupted);
         Assert.Equal(1, summary.Ran);
@@ -130,7 +130,7 @@ public sealed class SweepRunnerTests : IDisposable
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.Throws<OperationCanceledException>(() => SweepPlanner.Plan(
-            "tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, studies: 50_000, trials: 2, 3, cancellation: cts.Token));
+            "tiny_regression", TestRegistries.Algorithms.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, studies: 50_000, trials: 2, 3, cancellation: cts.Token));
     }
 
     private sealed class CancelAfterFirst(CancellationTokenSource cts) : ISweepObserver

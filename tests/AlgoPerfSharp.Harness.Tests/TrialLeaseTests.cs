@@ -58,14 +58,14 @@ public sealed class TrialLeaseTests : ScratchFolder
         using (var store = ResultsStore.Open(db))
         {
             var run = store.CreateRun("sweep", "test", 5, "{}");
-            var plan = SweepPlanner.Plan("tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 3, 5, null);
+            var plan = SweepPlanner.Plan("tiny_regression", TestRegistries.Algorithms.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 3, 5, null);
             busyId = store.EnsureTrial(run.Id, plan[1]).Id;
         }
 
         SweepSummary Sweep(StringWriter log)
         {
             using var store = ResultsStore.Open(db);
-            return new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, log).Run(request, "test", "{}");
+            return new SweepRunner(store, _ => new TinyWorkload(target: -1), TestRegistries.Algorithms.Resolve, log).Run(request, "test", "{}");
         }
 
         var held = TrialLease.TryAcquire(TrialLease.PathFor(db, busyId), out _)!;
@@ -91,7 +91,7 @@ public sealed class TrialLeaseTests : ScratchFolder
         using (var store = ResultsStore.Open(db))
         {
             var run = store.CreateRun("r", "test", 5, "{}");
-            var plan = SweepPlanner.Plan("synthetic_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 2, 5, null);
+            var plan = SweepPlanner.Plan("synthetic_regression", TestRegistries.Algorithms.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 2, 5, null);
             busyId = store.EnsureTrial(run.Id, plan[1]).Id;
         }
 

@@ -105,7 +105,6 @@ public sealed class WorkerIsolationTests : ScratchFolder
     [Fact]
     public async Task AWorkerKilledMinus9MidTrialIsRestartedFromItsCheckpointAndEndsAsAnUninterruptedRun()
     {
-        HarnessWorkloads.EnsureRegistered();
         string db = P("k9.db");
         var request = new SweepRequest("k9", [SyntheticRegression.Name], [Bad("slow")], TuningRuleset.SelfTuning, 1, 1, 0, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 150, EvalEverySteps = 10, CheckpointDirectory = P("ckpt") });
@@ -127,7 +126,7 @@ public sealed class WorkerIsolationTests : ScratchFolder
         using (var store = ResultsStore.Open(db))
         {
             var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, WorkerLaunch.Current());
-            new SweepRunner(store, n => WorkloadRegistry.Create(n), AlgorithmRegistry.Resolve, new StringWriter(),
+            new SweepRunner(store, n => TestRegistries.Workloads.Create(n), TestRegistries.Algorithms.Resolve, new StringWriter(),
                 executorFor: runId => new WorkerExecutor(store, settings(runId), p =>
                 {
                     child = p;

@@ -19,14 +19,13 @@ public sealed class WorkerSandboxTests : ScratchFolder
     private (StoredTrial Trial, IReadOnlyList<StoredEval> Rows, string Log) Sweep(
         string db, string algorithm, WorkerSandbox sandbox, WorkerLaunch? launch = null, string? checkpoints = null)
     {
-        HarnessWorkloads.EnsureRegistered();
         var request = new SweepRequest("s", [SyntheticRegression.Name], [algorithm], TuningRuleset.SelfTuning, 1, 1, 0, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 20, CheckpointDirectory = checkpoints ?? P("ckpt") });
         var log = new StringWriter();
         using (var store = ResultsStore.Open(db))
         {
             var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, launch ?? WorkerLaunch.Current()) { Sandbox = sandbox };
-            new SweepRunner(store, n => WorkloadRegistry.Create(n), AlgorithmRegistry.Resolve, log,
+            new SweepRunner(store, n => TestRegistries.Workloads.Create(n), TestRegistries.Algorithms.Resolve, log,
                 executorFor: runId => new WorkerExecutor(store, settings(runId))).Run(request, "test", "{}");
         }
 

@@ -3,6 +3,7 @@ using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Harness.Hosting;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
@@ -22,9 +23,10 @@ public static class CliApp
     /// <summary>libtorch or the shim could not be loaded.</summary>
     public const int EngineMissing = 3;
 
-    /// <summary>Builds the command tree.</summary>
-    public static RootCommand Build(TextWriter? output = null)
+    /// <summary>Builds the command tree; every command that resolves algorithms or workloads uses <paramref name="registries"/>.</summary>
+    public static RootCommand Build(Registries registries, TextWriter? output = null)
     {
+        ArgumentNullException.ThrowIfNull(registries);
         var root = new RootCommand("""
             algoperf — an AlgoPerf-style benchmark for neural-network training algorithms (C#/.NET over libtorch).
             Measures how fast a training algorithm reaches a fixed validation target on fixed workloads, under a fixed
@@ -32,32 +34,35 @@ public static class CliApp
             """);
         root.Subcommands.Add(InfoCommand());
         root.Subcommands.Add(DemoCommand());
-        root.Subcommands.Add(ListCommand());
+        root.Subcommands.Add(ListCommand(registries));
         root.Subcommands.Add(LeaderboardCommand());
-        root.Subcommands.Add(SweepCommands.Run());
-        root.Subcommands.Add(SweepCommands.Sweep());
+        root.Subcommands.Add(SweepCommands.Run(registries));
+        root.Subcommands.Add(SweepCommands.Sweep(registries));
         root.Subcommands.Add(SweepCommands.Merge());
-        root.Subcommands.Add(SweepCommands.Worker());
-        root.Subcommands.Add(ProbeCommand.Build());
-        root.Subcommands.Add(BenchCommand.Build());
-        root.Subcommands.Add(CalibrateCommand.Build());
-        root.Subcommands.Add(ConformanceCommand.Build());
+        root.Subcommands.Add(SweepCommands.Worker(registries));
+        root.Subcommands.Add(ProbeCommand.Build(registries.AlgorithmRegistry));
+        root.Subcommands.Add(BenchCommand.Build(registries));
+        root.Subcommands.Add(CalibrateCommand.Build(registries));
+        root.Subcommands.Add(ConformanceCommand.Build(registries.AlgorithmRegistry));
         root.Subcommands.Add(ScoringCommands.ReportCommand());
         root.Subcommands.Add(ScoringCommands.CompareCommand());
-        root.Subcommands.Add(GateCommand.Build());
+        root.Subcommands.Add(GateCommand.Build(registries));
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
         root.Subcommands.Add(TimingNoiseCommand.Build());
         return root;
     }
 
-    /// <summary>Parses and runs <paramref name="args"/>, mapping known failures to exit codes with one clear message.</summary>
-    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> with <paramref name="registries"/> (null = <see cref="Registries.Default"/>,
+    /// built here once: this is the composition root), mapping known failures to exit codes with one clear message.
+    /// </summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Registries? registries = null)
     {
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
         try
         {
-            var parse = Build(output).Parse(args);
+            var parse = Build(registries ?? Registries.Default(), output).Parse(args);
             int code = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
             return parse.Errors.Count > 0 ? BadInput : code;
         }
@@ -134,7 +139,7 @@ public static class CliApp
         return cmd;
     }
 
-    private static Command ListCommand()
+    private static Command ListCommand(Registries registries)
     {
         var algorithms = new Option<string[]>("--algorithm", "-a")
         {
@@ -152,16 +157,15 @@ public static class CliApp
         {
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine("Training algorithms:");
-            foreach (var a in AlgorithmRegistry.BuiltIns) Describe(o, AlgorithmMetadata.Of(a, "built-in"));
+            foreach (var a in registries.AlgorithmRegistry.BuiltIns) Describe(o, AlgorithmMetadata.Of(a, "built-in"));
             foreach (string spec in parse.GetValue(algorithms) ?? [])
             {
                 // read by a probe process: the plugin's code never runs in this one
-                foreach (var m in PluginProbe.Describe(spec, all: true, CancellationToken.None)) Describe(o, m);
+                foreach (var m in PluginProbe.Describe(spec, registries.AlgorithmRegistry, all: true, CancellationToken.None)) Describe(o, m);
             }
 
-            Workloads.HarnessWorkloads.EnsureRegistered();
             o.WriteLine("Workloads (presets; the first is the default):");
-            foreach (var w in AlgoPerfSharp.Workloads.WorkloadRegistry.All)
+            foreach (var w in registries.WorkloadRegistry.All)
             {
                 o.WriteLine($"  {w.Name,-28} [{string.Join(", ", w.Presets)}]{(w.VariantOf is null ? string.Empty : $" variant of {w.VariantOf}")}");
                 o.WriteLine($"      {w.Description}");

@@ -7,7 +7,7 @@ namespace AlgoPerfSharp.Harness.Cli;
 /// <summary>The <c>run</c>, <c>sweep</c> and <c>merge</c> commands.</summary>
 internal static class SweepCommands
 {
-    public static Command Run()
+    public static Command Run(Registries registries)
     {
         var options = HarnessCommandOptions.ForSweep(single: true);
         var cmd = new Command("run", """
@@ -20,7 +20,7 @@ internal static class SweepCommands
             Example: algoperf run -w fashion_mnist_resnet -a adamw --trials 2 --preset tiny --db runs.db
             """);
         options.AddTo(cmd);
-        cmd.SetAction(parse => options.Host(parse, context =>
+        cmd.SetAction(parse => options.Host(parse, registries, context =>
         {
             if (context.Options.Workloads.Count != 1 || context.Options.Algorithms.Count != 1)
             {
@@ -33,7 +33,7 @@ internal static class SweepCommands
         return cmd;
     }
 
-    public static Command Sweep()
+    public static Command Sweep(Registries registries)
     {
         var options = HarnessCommandOptions.ForSweep(single: false);
         var cmd = new Command("sweep", """
@@ -50,7 +50,7 @@ internal static class SweepCommands
             Example: algoperf sweep -w sotu_llama -a adamw -a nadamw --trials 5 --studies 3 --shard 0/4 --db shard0.db
             """);
         options.AddTo(cmd);
-        cmd.SetAction(parse => options.Host(parse, context => SweepJob.Execute(context, "sweep", CommandLine(parse))));
+        cmd.SetAction(parse => options.Host(parse, registries, context => SweepJob.Execute(context, "sweep", CommandLine(parse))));
         return cmd;
     }
 
@@ -97,12 +97,12 @@ internal static class SweepCommands
         return cmd;
     }
 
-    public static Command Worker()
+    public static Command Worker(Registries registries)
     {
         var request = new Option<string>("--request") { Description = "The worker request JSON the parent wrote.", Required = true };
         var cmd = new Command("worker", "Internal: run one trial for a parent algoperf process (process isolation).") { request };
         cmd.Hidden = true;
-        cmd.SetAction(parse => Workers.WorkerEntry.Run(Workers.WorkerRequest.Load(parse.GetValue(request)!), parse.InvocationConfiguration.Output));
+        cmd.SetAction(parse => Workers.WorkerEntry.Run(Workers.WorkerRequest.Load(parse.GetValue(request)!), registries, parse.InvocationConfiguration.Output));
         return cmd;
     }
 

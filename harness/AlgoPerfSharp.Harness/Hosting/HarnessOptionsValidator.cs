@@ -7,7 +7,8 @@ using AlgoPerfSharp.Scoring;
 namespace AlgoPerfSharp.Harness.Hosting;
 
 /// <summary>Checks <see cref="HarnessOptions"/> at start; every message names the setting, the bad value and what to do.</summary>
-public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
+/// <param name="registries">The workloads (and algorithms) the options may name.</param>
+public sealed class HarnessOptionsValidator(Registries registries) : IValidateOptions<HarnessOptions>
 {
     private static readonly string[] Presets = ["cpu", "quick", "tiny", "gpu"];
 
@@ -15,13 +16,14 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
     public ValidateOptionsResult Validate(string? name, HarnessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = Errors(options).ToList();
+        var errors = Errors(options, registries.WorkloadRegistry).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    /// <summary>Every problem with <paramref name="o"/>.</summary>
-    public static IEnumerable<string> Errors(HarnessOptions o)
+    /// <summary>Every problem with <paramref name="o"/>, its workloads looked up in <paramref name="workloads"/>.</summary>
+    public static IEnumerable<string> Errors(HarnessOptions o, WorkloadRegistry workloads)
     {
+        ArgumentNullException.ThrowIfNull(workloads);
         ArgumentNullException.ThrowIfNull(o);
         if (string.IsNullOrWhiteSpace(o.Db)) yield return "Db (--db) must be a file path";
         if (o.Label is { } l && string.IsNullOrWhiteSpace(l)) yield return "Label (--label) must not be blank";
@@ -53,10 +55,10 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
         if (o.Workloads.Count == 0) yield return "Workloads (--workload) is empty: name at least one (see: algoperf list), or use --plan";
         foreach (string w in o.Workloads)
         {
-            var d = WorkloadRegistry.Find(w);
+            var d = workloads.Find(w);
             if (d is null)
             {
-                yield return $"Workloads (--workload): unknown workload '{w}'; known: {string.Join(", ", WorkloadRegistry.All.Select(x => x.Name))}";
+                yield return $"Workloads (--workload): unknown workload '{w}'; known: {string.Join(", ", workloads.All.Select(x => x.Name))}";
             }
             else if (o.Preset is { } p && Presets.Contains(p) && !d.Presets.Contains(p, StringComparer.Ordinal))
             {

@@ -147,7 +147,7 @@ public static class SweepJob
         foreach (string spec in specs.Distinct(StringComparer.Ordinal))
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            var algorithm = PluginProbe.ForPlanning(spec, context.Cancellation);
+            var algorithm = PluginProbe.ForPlanning(spec, context.Registries.AlgorithmRegistry, context.Cancellation);
             result[spec] = context.Options.InProcess && algorithm is ProbedAlgorithm ? context.Registries.Algorithms(spec) : algorithm;
         }
 

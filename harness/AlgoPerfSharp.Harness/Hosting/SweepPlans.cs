@@ -48,13 +48,17 @@ public static class SweepPlans
         return Math.Max(1, ((totalSeconds / trials) - overheadSeconds) / SweepPlanner.SelfTuningBudgetMultiplier);
     }
 
-    /// <summary>Fills <paramref name="o"/>'s unset fields from its plan (no-op without one; validation reports unknown plans).</summary>
-    public static void Apply(HarnessOptions o)
+    /// <summary>
+    /// Fills <paramref name="o"/>'s unset fields from its plan (no-op without one; validation reports unknown plans),
+    /// taking the workloads and algorithms from <paramref name="registries"/>.
+    /// </summary>
+    public static void Apply(HarnessOptions o, Registries registries)
     {
         ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(registries);
         if (o.Plan is not ("quick" or "smoke" or "full")) return;
-        if (o.Workloads.Count == 0) o.Workloads = [.. HarnessWorkloads.BaseWorkloads()];
-        if (o.Algorithms.Count == 0) o.Algorithms = [.. AlgorithmRegistry.BuiltIns.Select(a => a.Name)];
+        if (o.Workloads.Count == 0) o.Workloads = [.. registries.BaseWorkloads()];
+        if (o.Algorithms.Count == 0) o.Algorithms = [.. registries.AlgorithmRegistry.BuiltIns.Select(a => a.Name)];
         o.Label ??= o.Plan;
         if (o.Plan == "full")
         {

@@ -21,9 +21,10 @@ namespace AlgoPerfSharp.Harness.Workers;
 public static class WorkerEntry
 {
     /// <summary>Runs the request; returns the process exit code. <paramref name="stdout"/> carries the protocol where stdout cannot be redirected (Windows).</summary>
-    public static int Run(WorkerRequest request, TextWriter stdout)
+    public static int Run(WorkerRequest request, Registries registries, TextWriter stdout)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(registries);
         ArgumentNullException.ThrowIfNull(stdout);
         using var interrupts = new InterruptSource();
         // SIGTERM when the parent dies (unless sandboxed, where the parent is bwrap): the trial checkpoints and stops.
@@ -32,10 +33,9 @@ public static class WorkerEntry
         var channel = new WorkerChannel(request, protocol, Console.In, interrupts);
         try
         {
-            HarnessWorkloads.EnsureRegistered();
             var spec = StoredTrials.ToSpec(request.Trial);
-            var algorithm = AlgorithmRegistry.Resolve(spec.Algorithm);
-            using var workload = WorkloadRegistry.Create(spec.Workload, request.Preset);
+            var algorithm = registries.Algorithms(spec.Algorithm);
+            using var workload = registries.Workloads(spec.Workload, request.Preset);
             var outcome = new TrialRunner(progress: channel).Run(channel, spec, workload, algorithm, request.Options, interrupts.Token);
             return outcome.State == TrialState.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
         }
