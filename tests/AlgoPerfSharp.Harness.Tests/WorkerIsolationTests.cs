@@ -9,6 +9,7 @@ using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Data.Sqlite;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

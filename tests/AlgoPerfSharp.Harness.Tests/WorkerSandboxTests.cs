@@ -6,6 +6,7 @@ using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

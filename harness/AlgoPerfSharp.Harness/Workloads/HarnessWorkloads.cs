@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Harness.Workloads;
 

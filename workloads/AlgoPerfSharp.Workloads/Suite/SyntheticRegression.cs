@@ -4,7 +4,7 @@ using AlgoPerfSharp.Torch.Nn;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Workloads.Data;
 
-namespace AlgoPerfSharp.Harness.Workloads;
+namespace AlgoPerfSharp.Workloads.Suite;
 
 /// <summary>
 /// <c>synthetic_regression</c>: noise-free linear regression y = x·w* with 8 features drawn uniformly from [-1, 1] and
