@@ -1,9 +1,9 @@
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Harness.Cli;
+using AlgoPerfSharp.Harness.Store;
 using AlgoPerfSharp.Harness.Hosting;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

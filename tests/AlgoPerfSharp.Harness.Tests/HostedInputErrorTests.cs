@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Harness.Hosting;
-using AlgoPerfSharp.Harness.Workloads;
+using AlgoPerfSharp.Harness.Sweep;
+
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,7 +1,8 @@
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Algorithms;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

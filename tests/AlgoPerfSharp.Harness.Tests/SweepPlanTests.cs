@@ -1,6 +1,7 @@
-using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,9 +1,9 @@
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using Microsoft.Data.Sqlite;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -59,11 +59,11 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     /// <summary>Finishes each trial without running it, as a worker executor would after its process exits, and never touches the workload.</summary>
-    private sealed class SpecOnlyExecutor(ResultsStore store) : Workers.ITrialExecutor
+    private sealed class SpecOnlyExecutor(ResultsStore store) : Trial.Workers.ITrialExecutor
     {
         public List<AlgoPerfSharp.Workloads.WorkloadSpec> Seen { get; } = [];
 
-        public TrialOutcome Execute(Workers.TrialJob job, IProgress<TrialProgress>? progress, CancellationToken cancellation)
+        public TrialOutcome Execute(Trial.Workers.TrialJob job, IProgress<TrialProgress>? progress, CancellationToken cancellation)
         {
             Seen.Add(job.WorkloadSpec);
             store.FinishTrial(job.TrialId, TrialState.Completed, null, 0, 0, 0);

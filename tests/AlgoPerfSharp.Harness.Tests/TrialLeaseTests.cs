@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using AlgoPerfSharp.Harness.Leases;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Harness.Workers;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Trial.Workers;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,15 +1,14 @@
 using System.Diagnostics;
-using AlgoPerfSharp.Harness.Leases;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Harness.Workers;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Data.Sqlite;
 using AlgoPerfSharp.Scoring;
 using AlgoPerfSharp.Workloads.Suite;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Trial.Workers;
+using AlgoPerfSharp.Harness.Hosting;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,8 +1,8 @@
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Calibration;
 
@@ -131,7 +131,7 @@ public static class Calibrator
     public static SearchSpace Rerun(StoredTrial best)
     {
         ArgumentNullException.ThrowIfNull(best);
-        return SearchSpace.FromPoints([Workers.StoredTrials.ToSpec(best).Hyperparameters]);
+        return SearchSpace.FromPoints([Store.StoredTrials.ToSpec(best).Hyperparameters]);
     }
 
     private static System.Text.Json.JsonElement Hyperparameters(StoredTrial t)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AlgoPerfSharp.Harness.Bench;
 using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using AlgoPerfSharp.Harness.Calibration;
+using AlgoPerfSharp.Harness.Store;
 using AlgoPerfSharp.Harness.Hosting;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 

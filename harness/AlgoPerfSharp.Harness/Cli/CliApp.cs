@@ -4,6 +4,7 @@ using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads.Data;
 using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
@@ -76,7 +77,7 @@ public static class CliApp
             error.WriteLine("error: " + e.Message);
             return BadInput;
         }
-        catch (Results.ResultsStoreException e)
+        catch (Store.ResultsStoreException e)
         {
             error.WriteLine("error: " + Reports.SafeText.Terminal(e.Message));
             return BadInput;
@@ -84,7 +85,7 @@ public static class CliApp
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
             // a write that failed after the database was opened: disk full, folder made read-only, file damaged
-            error.WriteLine("error: " + Results.ResultsStore.Describe("the results database", e));
+            error.WriteLine("error: " + Store.ResultsStore.Describe("the results database", e));
             return BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -204,11 +205,11 @@ public static class CliApp
             """) { db, runs, ruleset, markdown, json };
         cmd.SetAction(parse =>
         {
-            using var store = Results.ResultsStore.OpenReadOnly(parse.GetValue(db)!);
+            using var store = Store.ResultsStore.OpenReadOnly(parse.GetValue(db)!);
             var labels = parse.GetValue(runs) ?? [];
             var selected = labels.Length == 0
                 ? store.Runs()
-                : labels.Select(l => store.FindRun(l) ?? throw new Results.ResultsStoreException(
+                : labels.Select(l => store.FindRun(l) ?? throw new Store.ResultsStoreException(
                     $"{store.Path} has no run labelled '{l}' (it has: {string.Join(", ", store.Runs().Select(r => r.Label))})")).ToList();
             var board = Reports.LeaderboardResult.Compute(store, selected, ScoringCommands.Tuning(parse.GetValue(ruleset)));
             var o = parse.InvocationConfiguration.Output;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using AlgoPerfSharp.Harness.Gate;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Scoring;
 using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using AlgoPerfSharp.Harness.Store;
 using AlgoPerfSharp.Harness.Hosting;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
@@ -102,7 +103,7 @@ internal static class SweepCommands
         var request = new Option<string>("--request") { Description = "The worker request JSON the parent wrote.", Required = true };
         var cmd = new Command("worker", "Internal: run one trial for a parent algoperf process (process isolation).") { request };
         cmd.Hidden = true;
-        cmd.SetAction(parse => Workers.WorkerEntry.Run(Workers.WorkerRequest.Load(parse.GetValue(request)!), registries, parse.InvocationConfiguration.Output));
+        cmd.SetAction(parse => Trial.Workers.WorkerEntry.Run(Trial.Workers.WorkerRequest.Load(parse.GetValue(request)!), registries, parse.InvocationConfiguration.Output));
         return cmd;
     }
 

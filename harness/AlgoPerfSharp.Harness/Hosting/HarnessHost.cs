@@ -1,6 +1,5 @@
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Configuration;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 

@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 

@@ -1,8 +1,9 @@
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Options;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 

@@ -1,7 +1,7 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 

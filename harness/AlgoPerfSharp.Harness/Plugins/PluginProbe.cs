@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Text;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Cli;
-using AlgoPerfSharp.Harness.Workers;
+using AlgoPerfSharp.Harness.Trial.Workers;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Plugins;
 
