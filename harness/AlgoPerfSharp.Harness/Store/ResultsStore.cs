@@ -279,18 +279,7 @@ public sealed class ResultsStore : IDisposable
             VALUES ($run, $key, $w, $a, $rs, $s, $t, $h, $ds, $is, $as, $b, 'Pending');
             """))
         {
-            cmd.Parameters.AddWithValue("$run", runId);
-            cmd.Parameters.AddWithValue("$key", spec.Key);
-            cmd.Parameters.AddWithValue("$w", spec.Workload);
-            cmd.Parameters.AddWithValue("$a", spec.Algorithm);
-            cmd.Parameters.AddWithValue("$rs", spec.Ruleset.Key());
-            cmd.Parameters.AddWithValue("$s", spec.Study);
-            cmd.Parameters.AddWithValue("$t", spec.Trial);
-            cmd.Parameters.AddWithValue("$h", JsonSerializer.Serialize(spec.Hyperparameters.Values, Json));
-            cmd.Parameters.AddWithValue("$ds", spec.DataSeed.ToString(CultureInfo.InvariantCulture));
-            cmd.Parameters.AddWithValue("$is", spec.InitSeed.ToString(CultureInfo.InvariantCulture));
-            cmd.Parameters.AddWithValue("$as", spec.AlgorithmSeed.ToString(CultureInfo.InvariantCulture));
-            cmd.Parameters.AddWithValue("$b", spec.BudgetMultiplier);
+            AddTrialIdentity(cmd, runId, spec.Key, spec.Workload, spec.Algorithm, spec.Study, spec.Trial, TrialSettings.Of(spec));
             cmd.ExecuteNonQuery();
         }
 
@@ -420,18 +409,7 @@ public sealed class ResultsStore : IDisposable
               algorithm_seed, budget_multiplier, state, error, steps, submission_seconds, median_step_seconds, started_utc, finished_utc)
             VALUES ($run, $key, $w, $a, $rs, $s, $t, $h, $ds, $is, $as, $b, $st, $e, $n, $sub, $med, $start, $finish) RETURNING id;
             """);
-        cmd.Parameters.AddWithValue("$run", runId);
-        cmd.Parameters.AddWithValue("$key", t.Key);
-        cmd.Parameters.AddWithValue("$w", t.Workload);
-        cmd.Parameters.AddWithValue("$a", t.Algorithm);
-        cmd.Parameters.AddWithValue("$rs", t.Ruleset.Key());
-        cmd.Parameters.AddWithValue("$s", t.Study);
-        cmd.Parameters.AddWithValue("$t", t.Trial);
-        cmd.Parameters.AddWithValue("$h", t.HyperparametersJson);
-        cmd.Parameters.AddWithValue("$ds", t.DataSeed.ToString(CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue("$is", t.InitSeed.ToString(CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue("$as", t.AlgorithmSeed.ToString(CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue("$b", t.BudgetMultiplier);
+        AddTrialIdentity(cmd, runId, t.Key, t.Workload, t.Algorithm, t.Study, t.Trial, TrialSettings.Of(t));
         cmd.Parameters.AddWithValue("$st", t.State.ToString());
         cmd.Parameters.AddWithValue("$e", (object?)t.Error ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$n", t.Steps);
@@ -440,6 +418,23 @@ public sealed class ResultsStore : IDisposable
         cmd.Parameters.AddWithValue("$start", (object?)startedUtc ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$finish", (object?)finishedUtc ?? DBNull.Value);
         return (long)cmd.ExecuteScalar()!;
+    }
+
+    // The parameters $run … $b of a trial row: who it is and the settings it was planned with.
+    private static void AddTrialIdentity(SqliteCommand cmd, long runId, string key, string workload, string algorithm, int study, int trial, TrialSettings s)
+    {
+        cmd.Parameters.AddWithValue("$run", runId);
+        cmd.Parameters.AddWithValue("$key", key);
+        cmd.Parameters.AddWithValue("$w", workload);
+        cmd.Parameters.AddWithValue("$a", algorithm);
+        cmd.Parameters.AddWithValue("$rs", s.Ruleset.Key());
+        cmd.Parameters.AddWithValue("$s", study);
+        cmd.Parameters.AddWithValue("$t", trial);
+        cmd.Parameters.AddWithValue("$h", s.Hyperparameters);
+        cmd.Parameters.AddWithValue("$ds", s.DataSeed.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$is", s.InitSeed.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$as", s.AlgorithmSeed.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$b", s.BudgetMultiplier);
     }
 
     /// <summary>Deletes a trial and its eval rows.</summary>
