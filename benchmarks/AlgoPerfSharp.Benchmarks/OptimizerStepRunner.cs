@@ -111,8 +111,9 @@ public static class OptimizerStepRunner
     public static IReadOnlyList<ITrainingAlgorithm> Select(IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        if (names.Count == 0) return AlgorithmRegistry.BuiltIns;
-        return names.Select(n => AlgorithmRegistry.BuiltIns.FirstOrDefault(a => a.Name == n)
-            ?? throw new ArgumentException($"unknown built-in algorithm '{n}' (known: {string.Join(", ", AlgorithmRegistry.BuiltIns.Select(a => a.Name))})", nameof(names))).ToList();
+        var builtIns = new AlgorithmRegistry().BuiltIns;
+        if (names.Count == 0) return builtIns;
+        return names.Select(n => builtIns.FirstOrDefault(a => a.Name == n)
+            ?? throw new ArgumentException($"unknown built-in algorithm '{n}' (known: {string.Join(", ", builtIns.Select(a => a.Name))})", nameof(names))).ToList();
     }
 }

@@ -144,7 +144,7 @@ public static class WorkloadStepComparison
         public OurSide(string name)
         {
             Name = name;
-            _workload = WorkloadRegistry.Create(name, "cpu");
+            _workload = new WorkloadRegistry().Create(name, "cpu");
             _model = _workload.CreateModel(1);
             _batches = _workload.TrainBatches(2, _workload.Spec.ReferenceBatchSize);
             _parameters = _model.Parameters.Select(p => p.ToModelParameter()).ToList();

@@ -10,13 +10,13 @@ public static class BenchmarkScoring
     /// <summary>Scores every submission found in <paramref name="trials"/>.</summary>
     /// <param name="trials">All trials of all submissions to score together.</param>
     /// <param name="specs">Every workload scored (base and held-out variants).</param>
-    /// <param name="ruleset">How trials combine and the budget multiplier.</param>
+    /// <param name="rules">How trials combine and the budget multiplier.</param>
     /// <param name="options">Performance-profile options; AlgoPerf's when null.</param>
     /// <exception cref="ArgumentException">No trials, or any error of the steps.</exception>
     public static BenchmarkScoringResult Score(
         IEnumerable<TrialRecord> trials,
         IReadOnlyList<WorkloadScoringSpec> specs,
-        Ruleset ruleset,
+        ScoringRules rules,
         PerformanceProfileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
@@ -26,8 +26,8 @@ public static class BenchmarkScoring
             throw new ArgumentException("There are no trials to score.", nameof(trials));
         }
 
-        var times = TimeToTarget.ForAll(list, specs, ruleset);
+        var times = TimeToTarget.ForAll(list, specs, rules);
         var profile = PerformanceProfile.Compute(SubmissionTimes.From(times), specs, options);
-        return new BenchmarkScoringResult(ruleset, specs, times, profile);
+        return new BenchmarkScoringResult(rules, specs, times, profile);
     }
 }

@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Scoring;
 /// <remarks>
 /// Over the base workloads only (variants ignored): a time of ∞ — and, unlike AlgoPerf where it would be NaN, a
 /// workload the submission lacks — is replaced by the workload's budget + 1 second, the budget being
-/// <see cref="WorkloadScoringSpec.MaxRuntimeSeconds"/> × <see cref="Ruleset.BudgetMultiplier"/> (AlgoPerf: ×3 for
+/// <see cref="WorkloadScoringSpec.MaxRuntimeSeconds"/> × <see cref="ScoringRules.BudgetMultiplier"/> (AlgoPerf: ×3 for
 /// v0.5 self-tuning). Then <c>gmean = exp(mean(log(t_candidate / t_baseline)))</c>. Pure and thread-safe.
 /// </remarks>
 public static class Speedup
@@ -17,11 +17,11 @@ public static class Speedup
         SubmissionTimes baseline,
         SubmissionTimes candidate,
         IReadOnlyList<WorkloadScoringSpec> specs,
-        Ruleset ruleset)
+        ScoringRules rules)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
-        ArgumentNullException.ThrowIfNull(ruleset);
+        ArgumentNullException.ThrowIfNull(rules);
         var byName = SpecSet.Index(specs);
         foreach (var row in new[] { baseline, candidate })
         {
@@ -38,7 +38,7 @@ public static class Speedup
         var logSum = 0.0;
         foreach (var spec in specs.Where(s => s.IsBase))
         {
-            var cap = ruleset.BudgetSeconds(spec) + 1.0;
+            var cap = rules.BudgetSeconds(spec) + 1.0;
             double b = baseline[spec.Name], c = candidate[spec.Name];
             var entry = new WorkloadSpeedup(
                 spec.Name,

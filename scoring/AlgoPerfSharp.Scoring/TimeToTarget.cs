@@ -6,10 +6,10 @@ namespace AlgoPerfSharp.Scoring;
 /// <remarks>
 /// <para><b>Trial.</b> The submission time of the <em>first</em> eval row (in global-step order) whose validation
 /// metric meets the target (<c>≤</c> for minimised metrics, <c>≥</c> for maximised ones; NaN never meets it); ∞ if
-/// no row does. Rows count whatever the trial's <see cref="TrialStatus"/>: a target met in a row logged before the
+/// no row does. Rows count whatever the trial's <see cref="TrialState"/>: a target met in a row logged before the
 /// trial diverged, failed or was interrupted counts, exactly as AlgoPerf (which only reads the logged rows); a trial
 /// that diverged or failed before meeting the target is ∞ because no row met it. A time beyond the budget
-/// (<see cref="WorkloadScoringSpec.MaxRuntimeSeconds"/> × <see cref="Ruleset.BudgetMultiplier"/>, strictly greater)
+/// (<see cref="WorkloadScoringSpec.MaxRuntimeSeconds"/> × <see cref="ScoringRules.BudgetMultiplier"/>, strictly greater)
 /// is ∞: AlgoPerf's runner never logs such a row, and a log that has one (AlgoPerf v0.5's "free eval" bug) must not
 /// score it. The test target is measured the same way and reported, never scored.</para>
 /// <para><b>Study.</b> External tuning: the minimum over the study's trials <em>in seconds</em> (ties → lowest trial
@@ -18,20 +18,20 @@ namespace AlgoPerfSharp.Scoring;
 /// more than one trial in a study is an error. A study's test time is the minimum over its trials of their test
 /// times, independently of which trial was fastest to the validation target.</para>
 /// <para><b>Workload.</b> The median over studies with ∞ participating (numpy's median: the mean of the two middle
-/// values for an even count, so ∞ if either is ∞). When <see cref="Ruleset.Studies"/> is set, absent studies enter
+/// values for an even count, so ∞ if either is ∞). When <see cref="ScoringRules.Studies"/> is set, absent studies enter
 /// the median as ∞.</para>
 /// All methods are pure and thread-safe.
 /// </remarks>
 public static class TimeToTarget
 {
-    /// <summary>Time-to-target of one trial on <paramref name="spec"/> under <paramref name="ruleset"/>.</summary>
+    /// <summary>Time-to-target of one trial on <paramref name="spec"/> under <paramref name="rules"/>.</summary>
     /// <exception cref="ArgumentException">The trial is of another workload, or it has rows but none logs the
     /// validation metric (a misnamed metric would otherwise score silently as ∞).</exception>
-    public static TrialTimeToTarget ForTrial(TrialRecord trial, WorkloadScoringSpec spec, Ruleset ruleset)
+    public static TrialTimeToTarget ForTrial(TrialRecord trial, WorkloadScoringSpec spec, ScoringRules rules)
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(ruleset);
+        ArgumentNullException.ThrowIfNull(rules);
         if (!string.Equals(trial.Workload, spec.Name, StringComparison.Ordinal))
         {
             throw new ArgumentException(
@@ -46,7 +46,7 @@ public static class TimeToTarget
                 nameof(trial));
         }
 
-        var budget = ruleset.BudgetSeconds(spec);
+        var budget = rules.BudgetSeconds(spec);
         var (valSeconds, valStep) = FirstWithinBudget(trial.Rows, spec.MeetsValidationTarget, budget);
         double? testSeconds = null;
         long? testStep = null;
@@ -55,17 +55,17 @@ public static class TimeToTarget
             (testSeconds, testStep) = FirstWithinBudget(trial.Rows, spec.MeetsTestTarget, budget);
         }
 
-        return new TrialTimeToTarget(trial.Study, trial.Trial, trial.Status, valSeconds, valStep, testSeconds, testStep);
+        return new TrialTimeToTarget(trial.Study, trial.Trial, trial.State, valSeconds, valStep, testSeconds, testStep);
     }
 
     /// <summary>Time-to-target of one study from all its trials (same submission, workload and study).</summary>
     /// <exception cref="ArgumentException">No trials, trials of different studies/submissions/workloads, a repeated
     /// trial index, or more than one trial under self-tuning.</exception>
-    public static StudyTimeToTarget ForStudy(IEnumerable<TrialRecord> trials, WorkloadScoringSpec spec, Ruleset ruleset)
+    public static StudyTimeToTarget ForStudy(IEnumerable<TrialRecord> trials, WorkloadScoringSpec spec, ScoringRules rules)
     {
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(ruleset);
+        ArgumentNullException.ThrowIfNull(rules);
         var list = trials.ToList();
         if (list.Count == 0)
         {
@@ -91,14 +91,14 @@ public static class TimeToTarget
                 $"Trial {duplicate.First().Describe()} appears {duplicate.Count()} times.", nameof(trials));
         }
 
-        if (ruleset.Kind == TuningRuleset.SelfTuning && list.Count > 1)
+        if (rules.Kind == TuningRuleset.SelfTuning && list.Count > 1)
         {
             throw new ArgumentException(
                 $"The self-tuning ruleset allows one run per study, but {first.Submission}/{first.Workload} study " +
                 $"{first.Study} has {list.Count} trials.", nameof(trials));
         }
 
-        var results = list.OrderBy(t => t.Trial).Select(t => ForTrial(t, spec, ruleset)).ToList();
+        var results = list.OrderBy(t => t.Trial).Select(t => ForTrial(t, spec, rules)).ToList();
 
         // Fastest trial in SECONDS (not AlgoPerf's earliest eval index); ties go to the lowest trial index.
         TrialTimeToTarget? best = null;
@@ -117,12 +117,12 @@ public static class TimeToTarget
 
     /// <summary>Time-to-target of one submission on one workload from all its trials over all studies.</summary>
     /// <exception cref="ArgumentException">No trials, trials of different submissions/workloads, more studies than
-    /// <see cref="Ruleset.Studies"/>, or any error of <see cref="ForStudy"/>.</exception>
-    public static WorkloadTimeToTarget ForWorkload(IEnumerable<TrialRecord> trials, WorkloadScoringSpec spec, Ruleset ruleset)
+    /// <see cref="ScoringRules.Studies"/>, or any error of <see cref="ForStudy"/>.</exception>
+    public static WorkloadTimeToTarget ForWorkload(IEnumerable<TrialRecord> trials, WorkloadScoringSpec spec, ScoringRules rules)
     {
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(ruleset);
+        ArgumentNullException.ThrowIfNull(rules);
         var list = trials.ToList();
         if (list.Count == 0)
         {
@@ -143,9 +143,9 @@ public static class TimeToTarget
             }
         }
 
-        var studies = list.GroupBy(t => t.Study).OrderBy(g => g.Key).Select(g => ForStudy(g, spec, ruleset)).ToList();
+        var studies = list.GroupBy(t => t.Study).OrderBy(g => g.Key).Select(g => ForStudy(g, spec, rules)).ToList();
         var missing = 0;
-        if (ruleset.Studies is { } required)
+        if (rules.Studies is { } required)
         {
             if (studies.Count > required)
             {
@@ -165,7 +165,7 @@ public static class TimeToTarget
         var reached = studies.Sum(s => s.Trials.Count(t => t.ReachedValidationTarget));
         return new WorkloadTimeToTarget(
             first.Submission, first.Workload, validation, test, studies.AsReadOnly(), missing, list.Count, reached,
-            ruleset.BudgetSeconds(spec));
+            rules.BudgetSeconds(spec));
     }
 
     /// <summary>
@@ -175,10 +175,10 @@ public static class TimeToTarget
     /// <exception cref="ArgumentException">A trial names a workload no spec describes, the specs are inconsistent
     /// (see <see cref="PerformanceProfile"/>), or any error of <see cref="ForWorkload"/>.</exception>
     public static IReadOnlyList<WorkloadTimeToTarget> ForAll(
-        IEnumerable<TrialRecord> trials, IReadOnlyList<WorkloadScoringSpec> specs, Ruleset ruleset)
+        IEnumerable<TrialRecord> trials, IReadOnlyList<WorkloadScoringSpec> specs, ScoringRules rules)
     {
         ArgumentNullException.ThrowIfNull(trials);
-        ArgumentNullException.ThrowIfNull(ruleset);
+        ArgumentNullException.ThrowIfNull(rules);
         var byName = SpecSet.Index(specs);
         var list = trials.ToList();
         foreach (var t in list)
@@ -196,7 +196,7 @@ public static class TimeToTarget
             .GroupBy(t => (t.Submission, t.Workload))
             .OrderBy(g => g.Key.Submission, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Workload, StringComparer.Ordinal)
-            .Select(g => ForWorkload(g, byName[g.Key.Workload], ruleset))
+            .Select(g => ForWorkload(g, byName[g.Key.Workload], rules))
             .ToList()
             .AsReadOnly();
     }

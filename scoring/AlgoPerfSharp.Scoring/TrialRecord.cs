@@ -1,7 +1,7 @@
 namespace AlgoPerfSharp.Scoring;
 
 /// <summary>
-/// One trial — one training run of one submission on one workload in one study — with its eval rows and how it ended.
+/// One trial — one training run of one submission on one workload in one study — with its eval rows and its state.
 /// </summary>
 /// <remarks>
 /// The rows are stored in global-step order. The constructor rejects rows of another trial, two rows at the same
@@ -15,10 +15,10 @@ public sealed record TrialRecord
     /// <param name="workload">Workload identifier.</param>
     /// <param name="study">Study index (≥ 0).</param>
     /// <param name="trial">Trial index within the study (≥ 0).</param>
-    /// <param name="status">How the trial ended.</param>
+    /// <param name="state">Where the trial is or how it ended (scoring reads its rows whatever the state).</param>
     /// <param name="rows">Its eval rows, any order; each must carry the same submission, workload, study and trial.</param>
     /// <exception cref="ArgumentException">An identifier does not match, steps repeat, or time decreases.</exception>
-    public TrialRecord(string submission, string workload, int study, int trial, TrialStatus status, IEnumerable<EvalRow> rows)
+    public TrialRecord(string submission, string workload, int study, int trial, TrialState state, IEnumerable<EvalRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         Submission = Require.Name(submission, nameof(submission));
@@ -33,14 +33,14 @@ public sealed record TrialRecord
             throw new ArgumentException($"trial must be ≥ 0, got {trial}.", nameof(trial));
         }
 
-        if (!Enum.IsDefined(status))
+        if (!Enum.IsDefined(state))
         {
-            throw new ArgumentException($"Unknown trial status {(int)status}.", nameof(status));
+            throw new ArgumentException($"Unknown trial state {(int)state}.", nameof(state));
         }
 
         Study = study;
         Trial = trial;
-        Status = status;
+        State = state;
 
         var sorted = new List<EvalRow>();
         foreach (var row in rows)
@@ -91,15 +91,15 @@ public sealed record TrialRecord
     /// <summary>Trial index within the study.</summary>
     public int Trial { get; }
 
-    /// <summary>How the trial ended.</summary>
-    public TrialStatus Status { get; }
+    /// <summary>Where the trial is or how it ended.</summary>
+    public TrialState State { get; }
 
     /// <summary>The eval rows in global-step order (submission time non-decreasing).</summary>
     public IReadOnlyList<EvalRow> Rows { get; }
 
     /// <summary>Builds a trial from rows that all carry its identifiers (taken from the first row).</summary>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is empty or mixes trials.</exception>
-    public static TrialRecord FromRows(TrialStatus status, IEnumerable<EvalRow> rows)
+    public static TrialRecord FromRows(TrialState state, IEnumerable<EvalRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var list = rows.ToList();
@@ -109,7 +109,7 @@ public sealed record TrialRecord
         }
 
         var first = list[0];
-        return new TrialRecord(first.Submission, first.Workload, first.Study, first.Trial, status, list);
+        return new TrialRecord(first.Submission, first.Workload, first.Study, first.Trial, state, list);
     }
 
     internal string Describe() => $"{Submission}/{Workload} study {Study} trial {Trial}";

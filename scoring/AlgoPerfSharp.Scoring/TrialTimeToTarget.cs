@@ -3,7 +3,7 @@ namespace AlgoPerfSharp.Scoring;
 /// <summary>Time-to-target of one trial.</summary>
 /// <param name="Study">Study index.</param>
 /// <param name="Trial">Trial index.</param>
-/// <param name="Status">How the trial ended.</param>
+/// <param name="State">Where the trial is or how it ended.</param>
 /// <param name="ValidationSeconds">Submission time at the first eval meeting the validation target within the budget; ∞ if none.</param>
 /// <param name="ValidationStep">Global step of that eval, or <see langword="null"/> when ∞.</param>
 /// <param name="TestSeconds">The same for the test target; ∞ if never met; <see langword="null"/> when the workload has no test target.</param>
@@ -11,7 +11,7 @@ namespace AlgoPerfSharp.Scoring;
 public sealed record TrialTimeToTarget(
     int Study,
     int Trial,
-    TrialStatus Status,
+    TrialState State,
     double ValidationSeconds,
     long? ValidationStep,
     double? TestSeconds,

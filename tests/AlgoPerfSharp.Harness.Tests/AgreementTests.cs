@@ -1,5 +1,5 @@
 using AlgoPerfSharp.Harness.Cli;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Calibration;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

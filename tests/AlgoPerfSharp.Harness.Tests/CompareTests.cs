@@ -1,9 +1,9 @@
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -133,13 +133,13 @@ public sealed class CompareTests : IDisposable
         {
             conn.Open();
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = $"UPDATE meta SET value = '{ResultsStore.SchemaVersion + 1}' WHERE key = 'schema_version';";
+            cmd.CommandText = $"UPDATE meta SET value = '{ResultsSchema.Version + 1}' WHERE key = 'schema_version';";
             cmd.ExecuteNonQuery();
         }
 
         r = Run("compare", good, newer);
         Assert.Equal(CliApp.BadInput, r.Code);
-        Assert.Contains($"has schema version {ResultsStore.SchemaVersion + 1}, newer than this AlgoPerfSharp understands", r.Err, StringComparison.Ordinal);
+        Assert.Contains($"has schema version {ResultsSchema.Version + 1}, newer than this AlgoPerfSharp understands", r.Err, StringComparison.Ordinal);
 
         r = Run("compare", good, "--baseline-run", "v1", "--candidate-run", "v9");
         Assert.Equal(CliApp.BadInput, r.Code);

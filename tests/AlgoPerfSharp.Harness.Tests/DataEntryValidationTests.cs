@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Contracts;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -18,7 +19,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
         new("w1", "validation/error_rate", target, "test/error_rate", target, true, preset == "tiny" ? 20 : 120, null, preset);
 
     private static TrialSpec Trial(double lr = 0.01, ulong dataSeed = 1) =>
-        new("w1", "adamw", Ruleset.External, 0, 0, new Hyperparameters(new Dictionary<string, object> { ["learning_rate"] = lr }), dataSeed, 2, 3, 1.0);
+        new("w1", "adamw", TuningRuleset.ExternalTuning, 0, 0, new Hyperparameters(new Dictionary<string, object> { ["learning_rate"] = lr }), dataSeed, 2, 3, 1.0);
 
     [Fact]
     public void ReRunningARunAtAnotherPresetIsRefusedEvenWhenItsTrialsAreDone()
@@ -131,7 +132,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
         }
 
         using var store = ResultsStore.Open(P("merged.db"));
-        store.MergeFrom([src]);
+        ResultsMerge.Into(store, [src]);
         var t = Assert.Single(store.Trials(store.FindRun("sweep")!.Id));
         Assert.Equal((40L, 12.5, 0.02, TrialState.Completed, 1UL, 2UL, 3UL), (t.Steps, t.SubmissionSeconds, t.MedianStepSeconds, t.State, t.DataSeed, t.InitSeed, t.AlgorithmSeed));
         Assert.Equal(("2026-12-01T00:00:01Z", "2026-12-01T00:00:02Z"), store.TrialTimes(t.Id));
@@ -183,7 +184,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
     public void AnInProcessSaveStateExceptionFailsItsTrialWithOneLineAndTheSweepGoesOn()
     {
         using var store = ResultsStore.Open(P("s.db"));
-        var request = new SweepRequest("s", ["tiny_regression"], ["scripted"], Ruleset.External, Studies: 1, Trials: 2, 3, null, 0, 1,
+        var request = new SweepRequest("s", ["tiny_regression"], ["scripted"], TuningRuleset.ExternalTuning, Studies: 1, Trials: 2, 3, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 10, CheckpointDirectory = P("ck") });
         var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), _ => new ScriptedAlgorithm(saveStateThrows: true), new StringWriter())
             .Run(request, "test", "{}");

@@ -1,7 +1,9 @@
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -27,7 +29,7 @@ public sealed class ExternalTuningScoreTests : IDisposable
         double[] reach = [50, 40, 60]; // trial 1 is the fastest; AlgoPerf's logged value would be 0 (the lowest index)
         for (int t = 0; t < reach.Length; t++)
         {
-            ScoringDatabases.Trial(store, run, "adam", "w1", 0, reach[t], 0.01, ruleset: Ruleset.External, trial: t);
+            ScoringDatabases.Trial(store, run, "adam", "w1", 0, reach[t], 0.01, ruleset: TuningRuleset.ExternalTuning, trial: t);
         }
 
         var board = LeaderboardResult.Compute(store, store.Runs(), Scoring.TuningRuleset.ExternalTuning);

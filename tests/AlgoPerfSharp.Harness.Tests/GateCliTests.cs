@@ -1,5 +1,6 @@
 using System.Text.Json;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,8 +1,9 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Gate;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

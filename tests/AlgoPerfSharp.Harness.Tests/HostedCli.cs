@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Harness.Cli;
+using AlgoPerfSharp.Harness.Store;
 using AlgoPerfSharp.Harness.Hosting;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -9,13 +10,18 @@ internal static class HostedCli
 {
     public static (int Code, string Out, string Err) Run(params string[] args) => Run(CancellationToken.None, args);
 
-    public static (int Code, string Out, string Err) Run(CancellationToken interrupt, params string[] args)
+    public static (int Code, string Out, string Err) Run(CancellationToken interrupt, params string[] args) => Run((Registries?)null, args, interrupt);
+
+    /// <summary>Runs the CLI with its own registries (e.g. with an extra workload) instead of the default ones.</summary>
+    public static (int Code, string Out, string Err) RunWith(Registries registries, params string[] args) => Run(registries, args, CancellationToken.None);
+
+    private static (int Code, string Out, string Err) Run(Registries? registries, string[] args, CancellationToken interrupt)
     {
         using var o = new StringWriter();
         using var e = new StringWriter();
         using (InterruptSource.FollowInThisFlow(interrupt))
         {
-            int code = CliApp.Run(args, o, e);
+            int code = CliApp.Run(args, o, e, registries);
             return (code, o.ToString(), e.ToString());
         }
     }

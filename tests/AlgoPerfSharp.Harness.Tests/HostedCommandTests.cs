@@ -1,4 +1,5 @@
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,3 +1,6 @@
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
+
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -31,19 +34,11 @@ public sealed class HostedInputErrorTests : ScratchFolder
     public void MissingWorkloadDataIsAOneLineErrorNotACrash(bool inProcess)
     {
         const string message = "corpus folder /nowhere does not exist; run ./scripts/setup.sh";
-        AlgoPerfSharp.Workloads.WorkloadRegistry.Register(new AlgoPerfSharp.Workloads.WorkloadDescriptor("missing_data_test", "its data are never there", null, ["tiny"],
-            _ => throw new DirectoryNotFoundException(message), _ => throw new DirectoryNotFoundException(message)));
+        var missing = new AlgoPerfSharp.Workloads.WorkloadDescriptor("missing_data_test", "its data are never there", null, ["tiny"],
+            _ => throw new DirectoryNotFoundException(message), _ => throw new DirectoryNotFoundException(message));
+        var registries = new Registries(TestRegistries.Algorithms, HarnessWorkloads.Registry(missing));
         string[] args = ["run", "-w", "missing_data_test", "-a", "adamw", "--preset", "tiny", "--db", P("m.db"), "--max-steps", "5"];
-        int code;
-        string output, err;
-        try
-        {
-            (code, output, err) = HostedCli.Run(inProcess ? [.. args, "--in-process"] : args);
-        }
-        finally
-        {
-            AlgoPerfSharp.Workloads.WorkloadRegistry.Unregister("missing_data_test"); // the registry is global: keep it out of --plan's base workloads
-        }
+        var (code, output, err) = HostedCli.RunWith(registries, inProcess ? [.. args, "--in-process"] : args);
 
         Assert.Equal(2, code);
         Assert.Contains("error: " + message, err);

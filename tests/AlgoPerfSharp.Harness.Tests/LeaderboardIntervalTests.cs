@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

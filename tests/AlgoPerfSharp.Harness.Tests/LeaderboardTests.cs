@@ -1,9 +1,11 @@
 using System.Text.Json;
 using AlgoPerfSharp.Harness.Cli;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -34,7 +36,7 @@ public sealed class LeaderboardTests : IDisposable
 
         void Trial(string alg, string w, double reachAt, double medianStep)
         {
-            var spec = new TrialSpec(w, alg, Ruleset.SelfTuning, 0, 0, Hyperparameters.Empty, 1, 2, 3, 1.5);
+            var spec = new TrialSpec(w, alg, TuningRuleset.SelfTuning, 0, 0, Hyperparameters.Empty, 1, 2, 3, 1.5);
             var t = store.EnsureTrial(run.Id, spec);
             for (int k = 1; k <= 6; k++)
             {

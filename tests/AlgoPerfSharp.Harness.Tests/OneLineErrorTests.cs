@@ -1,5 +1,6 @@
-using AlgoPerfSharp.Harness.Results;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

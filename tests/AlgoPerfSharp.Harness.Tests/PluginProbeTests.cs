@@ -94,8 +94,8 @@ public sealed class PluginProbeTests : ScratchFolder
     public void TheProbeReportsWhatThePluginDeclaresExactly()
     {
         // in-process resolution (what a worker does) and the probe agree, value for value
-        var real = AlgorithmRegistry.Resolve(PluginPaths.Lion);
-        var probed = PluginProbe.ForPlanning(PluginPaths.Lion, CancellationToken.None);
+        var real = TestRegistries.Algorithms.Resolve(PluginPaths.Lion);
+        var probed = PluginProbe.ForPlanning(PluginPaths.Lion, TestRegistries.Algorithms, CancellationToken.None);
         Assert.Equal("lion", probed.Name);
         Assert.Equal(Describe(real.SearchSpace), Describe(probed.SearchSpace));
         Assert.Equal(real.Defaults.ToString(), probed.Defaults.ToString());
@@ -105,16 +105,16 @@ public sealed class PluginProbeTests : ScratchFolder
         // the stand-in plans but never trains
         Assert.Throws<InvalidOperationException>(() => probed.Init(null!));
 
-        var mixed = PluginProbe.Describe(PluginPaths.Mixed, all: true, CancellationToken.None);
+        var mixed = PluginProbe.Describe(PluginPaths.Mixed, TestRegistries.Algorithms, all: true, CancellationToken.None);
         Assert.Equal(["plain_sgd", "copycat"], mixed.Select(m => m.Name));
-        var ambiguous = Assert.Throws<PluginException>(() => PluginProbe.ForPlanning(PluginPaths.Mixed, CancellationToken.None));
+        var ambiguous = Assert.Throws<PluginException>(() => PluginProbe.ForPlanning(PluginPaths.Mixed, TestRegistries.Algorithms, CancellationToken.None));
         Assert.Contains("declares 2 algorithms (plain_sgd, copycat); choose one with", ambiguous.Message);
     }
 
     [Fact]
     public void MetadataJsonRoundTripsEveryBuiltInBitForBit()
     {
-        foreach (var a in AlgorithmRegistry.BuiltIns)
+        foreach (var a in TestRegistries.Algorithms.BuiltIns)
         {
             var m = AlgorithmMetadata.Of(a, "built-in");
             var back = Assert.Single(AlgorithmMetadata.FromJson(AlgorithmMetadata.ToJson([m])));
@@ -148,7 +148,7 @@ public sealed class PluginProbeTests : ScratchFolder
     [Fact]
     public void AProbeThatTakesTooLongIsKilledAndNamed()
     {
-        var e = Assert.Throws<PluginException>(() => PluginProbe.Describe(PluginPaths.Lion, all: false, CancellationToken.None, timeout: TimeSpan.Zero));
+        var e = Assert.Throws<PluginException>(() => PluginProbe.Describe(PluginPaths.Lion, TestRegistries.Algorithms, all: false, CancellationToken.None, timeout: TimeSpan.Zero));
         Assert.Contains($"plugin {PluginPaths.Lion}: its probe did not finish within 0 s", e.Message);
     }
 
@@ -157,7 +157,7 @@ public sealed class PluginProbeTests : ScratchFolder
     {
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => PluginProbe.Describe(PluginPaths.Lion, all: false, cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => PluginProbe.Describe(PluginPaths.Lion, TestRegistries.Algorithms, all: false, cts.Token));
     }
 
     private static List<string> Hashes(string db) =>

@@ -8,8 +8,8 @@ public sealed class PluginTests
     [Fact]
     public void BuiltInsResolveByName()
     {
-        Assert.Equal("nadamw", AlgorithmRegistry.Resolve("nadamw").Name);
-        Assert.Equal(["adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo", "muon", "asgo", "dasgo", "schedule_free_adamw"], AlgorithmRegistry.BuiltIns.Select(a => a.Name));
+        Assert.Equal("nadamw", TestRegistries.Algorithms.Resolve("nadamw").Name);
+        Assert.Equal(["adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo", "muon", "asgo", "dasgo", "schedule_free_adamw"], TestRegistries.Algorithms.BuiltIns.Select(a => a.Name));
     }
 
     [Fact]
@@ -17,7 +17,7 @@ public sealed class PluginTests
     {
         var assembly = typeof(AlgoPerfSharp.Optimizers.Algorithms.AdamW).Assembly;
         var declared = assembly.GetCustomAttributes(typeof(TrainingAlgorithmAttribute), false).Cast<TrainingAlgorithmAttribute>().ToList();
-        Assert.Equal(declared.Select(d => d.AlgorithmType), AlgorithmRegistry.BuiltIns.Select(a => a.GetType()));
+        Assert.Equal(declared.Select(d => d.AlgorithmType), TestRegistries.Algorithms.BuiltIns.Select(a => a.GetType()));
         Assert.All(declared, d => Assert.Equal(Contract.Version, d.ContractVersion));
         // Every public, constructible algorithm of the assembly is declared: a new built-in cannot be forgotten.
         var algorithms = assembly.GetExportedTypes()
@@ -28,30 +28,30 @@ public sealed class PluginTests
     [Fact]
     public void TheExamplePluginLoadsFromItsDllAndItsFolderSharingTheHostsContract()
     {
-        var lion = AlgorithmRegistry.Resolve(PluginPaths.Lion);
+        var lion = TestRegistries.Algorithms.Resolve(PluginPaths.Lion);
         Assert.Equal("lion", lion.Name);
         Assert.IsAssignableFrom<ITrainingAlgorithm>(lion); // same type identity as the host's contract
         // The plugin lives in its own load context; the contract it implements is the host's (default context).
         Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(lion.GetType().Assembly));
         Assert.Same(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(ITrainingAlgorithm).Assembly));
-        Assert.Equal("lion", AlgorithmRegistry.Resolve(Path.GetDirectoryName(PluginPaths.Lion)!).Name);
+        Assert.Equal("lion", TestRegistries.Algorithms.Resolve(Path.GetDirectoryName(PluginPaths.Lion)!).Name);
         Assert.Equal(0.99, lion.Defaults.GetDouble("beta2"));
     }
 
     [Fact]
     public void TwoAlgorithmsNeedANameAndANameSelectsOne()
     {
-        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.Mixed));
+        var e = Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve(PluginPaths.Mixed));
         Assert.Contains("declares 2 algorithms (plain_sgd, copycat); choose one with", e.Message);
-        Assert.Equal("copycat", AlgorithmRegistry.Resolve(PluginPaths.Mixed + ":copycat").Name);
-        var missing = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.Mixed + ":nope"));
+        Assert.Equal("copycat", TestRegistries.Algorithms.Resolve(PluginPaths.Mixed + ":copycat").Name);
+        var missing = Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve(PluginPaths.Mixed + ":nope"));
         Assert.Contains("declares no algorithm named 'nope' (it declares: plain_sgd, copycat)", missing.Message);
     }
 
     [Fact]
     public void AWrongContractVersionIsRefusedWithBothVersions()
     {
-        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.Future));
+        var e = Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve(PluginPaths.Future));
         Assert.Contains($"built against plugin contract version 999, but this harness implements version {Contract.Version}", e.Message);
     }
 
@@ -60,7 +60,7 @@ public sealed class PluginTests
     {
         // The Lion example as built at contract version 1 (commit 465322d), when the contract lived in AlgoPerfSharp.Optimizers.
         string v1 = Path.Combine(PluginPaths.RepoRoot, "tests", "AlgoPerfSharp.Harness.Tests", "TestData", "contract-v1", "LionPlugin.dll");
-        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(v1));
+        var e = Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve(v1));
         Assert.Contains($"was built against plugin contract version 1 (when the contract lived in AlgoPerfSharp.Optimizers), but this harness implements version {Contract.Version}", e.Message);
         Assert.Equal(2, Contract.Version);
 
@@ -72,7 +72,7 @@ public sealed class PluginTests
     [Fact]
     public void AnAssemblyWithoutADeclarationSaysHowToDeclare()
     {
-        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(PluginPaths.NoAlgorithm));
+        var e = Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve(PluginPaths.NoAlgorithm));
         Assert.Contains("declares no training algorithm. It has a type implementing ITrainingAlgorithm but does not declare it.", e.Message);
         Assert.Contains("[assembly: TrainingAlgorithm(typeof(YourAlgorithm))]", e.Message);
     }
@@ -80,13 +80,13 @@ public sealed class PluginTests
     [Fact]
     public void BadPathsGetClearMessages()
     {
-        var e = Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve("/nonexistent/Plugin.dll"));
+        var e = Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve("/nonexistent/Plugin.dll"));
         Assert.Contains("neither a built-in algorithm (adamw, nadamw, sgd_nesterov, shampoo, ec_shampoo, soap, purified_shampoo, muon, asgo, dasgo, schedule_free_adamw) nor an existing plugin file or folder", e.Message);
         string notDll = Path.Combine(Path.GetTempPath(), $"not-a-plugin-{Guid.NewGuid():N}.dll");
         File.WriteAllText(notDll, "hello");
         try
         {
-            Assert.Contains("is not a .NET assembly", Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(notDll)).Message);
+            Assert.Contains("is not a .NET assembly", Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve(notDll)).Message);
         }
         finally
         {
@@ -96,7 +96,7 @@ public sealed class PluginTests
         string empty = Directory.CreateTempSubdirectory("algoperf-empty-").FullName;
         try
         {
-            Assert.Contains("holds no plugin", Assert.Throws<PluginException>(() => AlgorithmRegistry.Resolve(empty)).Message);
+            Assert.Contains("holds no plugin", Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve(empty)).Message);
         }
         finally
         {

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using AlgoPerfSharp.Harness.Results;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

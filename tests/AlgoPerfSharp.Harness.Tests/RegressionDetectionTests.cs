@@ -1,8 +1,9 @@
 using System.Text.Json;
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -25,7 +26,7 @@ public sealed class RegressionDetectionTests : ScratchFolder
     {
         var clock = new ManualClock();
         using var store = ResultsStore.Open(P("gate.db"));
-        var request = new SweepRequest(label, ["tiny_regression"], ["adamw"], Ruleset.External, Studies, 1, 7, Tuned, 0, 1,
+        var request = new SweepRequest(label, ["tiny_regression"], ["adamw"], TuningRuleset.ExternalTuning, Studies, 1, 7, Tuned, 0, 1,
             new TrialRunnerOptions { MaxSteps = 400, EvalEverySteps = 5 });
         new SweepRunner(store, _ => new TinyWorkload(clock, target: 2e-3), _ => new InjectedRegression(clock, slowdown, learningRateFactor),
             new StringWriter(), clock).Run(request, "test", "{}");

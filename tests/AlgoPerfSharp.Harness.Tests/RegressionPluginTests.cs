@@ -46,7 +46,7 @@ public sealed class RegressionPluginTests
     [InlineData("adamw_no_momentum", 1e-2, 1.0)]
     public void EachVariantIsAdamWWithItsOneChange(string name, double lr, double oneMinusBeta1)
     {
-        var plugin = AlgorithmRegistry.Resolve(PluginPaths.Regression + ":" + name);
+        var plugin = TestRegistries.Algorithms.Resolve(PluginPaths.Regression + ":" + name);
         Assert.Equal(name, plugin.Name);
         Assert.Equal(new AdamW().Defaults.Values, plugin.Defaults.Values);
         var expected = Train(new AdamW(), Point(lr, oneMinusBeta1));

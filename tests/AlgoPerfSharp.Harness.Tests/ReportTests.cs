@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

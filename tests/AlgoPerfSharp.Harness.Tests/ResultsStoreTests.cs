@@ -1,7 +1,9 @@
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Optimizers.Algorithms;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -24,7 +26,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void RunsTrialsAndEvalRowsRoundTripIncludingNaN()
     {
-        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", Ruleset.External, 1, 2, 5);
+        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 2, 5);
         using (var store = ResultsStore.Open(Db()))
         {
             var run = store.CreateRun("nightly", "algoperf sweep", 5, "{\"cores\":2}");
@@ -70,7 +72,7 @@ public sealed class ResultsStoreTests : IDisposable
         }
 
         var e = Assert.Throws<ResultsStoreException>(() => ResultsStore.Open(Db()));
-        Assert.Contains($"schema version 99, newer than this AlgoPerfSharp understands ({ResultsStore.SchemaVersion})", e.Message);
+        Assert.Contains($"schema version 99, newer than this AlgoPerfSharp understands ({ResultsSchema.Version})", e.Message);
 
         File.WriteAllText(Db("garbage.db"), "this is not sqlite, just text long enough to be read as a header...........");
         Assert.Contains("is not a usable results database", Assert.Throws<ResultsStoreException>(() => ResultsStore.Open(Db("garbage.db"))).Message);
@@ -109,13 +111,13 @@ public sealed class ResultsStoreTests : IDisposable
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
-        Assert.Equal(ResultsStore.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), version.ExecuteScalar());
+        Assert.Equal(ResultsSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), version.ExecuteScalar());
     }
 
     [Fact]
     public void ASchemaTwoDatabaseKeepsItsRowsGainsTheTimingColumnsAsNullAndStoresNewOnes()
     {
-        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", Ruleset.External, 1, 1, 5);
+        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 1, 5);
         long trialId;
         using (var store = ResultsStore.Open(Db()))
         {
@@ -163,10 +165,10 @@ public sealed class ResultsStoreTests : IDisposable
     {
         using var store = ResultsStore.Open(Db());
         var run = store.CreateRun("r", "c", 1, "{}");
-        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.SelfTuning, 1, 1, 1)[0]);
+        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.SelfTuning, 1, 1, 1)[0]);
         store.AppendEval(t.Id, Row(10, 1.5, 0.5));
         string csv = Path.Combine(_dir, "eval_measurements.csv");
-        store.ExportAlgoPerfCsv(t.Id, csv);
+        AlgoPerfCsv.Export(store, t.Id, csv);
         var lines = File.ReadAllLines(csv);
         Assert.Equal("global_step,score,total_duration,accumulated_submission_time,accumulated_eval_time,accumulated_logging_time,train/loss,validation/error_rate,diagnostics/refreshes", lines[0]);
         // the row's diagnostics ({"refreshes": step}) reach the CSV
@@ -178,7 +180,7 @@ public sealed class ResultsStoreTests : IDisposable
     {
         using var store = ResultsStore.Open(Db());
         var run = store.CreateRun("r", "c", 1, "{}");
-        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.SelfTuning, 1, 1, 1)[0]);
+        var t = store.EnsureTrial(run.Id, SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.SelfTuning, 1, 1, 1)[0]);
         foreach (int s in new[] { 10, 20, 30 }) store.AppendEval(t.Id, Row(s, s / 10.0, 0.5));
         store.DeleteEvalsAfter(t.Id, 20);
         Assert.Equal([10L, 20L], store.Evals(t.Id).Select(e => e.Step));
@@ -187,7 +189,7 @@ public sealed class ResultsStoreTests : IDisposable
     [Fact]
     public void MergingShardsEqualsTheUnshardedSetOfTrials()
     {
-        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 2, 3, 8);
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 2, 3, 8);
         for (int shard = 0; shard < 3; shard++)
         {
             using var s = ResultsStore.Open(Db($"shard{shard}.db"));
@@ -201,8 +203,8 @@ public sealed class ResultsStoreTests : IDisposable
         }
 
         using var merged = ResultsStore.Open(Db("merged.db"));
-        merged.MergeFrom(Enumerable.Range(0, 3).Select(i => Db($"shard{i}.db")));
-        merged.MergeFrom([Db("shard1.db")]); // merging twice changes nothing
+        ResultsMerge.Into(merged, Enumerable.Range(0, 3).Select(i => Db($"shard{i}.db")));
+        ResultsMerge.Into(merged, [Db("shard1.db")]); // merging twice changes nothing
         var run1 = Assert.Single(merged.Runs());
         var trials = merged.Trials(run1.Id);
         Assert.Equal(plan.Select(p => p.Key).Order(StringComparer.Ordinal), trials.Select(t => t.Key));
@@ -214,13 +216,13 @@ public sealed class ResultsStoreTests : IDisposable
             other.CreateRun("sweep", "x", 9, "{}");
         }
 
-        Assert.Contains("sweep seed 9 differs from 8", Assert.Throws<ResultsStoreException>(() => merged.MergeFrom([Db("otherseed.db")])).Message);
+        Assert.Contains("sweep seed 9 differs from 8", Assert.Throws<ResultsStoreException>(() => ResultsMerge.Into(merged, [Db("otherseed.db")])).Message);
     }
 
     [Fact]
     public void MergingKeepsWhetherATrialHadStartedSoItsCheckpointStaysResumable()
     {
-        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 1, 2, 8);
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 2, 8);
         using (var s = ResultsStore.Open(Db("started.db")))
         {
             var run = s.CreateRun("sweep", "c", 8, "{}");
@@ -231,7 +233,7 @@ public sealed class ResultsStoreTests : IDisposable
         }
 
         using var merged = ResultsStore.Open(Db("merged-started.db"));
-        merged.MergeFrom([Db("started.db")]);
+        ResultsMerge.Into(merged, [Db("started.db")]);
         var trials = merged.Trials(Assert.Single(merged.Runs()).Id).ToDictionary(t => t.Key);
         Assert.NotNull(merged.TrialTimes(trials[plan[0].Key].Id).Started);
         Assert.True(merged.MarkRunning(trials[plan[0].Key].Id));   // resumable after the merge

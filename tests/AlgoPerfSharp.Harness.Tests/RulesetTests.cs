@@ -1,6 +1,8 @@
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Algorithms;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -42,17 +44,17 @@ public sealed class RulesetTests
     [Fact]
     public void ExternalTuningDrawsPerStudyPointsAndSeedsArePaired()
     {
-        var plan = SweepPlanner.Plan("w", new NAdamW(), "nadamw", Ruleset.External, studies: 3, trials: 5, sweepSeed: 1);
+        var plan = SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, studies: 3, trials: 5, sweepSeed: 1);
         Assert.Equal(15, plan.Count);
         Assert.Equal(15, plan.Select(t => t.Key).Distinct().Count());
         Assert.NotEqual(plan[0].Hyperparameters.GetDouble("learning_rate"), plan[5].Hyperparameters.GetDouble("learning_rate"));
         Assert.All(plan, t => Assert.InRange(t.Hyperparameters.GetDouble("learning_rate"), 1e-4, 1e-2));
         Assert.All(plan, t => Assert.Equal(1.0, t.BudgetMultiplier));
-        var again = SweepPlanner.Plan("w", new NAdamW(), "nadamw", Ruleset.External, 3, 5, 1);
+        var again = SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, 3, 5, 1);
         Assert.Equal(plan.Select(t => t.Hyperparameters.ToString()), again.Select(t => t.Hyperparameters.ToString()));
 
         // Another algorithm in the same study sees the same data order and initial weights.
-        var adam = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 3, 5, 1);
+        var adam = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 3, 5, 1);
         Assert.Equal(plan.Select(t => (t.DataSeed, t.InitSeed)), adam.Select(t => (t.DataSeed, t.InitSeed)));
         Assert.NotEqual(plan[0].AlgorithmSeed, adam[0].AlgorithmSeed);
     }
@@ -61,10 +63,10 @@ public sealed class RulesetTests
     public void FixedListsAreTakenInOrderAndSelfTuningUsesDefaultsWithTheLargerBudget()
     {
         var space = SearchSpace.Parse("""[{"learning_rate": 0.1}, {"learning_rate": 0.2}]""");
-        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 1, 3, 9, space);
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 3, 9, space);
         Assert.Equal([0.1, 0.2, 0.1], plan.Select(t => t.Hyperparameters.GetDouble("learning_rate")));
 
-        var self = SweepPlanner.Plan("w", new NAdamW(), "nadamw", Ruleset.SelfTuning, studies: 3, trials: 5, sweepSeed: 9);
+        var self = SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.SelfTuning, studies: 3, trials: 5, sweepSeed: 9);
         Assert.Equal(3, self.Count);
         Assert.All(self, t => Assert.Equal(1.5, t.BudgetMultiplier));
         Assert.All(self, t => Assert.Same(new NAdamW().Defaults.GetType(), t.Hyperparameters.GetType()));
@@ -74,8 +76,8 @@ public sealed class RulesetTests
     [Fact]
     public void ShardsPartitionTheSweepExactly()
     {
-        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", Ruleset.External, 3, 5, 4)
-            .Concat(SweepPlanner.Plan("v", new NAdamW(), "nadamw", Ruleset.External, 3, 5, 4)).ToList();
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 3, 5, 4)
+            .Concat(SweepPlanner.Plan("v", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, 3, 5, 4)).ToList();
         var shards = Enumerable.Range(0, 4).Select(i => SweepPlanner.Shard(plan, i, 4)).ToList();
         Assert.Equal(plan.Count, shards.Sum(s => s.Count));
         Assert.Equal(plan.Select(t => t.Key).Order(StringComparer.Ordinal), shards.SelectMany(s => s).Select(t => t.Key).Order(StringComparer.Ordinal));

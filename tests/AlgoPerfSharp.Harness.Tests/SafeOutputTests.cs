@@ -1,7 +1,8 @@
-using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -142,7 +143,7 @@ public sealed class SafeOutputTests : ScratchFolder
         ScoringDatabases.Trial(store, run, algorithm, "w1", 0, 10, 0.01);
         ScoringDatabases.Trial(store, run, "adam", "w1", 0, 10, 0.01);
 
-        string below = store.ExportAlgoPerfCsvTree(run, root);
+        string below = AlgoPerfCsv.ExportTree(store, run, root);
         var files = Directory.GetFiles(P(""), "eval_measurements.csv", SearchOption.AllDirectories).Select(Path.GetFullPath).ToList();
         Assert.Equal(2, files.Count);
         Assert.All(files, f => Assert.StartsWith(Path.GetFullPath(below) + Path.DirectorySeparatorChar, f, StringComparison.Ordinal));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using AlgoPerfSharp.Harness.Workers;
+using AlgoPerfSharp.Harness.Trial.Workers;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

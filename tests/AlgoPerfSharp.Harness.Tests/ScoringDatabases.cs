@@ -1,6 +1,8 @@
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -29,7 +31,7 @@ internal static class ScoringDatabases
     /// <summary>One trial (default: self-tuning, study <paramref name="study"/>, trial 0) reaching the target at <paramref name="reach"/> seconds.</summary>
     public static void Trial(
         ResultsStore store, StoredRun run, string algorithm, string workload, int study, double reach, double medianStep,
-        Func<int, IReadOnlyDictionary<string, double>>? diagnostics = null, Ruleset ruleset = Ruleset.SelfTuning, int trial = 0)
+        Func<int, IReadOnlyDictionary<string, double>>? diagnostics = null, TuningRuleset ruleset = TuningRuleset.SelfTuning, int trial = 0)
     {
         var spec = new TrialSpec(workload, algorithm, ruleset, study, trial, Hyperparameters.Empty, 1, 2, 3, 1.5);
         var t = store.EnsureTrial(run.Id, spec);

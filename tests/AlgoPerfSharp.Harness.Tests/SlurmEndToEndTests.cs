@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Workers;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Trial.Workers;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -79,7 +79,7 @@ public sealed class SlurmScriptTests : ScratchFolder
     {
         if (!OperatingSystem.IsLinux()) return;
 
-        var launch = Workers.WorkerLaunch.Current();
+        var launch = AlgoPerfSharp.Harness.Trial.Workers.WorkerLaunch.Current();
         Assert.Empty(launch.PrefixArguments); // the test build has an algoperf apphost
         Directory.CreateDirectory(P("out"));
         var (code, err) = RunMerge(new() { ["ALGOPERF"] = launch.FileName, ["OUT"] = P("out"), ["SHARDS"] = "2", ["SWEEP_ARGS"] = "--plan smoke" });

@@ -1,7 +1,7 @@
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

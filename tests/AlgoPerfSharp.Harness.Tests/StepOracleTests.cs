@@ -1,7 +1,8 @@
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Trial;
 using AlgoPerfSharp.Optimizers.Algorithms;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
@@ -38,7 +39,7 @@ public sealed class StepOracleTests : IDisposable
     [InlineData("sotu_llama", 3)]
     public void TheGroupsAverageIsTheFullBatchGradientAndEachGroupIsItsOwnMeanLoss(string name, int groups)
     {
-        using var workload = WorkloadRegistry.Create(name, "tiny");
+        using var workload = TestRegistries.Workloads.Create(name, "tiny");
         using var model = workload.CreateModel(7);
         using var stream = workload.TrainBatches(3, 12);
         using var scope = new DisposeScope();
@@ -63,7 +64,7 @@ public sealed class StepOracleTests : IDisposable
     [Fact]
     public void LossOnlyMatchesTheGradientPassAndLeavesGradsAlone()
     {
-        using var workload = WorkloadRegistry.Create("sotu_llama", "tiny");
+        using var workload = TestRegistries.Workloads.Create("sotu_llama", "tiny");
         using var model = workload.CreateModel(7);
         using var stream = workload.TrainBatches(3, 8);
         using var scope = new DisposeScope();
@@ -77,7 +78,7 @@ public sealed class StepOracleTests : IDisposable
     [Fact]
     public void OwnTargetsEqualToTheBatchsReproduceTheLossAndOtherTargetsChangeIt()
     {
-        using var workload = WorkloadRegistry.Create("fashion_mnist_vit", "tiny");
+        using var workload = TestRegistries.Workloads.Create("fashion_mnist_vit", "tiny");
         using var model = workload.CreateModel(7);
         using var stream = workload.TrainBatches(3, 8);
         using var scope = new DisposeScope();
@@ -99,7 +100,7 @@ public sealed class StepOracleTests : IDisposable
     [Fact]
     public void MoreDataExtendsTheStepAndAdvancesTheStream()
     {
-        using var workload = WorkloadRegistry.Create("sotu_llama", "tiny");
+        using var workload = TestRegistries.Workloads.Create("sotu_llama", "tiny");
         using var model = workload.CreateModel(7);
         using var stream = workload.TrainBatches(3, 4);
         using var scope = new DisposeScope();
@@ -139,7 +140,7 @@ public sealed class StepOracleTests : IDisposable
     [InlineData(5)]
     public void GroupsOutsideOneToTheBatchAreRefusedWithTheCause(int groups)
     {
-        using var workload = WorkloadRegistry.Create("sotu_llama", "tiny");
+        using var workload = TestRegistries.Workloads.Create("sotu_llama", "tiny");
         using var model = workload.CreateModel(7);
         using var stream = workload.TrainBatches(3, 4);
         using var scope = new DisposeScope();
@@ -155,7 +156,7 @@ public sealed class StepOracleTests : IDisposable
     {
         using var store = ResultsStore.Open(Path.Combine(_dir, "r.db"));
         var run = store.CreateRun("t", "t", 1, "{}");
-        TrialSpec Spec(string algorithm) => new("tiny_regression", algorithm, Ruleset.External, 0, 0, new AdamW().Defaults, 1, 2, 3, 1.0);
+        TrialSpec Spec(string algorithm) => new("tiny_regression", algorithm, TuningRuleset.ExternalTuning, 0, 0, new AdamW().Defaults, 1, 2, 3, 1.0);
 
         var greedy = Spec("greedy");
         long id = store.EnsureTrial(run.Id, greedy).Id;

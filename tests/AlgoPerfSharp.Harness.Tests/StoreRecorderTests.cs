@@ -1,9 +1,10 @@
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Harness.Workers;
 using System.Text.Json;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Trial.Workers;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -17,7 +18,7 @@ public sealed class StoreRecorderTests : ScratchFolder
     {
         var store = ResultsStore.Open(P("r.db"));
         var run = store.CreateRun("r", "test", 1, "{}");
-        var spec = new TrialSpec("tiny_regression", "adamw", Ruleset.SelfTuning, 0, 0, new Hyperparameters(new Dictionary<string, object>()), 1, 2, 3, 1.5);
+        var spec = new TrialSpec("tiny_regression", "adamw", TuningRuleset.SelfTuning, 0, 0, new Hyperparameters(new Dictionary<string, object>()), 1, 2, 3, 1.5);
         long id = store.EnsureTrial(run.Id, spec).Id;
         var recorder = new StoreRecorder(store, id, maxSteps);
         Assert.False(recorder.Start());

@@ -1,8 +1,10 @@
-using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Hosting;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -17,13 +19,13 @@ public sealed class SweepGuardTests : ScratchFolder
     [Fact]
     public void PlanSizesAreCountedWithoutBuildingThemAndSaturateInsteadOfOverflowing()
     {
-        Assert.Equal(3 * 2 * 4 * 5, SweepPlanner.Count(3, 2, Ruleset.External, 4, 5));
-        Assert.Equal(3 * 2 * 4, SweepPlanner.Count(3, 2, Ruleset.SelfTuning, 4, 5)); // one trial per study
-        Assert.Equal(long.MaxValue, SweepPlanner.Count(int.MaxValue, int.MaxValue, Ruleset.External, int.MaxValue, int.MaxValue));
-        SweepPlanner.CheckSize(1, 1, Ruleset.External, 20_000, 5); // exactly 100,000
-        var e = Assert.Throws<ArgumentException>(() => SweepPlanner.CheckSize(1, 1, Ruleset.External, 20_000, 6));
+        Assert.Equal(3 * 2 * 4 * 5, SweepPlanner.Count(3, 2, TuningRuleset.ExternalTuning, 4, 5));
+        Assert.Equal(3 * 2 * 4, SweepPlanner.Count(3, 2, TuningRuleset.SelfTuning, 4, 5)); // one trial per study
+        Assert.Equal(long.MaxValue, SweepPlanner.Count(int.MaxValue, int.MaxValue, TuningRuleset.ExternalTuning, int.MaxValue, int.MaxValue));
+        SweepPlanner.CheckSize(1, 1, TuningRuleset.ExternalTuning, 20_000, 5); // exactly 100,000
+        var e = Assert.Throws<ArgumentException>(() => SweepPlanner.CheckSize(1, 1, TuningRuleset.ExternalTuning, 20_000, 6));
         Assert.Contains("would plan 120000 trials (1 workloads × 1 algorithms × 20000 studies × 6 trials per study), more than the maximum of 100000", e.Message);
-        Assert.Throws<ArgumentException>(() => SweepPlanner.Plan("w", new Optimizers.Algorithms.AdamW(), "adamw", Ruleset.SelfTuning, 100_001, 1, 0));
+        Assert.Throws<ArgumentException>(() => SweepPlanner.Plan("w", new Optimizers.Algorithms.AdamW(), "adamw", TuningRuleset.SelfTuning, 100_001, 1, 0));
     }
 
     [Theory]
@@ -127,7 +129,7 @@ public sealed class SweepGuardTests : ScratchFolder
     [Fact]
     public void EveryBuiltInsOwnSearchSpaceAndTheEngineAndWorkloadKeysPassTheKeyCheck()
     {
-        foreach (var a in AlgorithmRegistry.BuiltIns)
+        foreach (var a in TestRegistries.Algorithms.BuiltIns)
         {
             SweepJob.CheckSearchSpaceKeys(a.SearchSpace, new Dictionary<string, ITrainingAlgorithm> { [a.Name] = a });
         }

@@ -1,6 +1,7 @@
-using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -10,10 +11,10 @@ public sealed class SweepPlanTests : ScratchFolder
     public void TheQuickPlanRunsThreeStudiesOfTheQuickPresetsOwnBudgetsEachFittingTwentyMinutes()
     {
         var o = new HarnessOptions { Plan = "quick" };
-        SweepPlans.Apply(o);
+        SweepPlans.Apply(o, TestRegistries.Default);
         int algorithms = 8;
         Assert.Equal(["adamw", "nadamw", "sgd_nesterov", "muon", "shampoo", "ec_shampoo", "purified_shampoo", "soap"], o.Algorithms);
-        Assert.All(o.Algorithms, a => Assert.Contains(a, AlgorithmRegistry.BuiltIns.Select(b => b.Name)));
+        Assert.All(o.Algorithms, a => Assert.Contains(a, TestRegistries.Algorithms.BuiltIns.Select(b => b.Name)));
         Assert.Equal(["fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"], o.Workloads);
         Assert.Equal("self", o.Ruleset);
         Assert.Equal(3, o.Studies);
@@ -27,7 +28,7 @@ public sealed class SweepPlanTests : ScratchFolder
         // Worst case (no trial stops at its target): every trial trains 1.5 × its workload's budget, plus 12 s for the
         // worker's start, data loading and its validation passes — one study within the 20 minutes. The whole plan is
         // three such studies: until the quick presets are re-sized, its worst case is three times this.
-        double worst = o.Workloads.Sum(w => algorithms * ((1.5 * WorkloadRegistry.Spec(w, "quick").MaxRuntimeSeconds) + 12));
+        double worst = o.Workloads.Sum(w => algorithms * ((1.5 * TestRegistries.Workloads.Spec(w, "quick").MaxRuntimeSeconds) + 12));
         Assert.True(worst <= SweepPlans.QuickSeconds, $"worst case of one study {worst:F0} s");
     }
 
@@ -36,9 +37,9 @@ public sealed class SweepPlanTests : ScratchFolder
     {
         var quick = new HarnessOptions { Plan = "quick" };
         var extended = new HarnessOptions { Plan = "extended" };
-        SweepPlans.Apply(quick);
-        SweepPlans.Apply(extended);
-        Assert.Equal(AlgorithmRegistry.BuiltIns.Select(b => b.Name), extended.Algorithms);
+        SweepPlans.Apply(quick, TestRegistries.Default);
+        SweepPlans.Apply(extended, TestRegistries.Default);
+        Assert.Equal(TestRegistries.Algorithms.BuiltIns.Select(b => b.Name), extended.Algorithms);
         Assert.Subset(extended.Algorithms.ToHashSet(), quick.Algorithms.ToHashSet());
         Assert.Equal((quick.Preset, quick.Studies, quick.Ruleset), (extended.Preset, extended.Studies, extended.Ruleset));
         Assert.Equal(quick.Workloads, extended.Workloads);
@@ -54,11 +55,11 @@ public sealed class SweepPlanTests : ScratchFolder
     public void EveryPlanHonoursStudiesAndHasADefault(string plan, int defaultStudies)
     {
         var given = new HarnessOptions { Plan = plan, Studies = 5 };
-        SweepPlans.Apply(given);
+        SweepPlans.Apply(given, TestRegistries.Default);
         Assert.Equal(5, given.Studies);
 
         var unset = new HarnessOptions { Plan = plan };
-        SweepPlans.Apply(unset);
+        SweepPlans.Apply(unset, TestRegistries.Default);
         Assert.Equal(defaultStudies, unset.Studies);
     }
 
@@ -80,7 +81,7 @@ public sealed class SweepPlanTests : ScratchFolder
     public void APlanOnlyFillsWhatWasNotGiven()
     {
         var o = new HarnessOptions { Plan = "smoke", Workloads = ["a"], Algorithms = ["adamw"], MaxRuntime = 2, Ruleset = "external", Label = "mine" };
-        SweepPlans.Apply(o);
+        SweepPlans.Apply(o, TestRegistries.Default);
         Assert.Equal(["adamw"], o.Algorithms);
         Assert.Equal(2, o.MaxRuntime);
         Assert.Equal("external", o.Ruleset);

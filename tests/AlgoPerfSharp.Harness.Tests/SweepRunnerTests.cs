@@ -1,8 +1,9 @@
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -17,13 +18,13 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     private static SweepRequest Request(int shard = 0, int shards = 1, ulong seed = 3) => new(
-        "sweep", ["tiny_regression"], ["adamw", "nadamw"], Ruleset.External, Studies: 1, Trials: 2, seed, null, shard, shards,
+        "sweep", ["tiny_regression"], ["adamw", "nadamw"], TuningRuleset.ExternalTuning, Studies: 1, Trials: 2, seed, null, shard, shards,
         new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 10 });
 
     private SweepSummary Sweep(string db, SweepRequest request, StringWriter? log = null)
     {
         using var store = ResultsStore.Open(Path.Combine(_dir, db));
-        return new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, log ?? new StringWriter())
+        return new SweepRunner(store, _ => new TinyWorkload(target: -1), TestRegistries.Algorithms.Resolve, log ?? new StringWriter())
             .Run(request, "test", "{}");
     }
 
@@ -42,7 +43,7 @@ public sealed class SweepRunnerTests : IDisposable
         var spec = tiny.Spec;
         int built = 0;
         var executor = new SpecOnlyExecutor(store);
-        var summary = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, AlgorithmRegistry.Resolve, new StringWriter(),
+        var summary = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, TestRegistries.Algorithms.Resolve, new StringWriter(),
             executorFor: _ => executor, specs: _ => spec).Run(Request(), "test", "{}");
         Assert.Equal(4, summary.Ran);
         Assert.Equal(0, built);
@@ -51,18 +52,18 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal("tiny_regression", Assert.Single(store.WorkloadSpecs(store.FindRun("sweep")!.Id)).Name);
 
         // in-process execution asks for the workload, which is then built once and shared by the trials
-        var inProcess = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, AlgorithmRegistry.Resolve, new StringWriter(),
+        var inProcess = new SweepRunner(store, _ => { built++; return new TinyWorkload(target: -1); }, TestRegistries.Algorithms.Resolve, new StringWriter(),
             specs: _ => spec).Run(Request() with { RunLabel = "again" }, "test", "{}");
         Assert.Equal(4, inProcess.Ran);
         Assert.Equal(1, built);
     }
 
     /// <summary>Finishes each trial without running it, as a worker executor would after its process exits, and never touches the workload.</summary>
-    private sealed class SpecOnlyExecutor(ResultsStore store) : Workers.ITrialExecutor
+    private sealed class SpecOnlyExecutor(ResultsStore store) : Trial.Workers.ITrialExecutor
     {
         public List<AlgoPerfSharp.Workloads.WorkloadSpec> Seen { get; } = [];
 
-        public TrialOutcome Execute(Workers.TrialJob job, IProgress<TrialProgress>? progress, CancellationToken cancellation)
+        public TrialOutcome Execute(Trial.Workers.TrialJob job, IProgress<TrialProgress>? progress, CancellationToken cancellation)
         {
             Seen.Add(job.WorkloadSpec);
             store.FinishTrial(job.TrialId, TrialState.Completed, null, 0, 0, 0);
@@ -100,7 +101,7 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal(2, Sweep("s1.db", Request(1, 2)).Ran);
         using (var merged = ResultsStore.Open(Path.Combine(_dir, "merged.db")))
         {
-            merged.MergeFrom([Path.Combine(_dir, "s0.db"), Path.Combine(_dir, "s1.db")]);
+            ResultsMerge.Into(merged, [Path.Combine(_dir, "s0.db"), Path.Combine(_dir, "s1.db")]);
         }
 
         var full = Metrics("full.db");
@@ -114,7 +115,7 @@ public sealed class SweepRunnerTests : IDisposable
     {
         using var store = ResultsStore.Open(Path.Combine(_dir, "cancel.db"));
         using var cts = new CancellationTokenSource();
-        var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, new StringWriter(), observer: new CancelAfterFirst(cts))
+        var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), TestRegistries.Algorithms.Resolve, new StringWriter(), observer: new CancelAfterFirst(cts))
             .Run(Request(), "test", "{}", cts.Token);
         Assert.True(summary.Interrupted);
         Assert.Equal(1, summary.Ran);
@@ -129,7 +130,7 @@ public sealed class SweepRunnerTests : IDisposable
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.Throws<OperationCanceledException>(() => SweepPlanner.Plan(
-            "tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, studies: 50_000, trials: 2, 3, cancellation: cts.Token));
+            "tiny_regression", TestRegistries.Algorithms.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, studies: 50_000, trials: 2, 3, cancellation: cts.Token));
     }
 
     private sealed class CancelAfterFirst(CancellationTokenSource cts) : ISweepObserver

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Harness.TimingNoise;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -75,7 +77,7 @@ public sealed class TimingNoiseTests : ScratchFolder
             store.RecordWorkloadSpec(run.Id, Spec);
             for (int trial = 0; trial < (twoTrialsInOneRun && label == "busy-2" ? 2 : 1); trial++)
             {
-                var spec = new TrialSpec("tiny_regression", "adamw", Ruleset.External, 0, trial, new Hyperparameters(new Dictionary<string, object>()), 1, 2, 3, 1);
+                var spec = new TrialSpec("tiny_regression", "adamw", TuningRuleset.ExternalTuning, 0, trial, new Hyperparameters(new Dictionary<string, object>()), 1, 2, 3, 1);
                 long id = store.EnsureTrial(run.Id, spec).Id;
                 foreach (var row in Rows(sub, cpu, probe)) store.AppendEval(id, row);
             }

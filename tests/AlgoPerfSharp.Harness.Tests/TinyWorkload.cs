@@ -1,9 +1,10 @@
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Tests;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using AlgoPerfSharp.Harness.Leases;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Harness.Workers;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Trial.Workers;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -51,20 +51,20 @@ public sealed class TrialLeaseTests : ScratchFolder
     public void ASweepSkipsATrialAnotherProcessHoldsNamingItAndRunsTheRest()
     {
         string db = P("sweep.db");
-        var request = new SweepRequest("sweep", ["tiny_regression"], ["adamw"], Ruleset.External, Studies: 1, Trials: 3, 5, null, 0, 1,
+        var request = new SweepRequest("sweep", ["tiny_regression"], ["adamw"], TuningRuleset.ExternalTuning, Studies: 1, Trials: 3, 5, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 10, EvalEverySteps = 5 });
         long busyId;
         using (var store = ResultsStore.Open(db))
         {
             var run = store.CreateRun("sweep", "test", 5, "{}");
-            var plan = SweepPlanner.Plan("tiny_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, 1, 3, 5, null);
+            var plan = SweepPlanner.Plan("tiny_regression", TestRegistries.Algorithms.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 3, 5, null);
             busyId = store.EnsureTrial(run.Id, plan[1]).Id;
         }
 
         SweepSummary Sweep(StringWriter log)
         {
             using var store = ResultsStore.Open(db);
-            return new SweepRunner(store, _ => new TinyWorkload(target: -1), AlgorithmRegistry.Resolve, log).Run(request, "test", "{}");
+            return new SweepRunner(store, _ => new TinyWorkload(target: -1), TestRegistries.Algorithms.Resolve, log).Run(request, "test", "{}");
         }
 
         var held = TrialLease.TryAcquire(TrialLease.PathFor(db, busyId), out _)!;
@@ -90,7 +90,7 @@ public sealed class TrialLeaseTests : ScratchFolder
         using (var store = ResultsStore.Open(db))
         {
             var run = store.CreateRun("r", "test", 5, "{}");
-            var plan = SweepPlanner.Plan("synthetic_regression", AlgorithmRegistry.Resolve("adamw"), "adamw", Ruleset.External, 1, 2, 5, null);
+            var plan = SweepPlanner.Plan("synthetic_regression", TestRegistries.Algorithms.Resolve("adamw"), "adamw", TuningRuleset.ExternalTuning, 1, 2, 5, null);
             busyId = store.EnsureTrial(run.Id, plan[1]).Id;
         }
 

@@ -1,10 +1,11 @@
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Algorithms;
 using AlgoPerfSharp.Torch;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -32,10 +33,10 @@ public sealed class TrialRunnerTests : IDisposable
         ["learning_rate"] = lr, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.0,
     });
 
-    private (long Id, TrialSpec Spec) Trial(Ruleset ruleset = Ruleset.External, Hyperparameters? h = null, int trial = 0)
+    private (long Id, TrialSpec Spec) Trial(TuningRuleset ruleset = TuningRuleset.ExternalTuning, Hyperparameters? h = null, int trial = 0)
     {
         var spec = new TrialSpec("tiny_regression", "scripted", ruleset, 0, trial, h ?? Adam(), 11, 12, 13,
-            ruleset == Ruleset.SelfTuning ? SweepPlanner.SelfTuningBudgetMultiplier : 1.0);
+            ruleset == TuningRuleset.SelfTuning ? SweepPlanner.SelfTuningBudgetMultiplier : 1.0);
         return (_store.EnsureTrial(_run.Id, spec).Id, spec);
     }
 
@@ -143,7 +144,7 @@ public sealed class TrialRunnerTests : IDisposable
     public void SelfTuningGetsOneAndAHalfTimesTheBudget()
     {
         var clock = new ManualClock();
-        var (id, spec) = Trial(Ruleset.SelfTuning);
+        var (id, spec) = Trial(TuningRuleset.SelfTuning);
         var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1, maxRuntime: 4, evalPeriod: 1),
             new ScriptedAlgorithm(clock), new TrialRunnerOptions());
         Assert.Equal(6.0, outcome.SubmissionSeconds); // 4 × 1.5

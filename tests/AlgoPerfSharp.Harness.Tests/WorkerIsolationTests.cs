@@ -1,13 +1,14 @@
 using System.Diagnostics;
-using AlgoPerfSharp.Harness.Leases;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Harness.Workers;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Data.Sqlite;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Workloads.Suite;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Trial.Workers;
+using AlgoPerfSharp.Harness.Hosting;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -104,9 +105,8 @@ public sealed class WorkerIsolationTests : ScratchFolder
     [Fact]
     public async Task AWorkerKilledMinus9MidTrialIsRestartedFromItsCheckpointAndEndsAsAnUninterruptedRun()
     {
-        HarnessWorkloads.EnsureRegistered();
         string db = P("k9.db");
-        var request = new SweepRequest("k9", [SyntheticRegression.Name], [Bad("slow")], Ruleset.SelfTuning, 1, 1, 0, null, 0, 1,
+        var request = new SweepRequest("k9", [SyntheticRegression.Name], [Bad("slow")], TuningRuleset.SelfTuning, 1, 1, 0, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 150, EvalEverySteps = 10, CheckpointDirectory = P("ckpt") });
         Process? child = null;
         int starts = 0;
@@ -126,7 +126,7 @@ public sealed class WorkerIsolationTests : ScratchFolder
         using (var store = ResultsStore.Open(db))
         {
             var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, WorkerLaunch.Current());
-            new SweepRunner(store, n => WorkloadRegistry.Create(n), AlgorithmRegistry.Resolve, new StringWriter(),
+            new SweepRunner(store, n => TestRegistries.Workloads.Create(n), TestRegistries.Algorithms.Resolve, new StringWriter(),
                 executorFor: runId => new WorkerExecutor(store, settings(runId), p =>
                 {
                     child = p;

@@ -1,10 +1,12 @@
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
-using AlgoPerfSharp.Harness.Workers;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Workloads;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Workloads.Suite;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Trial.Workers;
+using AlgoPerfSharp.Harness.Hosting;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -18,14 +20,13 @@ public sealed class WorkerSandboxTests : ScratchFolder
     private (StoredTrial Trial, IReadOnlyList<StoredEval> Rows, string Log) Sweep(
         string db, string algorithm, WorkerSandbox sandbox, WorkerLaunch? launch = null, string? checkpoints = null)
     {
-        HarnessWorkloads.EnsureRegistered();
-        var request = new SweepRequest("s", [SyntheticRegression.Name], [algorithm], Ruleset.SelfTuning, 1, 1, 0, null, 0, 1,
+        var request = new SweepRequest("s", [SyntheticRegression.Name], [algorithm], TuningRuleset.SelfTuning, 1, 1, 0, null, 0, 1,
             new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 20, CheckpointDirectory = checkpoints ?? P("ckpt") });
         var log = new StringWriter();
         using (var store = ResultsStore.Open(db))
         {
             var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, launch ?? WorkerLaunch.Current()) { Sandbox = sandbox };
-            new SweepRunner(store, n => WorkloadRegistry.Create(n), AlgorithmRegistry.Resolve, log,
+            new SweepRunner(store, n => TestRegistries.Workloads.Create(n), TestRegistries.Algorithms.Resolve, log,
                 executorFor: runId => new WorkerExecutor(store, settings(runId))).Run(request, "test", "{}");
         }
 

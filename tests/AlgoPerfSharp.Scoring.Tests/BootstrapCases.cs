@@ -14,7 +14,7 @@ internal static class BootstrapCases
         var specs = cells.Select(c => c.Workload).Distinct().Select(w => Base(w)).ToList();
         var trials = cells.SelectMany(c => c.Studies.Select(
             (t, s) => ReachesAt(c.Submission, specs.Single(x => x.Name == c.Workload), s, 0, t)));
-        return BenchmarkScoring.Score(trials, specs, Ruleset.ExternalTuning);
+        return BenchmarkScoring.Score(trials, specs, ScoringRules.ExternalTuning);
     }
 
     /// <summary>

@@ -17,15 +17,15 @@ internal static class Fixtures
 
     /// <summary>A trial on <see cref="Mnist"/> whose rows are (step, seconds, validation accuracy[, test accuracy]).</summary>
     public static TrialRecord MnistTrial(
-        int study, int trial, TrialStatus status, params (long Step, double Seconds, double Val)[] rows) =>
-        new("sub", "mnist", study, trial, status,
+        int study, int trial, TrialState state, params (long Step, double Seconds, double Val)[] rows) =>
+        new("sub", "mnist", study, trial, state,
             rows.Select(r => new EvalRow("sub", "mnist", study, trial, r.Step, r.Seconds,
                 new Dictionary<string, double> { [Acc] = r.Val })));
 
     /// <summary>A trial that reaches nothing but the given validation value at the given times.</summary>
     public static TrialRecord Trial(
         string submission, WorkloadScoringSpec spec, int study, int trial, params (double Seconds, double Value)[] rows) =>
-        new(submission, spec.Name, study, trial, TrialStatus.Completed,
+        new(submission, spec.Name, study, trial, TrialState.Completed,
             rows.Select((r, i) => new EvalRow(submission, spec.Name, study, trial, 100 * (i + 1), r.Seconds,
                 new Dictionary<string, double> { [spec.ValidationMetric] = r.Value })));
 

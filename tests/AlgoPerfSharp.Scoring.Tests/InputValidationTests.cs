@@ -56,24 +56,24 @@ public sealed class InputValidationTests
     public void TimeToTargetRejectsUnknownWorkloadsAndMisnamedMetrics()
     {
         var stray = ReachesAt("A", Base("stray"), 0, 0, 10);
-        Throws(() => TimeToTarget.ForAll([stray], [Lm], Ruleset.ExternalTuning), "workload 'stray', which no workload spec describes");
-        Throws(() => BenchmarkScoring.Score([stray], [Lm], Ruleset.ExternalTuning), "no workload spec describes");
-        Throws(() => BenchmarkScoring.Score([], [Lm], Ruleset.ExternalTuning), "no trials to score");
+        Throws(() => TimeToTarget.ForAll([stray], [Lm], ScoringRules.ExternalTuning), "workload 'stray', which no workload spec describes");
+        Throws(() => BenchmarkScoring.Score([stray], [Lm], ScoringRules.ExternalTuning), "no workload spec describes");
+        Throws(() => BenchmarkScoring.Score([], [Lm], ScoringRules.ExternalTuning), "no trials to score");
 
         var lmTrial = ReachesAt("A", Lm, 0, 0, 10);
-        Throws(() => TimeToTarget.ForTrial(lmTrial, Mnist, Ruleset.ExternalTuning), "cannot be scored with the spec of workload 'mnist'");
+        Throws(() => TimeToTarget.ForTrial(lmTrial, Mnist, ScoringRules.ExternalTuning), "cannot be scored with the spec of workload 'mnist'");
 
         var misnamed = new WorkloadScoringSpec("lm", "validation/los", 3.0, MetricDirection.LowerIsBetter, 200);
-        Throws(() => TimeToTarget.ForTrial(lmTrial, misnamed, Ruleset.ExternalTuning),
+        Throws(() => TimeToTarget.ForTrial(lmTrial, misnamed, ScoringRules.ExternalTuning),
             "logs the validation metric 'validation/los' (logged: validation/loss)");
 
-        Throws(() => TimeToTarget.ForStudy([ReachesAt("A", Lm, 0, 0, 1), ReachesAt("A", Lm, 1, 0, 1)], Lm, Ruleset.ExternalTuning),
+        Throws(() => TimeToTarget.ForStudy([ReachesAt("A", Lm, 0, 0, 1), ReachesAt("A", Lm, 1, 0, 1)], Lm, ScoringRules.ExternalTuning),
             "not of the same study");
-        Throws(() => TimeToTarget.ForStudy([ReachesAt("A", Lm, 0, 0, 1), ReachesAt("A", Lm, 0, 0, 2)], Lm, Ruleset.ExternalTuning),
+        Throws(() => TimeToTarget.ForStudy([ReachesAt("A", Lm, 0, 0, 1), ReachesAt("A", Lm, 0, 0, 2)], Lm, ScoringRules.ExternalTuning),
             "appears 2 times");
-        Throws(() => TimeToTarget.ForWorkload([ReachesAt("A", Lm, 0, 0, 1), ReachesAt("B", Lm, 0, 0, 1)], Lm, Ruleset.ExternalTuning),
+        Throws(() => TimeToTarget.ForWorkload([ReachesAt("A", Lm, 0, 0, 1), ReachesAt("B", Lm, 0, 0, 1)], Lm, ScoringRules.ExternalTuning),
             "not of the same submission and workload");
-        Throws(() => TimeToTarget.ForWorkload([], Lm, Ruleset.ExternalTuning), "No trials");
+        Throws(() => TimeToTarget.ForWorkload([], Lm, ScoringRules.ExternalTuning), "No trials");
     }
 
     [Fact]
@@ -82,14 +82,14 @@ public sealed class InputValidationTests
         static EvalRow Row(int trial, long step, double seconds) =>
             new("A", "lm", 0, trial, step, seconds, new Dictionary<string, double> { [Loss] = 5 });
 
-        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialStatus.Completed, [Row(0, 1, 1), Row(1, 2, 2)]),
+        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialState.Completed, [Row(0, 1, 1), Row(1, 2, 2)]),
             "does not belong to trial A/lm study 0 trial 0");
-        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialStatus.Completed, [Row(0, 5, 1), Row(0, 5, 2)]),
+        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialState.Completed, [Row(0, 5, 1), Row(0, 5, 2)]),
             "two eval rows at global step 5");
-        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialStatus.Completed, [Row(0, 1, 10), Row(0, 2, 9)]),
+        Throws(() => _ = new TrialRecord("A", "lm", 0, 0, TrialState.Completed, [Row(0, 1, 10), Row(0, 2, 9)]),
             "submission time goes backwards");
-        Throws(() => TrialRecord.FromRows(TrialStatus.Completed, []), "zero rows");
-        Assert.Equal(1, TrialRecord.FromRows(TrialStatus.Failed, [Row(1, 3, 4)]).Trial);
+        Throws(() => TrialRecord.FromRows(TrialState.Completed, []), "zero rows");
+        Assert.Equal(1, TrialRecord.FromRows(TrialState.Failed, [Row(1, 3, 4)]).Trial);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class InputValidationTests
         Throws(() => _ = new WorkloadScoringSpec("w", Loss, 1, MetricDirection.LowerIsBetter, 10, variantOf: "w"), "variant of itself");
         Throws(() => _ = new WorkloadScoringSpec("w", Loss, 1, (MetricDirection)7, 10), "Unknown metric direction");
 
-        Throws(() => _ = new Ruleset(TuningRuleset.SelfTuning, 0), "budgetMultiplier");
-        Throws(() => _ = new Ruleset(TuningRuleset.SelfTuning, 1.5, studies: 0), "studies");
+        Throws(() => _ = new ScoringRules(TuningRuleset.SelfTuning, 0), "budgetMultiplier");
+        Throws(() => _ = new ScoringRules(TuningRuleset.SelfTuning, 1.5, studies: 0), "studies");
     }
 }

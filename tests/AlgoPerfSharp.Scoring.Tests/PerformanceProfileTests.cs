@@ -200,7 +200,7 @@ public sealed class PerformanceProfileTests
         Add("A", Mnist, [40, 45], [55, 90], [60, Inf]);
         Add("B", Mnist, [20, 99], [25, 30], [30, 30]);
 
-        var result = BenchmarkScoring.Score(trials, [Lm, Mnist], Ruleset.ExternalTuning);
+        var result = BenchmarkScoring.Score(trials, [Lm, Mnist], ScoringRules.ExternalTuning);
         var times = result.Times.ToDictionary(w => (w.Submission, w.Workload), w => w.ValidationSeconds);
         Assert.Equal(100.0, times[("A", "lm")]);
         Assert.Equal(130.0, times[("B", "lm")]);

@@ -123,7 +123,7 @@ public sealed class ScoreBootstrapTests
         {
             ReachesAt("a", specs[0], 0, 0, 10), ReachesAt("a", specs[0], 1, 0, 10), ReachesAt("b", specs[0], 0, 0, 15),
         };
-        var result = BenchmarkScoring.Score(trials, specs, new Ruleset(TuningRuleset.ExternalTuning, 1.0, studies: 2));
+        var result = BenchmarkScoring.Score(trials, specs, new ScoringRules(TuningRuleset.ExternalTuning, 1.0, studies: 2));
         var boot = ScoreBootstrap.Run(result);
         Assert.Equal(2, boot.MinStudies);
         Assert.Equal(0.0, boot.Probability("b", "a"));

@@ -4,13 +4,13 @@ namespace AlgoPerfSharp.Scoring.Tests;
 
 public sealed class TimeToTargetTests
 {
-    private static readonly Ruleset External = Ruleset.ExternalTuning;
+    private static readonly ScoringRules External = ScoringRules.ExternalTuning;
 
     [Fact]
     public void TrialTimeIsTheFirstEvalMeetingTheTarget()
     {
         // Meets at step 200 (0.91 ≥ 0.9), dips below afterwards, meets again later: the FIRST meeting row counts.
-        var trial = MnistTrial(0, 0, TrialStatus.Completed, (100, 10, 0.5), (200, 20, 0.91), (300, 30, 0.85), (400, 40, 0.95));
+        var trial = MnistTrial(0, 0, TrialState.Completed, (100, 10, 0.5), (200, 20, 0.91), (300, 30, 0.85), (400, 40, 0.95));
         var t = TimeToTarget.ForTrial(trial, Mnist, External);
         Assert.Equal(20.0, t.ValidationSeconds);
         Assert.Equal(200L, t.ValidationStep);
@@ -20,7 +20,7 @@ public sealed class TimeToTargetTests
     public void TargetComparisonIsInclusiveInBothDirections()
     {
         // Exactly the target meets it: ≥ for accuracy, ≤ for loss (AlgoPerf's scoring operators).
-        var acc = MnistTrial(0, 0, TrialStatus.Completed, (100, 10, 0.8999999), (200, 20, 0.9));
+        var acc = MnistTrial(0, 0, TrialState.Completed, (100, 10, 0.8999999), (200, 20, 0.9));
         Assert.Equal(20.0, TimeToTarget.ForTrial(acc, Mnist, External).ValidationSeconds);
 
         var loss = Trial("sub", Lm, 0, 0, (10, 3.0000001), (20, 3.0), (30, 2.5));
@@ -30,7 +30,7 @@ public sealed class TimeToTargetTests
     [Fact]
     public void NeverReachedIsInfinity()
     {
-        var trial = MnistTrial(0, 0, TrialStatus.Completed, (100, 10, 0.5), (200, 20, 0.89));
+        var trial = MnistTrial(0, 0, TrialState.Completed, (100, 10, 0.5), (200, 20, 0.89));
         var t = TimeToTarget.ForTrial(trial, Mnist, External);
         Assert.Equal(Inf, t.ValidationSeconds);
         Assert.Null(t.ValidationStep);
@@ -41,18 +41,18 @@ public sealed class TimeToTargetTests
     public void DivergedTrialKeepsATargetMetBeforeDiverging()
     {
         // Decision (as AlgoPerf, which reads only logged rows): the row at 20 s met the target before the NaN.
-        var before = MnistTrial(0, 0, TrialStatus.Diverged, (100, 10, 0.5), (200, 20, 0.92), (300, 30, double.NaN));
+        var before = MnistTrial(0, 0, TrialState.Diverged, (100, 10, 0.5), (200, 20, 0.92), (300, 30, double.NaN));
         Assert.Equal(20.0, TimeToTarget.ForTrial(before, Mnist, External).ValidationSeconds);
-        Assert.Equal(TrialStatus.Diverged, TimeToTarget.ForTrial(before, Mnist, External).Status);
+        Assert.Equal(TrialState.Diverged, TimeToTarget.ForTrial(before, Mnist, External).State);
 
         // Diverged before meeting it: NaN never meets a target (not even a "≤" one) → ∞.
-        var after = MnistTrial(0, 0, TrialStatus.Diverged, (100, 10, 0.5), (200, 20, double.NaN));
+        var after = MnistTrial(0, 0, TrialState.Diverged, (100, 10, 0.5), (200, 20, double.NaN));
         Assert.Equal(Inf, TimeToTarget.ForTrial(after, Mnist, External).ValidationSeconds);
         var nanLoss = Trial("sub", Lm, 0, 0, (10, 4.0), (20, double.NaN));
         Assert.Equal(Inf, TimeToTarget.ForTrial(nanLoss, Lm, External).ValidationSeconds);
 
         // Failed before its first eval: no rows → ∞.
-        var failed = new TrialRecord("sub", "mnist", 0, 0, TrialStatus.Failed, []);
+        var failed = new TrialRecord("sub", "mnist", 0, 0, TrialState.Failed, []);
         Assert.Equal(Inf, TimeToTarget.ForTrial(failed, Mnist, External).ValidationSeconds);
     }
 
@@ -60,7 +60,7 @@ public sealed class TimeToTargetTests
     public void RowsAreReadInStepOrderWhateverTheInputOrder()
     {
         var rows = new[] { (300L, 30.0, 0.95), (100L, 10.0, 0.5), (200L, 20.0, 0.91) };
-        var trial = MnistTrial(0, 0, TrialStatus.Completed, rows);
+        var trial = MnistTrial(0, 0, TrialState.Completed, rows);
         Assert.Equal([100L, 200L, 300L], trial.Rows.Select(r => r.GlobalStep));
         Assert.Equal(20.0, TimeToTarget.ForTrial(trial, Mnist, External).ValidationSeconds);
     }
@@ -69,8 +69,8 @@ public sealed class TimeToTargetTests
     public void TimesBeyondTheBudgetAreInfinity()
     {
         // Budget = 100 s external; a row exactly at the budget still counts, one past it does not.
-        var atBudget = MnistTrial(0, 0, TrialStatus.Completed, (100, 50, 0.5), (200, 100, 0.95));
-        var past = MnistTrial(0, 0, TrialStatus.Completed, (100, 50, 0.5), (200, 100.5, 0.95));
+        var atBudget = MnistTrial(0, 0, TrialState.Completed, (100, 50, 0.5), (200, 100, 0.95));
+        var past = MnistTrial(0, 0, TrialState.Completed, (100, 50, 0.5), (200, 100.5, 0.95));
         Assert.Equal(100.0, TimeToTarget.ForTrial(atBudget, Mnist, External).ValidationSeconds);
         Assert.Equal(Inf, TimeToTarget.ForTrial(past, Mnist, External).ValidationSeconds);
     }
@@ -78,17 +78,17 @@ public sealed class TimeToTargetTests
     [Fact]
     public void SelfTuningBudgetIsOnePointFiveTimes()
     {
-        Assert.Equal(150.0, Ruleset.SelfTuning.BudgetSeconds(Mnist));
-        var at120 = MnistTrial(0, 0, TrialStatus.Completed, (100, 60, 0.5), (200, 120, 0.95));
-        var at150 = MnistTrial(0, 0, TrialStatus.Completed, (100, 60, 0.5), (200, 150, 0.95));
-        var at151 = MnistTrial(0, 0, TrialStatus.Completed, (100, 60, 0.5), (200, 151, 0.95));
+        Assert.Equal(150.0, ScoringRules.SelfTuning.BudgetSeconds(Mnist));
+        var at120 = MnistTrial(0, 0, TrialState.Completed, (100, 60, 0.5), (200, 120, 0.95));
+        var at150 = MnistTrial(0, 0, TrialState.Completed, (100, 60, 0.5), (200, 150, 0.95));
+        var at151 = MnistTrial(0, 0, TrialState.Completed, (100, 60, 0.5), (200, 151, 0.95));
         Assert.Equal(Inf, TimeToTarget.ForTrial(at120, Mnist, External).ValidationSeconds);
-        Assert.Equal(120.0, TimeToTarget.ForTrial(at120, Mnist, Ruleset.SelfTuning).ValidationSeconds);
-        Assert.Equal(150.0, TimeToTarget.ForTrial(at150, Mnist, Ruleset.SelfTuning).ValidationSeconds);
-        Assert.Equal(Inf, TimeToTarget.ForTrial(at151, Mnist, Ruleset.SelfTuning).ValidationSeconds);
+        Assert.Equal(120.0, TimeToTarget.ForTrial(at120, Mnist, ScoringRules.SelfTuning).ValidationSeconds);
+        Assert.Equal(150.0, TimeToTarget.ForTrial(at150, Mnist, ScoringRules.SelfTuning).ValidationSeconds);
+        Assert.Equal(Inf, TimeToTarget.ForTrial(at151, Mnist, ScoringRules.SelfTuning).ValidationSeconds);
 
         // v0.5's 3× is expressible.
-        var v05 = new Ruleset(TuningRuleset.SelfTuning, 3.0);
+        var v05 = new ScoringRules(TuningRuleset.SelfTuning, 3.0);
         Assert.Equal(151.0, TimeToTarget.ForTrial(at151, Mnist, v05).ValidationSeconds);
     }
 
@@ -98,8 +98,8 @@ public sealed class TimeToTargetTests
         // Trial 0 evaluates rarely: it meets the target at eval index 1, at 60 s.
         // Trial 1 evaluates often: it meets the target at eval index 4, at 50 s.
         // AlgoPerf's get_best_trial_index picks the earliest INDEX (trial 0, 60 s); the fastest trial is trial 1.
-        var slow = MnistTrial(0, 0, TrialStatus.Completed, (300, 30, 0.5), (600, 60, 0.91), (900, 90, 0.93));
-        var fast = MnistTrial(0, 1, TrialStatus.Completed,
+        var slow = MnistTrial(0, 0, TrialState.Completed, (300, 30, 0.5), (600, 60, 0.91), (900, 90, 0.93));
+        var fast = MnistTrial(0, 1, TrialState.Completed,
             (100, 10, 0.5), (200, 20, 0.6), (300, 30, 0.7), (400, 40, 0.8), (500, 50, 0.9));
         var study = TimeToTarget.ForStudy([slow, fast], Mnist, External);
         Assert.Equal(50.0, study.ValidationSeconds);
@@ -110,12 +110,12 @@ public sealed class TimeToTargetTests
     [Fact]
     public void TiedTrialsPickTheLowestTrialIndexAndAllMissIsInfinity()
     {
-        var a = MnistTrial(0, 3, TrialStatus.Completed, (100, 40, 0.95));
-        var b = MnistTrial(0, 1, TrialStatus.Completed, (100, 40, 0.95));
+        var a = MnistTrial(0, 3, TrialState.Completed, (100, 40, 0.95));
+        var b = MnistTrial(0, 1, TrialState.Completed, (100, 40, 0.95));
         Assert.Equal(1, TimeToTarget.ForStudy([a, b], Mnist, External).BestTrial);
 
         var miss = TimeToTarget.ForStudy(
-            [MnistTrial(0, 0, TrialStatus.Completed, (100, 40, 0.1)), MnistTrial(0, 1, TrialStatus.Failed)], Mnist, External);
+            [MnistTrial(0, 0, TrialState.Completed, (100, 40, 0.1)), MnistTrial(0, 1, TrialState.Failed)], Mnist, External);
         Assert.Equal(Inf, miss.ValidationSeconds);
         Assert.Null(miss.BestTrial);
     }
@@ -160,14 +160,14 @@ public sealed class TimeToTargetTests
     [Fact]
     public void RequiredStudiesThatAreMissingCountAsInfinity()
     {
-        var three = new Ruleset(TuningRuleset.ExternalTuning, 1.0, studies: 3);
+        var three = new ScoringRules(TuningRuleset.ExternalTuning, 1.0, studies: 3);
         var trials = new[] { ReachesAt("sub", Lm, 0, 0, 10), ReachesAt("sub", Lm, 1, 0, 20) };
         var w = TimeToTarget.ForWorkload(trials, Lm, three);
         Assert.Equal(1, w.MissingStudies);
         Assert.Equal(20.0, w.ValidationSeconds); // median(10, 20, ∞)
         Assert.Equal(15.0, TimeToTarget.ForWorkload(trials, Lm, External).ValidationSeconds); // median(10, 20)
 
-        var two = new Ruleset(TuningRuleset.ExternalTuning, 1.0, studies: 1);
+        var two = new ScoringRules(TuningRuleset.ExternalTuning, 1.0, studies: 1);
         var ex = Assert.Throws<ArgumentException>(() => TimeToTarget.ForWorkload(trials, Lm, two));
         Assert.Contains("2 studies", ex.Message, StringComparison.Ordinal);
     }
@@ -176,12 +176,12 @@ public sealed class TimeToTargetTests
     public void SelfTuningRejectsMoreThanOneRunPerStudy()
     {
         var trials = new[] { ReachesAt("sub", Lm, 0, 0, 10), ReachesAt("sub", Lm, 0, 1, 20) };
-        var ex = Assert.Throws<ArgumentException>(() => TimeToTarget.ForWorkload(trials, Lm, Ruleset.SelfTuning));
+        var ex = Assert.Throws<ArgumentException>(() => TimeToTarget.ForWorkload(trials, Lm, ScoringRules.SelfTuning));
         Assert.Contains("one run per study", ex.Message, StringComparison.Ordinal);
 
         // One run per study: the study time is that run's; the median over 3 studies.
         var ok = new[] { ReachesAt("sub", Lm, 0, 0, 10), ReachesAt("sub", Lm, 1, 0, 250), ReachesAt("sub", Lm, 2, 0, 310) };
-        var w = TimeToTarget.ForWorkload(ok, Lm, Ruleset.SelfTuning);
+        var w = TimeToTarget.ForWorkload(ok, Lm, ScoringRules.SelfTuning);
         Assert.Equal(250.0, w.ValidationSeconds); // 250 ≤ 1.5 × 200 = 300; 310 > 300 → ∞
         Assert.Equal([10.0, 250.0, Inf], w.Studies.Select(s => s.ValidationSeconds));
         Assert.Equal(Inf, TimeToTarget.ForWorkload(ok, Lm, External).ValidationSeconds); // median(10, ∞, ∞)
@@ -191,7 +191,7 @@ public sealed class TimeToTargetTests
     public void TestTargetTimeIsReportedBesideTheValidationTime()
     {
         static TrialRecord T(int study, int trial, params (long Step, double Seconds, double Val, double Test)[] rows) =>
-            new("sub", "mnist", study, trial, TrialStatus.Completed, rows.Select(r =>
+            new("sub", "mnist", study, trial, TrialState.Completed, rows.Select(r =>
                 new EvalRow("sub", "mnist", study, trial, r.Step, r.Seconds,
                     new Dictionary<string, double> { [Acc] = r.Val, [TestAcc] = r.Test })));
 

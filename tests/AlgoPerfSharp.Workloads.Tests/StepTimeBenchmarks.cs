@@ -15,6 +15,8 @@ namespace AlgoPerfSharp.Workloads.Tests;
 /// </summary>
 public sealed class StepTimeBenchmarks(ITestOutputHelper output)
 {
+    private static readonly WorkloadRegistry Registry = new();
+
     [BenchmarkFact]
     public void CpuWorkloadSteps()
     {
@@ -24,7 +26,7 @@ public sealed class StepTimeBenchmarks(ITestOutputHelper output)
         foreach (var name in new[] { "fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama" })
         {
             if (only.Length > 0 && !name.Contains(only, StringComparison.Ordinal)) continue;
-            using var workload = WorkloadRegistry.Create(name, Environment.GetEnvironmentVariable("ALGOPERF_BENCH_PRESET"));
+            using var workload = Registry.Create(name, Environment.GetEnvironmentVariable("ALGOPERF_BENCH_PRESET"));
             using var model = workload.CreateModel(1);
             using var opt = Adam.For(model, 1e-3, 0.01);
             using var batches = workload.TrainBatches(2, workload.Spec.ReferenceBatchSize);

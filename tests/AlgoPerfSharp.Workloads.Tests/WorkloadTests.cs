@@ -8,6 +8,7 @@ namespace AlgoPerfSharp.Workloads.Tests;
 /// <summary>The six built-in workloads: registry, specs, metrics, native-memory hygiene and training on tiny presets.</summary>
 public sealed class WorkloadTests
 {
+    private static readonly WorkloadRegistry Registry = new();
     private static readonly string[] BaseNames = [FashionMnistWorkloads.ResNet, FashionMnistWorkloads.Vit, SotuWorkloads.Llama];
 
     [Fact]
@@ -25,10 +26,10 @@ public sealed class WorkloadTests
         {
             Assert.Equal(["cpu", "gpu", "tiny", "quick"], d.Presets);
             Assert.False(string.IsNullOrWhiteSpace(d.Description));
-            Assert.Same(d.Name, WorkloadRegistry.Find(d.Name)?.Name);
+            Assert.Same(d.Name, Registry.Find(d.Name)?.Name);
         }
 
-        var e = Assert.Throws<ArgumentException>(() => WorkloadRegistry.Create("sotu_llama", "huge"));
+        var e = Assert.Throws<ArgumentException>(() => Registry.Create("sotu_llama", "huge"));
         Assert.Contains("cpu, gpu, tiny, quick", e.Message, StringComparison.Ordinal);
     }
 
@@ -62,7 +63,7 @@ public sealed class WorkloadTests
     {
         foreach (string name in BaseNames)
         {
-            using var workload = WorkloadRegistry.Create(name, Presets.Tiny);
+            using var workload = Registry.Create(name, Presets.Tiny);
             long baseline = TorchRuntime.LiveTensors;
             using (var model = workload.CreateModel(seed: 3))
             using (var batches = workload.TrainBatches(seed: 4, batchSize: 8))
@@ -109,7 +110,7 @@ public sealed class WorkloadTests
     [Fact]
     public void TrainBatchesArePrefetchedAndResumable()
     {
-        using var workload = WorkloadRegistry.Create(SotuWorkloads.Llama, Presets.Tiny);
+        using var workload = Registry.Create(SotuWorkloads.Llama, Presets.Tiny);
         using var scope = new DisposeScope();
         long[] third;
         using (var a = workload.TrainBatches(seed: 9, batchSize: 4))
@@ -136,7 +137,7 @@ public sealed class WorkloadTests
         // 60 AdamW steps (lr 1e-2) on one fixed batch of the tiny preset: the training loss falls below `ratio` × its
         // initial value (the tiny models can memorise 8 images; 4 × 32 bytes of text start near ln 256 and the LM
         // first learns the byte statistics, hence its looser margin).
-        using var workload = WorkloadRegistry.Create(name, Presets.Tiny);
+        using var workload = Registry.Create(name, Presets.Tiny);
         using var model = workload.CreateModel(seed: 1);
         using var opt = Adam.For(model, lr: 1e-2);
         using var outer = new DisposeScope();
@@ -169,8 +170,8 @@ public sealed class WorkloadTests
             (SotuWorkloads.Llama, SotuWorkloads.LlamaGelu),
         })
         {
-            using var a = WorkloadRegistry.Create(baseName, Presets.Tiny);
-            using var b = WorkloadRegistry.Create(variant, Presets.Tiny);
+            using var a = Registry.Create(baseName, Presets.Tiny);
+            using var b = Registry.Create(variant, Presets.Tiny);
             Assert.Equal(baseName, b.Spec.VariantOf);
             using var ma = a.CreateModel(5);
             using var mb = b.CreateModel(5);
@@ -190,8 +191,8 @@ public sealed class WorkloadTests
             bool installed = d.Name.StartsWith("sotu", StringComparison.Ordinal) ? text : images;
             foreach (string preset in installed ? new[] { Presets.Tiny, Presets.Quick, Presets.Cpu } : [Presets.Tiny])
             {
-                using var w = WorkloadRegistry.Create(d.Name, preset);
-                Assert.Equal(w.Spec, WorkloadRegistry.Spec(d.Name, preset));
+                using var w = Registry.Create(d.Name, preset);
+                Assert.Equal(w.Spec, Registry.Spec(d.Name, preset));
                 Assert.True(w.Spec.ForwardFlopsPerExample > 0, d.Name);
             }
         }
@@ -202,14 +203,14 @@ public sealed class WorkloadTests
     {
         if (Directory.Exists(FashionMnist.DebianDirectory))
         {
-            using var w = WorkloadRegistry.Create(FashionMnistWorkloads.Vit, Presets.Quick);
+            using var w = Registry.Create(FashionMnistWorkloads.Vit, Presets.Quick);
             Assert.Equal((55_000L, 1_000L, 1_000L), (w.Spec.NumTrainExamples, w.Spec.NumValidationExamples, w.Spec.NumTestExamples));
             Assert.Equal(ModelFlops.Vit(VitConfig.Quick), w.Spec.ForwardFlopsPerExample);
         }
 
         if (Directory.Exists(DataPaths.Sotu))
         {
-            using var w = (LanguageModelWorkload)WorkloadRegistry.Create(SotuWorkloads.Llama, Presets.Quick);
+            using var w = (LanguageModelWorkload)Registry.Create(SotuWorkloads.Llama, Presets.Quick);
             var starts = w.EvalWindowStarts(DataSplit.Validation);
             Assert.Equal(SotuWorkloads.QuickEvalWindows, starts.Length);
             Assert.True(starts.Zip(starts.Skip(1)).All(p => p.Second - p.First >= 128)); // disjoint windows of the quick context
@@ -221,15 +222,15 @@ public sealed class WorkloadTests
     {
         if (Directory.Exists(FashionMnist.DebianDirectory))
         {
-            using var w = WorkloadRegistry.Create(FashionMnistWorkloads.ResNet);
+            using var w = Registry.Create(FashionMnistWorkloads.ResNet);
             Assert.Equal((55_000L, 2_000L, 2_000L), (w.Spec.NumTrainExamples, w.Spec.NumValidationExamples, w.Spec.NumTestExamples));
-            using var gpu = WorkloadRegistry.Create(FashionMnistWorkloads.ResNet, Presets.Gpu); // data only; the model is built later
+            using var gpu = Registry.Create(FashionMnistWorkloads.ResNet, Presets.Gpu); // data only; the model is built later
             Assert.Equal((55_000L, 5_000L, 10_000L), (gpu.Spec.NumTrainExamples, gpu.Spec.NumValidationExamples, gpu.Spec.NumTestExamples));
         }
 
         if (Directory.Exists(DataPaths.Sotu))
         {
-            using var w = (LanguageModelWorkload)WorkloadRegistry.Create(SotuWorkloads.Llama);
+            using var w = (LanguageModelWorkload)Registry.Create(SotuWorkloads.Llama);
             var starts = w.EvalWindowStarts(DataSplit.Validation);
             Assert.Equal(SotuWorkloads.CpuEvalWindows, starts.Length);
             Assert.True(starts.Zip(starts.Skip(1)).All(p => p.Second - p.First >= 256)); // disjoint windows

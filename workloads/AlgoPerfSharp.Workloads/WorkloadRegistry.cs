@@ -12,49 +12,42 @@ public sealed record WorkloadDescriptor(
     Func<string, WorkloadSpec>? SpecFactory = null);
 
 /// <summary>
-/// The built-in workloads by name. Thread-safe. Tests and tools may <see cref="Register"/> extra workloads (e.g. tiny ones).
+/// Workloads by name: the built-ins plus any extra descriptors given at construction (the harness adds its own; tests
+/// add tiny ones). Immutable once built, so thread-safe; a program builds one in its composition root and passes it to
+/// whatever creates workloads.
 /// </summary>
-public static class WorkloadRegistry
+public sealed class WorkloadRegistry
 {
-    private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, WorkloadDescriptor> Entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorkloadDescriptor> _entries = new(StringComparer.Ordinal);
 
-    static WorkloadRegistry()
+    /// <summary>The built-in workloads and their held-out variants.</summary>
+    public WorkloadRegistry()
+        : this([])
     {
-        foreach (var d in BuiltIns.All()) Entries[d.Name] = d;
+    }
+
+    /// <summary>The built-in workloads plus <paramref name="extra"/>; an extra descriptor replaces a built-in of the same name.</summary>
+    public WorkloadRegistry(IEnumerable<WorkloadDescriptor> extra)
+    {
+        ArgumentNullException.ThrowIfNull(extra);
+        foreach (var d in BuiltIns.All().Concat(extra))
+        {
+            ArgumentNullException.ThrowIfNull(d, nameof(extra));
+            _entries[d.Name] = d;
+        }
+
+        All = _entries.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Every registered workload, sorted by name.</summary>
-    public static IReadOnlyList<WorkloadDescriptor> All
-    {
-        get
-        {
-            lock (Gate) return Entries.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
-        }
-    }
-
-    /// <summary>Adds or replaces a workload.</summary>
-    public static void Register(WorkloadDescriptor descriptor)
-    {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        lock (Gate) Entries[descriptor.Name] = descriptor;
-    }
-
-    /// <summary>Removes the workload named <paramref name="name"/> (tests that register a temporary one); false if there was none.</summary>
-    public static bool Unregister(string name)
-    {
-        lock (Gate) return Entries.Remove(name);
-    }
+    public IReadOnlyList<WorkloadDescriptor> All { get; }
 
     /// <summary>The descriptor named <paramref name="name"/>, or null.</summary>
-    public static WorkloadDescriptor? Find(string name)
-    {
-        lock (Gate) return Entries.GetValueOrDefault(name);
-    }
+    public WorkloadDescriptor? Find(string name) => _entries.GetValueOrDefault(name);
 
     /// <summary>Builds workload <paramref name="name"/> at <paramref name="preset"/> (null = its default preset).</summary>
     /// <exception cref="ArgumentException">Unknown name or preset; the message lists what exists.</exception>
-    public static IWorkload Create(string name, string? preset = null)
+    public IWorkload Create(string name, string? preset = null)
     {
         var (d, p) = Resolve(name, preset);
         return d.Factory(p);
@@ -65,7 +58,7 @@ public static class WorkloadRegistry
     /// without loading its data when the descriptor can say them directly (else it is built and disposed).
     /// </summary>
     /// <exception cref="ArgumentException">Unknown name or preset; the message lists what exists.</exception>
-    public static WorkloadSpec Spec(string name, string? preset = null)
+    public WorkloadSpec Spec(string name, string? preset = null)
     {
         var (d, p) = Resolve(name, preset);
         if (d.SpecFactory is { } spec) return spec(p);
@@ -73,7 +66,7 @@ public static class WorkloadRegistry
         return workload.Spec;
     }
 
-    private static (WorkloadDescriptor Descriptor, string Preset) Resolve(string name, string? preset)
+    private (WorkloadDescriptor Descriptor, string Preset) Resolve(string name, string? preset)
     {
         var d = Find(name) ?? throw new ArgumentException(
             $"unknown workload '{name}'; known: {string.Join(", ", All.Select(x => x.Name))} (see: algoperf list)", nameof(name));

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Workloads.Models;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Bench;
 
@@ -22,7 +23,7 @@ public static class BenchRunner
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
-        var spec = SweepPlanner.Plan(workload.Spec.Name, algorithm, algorithm.Name, Ruleset.SelfTuning, 1, 1, 0)[0];
+        var spec = SweepPlanner.Plan(workload.Spec.Name, algorithm, algorithm.Name, TuningRuleset.SelfTuning, 1, 1, 0)[0];
         string dir = Directory.CreateTempSubdirectory("algoperf-bench-").FullName;
         TrialOutcome outcome;
         try

@@ -1,7 +1,8 @@
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Calibration;
 
@@ -118,7 +119,7 @@ public static class Calibrator
     {
         ArgumentNullException.ThrowIfNull(best);
         ArgumentNullException.ThrowIfNull(options);
-        return new(label, [best.Workload], [best.Algorithm], Ruleset.External, 1, 1, seed, Rerun(best), 0, 1, options with
+        return new(label, [best.Workload], [best.Algorithm], TuningRuleset.ExternalTuning, 1, 1, seed, Rerun(best), 0, 1, options with
         {
             StopAtTarget = false,
             MaxRuntimeSeconds = LongRunFactor * budgetSeconds,
@@ -130,7 +131,7 @@ public static class Calibrator
     public static SearchSpace Rerun(StoredTrial best)
     {
         ArgumentNullException.ThrowIfNull(best);
-        return SearchSpace.FromPoints([Workers.StoredTrials.ToSpec(best).Hyperparameters]);
+        return SearchSpace.FromPoints([Store.StoredTrials.ToSpec(best).Hyperparameters]);
     }
 
     private static System.Text.Json.JsonElement Hyperparameters(StoredTrial t)
@@ -144,12 +145,12 @@ public static class Calibrator
 
     /// <summary>The tuning sweep request (step 1).</summary>
     public static SweepRequest TuningRequest(string label, string workload, IReadOnlyList<string> algorithms, int trials, ulong seed, TrialRunnerOptions options) =>
-        new(label, [workload], algorithms, Ruleset.External, 1, trials, seed, null, 0, 1, options with { StopAtTarget = false });
+        new(label, [workload], algorithms, TuningRuleset.ExternalTuning, 1, trials, seed, null, 0, 1, options with { StopAtTarget = false });
 
     /// <summary>The seed-rerun sweep request (step 2): the best configuration, <paramref name="seeds"/> studies.</summary>
     public static SweepRequest SeedRequest(string label, StoredTrial best, int seeds, ulong seed, TrialRunnerOptions options)
     {
         ArgumentNullException.ThrowIfNull(best);
-        return new(label, [best.Workload], [best.Algorithm], Ruleset.External, seeds, 1, seed, Rerun(best), 0, 1, options with { StopAtTarget = false });
+        return new(label, [best.Workload], [best.Algorithm], TuningRuleset.ExternalTuning, seeds, 1, seed, Rerun(best), 0, 1, options with { StopAtTarget = false });
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AlgoPerfSharp.Harness.Bench;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
@@ -9,7 +11,7 @@ internal static class BenchCommand
     /// <summary>Default number of timed steps.</summary>
     public const int DefaultSteps = 40;
 
-    public static Command Build()
+    public static Command Build(Registries registries)
     {
         var options = HarnessCommandOptions.ForBench();
         var cmd = new Command("bench", $"""
@@ -20,7 +22,7 @@ internal static class BenchCommand
             Example: algoperf bench -w sotu_llama -a adamw --preset cpu --json bench.json
             """);
         options.AddTo(cmd);
-        cmd.SetAction(parse => options.Host(parse, context =>
+        cmd.SetAction(parse => options.Host(parse, registries, context =>
         {
             var o = context.Options;
             if (o.Workloads.Count != 1 || o.Algorithms.Count != 1)
@@ -31,7 +33,7 @@ internal static class BenchCommand
 
             // bench runs the algorithm in this process by design; a plugin is probed first, so that one misbehaving
             // while described (Name, SearchSpace, Defaults, constructor) is a one-line error rather than a crash
-            Plugins.PluginProbe.ForPlanning(o.Algorithms[0], context.Cancellation);
+            Plugins.PluginProbe.ForPlanning(o.Algorithms[0], context.Registries.AlgorithmRegistry, context.Cancellation);
             using var workload = context.Registries.Workloads(o.Workloads[0], o.Preset);
             var result = BenchRunner.Run(workload, context.Registries.Algorithms(o.Algorithms[0]), (int)(o.MaxSteps ?? DefaultSteps));
             if (o.Output == "-")

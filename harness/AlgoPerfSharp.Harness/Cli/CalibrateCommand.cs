@@ -1,15 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using AlgoPerfSharp.Harness.Calibration;
+using AlgoPerfSharp.Harness.Store;
 using AlgoPerfSharp.Harness.Hosting;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
 /// <summary>The <c>calibrate</c> command.</summary>
 internal static class CalibrateCommand
 {
-    public static Command Build()
+    public static Command Build(Registries registries)
     {
         var options = HarnessCommandOptions.ForCalibrate();
         var cmd = new Command("calibrate", """
@@ -25,7 +26,7 @@ internal static class CalibrateCommand
             Example: algoperf calibrate -w fashion_mnist_resnet --preset quick -n 10 -k 5 --max-runtime 20 --db calibration.db
             """);
         options.AddTo(cmd);
-        cmd.SetAction(parse => options.Host(parse, context => Calibrate(context, "algoperf " + string.Join(' ', parse.Tokens.Select(t => t.Value)))));
+        cmd.SetAction(parse => options.Host(parse, registries, context => Calibrate(context, "algoperf " + string.Join(' ', parse.Tokens.Select(t => t.Value)))));
         return cmd;
     }
 
@@ -39,7 +40,8 @@ internal static class CalibrateCommand
         }
 
         string workload = o.Workloads[0];
-        string preset = o.Preset ?? Workloads.WorkloadRegistryPresets.Default(workload);
+        // the workload's default preset; an unknown workload is reported by validation, which has run
+        string preset = o.Preset ?? context.Registries.WorkloadRegistry.Find(workload)?.Presets[0] ?? "cpu";
         var algorithms = o.Algorithms;
         int n = o.Trials ?? 5, k = o.Seeds ?? 3;
         var trialOptions = SweepJob.TrialOptions(o);

@@ -3,6 +3,8 @@ using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
@@ -22,9 +24,10 @@ public static class CliApp
     /// <summary>libtorch or the shim could not be loaded.</summary>
     public const int EngineMissing = 3;
 
-    /// <summary>Builds the command tree.</summary>
-    public static RootCommand Build(TextWriter? output = null)
+    /// <summary>Builds the command tree; every command that resolves algorithms or workloads uses <paramref name="registries"/>.</summary>
+    public static RootCommand Build(Registries registries, TextWriter? output = null)
     {
+        ArgumentNullException.ThrowIfNull(registries);
         var root = new RootCommand("""
             algoperf — an AlgoPerf-style benchmark for neural-network training algorithms (C#/.NET over libtorch).
             Measures how fast a training algorithm reaches a fixed validation target on fixed workloads, under a fixed
@@ -32,32 +35,35 @@ public static class CliApp
             """);
         root.Subcommands.Add(InfoCommand());
         root.Subcommands.Add(DemoCommand());
-        root.Subcommands.Add(ListCommand());
+        root.Subcommands.Add(ListCommand(registries));
         root.Subcommands.Add(LeaderboardCommand());
-        root.Subcommands.Add(SweepCommands.Run());
-        root.Subcommands.Add(SweepCommands.Sweep());
+        root.Subcommands.Add(SweepCommands.Run(registries));
+        root.Subcommands.Add(SweepCommands.Sweep(registries));
         root.Subcommands.Add(SweepCommands.Merge());
-        root.Subcommands.Add(SweepCommands.Worker());
-        root.Subcommands.Add(ProbeCommand.Build());
-        root.Subcommands.Add(BenchCommand.Build());
-        root.Subcommands.Add(CalibrateCommand.Build());
-        root.Subcommands.Add(ConformanceCommand.Build());
+        root.Subcommands.Add(SweepCommands.Worker(registries));
+        root.Subcommands.Add(ProbeCommand.Build(registries.AlgorithmRegistry));
+        root.Subcommands.Add(BenchCommand.Build(registries));
+        root.Subcommands.Add(CalibrateCommand.Build(registries));
+        root.Subcommands.Add(ConformanceCommand.Build(registries.AlgorithmRegistry));
         root.Subcommands.Add(ScoringCommands.ReportCommand());
         root.Subcommands.Add(ScoringCommands.CompareCommand());
-        root.Subcommands.Add(GateCommand.Build());
+        root.Subcommands.Add(GateCommand.Build(registries));
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
         root.Subcommands.Add(TimingNoiseCommand.Build());
         return root;
     }
 
-    /// <summary>Parses and runs <paramref name="args"/>, mapping known failures to exit codes with one clear message.</summary>
-    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> with <paramref name="registries"/> (null = <see cref="Registries.Default"/>,
+    /// built here once: this is the composition root), mapping known failures to exit codes with one clear message.
+    /// </summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Registries? registries = null)
     {
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
         try
         {
-            var parse = Build(output).Parse(args);
+            var parse = Build(registries ?? Registries.Default(), output).Parse(args);
             int code = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
             return parse.Errors.Count > 0 ? BadInput : code;
         }
@@ -71,7 +77,7 @@ public static class CliApp
             error.WriteLine("error: " + e.Message);
             return BadInput;
         }
-        catch (Results.ResultsStoreException e)
+        catch (Store.ResultsStoreException e)
         {
             error.WriteLine("error: " + Reports.SafeText.Terminal(e.Message));
             return BadInput;
@@ -79,7 +85,7 @@ public static class CliApp
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
             // a write that failed after the database was opened: disk full, folder made read-only, file damaged
-            error.WriteLine("error: " + Results.ResultsStore.Describe("the results database", e));
+            error.WriteLine("error: " + Store.ResultsStore.Describe("the results database", e));
             return BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -134,7 +140,7 @@ public static class CliApp
         return cmd;
     }
 
-    private static Command ListCommand()
+    private static Command ListCommand(Registries registries)
     {
         var algorithms = new Option<string[]>("--algorithm", "-a")
         {
@@ -152,16 +158,15 @@ public static class CliApp
         {
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine("Training algorithms:");
-            foreach (var a in AlgorithmRegistry.BuiltIns) Describe(o, AlgorithmMetadata.Of(a, "built-in"));
+            foreach (var a in registries.AlgorithmRegistry.BuiltIns) Describe(o, AlgorithmMetadata.Of(a, "built-in"));
             foreach (string spec in parse.GetValue(algorithms) ?? [])
             {
                 // read by a probe process: the plugin's code never runs in this one
-                foreach (var m in PluginProbe.Describe(spec, all: true, CancellationToken.None)) Describe(o, m);
+                foreach (var m in PluginProbe.Describe(spec, registries.AlgorithmRegistry, all: true, CancellationToken.None)) Describe(o, m);
             }
 
-            Workloads.HarnessWorkloads.EnsureRegistered();
             o.WriteLine("Workloads (presets; the first is the default):");
-            foreach (var w in AlgoPerfSharp.Workloads.WorkloadRegistry.All)
+            foreach (var w in registries.WorkloadRegistry.All)
             {
                 o.WriteLine($"  {w.Name,-28} [{string.Join(", ", w.Presets)}]{(w.VariantOf is null ? string.Empty : $" variant of {w.VariantOf}")}");
                 o.WriteLine($"      {w.Description}");
@@ -185,12 +190,7 @@ public static class CliApp
     {
         var db = DbOption();
         var runs = new Option<string[]>("--run") { Description = "Score only these run labels (repeatable). Default: every run in the database." };
-        var ruleset = new Option<string>("--ruleset")
-        {
-            Description = "self (self-tuning, default) or external (external tuning).",
-            DefaultValueFactory = _ => "self",
-        };
-        ruleset.AcceptOnlyFromAmong("self", "external");
+        var ruleset = ScoringCommands.RulesetOption();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as markdown to this file." };
         var json = new Option<string?>("--json") { Description = "Also write the leaderboard as JSON to this file." };
         var cmd = new Command("leaderboard", """
@@ -205,14 +205,13 @@ public static class CliApp
             """) { db, runs, ruleset, markdown, json };
         cmd.SetAction(parse =>
         {
-            using var store = Results.ResultsStore.OpenReadOnly(parse.GetValue(db)!);
+            using var store = Store.ResultsStore.OpenReadOnly(parse.GetValue(db)!);
             var labels = parse.GetValue(runs) ?? [];
             var selected = labels.Length == 0
                 ? store.Runs()
-                : labels.Select(l => store.FindRun(l) ?? throw new Results.ResultsStoreException(
+                : labels.Select(l => store.FindRun(l) ?? throw new Store.ResultsStoreException(
                     $"{store.Path} has no run labelled '{l}' (it has: {string.Join(", ", store.Runs().Select(r => r.Label))})")).ToList();
-            var board = Reports.LeaderboardResult.Compute(store, selected,
-                parse.GetValue(ruleset) == "external" ? Scoring.TuningRuleset.ExternalTuning : Scoring.TuningRuleset.SelfTuning);
+            var board = Reports.LeaderboardResult.Compute(store, selected, ScoringCommands.Tuning(parse.GetValue(ruleset)));
             var o = parse.InvocationConfiguration.Output;
             o.Write(board.ToText());
             if (parse.GetValue(markdown) is { } md) File.WriteAllText(md, board.ToMarkdown());

@@ -10,7 +10,7 @@ namespace AlgoPerfSharp.Harness.Cli;
 /// <summary>The <c>conformance</c> command: an algorithm against a reference optimizer's recorded trajectory.</summary>
 internal static class ConformanceCommand
 {
-    public static Command Build()
+    public static Command Build(AlgorithmRegistry registry)
     {
         var algorithm = new Option<string>("--algorithm", "-a")
         {
@@ -57,7 +57,7 @@ internal static class ConformanceCommand
                 return ExitCodes.BadInput;
             }
 
-            var algo = AlgorithmRegistry.Resolve(parse.GetValue(algorithm)!);
+            var algo = registry.Resolve(parse.GetValue(algorithm)!);
             ConformanceResult result;
             try
             {

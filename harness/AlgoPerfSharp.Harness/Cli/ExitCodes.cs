@@ -8,7 +8,7 @@ public static class ExitCodes
 
     /// <summary>
     /// A verdict or check failed: <c>compare</c> found a regression, or a <c>run</c>/<c>sweep</c> has trials that
-    /// failed or timed out (<see cref="Hosting.SweepJob.FailureStates"/>; <c>--allow-failures</c> exits 0 instead).
+    /// failed or timed out (<see cref="Sweep.SweepJob.FailureStates"/>; <c>--allow-failures</c> exits 0 instead).
     /// </summary>
     public const int Failed = 1;
 

@@ -1,14 +1,15 @@
 using System.CommandLine;
 using AlgoPerfSharp.Harness.Gate;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
 /// <summary><c>algoperf gate</c>: the CI gate — a paired, interleaved run of a baseline and a candidate with verdicts.</summary>
 internal static class GateCommand
 {
-    public static Command Build()
+    public static Command Build(Registries registries)
     {
         var baseline = new Argument<string>("BASELINE") { Description = "Baseline algorithm: a built-in name, a plugin .dll (optionally :name) or a plugin folder." };
         var candidate = new Argument<string>("CANDIDATE") { Description = "Candidate algorithm, the same forms (the same as BASELINE for an A/A check)." };
@@ -29,7 +30,7 @@ internal static class GateCommand
         options.Default((parse, h) =>
         {
             h.Algorithms = [parse.GetValue(baseline)!, parse.GetValue(candidate)!];
-            if (h.Workloads.Count == 0) h.Workloads = [.. HarnessWorkloads.BaseWorkloads()];
+            if (h.Workloads.Count == 0) h.Workloads = [.. registries.BaseWorkloads()];
             h.Preset ??= GateJob.DefaultPreset;
             h.Studies ??= GateJob.DefaultStudies;
             h.Label ??= GateJob.DefaultLabel;
@@ -75,7 +76,7 @@ internal static class GateCommand
             }
 
             string line = "algoperf " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            return options.Host(parse, context => GateJob.Execute(
+            return options.Host(parse, registries, context => GateJob.Execute(
                 context, parse.GetValue(baseline)!, parse.GetValue(candidate)!, comparison, parse.GetValue(markdown), parse.GetValue(json), line));
         });
         return cmd;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
@@ -113,11 +114,11 @@ internal sealed class HarnessCommandOptions
         foreach (var o in _options) command.Options.Add(o);
     }
 
-    /// <summary>Runs <paramref name="body"/> in the host with the command line's settings.</summary>
-    public int Host(ParseResult parse, Func<HarnessContext, int> body)
+    /// <summary>Runs <paramref name="body"/> in the host with the command line's settings and <paramref name="registries"/>.</summary>
+    public int Host(ParseResult parse, Registries registries, Func<HarnessContext, int> body)
     {
         var io = parse.InvocationConfiguration;
-        return HarnessHost.Run(parse.GetValue(Config), h =>
+        return HarnessHost.Run(registries, parse.GetValue(Config), h =>
         {
             foreach (var a in _apply) a(parse, h);
         }, io.Output, io.Error, body);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
@@ -217,14 +217,16 @@ internal static class ScoringCommands
         return CliApp.BadInput;
     }
 
-    private static Option<string> RulesetOption()
+    /// <summary>The scoring commands' <c>--ruleset</c>: self (the default) or external, read with <see cref="Tuning"/>.</summary>
+    internal static Option<string> RulesetOption()
     {
-        var o = new Option<string>("--ruleset") { Description = "self (self-tuning, default) or external (external tuning).", DefaultValueFactory = _ => "self" };
-        o.AcceptOnlyFromAmong("self", "external");
+        var o = new Option<string>("--ruleset") { Description = "self (self-tuning, default) or external (external tuning).", DefaultValueFactory = _ => TuningRuleset.SelfTuning.Key() };
+        o.AcceptOnlyFromAmong(TuningRuleset.SelfTuning.Key(), TuningRuleset.ExternalTuning.Key());
         return o;
     }
 
-    private static TuningRuleset Tuning(string? key) => key == "external" ? TuningRuleset.ExternalTuning : TuningRuleset.SelfTuning;
+    /// <summary>The ruleset a <see cref="RulesetOption"/> holds (the parser accepted only its keys).</summary>
+    internal static TuningRuleset Tuning(string? key) => TuningRulesets.Parse(key);
 
     private static int CountOf(string s, string what)
     {

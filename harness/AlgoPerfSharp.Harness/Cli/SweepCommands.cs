@@ -1,13 +1,14 @@
 using System.CommandLine;
+using AlgoPerfSharp.Harness.Store;
 using AlgoPerfSharp.Harness.Hosting;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Cli;
 
 /// <summary>The <c>run</c>, <c>sweep</c> and <c>merge</c> commands.</summary>
 internal static class SweepCommands
 {
-    public static Command Run()
+    public static Command Run(Registries registries)
     {
         var options = HarnessCommandOptions.ForSweep(single: true);
         var cmd = new Command("run", """
@@ -20,7 +21,7 @@ internal static class SweepCommands
             Example: algoperf run -w fashion_mnist_resnet -a adamw --trials 2 --preset tiny --db runs.db
             """);
         options.AddTo(cmd);
-        cmd.SetAction(parse => options.Host(parse, context =>
+        cmd.SetAction(parse => options.Host(parse, registries, context =>
         {
             if (context.Options.Workloads.Count != 1 || context.Options.Algorithms.Count != 1)
             {
@@ -33,7 +34,7 @@ internal static class SweepCommands
         return cmd;
     }
 
-    public static Command Sweep()
+    public static Command Sweep(Registries registries)
     {
         var options = HarnessCommandOptions.ForSweep(single: false);
         var cmd = new Command("sweep", """
@@ -51,7 +52,7 @@ internal static class SweepCommands
             Example: algoperf sweep -w sotu_llama -a adamw -a nadamw --trials 5 --studies 3 --shard 0/4 --db shard0.db
             """);
         options.AddTo(cmd);
-        cmd.SetAction(parse => options.Host(parse, context => SweepJob.Execute(context, "sweep", CommandLine(parse))));
+        cmd.SetAction(parse => options.Host(parse, registries, context => SweepJob.Execute(context, "sweep", CommandLine(parse))));
         return cmd;
     }
 
@@ -79,7 +80,7 @@ internal static class SweepCommands
             using var store = ResultsStore.Open(target);
             try
             {
-                store.MergeFrom(sources);
+                ResultsMerge.Into(store, sources);
             }
             catch (ResultsStoreException) when (fresh)
             {
@@ -98,12 +99,12 @@ internal static class SweepCommands
         return cmd;
     }
 
-    public static Command Worker()
+    public static Command Worker(Registries registries)
     {
         var request = new Option<string>("--request") { Description = "The worker request JSON the parent wrote.", Required = true };
         var cmd = new Command("worker", "Internal: run one trial for a parent algoperf process (process isolation).") { request };
         cmd.Hidden = true;
-        cmd.SetAction(parse => Workers.WorkerEntry.Run(Workers.WorkerRequest.Load(parse.GetValue(request)!), parse.InvocationConfiguration.Output));
+        cmd.SetAction(parse => Trial.Workers.WorkerEntry.Run(Trial.Workers.WorkerRequest.Load(parse.GetValue(request)!), registries, parse.InvocationConfiguration.Output));
         return cmd;
     }
 

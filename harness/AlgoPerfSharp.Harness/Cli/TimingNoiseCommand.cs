@@ -1,6 +1,6 @@
 using System.CommandLine;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Harness.TimingNoise;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Cli;
 

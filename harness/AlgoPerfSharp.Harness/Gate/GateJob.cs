@@ -1,10 +1,11 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Cli;
-using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Hosting;
 
 namespace AlgoPerfSharp.Harness.Gate;
 

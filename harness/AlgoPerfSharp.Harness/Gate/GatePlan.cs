@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Harness.Rulesets;
-using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Gate;
 
@@ -98,7 +99,7 @@ public sealed record GatePlan
                 foreach (var side in order)
                 {
                     var point = side == GateSide.Baseline ? BaselinePoint : CandidatePoint;
-                    result.Add((side, new SweepRequest(RunLabel(side), [w.Name], [Algorithm(side)], Ruleset.External, s + 1, 1, Seed,
+                    result.Add((side, new SweepRequest(RunLabel(side), [w.Name], [Algorithm(side)], TuningRuleset.ExternalTuning, s + 1, 1, Seed,
                         SearchSpace.FromPoints([point]), 0, 1, w.Options)));
                 }
             }

@@ -1,5 +1,7 @@
-using AlgoPerfSharp.Harness.Results;
-using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Sweep;
+
 
 namespace AlgoPerfSharp.Harness.Gate;
 

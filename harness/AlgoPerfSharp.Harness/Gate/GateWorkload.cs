@@ -1,4 +1,6 @@
-using AlgoPerfSharp.Harness.Trials;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Sweep;
+
 
 namespace AlgoPerfSharp.Harness.Gate;
 

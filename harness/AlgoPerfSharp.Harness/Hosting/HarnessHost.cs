@@ -1,6 +1,5 @@
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Plugins;
-using AlgoPerfSharp.Harness.Workloads;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Configuration;
@@ -8,14 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Hosting;
-
-/// <summary>The workload and algorithm registries, as services.</summary>
-/// <param name="Algorithms">Resolves a built-in name or plugin spec.</param>
-/// <param name="Workloads">Builds a workload by name and preset (null = its default).</param>
-/// <param name="Specs">A workload's constants by name and preset without loading its data, or null to build the workload to read them.</param>
-public sealed record Registries(Func<string, ITrainingAlgorithm> Algorithms, Func<string, string?, IWorkload> Workloads, Func<string, string?, WorkloadSpec>? Specs = null);
 
 /// <summary>Everything a hosted command runs with.</summary>
 /// <param name="Options">The validated settings.</param>
@@ -40,14 +34,18 @@ public sealed record HarnessContext(
 /// </summary>
 public static class HarnessHost
 {
-    /// <summary>Builds the host, validates the options, runs <paramref name="body"/>; bad settings print one message and return <see cref="ExitCodes.BadInput"/>.</summary>
-    public static int Run(string? configFile, Action<HarnessOptions> commandLine, TextWriter output, TextWriter error, Func<HarnessContext, int> body)
+    /// <summary>
+    /// Builds the host with <paramref name="registries"/> as a service, validates the options, runs <paramref name="body"/>;
+    /// bad settings print one message and return <see cref="ExitCodes.BadInput"/>.
+    /// </summary>
+    public static int Run(
+        Registries registries, string? configFile, Action<HarnessOptions> commandLine, TextWriter output, TextWriter error, Func<HarnessContext, int> body)
     {
+        ArgumentNullException.ThrowIfNull(registries);
         ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(body);
-        HarnessWorkloads.EnsureRegistered();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         if (configFile is not null)
         {
@@ -72,12 +70,12 @@ public static class HarnessHost
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(log);
         builder.Services.AddSingleton(log);
-        builder.Services.AddSingleton(new Registries(AlgorithmRegistry.Resolve, WorkloadRegistry.Create, WorkloadRegistry.Spec));
+        builder.Services.AddSingleton(registries);
         builder.Services.AddSingleton<IValidateOptions<HarnessOptions>, HarnessOptionsValidator>();
         builder.Services.AddOptions<HarnessOptions>()
             .Bind(builder.Configuration, b => b.ErrorOnUnknownConfiguration = true)
             .PostConfigure(commandLine)
-            .PostConfigure(SweepPlans.Apply);
+            .PostConfigure<Registries>(SweepPlans.Apply);
         using var host = builder.Build();
 
         HarnessOptions options;

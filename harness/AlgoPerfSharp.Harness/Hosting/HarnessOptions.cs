@@ -1,3 +1,6 @@
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Sweep;
+
 namespace AlgoPerfSharp.Harness.Hosting;
 
 /// <summary>
@@ -100,8 +103,8 @@ public sealed class HarnessOptions
     /// <summary>Log file. Null = <c>&lt;db&gt;.log</c>.</summary>
     public string? LogFile { get; set; }
 
-    /// <summary>The ruleset in effect.</summary>
-    public string EffectiveRuleset => Ruleset ?? "external";
+    /// <summary>The ruleset in effect (external unless set); <see cref="HarnessOptionsValidator"/> has checked the text.</summary>
+    public TuningRuleset EffectiveRuleset => TuningRulesets.Parse(Ruleset ?? TuningRuleset.ExternalTuning.Key());
 
     /// <summary>The log file in effect.</summary>
     public string EffectiveLogFile => LogFile ?? Db + ".log";

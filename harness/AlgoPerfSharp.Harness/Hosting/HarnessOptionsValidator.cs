@@ -1,12 +1,15 @@
-using AlgoPerfSharp.Harness.Rulesets;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Options;
+using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Harness.Trial;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 
 /// <summary>Checks <see cref="HarnessOptions"/> at start; every message names the setting, the bad value and what to do.</summary>
-public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
+/// <param name="registries">The workloads (and algorithms) the options may name.</param>
+public sealed class HarnessOptionsValidator(Registries registries) : IValidateOptions<HarnessOptions>
 {
     private static readonly string[] Presets = ["cpu", "quick", "tiny", "gpu"];
 
@@ -14,19 +17,20 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
     public ValidateOptionsResult Validate(string? name, HarnessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = Errors(options).ToList();
+        var errors = Errors(options, registries.WorkloadRegistry).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    /// <summary>Every problem with <paramref name="o"/>.</summary>
-    public static IEnumerable<string> Errors(HarnessOptions o)
+    /// <summary>Every problem with <paramref name="o"/>, its workloads looked up in <paramref name="workloads"/>.</summary>
+    public static IEnumerable<string> Errors(HarnessOptions o, WorkloadRegistry workloads)
     {
+        ArgumentNullException.ThrowIfNull(workloads);
         ArgumentNullException.ThrowIfNull(o);
         if (string.IsNullOrWhiteSpace(o.Db)) yield return "Db (--db) must be a file path";
         if (o.Label is { } l && string.IsNullOrWhiteSpace(l)) yield return "Label (--label) must not be blank";
         if (o.Plan is { } plan && !SweepPlans.Names.Contains(plan)) yield return $"Plan (--plan) '{plan}' is unknown; use one of {string.Join(", ", SweepPlans.Names)}";
         if (o.Preset is { } preset && !Presets.Contains(preset)) yield return $"Preset (--preset) '{preset}' is unknown; use one of {string.Join(", ", Presets)}";
-        if (o.Ruleset is { } r && r is not ("external" or "self")) yield return $"Ruleset (--ruleset) '{r}' is unknown; use external or self";
+        if (o.Ruleset is { } r && !TuningRulesets.TryParse(r, out _)) yield return $"Ruleset (--ruleset) '{r}' is unknown; use external or self";
         if (o.Studies is < 1) yield return $"Studies (--studies) must be ≥ 1 (got {o.Studies})";
         if (o.Trials is < 1) yield return $"Trials (--trials) must be ≥ 1 (got {o.Trials})";
         if (o.Seeds is < 1) yield return $"Seeds (--seeds) must be ≥ 1 (got {o.Seeds})";
@@ -52,10 +56,10 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
         if (o.Workloads.Count == 0) yield return "Workloads (--workload) is empty: name at least one (see: algoperf list), or use --plan";
         foreach (string w in o.Workloads)
         {
-            var d = WorkloadRegistry.Find(w);
+            var d = workloads.Find(w);
             if (d is null)
             {
-                yield return $"Workloads (--workload): unknown workload '{w}'; known: {string.Join(", ", WorkloadRegistry.All.Select(x => x.Name))}";
+                yield return $"Workloads (--workload): unknown workload '{w}'; known: {string.Join(", ", workloads.All.Select(x => x.Name))}";
             }
             else if (o.Preset is { } p && Presets.Contains(p) && !d.Presets.Contains(p, StringComparer.Ordinal))
             {
@@ -65,10 +69,12 @@ public sealed class HarnessOptionsValidator : IValidateOptions<HarnessOptions>
 
         if (o.Algorithms.Count == 0) yield return "Algorithms (--algorithm) is empty: name at least one built-in or plugin path, or use --plan";
         string? sizeError = null;
+        // sized as external tuning when the ruleset is unset or unknown (reported above)
+        var ruleset = TuningRulesets.TryParse(o.Ruleset, out var given) ? given : TuningRuleset.ExternalTuning;
         try
         {
             // before anything is planned: a plan of 2e9 studies would otherwise be built until memory runs out
-            SweepPlanner.CheckSize(o.Workloads.Count, o.Algorithms.Count, o.EffectiveRuleset == "self" ? Ruleset.SelfTuning : Ruleset.External,
+            SweepPlanner.CheckSize(o.Workloads.Count, o.Algorithms.Count, ruleset,
                 Math.Max(1, o.Studies ?? 1), Math.Max(1, o.Trials ?? 5));
         }
         catch (ArgumentException e)

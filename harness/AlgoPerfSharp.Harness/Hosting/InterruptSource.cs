@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 

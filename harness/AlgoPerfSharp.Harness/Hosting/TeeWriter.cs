@@ -1,4 +1,5 @@
 using System.Text;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.Hosting;
 

@@ -7,21 +7,28 @@ namespace AlgoPerfSharp.Harness.Plugins;
 /// <summary>
 /// Resolves training algorithms by name (built-ins) or from plugin assemblies: <c>path/Plugin.dll</c>,
 /// <c>path/Plugin.dll:name</c> (when the assembly declares several) or a folder holding one plugin.
-/// Plugins declare algorithms with <see cref="TrainingAlgorithmAttribute"/>.
+/// Plugins declare algorithms with <see cref="TrainingAlgorithmAttribute"/>. A program builds one registry in its
+/// composition root and passes it on; the built-in instances it holds are shared (algorithms are stateless
+/// descriptions: each trial's state lives in its <see cref="ITrainingRun"/>).
 /// </summary>
-public static class AlgorithmRegistry
+public sealed class AlgorithmRegistry
 {
     private const string BuiltInSource = "AlgoPerfSharp.Optimizers (built-in)";
 
     /// <summary>
-    /// The built-in algorithms, found as plugins are: by the <see cref="TrainingAlgorithmAttribute"/>s of the optimizers
-    /// assembly, with the same checks (contract version, interface, constructor), in their declaration order.
+    /// A registry of the built-in algorithms, found as plugins are: by the <see cref="TrainingAlgorithmAttribute"/>s of
+    /// the optimizers assembly, with the same checks (contract version, interface, constructor), in their declaration order.
     /// </summary>
-    public static IReadOnlyList<ITrainingAlgorithm> BuiltIns { get; } =
-        [.. DeclaredTypes(typeof(TransformAlgorithm).Assembly, BuiltInSource).Select(t => Construct(BuiltInSource, t))];
+    public AlgorithmRegistry()
+    {
+        BuiltIns = [.. DeclaredTypes(typeof(TransformAlgorithm).Assembly, BuiltInSource).Select(t => Construct(BuiltInSource, t))];
+    }
+
+    /// <summary>The built-in algorithms in their declaration order.</summary>
+    public IReadOnlyList<ITrainingAlgorithm> BuiltIns { get; }
 
     /// <summary>The built-in algorithm named <paramref name="name"/>, or null.</summary>
-    public static ITrainingAlgorithm? BuiltIn(string name) => BuiltIns.FirstOrDefault(a => a.Name == name);
+    public ITrainingAlgorithm? BuiltIn(string name) => BuiltIns.FirstOrDefault(a => a.Name == name);
 
     /// <summary>
     /// Resolves <paramref name="spec"/>: a built-in name, a plugin DLL path (optionally <c>:name</c>), or a folder.
@@ -29,7 +36,7 @@ public static class AlgorithmRegistry
     /// <see cref="PluginProbe"/> instead, and only worker processes (and <c>--in-process</c>) call this for plugins.
     /// Throws <see cref="PluginException"/> with a message naming the file and the fix.
     /// </summary>
-    public static ITrainingAlgorithm Resolve(string spec)
+    public ITrainingAlgorithm Resolve(string spec)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         if (BuiltIn(spec) is { } builtIn) return builtIn;

@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Text;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Cli;
-using AlgoPerfSharp.Harness.Workers;
+using AlgoPerfSharp.Harness.Trial.Workers;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Plugins;
 
@@ -39,32 +40,34 @@ public static class PluginProbe
     /// code runs only in worker processes). Throws <see cref="PluginException"/> (one line) when the probe fails and
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> fires (the probe is killed).
     /// </summary>
-    public static ITrainingAlgorithm ForPlanning(string spec, CancellationToken cancellation)
+    public static ITrainingAlgorithm ForPlanning(string spec, AlgorithmRegistry registry, CancellationToken cancellation)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
-        if (AlgorithmRegistry.BuiltIn(spec) is { } builtIn) return builtIn;
-        var report = Describe(spec, all: false, cancellation);
+        ArgumentNullException.ThrowIfNull(registry);
+        if (registry.BuiltIn(spec) is { } builtIn) return builtIn;
+        var report = Describe(spec, registry, all: false, cancellation);
         return report.Count == 1 ? new ProbedAlgorithm(report[0]) : throw Failure(spec, $"reported {report.Count} algorithms for one");
     }
 
     /// <summary>
     /// Runs a probe of <paramref name="spec"/> (a plugin path, folder or <c>path:name</c>): one algorithm, or with
     /// <paramref name="all"/> and no <c>:name</c> every algorithm the plugin declares. Built-in names are answered
-    /// in-process. <paramref name="launch"/> and <paramref name="timeout"/> default to this binary and
+    /// in-process from <paramref name="registry"/>. <paramref name="launch"/> and <paramref name="timeout"/> default to this binary and
     /// <see cref="TimeoutSeconds"/>.
     /// </summary>
     public static IReadOnlyList<AlgorithmMetadata> Describe(
-        string spec, bool all, CancellationToken cancellation, WorkerLaunch? launch = null, TimeSpan? timeout = null)
+        string spec, AlgorithmRegistry registry, bool all, CancellationToken cancellation, WorkerLaunch? launch = null, TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
-        if (AlgorithmRegistry.BuiltIn(spec) is { } builtIn) return [AlgorithmMetadata.Of(builtIn, "built-in")];
+        ArgumentNullException.ThrowIfNull(registry);
+        if (registry.BuiltIn(spec) is { } builtIn) return [AlgorithmMetadata.Of(builtIn, "built-in")];
         string path = AlgorithmRegistry.SplitSpec(spec).Path;
         if (!File.Exists(path) && !Directory.Exists(path))
         {
             // nothing to probe: the registry's own message (no such plugin / neither a built-in nor a file), which
             // these calls throw before loading anything
             if (all) AlgorithmRegistry.LoadPlugin(path);
-            AlgorithmRegistry.Resolve(spec);
+            registry.Resolve(spec);
         }
 
         launch ??= WorkerLaunch.Current();
@@ -143,9 +146,10 @@ public static class PluginProbe
     /// and returns 0, or writes one <see cref="ErrorPrefix"/> line on <paramref name="stderr"/> and returns 2. The
     /// plugin's own console output goes to stderr; the process exits (130) when its stdin reaches end of file.
     /// </summary>
-    public static int Run(string spec, bool all, TextWriter stdout, TextWriter stderr)
+    public static int Run(string spec, bool all, AlgorithmRegistry registry, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ExitWhenParentCloses();
@@ -154,7 +158,7 @@ public static class PluginProbe
         {
             IReadOnlyList<AlgorithmMetadata> report = all && AlgorithmRegistry.SplitSpec(spec).Name is null
                 ? AlgorithmRegistry.LoadPlugin(spec).Select(d => AlgorithmMetadata.Of(d.Create(), d.File)).ToList()
-                : [AlgorithmMetadata.Of(AlgorithmRegistry.Resolve(spec), AlgorithmRegistry.SplitSpec(spec).Path)];
+                : [AlgorithmMetadata.Of(registry.Resolve(spec), AlgorithmRegistry.SplitSpec(spec).Path)];
             string json = AlgorithmMetadata.ToJson(report);
             stdout.WriteLine(json);
             stdout.Flush();

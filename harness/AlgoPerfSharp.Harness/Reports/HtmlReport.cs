@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Reports;
 
@@ -37,7 +37,7 @@ public static class HtmlReport
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>AlgoPerfSharp report</title>\n<style>\n")
             .Append(Css).Append("</style>\n</head>\n<body>\n");
-        html.Append("<h1>AlgoPerfSharp report</h1>\n<p>").Append(E($"{board.Ruleset}-tuning ruleset · runs: {string.Join(", ", board.Runs)} · {input.Trials.Count} trials · workloads: {string.Join(", ", board.Workloads)}")).Append("</p>\n");
+        html.Append("<h1>AlgoPerfSharp report</h1>\n<p>").Append(E($"{board.Ruleset.Key()}-tuning ruleset · runs: {string.Join(", ", board.Runs)} · {input.Trials.Count} trials · workloads: {string.Join(", ", board.Workloads)}")).Append("</p>\n");
 
         Environment(html, runs);
 

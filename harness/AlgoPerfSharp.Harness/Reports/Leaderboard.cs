@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Reports;
 
@@ -35,7 +35,7 @@ public sealed record LeaderboardCell(
 /// <param name="Bootstrap">Score and rank intervals and the pairwise probabilities (<see cref="ScoreBootstrap"/>).</param>
 /// <param name="Resolution">Eval period ÷ median time-to-target per workload.</param>
 public sealed record LeaderboardResult(
-    string Ruleset,
+    TuningRuleset Ruleset,
     IReadOnlyList<string> Runs,
     IReadOnlyList<string> Workloads,
     IReadOnlyList<LeaderboardRow> Rows,
@@ -78,7 +78,7 @@ public sealed record LeaderboardResult(
             bootstrap[p.Submission]))
             .OrderByDescending(r => r.Score).ThenBy(r => r.Algorithm, StringComparer.Ordinal).ToList();
         return new LeaderboardResult(
-            input.RulesetKey, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows, bootstrap,
+            input.Ruleset.Kind, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows, bootstrap,
             WorkloadResolution.Of(input, result));
     }
 
@@ -98,7 +98,7 @@ public sealed record LeaderboardResult(
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset} tuning; runs: {string.Join(", ", Runs.Select(Name))})\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp leaderboard ({Ruleset.Key()} tuning; runs: {string.Join(", ", Runs.Select(Name))})\n\n");
         foreach (var w in WarningLines(Name)) sb.Append("> ").Append(w).Append("\n\n");
         sb.Append("| rank | algorithm | score |");
         if (IsReplicated) sb.Append(CultureInfo.InvariantCulture, $" {Pct(Bootstrap.Options.Confidence)} interval | rank interval |");
@@ -173,7 +173,7 @@ public sealed record LeaderboardResult(
     /// <summary>JSON for tooling (∞ written as null; intervals and probabilities null without ≥ 2 studies per cell).</summary>
     public string ToJson() => JsonSerializer.Serialize(new
     {
-        ruleset = Ruleset,
+        ruleset = Ruleset.Key(),
         runs = Runs,
         workloads = Workloads,
         caveat = Caveat,

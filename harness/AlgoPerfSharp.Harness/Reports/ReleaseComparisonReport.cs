@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Reports;
 
@@ -15,12 +15,12 @@ namespace AlgoPerfSharp.Harness.Reports;
 /// </summary>
 /// <param name="Baseline">What the baseline is (database file and run labels).</param>
 /// <param name="Candidate">What the candidate is.</param>
-/// <param name="Ruleset">"self" or "external".</param>
+/// <param name="Ruleset">The tuning ruleset compared.</param>
 /// <param name="Options">α and δ used.</param>
 /// <param name="Rows">One row per common (workload, algorithm), ordered by workload then algorithm.</param>
 /// <param name="Notes">Pairs present on one side only (not compared): things a reader should know.</param>
 public sealed record ReleaseComparisonReport(
-    string Baseline, string Candidate, string Ruleset, ComparisonOptions Options, IReadOnlyList<ComparisonRow> Rows, IReadOnlyList<string> Notes)
+    string Baseline, string Candidate, TuningRuleset Ruleset, ComparisonOptions Options, IReadOnlyList<ComparisonRow> Rows, IReadOnlyList<string> Notes)
 {
     /// <summary>True when any row is a regression (the compare command then exits with 1).</summary>
     public bool HasRegression => Rows.Any(r => r.IsRegression);
@@ -70,7 +70,7 @@ public sealed record ReleaseComparisonReport(
             var steps = bSteps.Count > 0 && cSteps.Count > 0 ? ReleaseComparison.Compare(bSteps, cSteps, options) : null;
             return new ComparisonRow(p.Workload, p.Algorithm, ReleaseComparison.Compare(bTimes, cTimes, options), steps);
         }).ToList();
-        return new ReleaseComparisonReport(bName, cName, b.RulesetKey, options, rows, notes);
+        return new ReleaseComparisonReport(bName, cName, b.Ruleset.Kind, options, rows, notes);
     }
 
     /// <summary>A GitHub-flavoured markdown summary for a CI log.</summary>
@@ -78,7 +78,7 @@ public sealed record ReleaseComparisonReport(
     {
         var sb = new StringBuilder();
         string conf = Pct(1 - (2 * Options.SignificanceLevel));
-        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp release comparison ({Ruleset} tuning)\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# AlgoPerfSharp release comparison ({Ruleset.Key()} tuning)\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Baseline: {SafeText.Markdown(Baseline)}. Candidate: {SafeText.Markdown(Candidate)}.\n\n");
         sb.Append(CultureInfo.InvariantCulture,
             $"Method: per (workload, algorithm), one sample per seed (study); one-sided Mann–Whitney U tests at significance level α = {G(Options.SignificanceLevel)}, minimum effect δ = {Pct(Options.MinimumEffect)}. ");
@@ -117,7 +117,7 @@ public sealed record ReleaseComparisonReport(
     {
         baseline = Baseline,
         candidate = Candidate,
-        ruleset = Ruleset,
+        ruleset = Ruleset.Key(),
         significance_level = Options.SignificanceLevel,
         minimum_effect = Options.MinimumEffect,
         confidence_level = 1 - (2 * Options.SignificanceLevel),

@@ -1,5 +1,5 @@
-using AlgoPerfSharp.Harness.Results;
 using AlgoPerfSharp.Scoring;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.Reports;
 
@@ -13,15 +13,13 @@ internal sealed record LoadedTrial(StoredTrial Stored, IReadOnlyList<StoredEval>
 /// The trials of some runs of one database under one ruleset, converted for the scoring library: shared by the
 /// leaderboard, the HTML report and the release comparison so they all score the same rows the same way.
 /// </summary>
-/// <param name="RulesetKey">"self" or "external", as stored.</param>
-/// <param name="Ruleset">The scoring ruleset (budget multiplier, how trials combine).</param>
+/// <param name="Ruleset">The scoring rules: the tuning ruleset (<see cref="ScoringRules.Kind"/>), the budget multiplier.</param>
 /// <param name="Runs">The runs loaded.</param>
 /// <param name="Specs">Scoring specs of the workloads that have trials (every run scored must agree on them).</param>
 /// <param name="StoredSpecs">The stored workload constants by workload name.</param>
 /// <param name="Trials">Every non-pending trial of the ruleset, in run then key order.</param>
 internal sealed record ScoringInput(
-    string RulesetKey,
-    Scoring.Ruleset Ruleset,
+    ScoringRules Ruleset,
     IReadOnlyList<StoredRun> Runs,
     IReadOnlyList<WorkloadScoringSpec> Specs,
     IReadOnlyDictionary<string, StoredWorkloadSpec> StoredSpecs,
@@ -37,7 +35,6 @@ internal sealed record ScoringInput(
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(runs);
         if (runs.Count == 0) throw new ResultsStoreException($"{store.Path} has no runs to score (run `algoperf sweep` first)");
-        string rulesetKey = ruleset == TuningRuleset.SelfTuning ? "self" : "external";
         var specs = new Dictionary<string, StoredWorkloadSpec>(StringComparer.Ordinal);
         var trials = new List<LoadedTrial>();
         var runOf = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -58,7 +55,7 @@ internal sealed record ScoringInput(
                 specRun[s.Name] = run.Label;
             }
 
-            foreach (var stored in store.Trials(run.Id).Where(t => t.Ruleset == rulesetKey && t.State != TrialState.Pending))
+            foreach (var stored in store.Trials(run.Id).Where(t => t.Ruleset == ruleset && t.State != TrialState.Pending))
             {
                 // Names come from plugins: without control characters they are safe for every table, chart and terminal.
                 var t = stored with { Key = SafeText.Terminal(stored.Key), Algorithm = SafeText.Terminal(stored.Algorithm), Workload = SafeText.Terminal(stored.Workload) };
@@ -71,14 +68,14 @@ internal sealed record ScoringInput(
 
                 var evals = store.Evals(t.Id);
                 var rows = evals.Select(e => new EvalRow(t.Algorithm, t.Workload, t.Study, t.Trial, e.Step, e.SubmissionSeconds, e.Metrics));
-                trials.Add(new LoadedTrial(t, evals, new TrialRecord(t.Algorithm, t.Workload, t.Study, t.Trial, Status(t.State), rows)));
+                trials.Add(new LoadedTrial(t, evals, new TrialRecord(t.Algorithm, t.Workload, t.Study, t.Trial, t.State, rows)));
             }
         }
 
         if (trials.Count == 0)
         {
             throw new ResultsStoreException(
-                $"{store.Path} has no {rulesetKey}-tuning trials in run(s) {string.Join(", ", runs.Select(r => r.Label))} (try --ruleset {(rulesetKey == "self" ? "external" : "self")})");
+                $"{store.Path} has no {ruleset.Key()}-tuning trials in run(s) {string.Join(", ", runs.Select(r => r.Label))} (try --ruleset {(ruleset == TuningRuleset.SelfTuning ? TuningRuleset.ExternalTuning : TuningRuleset.SelfTuning).Key()})");
         }
 
         var missing = trials.Select(t => t.Stored.Workload).FirstOrDefault(w => !specs.ContainsKey(w));
@@ -91,8 +88,7 @@ internal sealed record ScoringInput(
             s.Name, s.TargetMetric, s.ValidationTarget, s.LowerIsBetter ? MetricDirection.LowerIsBetter : MetricDirection.HigherIsBetter,
             s.MaxRuntimeSeconds, s.TestMetric, s.TestTarget, s.VariantOf)).ToList();
         return new ScoringInput(
-            rulesetKey,
-            ruleset == TuningRuleset.SelfTuning ? Scoring.Ruleset.SelfTuning : Scoring.Ruleset.ExternalTuning,
+            ScoringRules.For(ruleset),
             runs,
             scoringSpecs,
             specs,
@@ -121,12 +117,4 @@ internal sealed record ScoringInput(
         var steps = trials.Select(t => t.Stored.MedianStepSeconds).Where(s => s > 0).ToList();
         return steps.Count == 0 ? double.NaN : SampleStatistics.Median(steps);
     }
-
-    private static TrialStatus Status(TrialState s) => s switch
-    {
-        TrialState.Completed => TrialStatus.Completed,
-        TrialState.Diverged => TrialStatus.Diverged,
-        TrialState.Interrupted => TrialStatus.Interrupted,
-        _ => TrialStatus.Failed, // failed, timed out, or still "running" after its process died
-    };
 }

@@ -1,5 +1,6 @@
-using AlgoPerfSharp.Harness.Trials;
 using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Harness.Sweep;
 
 namespace AlgoPerfSharp.Harness.TimingNoise;
 

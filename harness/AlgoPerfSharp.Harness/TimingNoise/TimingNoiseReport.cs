@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AlgoPerfSharp.Harness.Reports;
-using AlgoPerfSharp.Harness.Results;
+using AlgoPerfSharp.Harness.Store;
 
 namespace AlgoPerfSharp.Harness.TimingNoise;
 

@@ -1,0 +1,32 @@
+using AlgoPerfSharp.Contracts;
+
+namespace AlgoPerfSharp.Harness.Trial;
+
+/// <summary>
+/// What the algorithm asked of the steps' oracles since the last eval, reported with each eval row's diagnostics as
+/// per-step means: <c>oracle/gradient_evaluations</c> (backward passes over a step's data), <c>oracle/loss_evaluations</c>
+/// (forward-only passes) and <c>oracle/examples</c> (training examples drawn). A plain step is 1, 0 and the batch size.
+/// </summary>
+internal sealed class OracleSpending
+{
+    private long _steps, _gradients, _losses, _examples;
+
+    /// <summary>Adds one finished step.</summary>
+    public void Add(StepContext step)
+    {
+        _steps++;
+        _gradients += step.GradientEvaluations;
+        _losses += step.LossEvaluations;
+        _examples += step.ExamplesDrawn;
+    }
+
+    /// <summary>Writes the means since the last report into <paramref name="diagnostics"/> and starts over (no steps: nothing).</summary>
+    public void Report(IDictionary<string, double> diagnostics)
+    {
+        if (_steps == 0) return;
+        diagnostics["oracle/gradient_evaluations"] = (double)_gradients / _steps;
+        diagnostics["oracle/loss_evaluations"] = (double)_losses / _steps;
+        diagnostics["oracle/examples"] = (double)_examples / _steps;
+        _steps = _gradients = _losses = _examples = 0;
+    }
+}

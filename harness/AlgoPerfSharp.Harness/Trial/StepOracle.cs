@@ -1,0 +1,160 @@
+using System.Globalization;
+using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Workloads;
+
+namespace AlgoPerfSharp.Harness.Trial;
+
+/// <summary>
+/// The harness's <see cref="IStepOracle"/> for one timed step of a trial: the workload's loss over the step's batch
+/// and any batches drawn into the step, the model's parameters' gradients set in place. Created inside the step's
+/// DisposeScope, so every tensor it makes (batches drawn, sub-batch gradients) is released with the step.
+/// </summary>
+internal sealed class StepOracle : IStepOracle
+{
+    /// <summary>Most batches one step may hold (its own and those drawn): a bound on runaway growth, 64 × the batch.</summary>
+    public const int MaxBatchesPerStep = 64;
+
+    private readonly IWorkload _workload;
+    private readonly WorkloadModel _model;
+    private readonly IBatchStream _stream;
+    private readonly double _labelSmoothing;
+    private readonly List<Batch> _batches;
+
+    public StepOracle(IWorkload workload, WorkloadModel model, IBatchStream stream, Batch first, double labelSmoothing)
+    {
+        _workload = workload ?? throw new ArgumentNullException(nameof(workload));
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _batches = [first ?? throw new ArgumentNullException(nameof(first))];
+        _labelSmoothing = labelSmoothing;
+    }
+
+    /// <inheritdoc/>
+    public int Examples => _batches.Sum(b => b.Count);
+
+    /// <inheritdoc/>
+    public double LossAndGradients()
+    {
+        ClearGrads();
+        return Accumulate(_batches, b => _workload.Loss(_model, b, _labelSmoothing));
+    }
+
+    /// <inheritdoc/>
+    public double Loss()
+    {
+        using var noGrad = Autograd.NoGrad();
+        double total = Examples, sum = 0;
+        foreach (var b in _batches)
+        {
+            using var scope = new DisposeScope();
+            sum += _workload.Loss(_model, b, _labelSmoothing).ToDouble() * b.Count;
+        }
+
+        return sum / total;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<SubBatchGradients> SubBatchGradients(int groups)
+    {
+        int smallest = _batches.Min(b => b.Count);
+        if (groups < 1 || groups > smallest)
+        {
+            throw new ArgumentOutOfRangeException(nameof(groups), groups, string.Create(CultureInfo.InvariantCulture,
+                $"sub-batch gradients need 1 ≤ groups ≤ the examples of a batch ({smallest}); got {groups}"));
+        }
+
+        var parameters = _model.Parameters;
+        var results = new List<SubBatchGradients>(groups);
+        var sums = new Tensor?[parameters.Count];
+        int total = 0;
+        for (int g = 0; g < groups; g++)
+        {
+            // group g takes the g-th of `groups` near-equal slices of every batch of the step
+            var parts = _batches.Select(b =>
+            {
+                int start = (int)((long)b.Count * g / groups), end = (int)((long)b.Count * (g + 1) / groups);
+                return b.Slice(start, end - start);
+            }).ToList();
+            ClearGrads();
+            double loss = Accumulate(parts, p => _workload.Loss(_model, p, _labelSmoothing));
+            int examples = parts.Sum(p => p.Count);
+            var grads = new Tensor[parameters.Count];
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                var grad = parameters[i].Parameter.Grad ?? parameters[i].Parameter.Data.ZerosLike();
+                grads[i] = grad.Clone();
+                var weighted = grads[i].Mul(examples);
+                sums[i] = sums[i] is { } s ? s.Add(weighted) : weighted;
+            }
+
+            total += examples;
+            results.Add(new SubBatchGradients(loss, examples, grads));
+        }
+
+        using (Autograd.NoGrad())
+        {
+            for (int i = 0; i < parameters.Count; i++) parameters[i].Parameter.Grad = sums[i]!.Div(total);
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public double LossAndGradientsForTargets(Func<Tensor, Tensor> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ClearGrads();
+        return Accumulate(_batches, b =>
+        {
+            var outputs = _workload.Outputs(_model, b);
+            Tensor own;
+            using (Autograd.NoGrad())
+            {
+                own = targets(outputs.Detach());
+            }
+
+            if (own is null || !own.Shape.SequenceEqual(b.Targets.Shape) || own.DType != b.Targets.DType)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"the targets returned must have the batch targets' shape [{string.Join(", ", b.Targets.Shape)}] and type {b.Targets.DType}; got {(own is null ? "null" : $"[{string.Join(", ", own.Shape)}] {own.DType}")}"));
+            }
+
+            return _workload.LossOf(outputs, own, _labelSmoothing);
+        });
+    }
+
+    /// <inheritdoc/>
+    public int DrawMoreData(int batches)
+    {
+        if (batches < 1 || _batches.Count + batches > MaxBatchesPerStep)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batches), batches, string.Create(CultureInfo.InvariantCulture,
+                $"a step may draw 1 or more batches, up to {MaxBatchesPerStep} in all (it holds {_batches.Count}); got {batches}"));
+        }
+
+        for (int i = 0; i < batches; i++) _batches.Add(_stream.Next());
+        return Examples;
+    }
+
+    // Backward of each part's mean loss weighted by its share of the examples: the grads accumulate to the gradient
+    // of the mean loss over all parts. Returns that mean loss.
+    private static double Accumulate(IReadOnlyList<Batch> parts, Func<Batch, Tensor> loss)
+    {
+        double total = parts.Sum(p => p.Count), sum = 0;
+        foreach (var part in parts)
+        {
+            var l = loss(part);
+            double share = part.Count / total;
+            (parts.Count == 1 ? l : l.Mul(share)).Backward();
+            sum += l.ToDouble() * share;
+        }
+
+        return sum;
+    }
+
+    private void ClearGrads()
+    {
+        foreach (var p in _model.Parameters) p.Parameter.Grad = null;
+    }
+}

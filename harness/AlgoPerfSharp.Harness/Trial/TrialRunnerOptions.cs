@@ -1,0 +1,43 @@
+using AlgoPerfSharp.Harness.Sweep;
+
+namespace AlgoPerfSharp.Harness.Trial;
+
+/// <summary>Knobs of one trial run beyond the workload's spec.</summary>
+public sealed record TrialRunnerOptions
+{
+    /// <summary>Stop after this many steps even if budget remains (smoke runs, tests). Null = no cap.</summary>
+    public long? MaxSteps { get; init; }
+
+    /// <summary>Override of the workload's eval period in timed seconds (tests). Null = the spec's.</summary>
+    public double? EvalPeriodSeconds { get; init; }
+
+    /// <summary>
+    /// Override of the workload's step hint, the schedule horizon the algorithm is told (calibration's long runs stretch
+    /// it with the budget). Null = the spec's.
+    /// </summary>
+    public long? StepHint { get; init; }
+
+    /// <summary>Override of the workload's budget in timed seconds (before the ruleset multiplier). Null = the spec's.</summary>
+    public double? MaxRuntimeSeconds { get; init; }
+
+    /// <summary>Evaluate every this many steps instead of by time (deterministic eval points; tests and resume checks). Null = by time.</summary>
+    public long? EvalEverySteps { get; init; }
+
+    /// <summary>Where checkpoints go (one folder per trial); null = no checkpoints.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Wall-clock limit of the whole trial in seconds (in-process guard; worker processes are also killed by the supervisor).</summary>
+    public double WallClockLimitSeconds { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Also evaluate the test split at each eval (reported, not scored).</summary>
+    public bool EvaluateTest { get; init; } = true;
+
+    /// <summary>Stop as soon as the validation target is met.</summary>
+    public bool StopAtTarget { get; init; } = true;
+
+    /// <summary>
+    /// Run the <see cref="TimingNoise.SpeedProbe"/> (untimed) at every eval and store its seconds in the row
+    /// (<c>probe_seconds</c>); false leaves the column empty.
+    /// </summary>
+    public bool SpeedProbe { get; init; } = true;
+}

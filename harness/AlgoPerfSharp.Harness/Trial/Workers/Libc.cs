@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+using AlgoPerfSharp.Harness.Store;
+
+namespace AlgoPerfSharp.Harness.Trial.Workers;
+
+/// <summary>
+/// The few libc calls the trial lifecycle needs on Linux and macOS: advisory file locks that the kernel drops when the
+/// last process holding the descriptor exits, descriptor inheritance, standard-stream redirection and the parent-death
+/// signal. Every call returns -1 on failure (errno in <see cref="Marshal.GetLastPInvokeError"/>).
+/// </summary>
+internal static partial class Libc
+{
+    public const int LockExclusive = 2;     // LOCK_EX
+    public const int LockNonBlocking = 4;   // LOCK_NB
+    public const int GetDescriptorFlags = 1; // F_GETFD
+    public const int SetDescriptorFlags = 2; // F_SETFD
+    public const int CloseOnExec = 1;       // FD_CLOEXEC
+    public const int SetParentDeathSignal = 1; // PR_SET_PDEATHSIG (Linux)
+    public const int SigTerm = 15;
+
+    private const int ReadWrite = 2; // O_RDWR
+
+    /// <summary>O_RDWR | O_CREAT | O_CLOEXEC for this OS.</summary>
+    public static int OpenOrCreateFlags => ReadWrite | (OperatingSystem.IsMacOS() ? 0x200 | 0x1000000 : 0x40 | 0x80000);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "dup", SetLastError = true)]
+    public static partial int Dup(int fd);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    public static partial int Dup2(int fd, int target);
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nint argument2, nint argument3, nint argument4, nint argument5);
+
+    /// <summary>
+    /// User + system CPU seconds of this process, all threads (getrusage(RUSAGE_SELF)), or null where that call is not
+    /// available. The struct starts with two <c>timeval</c>s of 16 bytes on 64-bit Linux and macOS (seconds, then
+    /// microseconds: a 64-bit long on Linux, a 32-bit int plus padding on macOS, hence only the low 32 bits are read).
+    /// </summary>
+    public static unsafe double? ProcessCpuSeconds()
+    {
+        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) || !Environment.Is64BitProcess) return null;
+        long* usage = stackalloc long[RusageLongs];
+        if (GetRusage(0 /* RUSAGE_SELF */, usage) != 0) return null;
+        // ru_utime = (usage[0] s, usage[1] µs), ru_stime = (usage[2] s, usage[3] µs)
+        return usage[0] + usage[2] + (((int)usage[1] + (int)usage[3]) * 1e-6);
+    }
+
+    private const int RusageLongs = 36; // struct rusage is 144 bytes (18 longs) on both; room to spare
+
+    [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static unsafe partial int GetRusage(int who, long* usage);
+}
