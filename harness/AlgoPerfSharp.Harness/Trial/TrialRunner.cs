@@ -315,15 +315,6 @@ public sealed class TrialRunner
         }
     }
 
-    /// <summary>Forward and backward of one batch (gradients left in the parameters); returns the loss.</summary>
-    internal static double LossAndGradients(IWorkload workload, WorkloadModel model, Batch batch, double labelSmoothing)
-    {
-        foreach (var p in model.Parameters) p.Parameter.Grad = null;
-        var loss = workload.Loss(model, batch, labelSmoothing);
-        loss.Backward();
-        return loss.ToDouble();
-    }
-
     private static double? FirstTargetTime(IReadOnlyList<EvalRecord> history, WorkloadSpec ws)
     {
         foreach (var r in history)
