@@ -8,11 +8,15 @@ namespace AlgoPerfSharp.Scoring;
 /// <remarks>Only algorithms scored in both are compared. Pure and thread-safe.</remarks>
 public static class RankingAgreement
 {
-    /// <summary>Compares <paramref name="first"/> with <paramref name="second"/>.</summary>
-    public static RankingAgreementResult Compare(ScoreBootstrapResult first, ScoreBootstrapResult second)
+    /// <summary>Compares <paramref name="first"/> with <paramref name="second"/>; significance comes from each one's pair
+    /// tests (<paramref name="firstTests"/>, <paramref name="secondTests"/>).</summary>
+    public static RankingAgreementResult Compare(
+        ScoreBootstrapResult first, PairTestsResult firstTests, ScoreBootstrapResult second, PairTestsResult secondTests)
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(firstTests);
+        ArgumentNullException.ThrowIfNull(secondTests);
         var inSecond = second.Submissions.Select(s => s.Submission).ToHashSet(StringComparer.Ordinal);
         var common = first.Submissions.Select(s => s.Submission).Where(inSecond.Contains).Order(StringComparer.Ordinal).ToList();
         var tau = common.Count < 2
@@ -23,13 +27,13 @@ public static class RankingAgreement
             .ToList();
 
         var set = common.ToHashSet(StringComparer.Ordinal);
-        List<SignificantDifference> Significant(ScoreBootstrapResult r) =>
+        List<SignificantDifference> Significant(PairTestsResult r) =>
             r.SignificantDifferences.Where(d => set.Contains(d.Better) && set.Contains(d.Worse)).ToList();
         static List<SignificantDifference> NotKept(List<SignificantDifference> pairs, ScoreBootstrapResult other) =>
             pairs.Where(d => !(other[d.Better].Score > other[d.Worse].Score)).ToList();
 
-        var firstPairs = Significant(first);
-        var secondPairs = Significant(second);
+        var firstPairs = Significant(firstTests);
+        var secondPairs = Significant(secondTests);
         return new RankingAgreementResult(
             common.AsReadOnly(),
             tau,
@@ -38,6 +42,6 @@ public static class RankingAgreement
             NotKept(secondPairs, first).AsReadOnly(),
             firstPairs.Count,
             secondPairs.Count,
-            first.IsReplicated && second.IsReplicated);
+            firstTests.IsReplicated && secondTests.IsReplicated);
     }
 }

@@ -19,7 +19,8 @@ namespace AlgoPerfSharp.Scoring;
 /// <para><b>Intervals.</b> Score: the (1 − c)/2 and (1 + c)/2 percentiles (numpy's linear method) of the B replicate
 /// scores. Rank (1 + the number of submissions scoring strictly higher): the same percentiles of the B replicate ranks,
 /// rounded outwards to whole ranks. Pairwise: P(i higher than j) = (#replicates with s_i &gt; s_j + ½ #ties) / B;
-/// <see cref="ScoreBootstrapResult.IsSignificant"/> states the rule.</para>
+/// Which pairs differ significantly is decided by <see cref="PairPermutationTest"/>, not by these probabilities: with
+/// 3–5 studies a percentile bootstrap is too narrow.</para>
 /// <para><b>Limits.</b> With n studies a cell has at most C(2n − 1, n) distinct resamples (3 for n = 2, 10 for n = 3),
 /// so with AlgoPerf's 3–5 studies the bootstrap distribution is coarse and the intervals approximate; a cell with one
 /// study has none (see <see cref="ScoreBootstrapResult.IsReplicated"/>).</para>

@@ -17,13 +17,10 @@ public sealed record ScoreBootstrapResult(
     int MinStudies,
     int MaxStudies)
 {
-    // P values are multiples of 1/(2B): the slack only absorbs the rounding of (1 ± confidence)/2.
-    private const double Slack = 1e-12;
-
     /// <summary>
     /// True when every cell has at least two studies. With one study in a cell every resample of it is that study, so
     /// its spread is zero and intervals would only show the other cells' noise: callers should then print "intervals
-    /// need ≥ 2 studies" instead of intervals, and <see cref="SignificantDifferences"/> is empty.
+    /// need ≥ 2 studies" instead of intervals.
     /// </summary>
     public bool IsReplicated => MinStudies >= 2;
 
@@ -37,42 +34,6 @@ public sealed record ScoreBootstrapResult(
     /// <summary>P(<paramref name="a"/> scores higher than <paramref name="b"/>), ties counting ½.</summary>
     /// <exception cref="KeyNotFoundException">Either submission was not scored.</exception>
     public double Probability(string a, string b) => ProbabilityHigher[IndexOf(a)][IndexOf(b)];
-
-    /// <summary>
-    /// The significance rule: a pair differs significantly when P(A higher) ≥ (1 + confidence)/2 or ≤ (1 − confidence)/2
-    /// (0.975 / 0.025 at 95 %) — i.e. when the two-sided percentile bootstrap interval of score_A − score_B excludes 0 —
-    /// and every cell has ≥ 2 studies (<see cref="IsReplicated"/>).
-    /// </summary>
-    public bool IsSignificant(double probability) =>
-        IsReplicated && (probability >= ((1 + Options.Confidence) / 2) - Slack || probability <= ((1 - Options.Confidence) / 2) + Slack);
-
-    /// <summary>
-    /// Every significantly different pair, once, the better first; ordered by the better's point rank, then the worse's,
-    /// then name. Empty when <see cref="IsReplicated"/> is false.
-    /// </summary>
-    public IReadOnlyList<SignificantDifference> SignificantDifferences
-    {
-        get
-        {
-            var list = new List<SignificantDifference>();
-            for (var i = 0; i < Submissions.Count; i++)
-            {
-                for (var j = 0; j < Submissions.Count; j++)
-                {
-                    var p = ProbabilityHigher[i][j];
-                    if (i != j && p > 0.5 && IsSignificant(p))
-                    {
-                        list.Add(new SignificantDifference(Submissions[i].Submission, Submissions[j].Submission, p));
-                    }
-                }
-            }
-
-            return list
-                .OrderBy(d => this[d.Better].Rank).ThenBy(d => this[d.Worse].Rank)
-                .ThenBy(d => d.Better, StringComparer.Ordinal).ThenBy(d => d.Worse, StringComparer.Ordinal)
-                .ToList().AsReadOnly();
-        }
-    }
 
     private int IndexOf(string submission)
     {

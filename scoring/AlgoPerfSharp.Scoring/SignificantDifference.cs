@@ -1,7 +1,8 @@
 namespace AlgoPerfSharp.Scoring;
 
-/// <summary>A pair of submissions whose scores differ significantly under <see cref="ScoreBootstrapResult.IsSignificant"/>.</summary>
-/// <param name="Better">The submission with the higher score in most replicates (the faster one, in AlgoPerf's sense).</param>
-/// <param name="Worse">The other submission.</param>
-/// <param name="Probability">P(<paramref name="Better"/> scores higher than <paramref name="Worse"/>) over the replicates, ties counting ½.</param>
-public sealed record SignificantDifference(string Better, string Worse, double Probability);
+/// <summary>A pair of submissions whose scores differ significantly under <see cref="PairTestsResult.IsSignificant"/>.</summary>
+/// <param name="Better">The submission with the higher observed score.</param>
+/// <param name="Worse">The other.</param>
+/// <param name="PValue">The pair's permutation p-value before correction.</param>
+/// <param name="AdjustedPValue">Its Holm-adjusted p-value (≤ α).</param>
+public sealed record SignificantDifference(string Better, string Worse, double PValue, double AdjustedPValue);

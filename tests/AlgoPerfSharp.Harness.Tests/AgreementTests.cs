@@ -9,8 +9,9 @@ public sealed class AgreementTests : ScratchFolder
     private string Db => P("results.db");
 
     /// <summary>
-    /// Run r1: a {10, 11, 12} beats b {20, 21, 22} beats c {40, 41, 42} in every study. Run r2: the same for a and c,
-    /// but b {5, 6, 7} now beats a — so r1's significant pair a > b is reversed, and r2's b > a too.
+    /// Five studies per cell. Run r1: a {10…14} beats b {20…24} beats c {40…44} in every study. Run r2: the same for a
+    /// and c, but b {5…9} now beats a — so r1's significant pair a > b is reversed, and r2's b > a too. Every pair is
+    /// fully separated: exact permutation p = 2/C(10, 5) = 2/252, Holm over 3 pairs 6/252 = 0.024.
     /// </summary>
     private void Populate()
     {
@@ -18,7 +19,7 @@ public sealed class AgreementTests : ScratchFolder
         void Run(string label, double[] a, double[] b)
         {
             var run = ScoringDatabases.NewRun(store, label, "w1");
-            for (int s = 0; s < 3; s++)
+            for (int s = 0; s < 5; s++)
             {
                 ScoringDatabases.Trial(store, run, "a", "w1", s, a[s], 0.01);
                 ScoringDatabases.Trial(store, run, "b", "w1", s, b[s], 0.01);
@@ -26,8 +27,8 @@ public sealed class AgreementTests : ScratchFolder
             }
         }
 
-        Run("r1", [10, 11, 12], [20, 21, 22]);
-        Run("r2", [10, 11, 12], [5, 6, 7]);
+        Run("r1", [10, 11, 12, 13, 14], [20, 21, 22, 23, 24]);
+        Run("r2", [10, 11, 12, 13, 14], [5, 6, 7, 8, 9]);
     }
 
     [Fact]
@@ -42,12 +43,12 @@ public sealed class AgreementTests : ScratchFolder
         // Orders a > b > c and b > a > c: of the 3 pairs, (a, c) and (b, c) agree, (a, b) does not: τ = (2 − 1)/3.
         Assert.Equal("Kendall τ-b of the two rankings: 0.333", lines[1]);
 
-        // a scores 1 in every r1 replicate but < 1 in every r2 one (ratio ≥ 10/7 to b); b the other way round. c's ratio
-        // to the fastest is more than 4 (no credit, score 0) in some r1 replicates (e.g. 41/10) and in every r2 one
-        // (≥ 40/7), so its two intervals share 0: only c's overlap.
+        // a scores 1 in every r1 replicate but < 1 in every r2 one (ratio ≥ 10/9 to b); b the other way round. c's ratio
+        // to the fastest is more than 4 (no credit, score 0) in some r1 replicates (e.g. 42/10) and in every r2 one
+        // (≥ 40/9), so its two intervals share 0: only c's overlap.
         Assert.Equal("score intervals that overlap: 1 of 3 (not: a, b)", lines[2]);
-        Assert.Equal("significant pairs of the first kept in the second: 2 of 3; not kept: a > b (P = 1.000)", lines[3]);
-        Assert.Equal("significant pairs of the second kept in the first: 2 of 3; not kept: b > a (P = 1.000)", lines[4]);
+        Assert.Equal("significant pairs of the first kept in the second: 2 of 3; not kept: a > b (Holm p = 0.024)", lines[3]);
+        Assert.Equal("significant pairs of the second kept in the first: 2 of 3; not kept: b > a (Holm p = 0.024)", lines[4]);
     }
 
     [Fact]

@@ -64,7 +64,14 @@ public sealed class LeaderboardIntervalTests : ScratchFolder
 
         string text = board.ToText();
         Assert.Contains("95 % interval", text.Split('\n')[0], StringComparison.Ordinal);
-        Assert.Contains("fast > slow (P = 1.000), mid > slow (P = 1.000); no other difference is significant.", text, StringComparison.Ordinal);
+        // Permutation tests (exact, 20 × 20 relabellings): slow's studies are slower than the others' in every cell, so
+        // T = ½ + ½ and only the two fully separated relabellings of each cell pair up to |T| ≥ 1: p = 2/400 = 0.005;
+        // fast–mid p = 0.455. Holm over 3 pairs: 0.015, 0.015, 0.455.
+        var tests = board.Tests;
+        Assert.Equal(0.005, tests["fast", "slow"].PValue, 1e-12);
+        Assert.Equal(0.015, tests["mid", "slow"].AdjustedPValue, 1e-12);
+        Assert.Equal(0.455, tests["fast", "mid"].PValue, 1e-12);
+        Assert.Contains("fast > slow (p = 0.005, Holm 0.015), mid > slow (p = 0.005, Holm 0.015); no other difference is significant.", text, StringComparison.Ordinal);
         Assert.Contains("B = 2000, seed 20261206", text, StringComparison.Ordinal);
 
         string md = board.ToMarkdown();
@@ -84,6 +91,8 @@ public sealed class LeaderboardIntervalTests : ScratchFolder
         var significant = root.GetProperty("significant");
         Assert.Equal(2, significant.GetArrayLength());
         Assert.Equal("slow", significant[0].GetProperty("worse").GetString());
+        Assert.Equal(0.015, significant[0].GetProperty("adjusted_p_value").GetDouble(), 1e-12);
+        Assert.Equal(3, root.GetProperty("pair_tests").GetProperty("pairs").GetArrayLength());
     }
 
     [Fact]
@@ -197,7 +206,7 @@ public sealed class LeaderboardIntervalTests : ScratchFolder
 
         Assert.Equal(6, System.Text.RegularExpressions.Regex.Count(html, "<td class=\"p\""));
         Assert.Contains("data-p=\"1\" style=\"background:rgb(135,195,255)\"><b>1.000</b>", html, StringComparison.Ordinal);
-        Assert.Contains("fast &gt; slow (P = 1.000)", html, StringComparison.Ordinal);
+        Assert.Contains("fast &gt; slow (p = 0.005, Holm 0.015)", html, StringComparison.Ordinal);
         Assert.Contains("50 steps", html, StringComparison.Ordinal);
     }
 }

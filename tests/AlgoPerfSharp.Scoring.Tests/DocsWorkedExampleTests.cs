@@ -56,7 +56,16 @@ public sealed class DocsWorkedExampleTests
             }
         }
 
-        lines.Add("Significant: " + string.Join(", ", boot.SignificantDifferences.Select(d => $"{d.Better} > {d.Worse} (P = {F(d.Probability, "F3")})")) + ".");
+        var tests = PairPermutationTest.Run(result);
+        lines.Add("| pair | p | Holm-adjusted p |");
+        foreach (var t in tests.Pairs)
+        {
+            lines.Add($"| {t.First} – {t.Second} | {F(t.PValue, "F3")} | {F(t.AdjustedPValue, "F3")} |");
+        }
+
+        lines.Add(tests.SignificantDifferences.Count == 0
+            ? "Significant (Holm-adjusted p ≤ 0.05): none."
+            : "Significant (Holm-adjusted p ≤ 0.05): " + string.Join(", ", tests.SignificantDifferences.Select(d => $"{d.Better} > {d.Worse}")) + ".");
         var missing = lines.Where(l => !doc.Contains(l, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "docs/scoring.md does not quote these lines of the worked example:\n" + string.Join('\n', missing));
     }

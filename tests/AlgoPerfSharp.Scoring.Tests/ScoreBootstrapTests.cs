@@ -25,7 +25,6 @@ public sealed class ScoreBootstrapTests
 
         Assert.False(boot.IsReplicated);
         Assert.Equal(1, boot.MaxStudies);
-        Assert.Empty(boot.SignificantDifferences);
 
         // Every replicate is the data itself, so P is 0 or 1 (½ on the diagonal). a: fastest on w1, ratio 40/30 on w2;
         // b: ratio 20/10 on w1, fastest on w2 — a's smaller ratio gives it more credit; c is slower than a on both.
@@ -45,8 +44,6 @@ public sealed class ScoreBootstrapTests
         Assert.Equal((1, 1, 1), (boot["a"].Rank, boot["a"].RankLower, boot["a"].RankUpper));
         Assert.Equal((2, 2, 2), (boot["b"].Rank, boot["b"].RankLower, boot["b"].RankUpper));
         Assert.True(boot.IsReplicated);
-        var d = Assert.Single(boot.SignificantDifferences);
-        Assert.Equal(new SignificantDifference("a", "b", 1.0), d);
     }
 
     [Fact]
@@ -72,9 +69,6 @@ public sealed class ScoreBootstrapTests
         Assert.Equal(1.0, boot["b"].ScoreUpper);
         Assert.Equal((1, 2), (boot["a"].RankLower, boot["a"].RankUpper));
         Assert.Equal((1, 2), (boot["b"].RankLower, boot["b"].RankUpper));
-
-        // P = ¾ is not beyond 0.975: no significant difference.
-        Assert.Empty(boot.SignificantDifferences);
     }
 
     [Fact]
@@ -129,24 +123,6 @@ public sealed class ScoreBootstrapTests
         Assert.Equal(0.0, boot.Probability("b", "a"));
         Assert.Equal(0.0, boot["b"].ScoreLower);              // ∞ in ¾ of replicates
         Assert.Equal(Credit(17), boot["b"].ScoreUpper, 1e-12); // 15/10 = 1.5 → k = 17 in ¼
-    }
-
-    [Fact]
-    public void TheSignificanceRuleIsTheTwoSidedPercentileRule()
-    {
-        static ScoreBootstrapResult With(double p, int minStudies) => new(
-            BootstrapOptions.Default,
-            [new SubmissionInterval("a", 1, 1, 1, 1, 1, 1, minStudies, minStudies), new SubmissionInterval("b", 0.5, 0.5, 0.5, 2, 2, 2, minStudies, minStudies)],
-            [[0.5, p], [1 - p, 0.5]],
-            minStudies,
-            minStudies);
-
-        Assert.Single(With(3900.0 / 4000, 3).SignificantDifferences);  // P = 0.975 exactly: significant
-        Assert.Empty(With(3899.0 / 4000, 3).SignificantDifferences);   // just below
-        Assert.Equal("b", Assert.Single(With(0.02, 3).SignificantDifferences).Better); // b is the better one
-        Assert.Empty(With(1.0, 1).SignificantDifferences);             // one study: no claim at all
-        Assert.True(With(0.025, 2).IsSignificant(0.025));
-        Assert.False(With(0.5, 2).IsSignificant(0.5));
     }
 
     [Fact]

@@ -161,7 +161,7 @@ internal static class ScoringCommands
                 return Unscorable(error, e);
             }
 
-            var agreement = RankingAgreement.Compare(a.Bootstrap, b.Bootstrap);
+            var agreement = RankingAgreement.Compare(a.Bootstrap, a.Tests, b.Bootstrap, b.Tests);
             if (agreement.Algorithms.Count < 2)
             {
                 error.WriteLine($"error: the two leaderboards have {agreement.Algorithms.Count} algorithm(s) in common; agreement needs at least two");
@@ -193,7 +193,7 @@ internal static class ScoringCommands
         var apart = r.Algorithms.Except(r.OverlappingIntervals).ToList();
         o.Append(CultureInfo.InvariantCulture, $"score intervals that overlap: {r.OverlappingIntervals.Count} of {r.Algorithms.Count}{(apart.Count == 0 ? "" : $" (not: {string.Join(", ", apart)})")}\n");
         static string Pairs(IReadOnlyList<SignificantDifference> pairs) =>
-            string.Join(", ", pairs.Select(d => $"{d.Better} > {d.Worse} (P = {d.Probability.ToString("F3", CultureInfo.InvariantCulture)})"));
+            string.Join(", ", pairs.Select(d => $"{d.Better} > {d.Worse} (Holm p = {d.AdjustedPValue.ToString("F3", CultureInfo.InvariantCulture)})"));
         o.Append(CultureInfo.InvariantCulture, $"significant pairs of the first kept in the second: {r.FirstSignificant - r.FirstNotKept.Count} of {r.FirstSignificant}{(r.FirstNotKept.Count == 0 ? "" : $"; not kept: {Pairs(r.FirstNotKept)}")}\n");
         o.Append(CultureInfo.InvariantCulture, $"significant pairs of the second kept in the first: {r.SecondSignificant - r.SecondNotKept.Count} of {r.SecondSignificant}{(r.SecondNotKept.Count == 0 ? "" : $"; not kept: {Pairs(r.SecondNotKept)}")}\n");
         return o.ToString();

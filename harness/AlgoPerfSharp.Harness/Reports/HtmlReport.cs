@@ -111,7 +111,7 @@ public static class HtmlReport
         html.Append("<h3>Score intervals and pairwise probabilities</h3>\n");
         Svg(html, SvgChart.Intervals("Benchmark score with its bootstrap interval", "algorithm (best score first)", "score (1 = fastest on every workload)",
             board.Rows.Select(r => new IntervalValue(r.Algorithm, colorOf(r.Algorithm), r.Score, r.Interval.ScoreLower, r.Interval.ScoreUpper)).ToList()));
-        html.Append("<p class=\"note\">P(row scores higher than column) over the bootstrap replicates; significant cells are bold.</p>\n<table>\n<tr><th></th>");
+        html.Append("<p class=\"note\">P(row scores higher than column) over the bootstrap replicates; bold: the pair differs significantly (exact permutation test over studies, Holm-corrected; see the footer).</p>\n<table>\n<tr><th></th>");
         foreach (var b in board.Rows) html.Append("<th>").Append(E(b.Algorithm)).Append("</th>");
         html.Append("</tr>\n");
         foreach (var a in board.Rows)
@@ -131,7 +131,7 @@ public static class HtmlReport
                 int tint = (int)Math.Round(Math.Abs(p - 0.5) * 2 * 120);
                 string bg = p >= 0.5 ? $"rgb({255 - tint},{255 - (tint / 2)},255)" : $"rgb(255,{255 - (tint / 2)},{255 - tint})";
                 html.Append(CultureInfo.InvariantCulture, $"<td class=\"p\" data-p=\"{SvgChart.R(p)}\" style=\"background:{bg}\">")
-                    .Append(board.Bootstrap.IsSignificant(p) ? $"<b>{text}</b>" : text).Append("</td>");
+                    .Append(board.Tests.IsSignificant(a.Algorithm, b.Algorithm) ? $"<b>{text}</b>" : text).Append("</td>");
             }
 
             html.Append("</tr>\n");

@@ -33,6 +33,7 @@ public sealed record LeaderboardCell(
 /// <param name="Workloads">Workloads scored (base and variants).</param>
 /// <param name="Rows">Algorithms, best score first.</param>
 /// <param name="Bootstrap">Score and rank intervals and the pairwise probabilities (<see cref="ScoreBootstrap"/>).</param>
+/// <param name="Tests">Which pairs differ significantly (<see cref="PairPermutationTest"/>: exact permutation tests, Holm-corrected).</param>
 /// <param name="Resolution">Eval period ÷ median time-to-target per workload.</param>
 public sealed record LeaderboardResult(
     TuningRuleset Ruleset,
@@ -40,6 +41,7 @@ public sealed record LeaderboardResult(
     IReadOnlyList<string> Workloads,
     IReadOnlyList<LeaderboardRow> Rows,
     ScoreBootstrapResult Bootstrap,
+    PairTestsResult Tests,
     IReadOnlyList<WorkloadResolution> Resolution)
 {
     /// <summary>The caveat every leaderboard carries.</summary>
@@ -64,6 +66,7 @@ public sealed record LeaderboardResult(
     internal static LeaderboardResult From(ScoringInput input, BenchmarkScoringResult result)
     {
         var bootstrap = ScoreBootstrap.Run(result);
+        var tests = PairPermutationTest.Run(result);
         var rows = result.Profile.Submissions.Select(p => new LeaderboardRow(
             p.Submission,
             p.Score,
@@ -78,7 +81,7 @@ public sealed record LeaderboardResult(
             bootstrap[p.Submission]))
             .OrderByDescending(r => r.Score).ThenBy(r => r.Algorithm, StringComparer.Ordinal).ToList();
         return new LeaderboardResult(
-            input.Ruleset.Kind, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows, bootstrap,
+            input.Ruleset.Kind, input.Runs.Select(r => r.Label).ToList(), input.Specs.Select(s => s.Name).ToList(), rows, bootstrap, tests,
             WorkloadResolution.Of(input, result));
     }
 
@@ -119,7 +122,7 @@ public sealed record LeaderboardResult(
         sb.Append('\n');
         if (IsReplicated)
         {
-            sb.Append("P(row scores higher than column), over the bootstrap replicates:\n\n| | ");
+            sb.Append("P(row scores higher than column), over the bootstrap replicates (bold: the pair differs significantly, see below):\n\n| | ");
             sb.Append(string.Join(" | ", Rows.Select(r => Name(r.Algorithm)))).Append(" |\n|---|");
             foreach (var _ in Rows) sb.Append("---:|");
             sb.Append('\n');
@@ -130,7 +133,7 @@ public sealed record LeaderboardResult(
                 {
                     double p = Bootstrap.Probability(a.Algorithm, b.Algorithm);
                     string text = a == b ? "—" : P(p);
-                    sb.Append(' ').Append(a != b && Bootstrap.IsSignificant(p) ? $"**{text}**" : text).Append(" |");
+                    sb.Append(' ').Append(a != b && Tests.IsSignificant(a.Algorithm, b.Algorithm) ? $"**{text}**" : text).Append(" |");
                 }
 
                 sb.Append('\n');
@@ -215,7 +218,30 @@ public sealed record LeaderboardResult(
                 probability_row_scores_higher = Rows.Select(a => Rows.Select(b => Bootstrap.Probability(a.Algorithm, b.Algorithm))),
             }
             : null,
-        significant = Bootstrap.SignificantDifferences.Select(d => new { better = d.Better, worse = d.Worse, probability = d.Probability }),
+        pair_tests = new
+        {
+            method = "exact two-sided stratified permutation (rank) test over studies, workloads as strata; Holm-corrected over all pairs (docs/scoring.md)",
+            alpha = Tests.Options.Alpha,
+            pairs = Tests.Pairs.Select(t => new
+            {
+                first = t.First,
+                second = t.Second,
+                score_difference = t.ScoreDifference,
+                statistic = t.Statistic,
+                p_value = t.PValue,
+                adjusted_p_value = t.AdjustedPValue,
+                relabellings = t.Relabellings,
+                exact = t.Exact,
+            }),
+        },
+        significant = Tests.SignificantDifferences.Select(d => new
+        {
+            better = d.Better,
+            worse = d.Worse,
+            p_value = d.PValue,
+            adjusted_p_value = d.AdjustedPValue,
+            probability = Bootstrap.Probability(d.Better, d.Worse),
+        }),
         resolution = Resolution.Select(x => new
         {
             workload = x.Workload,
@@ -253,16 +279,27 @@ public sealed record LeaderboardResult(
         return lines;
     }
 
-    /// <summary>The significant differences in words, e.g. "muon > adamw (P = 0.990); no other difference is significant".</summary>
+    /// <summary>
+    /// The significant differences in words, e.g. "muon > adamw (p = 0.001, Holm 0.028); no other difference is
+    /// significant", and, when none is, the smallest uncorrected p-value, so a reader sees how far the data are from it.
+    /// </summary>
     internal string Significance(Func<string, string> name)
     {
-        var pairs = Bootstrap.SignificantDifferences;
+        var pairs = Tests.SignificantDifferences;
+        int total = Tests.Pairs.Count;
         string rule = string.Create(CultureInfo.InvariantCulture,
-            $"P(one scores higher) ≥ {P((1 + Bootstrap.Options.Confidence) / 2)}");
-        if (pairs.Count == 0) return $"Significant differences ({rule}): none — no two algorithms can be told apart at this number of studies.";
-        int total = Rows.Count * (Rows.Count - 1) / 2;
+            $"exact permutation test over studies, Holm-corrected over {total} pair{(total == 1 ? "" : "s")}, family-wise α = {Tests.Options.Alpha:0.###}");
+        if (pairs.Count == 0)
+        {
+            var best = Tests.Pairs.OrderBy(t => t.PValue).FirstOrDefault();
+            var closest = best is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                $" (the smallest p before correction: {name(best.First)} vs {name(best.Second)}, p = {P(best.PValue)})");
+            return $"Significant differences ({rule}): none — no two algorithms can be told apart at this number of studies{closest}.";
+        }
+
         return $"Significant differences ({rule}): " +
-            string.Join(", ", pairs.Select(d => $"{name(d.Better)} > {name(d.Worse)} (P = {P(d.Probability)})")) +
+            string.Join(", ", pairs.Select(d => string.Create(CultureInfo.InvariantCulture,
+                $"{name(d.Better)} > {name(d.Worse)} (p = {P(d.PValue)}, Holm {P(d.AdjustedPValue)})"))) +
             (pairs.Count == total ? "; every pair differs significantly." : "; no other difference is significant.");
     }
 
