@@ -60,11 +60,17 @@ internal static class SweepCommands
     {
         var db = new Option<string>("--db") { Description = "The database to merge into (created if missing).", Required = true };
         var shards = new Argument<string[]>("shards") { Description = "Shard databases to merge.", Arity = ArgumentArity.OneOrMore };
+        var partial = new Option<bool>("--allow-partial")
+        {
+            Description = "Merge even when shards of a sweep are missing or unfinished (a leaderboard from the result covers part of the plan).",
+        };
         var cmd = new Command("merge", """
             Merge shard databases (from sweep --shard i/n) into one: runs with the same label are combined; a trial present
             in several keeps the copy that progressed furthest. The merged database equals an unsharded sweep's trials.
+            Refused, with nothing written: shards of another plan or seed, one shard given twice, and (unless
+            --allow-partial) a shard of the plan missing or with unfinished trials.
             Example: algoperf merge --db sweep.db shard0.db shard1.db shard2.db shard3.db
-            """) { db, shards };
+            """) { db, shards, partial };
         cmd.SetAction(parse =>
         {
             var sources = parse.GetValue(shards)!;
@@ -80,7 +86,7 @@ internal static class SweepCommands
             using var store = ResultsStore.Open(target);
             try
             {
-                ResultsMerge.Into(store, sources);
+                ResultsMerge.Into(store, sources, parse.GetValue(partial));
             }
             catch (ResultsStoreException) when (fresh)
             {
