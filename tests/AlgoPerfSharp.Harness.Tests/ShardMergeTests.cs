@@ -78,7 +78,7 @@ public sealed class ShardMergeTests : ScratchFolder
         Assert.Single(stamps.Select(s => s.Plan).Distinct());
         using (var store = ResultsStore.OpenReadOnly(whole))
         {
-            Assert.Equal(stamps[0].Plan, ShardStamp.OfShard(store, "sweep")!.Plan); // the unsharded sweep is the same plan
+            Assert.Null(ShardStamp.OfShard(store, "sweep")); // an unsharded sweep writes no stamp
         }
 
         var (code, output, err) = HostedCli.Run(["merge", "--db", P("merged.db"), .. shards]);
@@ -171,6 +171,8 @@ public sealed class ShardMergeTests : ScratchFolder
         Assert.Contains($"run 'sweep' in {P("s.db")} holds shard 0/3 of plan ", e.Message, StringComparison.Ordinal);
         Assert.Contains("this command is shard 1/3 of plan ", e.Message, StringComparison.Ordinal);
         Sweep("s.db", Request(0, 3)); // the same shard again resumes (nothing left to run)
+        e = Assert.Throws<ResultsStoreException>(() => Sweep("s.db", Request(0, 1)));
+        Assert.Contains("this command is shard 0/1 of plan ", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace AlgoPerfSharp.Harness.Store;
 
 /// <summary>
 /// Which part of which plan a database holds for one run label, kept in its meta table so that <c>merge</c> can refuse
-/// shards of different sweeps, a shard given twice and a missing or unfinished shard. A sweep writes
+/// shards of different sweeps, a shard given twice and a missing or unfinished shard. A sharded sweep (n &gt; 1) writes
 /// <c>shard:&lt;label&gt;</c> (this shard's index and count, the plan's fingerprint, the trial counts); a merge writes
 /// <c>merged:&lt;label&gt;</c> into its target (the fingerprint, the count and every shard index merged so far), so a
 /// later merge into the same database checks against it too. Databases without stamps (older ones, or written by

@@ -190,11 +190,14 @@ public sealed class SweepRunner
         return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: false) { Busy = busy };
     }
 
-    // Records which shard of which plan this database holds for the run; a shard database already holding another
-    // shard or another sharded plan under this label is refused (its trials would be merged as this one's).
+    // Records which shard of which plan this database holds for the run (a sharded sweep only: an unsharded one writes
+    // nothing more than before); a database already holding another shard or another sharded plan under this label is
+    // refused (its trials would be merged as this one's).
     private void Stamp(StoredRun run, ShardStamp stamp)
     {
-        if (ShardStamp.OfShard(_store, run.Label) is { } stored && !stored.Same(stamp) && (stored.Count > 1 || stamp.Count > 1))
+        var stored = ShardStamp.OfShard(_store, run.Label);
+        if (stored is null ? stamp.Count == 1 : stored.Same(stamp)) return; // nothing to record, or a resumed shard
+        if (stored is not null)
         {
             throw new ResultsStoreException(
                 $"run '{run.Label}' in {_store.Path} holds {stored.Describe()} of plan {stored.Plan} ({stored.PlanTrials} trials); this command is " +
