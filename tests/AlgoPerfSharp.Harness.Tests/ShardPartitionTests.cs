@@ -95,6 +95,10 @@ public sealed class ShardPartitionTests
         var p = ShardPartition.Of(plan, 3, t => t.Trial < 6 ? 100 : 10);
         Assert.Equal([220.0, 220, 220], p.BudgetSeconds);
         Assert.All(p.Shards, s => Assert.Equal(2, s.Count(t => t.Trial < 6)));
+        // every third key in order (what equal budgets give) ignores the budgets: keys sort trial0, trial1, trial10, trial11, trial2, …
+        double Long(TrialSpec t) => t.Trial < 6 ? 100 : 10;
+        var byKey = Enumerable.Range(0, 3).Select(i => SweepPlanner.Shard(plan, i, 3).Sum(Long));
+        Assert.Equal([220.0, 310, 130], byKey);
     }
 
     [Fact]
