@@ -40,7 +40,8 @@ internal static class SweepCommands
         var cmd = new Command("sweep", """
             Run a ruleset over workloads × algorithms (studies × trials), in worker processes, recording every eval in
             --db. Idempotent: re-running the same command skips finished trials and resumes interrupted ones. --shard i/n
-            runs a deterministic part (merge shard databases with `algoperf merge`). Plans (--plan) fill what is not
+            runs a deterministic part, balanced by the trials' budgets (merge shard databases with `algoperf merge`;
+            --dry-run prints every shard's trials and budget-seconds without running anything). Plans (--plan) fill what is not
             given: quick = self-tuning, 3 studies, the main job's eight algorithms × the base workloads at the quick preset,
             then the leaderboard with score intervals; extended = quick with every built-in (the newer algorithms too);
             smoke = quick's algorithms at the tiny preset in ~1 minute; full = external
