@@ -99,7 +99,7 @@ public static class ResultsMerge
                 var missing = Enumerable.Range(0, first.Count).Except(indices).ToList();
                 if (missing.Count > 0)
                 {
-                    string which = string.Join(", ", missing.Select(i => $"{i}/{first.Count}"));
+                    string which = string.Join(", ", missing.Take(8).Select(i => $"{i}/{first.Count}")) + (missing.Count > 8 ? $", … ({missing.Count} in all)" : string.Empty);
                     throw new ResultsStoreException(
                         $"{refused}: shard(s) {which} missing — none of the {sources.Count} database(s) given is {(missing.Count == 1 ? "it" : "one")}" +
                         $"{(earlier is null ? string.Empty : $" and {target.Path} has not merged {(missing.Count == 1 ? "it" : "them")}")}; " +
