@@ -40,7 +40,8 @@ internal static class SweepCommands
         var cmd = new Command("sweep", """
             Run a ruleset over workloads × algorithms (studies × trials), in worker processes, recording every eval in
             --db. Idempotent: re-running the same command skips finished trials and resumes interrupted ones. --shard i/n
-            runs a deterministic part (merge shard databases with `algoperf merge`). Plans (--plan) fill what is not
+            runs a deterministic part, balanced by the trials' budgets (merge shard databases with `algoperf merge`;
+            --dry-run prints every shard's trials and budget-seconds without running anything). Plans (--plan) fill what is not
             given: quick = self-tuning, 3 studies, the main job's eight algorithms × the base workloads at the quick preset,
             then the leaderboard with score intervals; extended = quick with every built-in (the newer algorithms too);
             smoke = quick's algorithms at the tiny preset in ~1 minute; full = external
@@ -60,11 +61,17 @@ internal static class SweepCommands
     {
         var db = new Option<string>("--db") { Description = "The database to merge into (created if missing).", Required = true };
         var shards = new Argument<string[]>("shards") { Description = "Shard databases to merge.", Arity = ArgumentArity.OneOrMore };
+        var partial = new Option<bool>("--allow-partial")
+        {
+            Description = "Merge even when shards of a sweep are missing or unfinished (a leaderboard from the result covers part of the plan).",
+        };
         var cmd = new Command("merge", """
             Merge shard databases (from sweep --shard i/n) into one: runs with the same label are combined; a trial present
             in several keeps the copy that progressed furthest. The merged database equals an unsharded sweep's trials.
+            Refused, with nothing written: shards of another plan or seed, one shard given twice, and (unless
+            --allow-partial) a shard of the plan missing or with unfinished trials.
             Example: algoperf merge --db sweep.db shard0.db shard1.db shard2.db shard3.db
-            """) { db, shards };
+            """) { db, shards, partial };
         cmd.SetAction(parse =>
         {
             var sources = parse.GetValue(shards)!;
@@ -80,7 +87,7 @@ internal static class SweepCommands
             using var store = ResultsStore.Open(target);
             try
             {
-                ResultsMerge.Into(store, sources);
+                ResultsMerge.Into(store, sources, parse.GetValue(partial));
             }
             catch (ResultsStoreException) when (fresh)
             {

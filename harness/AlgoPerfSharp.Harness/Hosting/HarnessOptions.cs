@@ -46,6 +46,9 @@ public sealed class HarnessOptions
     /// <summary>This process's shard, <c>i/n</c>.</summary>
     public string Shard { get; set; } = "0/1";
 
+    /// <summary>sweep: print the plan's shards (trial counts and budget-seconds) and exit without running or opening the database.</summary>
+    public bool DryRun { get; set; }
+
     /// <summary>Budget override in timed seconds (before the ruleset multiplier). Null = the workload's.</summary>
     public double? MaxRuntime { get; set; }
 

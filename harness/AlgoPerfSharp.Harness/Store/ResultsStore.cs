@@ -445,6 +445,23 @@ public sealed class ResultsStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>The text stored under <paramref name="key"/> in the meta table, or null (<see cref="ShardStamp"/> keeps its stamps there).</summary>
+    internal string? Meta(string key)
+    {
+        using var cmd = Command("SELECT value FROM meta WHERE key = $k;");
+        cmd.Parameters.AddWithValue("$k", key);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/> in the meta table, replacing what was there.</summary>
+    internal void SetMeta(string key, string value)
+    {
+        using var cmd = Command("INSERT OR REPLACE INTO meta (key, value) VALUES ($k, $v);");
+        cmd.Parameters.AddWithValue("$k", key);
+        cmd.Parameters.AddWithValue("$v", value);
+        cmd.ExecuteNonQuery();
+    }
+
     /// <summary>Runs <paramref name="body"/> in one transaction that every command of this store joins: all or nothing.</summary>
     internal void InTransaction(Action body)
     {

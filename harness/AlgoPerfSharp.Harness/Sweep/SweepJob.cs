@@ -3,6 +3,7 @@ using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Harness.Reports;
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Logging;
 using AlgoPerfSharp.Scoring;
 using AlgoPerfSharp.Harness.Store;
@@ -49,6 +50,11 @@ public static class SweepJob
         var algorithms = ResolveAlgorithms(context, o.Algorithms);
         if (search is not null) CheckSearchSpaceKeys(search, algorithms);
         context.Cancellation.ThrowIfCancellationRequested(); // the host makes it exit 130
+        if (o.DryRun)
+        {
+            context.Output.Write(DryRun(context, request, algorithms));
+            return ExitCodes.Ok;
+        }
 
         using var store = ResultsStore.Open(o.Db);
         var summary = Sweep(context, store, request, commandLine, algorithms);
@@ -96,6 +102,36 @@ public static class SweepJob
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// What <c>sweep --dry-run</c> prints: the plan's size and fingerprint, then how its <c>n</c> shards
+    /// (<see cref="ShardPartition"/>) split the trials and their timed budgets, from the workloads' constants at the preset
+    /// (or <c>--max-runtime</c>). Nothing runs and no database is opened.
+    /// </summary>
+    public static string DryRun(HarnessContext context, SweepRequest request, IReadOnlyDictionary<string, ITrainingAlgorithm> algorithms)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        var o = context.Options;
+        var plan = SweepPlanner.PlanSweep(request, algorithms, context.Cancellation);
+        var budgets = request.Workloads.Distinct(StringComparer.Ordinal).ToDictionary(w => w, w => request.Options.MaxRuntimeSeconds ?? SpecOf(context.Registries, w, o.Preset).MaxRuntimeSeconds, StringComparer.Ordinal);
+        double Budget(TrialSpec t) => budgets[t.Workload] * t.BudgetMultiplier;
+        var partition = ShardPartition.Of(plan, request.ShardCount, Budget);
+        string perStudy = request.Ruleset == TuningRuleset.SelfTuning ? "1 trial (self-tuning)" : $"{request.Trials} trials";
+        string each = string.Join(", ", budgets.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value:0.#} s")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"plan '{SafeText.Terminal(request.RunLabel)}' (seed {request.Seed}, preset {o.Preset ?? "default"}): {request.Workloads.Count} workloads × {request.Algorithms.Count} algorithms × " +
+            $"{request.Studies} studies × {perStudy} = {plan.Count} trials, {partition.BudgetSeconds.Sum():N1} budget-seconds (timed budget × {request.Ruleset.BudgetMultiplier():0.##}; {each}); " +
+            $"fingerprint {ShardStamp.Fingerprint(plan, Budget)}{Environment.NewLine}") +
+            partition.ToText() + Environment.NewLine;
+    }
+
+    private static WorkloadSpec SpecOf(Registries registries, string workload, string? preset)
+    {
+        if (registries.Specs is { } specs) return specs(workload, preset);
+        using var w = registries.Workloads(workload, preset);
+        return w.Spec;
     }
 
     /// <summary>

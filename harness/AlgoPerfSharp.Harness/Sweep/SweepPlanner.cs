@@ -89,8 +89,33 @@ public static class SweepPlanner
         return result;
     }
 
-    /// <summary>The trials of shard <paramref name="index"/> of <paramref name="count"/>: every count-th trial in key order.</summary>
-    public static IReadOnlyList<TrialSpec> Shard(IReadOnlyList<TrialSpec> trials, int index, int count)
+    /// <summary>
+    /// The trials of a whole sweep, in the order its workloads and algorithms are given: <see cref="Plan"/> for every
+    /// (workload, algorithm) pair of <paramref name="request"/>, with <paramref name="algorithms"/> resolved by spec.
+    /// </summary>
+    public static IReadOnlyList<TrialSpec> PlanSweep(
+        SweepRequest request, IReadOnlyDictionary<string, ITrainingAlgorithm> algorithms, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(algorithms);
+        var plan = new List<TrialSpec>();
+        foreach (string w in request.Workloads)
+        {
+            foreach (string a in request.Algorithms)
+            {
+                plan.AddRange(Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace, cancellation));
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// The trials of shard <paramref name="index"/> of <paramref name="count"/>, in key order, by the budget-balanced
+    /// <see cref="ShardPartition"/>; <paramref name="budgetSeconds"/> gives a trial's timed budget (null = its budget
+    /// multiplier alone, i.e. every workload's budget taken as equal).
+    /// </summary>
+    public static IReadOnlyList<TrialSpec> Shard(IReadOnlyList<TrialSpec> trials, int index, int count, Func<TrialSpec, double>? budgetSeconds = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
         if (count < 1 || index < 0 || index >= count)
@@ -98,7 +123,7 @@ public static class SweepPlanner
             throw new ArgumentException($"shard {index}/{count} is invalid: need 0 ≤ i < n (e.g. --shard 0/4)");
         }
 
-        return trials.OrderBy(t => t.Key, StringComparer.Ordinal).Where((_, i) => i % count == index).ToList();
+        return ShardPartition.Of(trials, count, budgetSeconds ?? (t => t.BudgetMultiplier)).Shards[index];
     }
 
     /// <summary>Parses "i/n".</summary>

@@ -96,16 +96,7 @@ public sealed class SweepRunner
 
         var algorithms = request.Algorithms.Distinct().ToDictionary(a => a, _algorithms, StringComparer.Ordinal);
         foreach (var (spec, algorithm) in algorithms) _store.RecordAlgorithmVersion(run.Id, spec, AlgorithmIdentity.Of(algorithm));
-        var plan = new List<TrialSpec>();
-        foreach (string w in request.Workloads)
-        {
-            foreach (string a in request.Algorithms)
-            {
-                plan.AddRange(SweepPlanner.Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace, cancellation));
-            }
-        }
-
-        var mine = SweepPlanner.Shard(plan, request.ShardIndex, request.ShardCount);
+        var plan = SweepPlanner.PlanSweep(request, algorithms, cancellation);
         var workloads = new Dictionary<string, IWorkload>(StringComparer.Ordinal);
         var specs = new Dictionary<string, WorkloadSpec>(StringComparer.Ordinal);
         IWorkload WorkloadNamed(string name)
@@ -118,11 +109,29 @@ public sealed class SweepRunner
 
             return w;
         }
+
+        WorkloadSpec SpecOf(string name)
+        {
+            if (!specs.TryGetValue(name, out var s))
+            {
+                s = _specs?.Invoke(name) ?? WorkloadNamed(name).Spec;
+                specs[name] = s;
+            }
+
+            return s;
+        }
+
+        IReadOnlyList<TrialSpec> mine = [];
         int ran = 0, skipped = 0, busy = 0, index = 0;
-        var executor = _executorFor?.Invoke(run.Id) ?? new InProcessExecutor(_store, _clock);
-        if (executor.Notice is { } notice) _log.WriteLine(notice);
         try
         {
+            // Shards balance the trials' timed budgets (the same in every shard: the plan and the workloads' constants)
+            double Budget(TrialSpec t) => (request.Options.MaxRuntimeSeconds ?? SpecOf(t.Workload).MaxRuntimeSeconds) * t.BudgetMultiplier;
+            mine = SweepPlanner.Shard(plan, request.ShardIndex, request.ShardCount, Budget);
+            Stamp(run, new ShardStamp(ShardStamp.Fingerprint(plan, Budget), request.ShardCount, [request.ShardIndex], plan.Count, mine.Count));
+            var recorded = new HashSet<string>(StringComparer.Ordinal);
+            var executor = _executorFor?.Invoke(run.Id) ?? new InProcessExecutor(_store, _clock);
+            if (executor.Notice is { } notice) _log.WriteLine(notice);
             foreach (var spec in mine)
             {
                 // Ctrl+C between trials (e.g. one that just completed): start no new one
@@ -130,11 +139,10 @@ public sealed class SweepRunner
                 index++;
                 var stored = _store.EnsureTrial(run.Id, spec);
                 string name = spec.Workload;
-                if (!specs.TryGetValue(name, out var workloadSpec))
+                var workloadSpec = SpecOf(name);
+                if (recorded.Add(name))
                 {
                     // checked for finished trials too: a finished run re-run at other constants is refused, not skipped
-                    workloadSpec = _specs?.Invoke(name) ?? WorkloadNamed(name).Spec;
-                    specs[name] = workloadSpec;
                     _store.RecordWorkloadSpec(run.Id, StoredWorkloadSpec.From(workloadSpec));
                 }
 
@@ -180,6 +188,23 @@ public sealed class SweepRunner
 
         if (busy > 0) _log.WriteLine($"{busy} trial(s) skipped because other processes are running them");
         return new SweepSummary(run.Id, mine.Count, ran, skipped, Interrupted: false) { Busy = busy };
+    }
+
+    // Records which shard of which plan this database holds for the run (a sharded sweep only: an unsharded one writes
+    // nothing more than before); a database already holding another shard or another sharded plan under this label is
+    // refused (its trials would be merged as this one's).
+    private void Stamp(StoredRun run, ShardStamp stamp)
+    {
+        var stored = ShardStamp.OfShard(_store, run.Label);
+        if (stored is null ? stamp.Count == 1 : stored.Same(stamp)) return; // nothing to record, or a resumed shard
+        if (stored is not null)
+        {
+            throw new ResultsStoreException(
+                $"run '{run.Label}' in {_store.Path} holds {stored.Describe()} of plan {stored.Plan} ({stored.PlanTrials} trials); this command is " +
+                $"{stamp.Describe()} of plan {stamp.Plan} ({stamp.PlanTrials} trials): give every shard the same arguments and its own --db, or use another --label");
+        }
+
+        stamp.WriteShard(_store, run.Label);
     }
 
     /// <summary>One line describing how a trial ended.</summary>
