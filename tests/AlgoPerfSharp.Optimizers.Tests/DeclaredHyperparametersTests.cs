@@ -7,7 +7,7 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 public sealed class DeclaredHyperparametersTests
 {
     private static readonly TransformAlgorithm[] BuiltIns =
-        [new AdamW(), new NAdamW(), new SgdNesterov(), new Muon(), new Shampoo(), new EcShampoo(), new PurifiedShampoo(), new Soap(), new Asgo(), new Dasgo(), new ScheduleFreeAdamW()];
+        [new AdamW(), new NAdamW(), new SgdNesterov(), new Muon(), new Shampoo(), new EcShampoo(), new PurifiedShampoo(), new Soap(), new Asgo(), new Dasgo(), new ScheduleFreeAdamW(), new SophiaG()];
 
     private static Hyperparameters Point(string key, object value) => new(new Dictionary<string, object> { [key] = value });
 

@@ -14,3 +14,4 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(Asgo))]
 [assembly: TrainingAlgorithm(typeof(Dasgo))]
 [assembly: TrainingAlgorithm(typeof(ScheduleFreeAdamW))]
+[assembly: TrainingAlgorithm(typeof(SophiaG))]
