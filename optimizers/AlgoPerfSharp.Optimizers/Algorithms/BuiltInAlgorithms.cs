@@ -15,3 +15,4 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(Dasgo))]
 [assembly: TrainingAlgorithm(typeof(ScheduleFreeAdamW))]
 [assembly: TrainingAlgorithm(typeof(SophiaG))]
+[assembly: TrainingAlgorithm(typeof(ProgressiveBatchingLbfgs))]
