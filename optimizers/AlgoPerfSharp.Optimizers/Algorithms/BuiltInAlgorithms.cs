@@ -16,3 +16,4 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(ScheduleFreeAdamW))]
 [assembly: TrainingAlgorithm(typeof(SophiaG))]
 [assembly: TrainingAlgorithm(typeof(ProgressiveBatchingLbfgs))]
+[assembly: TrainingAlgorithm(typeof(CrossFitAdamW))]
