@@ -13,7 +13,7 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// </summary>
 public sealed class OracleConformanceTests
 {
-    public static TheoryData<string> Algorithms => new() { "sophia_g", "pb_lbfgs", "cf_adamw" };
+    public static TheoryData<string> Algorithms => new() { "sophia_g", "pb_lbfgs", "cf_adamw", "cf_shampoo" };
 
     private static readonly WorkloadInfo Workload = new("test_quadratic", LossType.SoftmaxCrossEntropy, 200, 3600, 1_000_000, 32);
 
@@ -22,6 +22,7 @@ public sealed class OracleConformanceTests
         "sophia_g" => new SophiaG(),
         "pb_lbfgs" => new ProgressiveBatchingLbfgs(),
         "cf_adamw" => new CrossFitAdamW(),
+        "cf_shampoo" => new CrossFitShampoo(),
         _ => throw new ArgumentException(name),
     };
 

@@ -17,3 +17,4 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(SophiaG))]
 [assembly: TrainingAlgorithm(typeof(ProgressiveBatchingLbfgs))]
 [assembly: TrainingAlgorithm(typeof(CrossFitAdamW))]
+[assembly: TrainingAlgorithm(typeof(CrossFitShampoo))]

@@ -41,13 +41,7 @@ public sealed class CrossFitAdamW : TransformAlgorithm
     {
         ArgumentNullException.ThrowIfNull(h);
         ArgumentNullException.ThrowIfNull(workload);
-        int microbatches = h.PositiveInt("microbatches");
-        if (microbatches % 2 != 0) throw new ArgumentException($"microbatches must be even, half for each side (got {microbatches})");
-        if (microbatches > workload.ReferenceBatchSize)
-        {
-            throw new ArgumentException($"microbatches = {microbatches} exceeds the batch of {workload.Name} ({workload.ReferenceBatchSize} examples); set microbatches ≤ {workload.ReferenceBatchSize}");
-        }
-
+        CrossFitRun.Microbatches(h, workload);
         return new Chain(
             new ScaleByCrossFitAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon"), h.GetBoolean("variance_correction")),
             new AddDecayedWeights(h.Get("weight_decay")),

@@ -5,23 +5,38 @@ using AlgoPerfSharp.Torch;
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
 /// <summary>
-/// One trial of <see cref="CrossFitAdamW"/>: the step's batch in M microbatches (one sub-batch gradient pass,
+/// One trial of a cross-fitted algorithm (<see cref="CrossFitAdamW"/>, <see cref="CrossFitShampoo"/>): the step's batch in M microbatches (one sub-batch gradient pass,
 /// <see cref="StepContext.ComputeSubBatchGradients"/>), the first M/2 forming group A and the rest group B; every
 /// parameter's gradient becomes g_A (their example-weighted mean), B's gradients become the transform's preconditioner
-/// sample, and the engine steps. A non-finite B gradient skips the step (as the engine's guard does for g_A).
+/// sample (<see cref="ICrossFitState"/>), and the engine steps. A non-finite B gradient skips the step (as the engine's guard does for g_A).
 /// </summary>
 internal sealed class CrossFitRun : ITrainingRun
 {
     private readonly TransformRun _run;
-    private readonly CrossFitAdamState _state;
+    private readonly ICrossFitState _state;
     private readonly int _microbatches;
     private long _skipped;
 
     public CrossFitRun(TransformRun run, int microbatches)
     {
         _run = run ?? throw new ArgumentNullException(nameof(run));
-        _state = Find(run.Optimizer.State) ?? throw new ArgumentException("the recipe has no ScaleByCrossFitAdam", nameof(run));
+        _state = Find(run.Optimizer.State) ?? throw new ArgumentException("the recipe has no cross-fitted transform", nameof(run));
         _microbatches = microbatches;
+    }
+
+    /// <summary>The validated <c>microbatches</c>: even (half per side) and at most the batch.</summary>
+    public static int Microbatches(HyperparameterReader h, WorkloadInfo workload)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        ArgumentNullException.ThrowIfNull(workload);
+        int microbatches = h.PositiveInt("microbatches");
+        if (microbatches % 2 != 0) throw new ArgumentException($"microbatches must be even, half for each side (got {microbatches})");
+        if (microbatches > workload.ReferenceBatchSize)
+        {
+            throw new ArgumentException($"microbatches = {microbatches} exceeds the batch of {workload.Name} ({workload.ReferenceBatchSize} examples); set microbatches ≤ {workload.ReferenceBatchSize}");
+        }
+
+        return microbatches;
     }
 
     public double Update(StepContext step)
@@ -66,9 +81,9 @@ internal sealed class CrossFitRun : ITrainingRun
 
     public void Dispose() => _run.Dispose();
 
-    private static CrossFitAdamState? Find(TransformState state) => state switch
+    private static ICrossFitState? Find(TransformState state) => state switch
     {
-        CrossFitAdamState s => s,
+        ICrossFitState s => s,
         Chain.ChainState c => c.States.Select(Find).FirstOrDefault(s => s is not null),
         _ => null,
     };

@@ -8,7 +8,7 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// current step — the gradients of the B microbatches, set by the algorithm's run just before the engine steps and
 /// consumed (cleared) by that step. Only m and v are checkpointed; the sample lives inside one step.
 /// </summary>
-public sealed class CrossFitAdamState : TransformState
+public sealed class CrossFitAdamState : TransformState, ICrossFitState
 {
     /// <summary>Allocates m = v = 0 like each parameter (outside any dispose scope).</summary>
     public CrossFitAdamState(IReadOnlyList<ModelParameter> parameters)
@@ -24,10 +24,7 @@ public sealed class CrossFitAdamState : TransformState
     /// <summary>The second moments v (fed by the B side).</summary>
     public Tensor[] V { get; }
 
-    /// <summary>
-    /// The B microbatches' gradients for the next update: <c>Sample[j][i]</c> is microbatch j's gradient of parameter i
-    /// (tensors of the step's scope); null until set, and again after the update that used it.
-    /// </summary>
+    /// <inheritdoc/>
     public IReadOnlyList<IReadOnlyList<Tensor>>? Sample { get; set; }
 
     /// <inheritdoc/>

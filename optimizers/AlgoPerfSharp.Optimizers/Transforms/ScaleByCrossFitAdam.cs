@@ -59,38 +59,45 @@ public sealed class ScaleByCrossFitAdam : GradientTransform<CrossFitAdamState>
     {
         var sample = state.Sample;
         state.Sample = null;
-        double bc1 = 1 - Math.Pow(Beta1, context.Step), bc2 = 1 - Math.Pow(Beta2, context.Step);
         for (int i = 0; i < context.Updates.Length; i++)
         {
-            using var scope = new DisposeScope();
-            var u = context.Updates[i];
-            var m = state.M[i];
-            var v = state.V[i];
-            Tensor? variance = null;
-            if (VarianceCorrection && sample is { Count: >= 2 })
-            {
-                // Welford-free: mean and sample variance of the b hypothetical roots, then divided by b
-                var roots = sample.Select(g => v.Mul(Beta2).AddCMulInPlace(g[i], g[i], 1 - Beta2).DivInPlace(bc2).ClampInPlace(min: 0.0).SqrtInPlace()).ToArray();
-                var mean = roots.Aggregate((a, b) => a.Add(b)).DivInPlace(roots.Length);
-                variance = roots.Select(r => r.Sub(mean).Square()).Aggregate((a, b) => a.AddInPlace(b)).DivInPlace((double)roots.Length * (roots.Length - 1));
-            }
-
-            m.LerpInPlace(u, 1 - Beta1);
-            v.MulInPlace(Beta2);
-            if (sample is null)
-            {
-                v.AddCMulInPlace(u, u, 1 - Beta2);
-            }
-            else
-            {
-                var meanSquare = sample.Select(g => g[i].Square()).Aggregate((a, b) => a.AddInPlace(b)).DivInPlace(sample.Count);
-                v.AddInPlace(meanSquare, 1 - Beta2);
-            }
-
-            var d = v.Div(bc2).SqrtInPlace().AddInPlace(Eps);
-            var inv = d.Reciprocal();
-            if (variance is not null) inv.SubInPlace(variance.DivInPlace(d.Pow(3.0))).ClampInPlace(min: 0.0);
-            u.CopyInPlace(m).DivInPlace(bc1).MulInPlace(inv);
+            Direction(context.Updates[i], state.M[i], state.V[i], sample?.Select(g => g[i]).ToArray(), context.Step, Beta1, Beta2, Eps, VarianceCorrection);
         }
+    }
+
+    /// <summary>
+    /// The step for one parameter: rewrites <paramref name="u"/> (g_A on entry) into (m / bc1)·inv and advances m and v
+    /// with B's gradients <paramref name="b"/> (g_A² when null). Shared with <see cref="ScaleByCrossFitShampoo"/>'s
+    /// non-matrix parameters.
+    /// </summary>
+    internal static void Direction(Tensor u, Tensor m, Tensor v, IReadOnlyList<Tensor>? b, long step, double beta1, double beta2, double eps, bool correction)
+    {
+        using var scope = new DisposeScope();
+        double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
+        Tensor? variance = null;
+        if (correction && b is { Count: >= 2 })
+        {
+            // mean and sample variance of the b hypothetical roots, then divided by b
+            var roots = b.Select(g => v.Mul(beta2).AddCMulInPlace(g, g, 1 - beta2).DivInPlace(bc2).ClampInPlace(min: 0.0).SqrtInPlace()).ToArray();
+            var mean = roots.Aggregate((x, y) => x.Add(y)).DivInPlace(roots.Length);
+            variance = roots.Select(r => r.Sub(mean).Square()).Aggregate((x, y) => x.AddInPlace(y)).DivInPlace((double)roots.Length * (roots.Length - 1));
+        }
+
+        m.LerpInPlace(u, 1 - beta1);
+        v.MulInPlace(beta2);
+        if (b is null)
+        {
+            v.AddCMulInPlace(u, u, 1 - beta2);
+        }
+        else
+        {
+            var meanSquare = b.Select(g => g.Square()).Aggregate((x, y) => x.AddInPlace(y)).DivInPlace(b.Count);
+            v.AddInPlace(meanSquare, 1 - beta2);
+        }
+
+        var d = v.Div(bc2).SqrtInPlace().AddInPlace(eps);
+        var inv = d.Reciprocal();
+        if (variance is not null) inv.SubInPlace(variance.DivInPlace(d.Pow(3.0))).ClampInPlace(min: 0.0);
+        u.CopyInPlace(m).DivInPlace(bc1).MulInPlace(inv);
     }
 }
