@@ -23,6 +23,21 @@ public sealed class BenchCalibrateTests : ScratchFolder
         Assert.Equal((D("MedianStepSeconds") - D("MedianUpdateSeconds")) / D("MedianStepSeconds"), D("HarnessOverhead"), 9);
         Assert.True(D("MedianUpdateSeconds") <= D("MedianStepSeconds"));
         Assert.True(D("GemmPeakFlopsPerSecond") > 1e8, "a 1024² float32 GEMM runs at more than 0.1 GFLOP/s anywhere");
+
+        // what the step asked of its oracle: AdamW one gradient pass over its batch and nothing else
+        Assert.Equal(1.0, D("GradientEvaluationsPerStep"));
+        Assert.Equal(0.0, D("LossEvaluationsPerStep"));
+        Assert.Equal(32.0, D("ExamplesDrawnPerStep"));
+    }
+
+    [Fact]
+    public void BenchReportsTheGradientEvaluationsOfAnAlgorithmThatSpendsMore()
+    {
+        // progressive-batching L-BFGS: a sub-batch pass and the curvature pass, at least one line-search loss, per step
+        var (code, output, err) = HostedCli.Run("bench", "-w", "synthetic_regression", "-a", "pb_lbfgs", "--max-steps", "4", "--db", P("b.db"));
+        Assert.True(code == 0, output + err);
+        var line = Assert.Single(output.Split('\n'), l => l.Contains("oracle per step", StringComparison.Ordinal));
+        Assert.StartsWith("  oracle per step       2.00 gradient + ", line);
     }
 
     [Fact]

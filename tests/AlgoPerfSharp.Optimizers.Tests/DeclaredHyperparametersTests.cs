@@ -7,7 +7,10 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 public sealed class DeclaredHyperparametersTests
 {
     private static readonly TransformAlgorithm[] BuiltIns =
-        [new AdamW(), new NAdamW(), new SgdNesterov(), new Muon(), new Shampoo(), new EcShampoo(), new PurifiedShampoo(), new Soap(), new Asgo(), new Dasgo(), new ScheduleFreeAdamW()];
+        [new AdamW(), new NAdamW(), new SgdNesterov(), new Muon(), new Shampoo(), new EcShampoo(), new PurifiedShampoo(), new Soap(), new Asgo(), new Dasgo(), new ScheduleFreeAdamW(), new SophiaG(), new CrossFitAdamW(), new CrossFitShampoo()];
+
+    // algorithms that are not transform recipes declare their hyperparameters themselves
+    private static readonly ITrainingAlgorithm[] OwnSteps = [new ProgressiveBatchingLbfgs()];
 
     private static Hyperparameters Point(string key, object value) => new(new Dictionary<string, object> { [key] = value });
 
@@ -24,6 +27,17 @@ public sealed class DeclaredHyperparametersTests
             Assert.Equal(declared.Count - 2, a.Defaults.Values.Count);
             Assert.All(declared.Take(declared.Count - 2), d => Assert.Equal(d.Default, a.Defaults.Values[d.Name]));
             Assert.Equal(["grad_clip", "lr_schedule"], declared.Skip(declared.Count - 2).Select(d => d.Name));
+            HyperparameterDeclarations.Validate(a.Defaults, declared, a.Name);
+            HyperparameterDeclarations.Validate(a.SearchSpace, declared, a.Name);
+        }
+
+        foreach (var a in OwnSteps)
+        {
+            var declared = a.Declared;
+            Assert.Equal(declared.Count, declared.Select(d => d.Name).Distinct(StringComparer.Ordinal).Count());
+            Assert.All(declared, d => Assert.False(string.IsNullOrWhiteSpace(d.Meaning), $"{a.Name}.{d.Name} has no meaning"));
+            Assert.Equal(declared.Count, a.Defaults.Values.Count);
+            Assert.All(declared, d => Assert.Equal(d.Default, a.Defaults.Values[d.Name]));
             HyperparameterDeclarations.Validate(a.Defaults, declared, a.Name);
             HyperparameterDeclarations.Validate(a.SearchSpace, declared, a.Name);
         }

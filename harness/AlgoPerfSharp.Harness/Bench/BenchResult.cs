@@ -29,6 +29,18 @@ public sealed record BenchResult(
     double MedianStepSeconds, double MedianUpdateSeconds, double MedianForwardBackwardSeconds, double MedianBatchSeconds, double ExamplesPerSecond,
     double ModelFlopsPerStep, double AchievedFlopsPerSecond, double GemmPeakFlopsPerSecond, double OptimizerShare, double HarnessOverhead)
 {
+    /// <summary>
+    /// Backward passes over the step's data per timed step, as the trial's <c>oracle/gradient_evaluations</c> (1 for a
+    /// plain step; Sophia-G 1 + 1/k; progressive-batching L-BFGS 2); NaN if the trial recorded none.
+    /// </summary>
+    public double GradientEvaluationsPerStep { get; init; } = double.NaN;
+
+    /// <summary>Forward-only passes per step (line searches), as <c>oracle/loss_evaluations</c>.</summary>
+    public double LossEvaluationsPerStep { get; init; } = double.NaN;
+
+    /// <summary>Training examples drawn per step (the batch plus any drawn into the step), as <c>oracle/examples</c>.</summary>
+    public double ExamplesDrawnPerStep { get; init; } = double.NaN;
+
     /// <summary>Achieved FLOP/s as a fraction of the GEMM peak.</summary>
     public double FractionOfPeak => GemmPeakFlopsPerSecond > 0 ? AchievedFlopsPerSecond / GemmPeakFlopsPerSecond : 0;
 
@@ -43,6 +55,7 @@ public sealed record BenchResult(
         sb.AppendLine(c, $"{Workload} ({Preset}) × {Algorithm}: {Steps} steps of {BatchSize} examples, {Parameters:N0} parameters");
         sb.AppendLine(c, $"  step (median)         {MedianStepSeconds * 1e3:F2} ms   ({ExamplesPerSecond:F0} examples/s)");
         sb.AppendLine(c, $"  forward+backward      {MedianForwardBackwardSeconds * 1e3:F2} ms");
+        sb.AppendLine(c, $"  oracle per step       {GradientEvaluationsPerStep:F2} gradient + {LossEvaluationsPerStep:F2} loss evaluations, {ExamplesDrawnPerStep:F0} examples");
         sb.AppendLine(c, $"  optimizer share       {OptimizerShare:P1}");
         sb.AppendLine(c, $"  harness overhead      {HarnessOverhead:P2}  (target ≤ 2%; of which taking the batch {MedianBatchSeconds * 1e3:F3} ms)");
         sb.AppendLine(c, $"  model FLOPs per step  {ModelFlopsPerStep / 1e9:F3} GFLOP (forward + backward)");

@@ -12,8 +12,9 @@ namespace AlgoPerfSharp.Harness.Bench;
 
 /// <summary>
 /// Measures one workload × algorithm: a real <see cref="TrialRunner"/> trial of N steps (no evals until the last step)
-/// gives the harness-timed step and the time inside the algorithm's update; N forward/backward passes alone give the
-/// model's share; a float32 GEMM gives the machine's peak.
+/// gives the harness-timed step, the time inside the algorithm's update and what the algorithm asked of the step's
+/// oracle (gradient and loss evaluations, examples drawn: its eval row's diagnostics); N forward/backward passes alone
+/// give the model's share; a float32 GEMM gives the machine's peak.
 /// </summary>
 public static class BenchRunner
 {
@@ -26,6 +27,7 @@ public static class BenchRunner
         var spec = SweepPlanner.Plan(workload.Spec.Name, algorithm, algorithm.Name, TuningRuleset.SelfTuning, 1, 1, 0)[0];
         string dir = Directory.CreateTempSubdirectory("algoperf-bench-").FullName;
         TrialOutcome outcome;
+        IReadOnlyDictionary<string, double>? spent;
         try
         {
             using var store = ResultsStore.Open(Path.Combine(dir, "bench.db"));
@@ -39,6 +41,9 @@ public static class BenchRunner
                 EvaluateTest = false,
                 StopAtTarget = false,
             });
+
+            // the trial evaluates only after its last step, so that row's oracle means cover every timed step
+            spent = store.Evals(id).LastOrDefault(e => e.Diagnostics.ContainsKey("oracle/gradient_evaluations"))?.Diagnostics;
         }
         finally
         {
@@ -73,7 +78,12 @@ public static class BenchRunner
         double forward = workload.Spec.ForwardFlopsPerExample;
         double flops = forward > 0 ? ModelFlops.TrainingStep(forward, batchSize) : 6.0 * parameters * targets;
         return new BenchResult(workload.Spec.Name, workload.Spec.Preset, algorithm.Name, steps, batchSize, targets, parameters,
-            step, update, fb, Scoring.SampleStatistics.Median(batchTimes), batchSize / step, flops, flops / step, GemmPeak(gemmSize), Math.Max(0, (update - fb) / step), Math.Max(0, (step - update) / step));
+            step, update, fb, Scoring.SampleStatistics.Median(batchTimes), batchSize / step, flops, flops / step, GemmPeak(gemmSize), Math.Max(0, (update - fb) / step), Math.Max(0, (step - update) / step))
+        {
+            GradientEvaluationsPerStep = spent?.GetValueOrDefault("oracle/gradient_evaluations", double.NaN) ?? double.NaN,
+            LossEvaluationsPerStep = spent?.GetValueOrDefault("oracle/loss_evaluations", double.NaN) ?? double.NaN,
+            ExamplesDrawnPerStep = spent?.GetValueOrDefault("oracle/examples", double.NaN) ?? double.NaN,
+        };
     }
 
     /// <summary>Float32 n×n GEMM rate in FLOP/s (2n³ per product), the median of 5 after 2 warm-ups.</summary>

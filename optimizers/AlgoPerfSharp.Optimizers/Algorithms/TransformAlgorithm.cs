@@ -68,6 +68,12 @@ public abstract class TransformAlgorithm : ITrainingAlgorithm
             recipe = new Chain(new ClipByGlobalNorm(clip), recipe);
         }
 
-        return new TransformRun(new TransformOptimizer(context.Parameters, recipe), schedule);
+        return CreateRun(new TransformRun(new TransformOptimizer(context.Parameters, recipe), schedule), h, context);
     }
+
+    /// <summary>
+    /// The trial's run around the engine: <paramref name="run"/> itself (one gradient per step) unless the algorithm
+    /// asks the step's oracle for more (Sophia-G's sampled-label gradient every k steps wraps it).
+    /// </summary>
+    protected virtual ITrainingRun CreateRun(TransformRun run, HyperparameterReader h, AlgorithmInitContext context) => run;
 }

@@ -1,0 +1,103 @@
+using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Torch;
+
+namespace AlgoPerfSharp.Optimizers.Transforms;
+
+/// <summary>
+/// Cross-fitted Adam with variance-corrected inversion (arXiv 2605.20756; official code
+/// fastino-ai/preconditioner-bias-correction, <c>BiasCorrectedAdamW</c>). The update (the incoming gradient) is g_A, the
+/// mean gradient of group A; the second moment is fed only by the disjoint group B's microbatch gradients g_{B_1…B_b}
+/// (<see cref="CrossFitAdamState.Sample"/>). At step t, with bc_k = 1 − β_kᵗ:
+/// <code>
+/// p_j = √((β2·v + (1 − β2)·g_{B_j}²) / bc2)       hypothetical roots from v_{t−1}, j = 1…b
+/// Var = sample variance of p_j / b                  (variance of their mean; only with variance correction, b ≥ 2)
+/// m ← β1·m + (1 − β1)·g_A                           v ← β2·v + (1 − β2)·mean_j g_{B_j}²
+/// d = √(v / bc2) + ε                                inv = max(0, 1/d − Var/d³)   (1/d without correction)
+/// u ← (m / bc1)·inv
+/// </code>
+/// Without a sample (nothing set for this step) v is fed g_A² and nothing is corrected: plain Adam. Follow with
+/// <see cref="AddDecayedWeights"/> and <see cref="ScaleByLearningRate"/> for AdamW's decoupled step.
+/// </summary>
+public sealed class ScaleByCrossFitAdam : GradientTransform<CrossFitAdamState>
+{
+    /// <summary>Validates and creates the transform.</summary>
+    /// <param name="beta1">β1 ∈ [0, 1).</param>
+    /// <param name="beta2">β2 ∈ [0, 1).</param>
+    /// <param name="eps">ε ≥ 0 added to the root.</param>
+    /// <param name="varianceCorrection">Subtract the delta-method term Var/d³ from 1/d.</param>
+    public ScaleByCrossFitAdam(double beta1, double beta2, double eps, bool varianceCorrection)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"beta1 must be in [0, 1) (got {beta1})", nameof(beta1));
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"beta2 must be in [0, 1) (got {beta2})", nameof(beta2));
+        if (!(eps >= 0) || double.IsInfinity(eps)) throw new ArgumentException($"epsilon must be finite and ≥ 0 (got {eps})", nameof(eps));
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+        VarianceCorrection = varianceCorrection;
+    }
+
+    /// <summary>β1.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β2.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε.</summary>
+    public double Eps { get; }
+
+    /// <summary>Whether the inversion is variance-corrected.</summary>
+    public bool VarianceCorrection { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "cross_fit_adam";
+
+    /// <inheritdoc/>
+    protected override CrossFitAdamState InitState(IReadOnlyList<ModelParameter> parameters) => new(parameters);
+
+    /// <inheritdoc/>
+    protected override void Update(UpdateContext context, CrossFitAdamState state)
+    {
+        var sample = state.Sample;
+        state.Sample = null;
+        for (int i = 0; i < context.Updates.Length; i++)
+        {
+            Direction(context.Updates[i], state.M[i], state.V[i], sample?.Select(g => g[i]).ToArray(), context.Step, Beta1, Beta2, Eps, VarianceCorrection);
+        }
+    }
+
+    /// <summary>
+    /// The step for one parameter: rewrites <paramref name="u"/> (g_A on entry) into (m / bc1)·inv and advances m and v
+    /// with B's gradients <paramref name="b"/> (g_A² when null). Shared with <see cref="ScaleByCrossFitShampoo"/>'s
+    /// non-matrix parameters.
+    /// </summary>
+    internal static void Direction(Tensor u, Tensor m, Tensor v, IReadOnlyList<Tensor>? b, long step, double beta1, double beta2, double eps, bool correction)
+    {
+        using var scope = new DisposeScope();
+        double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
+        Tensor? variance = null;
+        if (correction && b is { Count: >= 2 })
+        {
+            // mean and sample variance of the b hypothetical roots, then divided by b
+            var roots = b.Select(g => v.Mul(beta2).AddCMulInPlace(g, g, 1 - beta2).DivInPlace(bc2).ClampInPlace(min: 0.0).SqrtInPlace()).ToArray();
+            var mean = roots.Aggregate((x, y) => x.Add(y)).DivInPlace(roots.Length);
+            variance = roots.Select(r => r.Sub(mean).Square()).Aggregate((x, y) => x.AddInPlace(y)).DivInPlace((double)roots.Length * (roots.Length - 1));
+        }
+
+        m.LerpInPlace(u, 1 - beta1);
+        v.MulInPlace(beta2);
+        if (b is null)
+        {
+            v.AddCMulInPlace(u, u, 1 - beta2);
+        }
+        else
+        {
+            var meanSquare = b.Select(g => g.Square()).Aggregate((x, y) => x.AddInPlace(y)).DivInPlace(b.Count);
+            v.AddInPlace(meanSquare, 1 - beta2);
+        }
+
+        var d = v.Div(bc2).SqrtInPlace().AddInPlace(eps);
+        var inv = d.Reciprocal();
+        if (variance is not null) inv.SubInPlace(variance.DivInPlace(d.Pow(3.0))).ClampInPlace(min: 0.0);
+        u.CopyInPlace(m).DivInPlace(bc1).MulInPlace(inv);
+    }
+}
