@@ -5,7 +5,7 @@ sizes, then times one `algoperf merge` over all of them and checks the merged da
     python3 scripts/slurm/merge-bench.py --shards 50 --out /tmp/merge-bench      # the figure for scripts/slurm/README.md
     python3 scripts/slurm/merge-bench.py --shards 5 --out /tmp/merge-bench-5      # a quick check
 
-Shape of the synthetic sweep (defaults = the full plan's size): 495 trials (3 workloads x 11 algorithms x 3 studies x 5
+Shape of the synthetic sweep (defaults = the full plan's size): 675 trials (3 workloads x 15 algorithms x 3 studies x 5
 trials) dealt round-robin into the N shards, each with --evals eval rows (default 40: a quick-preset trial records
 ~37, a cpu-preset one ~5) of 8 metrics and 12 optimizer diagnostics (~250 + ~400 bytes of JSON, as Shampoo-family
 rows). The schema is not written by hand: one tiny real `algoperf sweep --shard 0/N` (synthetic_regression, 1 step)
@@ -29,7 +29,7 @@ LABEL = "sweep"
 def parse():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--shards", type=int, required=True, help="number of shard databases (e.g. 50)")
-    p.add_argument("--trials", type=int, default=495, help="trials of the whole synthetic plan (default 495, the full plan)")
+    p.add_argument("--trials", type=int, default=675, help="trials of the whole synthetic plan (default 675, the full plan)")
     p.add_argument("--evals", type=int, default=40, help="eval rows per trial (default 40)")
     p.add_argument("--out", required=True, help="work folder (emptied first)")
     p.add_argument("--repeat", type=int, default=1, help="merges to time, each into a fresh target (default 1)")
