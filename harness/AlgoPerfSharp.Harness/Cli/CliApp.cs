@@ -49,7 +49,6 @@ public static class CliApp
         root.Subcommands.Add(ScoringCommands.CompareCommand());
         root.Subcommands.Add(GateCommand.Build(registries));
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
-        root.Subcommands.Add(TimingNoiseCommand.Build());
         return root;
     }
 

@@ -15,7 +15,7 @@ public static class ResultsMerge
     /// same sweep — same seed, same workload constants (preset, targets, budget), same algorithm builds and, for a trial
     /// in both, the same hyperparameters, seeds and budget multiplier; a trial already present is kept unless the
     /// incoming one progressed further (a later state, or the same state and more steps). Merging the same source twice
-    /// changes nothing.
+    /// changes nothing. The values of a schema-3 source's retired eval columns travel too (<see cref="ResultsSchema"/>).
     /// </summary>
     /// <exception cref="ResultsStoreException">A source cannot be read or disagrees with the target; nothing was merged.</exception>
     public static void Into(ResultsStore target, IEnumerable<string> sources)
@@ -109,6 +109,7 @@ public static class ResultsMerge
             var (started, finished) = other.TrialTimes(t.Id);
             long copy = target.InsertTrial(intoRun, t, started, finished);
             foreach (var e in other.Evals(t.Id)) target.AppendEval(copy, e);
+            target.CopyRetiredEvalValues(other, t.Id, copy); // a schema-3 source's CPU and probe seconds travel unread
         }
     }
 
