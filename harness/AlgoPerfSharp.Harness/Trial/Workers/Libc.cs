@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Harness.Trial.Workers;
 /// <summary>
 /// The few libc calls the trial lifecycle needs on Linux and macOS: advisory file locks that the kernel drops when the
 /// last process holding the descriptor exits, descriptor inheritance, standard-stream redirection and the parent-death
-/// signal. Every call returns -1 on failure (errno in <see cref="Marshal.GetLastPInvokeError"/>).
+/// signal, and the immediate exit of a worker whose trial is recorded. Every call returns -1 on failure (errno in <see cref="Marshal.GetLastPInvokeError"/>).
 /// </summary>
 internal static partial class Libc
 {
@@ -40,4 +40,8 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nint argument2, nint argument3, nint argument4, nint argument5);
+
+    /// <summary>Ends the process at once (<c>_exit</c>): no atexit handlers, static destructors or stdio flush.</summary>
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    public static partial void Exit(int status);
 }
