@@ -112,52 +112,141 @@ public sealed class ResultsStoreTests : IDisposable
         using var version = check.CreateCommand();
         version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
         Assert.Equal(ResultsSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), version.ExecuteScalar());
+        Assert.Null(RetiredValues(Db())); // schema 3's retired columns are never added to an older file
+    }
+
+    // A schema-3 file exactly as schema 3 declared it (written out here, not by the code under test): one run, one
+    // finished trial, three eval rows carrying the retired CPU and probe seconds (one of them NULL, as a row without the probe).
+    private void WriteSchemaThreeDatabase(string path)
+    {
+        using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
+        raw.Open();
+        using var cmd = raw.CreateCommand();
+        cmd.CommandText = """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE runs (
+              id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, created_utc TEXT NOT NULL, command TEXT NOT NULL,
+              sweep_seed TEXT NOT NULL, environment_json TEXT NOT NULL);
+            CREATE TABLE trials (
+              id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL,
+              workload TEXT NOT NULL, algorithm TEXT NOT NULL, ruleset TEXT NOT NULL, study INTEGER NOT NULL,
+              trial INTEGER NOT NULL, hyperparameters_json TEXT NOT NULL, data_seed TEXT NOT NULL, init_seed TEXT NOT NULL,
+              algorithm_seed TEXT NOT NULL, budget_multiplier REAL NOT NULL, state TEXT NOT NULL, error TEXT,
+              steps INTEGER NOT NULL DEFAULT 0, submission_seconds REAL NOT NULL DEFAULT 0,
+              median_step_seconds REAL NOT NULL DEFAULT 0, started_utc TEXT, finished_utc TEXT,
+              UNIQUE (run_id, key));
+            CREATE TABLE evals (
+              trial_id INTEGER NOT NULL REFERENCES trials(id), step INTEGER NOT NULL,
+              submission_seconds REAL NOT NULL, eval_seconds REAL NOT NULL, logging_seconds REAL NOT NULL,
+              total_seconds REAL NOT NULL, metrics_json TEXT NOT NULL, diagnostics_json TEXT NOT NULL,
+              PRIMARY KEY (trial_id, step));
+            CREATE TABLE workload_specs (
+              run_id INTEGER NOT NULL REFERENCES runs(id), workload TEXT NOT NULL, spec_json TEXT NOT NULL,
+              PRIMARY KEY (run_id, workload));
+            CREATE TABLE algorithm_versions (run_id INTEGER NOT NULL REFERENCES runs(id), algorithm TEXT NOT NULL,
+              version TEXT NOT NULL, PRIMARY KEY (run_id, algorithm));
+            ALTER TABLE evals ADD COLUMN submission_cpu_seconds REAL;
+            ALTER TABLE evals ADD COLUMN probe_seconds REAL;
+            INSERT INTO meta VALUES ('schema_version', '3');
+            INSERT INTO runs VALUES (1, 'noise-idle-1', '2026-12-06T20:24:00Z', 'algoperf sweep', '0', '{}');
+            INSERT INTO algorithm_versions VALUES (1, 'adamw', 'v1');
+            INSERT INTO trials VALUES (1, 1, 'w/adamw/s0/t0', 'w', 'adamw', 'self', 0, 0, '{}', '1', '2', '3', 1.0,
+              'Completed', NULL, 30, 4.5, 0.125, '2026-12-06T20:24:01Z', '2026-12-06T20:24:09Z');
+            INSERT INTO evals VALUES
+              (1, 10, 1.5, 0.25, 0.01, 2.0, '{"validation/error_rate":"0.5"}', '{}', 3.0, 0.003),
+              (1, 20, 3.0, 0.5, 0.02, 4.0, '{"validation/error_rate":"0.375"}', '{}', 6.25, NULL),
+              (1, 30, 4.5, 0.75, 0.03, 6.0, '{"validation/error_rate":"0.25"}', '{}', 9.5, 0.0045);
+            """;
+        cmd.ExecuteNonQuery();
+    }
+
+    // (step, submission_cpu_seconds, probe_seconds) of every eval row of a file, by SQL; null when it has no such columns.
+    private static List<(long, double?, double?)>? RetiredValues(string path)
+    {
+        using var raw = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        raw.Open();
+        using var has = raw.CreateCommand();
+        has.CommandText = "SELECT COUNT(*) FROM pragma_table_info('evals') WHERE name IN ('submission_cpu_seconds', 'probe_seconds');";
+        if ((long)has.ExecuteScalar()! == 0) return null;
+        using var cmd = raw.CreateCommand();
+        cmd.CommandText = "SELECT step, submission_cpu_seconds, probe_seconds FROM evals ORDER BY trial_id, step;";
+        using var r = cmd.ExecuteReader();
+        var rows = new List<(long, double?, double?)>();
+        while (r.Read()) rows.Add((r.GetInt64(0), r.IsDBNull(1) ? null : r.GetDouble(1), r.IsDBNull(2) ? null : r.GetDouble(2)));
+        return rows;
+    }
+
+    private static string StoredVersion(string path)
+    {
+        using var raw = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        raw.Open();
+        using var cmd = raw.CreateCommand();
+        cmd.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
+        return (string)cmd.ExecuteScalar()!;
     }
 
     [Fact]
-    public void ASchemaTwoDatabaseKeepsItsRowsGainsTheTimingColumnsAsNullAndStoresNewOnes()
+    public void ASchemaThreeDatabaseIsReadMergedAndMigratedLosingNoneOfItsRetiredColumns()
     {
-        var plan = SweepPlanner.Plan("fashion_mnist_resnet", new AdamW(), "adamw", TuningRuleset.ExternalTuning, 1, 1, 5);
-        long trialId;
-        using (var store = ResultsStore.Open(Db()))
+        string old = Db("schema3.db");
+        WriteSchemaThreeDatabase(old);
+        List<(long, double?, double?)> recorded = [(10, 3.0, 0.003), (20, 6.25, null), (30, 9.5, 0.0045)];
+
+        // read-only: read as it is, nothing changed
+        using (var store = ResultsStore.OpenReadOnly(old))
         {
-            var run = store.CreateRun("r", "c", 1, "{}");
-            trialId = store.EnsureTrial(run.Id, plan[0]).Id;
-            store.AppendEval(trialId, Row(10, 1.5, 0.5));
+            var run = Assert.Single(store.Runs());
+            var trial = Assert.Single(store.Trials(run.Id));
+            Assert.Equal((TrialState.Completed, 30L, 4.5), (trial.State, trial.Steps, trial.SubmissionSeconds));
+            var rows = store.Evals(trial.Id);
+            Assert.Equal([10L, 20L, 30L], rows.Select(r => r.Step));
+            Assert.Equal([1.5, 3.0, 4.5], rows.Select(r => r.SubmissionSeconds));
+            Assert.Equal([0.5, 0.375, 0.25], rows.Select(r => r.Metrics["validation/error_rate"]));
+            Assert.Equal("v1", store.AlgorithmVersions(run.Id)["adamw"]);
         }
 
-        // make it a schema-2 file: the evals table as schema 2 declared it
-        using (var raw = new SqliteConnection($"Data Source={Db()};Pooling=False"))
+        Assert.Equal("3", StoredVersion(old));
+
+        // merged into a fresh (schema-4) file: the rows, and the retired columns' values beside them
+        using (var merged = ResultsStore.Open(Db("merged.db")))
         {
-            raw.Open();
-            using var cmd = raw.CreateCommand();
-            cmd.CommandText = "ALTER TABLE evals DROP COLUMN submission_cpu_seconds; ALTER TABLE evals DROP COLUMN probe_seconds; " +
-                "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
-            cmd.ExecuteNonQuery();
+            Assert.Null(RetiredValues(Db("merged.db"))); // a fresh file has no retired columns
+            ResultsMerge.Into(merged, [old]);
+            ResultsMerge.Into(merged, [old]); // twice changes nothing
+            var trial = Assert.Single(merged.Trials(Assert.Single(merged.Runs()).Id));
+            Assert.Equal([1.5, 3.0, 4.5], merged.Evals(trial.Id).Select(r => r.SubmissionSeconds));
         }
 
-        using (var old = ResultsStore.OpenReadOnly(Db()))
+        Assert.Equal(recorded, RetiredValues(Db("merged.db")));
+        Assert.Equal("3", StoredVersion(old)); // a merge source is never written
+
+        // opened for writing: migrated to 4, its columns and values kept; a new row leaves them NULL
+        using (var store = ResultsStore.Open(old))
         {
-            var row = Assert.Single(old.Evals(trialId)); // read as it is
-            Assert.Equal(1.5, row.SubmissionSeconds);
-            Assert.Null(row.SubmissionCpuSeconds);
-            Assert.Null(row.ProbeSeconds);
+            store.AppendEval(1, Row(40, 6.0, 0.125));
+            Assert.Equal([10L, 20L, 30L, 40L], store.Evals(1).Select(r => r.Step));
         }
 
-        using (var store = ResultsStore.Open(Db()))
+        Assert.Equal(ResultsSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), StoredVersion(old));
+        Assert.Equal([.. recorded, (40, null, null)], RetiredValues(old));
+    }
+
+    [Fact]
+    public void MergingFilesWithoutRetiredColumnsAddsNone()
+    {
+        var plan = SweepPlanner.Plan("w", new AdamW(), "adamw", TuningRuleset.SelfTuning, 1, 1, 1);
+        using (var shard = ResultsStore.Open(Db("shard.db")))
         {
-            store.AppendEval(trialId, Row(20, 3.0, 0.4) with { SubmissionCpuSeconds = 5.5, ProbeSeconds = 0.025 });
-            var rows = store.Evals(trialId);
-            Assert.Equal([1.5, 3.0], rows.Select(r => r.SubmissionSeconds));
-            Assert.Equal([null, 5.5], rows.Select(r => r.SubmissionCpuSeconds));
-            Assert.Equal([null, 0.025], rows.Select(r => r.ProbeSeconds));
+            var t = shard.EnsureTrial(shard.CreateRun("r", "c", 1, "{}").Id, plan[0]);
+            shard.AppendEval(t.Id, Row(10, 1.5, 0.5));
         }
 
-        using var check = new SqliteConnection($"Data Source={Db()};Pooling=False");
-        check.Open();
-        using var version = check.CreateCommand();
-        version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
-        Assert.Equal("3", version.ExecuteScalar());
+        using (var merged = ResultsStore.Open(Db("merged.db")))
+        {
+            ResultsMerge.Into(merged, [Db("shard.db")]);
+        }
+
+        Assert.Null(RetiredValues(Db("merged.db")));
     }
 
     [Fact]

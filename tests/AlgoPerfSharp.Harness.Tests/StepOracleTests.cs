@@ -160,7 +160,7 @@ public sealed class StepOracleTests : IDisposable
 
         var greedy = Spec("greedy");
         long id = store.EnsureTrial(run.Id, greedy).Id;
-        var ok = new TrialRunner(store).Run(id, greedy, new TinyWorkload(target: -1), new Greedy(groups: 2), new TrialRunnerOptions { MaxSteps = 4, EvalEverySteps = 2, SpeedProbe = false });
+        var ok = new TrialRunner(store).Run(id, greedy, new TinyWorkload(target: -1), new Greedy(groups: 2), new TrialRunnerOptions { MaxSteps = 4, EvalEverySteps = 2 });
         Assert.Equal(TrialState.Completed, ok.State);
         var rows = store.Evals(id);
         Assert.All(rows, r => Assert.Equal(2.0, r.Diagnostics["oracle/gradient_evaluations"])); // a full pass and a sub-batch pass
@@ -169,7 +169,7 @@ public sealed class StepOracleTests : IDisposable
 
         var broken = Spec("greedy") with { Trial = 1 };
         long id2 = store.EnsureTrial(run.Id, broken).Id;
-        var failed = new TrialRunner(store).Run(id2, broken, new TinyWorkload(target: -1), new Greedy(groups: 10_000), new TrialRunnerOptions { MaxSteps = 4, SpeedProbe = false });
+        var failed = new TrialRunner(store).Run(id2, broken, new TinyWorkload(target: -1), new Greedy(groups: 10_000), new TrialRunnerOptions { MaxSteps = 4 });
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Contains("greedy.Update threw ArgumentOutOfRangeException at step 0: sub-batch gradients need 1 ≤ groups ≤ the examples of a batch", failed.Error);
     }

@@ -15,11 +15,6 @@ internal sealed class ManualClock : IClock
 
     public double Now() => Time;
 
-    /// <summary>CPU seconds per wall second (e.g. 2 = two busy threads); the process CPU time is this × <see cref="Time"/>.</summary>
-    public double CpuRate { get; set; }
-
-    public double CpuSeconds() => CpuRate * Time;
-
     public void Advance(double seconds) => Time += seconds;
 }
 

@@ -94,40 +94,6 @@ public sealed class TrialRunnerTests : IDisposable
     }
 
     [Fact]
-    public void CpuSecondsAccumulateOverTheTimedCallsOnlyAndEveryRowHasAProbeTime()
-    {
-        var clock = new ManualClock { CpuRate = 2 }; // two busy threads: 2 CPU seconds per wall second, eval included
-        var workload = new TinyWorkload(clock, target: -1, evalPeriod: 3);
-        var algorithm = new ScriptedAlgorithm(clock, prepareCost: 0.5);
-        var (id, spec) = Trial();
-        new TrialRunner(_store, clock).Run(id, spec, workload, algorithm, new TrialRunnerOptions { MaxSteps = 7 });
-
-        // timed seconds 1.5, 5, 8.5 (see above) at 2 CPU s/s; the 200 s evals would add 400 CPU s each if they were counted
-        var rows = _store.Evals(id);
-        Assert.Equal([3.0, 10.0, 17.0], rows.Select(r => r.SubmissionCpuSeconds));
-        Assert.Equal([0.0, 0.0, 0.0], rows.Select(r => r.ProbeSeconds)); // the manual clock does not move during the probe
-
-        var (id2, spec2) = Trial(trial: 1);
-        new TrialRunner(_store, clock).Run(id2, spec2, workload, algorithm, new TrialRunnerOptions { MaxSteps = 7, SpeedProbe = false });
-        Assert.All(_store.Evals(id2), r => Assert.Null(r.ProbeSeconds));
-    }
-
-    [Fact]
-    public void AProbeThatFailsFailsItsTrialWithOneLineKeepingEarlierRows()
-    {
-        var clock = new ManualClock();
-        var (id, spec) = Trial();
-        int calls = 0;
-        var runner = new TrialRunner(_store, clock) { Probe = _ => ++calls < 2 ? 0.025 : throw new TorchException("probe out of memory\nsecond line") };
-        var outcome = runner.Run(id, spec, new TinyWorkload(clock, target: -1, evalPeriod: 3), new ScriptedAlgorithm(clock), new TrialRunnerOptions { MaxSteps = 7 });
-        Assert.Equal(TrialState.Failed, outcome.State);
-        Assert.Equal("the speed probe failed at step 4: probe out of memory second line", outcome.Error);
-        var row = Assert.Single(_store.Evals(id)); // the eval at step 1 is kept; the one at step 4 never recorded
-        Assert.Equal(1L, row.Step);
-        Assert.Equal(0.025, row.ProbeSeconds);
-    }
-
-    [Fact]
     public void TheBudgetIsCheckedAtEvalTimeAndEndsTheTrialWithoutAnEval()
     {
         var clock = new ManualClock();

@@ -35,11 +35,8 @@ public sealed class WorkerIsolationTests : ScratchFolder
         Assert.Contains("NaN at step 31", trials["nan"].Error);
         Assert.Equal(TrialState.Completed, trials["adamw"].State);
         Assert.Equal(60, trials["adamw"].Steps);
-        // the worker's CPU and probe seconds reached the store: CPU grows with the timed seconds, every eval probed
         var adamw = HostedCli.Trials(P("bad.db"), "sweep").Single(t => t.Trial.Algorithm == "adamw").Evals;
         Assert.Equal([20L, 40L, 60L], adamw.Select(r => r.Step));
-        Assert.All(adamw, r => Assert.True(r.SubmissionCpuSeconds > 0 && r.ProbeSeconds > 0, $"cpu {r.SubmissionCpuSeconds}, probe {r.ProbeSeconds}"));
-        Assert.True(adamw[2].SubmissionCpuSeconds > adamw[0].SubmissionCpuSeconds);
         // the crash happened at step 30: the eval at step 20 survived
         Assert.Equal(20, trials["crash"].Steps);
     }

@@ -78,4 +78,77 @@ public sealed class FashionMnistTests
         Assert.Equal(FashionMnist.Mean, mean, 0.001);
         Assert.Equal(FashionMnist.Std, std, 0.001);
     }
+
+    // The four files of a Fashion-MNIST-like directory, decompressed into cache (as scripts/setup.sh does).
+    private static void Decompress(string dir, string cache)
+    {
+        Directory.CreateDirectory(cache);
+        foreach (string gz in Directory.GetFiles(dir, "*-ubyte.gz"))
+        {
+            using var source = new System.IO.Compression.GZipStream(File.OpenRead(gz), System.IO.Compression.CompressionMode.Decompress);
+            using var target = File.Create(Path.Combine(cache, Path.GetFileNameWithoutExtension(gz)));
+            source.CopyTo(target);
+        }
+    }
+
+    private static void AssertSame(FashionMnist expected, FashionMnist actual)
+    {
+        foreach (var (e, a) in new[] { (expected.Train, actual.Train), (expected.Validation, actual.Validation), (expected.Test, actual.Test) })
+        {
+            Assert.Equal((e.Count, e.Height, e.Width), (a.Count, a.Height, a.Width));
+            Assert.Equal(e.Pixels, a.Pixels);
+            Assert.Equal(e.Labels, a.Labels);
+        }
+    }
+
+    [Fact]
+    public void DecompressedCopiesAreReadInsteadOfTheGzAndGiveTheSameData()
+    {
+        using var dir = new TempDir();
+        IdxTestFiles.WriteFashionLike(dir.Path, n: 5_100, m: 40, h: 3, w: 2);
+        string cache = dir.File("cache");
+        Decompress(dir.Path, cache);
+        var fromGz = FashionMnist.Load(dir.Path);
+        AssertSame(fromGz, FashionMnist.Load(dir.Path, cache));
+
+        // the copies are what is read: with the .gz files gone the data still loads, unchanged
+        foreach (string gz in Directory.GetFiles(dir.Path, "*.gz")) File.Delete(gz);
+        AssertSame(fromGz, FashionMnist.Load(dir.Path, cache));
+    }
+
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("one byte too long")]
+    [InlineData("not IDX")]
+    public void ADamagedDecompressedCopyIsOneLineNamingItAndSayingToRerunSetup(string damage)
+    {
+        using var dir = new TempDir();
+        IdxTestFiles.WriteFashionLike(dir.Path, n: 5_100, m: 40, h: 3, w: 2);
+        string cache = dir.File("cache");
+        Decompress(dir.Path, cache);
+        string copy = Path.Combine(cache, "t10k-images-idx3-ubyte");
+        var bytes = File.ReadAllBytes(copy);
+        File.WriteAllBytes(copy, damage switch
+        {
+            "truncated" => bytes[..^7],
+            "one byte too long" => [.. bytes, 0],
+            _ => [0x1f, 0x00, .. bytes[2..]],
+        });
+
+        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(dir.Path, cache));
+        Assert.StartsWith(copy + ": ", e.Message);
+        Assert.EndsWith($"; it is a decompressed copy of {dir.File("t10k-images-idx3-ubyte")}.gz: rerun ./scripts/setup.sh to rewrite it", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void RealDecompressedCopiesEqualDebiansGzFiles()
+    {
+        if (!Directory.Exists(FashionMnist.DebianDirectory) || !File.Exists(Path.Combine(DataPaths.FashionMnistDecompressed, "train-images-idx3-ubyte")))
+        {
+            return; // written by ./scripts/setup.sh; the synthetic tests above cover the loader
+        }
+
+        AssertSame(FashionMnist.Load(FashionMnist.DebianDirectory), FashionMnist.Load());
+    }
 }

@@ -42,6 +42,16 @@ public sealed class IdxFileTests
     }
 
     [Fact]
+    public void ARawFileEndingInsideItsHeaderSaysSo()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("cut.idx");
+        File.WriteAllBytes(path, [0, 0, 0x08, 2, 0, 0]); // two dims declared: a 12-byte header
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
+        Assert.Equal($"{path}: file ends inside the IDX header (6 bytes, header needs 12).", e.Message);
+    }
+
+    [Fact]
     public void UnsupportedElementTypeIsRejected()
     {
         var bytes = IdxTestFiles.Encode([1], [0]);

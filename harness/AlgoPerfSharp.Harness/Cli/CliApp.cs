@@ -49,7 +49,6 @@ public static class CliApp
         root.Subcommands.Add(ScoringCommands.CompareCommand());
         root.Subcommands.Add(GateCommand.Build(registries));
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
-        root.Subcommands.Add(TimingNoiseCommand.Build());
         return root;
     }
 
@@ -122,7 +121,8 @@ public static class CliApp
             o.WriteLine($"  libtorch   {env.TorchVersion}, {env.TorchThreads} intra-op threads, CUDA devices: {env.Cuda}");
             o.WriteLine($"  BLAS       {env.Blas}{(env.BlasIsOpenMp ? " (OpenMP build: good)" : " (NOT the OpenMP OpenBLAS: run ./scripts/setup.sh)")}");
             o.WriteLine($"  runtime    {env.DotNet} on {env.Os}");
-            o.WriteLine($"  data       Fashion-MNIST: {(Directory.Exists(FashionMnist.DebianDirectory) ? FashionMnist.DebianDirectory : "missing (./scripts/setup.sh)")}");
+            o.WriteLine($"  data       Fashion-MNIST: {(Directory.Exists(FashionMnist.DebianDirectory) ? FashionMnist.DebianDirectory : "missing (./scripts/setup.sh)")}" +
+                (File.Exists(Path.Combine(DataPaths.FashionMnistDecompressed, "train-images-idx3-ubyte")) ? $", decompressed in {DataPaths.FashionMnistDecompressed}" : " (not decompressed: ./scripts/setup.sh)"));
             o.WriteLine($"             State of the Union: {(Directory.Exists(DataPaths.Sotu) ? DataPaths.Sotu : "missing (./scripts/setup.sh)")}");
             return Ok;
         });

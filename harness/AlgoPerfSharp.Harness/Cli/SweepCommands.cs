@@ -111,7 +111,12 @@ internal static class SweepCommands
         var request = new Option<string>("--request") { Description = "The worker request JSON the parent wrote.", Required = true };
         var cmd = new Command("worker", "Internal: run one trial for a parent algoperf process (process isolation).") { request };
         cmd.Hidden = true;
-        cmd.SetAction(parse => Trial.Workers.WorkerEntry.Run(Trial.Workers.WorkerRequest.Load(parse.GetValue(request)!), registries, parse.InvocationConfiguration.Output));
+        cmd.SetAction(parse =>
+        {
+            int code = Trial.Workers.WorkerEntry.Run(Trial.Workers.WorkerRequest.Load(parse.GetValue(request)!), registries, parse.InvocationConfiguration.Output);
+            Trial.Workers.WorkerEntry.ExitNow(code); // the trial is recorded: skip the runtime's and libtorch's teardown
+            return code;
+        });
         return cmd;
     }
 

@@ -20,6 +20,7 @@ public static class ResultsMerge
     /// sources, and — unless <paramref name="allowPartial"/> — every index of the plan must be given or merged into the
     /// target before, and every source shard must have finished all its trials: a leaderboard from the merged database
     /// then covers the whole plan.
+    /// The values of a schema-3 source's retired eval columns travel too (<see cref="ResultsSchema"/>).
     /// </summary>
     /// <exception cref="ResultsStoreException">A source cannot be read or disagrees with the target or another source; nothing was merged.</exception>
     public static void Into(ResultsStore target, IEnumerable<string> sources, bool allowPartial = false)
@@ -196,6 +197,7 @@ public static class ResultsMerge
             var (started, finished) = other.TrialTimes(t.Id);
             long copy = target.InsertTrial(intoRun, t, started, finished);
             foreach (var e in other.Evals(t.Id)) target.AppendEval(copy, e);
+            target.CopyRetiredEvalValues(other, t.Id, copy); // a schema-3 source's CPU and probe seconds travel unread
         }
     }
 

@@ -9,11 +9,23 @@ namespace AlgoPerfSharp.Harness.Store;
 /// older one. A file is recognised as ours by its <c>meta</c> table; a foreign SQLite file, an unreadable version and a
 /// newer version are refused before anything is written. Migrations run in one transaction per version, so a process
 /// killed mid-migration leaves the file at the last complete version.
+/// <para>
+/// Versions: 1, the tables; 2, <c>algorithm_versions</c>; 3, two eval columns for the timing-noise experiment
+/// (<see cref="RetiredEvalColumns"/>: process CPU seconds and speed-probe seconds); 4, those columns retired — the
+/// experiment was negative and its code removed (docs/timing-noise.md). Retired columns are kept, never dropped: a
+/// schema-3 file migrated to 4 keeps both columns and their values (only its version changes), new rows leave them
+/// NULL and nothing reads them, and <c>algoperf merge</c> carries their values into the target (adding the columns
+/// there when needed), so nothing recorded is lost. A fresh file, and one migrated from schema 1 or 2, never has them.
+/// Read them with SQL: <c>SELECT trial_id, step, submission_cpu_seconds, probe_seconds FROM evals</c>.
+/// </para>
 /// </summary>
 public static class ResultsSchema
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
+
+    /// <summary>Eval columns of schema 3 that schema 4 retired (kept where present, never read or written by the harness).</summary>
+    internal static readonly IReadOnlyList<string> RetiredEvalColumns = ["submission_cpu_seconds", "probe_seconds"];
 
     /// <summary>
     /// The stored schema version of the database behind <paramref name="db"/> (0 for a fresh file); refuses a file that
@@ -105,22 +117,27 @@ public static class ResultsSchema
             tx.Commit();
         }
 
-        if (version < 3)
+        if (version < 4)
         {
-            // v3: per eval row, the CPU seconds inside the timed calls and the speed probe's seconds (NULL in older rows)
-            bool present = HasTimingColumns(db);
+            // v3 added the RetiredEvalColumns and v4 retired them: a v3 file keeps them with their values, an older one
+            // never gains them, so only the version changes
             using var tx = db.BeginTransaction();
-            if (!present) Exec(db, "ALTER TABLE evals ADD COLUMN submission_cpu_seconds REAL; ALTER TABLE evals ADD COLUMN probe_seconds REAL;", tx);
-            Exec(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '3');", tx);
+            Exec(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '4');", tx);
             tx.Commit();
         }
     }
 
-    /// <summary>Whether the evals table has the schema-3 timing columns (a schema-2 database opened read-only has not).</summary>
-    internal static bool HasTimingColumns(SqliteConnection db, SqliteTransaction? tx = null)
+    /// <summary>The <see cref="RetiredEvalColumns"/> the evals table lacks (all of them unless it was once a schema-3 file).</summary>
+    internal static IReadOnlyList<string> MissingRetiredEvalColumns(SqliteConnection db, SqliteTransaction? tx)
     {
-        using var cmd = Command(db, "SELECT COUNT(*) FROM pragma_table_info('evals') WHERE name IN ('submission_cpu_seconds', 'probe_seconds');", tx);
-        return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture) == 2;
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        using (var cmd = Command(db, "SELECT name FROM pragma_table_info('evals');", tx))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read()) present.Add(r.GetString(0));
+        }
+
+        return RetiredEvalColumns.Where(c => !present.Contains(c)).ToList();
     }
 
     /// <summary>Whether the schema-2 algorithm_versions table exists (a schema-1 database opened read-only has none).</summary>

@@ -22,7 +22,6 @@ public sealed class ResultsStore : IDisposable
     private static readonly JsonSerializerOptions Json = StoredNumbers.Json;
     private readonly SqliteConnection _db;
     private SqliteTransaction? _tx;
-    private bool? _hasTimingColumns;
 
     private ResultsStore(string path, SqliteConnection db)
     {
@@ -59,7 +58,6 @@ public sealed class ResultsStore : IDisposable
             int version = ResultsSchema.CheckOwnership(db, path);
             ResultsSchema.Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
             ResultsSchema.Migrate(db, version);
-            store._hasTimingColumns = true;
         });
     }
 
@@ -153,9 +151,6 @@ public sealed class ResultsStore : IDisposable
             _ => $"{path} is not a usable results database: {e.Message}",
         };
     }
-
-    // Whether the evals table has the schema-3 timing columns (a schema-2 database opened read-only has not).
-    private bool HasTimingColumns() => _hasTimingColumns ??= ResultsSchema.HasTimingColumns(_db, _tx);
 
     /// <summary>Creates a run; the label must be new in this database.</summary>
     public StoredRun CreateRun(string label, string command, ulong sweepSeed, string environmentJson)
@@ -340,9 +335,8 @@ public sealed class ResultsStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(row);
         using var cmd = Command("""
-            INSERT OR REPLACE INTO evals (trial_id, step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json,
-              submission_cpu_seconds, probe_seconds)
-            VALUES ($t, $s, $sub, $ev, $log, $tot, $m, $d, $cpu, $probe);
+            INSERT OR REPLACE INTO evals (trial_id, step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json)
+            VALUES ($t, $s, $sub, $ev, $log, $tot, $m, $d);
             """);
         cmd.Parameters.AddWithValue("$t", trialId);
         cmd.Parameters.AddWithValue("$s", row.Step);
@@ -352,20 +346,50 @@ public sealed class ResultsStore : IDisposable
         cmd.Parameters.AddWithValue("$tot", row.TotalSeconds);
         cmd.Parameters.AddWithValue("$m", StoredNumbers.Serialize(row.Metrics));
         cmd.Parameters.AddWithValue("$d", StoredNumbers.Serialize(row.Diagnostics));
-        cmd.Parameters.AddWithValue("$cpu", (object?)row.SubmissionCpuSeconds ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$probe", (object?)row.ProbeSeconds ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>The eval rows of a trial in step order (CPU and probe seconds null where not recorded, e.g. before schema 3).</summary>
+    /// <summary>The eval rows of a trial in step order (a schema-3 file's retired columns are not read: <see cref="ResultsSchema"/>).</summary>
     public IReadOnlyList<StoredEval> Evals(long trialId)
     {
-        string timing = HasTimingColumns() ? "submission_cpu_seconds, probe_seconds" : "NULL AS submission_cpu_seconds, NULL AS probe_seconds";
-        using var cmd = Command($"SELECT step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json, {timing} FROM evals WHERE trial_id = $t ORDER BY step;");
+        using var cmd = Command("SELECT step, submission_seconds, eval_seconds, logging_seconds, total_seconds, metrics_json, diagnostics_json FROM evals WHERE trial_id = $t ORDER BY step;");
         cmd.Parameters.AddWithValue("$t", trialId);
         return ReadAll(cmd, "evals", r => new StoredEval(r.Long("step"), r.Real("submission_seconds"), r.Real("eval_seconds"), r.Real("logging_seconds"),
-            r.Real("total_seconds"), StoredNumbers.Deserialize(r.Text("metrics_json")), StoredNumbers.Deserialize(r.Text("diagnostics_json")),
-            r.RealOrNull("submission_cpu_seconds"), r.RealOrNull("probe_seconds")));
+            r.Real("total_seconds"), StoredNumbers.Deserialize(r.Text("metrics_json")), StoredNumbers.Deserialize(r.Text("diagnostics_json"))));
+    }
+
+    /// <summary>
+    /// Carries the values of a schema-3 file's retired eval columns (<see cref="ResultsSchema.RetiredEvalColumns"/>) of
+    /// trial <paramref name="fromTrial"/> in <paramref name="source"/> onto the already copied rows of trial
+    /// <paramref name="toTrial"/> here, adding the columns here first if this file lacks them; does nothing when the
+    /// source has no such values. Merge calls it inside its transaction, so that merging loses nothing recorded.
+    /// </summary>
+    internal void CopyRetiredEvalValues(ResultsStore source, long fromTrial, long toTrial)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var columns = ResultsSchema.RetiredEvalColumns;
+        if (ResultsSchema.MissingRetiredEvalColumns(source._db, source._tx).Count > 0) return;
+        using var read = source.Command($"SELECT step, {string.Join(", ", columns)} FROM evals WHERE trial_id = $t AND " +
+            $"({string.Join(" OR ", columns.Select(c => c + " IS NOT NULL"))}) ORDER BY step;");
+        read.Parameters.AddWithValue("$t", fromTrial);
+        var rows = source.ReadAll(read, "evals", r => (Step: r.Long("step"), Values: columns.Select(r.RealOrNull).ToArray()));
+        if (rows.Count == 0) return;
+
+        foreach (string missing in ResultsSchema.MissingRetiredEvalColumns(_db, _tx))
+        {
+            using var add = Command($"ALTER TABLE evals ADD COLUMN {missing} REAL;");
+            add.ExecuteNonQuery();
+        }
+
+        using var write = Command($"UPDATE evals SET {string.Join(", ", columns.Select((c, i) => $"{c} = $v{i}"))} WHERE trial_id = $t AND step = $s;");
+        foreach (var (step, values) in rows)
+        {
+            write.Parameters.Clear();
+            write.Parameters.AddWithValue("$t", toTrial);
+            write.Parameters.AddWithValue("$s", step);
+            for (int i = 0; i < values.Length; i++) write.Parameters.AddWithValue($"$v{i}", (object?)values[i] ?? DBNull.Value);
+            write.ExecuteNonQuery();
+        }
     }
 
     /// <summary>

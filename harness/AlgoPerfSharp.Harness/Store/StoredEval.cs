@@ -8,11 +8,6 @@ namespace AlgoPerfSharp.Harness.Store;
 /// <param name="TotalSeconds">Wall-clock seconds since the trial started.</param>
 /// <param name="Metrics">Metric name → value (train/…, validation/…, test/…).</param>
 /// <param name="Diagnostics">Algorithm diagnostics at the eval.</param>
-/// <param name="SubmissionCpuSeconds">Accumulated process CPU seconds (user + system, all threads) inside the same timed
-/// calls as <paramref name="SubmissionSeconds"/>; null in rows recorded before schema 3.</param>
-/// <param name="ProbeSeconds">Wall seconds of this eval's untimed <see cref="TimingNoise.SpeedProbe"/>; null in rows
-/// recorded before schema 3 or without the probe.</param>
 public sealed record StoredEval(
     long Step, double SubmissionSeconds, double EvalSeconds, double LoggingSeconds, double TotalSeconds,
-    IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double> Diagnostics,
-    double? SubmissionCpuSeconds = null, double? ProbeSeconds = null);
+    IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double> Diagnostics);

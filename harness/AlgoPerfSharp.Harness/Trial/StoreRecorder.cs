@@ -9,8 +9,7 @@ namespace AlgoPerfSharp.Harness.Trial;
 /// Writes one trial's record into the results store after checking every row, whoever produced it (this process or a
 /// worker): an eval row's step is ≥ 1, after the previous row's and within the step cap; its four times are finite,
 /// non-negative, no smaller than the previous row's, and the wall time is no smaller than the timed time; metrics are
-/// <c>train/</c>, <c>validation/</c> or <c>test/</c> values, finite or NaN (a diverged evaluation); its CPU seconds and probe
-/// seconds, when present, are finite and non-negative, and the CPU seconds no smaller than the previous row's; the end comes once,
+/// <c>train/</c>, <c>validation/</c> or <c>test/</c> values, finite or NaN (a diverged evaluation); the end comes once,
 /// after a rewind, with steps and timed seconds no smaller than the last row's. A violation throws
 /// <see cref="TrialRecordException"/> and writes nothing. Not thread-safe.
 /// </summary>
@@ -80,8 +79,6 @@ public sealed class StoreRecorder(ResultsStore store, long trialId, long? maxSte
         Time(at + ": eval seconds", row.EvalSeconds, _last?.EvalSeconds);
         Time(at + ": logging seconds", row.LoggingSeconds, _last?.LoggingSeconds);
         Time(at + ": total seconds", row.TotalSeconds, _last?.TotalSeconds);
-        if (row.SubmissionCpuSeconds is { } cpu) Time(at + ": submission CPU seconds", cpu, _last?.SubmissionCpuSeconds);
-        if (row.ProbeSeconds is { } probe) Time(at + ": probe seconds", probe, null);
         if (row.TotalSeconds + Slack < row.SubmissionSeconds)
         {
             throw new TrialRecordException(Invariant($"{at}: total seconds {row.TotalSeconds:R} are below the submission seconds {row.SubmissionSeconds:R}"));

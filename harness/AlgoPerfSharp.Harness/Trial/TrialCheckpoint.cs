@@ -18,11 +18,9 @@ namespace AlgoPerfSharp.Harness.Trial;
 /// <param name="StepSeconds">Wall time of each step so far (for the median).</param>
 /// <param name="TotalSeconds">Wall-clock seconds since the trial first started, over every resume (0 in checkpoints older than this field).</param>
 /// <param name="UntimedPluginSeconds">Seconds spent so far in the algorithm's untimed <c>SaveState</c>/<c>LoadState</c>.</param>
-/// <param name="SubmissionCpuSeconds">Process CPU seconds accumulated inside the timed calls (0 in checkpoints older than this field).</param>
 public sealed record TrialCounters(
     long Step, double SubmissionSeconds, double EvalSeconds, double LoggingSeconds, double LastEvalSubmissionSeconds,
-    long NextBatchIndex, List<EvalRecord> History, List<double> StepSeconds, double TotalSeconds = 0, double UntimedPluginSeconds = 0,
-    double SubmissionCpuSeconds = 0);
+    long NextBatchIndex, List<EvalRecord> History, List<double> StepSeconds, double TotalSeconds = 0, double UntimedPluginSeconds = 0);
 
 /// <summary>
 /// A trial's checkpoint folder: model weights and algorithm state as safetensors, counters as JSON. A new checkpoint is

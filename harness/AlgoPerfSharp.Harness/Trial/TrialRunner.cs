@@ -1,5 +1,4 @@
 using System.Globalization;
-using AlgoPerfSharp.Harness.TimingNoise;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
@@ -15,12 +14,10 @@ namespace AlgoPerfSharp.Harness.Trial;
 /// <list type="bullet">
 /// <item>untimed set-up: model from the init seed, algorithm init, batch stream from the data seed;</item>
 /// <item>timed: every update step (batch selection, forward, backward, optimizer), prepare-for-eval and the algorithm's
-///   <c>Diagnostics()</c> (plugin code between steps never escapes the clock); the process CPU seconds spent inside
-///   exactly these calls are accumulated beside them (<see cref="StoredEval.SubmissionCpuSeconds"/>);</item>
+///   <c>Diagnostics()</c> (plugin code between steps never escapes the clock);</item>
 /// <item>an eval is due when the submission time since the last eval reaches the eval period (and after step 1);
 ///   the budget (max runtime × ruleset multiplier) is checked there — an exhausted budget ends the trial without an
-///   eval; otherwise the clock pauses for the (untimed) eval of validation and test and the
-///   <see cref="TimingNoise.SpeedProbe"/>, and the row is recorded (±∞ metrics
+///   eval; otherwise the clock pauses for the (untimed) eval of validation and test, and the row is recorded (±∞ metrics
 ///   as NaN);</item>
 /// <item>the algorithm's untimed <c>SaveState</c>/<c>LoadState</c> (checkpoints) are bounded: their total may not exceed
 ///   <see cref="UntimedPluginAllowanceSeconds"/> + <see cref="UntimedPluginFraction"/> × the timed seconds, else the
@@ -57,9 +54,6 @@ public sealed class TrialRunner
         _clock = clock ?? StopwatchClock.Instance;
         _progress = progress;
     }
-
-    /// <summary>The speed probe run at each eval (tests replace it to make it fail).</summary>
-    internal Func<IClock, double> Probe { get; init; } = SpeedProbe.Run;
 
     /// <summary>Runs (or resumes from its checkpoint) trial <paramref name="trialId"/> of the store this runner was created with.</summary>
     public TrialOutcome Run(long trialId, TrialSpec spec, IWorkload workload, ITrainingAlgorithm algorithm, TrialRunnerOptions options, CancellationToken cancellation = default)
@@ -145,8 +139,6 @@ public sealed class TrialRunner
         long step = counters.Step;
         double submission = counters.SubmissionSeconds, evalSeconds = counters.EvalSeconds, loggingSeconds = counters.LoggingSeconds;
         double lastEvalAt = counters.LastEvalSubmissionSeconds;
-        // Checkpoints older than SubmissionCpuSeconds carry 0: continue from the last row kept instead.
-        double submissionCpu = Math.Max(counters.SubmissionCpuSeconds, kept?.SubmissionCpuSeconds ?? 0);
         var history = counters.History;
         var stepTimes = counters.StepSeconds;
         double lastMetric = history.Count > 0 && history[^1].Metrics.TryGetValue("validation/" + ws.TargetMetric, out double lm) ? lm : double.NaN;
@@ -154,7 +146,7 @@ public sealed class TrialRunner
 
         var spent = new OracleSpending();
         double Total() => totalBase + (_clock.Now() - wallStart);
-        TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes, Total(), pluginSeconds, submissionCpu);
+        TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes, Total(), pluginSeconds);
 
         // Untimed, but bounded: returns why the trial must fail, or null.
         string? SaveCheckpoint(string folder)
@@ -202,7 +194,7 @@ public sealed class TrialRunner
 
             double loss;
             StepContext context;
-            double t0 = _clock.Now(), cpu0 = _clock.CpuSeconds();
+            double t0 = _clock.Now();
             using (var scope = new DisposeScope())
             {
                 var oracle = new StepOracle(workload, model, batches, batches.Next(), labelSmoothing);
@@ -222,7 +214,6 @@ public sealed class TrialRunner
             double dt = _clock.Now() - t0;
             spent.Add(context);
             submission += dt;
-            submissionCpu += _clock.CpuSeconds() - cpu0;
             stepTimes.Add(dt);
             step++;
             if (!double.IsFinite(loss))
@@ -239,7 +230,7 @@ public sealed class TrialRunner
             }
 
             // prepare-for-eval and the algorithm's diagnostics are timed
-            double p0 = _clock.Now(), pcpu0 = _clock.CpuSeconds();
+            double p0 = _clock.Now();
             Dictionary<string, double> diagnostics;
             try
             {
@@ -254,7 +245,6 @@ public sealed class TrialRunner
             }
 
             submission += _clock.Now() - p0;
-            submissionCpu += _clock.CpuSeconds() - pcpu0;
             if (submission >= budget)
             {
                 return Finish(recorder, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
@@ -270,26 +260,13 @@ public sealed class TrialRunner
             }
 
             model.Module.Train();
-            double? probe = null;
-            if (options.SpeedProbe)
-            {
-                try
-                {
-                    probe = Probe(_clock);
-                }
-                catch (TorchException e)
-                {
-                    return Finish(recorder, TrialState.Failed, $"the speed probe failed at step {step}: {OneLine(e.Message)}", step, submission, timeToTarget, stepTimes);
-                }
-            }
-
             evalSeconds += _clock.Now() - e0;
             lastEvalAt = submission;
 
             double l0 = _clock.Now();
             try
             {
-                recorder.Append(new StoredEval(step, submission, evalSeconds, loggingSeconds, Total(), metrics, diagnostics, submissionCpu, probe));
+                recorder.Append(new StoredEval(step, submission, evalSeconds, loggingSeconds, Total(), metrics, diagnostics));
             }
             catch (TrialRecordException e)
             {

@@ -34,10 +34,4 @@ public sealed record TrialRunnerOptions
 
     /// <summary>Stop as soon as the validation target is met.</summary>
     public bool StopAtTarget { get; init; } = true;
-
-    /// <summary>
-    /// Run the <see cref="TimingNoise.SpeedProbe"/> (untimed) at every eval and store its seconds in the row
-    /// (<c>probe_seconds</c>); false leaves the column empty.
-    /// </summary>
-    public bool SpeedProbe { get; init; } = true;
 }

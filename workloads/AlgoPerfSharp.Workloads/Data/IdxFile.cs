@@ -31,11 +31,23 @@ public static class IdxFile
             throw new FileNotFoundException($"IDX file {path} does not exist. {installHint}".TrimEnd(), path);
         }
 
-        byte[] bytes;
         bool gzip = IsGzip(path);
+        if (!gzip)
+        {
+            try
+            {
+                return ReadRaw(path);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{e.Message}. {installHint}".TrimEnd(), e);
+            }
+        }
+
+        byte[] bytes;
         try
         {
-            bytes = gzip ? Gunzip(path) : File.ReadAllBytes(path);
+            bytes = Gunzip(path);
         }
         catch (InvalidDataException e)
         {
@@ -52,8 +64,7 @@ public static class IdxFile
         }
         catch (InvalidDataException e)
         {
-            string why = gzip ? " The gzip stream may be truncated; reinstall the file." : string.Empty;
-            throw new InvalidDataException($"{e.Message}.{why} {installHint}".TrimEnd(), e);
+            throw new InvalidDataException($"{e.Message}. The gzip stream may be truncated; reinstall the file. {installHint}".TrimEnd(), e);
         }
     }
 
@@ -61,6 +72,26 @@ public static class IdxFile
     public static IdxData Parse(string path, byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        var (dims, headerLength) = Header(path, bytes, bytes.Length);
+        return new IdxData(path, dims, bytes.AsSpan(headerLength).ToArray());
+    }
+
+    // An uncompressed file: the header, then the data read straight into their own array (no second copy of the file).
+    private static IdxData ReadRaw(string path)
+    {
+        using var f = File.OpenRead(path);
+        var head = new byte[(int)Math.Min(f.Length, 4 + (4 * 4))];
+        f.ReadExactly(head);
+        var (dims, headerLength) = Header(path, head, f.Length);
+        var data = new byte[f.Length - headerLength];
+        f.Position = headerLength;
+        f.ReadExactly(data);
+        return new IdxData(path, dims, data);
+    }
+
+    // Validates the header at the start of a file of fileLength bytes: (dims, header length).
+    private static (int[] Dims, int HeaderLength) Header(string path, byte[] bytes, long fileLength)
+    {
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
         {
             throw new InvalidDataException($"{path}: not an IDX file (expected magic 00 00 <type> <ndims>, found {Hex(bytes, 4)})");
@@ -78,9 +109,9 @@ public static class IdxFile
         }
 
         int headerLength = 4 + (4 * ndims);
-        if (bytes.Length < headerLength)
+        if (fileLength < headerLength)
         {
-            throw new InvalidDataException($"{path}: file ends inside the IDX header ({bytes.Length} bytes, header needs {headerLength})");
+            throw new InvalidDataException($"{path}: file ends inside the IDX header ({fileLength} bytes, header needs {headerLength})");
         }
 
         var dims = new int[ndims];
@@ -98,13 +129,13 @@ public static class IdxFile
         }
 
         long expected = headerLength + count;
-        if (bytes.Length != expected)
+        if (fileLength != expected)
         {
             throw new InvalidDataException(
-                $"{path}: IDX header declares shape [{string.Join(", ", dims)}] = {count} bytes of data, so the file should be {expected} bytes, but it is {bytes.Length}");
+                $"{path}: IDX header declares shape [{string.Join(", ", dims)}] = {count} bytes of data, so the file should be {expected} bytes, but it is {fileLength}");
         }
 
-        return new IdxData(path, dims, bytes.AsSpan(headerLength).ToArray());
+        return (dims, headerLength);
     }
 
     private static bool IsGzip(string path)

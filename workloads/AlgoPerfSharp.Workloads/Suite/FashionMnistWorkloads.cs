@@ -159,7 +159,7 @@ public static class FashionMnistWorkloads
             return (SyntheticImages.Create(TinyTrainImages, 1), SyntheticImages.Create(TinyEvalImages, 2), SyntheticImages.Create(TinyEvalImages, 3));
         }
 
-        var data = FashionMnist.Load(dir);
+        var data = FashionMnist.Load(directory); // Debian's files by default, read from setup.sh's decompressed copies
         foreach (var (split, set) in new[] { ("training", data.Train), ("test", data.Test) })
         {
             // The byte count alone cannot tell 60,000 × 28 × 28 from, say, 60,000 × 14 × 56: the models are built for 28 × 28.

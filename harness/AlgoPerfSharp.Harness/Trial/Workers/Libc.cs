@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Harness.Trial.Workers;
 /// <summary>
 /// The few libc calls the trial lifecycle needs on Linux and macOS: advisory file locks that the kernel drops when the
 /// last process holding the descriptor exits, descriptor inheritance, standard-stream redirection and the parent-death
-/// signal. Every call returns -1 on failure (errno in <see cref="Marshal.GetLastPInvokeError"/>).
+/// signal, and the immediate exit of a worker whose trial is recorded. Every call returns -1 on failure (errno in <see cref="Marshal.GetLastPInvokeError"/>).
 /// </summary>
 internal static partial class Libc
 {
@@ -41,22 +41,7 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nint argument2, nint argument3, nint argument4, nint argument5);
 
-    /// <summary>
-    /// User + system CPU seconds of this process, all threads (getrusage(RUSAGE_SELF)), or null where that call is not
-    /// available. The struct starts with two <c>timeval</c>s of 16 bytes on 64-bit Linux and macOS (seconds, then
-    /// microseconds: a 64-bit long on Linux, a 32-bit int plus padding on macOS, hence only the low 32 bits are read).
-    /// </summary>
-    public static unsafe double? ProcessCpuSeconds()
-    {
-        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) || !Environment.Is64BitProcess) return null;
-        long* usage = stackalloc long[RusageLongs];
-        if (GetRusage(0 /* RUSAGE_SELF */, usage) != 0) return null;
-        // ru_utime = (usage[0] s, usage[1] µs), ru_stime = (usage[2] s, usage[3] µs)
-        return usage[0] + usage[2] + (((int)usage[1] + (int)usage[3]) * 1e-6);
-    }
-
-    private const int RusageLongs = 36; // struct rusage is 144 bytes (18 longs) on both; room to spare
-
-    [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
-    private static unsafe partial int GetRusage(int who, long* usage);
+    /// <summary>Ends the process at once (<c>_exit</c>): no atexit handlers, static destructors or stdio flush.</summary>
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    public static partial void Exit(int status);
 }
