@@ -35,7 +35,7 @@ public sealed class NewAlgorithmTrialTests : IDisposable
         // 2 initial batches of 16: every step holds 32 examples, two gradient passes and ≥ 1 loss pass
         var ok = Spec("pb_lbfgs", 0, new() { ["initial_batches"] = 2.0, ["max_batches"] = 2.0 });
         long id = store.EnsureTrial(run.Id, ok).Id;
-        var done = new TrialRunner(store).Run(id, ok, new TinyWorkload(target: -1), algorithm, new TrialRunnerOptions { MaxSteps = 6, EvalEverySteps = 3, SpeedProbe = false });
+        var done = new TrialRunner(store).Run(id, ok, new TinyWorkload(target: -1), algorithm, new TrialRunnerOptions { MaxSteps = 6, EvalEverySteps = 3 });
         Assert.Equal(TrialState.Completed, done.State);
         var rows = store.Evals(id).Where(r => r.Diagnostics.ContainsKey("oracle/examples")).ToList();
         Assert.NotEmpty(rows);
@@ -47,14 +47,14 @@ public sealed class NewAlgorithmTrialTests : IDisposable
         // a first sample of 65 batches is past the harness's 64 per step: the trial fails with the oracle's one line
         var tooBig = Spec("pb_lbfgs", 1, new() { ["initial_batches"] = 65.0, ["max_batches"] = 65.0 });
         long id2 = store.EnsureTrial(run.Id, tooBig).Id;
-        var failed = new TrialRunner(store).Run(id2, tooBig, new TinyWorkload(target: -1), algorithm, new TrialRunnerOptions { MaxSteps = 4, SpeedProbe = false });
+        var failed = new TrialRunner(store).Run(id2, tooBig, new TinyWorkload(target: -1), algorithm, new TrialRunnerOptions { MaxSteps = 4 });
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Equal("pb_lbfgs.Update threw ArgumentOutOfRangeException at step 0: a step may draw 1 or more batches, up to 64 in all (it holds 1); got 64 (Parameter 'batches') Actual value was 64.", failed.Error);
 
         // a sample that could outgrow one epoch is refused before training
         var epoch = Spec("pb_lbfgs", 2, new() { ["max_batches"] = 100_000.0 });
         long id3 = store.EnsureTrial(run.Id, epoch).Id;
-        var refused = new TrialRunner(store).Run(id3, epoch, new TinyWorkload(target: -1), algorithm, new TrialRunnerOptions { MaxSteps = 4, SpeedProbe = false });
+        var refused = new TrialRunner(store).Run(id3, epoch, new TinyWorkload(target: -1), algorithm, new TrialRunnerOptions { MaxSteps = 4 });
         Assert.Equal(TrialState.Failed, refused.State);
         Assert.Contains("pb_lbfgs.Init threw ArgumentException: pb_lbfgs: max_batches = 100000 lets a step's sample reach 1600000 examples, past one epoch of tiny_regression (1000000); set max_batches ≤ 62500", refused.Error);
     }
@@ -66,7 +66,7 @@ public sealed class NewAlgorithmTrialTests : IDisposable
         var run = store.CreateRun("t", "t", 1, "{}");
         var spec = Spec("sophia_g", 0, []);
         long id = store.EnsureTrial(run.Id, spec).Id;
-        var failed = new TrialRunner(store).Run(id, spec, new TinyWorkload(target: -1), new SophiaG(), new TrialRunnerOptions { MaxSteps = 2, SpeedProbe = false });
+        var failed = new TrialRunner(store).Run(id, spec, new TinyWorkload(target: -1), new SophiaG(), new TrialRunnerOptions { MaxSteps = 2 });
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Contains("which needs a cross-entropy loss; workload tiny_regression minimises MeanSquaredError", failed.Error);
     }
