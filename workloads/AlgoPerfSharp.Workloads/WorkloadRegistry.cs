@@ -42,8 +42,12 @@ public sealed class WorkloadRegistry
     /// <summary>Every registered workload, sorted by name.</summary>
     public IReadOnlyList<WorkloadDescriptor> All { get; }
 
-    /// <summary>The descriptor named <paramref name="name"/>, or null.</summary>
-    public WorkloadDescriptor? Find(string name) => _entries.GetValueOrDefault(name);
+    /// <summary>
+    /// The descriptor named <paramref name="name"/>, or a width-ladder member's (<c>sotu_llama_w128_mup</c>: see
+    /// <see cref="Transfer.WidthFamilies"/>; not listed in <see cref="All"/>), or null.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is a ladder family's with a width the family cannot build.</exception>
+    public WorkloadDescriptor? Find(string name) => _entries.GetValueOrDefault(name) ?? Transfer.WidthFamilies.Descriptor(name);
 
     /// <summary>Builds workload <paramref name="name"/> at <paramref name="preset"/> (null = its default preset).</summary>
     /// <exception cref="ArgumentException">Unknown name or preset; the message lists what exists.</exception>
