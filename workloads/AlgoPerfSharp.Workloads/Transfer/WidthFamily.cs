@@ -93,7 +93,7 @@ public sealed partial class WidthFamily
     {
         CheckWidth(width);
         if (!Presets.Contains(preset, StringComparer.Ordinal)) throw new ArgumentException($"the {Prefix} width ladder has no preset '{preset}'; it has: {string.Join(", ", Presets)}", nameof(preset));
-        return new WidthLadderWorkload(_create(width, parameterisation, preset, directory), this, width);
+        return new WidthLadderWorkload(_create(width, parameterisation, preset, directory), this, width, parameterisation);
     }
 
     /// <summary>The registry descriptor of the member at <paramref name="width"/>.</summary>

@@ -11,9 +11,10 @@ public sealed class WidthLadderWorkload : IWorkload
 {
     private readonly IWorkload _inner;
 
-    /// <summary>Wraps <paramref name="inner"/> (taking ownership), a member of <paramref name="family"/> at <paramref name="width"/>.</summary>
-    public WidthLadderWorkload(IWorkload inner, WidthFamily family, int width)
+    /// <summary>Wraps <paramref name="inner"/> (taking ownership), a member of <paramref name="family"/> at <paramref name="width"/> built with <paramref name="parameterisation"/>.</summary>
+    public WidthLadderWorkload(IWorkload inner, WidthFamily family, int width, Models.Parameterisation parameterisation)
     {
+        Parameterisation = parameterisation;
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         Family = family ?? throw new ArgumentNullException(nameof(family));
         Width = family.CheckWidth(width);
@@ -21,6 +22,9 @@ public sealed class WidthLadderWorkload : IWorkload
 
     /// <summary>The ladder.</summary>
     public WidthFamily Family { get; }
+
+    /// <summary>How the member's models are initialised; under µP the harness also asks the algorithm for its transfer multipliers.</summary>
+    public Models.Parameterisation Parameterisation { get; }
 
     /// <summary>This member's width.</summary>
     public int Width { get; }
