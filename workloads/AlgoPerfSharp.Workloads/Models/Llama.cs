@@ -15,7 +15,7 @@ namespace AlgoPerfSharp.Workloads.Models;
 /// <see cref="Parameterisation.MuP"/> every hidden matrix is then redrawn N(0, 1/fan-in) and the readout set to zero,
 /// after the standard draws (so standard models keep their exact weights).
 /// </summary>
-public sealed class Llama : Module
+public sealed class Llama : Module, ILayerOutputs
 {
     private readonly LlamaConfig _config;
     private readonly Generator _dropoutGenerator;
@@ -62,6 +62,27 @@ public sealed class Llama : Module
 
         var x = Functional.Embedding(input, _embedding);                 // (B, T, D)
         foreach (var block in _blocks) x = block.Forward(x, _cos, _sin);
+        return Logits(x);
+    }
+
+    /// <summary>The embedding's output (B, T, D), each block's (B, T, D) and the logits (B, T, V).</summary>
+    public IReadOnlyList<(string Layer, Tensor Output)> LayerOutputs(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var x = Functional.Embedding(input, _embedding);                 // (B, T, D)
+        var outputs = new List<(string, Tensor)> { ("embedding", x) };
+        for (int i = 0; i < _blocks.Count; i++)
+        {
+            x = _blocks[i].Forward(x, _cos, _sin);                       // (B, T, D)
+            outputs.Add(($"block{i + 1}", x));
+        }
+
+        outputs.Add(("logits", Logits(x)));
+        return outputs;
+    }
+
+    private Tensor Logits(Tensor x)
+    {
         var y = _norm.Forward(x);                                        // (B, T, D)
         return _head is null ? Functional.Linear(y, _embedding) : _head.Forward(y); // (B, T, V)
     }

@@ -9,7 +9,7 @@ namespace AlgoPerfSharp.Workloads.Models;
 /// occurs — an input layer of fixed fan-in, hidden width × width matrices, a readout of fixed fan-out, and biases.
 /// Standard init: PyTorch's Linear default. µP: <see cref="MuPInit"/> (the input layer keeps its default draw).
 /// </summary>
-public sealed class MlpClassifier : Module
+public sealed class MlpClassifier : Module, ILayerOutputs
 {
     /// <summary>Name of the input layer's weight.</summary>
     public const string InputWeight = "input.weight";
@@ -34,11 +34,22 @@ public sealed class MlpClassifier : Module
     public MlpClassifierConfig Config { get; }
 
     /// <summary>Images (N, C, H, W) (or (N, InputSize)) → logits (N, Classes).</summary>
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => LayerOutputs(input)[^1].Output;
+
+    /// <summary>Each Linear's output (pre-activation): input (N, W), hidden1 … (N, W), readout (N, classes).</summary>
+    public IReadOnlyList<(string Layer, Tensor Output)> LayerOutputs(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var x = _input.Forward(input.Flatten(1)).Relu();                // (N, W)
-        foreach (var layer in _hidden) x = layer.Forward(x).Relu();       // (N, W)
-        return _readout.Forward(x);                                       // (N, classes)
+        var outputs = new List<(string, Tensor)>();
+        var x = _input.Forward(input.Flatten(1));                         // (N, W)
+        outputs.Add(("input", x));
+        for (int i = 0; i < _hidden.Count; i++)
+        {
+            x = _hidden[i].Forward(x.Relu());                             // (N, W)
+            outputs.Add(($"hidden{i + 1}", x));
+        }
+
+        outputs.Add(("readout", _readout.Forward(x.Relu())));             // (N, classes)
+        return outputs;
     }
 }
