@@ -50,6 +50,7 @@ public static class CliApp
         root.Subcommands.Add(GateCommand.Build(registries));
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
         root.Subcommands.Add(TimingNoiseCommand.Build());
+        root.Subcommands.Add(Transfer.TransferCommand.Build(registries));
         return root;
     }
 
