@@ -21,6 +21,19 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Contains("transfer '" + label + "': fashion_mnist_mlp, µP", output);
         Assert.Matches(@"\n  128 +[0-9.e-]+ +[0-9.e-]+ +[+-]?[0-9.]+ ", output);
         Assert.Matches(@"w128 +input [0-9.e-]+ +hidden1 [0-9.e-]+ +hidden2 [0-9.e-]+ +readout [0-9.e-]+", output);
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        using var q = connection.CreateCommand();
+        q.CommandText = "SELECT width, transferred_lr, drift_steps, regret, coordinate_check FROM transfer_widths WHERE label = $l ORDER BY width";
+        q.Parameters.AddWithValue("$l", label);
+        using var r = q.ExecuteReader();
+        Assert.True(r.Read());
+        Assert.Equal((64L, 0.0, 0.0), (r.GetInt64(0), r.GetDouble(2), r.GetDouble(3)));
+        Assert.Contains("\"hidden2\":", r.GetString(4));
+        Assert.True(r.Read());
+        Assert.Equal(128L, r.GetInt64(0));
+        Assert.False(r.Read());
     }
 
     [Fact]

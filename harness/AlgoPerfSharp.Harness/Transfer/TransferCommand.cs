@@ -18,7 +18,7 @@ namespace AlgoPerfSharp.Harness.Transfer;
 /// base width on a learning-rate × weight-decay grid, runs the transferred point and a local ±2× learning-rate grid
 /// at every wider member, then prints optimum learning rate vs width (drift in grid steps), the transfer regret and a
 /// coordinate check. Every trial is an ordinary sweep trial (worker processes, results database, resume, --shard):
-/// one run per width, labelled <c>{label}/w{width}</c>.
+/// one run per width, labelled <c>{label}/w{width}</c>; the summary rows go to <c>transfer_widths</c> (<see cref="TransferStore"/>).
 /// </summary>
 internal static class TransferCommand
 {
@@ -143,6 +143,7 @@ internal static class TransferCommand
             int width = family.BaseWidth * multiple;
             using var workload = context.Registries.Workloads(family.WorkloadName(width, p), o.Preset);
             var check = CoordinateCheck.Measure(workload, inProcess, hyperparameters, steps, o.Seed);
+            TransferStore.Write(store, label, algorithm.Name, family.Prefix, p == Parameterisation.MuP ? "mup" : "sp", grid.Steps, results.Single(r => r.Width == width), check);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  w{width,-5} ") + string.Join("  ", check.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Layer} {c.Rms:G3}"))));
         }
 
