@@ -118,7 +118,8 @@ public sealed partial class WidthFamily
         };
         var match = BlockIndex().Match(name);
         int depthIndex = match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
-            : role == ParameterRole.Embedding || _inputLayers.Any(l => name.StartsWith(l.Split('.')[0] + ".", StringComparison.Ordinal)) ? 0 : Depth + 1;
+            : role == ParameterRole.Embedding || InInputLayer(name) ? 0
+            : Depth + 1; // final norm, readout
         var (fanIn, fanOut) = Fans(type, shape);
         var (baseFanIn, baseFanOut) = Fans(type, baseShape);
         return new WidthMetadata(role, fanIn, fanOut, baseFanIn, baseFanOut, width, BaseWidth, depthIndex, Depth, Depth);
@@ -134,6 +135,9 @@ public sealed partial class WidthFamily
         for (int i = 1; i < shape.Length; i++) fanIn *= shape[i];
         return ((int)fanIn, (int)shape[0]);
     }
+
+    /// <summary>True for a parameter of an input layer's module (e.g. <c>input.bias</c> beside <c>input.weight</c>).</summary>
+    private bool InInputLayer(string name) => _inputLayers.Any(l => name.StartsWith(l[..(l.LastIndexOf('.') + 1)], StringComparison.Ordinal));
 
     [GeneratedRegex(@"^(?:block|hidden)(\d+)\.")]
     private static partial Regex BlockIndex();
