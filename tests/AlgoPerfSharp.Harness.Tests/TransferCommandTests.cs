@@ -37,6 +37,19 @@ public sealed class TransferCommandTests : ScratchFolder
     }
 
     [Fact]
+    public void AShardRunsItsPartOfTheBaseWidthAndSaysHowToContinue()
+    {
+        string db = P("s.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick", "--preset", "tiny",
+            "--in-process", "--shard", "0/2", "--db", db);
+        Assert.True(code == 0, error + output);
+        int finished = HostedCli.Trials(db, "transfer/adamw/fashion_mnist_mlp/sp/20steps/w64").Count(t => t.Trial.State == Scoring.TrialState.Completed);
+        Assert.InRange(finished, 1, 2);
+        Assert.Contains($"width 64: {finished} of 3 trials finished in {db}; merge the shards' databases and re-run without --shard to continue", output);
+        Assert.Throws<InvalidOperationException>(() => HostedCli.Trials(db, "transfer/adamw/fashion_mnist_mlp/sp/20steps/w128"));
+    }
+
+    [Fact]
     public void BadParameterisationAndUnknownFamilyAreOneLineErrors()
     {
         var (code, _, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "ntk", "--quick", "--preset", "tiny", "--db", P("a.db"));
