@@ -61,6 +61,15 @@ public sealed class TransferCommandTests : ScratchFolder
     }
 
     [Fact]
+    public void ALadderMemberOfABadWidthIsRefusedInOneLine()
+    {
+        var (code, _, error) = HostedCli.Run("run", "-w", "sotu_llama_w100", "-a", "adamw", "--preset", "tiny", "--db", P("c.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("Workloads (--workload): width 100 is not a positive multiple of the head width (16) of the sotu_llama width ladder; use e.g. 64, 128, 256, 512", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
     public void GridsAreTheProtocolsPoints()
     {
         var g = TransferGrid.Default.Validate();

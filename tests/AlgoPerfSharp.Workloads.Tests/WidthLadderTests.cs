@@ -24,8 +24,10 @@ public sealed class WidthLadderTests
     [Fact]
     public void AWidthThatIsNotAMultipleOfTheHeadWidthIsAOneLineError()
     {
-        var e = Assert.Throws<ArgumentException>(() => new WorkloadRegistry().Find("sotu_llama_w100"));
-        Assert.StartsWith("width 100 is not a positive multiple of the head width (16) of the sotu_llama width ladder", e.Message);
+        var registry = new WorkloadRegistry();
+        Assert.Null(registry.Find("sotu_llama_w100"));
+        var e = Assert.Throws<ArgumentException>(() => registry.Create("sotu_llama_w100", Presets.Tiny));
+        Assert.StartsWith("width 100 is not a positive multiple of the head width (16) of the sotu_llama width ladder; use e.g. 64, 128, 256, 512", e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.Throws<ArgumentException>(() => WidthFamilies.Llama.Create(8, Parameterisation.Standard, Presets.Tiny));
     }

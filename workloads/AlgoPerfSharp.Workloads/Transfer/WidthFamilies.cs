@@ -44,10 +44,18 @@ public static partial class WidthFamilies
 
     /// <summary>
     /// The descriptor of member <paramref name="name"/> (<c>{prefix}_w{width}[_mup]</c>), or null when the name is no
-    /// family's.
+    /// family's or names a width the family cannot build (<see cref="Problem"/> says why).
     /// </summary>
-    /// <exception cref="ArgumentException">The family exists but cannot build that width.</exception>
     public static WorkloadDescriptor? Descriptor(string name)
+    {
+        var member = Parse(name);
+        return member is { } m && Problem(name) is null ? m.Family.Descriptor(m.Width, m.Parameterisation) : null;
+    }
+
+    /// <summary>Why <paramref name="name"/>, a family's member name, cannot be built (one line), or null.</summary>
+    public static string? Problem(string name) => Parse(name) is { } m ? m.Family.WidthProblem(m.Width) : null;
+
+    private static (WidthFamily Family, int Width, Parameterisation Parameterisation)? Parse(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         var m = MemberName().Match(name);
@@ -55,7 +63,7 @@ public static partial class WidthFamilies
         var family = All.FirstOrDefault(f => f.Prefix == m.Groups["prefix"].Value);
         if (family is null) return null;
         int width = int.TryParse(m.Groups["width"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int w) ? w : 0;
-        return family.Descriptor(width, m.Groups["mup"].Success ? Parameterisation.MuP : Parameterisation.Standard);
+        return (family, width, m.Groups["mup"].Success ? Parameterisation.MuP : Parameterisation.Standard);
     }
 
     /// <summary>The Llama ladder's model at <paramref name="width"/> (context 32 at tiny, 64 otherwise).</summary>

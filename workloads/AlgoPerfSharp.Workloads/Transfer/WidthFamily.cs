@@ -83,10 +83,13 @@ public sealed partial class WidthFamily
 
     /// <summary>Returns <paramref name="width"/> when the family can build it.</summary>
     /// <exception cref="ArgumentException">The width is not a positive multiple of <see cref="WidthQuantum"/>.</exception>
-    public int CheckWidth(int width) =>
+    public int CheckWidth(int width) => WidthProblem(width) is { } problem ? throw new ArgumentException(problem, nameof(width)) : width;
+
+    /// <summary>Why the family cannot build <paramref name="width"/> (one line), or null when it can.</summary>
+    public string? WidthProblem(int width) =>
         width >= WidthQuantum && width % WidthQuantum == 0
-            ? width
-            : throw new ArgumentException($"width {width} is not a positive multiple of {QuantumMeaning} ({WidthQuantum}) of the {Prefix} width ladder; use e.g. {string.Join(", ", Widths)}", nameof(width));
+            ? null
+            : $"width {width} is not a positive multiple of {QuantumMeaning} ({WidthQuantum}) of the {Prefix} width ladder; use e.g. {string.Join(", ", Widths)}";
 
     /// <summary>Builds the member at <paramref name="width"/> (untimed; loads data). Its models carry <see cref="WidthMetadata"/>.</summary>
     public IWorkload Create(int width, Parameterisation parameterisation, string preset, string? directory = null)
