@@ -13,4 +13,12 @@ public sealed record AlgorithmInitContext(
     IReadOnlyList<ModelParameter> Parameters,
     Hyperparameters Hyperparameters,
     WorkloadInfo Workload,
-    ulong Seed);
+    ulong Seed)
+{
+    /// <summary>
+    /// Per-parameter width-transfer multipliers, one per entry of <see cref="Parameters"/> in the same order, from the
+    /// algorithm's <see cref="ITransferRule"/> when a run asks for µP; null under standard parameterisation (all 1). An
+    /// algorithm applies them to each parameter's learning rate, decay and ε. Added in contract version 2.3.
+    /// </summary>
+    public IReadOnlyList<TransferMultipliers>? Multipliers { get; init; }
+}

@@ -16,6 +16,8 @@ public static class Contract
     /// <see cref="ITrainingAlgorithm.Defaults"/>, so 2.0 plugins keep loading and are checked against their defaults' keys.
     /// Minor 2: the step's oracle (<see cref="IStepOracle"/>: sub-batch gradients, loss only, loss over the algorithm's
     /// own targets, more data) reached through new <see cref="StepContext"/> methods; nothing a plugin implements changed.
+    /// Minor 3: width transfer — <see cref="ModelParameter.Width"/>, <see cref="AlgorithmInitContext.Multipliers"/> and the
+    /// optional <see cref="ITransferRule"/>; a plugin that ignores them runs as before.
     /// </summary>
-    public const int MinorVersion = 2;
+    public const int MinorVersion = 3;
 }

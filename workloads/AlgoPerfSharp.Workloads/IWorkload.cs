@@ -11,8 +11,11 @@ namespace AlgoPerfSharp.Workloads;
 /// <param name="Type">What it is.</param>
 public sealed record WorkloadParameter(string Name, Parameter Parameter, ParameterType Type)
 {
-    /// <summary>The algorithm's view of this parameter: the same tensor, name and type.</summary>
-    public ModelParameter ToModelParameter() => new(Name, Parameter.Data, Type);
+    /// <summary>Where the parameter sits in a width ladder, or null outside one (see <see cref="Transfer.WidthFamily"/>).</summary>
+    public WidthMetadata? Width { get; init; }
+
+    /// <summary>The algorithm's view of this parameter: the same tensor, name, type and width metadata.</summary>
+    public ModelParameter ToModelParameter() => new(Name, Parameter.Data, Type) { Width = Width };
 }
 
 /// <summary>A model built by a workload: the module plus its typed parameters. Disposing disposes the module.</summary>

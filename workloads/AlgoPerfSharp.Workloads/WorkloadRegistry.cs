@@ -42,8 +42,12 @@ public sealed class WorkloadRegistry
     /// <summary>Every registered workload, sorted by name.</summary>
     public IReadOnlyList<WorkloadDescriptor> All { get; }
 
-    /// <summary>The descriptor named <paramref name="name"/>, or null.</summary>
-    public WorkloadDescriptor? Find(string name) => _entries.GetValueOrDefault(name);
+    /// <summary>
+    /// The descriptor named <paramref name="name"/>, or a width-ladder member's (<c>sotu_llama_w128_mup</c>: see
+    /// <see cref="Transfer.WidthFamilies"/>; not listed in <see cref="All"/>), or null (for a ladder member of a width its
+    /// family cannot build, <see cref="Transfer.WidthFamilies.Problem"/> says why).
+    /// </summary>
+    public WorkloadDescriptor? Find(string name) => _entries.GetValueOrDefault(name) ?? Transfer.WidthFamilies.Descriptor(name);
 
     /// <summary>Builds workload <paramref name="name"/> at <paramref name="preset"/> (null = its default preset).</summary>
     /// <exception cref="ArgumentException">Unknown name or preset; the message lists what exists.</exception>
@@ -68,7 +72,7 @@ public sealed class WorkloadRegistry
 
     private (WorkloadDescriptor Descriptor, string Preset) Resolve(string name, string? preset)
     {
-        var d = Find(name) ?? throw new ArgumentException(
+        var d = Find(name) ?? throw new ArgumentException(Transfer.WidthFamilies.Problem(name) ??
             $"unknown workload '{name}'; known: {string.Join(", ", All.Select(x => x.Name))} (see: algoperf list)", nameof(name));
         string p = preset ?? d.Presets[0];
         if (!d.Presets.Contains(p, StringComparer.Ordinal))

@@ -49,6 +49,7 @@ public static class CliApp
         root.Subcommands.Add(ScoringCommands.CompareCommand());
         root.Subcommands.Add(GateCommand.Build(registries));
         root.Subcommands.Add(ScoringCommands.AgreementCommand());
+        root.Subcommands.Add(Transfer.TransferCommand.Build(registries));
         return root;
     }
 

@@ -59,7 +59,7 @@ public sealed class HarnessOptionsValidator(Registries registries) : IValidateOp
             var d = workloads.Find(w);
             if (d is null)
             {
-                yield return $"Workloads (--workload): unknown workload '{w}'; known: {string.Join(", ", workloads.All.Select(x => x.Name))}";
+                yield return $"Workloads (--workload): {Workloads.Transfer.WidthFamilies.Problem(w) ?? $"unknown workload '{w}'; known: {string.Join(", ", workloads.All.Select(x => x.Name))}"}";
             }
             else if (o.Preset is { } p && Presets.Contains(p) && !d.Presets.Contains(p, StringComparer.Ordinal))
             {

@@ -32,6 +32,9 @@ public sealed class ResultsStore : IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>The open connection, for feature tables kept outside the versioned schema (e.g. <c>transfer_widths</c>).</summary>
+    internal SqliteConnection Connection => _db;
+
     /// <summary>
     /// Opens for writing (creating if needed and <paramref name="create"/> allows) and migrates <paramref name="path"/>.
     /// A file that is an SQLite database but not ours is refused untouched (its journal mode is switched to WAL only once

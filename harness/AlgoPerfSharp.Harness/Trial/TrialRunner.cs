@@ -98,7 +98,9 @@ public sealed class TrialRunner
         ITrainingRun run;
         try
         {
-            run = algorithm.Init(new AlgorithmInitContext(parameters, h, info, spec.AlgorithmSeed));
+            var (multipliers, note) = Transfer.WidthTransfer.Resolve(workload, algorithm, parameters, h);
+            if (note is not null) Console.Error.WriteLine(note);
+            run = algorithm.Init(new AlgorithmInitContext(parameters, h, info, spec.AlgorithmSeed) { Multipliers = multipliers });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transfer;
 using AlgoPerfSharp.Optimizers.Transforms;
 using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
@@ -10,7 +11,7 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// root), AlgoPerf's warm-up + cosine schedule, decay on every parameter (as torch.optim.AdamW).
 /// Hyperparameters: learning_rate, one_minus_beta1, beta2, epsilon, weight_decay, warmup_factor, grad_clip (optional).
 /// </summary>
-public sealed class AdamW : TransformAlgorithm
+public sealed class AdamW : TransformAlgorithm, ITransferRule
 {
     /// <inheritdoc/>
     public override string Name => "adamw";
@@ -40,4 +41,7 @@ public sealed class AdamW : TransformAlgorithm
             new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon")),
             new AddDecayedWeights(h.Get("weight_decay")),
             new ScaleByLearningRate(schedule));
+
+    /// <summary>Width transfer (arXiv 2512.05620): the Adam table.</summary>
+    public TransferMultipliers Multipliers(ModelParameter parameter, Hyperparameters hyperparameters) => TransferRules.Adam.For(parameter);
 }

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transfer;
 using AlgoPerfSharp.Optimizers.Transforms;
 using AlgoPerfSharp.Torch;
 using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
@@ -21,7 +22,7 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// ns_dtype (auto | bfloat16 | float32 | float64; auto = the reference's bfloat16 on CUDA, float32 on CPU where
 /// libtorch's bfloat16 GEMM is ~7× slower than float32), nesterov, grad_clip (optional).
 /// </remarks>
-public sealed class Muon : TransformAlgorithm
+public sealed class Muon : TransformAlgorithm, ITransferRule
 {
     /// <inheritdoc/>
     public override string Name => "muon";
@@ -98,4 +99,7 @@ public sealed class Muon : TransformAlgorithm
         if (!(v >= 0) || double.IsInfinity(v)) throw new ArgumentException($"{name} must be a finite number ≥ 0 (got {v})");
         return v;
     }
+
+    /// <summary>Width transfer (arXiv 2512.05620): the Muon table on orthogonalised matrices, the Adam table on the Adam side.</summary>
+    public TransferMultipliers Multipliers(ModelParameter parameter, Hyperparameters hyperparameters) => IsMuonParameter(parameter) ? TransferRules.Muon.For(parameter) : TransferRules.Adam.For(parameter);
 }

@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transfer;
 using AlgoPerfSharp.Optimizers.Transforms;
 using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
@@ -10,7 +11,7 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// β1·m + (1−β1)·g divided by 1 − β1ᵗ, ε = 1e-8 after the root, decay on every parameter; warm-up + cosine over the
 /// step hint. Self-tuning defaults are AlgoPerf's self-tuning baseline point (its external list's point 5).
 /// </summary>
-public sealed class NAdamW : TransformAlgorithm
+public sealed class NAdamW : TransformAlgorithm, ITransferRule
 {
     /// <inheritdoc/>
     public override string Name => "nadamw";
@@ -31,4 +32,7 @@ public sealed class NAdamW : TransformAlgorithm
             new ScaleByAdam(h.Beta("beta1"), h.Beta("beta2"), h.Get("epsilon"), nesterov: true),
             new AddDecayedWeights(h.Get("weight_decay")),
             new ScaleByLearningRate(schedule));
+
+    /// <summary>Width transfer (arXiv 2512.05620): the Adam table.</summary>
+    public TransferMultipliers Multipliers(ModelParameter parameter, Hyperparameters hyperparameters) => TransferRules.Adam.For(parameter);
 }

@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transfer;
 using AlgoPerfSharp.Optimizers.Transforms;
 using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
@@ -10,7 +11,7 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// the gradient, then momentum with Nesterov look-ahead, then −η), with warm-up + cosine over the step hint.
 /// Hyperparameters: learning_rate, one_minus_beta1 (momentum = 1 − it), weight_decay, warmup_factor.
 /// </summary>
-public sealed class SgdNesterov : TransformAlgorithm
+public sealed class SgdNesterov : TransformAlgorithm, ITransferRule
 {
     /// <inheritdoc/>
     public override string Name => "sgd_nesterov";
@@ -36,4 +37,7 @@ public sealed class SgdNesterov : TransformAlgorithm
             new AddDecayedWeights(h.Get("weight_decay")),
             new ScaleByMomentum(h.Beta("beta1"), nesterov: true),
             new ScaleByLearningRate(schedule));
+
+    /// <summary>Width transfer (arXiv 2512.05620): the SGD table.</summary>
+    public TransferMultipliers Multipliers(ModelParameter parameter, Hyperparameters hyperparameters) => TransferRules.Sgd.For(parameter);
 }

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Preconditioning;
 using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transfer;
 using AlgoPerfSharp.Optimizers.Transforms;
 using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
@@ -14,7 +15,7 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// (adam|rmsprop|adagrad|sgd|none), grafting_epsilon, use_nesterov, grad_clip (optional). Any parameter with a dimension
 /// ≥ 1,000,000 (embedding tables) is trained by Adam, as in the submission (<see cref="ShampooRecipes.Shampoo"/>).
 /// </summary>
-public sealed class Shampoo : TransformAlgorithm
+public sealed class Shampoo : TransformAlgorithm, ITransferRule
 {
     /// <inheritdoc/>
     public override string Name => "shampoo";
@@ -68,5 +69,19 @@ public sealed class Shampoo : TransformAlgorithm
             grafting: new GraftingConfig(type, b2, h.Get("grafting_epsilon")),
             beta3: h.GetBoolean("use_nesterov") ? b1 * b1 : -1);
         return ShampooRecipes.Shampoo(config, schedule, adamForHugeParameters: true);
+    }
+
+    /// <summary>Width transfer (arXiv 2512.05620): the grafting source's table (Adam for adam/rmsprop/adagrad, SGD for sgd), the Shampoo table at max_preconditioner_dim without grafting.</summary>
+    public TransferMultipliers Multipliers(ModelParameter parameter, Hyperparameters hyperparameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        var h = Reader(hyperparameters);
+        var table = h.GetString("grafting") switch
+        {
+            "sgd" => TransferRules.Sgd,
+            "none" => TransferRules.Shampoo(h.PositiveInt("max_preconditioner_dim")),
+            _ => TransferRules.Adam,
+        };
+        return table.For(parameter);
     }
 }

@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.Preconditioning;
 using AlgoPerfSharp.Optimizers.Schedules;
+using AlgoPerfSharp.Optimizers.Transfer;
 using AlgoPerfSharp.Optimizers.Transforms;
 using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
 
@@ -11,7 +12,7 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// λ 0.01, f 10, dims above 10000 and vectors unrotated (plain Adam). Hyperparameters: learning_rate,
 /// one_minus_beta1, beta2, epsilon, weight_decay, warmup_factor, precondition_frequency, shampoo_beta, max_preconditioner_dim, grad_clip (optional).
 /// </summary>
-public sealed class Soap : TransformAlgorithm
+public sealed class Soap : TransformAlgorithm, ITransferRule
 {
     /// <inheritdoc/>
     public override string Name => "soap";
@@ -44,4 +45,7 @@ public sealed class Soap : TransformAlgorithm
             h.PositiveInt("max_preconditioner_dim"), h.Get("shampoo_beta"));
         return ShampooRecipes.Soap(config, schedule);
     }
+
+    /// <summary>Width transfer (arXiv 2512.05620): the SOAP table at the trial's max_preconditioner_dim.</summary>
+    public TransferMultipliers Multipliers(ModelParameter parameter, Hyperparameters hyperparameters) => TransferRules.Soap(Reader(hyperparameters).PositiveInt("max_preconditioner_dim")).For(parameter);
 }

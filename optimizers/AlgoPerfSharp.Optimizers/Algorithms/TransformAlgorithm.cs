@@ -10,6 +10,8 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// guard, checkpoint keys and diagnostics). Subclasses state their search space, their declared hyperparameters
 /// (<see cref="RecipeHyperparameters"/>; <see cref="Defaults"/> derive from them) and recipe; missing hyperparameters
 /// take the declared defaults. A <c>grad_clip</c> &gt; 0 puts <see cref="ClipByGlobalNorm"/> in front of any recipe.
+/// Width-transfer multipliers (<see cref="AlgorithmInitContext.Multipliers"/>) reach the recipe's learning-rate, decay
+/// and ε transforms through <see cref="UpdateContext.Multipliers"/>.
 /// </summary>
 public abstract class TransformAlgorithm : ITrainingAlgorithm
 {
@@ -48,6 +50,9 @@ public abstract class TransformAlgorithm : ITrainingAlgorithm
     /// <summary>The hyperparameters the recipe reads, each declared once with its default (the self-tuning point).</summary>
     protected abstract IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; }
 
+    /// <summary>A reader of <paramref name="hyperparameters"/> over <see cref="Declared"/> (missing keys take their defaults).</summary>
+    protected HyperparameterReader Reader(Hyperparameters hyperparameters) => new(hyperparameters ?? throw new ArgumentNullException(nameof(hyperparameters)), Declared);
+
     /// <summary>Builds the recipe (including the learning-rate transform) for one trial.</summary>
     protected abstract IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload);
 
@@ -68,7 +73,7 @@ public abstract class TransformAlgorithm : ITrainingAlgorithm
             recipe = new Chain(new ClipByGlobalNorm(clip), recipe);
         }
 
-        return CreateRun(new TransformRun(new TransformOptimizer(context.Parameters, recipe), schedule), h, context);
+        return CreateRun(new TransformRun(new TransformOptimizer(context.Parameters, recipe, multipliers: context.Multipliers), schedule), h, context);
     }
 
     /// <summary>

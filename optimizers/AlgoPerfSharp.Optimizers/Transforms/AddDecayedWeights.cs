@@ -4,7 +4,8 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 
 /// <summary>
 /// Decoupled weight decay: u ← u + λ·w for the parameters the mask selects (w is the pre-update value). Followed by
-/// <see cref="ScaleByLearningRate"/> this is AdamW's w ← w − η·λ·w.
+/// <see cref="ScaleByLearningRate"/> this is AdamW's w ← w − η·λ·w. With width-transfer multipliers (m_η, m_λ) the
+/// added term is λ·m_λ/m_η·w, so that after the learning rate the decay is η·λ·m_λ whatever m_η is (independent decay).
 /// </summary>
 public sealed class AddDecayedWeights : GradientTransform<EmptyState>
 {
@@ -38,7 +39,8 @@ public sealed class AddDecayedWeights : GradientTransform<EmptyState>
         for (int i = 0; i < context.Updates.Length; i++)
         {
             var p = context.Parameters[i];
-            if (Mask is null || Mask(p)) context.Updates[i].AddInPlace(p.Tensor, WeightDecay);
+            var m = context.MultipliersOf(i);
+            if (Mask is null || Mask(p)) context.Updates[i].AddInPlace(p.Tensor, WeightDecay * m.WeightDecay / m.LearningRate);
         }
     }
 }

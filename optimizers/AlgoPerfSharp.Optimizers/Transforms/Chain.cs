@@ -87,11 +87,26 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
 
         var (adam, weightDecay, lr) = _adam!.Value;
         var moments = (MomentState)state.States[0];
+        double eta = lr.Schedule.At(context.Step - 1), bc1 = 1 - Math.Pow(adam.Beta1, context.Step), bc2Sqrt = Math.Sqrt(1 - Math.Pow(adam.Beta2, context.Step));
+        if (context.Multipliers is not null)
+        {
+            // Width transfer: one fused call per parameter with its own η·m_η, λ·m_λ/m_η (the kernel couples λ to η) and ε·m_ε.
+            for (int i = 0; i < context.Parameters.Count; i++)
+            {
+                var m = context.MultipliersOf(i);
+                FusedSteps.AdamInPlace(
+                    [context.Parameters[i].Tensor], [context.Updates[i]], [moments.Lists[0][i]], [moments.Lists[1][i]], eta * m.LearningRate, adam.Beta1, adam.Beta2,
+                    adam.Eps * m.Epsilon, weightDecay * m.WeightDecay / m.LearningRate, bc1, bc2Sqrt, adam.Nesterov, apply);
+            }
+
+            return;
+        }
+
         var parameters = new Tensor[context.Parameters.Count];
         for (int i = 0; i < parameters.Length; i++) parameters[i] = context.Parameters[i].Tensor;
         FusedSteps.AdamInPlace(
-            parameters, context.Updates, moments.Lists[0], moments.Lists[1], lr.Schedule.At(context.Step - 1), adam.Beta1, adam.Beta2,
-            adam.Eps, weightDecay, 1 - Math.Pow(adam.Beta1, context.Step), Math.Sqrt(1 - Math.Pow(adam.Beta2, context.Step)), adam.Nesterov, apply);
+            parameters, context.Updates, moments.Lists[0], moments.Lists[1], eta, adam.Beta1, adam.Beta2,
+            adam.Eps, weightDecay, bc1, bc2Sqrt, adam.Nesterov, apply);
     }
 
     /// <summary>
@@ -108,11 +123,12 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             return;
         }
 
-        double eta = lr.Schedule.At(context.Step - 1);
-        double before = eta * weightDecay;
-        double decayAfter = after is null ? 0 : after.Schedule.At(context.Step - 1) * after.WeightDecay;
+        double eta0 = lr.Schedule.At(context.Step - 1);
+        double decayAfter0 = after is null ? 0 : after.Schedule.At(context.Step - 1) * after.WeightDecay;
         for (int i = 0; i < directions.Length; i++)
         {
+            var m = context.MultipliersOf(i);
+            double eta = eta0 * m.LearningRate, before = eta0 * weightDecay * m.WeightDecay, decayAfter = decayAfter0 * m.WeightDecay;
             var (p, s) = directions[i];
             var w = context.Parameters[i].Tensor;
             if (apply)

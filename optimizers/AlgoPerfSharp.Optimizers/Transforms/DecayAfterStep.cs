@@ -6,7 +6,8 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// <summary>
 /// Weight decay applied after the step on the updated weights (nikhilvyas/SOAP): with u the finished update,
 /// u ← u − η(t)·λ·(w + u), i.e. w ← (w + u)·(1 − η(t)·λ), with η from the schedule at the 0-based update index and
-/// not bias-corrected. Place it last in a recipe (after <see cref="ScaleByLearningRate"/>).
+/// not bias-corrected, times the parameter's decay multiplier (<see cref="UpdateContext.Multipliers"/>). Place it last
+/// in a recipe (after <see cref="ScaleByLearningRate"/>).
 /// </summary>
 public sealed class DecayAfterStep : GradientTransform<EmptyState>
 {
@@ -33,10 +34,11 @@ public sealed class DecayAfterStep : GradientTransform<EmptyState>
     /// <inheritdoc/>
     protected override void Update(UpdateContext context, EmptyState state)
     {
-        double k = Schedule.At(context.Step - 1) * WeightDecay;
-        if (k == 0) return;
+        double k0 = Schedule.At(context.Step - 1) * WeightDecay;
+        if (k0 == 0) return;
         for (int i = 0; i < context.Updates.Length; i++)
         {
+            double k = k0 * context.MultipliersOf(i).WeightDecay;
             var u = context.Updates[i];
             u.MulInPlace(1 - k).AddInPlace(context.Parameters[i].Tensor, -k);
         }

@@ -65,7 +65,7 @@ public sealed class Partition : GradientTransform<Partition.PartitionState>
             updates[k] = context.Updates[indices[k]];
         }
 
-        var sub = new UpdateContext(parameters, updates, context.Step);
+        var sub = new UpdateContext(parameters, updates, context.Step) { Multipliers = context.Multipliers is { } m ? indices.Select(i => m[i]).ToArray() : null };
         transform.Update(sub, state);
         if (sub.NoUpdate)
         {

@@ -51,7 +51,7 @@ public sealed class ScaleByAdam : GradientTransform<MomentState>
             var u = context.Updates[i];
             m[i].LerpInPlace(u, 1 - Beta1);
             v[i].MulInPlace(Beta2).AddCMulInPlace(u, u, 1 - Beta2);
-            using var denom = v[i].Sqrt().DivInPlace(bc2Sqrt).AddInPlace(Eps);
+            using var denom = v[i].Sqrt().DivInPlace(bc2Sqrt).AddInPlace(Eps * context.MultipliersOf(i).Epsilon);
             if (Nesterov)
             {
                 // u ← (β1·m + (1−β1)·u) / denom / bc1

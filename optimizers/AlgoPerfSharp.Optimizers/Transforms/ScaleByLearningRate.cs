@@ -3,7 +3,10 @@ using AlgoPerfSharp.Optimizers.Schedules;
 
 namespace AlgoPerfSharp.Optimizers.Transforms;
 
-/// <summary>u ← −η(t)·u, with η from a schedule evaluated at the 0-based update index (Step − 1).</summary>
+/// <summary>
+/// u ← −η(t)·m·u, with η from a schedule evaluated at the 0-based update index (Step − 1) and m the parameter's
+/// learning-rate multiplier (<see cref="UpdateContext.Multipliers"/>; 1 without).
+/// </summary>
 public sealed class ScaleByLearningRate : GradientTransform<EmptyState>
 {
     /// <summary>Creates the transform.</summary>
@@ -22,6 +25,6 @@ public sealed class ScaleByLearningRate : GradientTransform<EmptyState>
     protected override void Update(UpdateContext context, EmptyState state)
     {
         double lr = Schedule.At(context.Step - 1);
-        foreach (var u in context.Updates) u.MulInPlace(-lr);
+        for (int i = 0; i < context.Updates.Length; i++) context.Updates[i].MulInPlace(-lr * context.MultipliersOf(i).LearningRate);
     }
 }

@@ -19,13 +19,28 @@ public sealed class TransformOptimizer : IDisposable
     private readonly TransformState _state;
 
     /// <summary>Creates the optimizer and the recipe's state (untimed).</summary>
-    public TransformOptimizer(IReadOnlyList<ModelParameter> parameters, IGradientTransform transform, bool guardNonFinite = true)
+    /// <param name="parameters">The parameters, in a fixed order.</param>
+    /// <param name="transform">The recipe.</param>
+    /// <param name="guardNonFinite">Skip steps whose gradients are not all finite.</param>
+    /// <param name="multipliers">Per-parameter width-transfer multipliers aligned with <paramref name="parameters"/>, or null (all 1).</param>
+    /// <exception cref="ArgumentException">The multipliers' count differs from the parameters', or one is out of range.</exception>
+    public TransformOptimizer(IReadOnlyList<ModelParameter> parameters, IGradientTransform transform, bool guardNonFinite = true, IReadOnlyList<TransferMultipliers>? multipliers = null)
     {
         Parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
         Transform = transform ?? throw new ArgumentNullException(nameof(transform));
         GuardNonFinite = guardNonFinite;
+        if (multipliers is not null)
+        {
+            if (multipliers.Count != parameters.Count) throw new ArgumentException($"{multipliers.Count} transfer multipliers for {parameters.Count} parameters; give one per parameter", nameof(multipliers));
+            for (int i = 0; i < multipliers.Count; i++) multipliers[i].Validate(parameters[i].Name);
+            Multipliers = multipliers.All(m => m.IsIdentity) ? null : [.. multipliers];
+        }
+
         _state = transform.Init(parameters);
     }
+
+    /// <summary>The per-parameter width-transfer multipliers, or null when all are 1.</summary>
+    public IReadOnlyList<TransferMultipliers>? Multipliers { get; }
 
     /// <summary>The parameters.</summary>
     public IReadOnlyList<ModelParameter> Parameters { get; }
@@ -67,7 +82,7 @@ public sealed class TransformOptimizer : IDisposable
         }
 
         StepCount++;
-        var context = new UpdateContext(Parameters, updates, StepCount);
+        var context = new UpdateContext(Parameters, updates, StepCount) { Multipliers = Multipliers };
         if (Transform is Chain chain && chain.TryApplyFused(context, _state)) return true;
         Transform.Update(context, _state);
         if (context.NoUpdate) return true;

@@ -18,4 +18,14 @@ public sealed record UpdateContext(IReadOnlyList<ModelParameter> Parameters, Ten
     /// update to the parameters.
     /// </summary>
     public bool NoUpdate { get; set; }
+
+    /// <summary>
+    /// Per-parameter width-transfer multipliers aligned with <see cref="Parameters"/> (µP), or null (all 1). Honoured by
+    /// <see cref="ScaleByLearningRate"/>, <see cref="AddDecayedWeights"/>, <see cref="DecayAfterStep"/>,
+    /// <see cref="ScaleByAdam"/>'s ε and <see cref="Chain"/>'s fused paths; other transforms ignore them.
+    /// </summary>
+    public IReadOnlyList<TransferMultipliers>? Multipliers { get; init; }
+
+    /// <summary>The multipliers of parameter <paramref name="index"/> (identity when none are set).</summary>
+    public TransferMultipliers MultipliersOf(int index) => Multipliers?[index] ?? TransferMultipliers.Identity;
 }

@@ -5,7 +5,7 @@ namespace AlgoPerfSharp.Workloads.Models;
 
 /// <summary>
 /// One Llama block: x ← x + Attn(RMSNorm₁(x)); x ← x + FFN(RMSNorm₂(x)). Dropout (when asked) on each branch's
-/// output before the residual add.
+/// output before the residual add, and <see cref="LlamaConfig.BranchMultiplier"/> on it when not 1.
 /// </summary>
 public sealed class DecoderBlock : Module
 {
@@ -15,6 +15,7 @@ public sealed class DecoderBlock : Module
     private readonly FeedForward _ffn;
     private readonly double _dropout;
     private readonly Generator _dropoutGenerator;
+    private readonly double _branch;
 
     /// <summary>Creates the block; <paramref name="dropoutGenerator"/> is shared with the model (not owned).</summary>
     public DecoderBlock(LlamaConfig config, Generator generator, double dropout, Generator dropoutGenerator)
@@ -26,6 +27,7 @@ public sealed class DecoderBlock : Module
         _ffn = RegisterModule("ffn", new FeedForward(config, generator));
         _dropout = dropout;
         _dropoutGenerator = dropoutGenerator;
+        _branch = config.BranchMultiplier;
     }
 
     /// <summary>(B, T, D) → (B, T, D).</summary>
@@ -36,5 +38,9 @@ public sealed class DecoderBlock : Module
         return h + Drop(_ffn.Forward(_ffnNorm.Forward(h)));                    // (B, T, D)
     }
 
-    private Tensor Drop(Tensor x) => _dropout > 0 ? Functional.Dropout(x, _dropout, IsTraining, _dropoutGenerator) : x;
+    private Tensor Drop(Tensor x)
+    {
+        var y = _dropout > 0 ? Functional.Dropout(x, _dropout, IsTraining, _dropoutGenerator) : x;
+        return _branch == 1 ? y : y * _branch;
+    }
 }

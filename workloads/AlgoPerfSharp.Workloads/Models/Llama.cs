@@ -10,15 +10,19 @@ namespace AlgoPerfSharp.Workloads.Models;
 /// N(0, 1) would start with logits of standard deviation ≈ √D); every Linear PyTorch's default (Kaiming-uniform a = √5,
 /// i.e. U(±1/√fan_in)); RMSNorm scales 1. All drawn from one generator in registration order. The RoPE tables are
 /// built once for <see cref="LlamaConfig.Context"/> positions and owned by the model (not in the state dict); the causal
-/// mask is the attention kernel's (<see cref="Functional.ScaledDotProductAttention"/>).
+/// mask is the attention kernel's (<see cref="Functional.ScaledDotProductAttention"/>). With an untied head
+/// (<see cref="LlamaConfig.TiedHead"/> false) a readout Linear(D → V) follows the final norm; under
+/// <see cref="Parameterisation.MuP"/> every hidden matrix is then redrawn N(0, 1/fan-in) and the readout set to zero,
+/// after the standard draws (so standard models keep their exact weights).
 /// </summary>
-public sealed class Llama : Module
+public sealed class Llama : Module, ILayerOutputs
 {
     private readonly LlamaConfig _config;
     private readonly Generator _dropoutGenerator;
     private readonly Parameter _embedding;
     private readonly List<DecoderBlock> _blocks = [];
     private readonly RmsNorm _norm;
+    private readonly Linear? _head;
     private readonly Tensor _cos;
     private readonly Tensor _sin;
 
@@ -34,6 +38,8 @@ public sealed class Llama : Module
         Init.Normal(_embedding, 0, config.EmbeddingInitStd, g);
         for (int i = 0; i < config.Layers; i++) _blocks.Add(RegisterModule($"block{i + 1}", new DecoderBlock(config, g, dropout, _dropoutGenerator)));
         _norm = RegisterModule("norm", TaggedLayers.RmsNorm(config.Dim, config.NormEps, config.DType));
+        if (!config.TiedHead) _head = RegisterModule("head", TaggedLayers.Linear(config.Dim, config.VocabSize, false, g, config.DType, ParameterType.OutputHead));
+        if (config.Parameterisation == Parameterisation.MuP) MuPInit.Apply(this, g);
         var (cos, sin) = Rope.Tables(config.Context, config.HeadDim, config.RopeBase, config.DType);
         _cos = DisposeScope.Detach(cos);
         _sin = DisposeScope.Detach(sin);
@@ -42,7 +48,7 @@ public sealed class Llama : Module
     /// <summary>The architecture.</summary>
     public LlamaConfig Config => _config;
 
-    /// <summary>The token embedding (V, D), also the output head.</summary>
+    /// <summary>The token embedding (V, D), also the output head unless the config unties it.</summary>
     public Parameter Embedding => _embedding;
 
     /// <summary>Tokens (B, T) int64, T ≤ context → next-token logits (B, T, V).</summary>
@@ -56,7 +62,29 @@ public sealed class Llama : Module
 
         var x = Functional.Embedding(input, _embedding);                 // (B, T, D)
         foreach (var block in _blocks) x = block.Forward(x, _cos, _sin);
-        return Functional.Linear(_norm.Forward(x), _embedding);          // (B, T, V): tied head
+        return Logits(x);
+    }
+
+    /// <summary>The embedding's output (B, T, D), each block's (B, T, D) and the logits (B, T, V).</summary>
+    public IReadOnlyList<(string Layer, Tensor Output)> LayerOutputs(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var x = Functional.Embedding(input, _embedding);                 // (B, T, D)
+        var outputs = new List<(string, Tensor)> { ("embedding", x) };
+        for (int i = 0; i < _blocks.Count; i++)
+        {
+            x = _blocks[i].Forward(x, _cos, _sin);                       // (B, T, D)
+            outputs.Add(($"block{i + 1}", x));
+        }
+
+        outputs.Add(("logits", Logits(x)));
+        return outputs;
+    }
+
+    private Tensor Logits(Tensor x)
+    {
+        var y = _norm.Forward(x);                                        // (B, T, D)
+        return _head is null ? Functional.Linear(y, _embedding) : _head.Forward(y); // (B, T, V)
     }
 
     /// <inheritdoc/>

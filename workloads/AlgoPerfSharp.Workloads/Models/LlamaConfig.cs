@@ -21,7 +21,10 @@ public sealed record LlamaConfig
         double NormEps = 1e-5,
         double RopeBase = 10_000,
         double EmbeddingInitStd = 0.02,
-        DType DType = DType.Float32)
+        DType DType = DType.Float32,
+        bool TiedHead = true,
+        Parameterisation Parameterisation = Parameterisation.Standard,
+        double BranchMultiplier = 1)
     {
         if (VocabSize < 2) throw new ArgumentException($"VocabSize must be ≥ 2 (got {VocabSize})", nameof(VocabSize));
         if (Context < 1) throw new ArgumentException($"Context must be ≥ 1 (got {Context})", nameof(Context));
@@ -36,6 +39,12 @@ public sealed record LlamaConfig
         if (!(NormEps > 0)) throw new ArgumentException($"NormEps must be > 0 (got {NormEps})", nameof(NormEps));
         if (!(RopeBase > 1)) throw new ArgumentException($"RopeBase must be > 1 (got {RopeBase})", nameof(RopeBase));
         if (!(EmbeddingInitStd > 0)) throw new ArgumentException($"EmbeddingInitStd must be > 0 (got {EmbeddingInitStd})", nameof(EmbeddingInitStd));
+        if (Parameterisation == Parameterisation.MuP && TiedHead)
+        {
+            throw new ArgumentException("µP needs an untied readout (its init is zero, the embedding's is not): set TiedHead false", nameof(TiedHead));
+        }
+
+        if (!(BranchMultiplier > 0) || !double.IsFinite(BranchMultiplier)) throw new ArgumentException($"BranchMultiplier must be finite and > 0 (got {BranchMultiplier})", nameof(BranchMultiplier));
         this.VocabSize = VocabSize;
         this.Context = Context;
         this.Dim = Dim;
@@ -47,6 +56,9 @@ public sealed record LlamaConfig
         this.RopeBase = RopeBase;
         this.EmbeddingInitStd = EmbeddingInitStd;
         this.DType = DType;
+        this.TiedHead = TiedHead;
+        this.Parameterisation = Parameterisation;
+        this.BranchMultiplier = BranchMultiplier;
     }
 
     /// <summary>The workload's model: bytes, context 256, dim 256, 4 layers of 4 heads, SwiGLU 688; 3,229,952 parameters.</summary>
@@ -76,7 +88,7 @@ public sealed record LlamaConfig
 
     /// <summary>This config with another feed-forward (validated like the constructor; e.g. the GELU variant).</summary>
     public LlamaConfig WithFeedForward(int ffnHidden, bool gated) =>
-        new(VocabSize, Context, Dim, Layers, Heads, ffnHidden, gated, NormEps, RopeBase, EmbeddingInitStd, DType);
+        new(VocabSize, Context, Dim, Layers, Heads, ffnHidden, gated, NormEps, RopeBase, EmbeddingInitStd, DType, TiedHead, Parameterisation, BranchMultiplier);
 
     /// <summary>Vocabulary (256 for bytes).</summary>
     public int VocabSize { get; }
@@ -110,6 +122,15 @@ public sealed record LlamaConfig
 
     /// <summary>Parameter dtype (float64 for gradient checks).</summary>
     public DType DType { get; }
+
+    /// <summary>True (the workloads): the embedding table is also the output head. False: a separate bias-free readout Linear(D → V), <c>head</c>.</summary>
+    public bool TiedHead { get; }
+
+    /// <summary>Initialisation scheme (<see cref="Models.Parameterisation.MuP"/> needs an untied head).</summary>
+    public Parameterisation Parameterisation { get; }
+
+    /// <summary>Multiplier of each residual branch's output (1; 1/L for depth transfer, CompleteP α = 1).</summary>
+    public double BranchMultiplier { get; }
 
     /// <summary>Head width.</summary>
     public int HeadDim => Dim / Heads;

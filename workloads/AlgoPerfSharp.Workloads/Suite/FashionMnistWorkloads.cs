@@ -73,6 +73,20 @@ public static class FashionMnistWorkloads
         return new ImageClassificationWorkload(spec, train, validation, test, build);
     }
 
+    /// <summary>
+    /// A workload named <paramref name="name"/> over <paramref name="preset"/>'s data with the ViT's target, budget and
+    /// cadence but the model <paramref name="buildModel"/> of <paramref name="forwardFlopsPerExample"/> (the width ladders' members).
+    /// </summary>
+    public static IWorkload Create(string name, string preset, Func<ulong, double, Torch.Nn.Module> buildModel, double forwardFlopsPerExample, string? directory = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(buildModel);
+        Presets.Check(preset);
+        var (train, validation, test) = LoadData(preset, directory);
+        var spec = Spec(name, preset, train.Count, validation.Count, test.Count) with { ForwardFlopsPerExample = forwardFlopsPerExample };
+        return new ImageClassificationWorkload(spec, train, validation, test, buildModel);
+    }
+
     /// <summary>The ResNet architecture of <paramref name="name"/> at <paramref name="preset"/>.</summary>
     public static ResNetConfig ResNetConfigFor(string name, string preset)
     {

@@ -47,10 +47,24 @@ public static class SotuWorkloads
         var config = ConfigFor(name, preset);
         Func<ulong, double, Module> build = (seed, dropout) => new Models.Llama(config, seed, dropout);
         if (preset == Presets.Gpu) return FromTokenFiles(name, config, directory, build);
+        return Create(name, preset, config, directory);
+    }
 
+    /// <summary>
+    /// A byte-level workload named <paramref name="name"/> over the corpus at <paramref name="preset"/>'s data, eval
+    /// windows, target and budget, with the model <paramref name="config"/> (the width ladders' members).
+    /// </summary>
+    /// <exception cref="ArgumentException">The preset is gpu (token files, not bytes) or the config's vocabulary is not 256.</exception>
+    public static IWorkload Create(string name, string preset, LlamaConfig config, string? directory = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(config);
+        if (Presets.Check(preset) == Presets.Gpu) throw new ArgumentException($"{name}: the gpu preset reads token files; a byte-level model needs tiny, quick or cpu", nameof(preset));
+        if (config.VocabSize != 256) throw new ArgumentException($"{name}: a byte-level model needs VocabSize 256 (got {config.VocabSize})", nameof(config));
+        Func<ulong, double, Module> build = (seed, dropout) => new Models.Llama(config, seed, dropout);
         var (train, validation, test, source) = LoadText(preset, directory);
         int windows = EvalWindows(preset);
-        var spec = Spec(name, preset, train.Length / config.Context, windows, windows);
+        var spec = Spec(name, preset, train.Length / config.Context, windows, windows) with { ForwardFlopsPerExample = ModelFlops.Llama(config) };
         try
         {
             return new LanguageModelWorkload(spec, new ByteTokenSource(train), new ByteTokenSource(validation), new ByteTokenSource(test), config.Context, build);

@@ -1,0 +1,27 @@
+namespace AlgoPerfSharp.Harness.Transfer;
+
+/// <summary>One finished trial of a transfer ladder: its width, point and final validation loss (+∞ when it diverged or failed).</summary>
+public sealed record TransferTrial(int Width, double LearningRate, double WeightDecay, double Loss);
+
+/// <summary>
+/// One width's outcome: the best learning rate of its grid, the transferred one, their drift in grid steps
+/// (log₂(η_best/η_transferred)) and the transfer regret (transferred run's loss − best loss; 0 = transfers).
+/// </summary>
+public sealed record TransferWidthResult(int Width, double BestLearningRate, double TransferredLearningRate, double DriftSteps, double BestLoss, double TransferredLoss)
+{
+    /// <summary>Transferred loss − best loss.</summary>
+    public double Regret => TransferredLoss - BestLoss;
+
+    /// <summary>Summarises <paramref name="trials"/> of one width against the transferred learning rate.</summary>
+    /// <exception cref="ArgumentException">No trial finished with a finite loss, or none ran at the transferred rate.</exception>
+    public static TransferWidthResult Of(int width, IReadOnlyList<TransferTrial> trials, double transferred)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var finite = trials.Where(t => t.Width == width && double.IsFinite(t.Loss)).ToList();
+        if (finite.Count == 0) throw new ArgumentException($"width {width}: no trial finished with a finite loss");
+        var best = finite.MinBy(t => t.Loss)!;
+        var at = trials.Where(t => t.Width == width && Math.Abs(Math.Log2(t.LearningRate / transferred)) < 1e-9).ToList();
+        if (at.Count == 0) throw new ArgumentException($"width {width}: no trial ran at the transferred learning rate {transferred:G4}");
+        return new(width, best.LearningRate, transferred, Math.Log2(best.LearningRate / transferred), best.Loss, at.Min(t => t.Loss));
+    }
+}

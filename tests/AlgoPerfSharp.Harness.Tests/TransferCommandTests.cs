@@ -1,0 +1,101 @@
+using AlgoPerfSharp.Harness.Transfer;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+/// <summary><c>algoperf transfer</c>: the quick ladder end to end, its grids and summary against hand-computed values, bad input.</summary>
+public sealed class TransferCommandTests : ScratchFolder
+{
+    [Fact]
+    public void QuickLadderRecordsOneRunPerWidthAndPrintsDriftRegretAndTheCoordinateCheck()
+    {
+        string db = P("t.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--quick", "--preset", "tiny", "--in-process", "--db", db);
+        Assert.True(code == 0, error + output);
+        const string label = "transfer/adamw/fashion_mnist_mlp/mup/20steps";
+        var w64 = HostedCli.Trials(db, label + "/w64");
+        var w128 = HostedCli.Trials(db, label + "/w128");
+        Assert.Equal(3, w64.Count);
+        Assert.Equal(3, w128.Count);
+        Assert.All(w64.Concat(w128), t => Assert.Equal(20, t.Trial.Steps));
+        Assert.All(w128, t => Assert.Equal("fashion_mnist_mlp_w128_mup", t.Trial.Workload));
+        Assert.Contains("transfer '" + label + "': fashion_mnist_mlp, µP", output);
+        Assert.Matches(@"\n  128 +[0-9.e-]+ +[0-9.e-]+ +[+-]?[0-9.]+ ", output);
+        Assert.Matches(@"w128 +input [0-9.e-]+ +hidden1 [0-9.e-]+ +hidden2 [0-9.e-]+ +readout [0-9.e-]+", output);
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        using var q = connection.CreateCommand();
+        q.CommandText = "SELECT width, transferred_lr, drift_steps, regret, coordinate_check FROM transfer_widths WHERE label = $l ORDER BY width";
+        q.Parameters.AddWithValue("$l", label);
+        using var r = q.ExecuteReader();
+        Assert.True(r.Read());
+        Assert.Equal((64L, 0.0, 0.0), (r.GetInt64(0), r.GetDouble(2), r.GetDouble(3)));
+        Assert.Contains("\"hidden2\":", r.GetString(4));
+        Assert.True(r.Read());
+        Assert.Equal(128L, r.GetInt64(0));
+        Assert.False(r.Read());
+    }
+
+    [Fact]
+    public void AShardRunsItsPartOfTheBaseWidthAndSaysHowToContinue()
+    {
+        string db = P("s.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick", "--preset", "tiny",
+            "--in-process", "--shard", "0/2", "--db", db);
+        Assert.True(code == 0, error + output);
+        int finished = HostedCli.Trials(db, "transfer/adamw/fashion_mnist_mlp/sp/20steps/w64").Count(t => t.Trial.State == Scoring.TrialState.Completed);
+        Assert.InRange(finished, 1, 2);
+        Assert.Contains($"width 64: {finished} of 3 trials finished in {db}; merge the shards' databases and re-run without --shard to continue", output);
+        Assert.Throws<InvalidOperationException>(() => HostedCli.Trials(db, "transfer/adamw/fashion_mnist_mlp/sp/20steps/w128"));
+    }
+
+    [Fact]
+    public void BadParameterisationAndUnknownFamilyAreOneLineErrors()
+    {
+        var (code, _, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "ntk", "--quick", "--preset", "tiny", "--db", P("a.db"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: --parameterisation must be sp or mup (got 'ntk')", error.Trim());
+        (code, _, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "sotu_llama_gelu", "--quick", "--preset", "tiny", "--db", P("b.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("transfer takes one --algorithm and one width family as --workload (sotu_llama, fashion_mnist_mlp)", error);
+    }
+
+    [Fact]
+    public void ALadderMemberOfABadWidthIsRefusedInOneLine()
+    {
+        var (code, _, error) = HostedCli.Run("run", "-w", "sotu_llama_w100", "-a", "adamw", "--preset", "tiny", "--db", P("c.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("Workloads (--workload): width 100 is not a positive multiple of the head width (16) of the sotu_llama width ladder; use e.g. 64, 128, 256, 512", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void GridsAreTheProtocolsPoints()
+    {
+        var g = TransferGrid.Default.Validate();
+        var base_ = g.BasePoints(1e-3, 0.1);
+        Assert.Equal(15, base_.Count);
+        Assert.Equal(2.5e-4, base_[0].GetDouble("learning_rate"), 15);
+        Assert.Equal(0.025, base_[0].GetDouble("weight_decay"), 15);
+        Assert.Equal(4e-3, base_[^1].GetDouble("learning_rate"), 15);
+        Assert.Equal(0.4, base_[^1].GetDouble("weight_decay"), 15);
+        Assert.Equal(5, g.BasePoints(1e-3, 0).Count); // no decay by default: one decay point
+        Assert.Equal([5e-4, 1e-3, 2e-3], g.LocalPoints(1e-3, 0.1).Select(p => p.GetDouble("learning_rate")));
+        var e = Assert.Throws<ArgumentException>(() => (g with { LocalSteps = [0] }).Validate());
+        Assert.Equal("the local learning-rate grid has 1 point(s); give at least 2 to locate an optimum", e.Message);
+    }
+
+    [Fact]
+    public void DriftAndRegretAreComputedFromTheWidthsTrials()
+    {
+        TransferTrial[] trials =
+        [
+            new(256, 5e-4, 0, 2.0), new(256, 1e-3, 0, 1.7), new(256, 2e-3, 0, 1.5), new(256, 4e-3, 0, double.PositiveInfinity),
+            new(64, 1e-3, 0, 1.0),
+        ];
+        var r = TransferWidthResult.Of(256, trials, 1e-3);
+        Assert.Equal((2e-3, 1.0, 1.5, 1.7), (r.BestLearningRate, r.DriftSteps, r.BestLoss, r.TransferredLoss));
+        Assert.Equal(0.2, r.Regret, 12);
+        Assert.Throws<ArgumentException>(() => TransferWidthResult.Of(256, trials, 8e-3));
+    }
+}
