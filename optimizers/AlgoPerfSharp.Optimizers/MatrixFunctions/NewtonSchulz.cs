@@ -11,8 +11,12 @@ namespace AlgoPerfSharp.Optimizers.MatrixFunctions;
 /// </summary>
 /// <remarks>
 /// A validated, immutable configuration; <see cref="Orthogonalize"/> is a pure function of it and its input. A null
-/// <see cref="DType"/> means "auto": bfloat16 (the reference) for CUDA inputs, float32 for CPU inputs — libtorch's CPU
-/// bfloat16 GEMM is not BLAS-backed (measured here: 2.0 GFLOP/s at 1024² against 15 GFLOP/s in float32).
+/// <see cref="DType"/> means "auto": the reference's bfloat16 wherever libtorch's bfloat16 GEMM is fast — CUDA, and CPUs
+/// that execute bfloat16 dot products natively (AVX-512 BF16, <see cref="FusedSteps.CpuHasNativeBFloat16"/>), where
+/// libtorch hands bfloat16 GEMMs to oneDNN — and float32 on other CPUs, where oneDNN emulates bfloat16 and float32 BLAS
+/// is the faster choice. bfloat16 changes the result by ~1e-2 relative (its 8-bit mantissa); float32 and float64 are
+/// the accurate choices (the float64 reference tests use float64). Compare the three on a machine with
+/// <c>benchmarks --newton-schulz</c>.
 /// </remarks>
 public sealed record NewtonSchulz
 {
@@ -44,8 +48,9 @@ public sealed record NewtonSchulz
     }
 
     /// <summary>
-    /// Muon's NS5: 5 steps, (3.4445, −4.7750, 2.0315), ε = 1e-7, in the auto dtype — the reference's bfloat16 on CUDA,
-    /// float32 on CPU — the same iteration the <c>muon</c> algorithm runs with its default <c>ns_dtype=auto</c>.
+    /// Muon's NS5: 5 steps, (3.4445, −4.7750, 2.0315), ε = 1e-7, in the auto dtype — the reference's bfloat16 on CUDA and
+    /// on CPUs with native bfloat16, float32 on other CPUs — the same iteration the <c>muon</c> algorithm runs with its
+    /// default <c>ns_dtype=auto</c>.
     /// </summary>
     public static NewtonSchulz Muon { get; } = new();
 
@@ -61,11 +66,12 @@ public sealed record NewtonSchulz
     /// <summary>Quintic coefficient c.</summary>
     public double C { get; }
 
-    /// <summary>Working precision of the iteration (null = auto: bfloat16 on CUDA, float32 on CPU).</summary>
+    /// <summary>Working precision of the iteration (null = auto: bfloat16 on CUDA and on CPUs with native bfloat16, else float32).</summary>
     public Torch.DType? DType { get; }
 
     /// <summary>The precision the iteration uses for a tensor on <paramref name="device"/>.</summary>
-    public Torch.DType WorkingDType(Device device) => DType ?? (device.IsCuda ? Torch.DType.BFloat16 : Torch.DType.Float32);
+    public Torch.DType WorkingDType(Device device) =>
+        DType ?? (device.IsCuda || FusedSteps.CpuHasNativeBFloat16 ? Torch.DType.BFloat16 : Torch.DType.Float32);
 
     /// <summary>Added to ‖X‖_F before normalising.</summary>
     public double Epsilon { get; }
