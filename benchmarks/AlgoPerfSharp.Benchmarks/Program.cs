@@ -13,6 +13,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //   --compare-pytorch --check [--algorithms a,b]               the references against our float64 loops (exit 1 on a mismatch)
 //   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K] [--profile DIR] [--torch-channels-last]   training steps vs PyTorch eager, alternating
 //   --attention [--rounds N] [--reps K]                        fused attention kernel vs the composed graph
+//   --newton-schulz [--sets s,t] [--rounds N]                  Muon's NS per matrix f32 / batched f32 / batched bf16
 //   anything else                                              BenchmarkDotNet (e.g. --filter '*Engine*'); add --quick for a short job
 TorchRuntime.EnsureInitialized();
 var argList = args.ToList();
@@ -43,6 +44,12 @@ try
     if (Take(argList, "--attention"))
     {
         return AttentionComparison.Run(Int(argList, "--rounds", quick ? 3 : 7), Int(argList, "--reps", 5), Console.Out);
+    }
+
+    if (Take(argList, "--newton-schulz"))
+    {
+        var sets = List(argList, "--sets", string.Empty).Select(ParameterSet.Get).ToList();
+        return NewtonSchulzComparison.Run(sets.Count == 0 ? ParameterSet.All : sets, Int(argList, "--rounds", quick ? 3 : 9), Console.Out);
     }
 
     if (Take(argList, "--compare-pytorch-workloads"))

@@ -58,6 +58,69 @@ public sealed class MuonTests
         p.Tensor.Dispose();
     }
 
+    [Fact]
+    public void ABatchOfSameShapeMatricesGivesEachMatrixItsOwnResult()
+    {
+        // The batched native iteration must equal the iteration run on each matrix alone, for tall inputs (transposed
+        // inside), strided views (written through), and the scale. The per-matrix oracle is a plain float64 loop of
+        // the NS5 recurrence on MathNet matrices, independent of libtorch.
+        var rng = new Random(11);
+        double[][] values = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 30).Select(_ => (rng.NextDouble() * 2) - 1).ToArray()).ToArray();
+        using var scope = new DisposeScope();
+        var a = Tensor.From<double>(values[0], [6, 5]);
+        var b = Tensor.From<double>(values[1], [6, 5]);
+        var cT = Tensor.From<double>(values[2], [5, 6]).T(); // (6, 5), not contiguous
+        Ns64.OrthogonalizeInPlace([a, b, cT], scale: 2);
+        double[][] results = [a.ToArray<double>(), b.ToArray<double>(), cT.Contiguous().ToArray<double>()];
+        for (int k = 0; k < 3; k++)
+        {
+            var x = k < 2
+                ? Matrix<double>.Build.Dense(6, 5, (i, j) => values[k][(i * 5) + j])
+                : Matrix<double>.Build.Dense(6, 5, (i, j) => values[k][(j * 6) + i]);
+            x = x.Transpose(); // the wide orientation (5 × 6)
+            x /= x.FrobeniusNorm() + Ns64.Epsilon;
+            for (int s = 0; s < 5; s++)
+            {
+                var gram = x * x.Transpose();
+                x = (Ns64.A * x) + (((Ns64.B * gram) + (Ns64.C * gram * gram)) * x);
+            }
+
+            for (int i = 0; i < 6; i++)
+            {
+                for (int j = 0; j < 5; j++) Assert.Equal(2 * x[j, i], results[k][(i * 5) + j], 1e-12);
+            }
+        }
+
+        var bad = Assert.Throws<ArgumentException>(() => Ns64.OrthogonalizeInPlace([a, Tensor.Zeros([5, 6], DType.Float64)]));
+        Assert.Contains("a Newton–Schulz batch needs one shape (got [5, 6] and [6, 5]); group the matrices by shape", bad.Message);
+        Assert.Equal([6, 5], a.Shape); // nothing was overwritten by the rejected call
+    }
+
+    [Fact]
+    public void ScaleByMuonGroupsParametersByTheirMatrixShapeWithoutChangingTheirUpdates()
+    {
+        // Two 4×6 weights and a 4×2×3 kernel (viewed 4×6) form one batch, a 6×4 weight another; each update must be
+        // the step-1 closed form NS((1−β²)·G) · √max(1, rows/cols) of that parameter alone.
+        const double beta = 0.9;
+        long[][] shapes = [[4, 6], [4, 2, 3], [6, 4], [4, 6]];
+        var rng = new Random(5);
+        double[][] grads = shapes.Select(_ => Enumerable.Range(0, 24).Select(_ => (rng.NextDouble() * 2) - 1).ToArray()).ToArray();
+        var ps = shapes.Select((s, i) => Matrix("w" + i, new double[24], s)).ToList();
+        using var opt = new TransformOptimizer(ps, new ScaleByMuon(beta, nesterov: true, Ns64));
+        for (int i = 0; i < ps.Count; i++) Fixtures.SetGrad(ps[i], grads[i]);
+        opt.Step();
+        for (int i = 0; i < ps.Count; i++)
+        {
+            long rows = shapes[i][0];
+            double[] expected = Orthogonalize(Ns64, grads[i].Select(g => (1 - (beta * beta)) * g).ToArray(), [rows, 24 / rows]);
+            double scale = ScaleByMuon.ShapeScale(shapes[i]);
+            double[] w = ps[i].Tensor.ToArray<double>();
+            for (int j = 0; j < 24; j++) Assert.Equal(scale * expected[j], w[j], 1e-12);
+        }
+
+        foreach (var p in ps) p.Tensor.Dispose();
+    }
+
     [Theory]
     [InlineData(DType.Float32, 0.05)]
     [InlineData(DType.BFloat16, 0.1)]
@@ -193,7 +256,7 @@ public sealed class MuonTests
         Assert.Equal(0.701, NewtonSchulz.Muon.Map(1), 1e-12);
         Assert.Null(NewtonSchulz.Muon.DType); // auto, as the muon algorithm's default ns_dtype (see the agreement test)
         Assert.Equal(DType.BFloat16, NewtonSchulz.Muon.WorkingDType(Device.Cuda()));
-        Assert.Equal(DType.Float32, new NewtonSchulz(dtype: null).WorkingDType(Device.Cpu));
+        Assert.Equal(FusedSteps.CpuHasNativeBFloat16 ? DType.BFloat16 : DType.Float32, new NewtonSchulz(dtype: null).WorkingDType(Device.Cpu));
         Assert.Equal(DType.BFloat16, new NewtonSchulz(dtype: null).WorkingDType(Device.Cuda()));
         Assert.Equal(5, NewtonSchulz.Muon.Steps);
         Assert.Contains("steps must be ≥ 1 (got 0)", Assert.Throws<ArgumentException>(() => new NewtonSchulz(steps: 0)).Message);
@@ -209,12 +272,13 @@ public sealed class MuonTests
     public void TheMuonAlgorithmAndNewtonSchulzMuonRunTheSameIteration()
     {
         // The muon algorithm's default ns_dtype is auto; NewtonSchulz.Muon (ScaleByMuon's default) must be the same
-        // configuration, so both iterate in float32 on CPU and in the reference's bfloat16 on CUDA.
+        // configuration, so both iterate in the reference's bfloat16 on CUDA and on CPUs with native bfloat16, else in float32.
         var defaults = Muon.ReadNewtonSchulz(new HyperparameterReader(Hyperparameters.Empty, new Muon().Declared));
         Assert.Equal(NewtonSchulz.Muon, defaults);
         Assert.Equal(NewtonSchulz.Muon, new ScaleByMuon().Orthogonalizer);
-        Assert.Equal(DType.Float32, defaults.WorkingDType(Device.Cpu));
-        Assert.Equal(DType.Float32, NewtonSchulz.Muon.WorkingDType(Device.Cpu));
+        var cpu = FusedSteps.CpuHasNativeBFloat16 ? DType.BFloat16 : DType.Float32;
+        Assert.Equal(cpu, defaults.WorkingDType(Device.Cpu));
+        Assert.Equal(cpu, NewtonSchulz.Muon.WorkingDType(Device.Cpu));
         Assert.Equal(DType.BFloat16, NewtonSchulz.Muon.WorkingDType(Device.Cuda()));
     }
 

@@ -73,4 +73,44 @@ public static class FusedSteps
 
         return ok;
     }
+
+    /// <summary>
+    /// Newton–Schulz orthogonalization of same-shape 2-D matrices, in place: each matrix X (m×n, float32/float64, any
+    /// strides, viewed as its n×m transpose when m &gt; n) becomes <paramref name="scale"/> · NS(X), NS computed in
+    /// <paramref name="dtype"/>: X ← X / (‖X‖_F + <paramref name="epsilon"/>), then <paramref name="steps"/> times
+    /// A = X·Xᵀ; B = b·A + c·A·A; X ← a·X + B·X. The matrices are stacked into one working tensor and each iteration is
+    /// three batched GEMMs with the coefficients folded into them; per matrix, the numbers are those of the same
+    /// iteration run on it alone, up to the reduction order of the norm.
+    /// </summary>
+    /// <param name="matrices">The matrices (overwritten); at least one, all of one shape.</param>
+    /// <param name="steps">Iterations, ≥ 1.</param>
+    /// <param name="a">Linear coefficient.</param>
+    /// <param name="b">Cubic coefficient.</param>
+    /// <param name="c">Quintic coefficient.</param>
+    /// <param name="epsilon">Added to each matrix's Frobenius norm.</param>
+    /// <param name="dtype">Working precision (bfloat16, float32 or float64).</param>
+    /// <param name="scale">Factor applied to every result in the matrices' own precision.</param>
+    public static unsafe void NewtonSchulzInPlace(IReadOnlyList<Tensor> matrices, int steps, double a, double b, double c, double epsilon, DType dtype, double scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (matrices.Count == 0) return;
+        using var h = new HandleArray(matrices);
+        fixed (IntPtr* p = h.Pointers)
+        {
+            Check(ats_newton_schulz_(p, h.Length, steps, a, b, c, epsilon, (int)dtype, scale));
+        }
+    }
+
+    /// <summary>
+    /// True when the CPU executes bfloat16 dot products natively (AVX-512 BF16), where libtorch's bfloat16 GEMM
+    /// (oneDNN) outruns its float32 one (BLAS); elsewhere libtorch emulates bfloat16 and float32 is faster.
+    /// </summary>
+    public static bool CpuHasNativeBFloat16 { get; } = QueryNativeBFloat16();
+
+    private static bool QueryNativeBFloat16()
+    {
+        TorchRuntime.EnsureInitialized();
+        Check(ats_cpu_has_native_bf16(out bool result));
+        return result;
+    }
 }

@@ -19,8 +19,9 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// <remarks>
 /// Hyperparameters: learning_rate (Muon's peak η), one_minus_beta1 (1 − Muon momentum), weight_decay (Muon side),
 /// warmup_factor, adam_learning_rate, adam_beta1, adam_beta2, adam_epsilon, adam_weight_decay, ns_steps,
-/// ns_dtype (auto | bfloat16 | float32 | float64; auto = the reference's bfloat16 on CUDA, float32 on CPU where
-/// libtorch's bfloat16 GEMM is ~7× slower than float32), nesterov, grad_clip (optional).
+/// ns_dtype (auto | bfloat16 | float32 | float64; auto = the reference's bfloat16 where libtorch's bfloat16 GEMM is
+/// fast — CUDA and CPUs with native bfloat16 dot products (AVX-512 BF16) — float32 on other CPUs, where bfloat16 is
+/// emulated; see <see cref="NewtonSchulz"/>), nesterov, grad_clip (optional).
 /// </remarks>
 public sealed class Muon : TransformAlgorithm, ITransferRule
 {
@@ -40,14 +41,14 @@ public sealed class Muon : TransformAlgorithm, ITransferRule
         SearchDimension.Discrete("warmup_factor", [0.05]),
     ]);
 
-    /// <summary>The reference defaults: Muon lr 0.02, momentum 0.95, no decay; aux Adam lr 3e-4, (0.9, 0.95), ε 1e-10; NS5 in bfloat16 on CUDA (float32 on CPU).</summary>
+    /// <summary>The reference defaults: Muon lr 0.02, momentum 0.95, no decay; aux Adam lr 3e-4, (0.9, 0.95), ε 1e-10; NS5 in bfloat16 where that is fast (float32 on CPUs without native bfloat16).</summary>
     protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
     [
         LearningRate(0.02), OneMinusBeta1(0.05), WeightDecay(0.0), WarmupFactor(0.05),
         HyperparameterDeclaration.Real("adam_learning_rate", 3e-4, 0, double.PositiveInfinity, "peak learning rate of the Adam side (embeddings, head, biases, norms)"),
         AdamBeta1(0.9), AdamBeta2(0.95), AdamEpsilon(1e-10), AdamWeightDecay(0.0),
         HyperparameterDeclaration.Integer("ns_steps", 5, 1, 100, "Newton–Schulz iterations"),
-        HyperparameterDeclaration.Choice("ns_dtype", "auto", ["auto", "bfloat16", "float32", "float64"], "Newton–Schulz dtype (auto = bfloat16 on CUDA, float32 on CPU)"),
+        HyperparameterDeclaration.Choice("ns_dtype", "auto", ["auto", "bfloat16", "float32", "float64"], "Newton–Schulz dtype (auto = bfloat16 on CUDA and on CPUs with native bfloat16, else float32)"),
         HyperparameterDeclaration.Boolean("nesterov", true, "Nesterov look-ahead in Muon's momentum"),
     ];
 

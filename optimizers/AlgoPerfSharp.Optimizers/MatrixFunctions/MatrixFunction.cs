@@ -131,7 +131,8 @@ public static class MatrixFunction
     /// <summary>
     /// SOAP's refresh (nikhilvyas/SOAP <c>get_orthogonal_matrix_QR</c>): estimates e = diag(QᵀAQ), the order that sorts
     /// them descending, then one power iteration and QR: Q′ = qr(A·Q[:, order]).Q. Returns Q′ and the order (which the
-    /// caller applies to its second-moment estimate along the same dim).
+    /// caller applies to its second-moment estimate along the same dim). One GEMM: A·Q gives both e_j = Σ_i Q_ij·(AQ)_ij
+    /// and, its columns reordered, A·Q[:, order] (the reference's Qᵀ·A·Q and A·Q[:, order] take three).
     /// </summary>
     public static (Tensor Eigenvectors, long[] Order) SoapRefresh(Tensor a, Tensor q)
     {
@@ -139,10 +140,11 @@ public static class MatrixFunction
         ArgumentNullException.ThrowIfNull(q);
         RequireFinite(a, nameof(a));
         using var scope = new DisposeScope();
-        var est = Linalg.Diagonal(q.T().Mm(a).Mm(q)).ToDoubles();
+        var aq = a.Mm(q);
+        var est = q.Mul(aq).Sum(0).ToDoubles();
         long[] order = Enumerable.Range(0, est.Length).OrderByDescending(i => est[i]).Select(i => (long)i).ToArray();
         using var index = Tensor.From<long>(order);
-        using var qr = Linalg.Qr(a.Mm(q.IndexSelect(1, index)));
+        using var qr = Linalg.Qr(aq.IndexSelect(1, index));
         return (DisposeScope.MoveToOuter(qr.Q.Clone()), order);
     }
 

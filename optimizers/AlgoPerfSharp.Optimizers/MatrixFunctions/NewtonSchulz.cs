@@ -11,8 +11,12 @@ namespace AlgoPerfSharp.Optimizers.MatrixFunctions;
 /// </summary>
 /// <remarks>
 /// A validated, immutable configuration; <see cref="Orthogonalize"/> is a pure function of it and its input. A null
-/// <see cref="DType"/> means "auto": bfloat16 (the reference) for CUDA inputs, float32 for CPU inputs — libtorch's CPU
-/// bfloat16 GEMM is not BLAS-backed (measured here: 2.0 GFLOP/s at 1024² against 15 GFLOP/s in float32).
+/// <see cref="DType"/> means "auto": the reference's bfloat16 wherever libtorch's bfloat16 GEMM is fast — CUDA, and CPUs
+/// that execute bfloat16 dot products natively (AVX-512 BF16, <see cref="FusedSteps.CpuHasNativeBFloat16"/>), where
+/// libtorch hands bfloat16 GEMMs to oneDNN — and float32 on other CPUs, where oneDNN emulates bfloat16 and float32 BLAS
+/// is the faster choice. bfloat16 changes the result by ~1e-2 relative (its 8-bit mantissa); float32 and float64 are
+/// the accurate choices (the float64 reference tests use float64). Compare the three on a machine with
+/// <c>benchmarks --newton-schulz</c>.
 /// </remarks>
 public sealed record NewtonSchulz
 {
@@ -44,8 +48,9 @@ public sealed record NewtonSchulz
     }
 
     /// <summary>
-    /// Muon's NS5: 5 steps, (3.4445, −4.7750, 2.0315), ε = 1e-7, in the auto dtype — the reference's bfloat16 on CUDA,
-    /// float32 on CPU — the same iteration the <c>muon</c> algorithm runs with its default <c>ns_dtype=auto</c>.
+    /// Muon's NS5: 5 steps, (3.4445, −4.7750, 2.0315), ε = 1e-7, in the auto dtype — the reference's bfloat16 on CUDA and
+    /// on CPUs with native bfloat16, float32 on other CPUs — the same iteration the <c>muon</c> algorithm runs with its
+    /// default <c>ns_dtype=auto</c>.
     /// </summary>
     public static NewtonSchulz Muon { get; } = new();
 
@@ -61,11 +66,12 @@ public sealed record NewtonSchulz
     /// <summary>Quintic coefficient c.</summary>
     public double C { get; }
 
-    /// <summary>Working precision of the iteration (null = auto: bfloat16 on CUDA, float32 on CPU).</summary>
+    /// <summary>Working precision of the iteration (null = auto: bfloat16 on CUDA and on CPUs with native bfloat16, else float32).</summary>
     public Torch.DType? DType { get; }
 
     /// <summary>The precision the iteration uses for a tensor on <paramref name="device"/>.</summary>
-    public Torch.DType WorkingDType(Device device) => DType ?? (device.IsCuda ? Torch.DType.BFloat16 : Torch.DType.Float32);
+    public Torch.DType WorkingDType(Device device) =>
+        DType ?? (device.IsCuda || FusedSteps.CpuHasNativeBFloat16 ? Torch.DType.BFloat16 : Torch.DType.Float32);
 
     /// <summary>Added to ‖X‖_F before normalising.</summary>
     public double Epsilon { get; }
@@ -81,31 +87,40 @@ public sealed record NewtonSchulz
 
     /// <summary>
     /// Orthogonalizes the 2-D tensor <paramref name="g"/> (not modified). Returns a new tensor of g's shape and dtype
-    /// that joins the caller's <see cref="DisposeScope"/> (it may be a non-contiguous view).
+    /// that joins the caller's <see cref="DisposeScope"/>.
     /// </summary>
     /// <exception cref="ArgumentException">When g is not 2-D.</exception>
     public Tensor Orthogonalize(Tensor g)
     {
         ArgumentNullException.ThrowIfNull(g);
         if (g.Dim != 2) throw new ArgumentException($"Newton–Schulz needs a 2-D matrix (got shape [{string.Join(", ", g.Shape)}])", nameof(g));
-        Tensor result;
-        using (var scope = new DisposeScope())
-        {
-            bool transpose = g.Shape[0] > g.Shape[1];
-            var x = g.To(WorkingDType(g.Device));
-            if (transpose) x = x.T();
-            x = x.Div(x.Norm().AddInPlace(Epsilon));
-            for (int i = 0; i < Steps; i++)
-            {
-                var gram = x.Mm(x.T());
-                var poly = gram.Mm(gram).MulInPlace(C).AddInPlace(gram, B);
-                x = poly.Mm(x).AddInPlace(x, A);
-            }
+        var result = g.Clone();
+        OrthogonalizeInPlace([result]);
+        return result;
+    }
 
-            if (transpose) x = x.T();
-            result = DisposeScope.MoveToOuter(x.To(g.DType));
+    /// <summary>
+    /// Orthogonalizes each of <paramref name="matrices"/> in place and multiplies it by <paramref name="scale"/>: the
+    /// matrices (2-D, all of one shape, float32/float64, any strides — views of the callers' tensors are written
+    /// through) are run as one batch, three batched GEMMs per iteration (<see cref="FusedSteps.NewtonSchulzInPlace"/>).
+    /// Each result equals <see cref="Orthogonalize"/> of that matrix alone, up to the reduction order of its norm.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a matrix is not 2-D or the shapes differ.</exception>
+    public void OrthogonalizeInPlace(IReadOnlyList<Tensor> matrices, double scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (matrices.Count == 0) return;
+        var shape = matrices[0].Shape;
+        foreach (var m in matrices)
+        {
+            ArgumentNullException.ThrowIfNull(m, nameof(matrices));
+            if (m.Dim != 2) throw new ArgumentException($"Newton–Schulz needs 2-D matrices (got shape [{string.Join(", ", m.Shape)}])", nameof(matrices));
+            if (!m.Shape.AsSpan().SequenceEqual(shape))
+            {
+                throw new ArgumentException($"a Newton–Schulz batch needs one shape (got [{string.Join(", ", m.Shape)}] and [{string.Join(", ", shape)}]); group the matrices by shape", nameof(matrices));
+            }
         }
 
-        return result;
+        FusedSteps.NewtonSchulzInPlace(matrices, Steps, A, B, C, Epsilon, WorkingDType(matrices[0].Device), scale);
     }
 }

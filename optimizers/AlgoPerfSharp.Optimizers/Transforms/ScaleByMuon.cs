@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Optimizers.MatrixFunctions;
+using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Transforms;
 
@@ -67,19 +68,35 @@ public sealed class ScaleByMuon : GradientTransform<MomentState>
     protected override void Update(UpdateContext context, MomentState state)
     {
         var momentum = state.Lists[0];
-        for (int i = 0; i < context.Updates.Length; i++)
-        {
-            var u = context.Updates[i];
-            momentum[i].LerpInPlace(u, 1 - Momentum);
-            if (Nesterov) u.LerpInPlace(momentum[i], Momentum);
-            else u.CopyInPlace(momentum[i]);
+        var updates = context.Updates;
+        Foreach.LerpInPlace(momentum, updates, 1 - Momentum);
+        if (Nesterov) Foreach.LerpInPlace(updates, momentum, Momentum);
+        else for (int i = 0; i < updates.Length; i++) updates[i].CopyInPlace(momentum[i]);
 
+        // Same-shape (rows, −1) views go through Newton–Schulz as one batch, written back through the views.
+        var batches = new Dictionary<(long Rows, long Cols), List<Tensor>>();
+        var results = new (Tensor Update, Tensor Matrix)[updates.Length];
+        for (int i = 0; i < updates.Length; i++)
+        {
+            var u = updates[i];
             var shape = u.Shape;
-            var matrix = u.Reshape(shape[0], -1);
-            var orthogonal = Orthogonalizer.Orthogonalize(matrix);
-            double scale = ShapeScale(shape);
-            if (scale != 1) orthogonal.MulInPlace(scale);
-            u.CopyInPlace(orthogonal.Reshape(shape));
+            // (rows, cols): conv kernels become (out, in·kh·kw); a view of u unless u is not contiguous.
+            var matrix = (u.IsContiguous ? u : u.Contiguous()).Reshape(shape[0], -1);
+            results[i] = (u, matrix);
+            var key = (shape[0], matrix.Shape[1]);
+            if (!batches.TryGetValue(key, out var batch)) batches[key] = batch = [];
+            batch.Add(matrix);
+        }
+
+        foreach (var ((rows, cols), batch) in batches)
+        {
+            Orthogonalizer.OrthogonalizeInPlace(batch, ShapeScale([rows, cols]));
+        }
+
+        // Non-contiguous updates were copied: write those back (the others were written through their views).
+        foreach (var (u, matrix) in results)
+        {
+            if (!u.IsContiguous) u.CopyInPlace(matrix.Reshape(u.Shape));
         }
     }
 }

@@ -437,6 +437,16 @@ ATS_API int32_t ats_addmm_(ats_tensor self, ats_tensor a, ats_tensor b, double b
 /** out <- a @ b (2-D), written into the preallocated `out` (resized by ATen if its shape differs). */
 ATS_API int32_t ats_mm_out(ats_tensor out, ats_tensor a, ats_tensor b);
 
+/* ---- muon ---- */
+/** Newton–Schulz orthogonalization of n same-shape 2-D float matrices, in place: each xs[i] (any strides) ←
+ *  scale · NS(xs[i]), NS computed in `dtype` on the wide orientation (transposed when rows > cols): X ← X/(‖X‖_F+eps),
+ *  then `steps` times A = X·Xᵀ, B = b·A + c·A·A, X ← a·X + B·X. The n matrices are stacked and each iteration is
+ *  three batched GEMMs (ops_muon.cpp). */
+ATS_API int32_t ats_newton_schulz_(const ats_tensor* xs, int64_t n, int64_t steps, double a, double b, double c,
+                                   double eps, int32_t dtype, double scale);
+/** *out = the CPU executes bfloat16 dot products natively (AVX-512 BF16), where oneDNN's bfloat16 GEMM is fast. */
+ATS_API int32_t ats_cpu_has_native_bf16(bool* out);
+
 #ifdef __cplusplus
 }
 #endif
