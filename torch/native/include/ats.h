@@ -437,6 +437,12 @@ ATS_API int32_t ats_addmm_(ats_tensor self, ats_tensor a, ats_tensor b, double b
 /** out <- a @ b (2-D), written into the preallocated `out` (resized by ATen if its shape differs). */
 ATS_API int32_t ats_mm_out(ats_tensor out, ats_tensor a, ats_tensor b);
 
+/* ---- shampoo: symmetric rank-k update ---- */
+/** self <- beta*self + alpha*(a @ a^T), in place; self (n x n) must be symmetric on entry and is exactly symmetric on
+ *  exit. A contiguous float32/float64 CPU self takes BLAS syrk (one triangle, half the multiply-adds of addmm, then
+ *  mirrored; an `a` in neither row- nor column-major layout is copied first); anything else takes addmm. */
+ATS_API int32_t ats_syrk_(ats_tensor self, ats_tensor a, double beta, double alpha);
+
 #ifdef __cplusplus
 }
 #endif
