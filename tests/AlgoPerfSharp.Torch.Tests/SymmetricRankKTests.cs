@@ -30,26 +30,42 @@ public sealed class SymmetricRankKTests
     {
         using var scope = new DisposeScope();
         using var gen = new Generator(7);
-        var big = Tensor.Empty([70, 300], dtype).NormalInPlace(0, 1, gen);
-        var square = Tensor.Empty([300, 300], dtype).NormalInPlace(0, 1, gen);
+        var big = Tensor.Empty([70, 1300], dtype).NormalInPlace(0, 1, gen);
+        var square = Tensor.Empty([700, 700], dtype).NormalInPlace(0, 1, gen);
         var layouts = new[]
         {
             big,                          // row-major, leading dim = k
-            big.Narrow(1, 20, 200),       // row-major block of a wider matrix (leading dim > k)
+            big.Narrow(1, 20, 600),       // row-major block of a wider matrix (leading dim > k)
             square.Narrow(1, 10, 70).Contiguous().T(), // column-major, leading dim = n (a matrix's mode-1 unfolding)
             square.T().Narrow(0, 5, 70),  // column-major block (leading dim > n)
-            big.Slice(1, 0, 300, 2),      // strided columns: neither layout, copied first
+            big.Slice(1, 0, 1300, 2),     // strided columns: neither layout, copied first
         };
         foreach (var a in layouts)
         {
-            var start = Tensor.Empty([70, 70], dtype).NormalInPlace(0, 1, gen);
-            start = start + start.T();
-            var reference = start.Clone().AddMmInPlace(a, a.T(), beta: 0.9, alpha: 0.1);
-            var f = start.Clone().AddSymmetricRankKInPlace(a, beta: 0.9, alpha: 0.1);
-            double scale = reference.Abs().Max().ToDouble();
-            Assert.True((f - reference).Abs().Max().ToDouble() <= tol * scale, $"the {string.Join("x", a.Shape)} operand differs from addmm");
+            var f = AssertMatchesAddMm(a, dtype, tol, gen);
             Assert.Equal(0.0, (f - f.T()).Abs().Max().ToDouble());
         }
+    }
+
+    [Fact]
+    public void SmallProductsTakeAddMm()
+    {
+        using var scope = new DisposeScope();
+        using var gen = new Generator(8);
+        var a = Tensor.Empty([40, 300], DType.Float64).NormalInPlace(0, 1, gen);
+        AssertMatchesAddMm(a, DType.Float64, 0, gen);
+    }
+
+    private static Tensor AssertMatchesAddMm(Tensor a, DType dtype, double tol, Generator gen)
+    {
+        long n = a.Shape[0];
+        var start = Tensor.Empty([n, n], dtype).NormalInPlace(0, 1, gen);
+        start = start + start.T();
+        var reference = start.Clone().AddMmInPlace(a, a.T(), beta: 0.9, alpha: 0.1);
+        var f = start.Clone().AddSymmetricRankKInPlace(a, beta: 0.9, alpha: 0.1);
+        double scale = reference.Abs().Max().ToDouble();
+        Assert.True((f - reference).Abs().Max().ToDouble() <= tol * scale, $"the {string.Join("x", a.Shape)} operand differs from addmm");
+        return f;
     }
 
     [Fact]

@@ -19,10 +19,10 @@ public sealed partial class Tensor
 
     /// <summary>
     /// this ← β·this + α·(a·aᵀ), in place: the symmetric rank-k update of an n×n matrix that is symmetric on entry, by an
-    /// n×k <paramref name="a"/> (a row- or column-major view is used as it is; another layout is copied). A contiguous
-    /// float32/float64 CPU tensor takes BLAS syrk — one triangle, half the multiply-adds of <see cref="AddMmInPlace"/> —
-    /// mirrored so the result is exactly symmetric; others take <c>AddMmInPlace(a, a.T(), β, α)</c>. Equal to it up to
-    /// rounding. Returns this.
+    /// n×k <paramref name="a"/> (a row- or column-major view is used as it is; another layout is copied). When n or k is
+    /// at least 512 and this is a contiguous float32/float64 CPU tensor, BLAS syrk computes one triangle — half the
+    /// multiply-adds of <see cref="AddMmInPlace"/> — mirrored so the result is exactly symmetric; otherwise (smaller
+    /// products, where syrk is slower) <c>AddMmInPlace(a, a.T(), β, α)</c>. Equal to it up to rounding. Returns this.
     /// </summary>
     public Tensor AddSymmetricRankKInPlace(Tensor a, double beta = 1, double alpha = 1)
     {

@@ -439,8 +439,9 @@ ATS_API int32_t ats_mm_out(ats_tensor out, ats_tensor a, ats_tensor b);
 
 /* ---- shampoo: symmetric rank-k update ---- */
 /** self <- beta*self + alpha*(a @ a^T), in place; self (n x n) must be symmetric on entry and is exactly symmetric on
- *  exit. A contiguous float32/float64 CPU self takes BLAS syrk (one triangle, half the multiply-adds of addmm, then
- *  mirrored; an `a` in neither row- nor column-major layout is copied first); anything else takes addmm. */
+ *  exit when n or k >= 512 and self is a contiguous float32/float64 CPU tensor: then BLAS syrk computes one triangle
+ *  (half the multiply-adds of addmm) and mirrors it (an `a` in neither row- nor column-major layout is copied first).
+ *  Anything else (smaller products, where syrk was slower) takes addmm. */
 ATS_API int32_t ats_syrk_(ats_tensor self, ats_tensor a, double beta, double alpha);
 
 #ifdef __cplusplus
