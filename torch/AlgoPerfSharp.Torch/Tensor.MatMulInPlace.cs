@@ -17,6 +17,20 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>
+    /// this ← β·this + α·(a·aᵀ), in place: the symmetric rank-k update of an n×n matrix that is symmetric on entry, by an
+    /// n×k <paramref name="a"/> (a row- or column-major view is used as it is; another layout is copied). When n or k is
+    /// at least 512 and this is a contiguous float32/float64 CPU tensor, BLAS syrk computes one triangle — half the
+    /// multiply-adds of <see cref="AddMmInPlace"/> — mirrored so the result is exactly symmetric; otherwise (smaller
+    /// products, where syrk is slower) <c>AddMmInPlace(a, a.T(), β, α)</c>. Equal to it up to rounding. Returns this.
+    /// </summary>
+    public Tensor AddSymmetricRankKInPlace(Tensor a, double beta = 1, double alpha = 1)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Check(ats_syrk_(Handle, a.Handle, beta, alpha));
+        return this;
+    }
+
     /// <summary>this ← a·b for 2-D tensors, written into this tensor's storage (which must not alias a or b). Returns this.</summary>
     public Tensor MmInto(Tensor a, Tensor b)
     {

@@ -85,7 +85,7 @@ internal sealed class KroneckerBlocks : IDisposable
             {
                 if (block.Factors[k] is not { } f) continue;
                 var mat = Unfold(b, k);
-                f.Accumulator.AddMmInPlace(mat, mat.T(), beta, weight);
+                f.Accumulator.AddSymmetricRankKInPlace(mat, beta, weight); // one triangle of mat·matᵀ (BLAS syrk), mirrored
             }
         }
     }

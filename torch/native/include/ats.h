@@ -447,6 +447,13 @@ ATS_API int32_t ats_newton_schulz_(const ats_tensor* xs, int64_t n, int64_t step
 /** *out = the CPU executes bfloat16 dot products natively (AVX-512 BF16), where oneDNN's bfloat16 GEMM is fast. */
 ATS_API int32_t ats_cpu_has_native_bf16(bool* out);
 
+/* ---- shampoo: symmetric rank-k update ---- */
+/** self <- beta*self + alpha*(a @ a^T), in place; self (n x n) must be symmetric on entry and is exactly symmetric on
+ *  exit when n or k >= 512 and self is a contiguous float32/float64 CPU tensor: then BLAS syrk computes one triangle
+ *  (half the multiply-adds of addmm) and mirrors it (an `a` in neither row- nor column-major layout is copied first).
+ *  Anything else (smaller products, where syrk was slower) takes addmm. */
+ATS_API int32_t ats_syrk_(ats_tensor self, ats_tensor a, double beta, double alpha);
+
 #ifdef __cplusplus
 }
 #endif
