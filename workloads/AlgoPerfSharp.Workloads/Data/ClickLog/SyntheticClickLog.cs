@@ -23,7 +23,7 @@ public sealed class SyntheticClickLog
     /// <summary>Teacher dense-MLP hidden size.</summary>
     public const int TeacherHidden = 8;
 
-    private const double Bias = -1.6;
+    private const double Bias = -1.2;
     private const double FieldWeightStd = 0.15;
     private const double FieldVectorStd = 0.13;
     private const double MissingRate = 0.1;
