@@ -185,4 +185,12 @@ public sealed class DlrmTests
 
         Assert.Contains("unknown click-log workload", Assert.Throws<ArgumentException>(() => CriteoDlrmWorkloads.Spec("criteo", Presets.Tiny)).Message);
     }
+
+    [Fact]
+    public void TablesTooLargeForThePackedInputAreRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new DlrmConfig([10, (1L << 24) + 1], 4, [8], [8]));
+        Assert.Contains("hash larger vocabularies into a smaller table", e.Message);
+        Assert.Contains("16777217", e.Message);
+    }
 }
