@@ -6,13 +6,18 @@ namespace AlgoPerfSharp.Harness.Hosting;
 /// <summary>The workloads the harness runs: the built-ins plus its own <see cref="SyntheticRegression"/> (not scored).</summary>
 public static class HarnessWorkloads
 {
-    /// <summary>A registry of the built-in workloads, <see cref="SyntheticRegression"/> and <paramref name="extra"/> (tests).</summary>
-    public static WorkloadRegistry Registry(params IEnumerable<WorkloadDescriptor> extra) => new([SyntheticRegression.Descriptor, .. extra]);
+    /// <summary>
+    /// A registry of the built-in workloads, <see cref="SyntheticRegression"/>, the synthetic click-log DLRMs
+    /// (<see cref="CriteoDlrmWorkloads"/>: listed and runnable by name, not yet in default plans) and
+    /// <paramref name="extra"/> (tests).
+    /// </summary>
+    public static WorkloadRegistry Registry(params IEnumerable<WorkloadDescriptor> extra) =>
+        new([SyntheticRegression.Descriptor, .. CriteoDlrmWorkloads.Descriptors, .. extra]);
 
-    /// <summary>The scored base workloads of <paramref name="registry"/>: not variants, not the harness's own.</summary>
+    /// <summary>The scored base workloads of <paramref name="registry"/>: not variants, not the harness's own, not the uncalibrated click-log DLRMs.</summary>
     public static IReadOnlyList<string> BaseWorkloads(WorkloadRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return registry.All.Where(d => d.VariantOf is null && d.Name != SyntheticRegression.Name).Select(d => d.Name).ToList();
+        return registry.All.Where(d => d.VariantOf is null && d.Name != SyntheticRegression.Name && !CriteoDlrmWorkloads.Descriptors.Any(c => c.Name == d.Name)).Select(d => d.Name).ToList();
     }
 }

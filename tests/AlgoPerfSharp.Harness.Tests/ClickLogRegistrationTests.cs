@@ -1,0 +1,24 @@
+using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Workloads.Suite;
+
+namespace AlgoPerfSharp.Harness.Tests;
+
+/// <summary>The synthetic click-log DLRMs are listed and runnable by name but stay out of default plans until calibrated.</summary>
+public sealed class ClickLogRegistrationTests
+{
+    [Fact]
+    public void ClickLogDlrmsAreRegisteredButNotBaseWorkloads()
+    {
+        var registry = HarnessWorkloads.Registry();
+        var baseWorkloads = HarnessWorkloads.BaseWorkloads(registry);
+        foreach (string name in new[] { CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr })
+        {
+            Assert.NotNull(registry.Find(name));
+            Assert.DoesNotContain(name, baseWorkloads);
+            Assert.Equal(LossType.SigmoidCrossEntropy, registry.Spec(name, Presets.Tiny).Loss); // from the spec factory: no data generated
+        }
+
+        Assert.Contains("sotu_llama", baseWorkloads);
+    }
+}

@@ -1,0 +1,111 @@
+using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Torch;
+using AlgoPerfSharp.Torch.Nn;
+using AlgoPerfSharp.Workloads.Data;
+using AlgoPerfSharp.Workloads.Data.ClickLog;
+using AlgoPerfSharp.Workloads.Models.Dlrm;
+
+namespace AlgoPerfSharp.Workloads.Suite;
+
+/// <summary>
+/// DLRM-small on a <b>synthetic</b> Criteo-like click log (<see cref="SyntheticClickLog"/>; Criteo's logs are not
+/// reachable here), with plain or compositional (quotient–remainder) tables. The log is generated once per preset into
+/// <c>$ALGOPERF_DATA/criteo_synthetic/</c> and streamed from there. Target metric: validation loss (AlgoPerf's).
+/// <b>The targets are uncalibrated placeholders</b> (<see cref="PlaceholderTarget"/>): the lead calibrates them with
+/// the suite's protocol; the teacher's loss (reported as <c>bayes_loss</c>) is their floor.
+/// </summary>
+public static class CriteoDlrmWorkloads
+{
+    /// <summary>DLRM-small with plain tables.</summary>
+    public const string Dlrm = "criteo_dlrm_synthetic";
+
+    /// <summary>DLRM-small with quotient–remainder tables above <see cref="QrThreshold"/> rows.</summary>
+    public const string DlrmQr = "criteo_dlrm_synthetic_qr";
+
+    /// <summary>Tables with more rows than this become compositional in <see cref="DlrmQr"/> (the DLRM reference's default).</summary>
+    public const long QrThreshold = 200;
+
+    /// <summary>The data seed of the built-in click log.</summary>
+    public const ulong DataSeed = 20260;
+
+    /// <summary>Uncalibrated placeholder for the validation and test loss targets (below the best constant predictor's ≈ 0.56 nats).</summary>
+    public const double PlaceholderTarget = 0.5;
+
+    /// <summary>Registry descriptors of both workloads (not variants: neither is in the default plans).</summary>
+    public static IReadOnlyList<WorkloadDescriptor> Descriptors { get; } =
+    [
+        new(Dlrm, "SYNTHETIC Criteo-like click log, DLRM-small (per-feature tables, dot interaction); target validation loss; targets UNCALIBRATED", null, Presets.All, p => Create(Dlrm, p), p => Spec(Dlrm, p)),
+        new(DlrmQr, $"as {Dlrm} with quotient-remainder (mult) tables above {QrThreshold} rows; targets UNCALIBRATED", null, Presets.All, p => Create(DlrmQr, p), p => Spec(DlrmQr, p)),
+    ];
+
+    /// <summary>Data and model sizes of a preset.</summary>
+    public sealed record Sizes(long TableCap, long Train, long Validation, long Test, int EmbedDim, int[] BottomHidden, int[] TopHidden,
+        int BatchSize, int EvalBatchSize, double BudgetSeconds, long StepHint);
+
+    /// <summary>
+    /// The sizes of <paramref name="preset"/> (gpu: AlgoPerf's DLRM-small widths; others scaled down). Step hint ×
+    /// batch stays below one epoch, as AlgoPerf's criteo1tb makes about one pass: with heavy-tailed ids, a second pass
+    /// lets the tables memorise examples (the tiny model overfits within two epochs of 16k examples).
+    /// </summary>
+    public static Sizes SizesFor(string preset) => Presets.Check(preset) switch
+    {
+        Presets.Tiny => new(1 << 10, 131_072, 4_096, 4_096, 8, [32], [32], 256, 4_096, 20, 300),
+        Presets.Quick => new(1 << 13, 524_288, 16_384, 16_384, 16, [64, 32], [128, 64], 256, 8_192, 60, 1_000),
+        Presets.Gpu => new(1 << 20, 8_388_608, 262_144, 262_144, 128, [512, 256], [1024, 1024, 512, 256], 65_536, 65_536, 7_703, 10_666),
+        _ => new(1 << 15, 2_097_152, 65_536, 65_536, 16, [128, 64], [256, 128], 512, 8_192, 600, 3_000),
+    };
+
+    /// <summary>The model of workload <paramref name="name"/> at <paramref name="preset"/>.</summary>
+    public static DlrmConfig ConfigFor(string name, string preset)
+    {
+        var s = SizesFor(preset);
+        return new DlrmConfig(ClickLogSchema.TableSizes(s.TableCap), s.EmbedDim, s.BottomHidden, s.TopHidden, CheckName(name) == DlrmQr ? QrThreshold : null);
+    }
+
+    /// <summary>The workload's constants without generating data.</summary>
+    public static WorkloadSpec Spec(string name, string preset)
+    {
+        var s = SizesFor(preset);
+        return new WorkloadSpec(CheckName(name), preset, LossType.SigmoidCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
+            ValidationTarget: PlaceholderTarget, TestTarget: PlaceholderTarget, MaxRuntimeSeconds: s.BudgetSeconds,
+            EvalPeriodSeconds: s.BudgetSeconds / 20, StepHint: s.StepHint, ReferenceBatchSize: s.BatchSize,
+            EvalBatchSize: s.EvalBatchSize, NumTrainExamples: s.Train, NumValidationExamples: s.Validation, NumTestExamples: s.Test)
+        {
+            ForwardFlopsPerExample = ForwardFlops(ConfigFor(name, preset)),
+        };
+    }
+
+    /// <summary>The cache file of <paramref name="preset"/> under <paramref name="directory"/> (default <c>$ALGOPERF_DATA/criteo_synthetic</c>).</summary>
+    public static string CachePath(string preset, string? directory = null) =>
+        Path.Combine(directory ?? Path.Combine(DataPaths.Root, "criteo_synthetic"), $"clicklog-{Presets.Check(preset)}-s{DataSeed}-v1.bin");
+
+    /// <summary>Builds the workload, generating its click log first if the cache file does not exist (untimed; seconds to minutes).</summary>
+    public static ClickLogWorkload Create(string name, string preset, string? directory = null)
+    {
+        var config = ConfigFor(name, preset);
+        var s = SizesFor(preset);
+        var file = ClickLogFile.OpenOrWrite(CachePath(preset, directory), new SyntheticClickLog(DataSeed, config.TableSizes), s.Train, s.Validation, s.Test);
+        Func<ulong, double, Module> build = (seed, dropout) =>
+        {
+            if (dropout != 0) throw new ArgumentException($"{name} has no dropout (AlgoPerf's DLRM-small default rate is 0); got {dropout}", nameof(dropout));
+            using var g = new Generator(seed);
+            return new DlrmSmall(config, g);
+        };
+        return new ClickLogWorkload(Spec(name, preset), file, build);
+    }
+
+    /// <summary>Forward multiply-adds × 2 per example: the MLPs' weights, the (n × n × D) dot products, and the QR products.</summary>
+    public static double ForwardFlops(DlrmConfig c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        static double Mlp(int[] sizes) => sizes.Zip(sizes.Skip(1), (a, b) => 2.0 * a * b).Sum();
+        double bottom = Mlp([DlrmConfig.DenseFeatures, .. c.BottomHidden, c.EmbedDim]);
+        double top = Mlp([c.InteractionOutput, .. c.TopHidden, 1]);
+        double dots = 2.0 * c.InteractionVectors * c.InteractionVectors * c.EmbedDim;
+        double qr = Enumerable.Range(0, c.TableSizes.Count).Count(c.IsCompositional) * (double)c.EmbedDim;
+        return bottom + top + dots + qr;
+    }
+
+    private static string CheckName(string name) =>
+        name is Dlrm or DlrmQr ? name : throw new ArgumentException($"unknown click-log workload '{name}'; known: {Dlrm}, {DlrmQr}", nameof(name));
+}
