@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The main job: set-up (idempotent), build, then the algoperf CLI. With no arguments it runs the quick benchmark —
-# every built-in training algorithm × the three base workloads at the quick preset (self-tuning ruleset, three studies
-# as AlgoPerf v0.6, the calibrated quick budgets; measured ≈ 21 minutes on 2 cores, about 55 at worst) — prints the leaderboard with score intervals and the significant differences
+# the quick plan's eight algorithms (SweepPlans.QuickAlgorithms) × the three base workloads at the quick preset (self-tuning ruleset, three studies
+# as AlgoPerf v0.6, the calibrated quick budgets; measured 25 min 40 s on the idle 2-core machine, about 30 at worst,
+# when no trial reaches its target) — prints the leaderboard with score intervals and the significant differences
 # and writes an HTML report. Extra arguments go to the CLI instead,
 # e.g. ./run.sh info, ./run.sh sweep --plan smoke, ./run.sh --help
 set -euo pipefail
 cd "$(dirname "$0")"
+# Passive OpenMP waiting, as when the quick targets and budgets were calibrated (calibration/calibrate-quick.sh): idle
+# libtorch threads sleep instead of spinning on the core the harness and the next worker need.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 ./scripts/setup.sh
 dotnet build harness/AlgoPerfSharp.Harness -c Release -nologo -clp:ErrorsOnly
 ALGOPERF="dotnet harness/AlgoPerfSharp.Harness/bin/Release/net10.0/algoperf.dll"
