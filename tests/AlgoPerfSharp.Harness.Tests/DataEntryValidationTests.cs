@@ -185,7 +185,7 @@ public sealed class DataEntryValidationTests : ScratchFolder
     {
         using var store = ResultsStore.Open(P("s.db"));
         var request = new SweepRequest("s", ["tiny_regression"], ["scripted"], TuningRuleset.ExternalTuning, Studies: 1, Trials: 2, 3, null, 0, 1,
-            new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 10, CheckpointDirectory = P("ck") });
+            new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 10, CheckpointDirectory = P("ck"), CheckpointIntervalSeconds = 0 });
         var summary = new SweepRunner(store, _ => new TinyWorkload(target: -1), _ => new ScriptedAlgorithm(saveStateThrows: true), new StringWriter())
             .Run(request, "test", "{}");
         Assert.Equal(2, summary.Ran);

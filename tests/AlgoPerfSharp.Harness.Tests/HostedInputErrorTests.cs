@@ -99,6 +99,8 @@ public sealed class HostedInputErrorTests : ScratchFolder
         Assert.Contains("--config", HostedCli.Run("sweep", "--config", P("missing.json")).Err);
         Assert.Contains("Shard --shard '3/2' is invalid", HostedCli.Run("sweep", "-w", "synthetic_regression", "-a", "adamw", "--shard", "3/2", "--db", P("x.db")).Err);
         Assert.Contains("MaxRuntime (--max-runtime) must be > 0 seconds (got -1)", Run("--max-runtime", "-1").Err);
+        Assert.Contains("CheckpointEvery (--checkpoint-every) must be ≥ 0 seconds (got -1)", Run("--checkpoint-every", "-1").Err);
+        Assert.False(File.Exists(P("x.db")));
         Assert.Contains("Plan (--plan) 'huge' is unknown", HostedCli.Run("sweep", "--plan", "huge", "--db", P("x.db")).Err);
         Assert.Contains("run takes exactly one --workload", HostedCli.Run("run", "-w", "synthetic_regression", "-w", "synthetic_regression", "-a", "adamw", "--db", P("x.db")).Err);
     }

@@ -222,7 +222,7 @@ public sealed class TrialRunnerTests : IDisposable
     {
         // A finished trial leaves its checkpoint; a new database at another path with the same trial key and the same
         // checkpoint folder must start that trial from step 0, not pick up the old counters and weights.
-        var options = new TrialRunnerOptions { MaxSteps = 10, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") };
+        var options = new TrialRunnerOptions { MaxSteps = 10, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt"), CheckpointIntervalSeconds = 0 };
         var (id, spec) = Trial();
         new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new AdamW(), options);
         var expected = _store.Evals(id);
@@ -263,12 +263,30 @@ public sealed class TrialRunnerTests : IDisposable
         Assert.Equal([5L, 10L], _store.Evals(id).Select(r => r.Step));
     }
 
+    [Theory]
+    [InlineData(12, 1.5)]  // saves at the evals of steps 5 (t = 5, done at 5.5), 20 (t = 20.5, done at 21) and 35 (t = 35.5)
+    [InlineData(0, 3.5)]   // at every eval but the last (steps 5 … 35: 7 saves)
+    [InlineData(100, 0.5)] // the first eval's only
+    public void CheckpointsAreWrittenAtTheFirstEvalTheirIntervalAfterThePreviousOne(double interval, double savingSeconds)
+    {
+        // steps cost 1 s of the manual clock, evals nothing, each SaveState 0.5 s (counted in the rows' logging seconds)
+        var clock = new ManualClock();
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store, clock).Run(id, spec, new TinyWorkload(clock, target: -1) { EvalCost = 0 }, new ScriptedAlgorithm(clock, saveStateCost: 0.5),
+            new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt"), CheckpointIntervalSeconds = interval });
+        Assert.Equal(TrialState.Completed, outcome.State);
+        var rows = _store.Evals(id);
+        Assert.Equal(8, rows.Count);
+        Assert.Equal(savingSeconds, rows[^1].LoggingSeconds, 9);
+        Assert.Equal(40 + savingSeconds, rows[^1].TotalSeconds, 9);
+    }
+
     [Fact]
     public void ASaveStateThatThrowsFailsTheTrialNotTheProcess()
     {
         var (id, spec) = Trial();
         var outcome = new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new ScriptedAlgorithm(saveStateThrows: true),
-            new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") });
+            new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt"), CheckpointIntervalSeconds = 0 });
         Assert.Equal(TrialState.Failed, outcome.State);
         Assert.Equal("scripted.SaveState threw InvalidOperationException at step 5: state\uFFFD[31m cannot be saved", outcome.Error);
         Assert.Equal([5L], _store.Evals(id).Select(r => r.Step));

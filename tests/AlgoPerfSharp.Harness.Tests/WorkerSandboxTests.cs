@@ -21,7 +21,7 @@ public sealed class WorkerSandboxTests : ScratchFolder
         string db, string algorithm, WorkerSandbox sandbox, WorkerLaunch? launch = null, string? checkpoints = null)
     {
         var request = new SweepRequest("s", [SyntheticRegression.Name], [algorithm], TuningRuleset.SelfTuning, 1, 1, 0, null, 0, 1,
-            new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 20, CheckpointDirectory = checkpoints ?? P("ckpt") });
+            new TrialRunnerOptions { MaxSteps = 40, EvalEverySteps = 20, CheckpointDirectory = checkpoints ?? P("ckpt"), CheckpointIntervalSeconds = 0 });
         var log = new StringWriter();
         using (var store = ResultsStore.Open(db))
         {

@@ -41,6 +41,7 @@ internal sealed class HarnessCommandOptions
         o.Add(new Option<double>("--trial-timeout") { Description = "Wall-clock limit of one trial in seconds (the worker is killed; TimedOut). Default: 3 × budget + 10 min." }, (h, v) => h.TrialTimeout = v);
         o.Add(new Option<int>("--retries") { Description = "Restart a worker that crashed or was killed from its trial's last checkpoint up to N times before the trial counts as failed. Default 1." }, (h, v) => h.Retries = v);
         o.Add(new Option<string>("--checkpoints") { Description = "Checkpoint folder (resume after Ctrl+C). Default: <db>.checkpoints." }, (h, v) => h.Checkpoints = v);
+        o.Add(new Option<double>("--checkpoint-every") { Description = "Wall-clock seconds between a trial's checkpoints (written at its first eval, then at the first eval this long after the last one; always on Ctrl+C): a killed worker loses at most this much. 0 = at every eval. Default 10." }, (h, v) => h.CheckpointEvery = v);
         o.Add(new Option<string>("--export-csv") { Description = "Also write each trial's AlgoPerf eval_measurements.csv below this folder." }, (h, v) => h.ExportCsv = v);
         o.Add(new Option<bool>("--no-stop-at-target") { Description = "Train to the budget even after reaching the target." }, (h, v) => h.NoStopAtTarget = v);
         o.Add(new Option<bool>("--no-test-eval") { Description = "Evaluate only the validation split at each eval (no test-target times; less eval work). Set by --plan quick." }, (h, v) => h.NoTestEval = v);

@@ -82,6 +82,9 @@ public sealed class HarnessOptions
     /// <summary>Checkpoint folder. Null = <c>&lt;db&gt;.checkpoints</c>.</summary>
     public string? Checkpoints { get; set; }
 
+    /// <summary>Wall-clock seconds between a trial's checkpoints (--checkpoint-every); null = <see cref="Trial.TrialRunnerOptions.DefaultCheckpointIntervalSeconds"/>.</summary>
+    public double? CheckpointEvery { get; set; }
+
     /// <summary>Also export each trial's AlgoPerf <c>eval_measurements.csv</c> below this folder.</summary>
     public string? ExportCsv { get; set; }
 

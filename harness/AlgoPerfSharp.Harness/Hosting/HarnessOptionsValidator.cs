@@ -42,6 +42,7 @@ public sealed class HarnessOptionsValidator(Registries registries) : IValidateOp
         if (o.MaxMemory is { } mm && !(mm > 0)) yield return $"MaxMemory (--max-memory) must be > 0 MB (got {mm})";
         if (o.Retries is < 0) yield return $"Retries (--retries) must be ≥ 0 (got {o.Retries})";
         if (o.TrialTimeout is { } tt && !(tt > 0)) yield return $"TrialTimeout (--trial-timeout) must be > 0 seconds (got {tt})";
+        if (o.CheckpointEvery is { } ce && !(ce >= 0 && double.IsFinite(ce))) yield return $"CheckpointEvery (--checkpoint-every) must be ≥ 0 seconds (got {ce}); 0 checkpoints at every eval";
         string? shardError = null;
         try
         {

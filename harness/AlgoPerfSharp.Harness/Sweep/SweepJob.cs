@@ -226,6 +226,7 @@ public static class SweepJob
             MaxRuntimeSeconds = o.MaxRuntime,
             EvalEverySteps = o.EvalEverySteps,
             CheckpointDirectory = o.EffectiveCheckpoints,
+            CheckpointIntervalSeconds = o.CheckpointEvery ?? TrialRunnerOptions.DefaultCheckpointIntervalSeconds,
             WallClockLimitSeconds = o.TrialTimeout
                 ?? (o.MaxRuntime is { } mr ? (3 * mr * SweepPlanner.SelfTuningBudgetMultiplier) + 600 : DefaultTrialTimeoutSeconds),
             StopAtTarget = !o.NoStopAtTarget,

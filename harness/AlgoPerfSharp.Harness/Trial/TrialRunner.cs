@@ -19,6 +19,8 @@ namespace AlgoPerfSharp.Harness.Trial;
 ///   the budget (max runtime × ruleset multiplier) is checked there — an exhausted budget ends the trial without an
 ///   eval; otherwise the clock pauses for the (untimed) eval of validation and test, and the row is recorded (±∞ metrics
 ///   as NaN);</item>
+/// <item>a checkpoint is written at the worker's first eval, then at the first eval
+///   <see cref="TrialRunnerOptions.CheckpointIntervalSeconds"/> of wall time after the previous one, and on cancellation;</item>
 /// <item>the algorithm's untimed <c>SaveState</c>/<c>LoadState</c> (checkpoints) are bounded: their total may not exceed
 ///   <see cref="UntimedPluginAllowanceSeconds"/> + <see cref="UntimedPluginFraction"/> × the timed seconds, else the
 ///   trial fails (their time is also part of each row's logging seconds);</item>
@@ -147,6 +149,7 @@ public sealed class TrialRunner
         model.Module.Train();
 
         var spent = new OracleSpending();
+        double lastCheckpointAt = double.NegativeInfinity; // the first eval of every (re)start checkpoints: a killed worker always has one to restart from
         double Total() => totalBase + (_clock.Now() - wallStart);
         TrialCounters Snapshot() => new(step, submission, evalSeconds, loggingSeconds, lastEvalAt, batches.NextIndex, history, stepTimes, Total(), pluginSeconds);
 
@@ -175,6 +178,7 @@ public sealed class TrialRunner
             }
 
             loggingSeconds += _clock.Now() - c0;
+            lastCheckpointAt = _clock.Now();
             double bound = UntimedPluginAllowanceSeconds + (UntimedPluginFraction * submission);
             return pluginSeconds <= bound ? null : string.Create(CultureInfo.InvariantCulture,
                 $"{name}.SaveState/LoadState took {pluginSeconds:F1} s untimed in total, above the bound of {UntimedPluginAllowanceSeconds} s + {UntimedPluginFraction * 100:0.##}% of the {submission:F1} s timed; keep training work in Update");
@@ -287,7 +291,7 @@ public sealed class TrialRunner
                 return Finish(recorder, TrialState.Completed, null, step, submission, timeToTarget, stepTimes);
             }
 
-            if (checkpoint is not null && SaveCheckpoint(checkpoint) is { } problem)
+            if (checkpoint is not null && _clock.Now() - lastCheckpointAt >= options.CheckpointIntervalSeconds && SaveCheckpoint(checkpoint) is { } problem)
             {
                 return Finish(recorder, TrialState.Failed, problem, step, submission, timeToTarget, stepTimes);
             }

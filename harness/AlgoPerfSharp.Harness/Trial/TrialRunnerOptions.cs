@@ -26,6 +26,19 @@ public sealed record TrialRunnerOptions
     /// <summary>Where checkpoints go (one folder per trial); null = no checkpoints.</summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// Wall-clock seconds between checkpoints: one is written at the worker's first eval, then at the first eval this far
+    /// (or further) from the previous checkpoint, and always on Ctrl+C/SIGTERM. A killed worker (SIGKILL, out of memory)
+    /// resumes from the last one and loses at most this much work; the rows past it are rewound. 0 = at every eval.
+    /// </summary>
+    public double CheckpointIntervalSeconds { get; init; } = DefaultCheckpointIntervalSeconds;
+
+    /// <summary>
+    /// The default <see cref="CheckpointIntervalSeconds"/>. A checkpoint at every eval cost the quick preset's trials
+    /// 8–9 ms an eval, 0.3 s a trial, about 20 s of the main job's wall time.
+    /// </summary>
+    public const double DefaultCheckpointIntervalSeconds = 10;
+
     /// <summary>Wall-clock limit of the whole trial in seconds (in-process guard; worker processes are also killed by the supervisor).</summary>
     public double WallClockLimitSeconds { get; init; } = double.PositiveInfinity;
 
