@@ -48,7 +48,12 @@ internal static class TransferReport
             }
 
             var adamw = members.FirstOrDefault(l => l.Algorithm == "adamw");
-            List<(string Algorithm, IReadOnlyList<RelativeCompute> Rows)> relative = adamw is null ? [] : [.. members.Where(l => l != adamw).Select(l => (l.Algorithm, RelativeCompute.Of(l, adamw)))];
+            var relative = new List<(string Algorithm, IReadOnlyList<RelativeCompute> Rows)>();
+            if (adamw is not null)
+            {
+                foreach (var l in members.Where(l => !ReferenceEquals(l, adamw))) relative.Add((l.Algorithm, RelativeCompute.Of(l, adamw)));
+            }
+
             result.Add(new Charts(g.Key.Family, g.Key.Parameterisation, g.Key.Steps, [.. members.SelectMany(l => l.Widths).Distinct().Order()], drift, regret, relative));
         }
 
