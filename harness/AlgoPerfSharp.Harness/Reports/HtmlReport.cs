@@ -13,8 +13,8 @@ namespace AlgoPerfSharp.Harness.Reports;
 /// environment the runs used, the leaderboard, the performance profiles ρ(τ), validation metric against submission
 /// time per workload with the target drawn, median step times, and every optimizer diagnostic found in the eval rows
 /// over time (grouped by the key's prefix, e.g. <c>eigen/…</c>), and for runs of <c>algoperf transfer</c> ladders the
-/// transfer section (<see cref="TransferReport"/>: optimum-learning-rate drift and regret vs width). All text from the database (algorithm names come from
-/// plugins) is escaped. Deterministic: the same database gives the same bytes.
+/// transfer section (<see cref="TransferReport"/>: optimum-learning-rate drift and regret vs width). All text from the
+/// database (algorithm names come from plugins) is escaped. Deterministic: the same database gives the same bytes.
 /// </summary>
 public static class HtmlReport
 {

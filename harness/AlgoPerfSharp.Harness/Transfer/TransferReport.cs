@@ -51,7 +51,7 @@ internal static class TransferReport
             var relative = new List<(string Algorithm, IReadOnlyList<RelativeCompute> Rows)>();
             if (adamw is not null)
             {
-                foreach (var l in members.Where(l => !ReferenceEquals(l, adamw))) relative.Add((l.Algorithm, RelativeCompute.Of(l, adamw)));
+                foreach (var l in members.Where(m => !ReferenceEquals(m, adamw))) relative.Add((l.Algorithm, RelativeCompute.Of(l, adamw)));
             }
 
             result.Add(new Charts(g.Key.Family, g.Key.Parameterisation, g.Key.Steps, [.. members.SelectMany(l => l.Widths).Distinct().Order()], drift, regret, relative));
