@@ -56,7 +56,16 @@ public sealed class SyntheticRegression : IWorkload
         Module layer = _mlp
             ? new Sequential(new Linear(Features, Hidden, generator: g), new Tanh(), new Linear(Hidden, Hidden, generator: g), new Tanh(), new Linear(Hidden, 1, generator: g))
             : new Linear(Features, 1, generator: g);
-        if (!Device.IsCpu) layer.To(Device); // initialised on the CPU: the same values on every device
+        try
+        {
+            if (!Device.IsCpu) layer.To(Device); // initialised on the CPU: the same values on every device
+        }
+        catch
+        {
+            layer.Dispose();
+            throw;
+        }
+
         var ps = layer.NamedParameters()
             .Select(np => new WorkloadParameter(np.Name, np.Parameter, np.Name.EndsWith("bias", StringComparison.Ordinal) ? ParameterType.Bias : ParameterType.Weight))
             .ToList();
