@@ -12,22 +12,19 @@ namespace AlgoPerfSharp.Workloads.Tests;
 /// there bit for bit; asking for CUDA reaches libtorch (which refuses) and leaks nothing. The CUDA path itself is
 /// untested here (no GPU reachable).
 /// </summary>
-public sealed class WorkloadDeviceTests : IDisposable
+public sealed class WorkloadDeviceTests(ClickLogFolder clickLogs) : IClassFixture<ClickLogFolder>
 {
     private static readonly WorkloadRegistry Registry = new();
-    private readonly TempDir _clickLogs = new();
 
-    public void Dispose() => _clickLogs.Dispose();
-
-    public static TheoryData<string> Names() =>
-    [
+    public static TheoryData<string> Names() => new()
+    {
         FashionMnistWorkloads.ResNet, FashionMnistWorkloads.Vit, SotuWorkloads.Llama, "sotu_llama_w64_mup", "fashion_mnist_mlp_w64",
         CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr, SyntheticRegression.Name,
-    ];
+    };
 
     private IWorkload Create(string name) => name switch
     {
-        CriteoDlrmWorkloads.Dlrm or CriteoDlrmWorkloads.DlrmQr => CriteoDlrmWorkloads.Create(name, Presets.Tiny, _clickLogs.Path),
+        CriteoDlrmWorkloads.Dlrm or CriteoDlrmWorkloads.DlrmQr => CriteoDlrmWorkloads.Create(name, Presets.Tiny, clickLogs.Dir.Path),
         SyntheticRegression.Name => new SyntheticRegression(Presets.Tiny),
         _ => Registry.Create(name, Presets.Tiny),
     };
@@ -125,4 +122,14 @@ public sealed class CpuOnlyLibtorchTheoryAttribute : TheoryAttribute
     {
         if (TorchRuntime.CudaDeviceCount > 0) Skip = "checks the refusal of a CUDA device by a CPU-only libtorch, but this libtorch sees a GPU";
     }
+}
+
+/// <summary>One folder for the tiny click logs, generated once for all of <see cref="WorkloadDeviceTests"/>.</summary>
+public sealed class ClickLogFolder : IDisposable
+{
+    /// <summary>The folder.</summary>
+    internal TempDir Dir { get; } = new();
+
+    /// <summary>Deletes it.</summary>
+    public void Dispose() => Dir.Dispose();
 }
