@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Torch.Nn;
 /// <summary>
 /// Base class of neural-network building blocks (PyTorch's <c>nn.Module</c>). A module owns the
 /// <see cref="Parameter"/>s, buffers and child modules it registers by name with <see cref="RegisterParameter(string, Parameter)"/>,
-/// <see cref="RegisterBuffer"/> and <see cref="RegisterModule{T}"/>; these are enumerated in registration order with
+/// <see cref="RegisterBuffer(string, Tensor)"/> and <see cref="RegisterModule{T}"/>; these are enumerated in registration order with
 /// dotted names ("fc1.weight"), saved and loaded as a state dict, and disposed with the module.
 /// </summary>
 /// <remarks>
