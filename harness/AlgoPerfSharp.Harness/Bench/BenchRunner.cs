@@ -18,7 +18,7 @@ namespace AlgoPerfSharp.Harness.Bench;
 /// </summary>
 public static class BenchRunner
 {
-    /// <summary>Runs the benchmark (in this process; a scratch database in the temp folder).</summary>
+    /// <summary>Runs the benchmark (in this process; a scratch database in the temp folder) on the workload's <see cref="IWorkload.Device"/>.</summary>
     public static BenchResult Run(IWorkload workload, ITrainingAlgorithm algorithm, int steps, int gemmSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(workload);
@@ -40,6 +40,7 @@ public static class BenchRunner
                 MaxRuntimeSeconds = 1e9,
                 EvaluateTest = false,
                 StopAtTarget = false,
+                Device = workload.Device.ToString(),
             });
 
             // the trial evaluates only after its last step, so that row's oracle means cover every timed step
@@ -83,6 +84,7 @@ public static class BenchRunner
             GradientEvaluationsPerStep = spent?.GetValueOrDefault("oracle/gradient_evaluations", double.NaN) ?? double.NaN,
             LossEvaluationsPerStep = spent?.GetValueOrDefault("oracle/loss_evaluations", double.NaN) ?? double.NaN,
             ExamplesDrawnPerStep = spent?.GetValueOrDefault("oracle/examples", double.NaN) ?? double.NaN,
+            Device = workload.Device.ToString(),
         };
     }
 

@@ -96,6 +96,13 @@ ATS_API int32_t ats_tensor_item_int64(ats_tensor t, int64_t* out);
 /** A new handle to the same tensor (shares storage and autograd identity). */
 ATS_API int32_t ats_tensor_alias(ats_tensor t, ats_tensor* out);
 ATS_API int32_t ats_tensor_same(ats_tensor a, ats_tensor b, bool* out);
+/**
+ * libtorch's `t.set_data(data)` (PyTorch's `t.data = data`): `t` keeps its identity — every handle to it, its
+ * requires_grad, leaf-ness and grad — but now holds `data`'s storage, sizes, strides, dtype and device (no copy;
+ * they share storage afterwards). libtorch refuses a non-floating `data` while `t` requires grad, and a tensor type
+ * that cannot be shallow-copied (e.g. sparse into dense). Used to move a module's parameters between devices in place.
+ */
+ATS_API int32_t ats_tensor_set_data(ats_tensor t, ats_tensor data);
 
 /* ==== SECTION: creation and data transfer ================================================================= */
 ATS_API int32_t ats_empty(const int64_t* shape, int64_t ndim, int32_t dtype, int32_t device, ats_tensor* out);
@@ -371,7 +378,7 @@ ATS_API int32_t ats_nn_layer_norm(ats_tensor x, const int64_t* normalized_shape,
 /** w (V, D), idx integer (*) -> (*, D). */
 ATS_API int32_t ats_nn_embedding(ats_tensor w, ats_tensor idx, ats_tensor* out);
 /** x * bernoulli(1 - p, gen) / (1 - p) in training (gen NULL = default generator); x itself (a new handle) when
- *  not training or p == 0. */
+ *  not training or p == 0. A gen on another device than x draws the mask there and copies it to x's device. */
 ATS_API int32_t ats_nn_dropout(ats_tensor x, double p, bool training, ats_generator gen, ats_tensor* out);
 /** x (N, C, H, W). kernel/stride/padding/dilation int64[2]. */
 ATS_API int32_t ats_nn_max_pool2d(ats_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
