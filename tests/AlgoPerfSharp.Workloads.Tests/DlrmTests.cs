@@ -199,6 +199,13 @@ public sealed class DlrmTests
         var x = Tensor.From<float>(DlrmSmall.Pack(new float[2 * 13], [2, 299, 999, 0, 0, 0], 2), [2, 16]);
         Assert.NotEqual(a.Module.Forward(x).ToArray<float>(), b.Module.Forward(x).ToArray<float>()); // the same weights otherwise (norms draw nothing)
 
+        using (var tinyBase = new DlrmSmall(CriteoDlrmWorkloads.ConfigFor(CriteoDlrmWorkloads.Dlrm, Presets.Tiny), g1))
+        using (var tinyLn = new DlrmSmall(CriteoDlrmWorkloads.ConfigFor(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny), g2))
+        {
+            Assert.Equal(163_345, tinyBase.ParameterCount);
+            Assert.Equal(163_345 + (2 * (32 + 8 + 32 + 8)), tinyLn.ParameterCount); // as workloads/criteo-dlrm.md states
+        }
+
         Assert.Equal(CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.Spec(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny).VariantOf);
         Assert.Null(CriteoDlrmWorkloads.Spec(CriteoDlrmWorkloads.DlrmQr, Presets.Tiny).VariantOf);
         Assert.True(CriteoDlrmWorkloads.ConfigFor(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny).LayerNorm);

@@ -1,11 +1,45 @@
 // Embedding bags and sparse COO gradients (the "embedding bags and sparse gradients" section of ats.h).
 // Every call here exists in libtorch 1.13 and 2.x: at::embedding_bag (8-argument form), Tensor::is_sparse,
 // sparse_dim, coalesce, indices, values, to_dense, and at::sparse_coo_tensor(indices, values, size).
+#include <algorithm>
+#include <utility>
+
 #include "common.h"
 
 using ats::T;
 
 namespace {
+
+// (min, max) of a non-empty int64 tensor: a loop on CPU (a lookup's ids are a few thousand at most, and two ATen
+// reductions with their item() reads would cost more than the lookup), ATen reductions elsewhere.
+std::pair<int64_t, int64_t> MinMax(const at::Tensor& t) {
+  if (!t.device().is_cpu()) return {t.min().item<int64_t>(), t.max().item<int64_t>()};
+  auto c = t.contiguous();
+  const int64_t* p = c.data_ptr<int64_t>();
+  int64_t lo = p[0], hi = p[0];
+  for (int64_t i = 1, n = c.numel(); i < n; ++i) {
+    lo = std::min(lo, p[i]);
+    hi = std::max(hi, p[i]);
+  }
+  return {lo, hi};
+}
+
+int64_t At(const at::Tensor& t, int64_t i) {
+  if (!t.device().is_cpu()) return t[i].item<int64_t>();
+  return t.contiguous().data_ptr<int64_t>()[i];
+}
+
+bool NonDecreasing(const at::Tensor& t) {
+  const int64_t n = t.numel();
+  if (n < 2) return true;
+  if (!t.device().is_cpu()) return t.slice(0, 1).ge(t.slice(0, 0, n - 1)).all().item<bool>();
+  auto c = t.contiguous();
+  const int64_t* p = c.data_ptr<int64_t>();
+  for (int64_t i = 1; i < n; ++i) {
+    if (p[i] < p[i - 1]) return false;
+  }
+  return true;
+}
 
 // One line naming the bad argument; the checks libtorch makes itself give multi-line or CUDA-asynchronous errors.
 void CheckBagArgs(const at::Tensor& w, const at::Tensor& idx, const at::Tensor& offsets, int32_t mode, bool sparse,
@@ -20,16 +54,15 @@ void CheckBagArgs(const at::Tensor& w, const at::Tensor& idx, const at::Tensor& 
   TORCH_CHECK(!(sparse && mode == ATS_BAG_MAX), "embedding_bag: sparse gradients need mode sum or mean, not max");
   const int64_t rows = w.size(0), length = idx.size(0), bags = offsets.size(0);
   if (length > 0) {
-    const int64_t lo = idx.min().item<int64_t>(), hi = idx.max().item<int64_t>();
+    const auto range = MinMax(idx);
+    const int64_t lo = range.first, hi = range.second;
     TORCH_CHECK(lo >= 0 && hi < rows, "embedding_bag: ids must be in [0, ", rows, "); got ids from ", lo, " to ", hi);
   }
   if (bags > 0) {
-    TORCH_CHECK(offsets[0].item<int64_t>() == 0, "embedding_bag: offsets[0] must be 0; got ", offsets[0].item<int64_t>());
-    TORCH_CHECK(offsets[bags - 1].item<int64_t>() <= length, "embedding_bag: the last offset must be <= the ", length,
-                " ids; got ", offsets[bags - 1].item<int64_t>());
-    if (bags > 1) {
-      TORCH_CHECK(offsets.slice(0, 1).ge(offsets.slice(0, 0, bags - 1)).all().item<bool>(), "embedding_bag: offsets must be non-decreasing");
-    }
+    const int64_t first = At(offsets, 0), last = At(offsets, bags - 1);
+    TORCH_CHECK(first == 0, "embedding_bag: offsets[0] must be 0; got ", first);
+    TORCH_CHECK(last <= length, "embedding_bag: the last offset must be <= the ", length, " ids; got ", last);
+    TORCH_CHECK(NonDecreasing(offsets), "embedding_bag: offsets must be non-decreasing");
   }
   if (psw.has_value()) {
     TORCH_CHECK(mode == ATS_BAG_SUM, "embedding_bag: per-sample weights need mode sum");
@@ -88,7 +121,8 @@ int32_t ats_sparse_from_rows(ats_tensor rows, ats_tensor values, int64_t size, a
               v.sizes());
   TORCH_CHECK(size >= 0, "sparse_from_rows: size must be >= 0; got ", size);
   if (r.numel() > 0) {
-    const int64_t lo = r.min().item<int64_t>(), hi = r.max().item<int64_t>();
+    const auto range = MinMax(r);
+    const int64_t lo = range.first, hi = range.second;
     TORCH_CHECK(lo >= 0 && hi < size, "sparse_from_rows: rows must be in [0, ", size, "); got rows from ", lo, " to ", hi);
   }
   std::vector<int64_t> shape{size};
