@@ -248,6 +248,6 @@ public sealed class EmbeddingBagTests
     {
         var e = Assert.Throws<TorchException>(call);
         Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', e.Message.TrimEnd());
+        Assert.DoesNotContain("\n", e.Message.TrimEnd(), StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using AlgoPerfSharp.Torch.Native;
 using static AlgoPerfSharp.Torch.Native.NativeMethods;
 
 namespace AlgoPerfSharp.Torch;
@@ -7,7 +6,7 @@ namespace AlgoPerfSharp.Torch;
 /// Sparse COO tensors with one sparse dim — the form of an embedding table's gradient when the lookup asked for sparse
 /// gradients (<see cref="Nn.Functional.EmbeddingBag"/> with <c>sparse: true</c>): a (V, ...) tensor stored as the rows
 /// looked up and one value slice per lookup, possibly with repeated rows (their values add up). Only these members,
-/// <see cref="Shape"/> and <see cref="DType"/> are meant for sparse tensors; anything else (strides, views,
+/// <c>Shape</c> and <c>DType</c> are meant for sparse tensors; anything else (strides, views,
 /// <c>ToArray</c>, most math) needs <see cref="ToDense"/> or <see cref="SparseRows"/> first.
 /// </summary>
 public sealed partial class Tensor
