@@ -18,6 +18,8 @@ public static class Contract
     /// own targets, more data) reached through new <see cref="StepContext"/> methods; nothing a plugin implements changed.
     /// Minor 3: width transfer — <see cref="ModelParameter.Width"/>, <see cref="AlgorithmInitContext.Multipliers"/> and the
     /// optional <see cref="ITransferRule"/>; a plugin that ignores them runs as before.
+    /// Minor 4: <see cref="ITrainingAlgorithm.AcceptsSparseGradients"/>, a default interface member (false: dense
+    /// gradients, as before).
     /// </summary>
-    public const int MinorVersion = 3;
+    public const int MinorVersion = 4;
 }

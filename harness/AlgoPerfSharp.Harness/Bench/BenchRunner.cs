@@ -70,7 +70,7 @@ public static class BenchRunner
             batchTimes.Add(Stopwatch.GetElapsedTime(b0).TotalSeconds);
             targets = batch.Targets.NumElements;
             long t0 = Stopwatch.GetTimestamp();
-            new StepOracle(workload, model, batches, batch, 0).LossAndGradients(); // the trials' step gradient, as timed there
+            new StepOracle(workload, model, batches, batch, 0, algorithm.AcceptsSparseGradients).LossAndGradients(); // the trials' step gradient, as timed there
             times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
 

@@ -212,7 +212,7 @@ public sealed class TrialRunner
             double t0 = _clock.Now();
             using (var scope = new DisposeScope())
             {
-                var oracle = new StepOracle(workload, model, batches, batches.Next(), labelSmoothing);
+                var oracle = new StepOracle(workload, model, batches, batches.Next(), labelSmoothing, algorithm.AcceptsSparseGradients);
                 context = new StepContext(step, parameters, info, submission, history, oracle);
                 try
                 {

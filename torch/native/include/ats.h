@@ -461,6 +461,31 @@ ATS_API int32_t ats_cpu_has_native_bf16(bool* out);
  *  Anything else (smaller products, where syrk was slower) takes addmm. */
 ATS_API int32_t ats_syrk_(ats_tensor self, ats_tensor a, double beta, double alpha);
 
+/* ==== SECTION: embedding bags and sparse gradients (owner: ops_sparse.cpp) ================================= */
+/* Sparse tensors here are PyTorch's COO layout with ONE sparse dim: a (V, ...) tensor stored as row ids (1, nnz) and
+ * values (nnz, ...), possibly uncoalesced (a row may repeat; its values then add up). An embedding's sparse gradient
+ * has this form: the rows looked up in the batch and the output gradient of each lookup. */
+/* Bag reductions (at::embedding_bag's mode codes). */
+enum ats_bag_mode { ATS_BAG_SUM = 0, ATS_BAG_MEAN = 1, ATS_BAG_MAX = 2 };
+/** Pooled lookups (at::embedding_bag, include_last_offset = false): w (V, D) floating; idx int64 (L), the rows of
+ *  every bag back to back, each in [0, V); offsets int64 (B), the start of each bag in idx (offsets[0] = 0,
+ *  non-decreasing, each <= L; an empty bag gives zeros) -> (B, D), each bag's rows reduced by `mode`.
+ *  per_sample_weights (L) or NULL scales each looked-up row first (SUM only). sparse = true makes the backward give w a
+ *  sparse COO gradient (rows (1, L) uncoalesced, values (L, D)) instead of a dense (V, D) one (SUM and MEAN only). */
+ATS_API int32_t ats_nn_embedding_bag(ats_tensor w, ats_tensor idx, ats_tensor offsets, int32_t mode, bool sparse,
+                                     ats_tensor per_sample_weights, ats_tensor* out);
+/** *out = t has the sparse COO layout. */
+ATS_API int32_t ats_tensor_is_sparse(ats_tensor t, bool* out);
+/** A dense copy of a sparse COO tensor (repeated rows summed); a new handle to t itself when t is dense. */
+ATS_API int32_t ats_sparse_to_dense(ats_tensor t, ats_tensor* out);
+/** The coalesced rows of a sparse COO tensor with one sparse dim: rows int64 (nnz), unique and ascending, and values
+ *  (nnz, ...) with the repeats summed. Fails on a dense tensor or one with more sparse dims. */
+ATS_API int32_t ats_sparse_rows(ats_tensor t, ats_tensor* rows, ats_tensor* values);
+/** A sparse COO tensor of shape (size, values.shape[1:]) from rows int64 (nnz), each in [0, size), and values
+ *  (nnz, ...) (copied); repeats allowed (uncoalesced). */
+ATS_API int32_t ats_sparse_from_rows(ats_tensor rows, ats_tensor values, int64_t size, ats_tensor* out);
+/* ==== END SECTION: sparse ================================================================================= */
+
 #ifdef __cplusplus
 }
 #endif
