@@ -105,15 +105,17 @@ public sealed class OneLineErrorTests : ScratchFolder
     [Fact]
     public void ADatabaseOnAFullFileSystemIsOneLineAndTheNextRunResumesTheTrialLeftRunning()
     {
-        // A 512 KiB tmpfs with a 320 KiB filler: the database fills it after about ten eval rows. The log and the
-        // checkpoints live outside it, so the failure is the database's. Then the filler goes and the same command is re-run.
+        // A 1 MiB tmpfs with an 832 KiB filler: the database (with its write-ahead log) fills it after a few eval rows. The
+        // log and the checkpoints live outside it, so the failure is the database's. Then the filler goes and the same
+        // command is re-run: it resumes from the trial's checkpoint at step 1 (the first eval's; the next is 10 s later),
+        // rewinds the rows after it and writes all 40 again, which needs more than the 512 KiB this test once used.
         Directory.CreateDirectory(P("after-first"));
         Directory.CreateDirectory(P("after-second"));
         string run = $"$ALGOPERF run -w synthetic_regression -a adamw --trials 1 --in-process --max-steps 40 --eval-every-steps 1 --db /full/x.db --log {P("x.log")} --checkpoints {P("ckpt")}";
         var (code, output, err) = Sandbox.Run(
-            $"head -c 327680 /dev/zero > /full/filler; {run} >/dev/null; echo \"first=$?\"; for f in /full/x.db*; do [ -f \"$f\" ] && cp \"$f\" {P("after-first")}/; done; " +
+            $"head -c 851968 /dev/zero > /full/filler; {run} >/dev/null; echo \"first=$?\"; for f in /full/x.db*; do [ -f \"$f\" ] && cp \"$f\" {P("after-first")}/; done; " +
             $"rm /full/filler; {run} >/dev/null; echo \"second=$?\"; for f in /full/x.db*; do [ -f \"$f\" ] && cp \"$f\" {P("after-second")}/; done; true",
-            tmpfs: ("/full", 512 * 1024));
+            tmpfs: ("/full", 1024 * 1024));
         Assert.Equal(0, code);
         Assert.Equal("first=2\nsecond=0\n", output);
         Assert.Equal(
