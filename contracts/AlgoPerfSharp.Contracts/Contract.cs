@@ -18,6 +18,8 @@ public static class Contract
     /// own targets, more data) reached through new <see cref="StepContext"/> methods; nothing a plugin implements changed.
     /// Minor 3: width transfer — <see cref="ModelParameter.Width"/>, <see cref="AlgorithmInitContext.Multipliers"/> and the
     /// optional <see cref="ITransferRule"/>; a plugin that ignores them runs as before.
+    /// Minor 4: Hessian–vector products — <see cref="StepContext.ComputeHessianVectorProduct"/> (a default member
+    /// <see cref="IStepOracle.HessianVectorProduct"/>) and <see cref="WorkloadInfo.SupportsHessianVectorProducts"/>.
     /// </summary>
-    public const int MinorVersion = 3;
+    public const int MinorVersion = 4;
 }

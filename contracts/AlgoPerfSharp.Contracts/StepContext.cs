@@ -64,6 +64,9 @@ public sealed class StepContext
     /// <summary>Backward passes run in this step, each over all of the step's data (a sub-batch call counts once).</summary>
     public int GradientEvaluations { get; private set; }
 
+    /// <summary>Hessian–vector products (<see cref="ComputeHessianVectorProduct"/>, each a forward and two backward passes over the step's data) run in this step.</summary>
+    public int HessianVectorProducts { get; private set; }
+
     /// <summary>Forward-only passes (<see cref="ComputeLoss"/>) run in this step.</summary>
     public int LossEvaluations { get; private set; }
 
@@ -103,6 +106,19 @@ public sealed class StepContext
         ArgumentNullException.ThrowIfNull(targets);
         GradientEvaluations++;
         return _oracle.LossAndGradientsForTargets(targets);
+    }
+
+    /// <summary>
+    /// The Hessian of the step's mean loss times <paramref name="vector"/> (one tensor per parameter, in
+    /// <see cref="Parameters"/> order) at the parameters' current values (<see cref="IStepOracle.HessianVectorProduct"/>);
+    /// only where <see cref="WorkloadInfo.SupportsHessianVectorProducts"/>, else <see cref="NotSupportedException"/>
+    /// naming the workload and the cause. Grads untouched.
+    /// </summary>
+    public IReadOnlyList<Tensor> ComputeHessianVectorProduct(IReadOnlyList<Tensor> vector)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        HessianVectorProducts++;
+        return _oracle.HessianVectorProduct(vector);
     }
 
     /// <summary>Draws <paramref name="batches"/> more training batches into this step (<see cref="IStepOracle.DrawMoreData"/>); returns the step's examples.</summary>

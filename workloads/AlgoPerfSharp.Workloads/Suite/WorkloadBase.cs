@@ -50,6 +50,10 @@ public abstract class WorkloadBase<THostBatch> : IWorkload
         throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
 
     /// <inheritdoc/>
+    /// <remarks>True for the built-ins (ResNet with BatchNorm, ViT, Llama, DLRM, the MLP ladder): tested by a Hessian–vector product through each.</remarks>
+    public virtual bool TwiceDifferentiable => true;
+
+    /// <inheritdoc/>
     public abstract IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split);
 
     /// <summary>Releases what the workload owns.</summary>
