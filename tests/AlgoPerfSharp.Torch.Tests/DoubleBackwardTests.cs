@@ -110,7 +110,7 @@ public sealed class DoubleBackwardTests
         double[] x0 = Rand(4, 7), v = Rand(5, 7);
         var x = Tensor.From<double>(x0).RequiresGradInPlace();
         var hv = Hvp(t => t[0].Sin().Sum(), [x], [v])[0];
-        Assert.Equal(x0.Select((xi, i) => -Math.Sin(xi) * v[i]), hv, (e, h) => Math.Abs(e - h) <= 1e-14);
+        AssertClose([[.. x0.Select((xi, i) => -Math.Sin(xi) * v[i])]], [hv], 1e-14);
     }
 
     [Fact]
