@@ -13,13 +13,14 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// </summary>
 public sealed class OracleConformanceTests
 {
-    public static TheoryData<string> Algorithms => new() { "sophia_g", "pb_lbfgs", "cf_adamw", "cf_shampoo" };
+    public static TheoryData<string> Algorithms => new() { "sophia_g", "sophia_h", "pb_lbfgs", "cf_adamw", "cf_shampoo" };
 
-    private static readonly WorkloadInfo Workload = new("test_quadratic", LossType.SoftmaxCrossEntropy, 200, 3600, 1_000_000, 32);
+    private static readonly WorkloadInfo Workload = new("test_quadratic", LossType.SoftmaxCrossEntropy, 200, 3600, 1_000_000, 32) { SupportsHessianVectorProducts = true };
 
     private static ITrainingAlgorithm Create(string name) => name switch
     {
         "sophia_g" => new SophiaG(),
+        "sophia_h" => new SophiaH(),
         "pb_lbfgs" => new ProgressiveBatchingLbfgs(),
         "cf_adamw" => new CrossFitAdamW(),
         "cf_shampoo" => new CrossFitShampoo(),
@@ -28,7 +29,7 @@ public sealed class OracleConformanceTests
 
     private static Hyperparameters Tuned(string name) => name switch
     {
-        "sophia_g" => new(new Dictionary<string, object> { ["learning_rate"] = 0.05, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05, ["rho"] = 0.05 }),
+        "sophia_g" or "sophia_h" => new(new Dictionary<string, object> { ["learning_rate"] = 0.05, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05, ["rho"] = 0.05 }),
         "pb_lbfgs" => Hyperparameters.Empty,
         _ => new(new Dictionary<string, object> { ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
     };
@@ -57,6 +58,10 @@ public sealed class OracleConformanceTests
         }
 
         public int DrawMoreData(int batches) => Examples += 32 * batches;
+
+        // the quadratic's Hessian is diagonal: ½Σa₁(w − 1)² + ½Σa₂(b − 1)² ⇒ Hv = (a₁ ⊙ v_w, a₂ ⊙ v_b)
+        public IReadOnlyList<Tensor> HessianVectorProduct(IReadOnlyList<Tensor> vector) =>
+            [vector[0] * Tensor.From<double>([1, 3, 10, 30, 60, 100], [2, 3]), vector[1] * Tensor.From<double>([2, 20, 50])];
     }
 
     private static ITrainingRun Init(string name, Fixtures.Quadratic q) =>
