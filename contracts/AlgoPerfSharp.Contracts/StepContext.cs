@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Contracts;
 /// One timed update step. The harness owns the clock and the data; the algorithm asks the step's oracle
 /// (<see cref="IStepOracle"/>) for what it needs — usually <see cref="ComputeLossAndGradients"/> once (or more, e.g.
 /// SAM), or gradients of sub-batches, a loss without gradients for a line search, a loss over targets of its own, more
-/// data — and updates the parameters in place. Everything created inside the step is released by the harness's
+/// data, Hessian–vector products — and updates the parameters in place. Everything created inside the step is released by the harness's
 /// DisposeScope around it. The context counts what the algorithm spent; the harness records it as diagnostics.
 /// </summary>
 public sealed class StepContext
