@@ -66,7 +66,7 @@ public static class Autograd
         }
 
         using var outs = new HandleArray(outputs);
-        using var seeds = new HandleArray(gradOutputs ?? []);
+        using var seeds = new HandleArray(gradOutputs ?? Array.Empty<Tensor>());
         using var ins = new HandleArray(inputs);
         var raw = new IntPtr[inputs.Count];
         long n;

@@ -165,7 +165,7 @@ internal sealed class StepOracle : IStepOracle
                 {
                     var g = Autograd.Grad([loss], leaves, createGraph: true, allowUnused: true);
                     var dot = g.Select((gi, i) => (gi * vector[i]).Sum()).Aggregate((x, y) => x + y);
-                    hv = dot.RequiresGrad ? Autograd.Grad([dot], leaves, allowUnused: true) : [.. leaves.Select(l => l.ZerosLike())];
+                    hv = dot.RequiresGrad ? Autograd.Grad([dot], leaves, allowUnused: true) : leaves.Select(l => l.ZerosLike()).ToArray();
                 }
                 catch (TorchException e)
                 {
