@@ -64,7 +64,7 @@ public sealed class SophiaHTests
             double[] u = [.. vector.SelectMany(v => v.ToArray<double>())];
             Probes.Add(u);
             var qu = Times(u);
-            return [Tensor.From<double>(qu[..6], [2, 3]), Tensor.From<double>(qu[6..])];
+            return [Tensor.From<double>(qu.AsSpan(0, 6), [2, 3]), Tensor.From<double>(qu.AsSpan(6))];
         }
 
         public double Loss() => throw new NotSupportedException();
