@@ -38,7 +38,7 @@ public sealed record BenchResult(
     /// <summary>Forward-only passes per step (line searches), as <c>oracle/loss_evaluations</c>.</summary>
     public double LossEvaluationsPerStep { get; init; } = double.NaN;
 
-    /// <summary>Hessian–vector products per step (each a forward and two backward passes), as <c>oracle/hessian_vector_products</c>.</summary>
+    /// <summary>Hessian–vector products per step (each a forward and two backward passes), as <c>oracle/hessian_vector_products</c> (0 when the trial's rows have none).</summary>
     public double HessianVectorProductsPerStep { get; init; } = double.NaN;
 
     /// <summary>Training examples drawn per step (the batch plus any drawn into the step), as <c>oracle/examples</c>.</summary>
