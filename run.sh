@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set-up (idempotent), build, then the algoperf CLI. With no arguments it runs the quick benchmark —
 # the quick plan's eight algorithms (SweepPlans.QuickAlgorithms) × the three base workloads at the quick preset (self-tuning ruleset, three studies
-# as AlgoPerf v0.6, the calibrated quick budgets; measured 25 min 40 s on the idle 2-core machine, about 30 at worst,
+# as AlgoPerf v0.6, the calibrated quick budgets; measured 25 min 0 s and 22 min 0 s on the idle 2-core machine, about 29 at worst,
 # when no trial reaches its target) — prints the leaderboard with score intervals and the significant differences
 # and writes an HTML report. Extra arguments go to the CLI instead,
 # e.g. ./run.sh info, ./run.sh sweep --plan smoke, ./run.sh --help

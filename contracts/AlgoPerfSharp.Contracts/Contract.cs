@@ -18,8 +18,10 @@ public static class Contract
     /// own targets, more data) reached through new <see cref="StepContext"/> methods; nothing a plugin implements changed.
     /// Minor 3: width transfer — <see cref="ModelParameter.Width"/>, <see cref="AlgorithmInitContext.Multipliers"/> and the
     /// optional <see cref="ITransferRule"/>; a plugin that ignores them runs as before.
-    /// Minor 4: Hessian–vector products — <see cref="StepContext.ComputeHessianVectorProduct"/> (a default member
+    /// Minor 4: <see cref="ITrainingAlgorithm.AcceptsSparseGradients"/>, a default interface member (false: dense
+    /// gradients, as before).
+    /// Minor 5: Hessian–vector products — <see cref="StepContext.ComputeHessianVectorProduct"/> (a default member
     /// <see cref="IStepOracle.HessianVectorProduct"/>) and <see cref="WorkloadInfo.SupportsHessianVectorProducts"/>.
     /// </summary>
-    public const int MinorVersion = 4;
+    public const int MinorVersion = 5;
 }

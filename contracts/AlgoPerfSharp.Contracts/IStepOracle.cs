@@ -55,7 +55,7 @@ public interface IStepOracle
     /// The Hessian of the step's mean loss (over all of the step's data, at the parameters' current values) times
     /// <paramref name="vector"/>, one tensor per parameter: Pearlmutter's ∇(∇L·v), a forward recorded twice-differentiably
     /// and two backward passes. Grads untouched. As every train-mode forward, it draws its own dropout masks and updates
-    /// BatchNorm's running statistics. Added in contract version 2.4 (a default member: an oracle that predates it
+    /// BatchNorm's running statistics. Added in contract version 2.5 (a default member: an oracle that predates it
     /// throws <see cref="NotSupportedException"/>).
     /// </summary>
     /// <param name="vector">One tensor per parameter, in <see cref="StepContext.Parameters"/> order, each of its parameter's shape and type.</param>

@@ -29,6 +29,16 @@ public interface ITrainingAlgorithm
     /// </summary>
     IReadOnlyList<HyperparameterDeclaration> Declared => HyperparameterDeclarations.Derive(Defaults);
 
+    /// <summary>
+    /// Whether the algorithm takes sparse gradients as the model produces them. A workload may make embedding tables
+    /// (<see cref="ParameterType.Embedding"/>) produce sparse COO gradients (<c>Tensor.IsSparse</c>: the rows looked up
+    /// in the step and their values, rows possibly repeated — <c>Tensor.SparseRows</c> coalesces them). When false (the
+    /// default) the harness hands the algorithm the equal dense gradient (V, D) instead, zero on rows absent from the
+    /// step, so every algorithm written for dense gradients runs unchanged. Sub-batch gradients are always dense.
+    /// Added in contract version 2.4.
+    /// </summary>
+    bool AcceptsSparseGradients => false;
+
     /// <summary>Global batch size for a workload (called once per trial, untimed).</summary>
     int BatchSize(WorkloadInfo workload) => workload.ReferenceBatchSize;
 

@@ -20,7 +20,7 @@ public sealed record WorkloadInfo(
 {
     /// <summary>
     /// Whether the workload's graph is twice differentiable, so that <see cref="StepContext.ComputeHessianVectorProduct"/>
-    /// works (false: it throws <see cref="NotSupportedException"/> naming the workload). Added in contract version 2.4.
+    /// works (false: it throws <see cref="NotSupportedException"/> naming the workload). Added in contract version 2.5.
     /// </summary>
     public bool SupportsHessianVectorProducts { get; init; }
 }

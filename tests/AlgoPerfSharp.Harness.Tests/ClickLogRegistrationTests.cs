@@ -12,7 +12,7 @@ public sealed class ClickLogRegistrationTests
     {
         var registry = HarnessWorkloads.Registry();
         var baseWorkloads = HarnessWorkloads.BaseWorkloads(registry);
-        foreach (string name in new[] { CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr })
+        foreach (string name in new[] { CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr, CriteoDlrmWorkloads.DlrmLayerNorm })
         {
             Assert.NotNull(registry.Find(name));
             Assert.DoesNotContain(name, baseWorkloads);
@@ -20,5 +20,8 @@ public sealed class ClickLogRegistrationTests
         }
 
         Assert.Contains("sotu_llama", baseWorkloads);
+        Assert.Equal(CriteoDlrmWorkloads.Dlrm, registry.Find(CriteoDlrmWorkloads.DlrmLayerNorm)!.VariantOf); // the held-out variant
+        Assert.Equal(CriteoDlrmWorkloads.Dlrm, registry.Spec(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny).VariantOf);
+        Assert.Null(registry.Find(CriteoDlrmWorkloads.DlrmQr)!.VariantOf);
     }
 }

@@ -18,6 +18,9 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Equal(3, w128.Count);
         Assert.All(w64.Concat(w128), t => Assert.Equal(20, t.Trial.Steps));
         Assert.All(w128, t => Assert.Equal("fashion_mnist_mlp_w128_mup", t.Trial.Workload));
+        // ten evals a trial (every 20/10 steps): the loss curve AdamW-relative compute reads
+        Assert.All(w64.Concat(w128), t => Assert.Equal([2L, 4, 6, 8, 10, 12, 14, 16, 18, 20], t.Evals.Select(e => e.Step)));
+        Assert.Contains("AdamW-relative compute: this is AdamW's ladder, the reference of the other algorithms' (1× by definition)", output);
         Assert.Contains("transfer '" + label + "': fashion_mnist_mlp, µP", output);
         Assert.Matches(@"\n  128 +[0-9.e-]+ +[0-9.e-]+ +[+-]?[0-9.]+ ", output);
         Assert.Matches(@"w128 +input [0-9.e-]+ +hidden1 [0-9.e-]+ +hidden2 [0-9.e-]+ +readout [0-9.e-]+", output);
@@ -61,6 +64,37 @@ public sealed class TransferCommandTests : ScratchFolder
     }
 
     [Fact]
+    public void OneAlgorithmOnlyAndItMustDeclareLearningRateAndWeightDecay()
+    {
+        var (code, _, error) = HostedCli.Run("transfer", "-a", "adamw", "-a", "soap", "-w", "fashion_mnist_mlp", "--quick", "--preset", "tiny", "--dry-run", "--db", P("a.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("transfer takes one --algorithm and one width family as --workload", error);
+        (code, _, error) = HostedCli.Run("transfer", "-a", "pb_lbfgs", "-w", "fashion_mnist_mlp", "--quick", "--preset", "tiny", "--dry-run", "--db", P("b.db"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: transfer varies learning_rate and weight_decay, and pb_lbfgs does not declare both", error.Trim());
+        Assert.False(File.Exists(P("a.db")) || File.Exists(P("b.db")));
+    }
+
+    /// <summary>
+    /// The dry run of the quick ladder: 3 trials at ×1 and 3 at ×2, 20 steps, an eval every 2 (10 a trial); the times
+    /// are measured now, so only their presence is checked here (the arithmetic has its own test). It says that an
+    /// algorithm without a transfer rule runs µP with standard learning rates, and opens no database.
+    /// </summary>
+    [Fact]
+    public void DryRunPrintsTheLaddersTrialsAndEstimatedWallTimeAndRecordsNothing()
+    {
+        string db = P("d.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", "schedule_free_adamw", "-w", "fashion_mnist_mlp", "--quick", "--preset", "tiny", "--dry-run", "--db", db);
+        Assert.True(code == 0, error + output);
+        Assert.False(File.Exists(db));
+        Assert.Contains("note: schedule_free_adamw declares no width-transfer rule: µP initialisation with standard learning rates and decay", output);
+        Assert.Contains("dry run: transfer schedule_free_adamw on fashion_mnist_mlp (µP, preset tiny), 20 steps per trial, an eval every 2 steps", output);
+        Assert.Matches(@"\n  64 +3 +20 +[0-9.]+ +10 +[0-9.]+ +[0-9.]+ +[0-9.]+\n  128 +3 +20 +[0-9.]+ +10 +[0-9.]+ +[0-9.]+ +[0-9.]+\n", output);
+        Assert.Matches(@"all: 6 trials, [0-9.]+ timed s, estimated wall [0-9]+ s = [0-9.]+ min \(3\.3 s overhead per trial\)", output);
+        Assert.DoesNotContain("warning", output);
+    }
+
+    [Fact]
     public void ALadderMemberOfABadWidthIsRefusedInOneLine()
     {
         var (code, _, error) = HostedCli.Run("run", "-w", "sotu_llama_w100", "-a", "adamw", "--preset", "tiny", "--db", P("c.db"));
@@ -83,6 +117,18 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Equal([5e-4, 1e-3, 2e-3], g.LocalPoints(1e-3, 0.1).Select(p => p.GetDouble("learning_rate")));
         var e = Assert.Throws<ArgumentException>(() => (g with { LocalSteps = [0] }).Validate());
         Assert.Equal("the local learning-rate grid has 1 point(s); give at least 2 to locate an optimum", e.Message);
+        e = Assert.Throws<ArgumentException>(() => (g with { BaseLearningRateSteps = [0] }).Validate());
+        Assert.Equal("the base learning-rate grid has 1 point(s); give at least 2 to locate an optimum", e.Message);
+        e = Assert.Throws<ArgumentException>(() => (g with { BaseDecayFactors = [] }).Validate());
+        Assert.Equal("the weight-decay grid is empty; give at least 1 factor", e.Message);
+        foreach (int[] ladder in new int[][] { [1], [2, 4] })
+        {
+            e = Assert.Throws<ArgumentException>(() => (g with { WidthMultiples = ladder }).Validate());
+            Assert.Equal("the ladder needs the base width (×1) first and at least one wider member", e.Message);
+        }
+
+        e = Assert.Throws<ArgumentException>(() => (g with { Steps = 0 }).Validate());
+        Assert.Equal("steps must be ≥ 1 (got 0)", e.Message);
     }
 
     [Fact]

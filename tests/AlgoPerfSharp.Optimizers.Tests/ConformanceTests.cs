@@ -5,10 +5,13 @@ using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Tests;
 
-/// <summary>Every built-in algorithm × {converges, checkpoint round-trip, determinism, no leak, dtype preserved, NaN guard, grad_clip}.</summary>
-public sealed class ConformanceTests
+/// <summary>
+/// Every built-in algorithm fed whole-batch gradients × {the <see cref="ConformanceTable{TTable}"/> theories (converges,
+/// checkpoint round trip, determinism, no leak, dtype kept), NaN guard, grad_clip}.
+/// </summary>
+public sealed class ConformanceTests : ConformanceTable<ConformanceTests>, IConformanceTable
 {
-    public static TheoryData<string> Algorithms => new() { "adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo", "muon", "asgo", "dasgo", "schedule_free_adamw" };
+    public static TheoryData<string> Names => new() { "adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo", "muon", "asgo", "dasgo", "schedule_free_adamw" };
 
     private static ITrainingAlgorithm Create(string name) => name switch
     {
@@ -53,89 +56,19 @@ public sealed class ConformanceTests
         _ => new(new Dictionary<string, object> { ["learning_rate"] = 0.05, ["one_minus_beta1"] = 0.1, ["beta2"] = 0.99, ["weight_decay"] = 0.0, ["warmup_factor"] = 0.05 }),
     };
 
-    private static ITrainingRun Init(string name, Fixtures.Quadratic q) =>
+    private protected override ITrainingRun Init(string name, Fixtures.Quadratic q) =>
         Create(name).Init(new AlgorithmInitContext(q.Parameters, Tuned(name), Fixtures.Workload(200), 0));
 
-    private static void Steps(ITrainingRun run, Fixtures.Quadratic q, int from, int count)
+    // measured as an evaluation sees it (Schedule-Free: the average x)
+    private protected override void PrepareForEval(ITrainingRun run, Fixtures.Quadratic q, int step) => run.PrepareForEval(q.Step(step));
+
+    private protected override void Steps(ITrainingRun run, Fixtures.Quadratic q, int from, int count)
     {
         for (int s = from; s < from + count; s++)
         {
             using var scope = new DisposeScope();
             run.Update(q.Step(s));
         }
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void ConvergesOnAnIllConditionedQuadratic(string name)
-    {
-        using var q = new Fixtures.Quadratic();
-        double initial = q.Loss();
-        using var run = Init(name, q);
-        Steps(run, q, 0, 200);
-        run.PrepareForEval(q.Step(200)); // measured as an evaluation sees it (Schedule-Free: the average x)
-        double final = q.Loss();
-        Assert.True(final < initial * 1e-3, $"{name}: loss {initial} → {final}");
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void CheckpointRoundTripContinuesBitIdentically(string name)
-    {
-        using var q1 = new Fixtures.Quadratic();
-        using var run1 = Init(name, q1);
-        Steps(run1, q1, 0, 7);
-        using var state = run1.SaveState();
-        var paramsAt7 = q1.Parameters.Select(p => p.Tensor.ToArray<double>()).ToArray();
-        Steps(run1, q1, 7, 8);
-
-        using var q2 = new Fixtures.Quadratic();
-        using (Autograd.NoGrad())
-        {
-            for (int i = 0; i < paramsAt7.Length; i++)
-            {
-                using var v = Tensor.From<double>(paramsAt7[i], q2.Parameters[i].Tensor.Shape);
-                q2.Parameters[i].Tensor.CopyInPlace(v);
-            }
-        }
-
-        using var run2 = Init(name, q2);
-        run2.LoadState(state);
-        Steps(run2, q2, 7, 8);
-        for (int i = 0; i < q1.Parameters.Count; i++)
-        {
-            Assert.Equal(q1.Parameters[i].Tensor.ToArray<double>(), q2.Parameters[i].Tensor.ToArray<double>());
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void SameInputsGiveIdenticalParameters(string name)
-    {
-        using var q1 = new Fixtures.Quadratic();
-        using var q2 = new Fixtures.Quadratic();
-        using var r1 = Init(name, q1);
-        using var r2 = Init(name, q2);
-        Steps(r1, q1, 0, 20);
-        Steps(r2, q2, 0, 20);
-        Assert.Equal(q1.Parameters[0].Tensor.ToArray<double>(), q2.Parameters[0].Tensor.ToArray<double>());
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void HundredStepsLeaveNoLiveTensorsAndKeepTheDType(string name)
-    {
-        using var q = new Fixtures.Quadratic();
-        using var run = Init(name, q);
-        Steps(run, q, 0, 1); // state and gradients exist from here on
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        long baseline = TorchRuntime.LiveTensors;
-        Steps(run, q, 1, 100);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        Assert.Equal(baseline, TorchRuntime.LiveTensors);
-        Assert.All(q.Parameters, p => Assert.Equal(DType.Float64, p.Tensor.DType));
     }
 
     [Theory]

@@ -12,9 +12,9 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// Hessian–vector product is the quadratic's own (diagonal) one, and its
 /// workload is declared a cross-entropy one so that Sophia-G accepts it.
 /// </summary>
-public sealed class OracleConformanceTests
+public sealed class OracleConformanceTests : ConformanceTable<OracleConformanceTests>, IConformanceTable
 {
-    public static TheoryData<string> Algorithms => new() { "sophia_g", "sophia_h", "pb_lbfgs", "cf_adamw", "cf_shampoo" };
+    public static TheoryData<string> Names => new() { "sophia_g", "sophia_h", "pb_lbfgs", "cf_adamw", "cf_shampoo" };
 
     private static readonly WorkloadInfo Workload = new("test_quadratic", LossType.SoftmaxCrossEntropy, 200, 3600, 1_000_000, 32) { SupportsHessianVectorProducts = true };
 
@@ -66,84 +66,18 @@ public sealed class OracleConformanceTests
             [vector[0] * Tensor.From<double>([1, 3, 10, 30, 60, 100], [2, 3]), vector[1] * Tensor.From<double>([2, 20, 50])];
     }
 
-    private static ITrainingRun Init(string name, Fixtures.Quadratic q) =>
+    // state, gradients and (L-BFGS) a full memory exist from here on
+    protected override int StepsUntilSteadyState => 12;
+
+    private protected override ITrainingRun Init(string name, Fixtures.Quadratic q) =>
         Create(name).Init(new AlgorithmInitContext(q.Parameters, Tuned(name), Workload, 0));
 
-    private static void Steps(ITrainingRun run, Fixtures.Quadratic q, int from, int count)
+    private protected override void Steps(ITrainingRun run, Fixtures.Quadratic q, int from, int count)
     {
         for (int s = from; s < from + count; s++)
         {
             using var scope = new DisposeScope();
             run.Update(new StepContext(s, q.Parameters, Workload, 0, [], new QuadraticOracle(q)));
         }
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void ConvergesOnAnIllConditionedQuadratic(string name)
-    {
-        using var q = new Fixtures.Quadratic();
-        double initial = q.Loss();
-        using var run = Init(name, q);
-        Steps(run, q, 0, 200);
-        double final = q.Loss();
-        Assert.True(final < initial * 1e-3, $"{name}: loss {initial} → {final}");
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void CheckpointRoundTripContinuesBitIdentically(string name)
-    {
-        using var q1 = new Fixtures.Quadratic();
-        using var run1 = Init(name, q1);
-        Steps(run1, q1, 0, 7);
-        using var state = run1.SaveState();
-        var paramsAt7 = q1.Parameters.Select(p => p.Tensor.ToArray<double>()).ToArray();
-        Steps(run1, q1, 7, 8);
-
-        using var q2 = new Fixtures.Quadratic();
-        using (Autograd.NoGrad())
-        {
-            for (int i = 0; i < paramsAt7.Length; i++)
-            {
-                using var v = Tensor.From<double>(paramsAt7[i], q2.Parameters[i].Tensor.Shape);
-                q2.Parameters[i].Tensor.CopyInPlace(v);
-            }
-        }
-
-        using var run2 = Init(name, q2);
-        run2.LoadState(state);
-        Steps(run2, q2, 7, 8);
-        for (int i = 0; i < q1.Parameters.Count; i++) Assert.Equal(q1.Parameters[i].Tensor.ToArray<double>(), q2.Parameters[i].Tensor.ToArray<double>());
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void SameInputsGiveIdenticalParameters(string name)
-    {
-        using var q1 = new Fixtures.Quadratic();
-        using var q2 = new Fixtures.Quadratic();
-        using var r1 = Init(name, q1);
-        using var r2 = Init(name, q2);
-        Steps(r1, q1, 0, 20);
-        Steps(r2, q2, 0, 20);
-        Assert.Equal(q1.Parameters[0].Tensor.ToArray<double>(), q2.Parameters[0].Tensor.ToArray<double>());
-    }
-
-    [Theory]
-    [MemberData(nameof(Algorithms))]
-    public void HundredStepsLeaveNoLiveTensorsAndKeepTheDType(string name)
-    {
-        using var q = new Fixtures.Quadratic();
-        using var run = Init(name, q);
-        Steps(run, q, 0, 12); // state, gradients and (L-BFGS) a full memory exist from here on
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        long baseline = TorchRuntime.LiveTensors;
-        Steps(run, q, 12, 100);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        Assert.Equal(baseline, TorchRuntime.LiveTensors);
-        Assert.All(q.Parameters, p => Assert.Equal(DType.Float64, p.Tensor.DType));
     }
 }

@@ -66,6 +66,20 @@ public sealed class TransferRuleTests
         Near(new(0.5 * 0.25, 0.25, 1), TransferRules.Shampoo(128, k: 0.5).For(W(Hidden, 256, 256, 64, 64, depth: 4)));
     }
 
+    /// <summary>
+    /// Issue 16's bad input "widths that don't divide block sizes": stated behaviour, not an error — a partial block counts
+    /// as a block (⌈n/b⌉), as the Shampoo engine blocks a side.
+    /// </summary>
+    [Fact]
+    public void AWidthThatIsNotAMultipleOfTheBlockSizeCountsItsPartialBlock()
+    {
+        // Hidden 128² over 64², blocks of 48: ⌈128/48⌉ = 3 and ⌈64/48⌉ = 2 per side, (1.5·1.5)^(−½) = 2/3; decay 64/128.
+        Assert.Equal(1.5, TransferRules.BlockRatio(128, 64, 48), Tol);
+        Near(new(2.0 / 3, 0.5, 1), TransferRules.Shampoo(blockSize: 48).For(W(Hidden, 128, 128, 64, 64, width: 128)));
+        // A block larger than both widths: one block each, so only the shape term, (96/96)^(½) = 1; decay 64/96.
+        Near(new(1, 64.0 / 96, 1), TransferRules.Shampoo(blockSize: 128).For(W(Hidden, 96, 96, 64, 64, width: 96)));
+    }
+
     [Fact]
     public void SoapPicksTheFormulaOfTheSidesItRotates()
     {

@@ -141,6 +141,78 @@ public sealed class DlrmTests
         Assert.Equal([2L], logits.Shape.ToArray());
     }
 
+    [Fact]
+    public void SparseLookupsGiveTheSameLogitsAndDensifyToTheDenseGradients()
+    {
+        using var scope = new DisposeScope();
+        var dense = new DlrmConfig([3, 300, 1000], 4, [8], [6], QrThreshold: 200);
+        var sparse = dense with { SparseGradients = true };
+        using var g1 = new Generator(2);
+        using var g2 = new Generator(2);
+        using var a = ParameterTags.ToWorkloadModel(new DlrmSmall(dense, g1));
+        using var b = ParameterTags.ToWorkloadModel(new DlrmSmall(sparse, g2));
+        // 6 examples × 3 tables, with repeats: row 299 of table 1 three times, row 999 of table 2 twice
+        long[] ids = [2, 299, 999, 0, 299, 5, 2, 0, 999, 1, 299, 998, 0, 17, 4, 1, 3, 0];
+        var features = new float[6 * 13];
+        for (int i = 0; i < features.Length; i++) features[i] = MathF.Sin(i);
+        var x = Tensor.From<float>(DlrmSmall.Pack(features, ids, 6), [6, 16]);
+        var weights = Tensor.From<float>([1, -2, 0.5f, 3, -1, 0.25f]);
+        var la = a.Module.Forward(x);
+        var lb = b.Module.Forward(x);
+        Assert.Equal(la.ToArray<float>(), lb.ToArray<float>()); // a one-id bag's sum is the row itself
+        (la * weights).Sum().Backward();
+        (lb * weights).Sum().Backward();
+
+        int sparseCount = 0;
+        for (int i = 0; i < a.Parameters.Count; i++)
+        {
+            var p = b.Parameters[i];
+            Assert.Equal(a.Parameters[i].Name, p.Name);
+            var gb = p.Parameter.Grad!;
+            bool expectSparse = p.Type == ParameterType.Embedding && !p.Name.EndsWith(".r", StringComparison.Ordinal); // QR remainders stay dense
+            Assert.Equal(expectSparse, gb.IsSparse);
+            sparseCount += gb.IsSparse ? 1 : 0;
+            var want = a.Parameters[i].Parameter.Grad!.ToArray<float>();
+            var got = gb.ToDense().ToArray<float>();
+            double scale = want.Max(v => Math.Abs((double)v)) + 1e-12;
+            for (int k = 0; k < want.Length; k++) Assert.True(Math.Abs(want[k] - got[k]) <= 1e-6 * scale, $"{p.Name}[{k}]: {want[k]} vs {got[k]}");
+        }
+
+        Assert.Equal(3, sparseCount); // emb0.weight, emb1.q, emb2.q
+    }
+
+    [Fact]
+    public void LayerNormVariantNormalisesEveryMlpLayerAndTheEmbeddings()
+    {
+        using var scope = new DisposeScope();
+        var plain = new DlrmConfig([3, 300, 1000], 4, [8], [6]);
+        var ln = plain with { LayerNorm = true };
+        using var g1 = new Generator(4);
+        using var g2 = new Generator(4);
+        using var a = ParameterTags.ToWorkloadModel(new DlrmSmall(plain, g1));
+        using var b = ParameterTags.ToWorkloadModel(new DlrmSmall(ln, g2));
+        // scale and shift after the bottom ReLUs (8, 4), the top hidden ReLU (6) and over the embeddings (4)
+        Assert.Equal(a.Module.ParameterCount + (2 * (8 + 4 + 6 + 4)), b.Module.ParameterCount);
+        Assert.Equal(4, b.Parameters.Count(p => p.Type == ParameterType.NormScale));
+        Assert.Equal(4, b.Parameters.Count(p => p.Type == ParameterType.NormBias));
+        Assert.Contains(b.Parameters, p => p.Name == "embedding_norm.weight");
+        var x = Tensor.From<float>(DlrmSmall.Pack(new float[2 * 13], [2, 299, 999, 0, 0, 0], 2), [2, 16]);
+        Assert.NotEqual(a.Module.Forward(x).ToArray<float>(), b.Module.Forward(x).ToArray<float>()); // the same weights otherwise (norms draw nothing)
+
+        using (var tinyBase = new DlrmSmall(CriteoDlrmWorkloads.ConfigFor(CriteoDlrmWorkloads.Dlrm, Presets.Tiny), g1))
+        using (var tinyLn = new DlrmSmall(CriteoDlrmWorkloads.ConfigFor(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny), g2))
+        {
+            Assert.Equal(163_345, tinyBase.ParameterCount);
+            Assert.Equal(163_345 + (2 * (32 + 8 + 32 + 8)), tinyLn.ParameterCount); // as workloads/criteo-dlrm.md states
+        }
+
+        Assert.Equal(CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.Spec(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny).VariantOf);
+        Assert.Null(CriteoDlrmWorkloads.Spec(CriteoDlrmWorkloads.DlrmQr, Presets.Tiny).VariantOf);
+        Assert.True(CriteoDlrmWorkloads.ConfigFor(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny).LayerNorm);
+        Assert.False(CriteoDlrmWorkloads.ConfigFor(CriteoDlrmWorkloads.Dlrm, Presets.Tiny).LayerNorm);
+        Assert.All(CriteoDlrmWorkloads.Descriptors, d => Assert.True(CriteoDlrmWorkloads.ConfigFor(d.Name, Presets.Tiny).SparseGradients));
+    }
+
     [Theory]
     [InlineData(CriteoDlrmWorkloads.Dlrm, 1e-3, 0.004)]   // reaches 0.4506 on validation (constant 0.4594, Bayes 0.4014)
     [InlineData(CriteoDlrmWorkloads.DlrmQr, 3e-3, 0.001)] // Q ⊙ R learns slower: 0.4608 at lr 1e-3, 0.4578 at 3e-3
@@ -163,6 +235,7 @@ public sealed class DlrmTests
                     using var scope = new DisposeScope();
                     model.Module.ZeroGrad();
                     workload.Loss(model, stream.Next()).Backward();
+                    foreach (var p in model.Parameters) p.Parameter.Data.DensifyGradInPlace(); // the tables' sparse gradients, densified as the harness does
                     Assert.True(opt.Step());
                 }
             }

@@ -257,6 +257,31 @@ public sealed partial class Tensor : IDisposable
     /// <summary>A copy with its own storage (autograd-tracked, like PyTorch's clone).</summary>
     public Tensor Clone() => Wrap(ats_to(Handle, -1, -2, true, out var r), r);
 
+    /// <summary>
+    /// Replaces this tensor's data in place with <paramref name="data"/>'s (libtorch's <c>set_data</c>, PyTorch's
+    /// <c>t.data = data</c>): this tensor keeps its identity — every handle to it, <see cref="RequiresGrad"/>,
+    /// <see cref="IsLeaf"/> and its <see cref="Grad"/> — and from now on shares <paramref name="data"/>'s storage, strides
+    /// and device. Nothing is copied. This is how <see cref="Nn.Module.To(Device)"/> moves parameters between devices.
+    /// </summary>
+    /// <param name="data">
+    /// The new data: the same shape and dtype as this tensor, on any device. Borrowed: the caller still owns (and
+    /// disposes) its handle; the storage lives on in this tensor.
+    /// </param>
+    /// <exception cref="ArgumentException">The shape or dtype differs (handles cache both, so they must not change).</exception>
+    /// <exception cref="TorchException">libtorch refused (e.g. a sparse <paramref name="data"/>).</exception>
+    public void SetData(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.DType != DType || !data.Shape.AsSpan().SequenceEqual(Shape))
+        {
+            throw new ArgumentException(
+                $"SetData keeps a tensor's shape and dtype: this one is [{string.Join(", ", Shape)}] {DType}, the data [{string.Join(", ", data.Shape)}] {data.DType}; convert it with To() first",
+                nameof(data));
+        }
+
+        Check(ats_tensor_set_data(Handle, data.Handle));
+    }
+
     /// <inheritdoc/>
     public override string ToString()
     {

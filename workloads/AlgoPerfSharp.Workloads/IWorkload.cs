@@ -42,6 +42,18 @@ public sealed record Batch(Tensor Inputs, Tensor Targets, int Count) : IDisposab
         return new Batch(Inputs.Narrow(0, start, count), Targets.Narrow(0, start, count), count);
     }
 
+    /// <summary>
+    /// This batch on <paramref name="device"/>: the batch itself when both tensors are already there (a CPU batch for
+    /// the CPU); otherwise a new batch of moved tensors in the caller's DisposeScope, and this batch is disposed.
+    /// </summary>
+    public Batch To(Device device)
+    {
+        if (Inputs.Device == device && Targets.Device == device) return this;
+        var moved = new Batch(Inputs.To(device), Targets.To(device), Count);
+        Dispose();
+        return moved;
+    }
+
     /// <summary>Disposes both tensors.</summary>
     public void Dispose()
     {
@@ -72,6 +84,22 @@ public interface IWorkload : IDisposable
 {
     /// <summary>The workload's constants.</summary>
     WorkloadSpec Spec { get; }
+
+    /// <summary>
+    /// Where the workload's models and batches live (default: the CPU). Set it before <see cref="CreateModel"/>: a model
+    /// is initialised on the CPU (the same seeded values on every device) and then moved here; training and eval batches
+    /// are built on the host and moved here. A model built before a change stays where it was. The default
+    /// implementation (for workloads that do not place tensors themselves) accepts only the CPU.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Set to a device the workload cannot use.</exception>
+    Device Device
+    {
+        get => Device.Cpu;
+        set
+        {
+            if (!value.IsCpu) throw new NotSupportedException($"workload {Spec.Name} runs only on the CPU (it does not implement IWorkload.Device), not on {value}");
+        }
+    }
 
     /// <summary>Builds the model with weights drawn from <paramref name="seed"/> (untimed).</summary>
     WorkloadModel CreateModel(ulong seed, double dropoutRate = 0);

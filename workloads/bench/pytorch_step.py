@@ -1,5 +1,6 @@
 """Times the cpu workloads' models in PyTorch eager (the same architectures as AlgoPerfSharp's Models/), forward +
-backward + AdamW at the reference batch sizes, for the side-by-side comparison in the workloads report.
+backward + AdamW at the reference batch sizes, for the side-by-side comparison in the workloads report. The DLRMs
+(criteo_dlrm_synthetic[_qr], cpu preset sizes) run only when named: /usr/bin/python3 ... pytorch_step.py 8 criteo
 
 Run with Debian's PyTorch 1.13 (same libtorch and OpenBLAS), from a directory without a torch/ folder:
     /usr/bin/python3 workloads/bench/pytorch_step.py [steps] [workload]    # one report line per workload
@@ -146,6 +147,72 @@ class Llama(nn.Module):
         return F.linear(rms(x, self.norm), self.emb)
 
 
+# DLRM-small at the cpu preset of criteo_dlrm_synthetic (CriteoDlrmWorkloads.SizesFor("cpu")): AlgoPerf's Criteo vocabulary
+# sizes capped at 2^15 rows, one table per feature, D 16, bottom 13-128-64-16, top 394-256-128-1, batch 512.
+CRITEO_VOCAB = [39884406, 39043, 17289, 7420, 20263, 3, 7120, 1543, 63, 38532951, 2953546, 403346, 10, 2208, 11938, 155,
+                4, 976, 14, 39979771, 25641295, 39664984, 585935, 12972, 108, 36]
+DLRM_CAP, DLRM_DIM, DLRM_BOTTOM, DLRM_TOP, DLRM_BATCH = 1 << 15, 16, [128, 64], [256, 128], 512
+QR_THRESHOLD, QR_COLLISIONS = 200, 4
+
+
+def mlp(sizes, relu_last):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if relu_last or i + 2 < len(sizes):
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+class QrTable(nn.Module):
+    """Quotient-remainder table (mult): id i -> Q[i // m] * R[i % m]."""
+
+    def __init__(self, rows, dim, m):
+        super().__init__()
+        self.m = m
+        self.q = nn.Parameter(torch.rand((rows + m - 1) // m, dim) / math.sqrt(rows))
+        self.r = nn.Parameter(0.9 + 0.2 * torch.rand(m, dim))
+
+    def forward(self, ids):
+        return F.embedding(torch.div(ids, self.m, rounding_mode="floor"), self.q) * F.embedding(ids % self.m, self.r)
+
+
+class Dlrm(nn.Module):
+    """Bottom MLP, one table per feature (dense gradients, as AlgoPerf's PyTorch DLRM), dot interaction (upper triangle
+    with the diagonal, after the bottom output), top MLP -> one logit."""
+
+    def __init__(self, qr=False):
+        super().__init__()
+        self.sizes = [min(v, DLRM_CAP) for v in CRITEO_VOCAB]
+        self.bottom = mlp([13] + DLRM_BOTTOM + [DLRM_DIM], True)
+        self.tables = nn.ModuleList()
+        for v in self.sizes:
+            if qr and v > QR_THRESHOLD:
+                self.tables.append(QrTable(v, DLRM_DIM, QR_COLLISIONS))
+            else:
+                e = nn.Embedding(v, DLRM_DIM)
+                nn.init.uniform_(e.weight, 0, 1 / math.sqrt(v))
+                self.tables.append(e)
+        n = len(self.sizes) + 1
+        self.register_buffer("triu", torch.triu_indices(n, n))
+        self.top = mlp([DLRM_DIM + n * (n + 1) // 2] + DLRM_TOP + [1], False)
+
+    def forward(self, x):
+        dense, ids = x
+        v = torch.stack([self.bottom(dense)] + [t(ids[:, i]) for i, t in enumerate(self.tables)], 1)  # (N, 27, D)
+        dots = torch.bmm(v, v.transpose(1, 2))[:, self.triu[0], self.triu[1]]
+        return self.top(torch.cat([v[:, 0], dots], 1)).view(-1)
+
+
+def click_batch(sizes):
+    """Dense features log(1 + heavy-tailed counts); ids skewed toward 0 (u^3 · V), as the synthetic log's power laws."""
+    def make():
+        dense = torch.log1p(torch.exp(torch.randn(DLRM_BATCH, 13)))
+        ids = torch.stack([(torch.rand(DLRM_BATCH) ** 3 * v).long().clamp_(max=v - 1) for v in sizes], 1)
+        return (dense, ids), torch.randint(0, 2, (DLRM_BATCH,)).float()
+    return make
+
+
 class Bench:
     """One model with its AdamW (torch defaults, weight decay 0.01) and batch maker; times whole steps."""
 
@@ -187,7 +254,11 @@ def make(name):
     if name == "sotu_llama":
         return Bench(name, Llama(), lambda: (torch.randint(0, 256, (16, 256)), torch.randint(0, 256, (16, 256))),
                      lambda logits, y: ce(logits.view(-1, 256), y.view(-1)))
-    raise SystemExit(f"unknown workload '{name}' (known: fashion_mnist_resnet, fashion_mnist_vit, sotu_llama)")
+    if name in ("criteo_dlrm_synthetic", "criteo_dlrm_synthetic_qr"):
+        model = Dlrm(qr=name.endswith("_qr"))
+        return Bench(name, model, click_batch(model.sizes), F.binary_cross_entropy_with_logits)
+    raise SystemExit(f"unknown workload '{name}' (known: fashion_mnist_resnet, fashion_mnist_vit, sotu_llama, "
+                     "criteo_dlrm_synthetic, criteo_dlrm_synthetic_qr)")
 
 
 def serve():
@@ -235,6 +306,6 @@ if __name__ == "__main__":
         sys.exit(0)
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     only = sys.argv[2] if len(sys.argv) > 2 else ""
-    for name in ("fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama"):
-        if only in name:
+    for name in ("fashion_mnist_resnet", "fashion_mnist_vit", "sotu_llama", "criteo_dlrm_synthetic", "criteo_dlrm_synthetic_qr"):
+        if only in name and (only or not name.startswith("criteo")):
             report(name, steps)

@@ -44,6 +44,9 @@ public sealed record BenchResult(
     /// <summary>Training examples drawn per step (the batch plus any drawn into the step), as <c>oracle/examples</c>.</summary>
     public double ExamplesDrawnPerStep { get; init; } = double.NaN;
 
+    /// <summary>Where the model trained (<c>cpu</c>, <c>cuda:N</c>). The GEMM peak is always the CPU's.</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Achieved FLOP/s as a fraction of the GEMM peak.</summary>
     public double FractionOfPeak => GemmPeakFlopsPerSecond > 0 ? AchievedFlopsPerSecond / GemmPeakFlopsPerSecond : 0;
 
@@ -55,14 +58,14 @@ public sealed record BenchResult(
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(c, $"{Workload} ({Preset}) × {Algorithm}: {Steps} steps of {BatchSize} examples, {Parameters:N0} parameters");
+        sb.AppendLine(c, $"{Workload} ({Preset}) × {Algorithm} on {Device}: {Steps} steps of {BatchSize} examples, {Parameters:N0} parameters");
         sb.AppendLine(c, $"  step (median)         {MedianStepSeconds * 1e3:F2} ms   ({ExamplesPerSecond:F0} examples/s)");
         sb.AppendLine(c, $"  forward+backward      {MedianForwardBackwardSeconds * 1e3:F2} ms");
         sb.AppendLine(c, $"  oracle per step       {GradientEvaluationsPerStep:F2} gradient + {LossEvaluationsPerStep:F2} loss evaluations{(HessianVectorProductsPerStep > 0 ? $" + {HessianVectorProductsPerStep:F2} Hessian–vector products" : "")}, {ExamplesDrawnPerStep:F0} examples");
         sb.AppendLine(c, $"  optimizer share       {OptimizerShare:P1}");
         sb.AppendLine(c, $"  harness overhead      {HarnessOverhead:P2}  (target ≤ 2%; of which taking the batch {MedianBatchSeconds * 1e3:F3} ms)");
         sb.AppendLine(c, $"  model FLOPs per step  {ModelFlopsPerStep / 1e9:F3} GFLOP (forward + backward)");
-        sb.AppendLine(c, $"  achieved              {AchievedFlopsPerSecond / 1e9:F2} GFLOP/s = {FractionOfPeak:P1} of the measured GEMM peak {GemmPeakFlopsPerSecond / 1e9:F1} GFLOP/s");
+        sb.AppendLine(c, $"  achieved              {AchievedFlopsPerSecond / 1e9:F2} GFLOP/s = {FractionOfPeak:P1} of the measured (CPU) GEMM peak {GemmPeakFlopsPerSecond / 1e9:F1} GFLOP/s");
         return sb.ToString();
     }
 }

@@ -18,7 +18,7 @@ namespace AlgoPerfSharp.Harness.Bench;
 /// </summary>
 public static class BenchRunner
 {
-    /// <summary>Runs the benchmark (in this process; a scratch database in the temp folder).</summary>
+    /// <summary>Runs the benchmark (in this process; a scratch database in the temp folder) on the workload's <see cref="IWorkload.Device"/>.</summary>
     public static BenchResult Run(IWorkload workload, ITrainingAlgorithm algorithm, int steps, int gemmSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(workload);
@@ -40,6 +40,7 @@ public static class BenchRunner
                 MaxRuntimeSeconds = 1e9,
                 EvaluateTest = false,
                 StopAtTarget = false,
+                Device = workload.Device.ToString(),
             });
 
             // the trial evaluates only after its last step, so that row's oracle means cover every timed step
@@ -69,7 +70,7 @@ public static class BenchRunner
             batchTimes.Add(Stopwatch.GetElapsedTime(b0).TotalSeconds);
             targets = batch.Targets.NumElements;
             long t0 = Stopwatch.GetTimestamp();
-            new StepOracle(workload, model, batches, batch, 0).LossAndGradients(); // the trials' step gradient, as timed there
+            new StepOracle(workload, model, batches, batch, 0, algorithm.AcceptsSparseGradients).LossAndGradients(); // the trials' step gradient, as timed there
             times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
 
@@ -84,6 +85,7 @@ public static class BenchRunner
             LossEvaluationsPerStep = spent?.GetValueOrDefault("oracle/loss_evaluations", double.NaN) ?? double.NaN,
             HessianVectorProductsPerStep = spent is null ? double.NaN : spent.GetValueOrDefault("oracle/hessian_vector_products", 0),
             ExamplesDrawnPerStep = spent?.GetValueOrDefault("oracle/examples", double.NaN) ?? double.NaN,
+            Device = workload.Device.ToString(),
         };
     }
 

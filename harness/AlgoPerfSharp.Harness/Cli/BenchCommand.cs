@@ -35,6 +35,7 @@ internal static class BenchCommand
             // while described (Name, SearchSpace, Defaults, constructor) is a one-line error rather than a crash
             Plugins.PluginProbe.ForPlanning(o.Algorithms[0], context.Registries.AlgorithmRegistry, context.Cancellation);
             using var workload = context.Registries.Workloads(o.Workloads[0], o.Preset);
+            workload.Device = Torch.Device.Parse(o.Device ?? "cpu"); // the host has resolved auto
             var result = BenchRunner.Run(workload, context.Registries.Algorithms(o.Algorithms[0]), (int)(o.MaxSteps ?? DefaultSteps));
             if (o.Output == "-")
             {

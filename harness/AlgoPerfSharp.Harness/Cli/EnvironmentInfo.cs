@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Harness.Cli;
@@ -22,6 +23,10 @@ public sealed record EnvironmentInfo(
     string CpuModel, int Cores, int TorchThreads, string TorchVersion, string Blas, bool BlasIsOpenMp, int Cuda,
     string Os, string DotNet, string GitCommit, string Version)
 {
+    /// <summary>The device a run's trials train on (<c>cpu</c>, <c>cuda:N</c>), recorded with the run; null (and left out of the JSON) outside a run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Device { get; init; }
+
     /// <summary>Reads the facts of this process and machine.</summary>
     public static EnvironmentInfo Capture()
     {

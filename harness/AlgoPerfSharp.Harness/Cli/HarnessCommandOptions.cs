@@ -87,6 +87,7 @@ internal sealed class HarnessCommandOptions
         Add(new Option<string>("--label") { Description = "Run label; re-running with the same label resumes (skips finished trials, resumes interrupted ones)." }, (h, v) => h.Label = v);
         Add(new Option<ulong>("--seed") { Description = "Sweep seed: every trial's data, init and sampling seeds derive from it. Default 0." }, (h, v) => h.Seed = v);
         Add(new Option<string>("--preset") { Description = "Workload size preset: cpu (default; minutes per trial), quick (smaller models, ~30 s budgets; the main job), tiny (seconds; smoke tests) or gpu (untested here)." }, (h, v) => h.Preset = v);
+        Add(new Option<string>("--device") { Description = "Where models train and evaluate: auto (default: cuda:0 with --preset gpu when libtorch sees a CUDA device, else cpu), cpu, cuda or cuda:N. The CUDA path is build-ready but untested (no GPU here)." }, (h, v) => h.Device = v);
         Add(new Option<double>("--max-runtime") { Description = "Override the workload's budget, in timed seconds (before the ruleset's multiplier)." }, (h, v) => h.MaxRuntime = v);
         Add(new Option<double>("--eval-period") { Description = "Override the workload's eval period, in timed seconds." }, (h, v) => h.EvalPeriod = v);
         Add(new Option<long>("--max-steps") { Description = "Stop each trial after this many steps." }, (h, v) => h.MaxSteps = v);

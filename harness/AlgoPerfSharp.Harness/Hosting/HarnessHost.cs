@@ -1,6 +1,7 @@
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,12 +100,19 @@ public static class HarnessHost
         }
         catch (InvalidOperationException e)
         {
-            error.WriteLine($"error: --config {configFile}: {e.Message} (settings are the properties of HarnessOptions: Db, Label, Seed, Plan, Preset, Workloads, Algorithms, Ruleset, Studies, Trials, SearchSpace, Shard, MaxRuntime, EvalPeriod, MaxSteps, EvalEverySteps, InProcess, MaxMemory, TrialTimeout, Checkpoints, ExportCsv, NoStopAtTarget, NoTestEval, AllowFailures, Seeds, Output, LogFile)");
+            error.WriteLine($"error: --config {configFile}: {e.Message} (settings are the properties of HarnessOptions: Db, Label, Seed, Plan, Preset, Device, Workloads, Algorithms, Ruleset, Studies, Trials, SearchSpace, Shard, MaxRuntime, EvalPeriod, MaxSteps, EvalEverySteps, InProcess, MaxMemory, TrialTimeout, Checkpoints, ExportCsv, NoStopAtTarget, NoTestEval, AllowFailures, Seeds, Output, LogFile)");
             return ExitCodes.BadInput;
         }
 
         log.Open(options.EffectiveLogFile);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("algoperf");
+        var (device, deviceWarning) = DeviceSetting.Resolve(options.Device, options.Preset, static () => TorchRuntime.CudaDeviceCount);
+        options.Device = device.ToString();
+        if (deviceWarning is not null)
+        {
+            error.WriteLine("warning: " + deviceWarning);
+            logger.LogWarning("{Warning}", deviceWarning);
+        }
         using var interrupts = new InterruptSource();
         try
         {

@@ -25,6 +25,13 @@ public sealed class HarnessOptions
     /// <summary>Workload size preset: <c>cpu</c>, <c>tiny</c> or <c>gpu</c>. Null = each workload's default.</summary>
     public string? Preset { get; set; }
 
+    /// <summary>
+    /// Where models train and evaluate: <c>auto</c> (null: <c>cuda:0</c> with the <c>gpu</c> preset when libtorch sees a
+    /// CUDA device, else the CPU), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>; see <see cref="DeviceSetting"/>. The host
+    /// replaces <c>auto</c> by the device it chose before the command runs.
+    /// </summary>
+    public string? Device { get; set; }
+
     /// <summary>Workload names.</summary>
     public List<string> Workloads { get; set; } = [];
 

@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Workloads;
 using Microsoft.Extensions.Options;
 using AlgoPerfSharp.Scoring;
@@ -21,8 +22,12 @@ public sealed class HarnessOptionsValidator(Registries registries) : IValidateOp
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    /// <summary>Every problem with <paramref name="o"/>, its workloads looked up in <paramref name="workloads"/>.</summary>
-    public static IEnumerable<string> Errors(HarnessOptions o, WorkloadRegistry workloads)
+    /// <summary>
+    /// Every problem with <paramref name="o"/>, its workloads looked up in <paramref name="workloads"/>;
+    /// <paramref name="cudaDevices"/> is libtorch's CUDA device count (default <see cref="TorchRuntime.CudaDeviceCount"/>,
+    /// asked only when <c>--device</c> names a CUDA device).
+    /// </summary>
+    public static IEnumerable<string> Errors(HarnessOptions o, WorkloadRegistry workloads, Func<int>? cudaDevices = null)
     {
         ArgumentNullException.ThrowIfNull(workloads);
         ArgumentNullException.ThrowIfNull(o);
@@ -30,6 +35,7 @@ public sealed class HarnessOptionsValidator(Registries registries) : IValidateOp
         if (o.Label is { } l && string.IsNullOrWhiteSpace(l)) yield return "Label (--label) must not be blank";
         if (o.Plan is { } plan && !SweepPlans.Names.Contains(plan)) yield return $"Plan (--plan) '{plan}' is unknown; use one of {string.Join(", ", SweepPlans.Names)}";
         if (o.Preset is { } preset && !Presets.Contains(preset)) yield return $"Preset (--preset) '{preset}' is unknown; use one of {string.Join(", ", Presets)}";
+        if (DeviceSetting.Problem(o.Device, cudaDevices ?? (static () => TorchRuntime.CudaDeviceCount)) is { } deviceProblem) yield return deviceProblem;
         if (o.Ruleset is { } r && !TuningRulesets.TryParse(r, out _)) yield return $"Ruleset (--ruleset) '{r}' is unknown; use external or self";
         if (o.Studies is < 1) yield return $"Studies (--studies) must be ≥ 1 (got {o.Studies})";
         if (o.Trials is < 1) yield return $"Trials (--trials) must be ≥ 1 (got {o.Trials})";

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using AlgoPerfSharp.Scoring;
 using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Transfer;
 
 namespace AlgoPerfSharp.Harness.Reports;
 
@@ -11,8 +12,9 @@ namespace AlgoPerfSharp.Harness.Reports;
 /// The scoring report: one self-contained HTML file (inline SVG, inline CSS, no script, no network) with the
 /// environment the runs used, the leaderboard, the performance profiles ρ(τ), validation metric against submission
 /// time per workload with the target drawn, median step times, and every optimizer diagnostic found in the eval rows
-/// over time (grouped by the key's prefix, e.g. <c>eigen/…</c>). All text from the database (algorithm names come from
-/// plugins) is escaped. Deterministic: the same database gives the same bytes.
+/// over time (grouped by the key's prefix, e.g. <c>eigen/…</c>), and for runs of <c>algoperf transfer</c> ladders the
+/// transfer section (<see cref="TransferReport"/>: optimum-learning-rate drift and regret vs width). All text from the
+/// database (algorithm names come from plugins) is escaped. Deterministic: the same database gives the same bytes.
 /// </summary>
 public static class HtmlReport
 {
@@ -102,6 +104,7 @@ public static class HtmlReport
         Svg(html, SvgChart.Bars("Median update-step time", "workload", "median step time (ms)", bars));
 
         Diagnostics(html, input, algorithms);
+        TransferReport.Section(html, store, runs);
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }

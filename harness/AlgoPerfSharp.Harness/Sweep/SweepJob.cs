@@ -155,7 +155,7 @@ public static class SweepJob
 
         Func<long, ITrialExecutor>? executors = o.InProcess ? null : runId => new WorkerExecutor(store, new WorkerSettings(
             o.Db, runId, o.Preset, o.Db + ".workers", MaxMemoryBytes(o), request.Options.WallClockLimitSeconds, WorkerLaunch.Current()) { Retries = o.Retries ?? 1 });
-        string environment = EnvironmentInfo.Capture().ToJson();
+        string environment = (EnvironmentInfo.Capture() with { Device = request.Options.Device }).ToJson();
         var registries = context.Registries;
 
         SweepSummary Go(SweepDisplay display, TextWriter log) =>
@@ -231,6 +231,7 @@ public static class SweepJob
                 ?? (o.MaxRuntime is { } mr ? (3 * mr * SweepPlanner.SelfTuningBudgetMultiplier) + 600 : DefaultTrialTimeoutSeconds),
             StopAtTarget = !o.NoStopAtTarget,
             EvaluateTest = !o.NoTestEval,
+            Device = o.Device is null || o.Device == DeviceSetting.Auto ? "cpu" : o.Device, // the host has resolved auto
         };
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Harness.Cli;
 using AlgoPerfSharp.Harness.Hosting;
@@ -32,8 +31,11 @@ internal static class TransferCommand
             widths ×1, ×2, ×4, ×8 of the base 64), tune learning rate × weight decay at the base width, then run the
             transferred point and a ±2× learning-rate grid at every wider member, a fixed number of steps each. Prints the
             optimum learning rate vs width (drift in grid steps; 0 = transfers), the regret of the transferred point
-            (its final validation loss − the width's best) and a coordinate check (per-layer RMS of the output change of
-            update 10). Trials are recorded in --db as runs {label}/w{width}; --shard i/n splits each width's trials (merge
+            (its final validation loss − the width's best), a coordinate check (per-layer RMS of the output change of
+            update 10) and, when the database holds AdamW's ladder of the same family, parameterisation and steps, the
+            compute relative to AdamW's to reach the base width's loss. --dry-run times a few steps and one eval of each
+            width in-process and prints the ladder's trials and estimated wall time (warning above 60 min); nothing is
+            recorded. Trials are recorded in --db as runs {label}/w{width}; --shard i/n splits each width's trials (merge
             the shards, then re-run unsharded to continue with the next width).
             Example: algoperf transfer -a adamw -w sotu_llama --parameterisation mup --preset quick --db transfer.db
             """);
@@ -49,7 +51,8 @@ internal static class TransferCommand
             h.Preset ??= family?.Presets[0];
             h.MaxSteps ??= grid.Steps;
             h.StepHint ??= grid.Steps;
-            h.EvalEverySteps ??= h.MaxSteps;
+            h.EvalEverySteps ??= Math.Max(1, h.MaxSteps.Value / TransferGrid.EvalsPerTrial);
+            h.MaxRuntime ??= TransferGrid.TrialBudgetSeconds;
             h.NoStopAtTarget = true;
             h.NoTestEval = true;
         });
@@ -100,6 +103,8 @@ internal static class TransferCommand
             context.Output.WriteLine($"note: {algorithm.Name} declares no width-transfer rule: µP initialisation with standard learning rates and decay");
         }
 
+        if (o.DryRun) return DryRun(context, family, p, grid, spec, algorithm);
+
         string label = o.Label ?? $"transfer/{algorithm.Name}/{family.Prefix}/{(p == Parameterisation.MuP ? "mup" : "sp")}/{grid.Steps}steps";
         var (shard, shards) = SweepPlanner.ParseShard(o.Shard);
         var trialOptions = SweepJob.TrialOptions(o);
@@ -115,7 +120,7 @@ internal static class TransferCommand
                 o.Seed, SearchSpace.FromPoints(points), shard, shards, trialOptions);
             var summary = SweepJob.Sweep(context, store, request, commandLine, algorithms);
             if (summary.Interrupted) return ExitCodes.Interrupted;
-            var done = Read(store, request.RunLabel, width);
+            var done = Read(store, request.RunLabel, width, grid.Steps);
             if (done.Count < points.Count)
             {
                 context.Output.WriteLine($"width {width}: {done.Count} of {points.Count} trials finished in {o.Db}; merge the shards' databases and re-run without --shard to continue");
@@ -134,6 +139,7 @@ internal static class TransferCommand
         }
 
         Print(context.Output, label, family, p, results);
+        PrintRelativeCompute(context.Output, store, o.Db, label, algorithm.Name, family, p, grid);
         var hyperparameters = TransferGrid.Point(lr, wd);
         var inProcess = algorithm is ProbedAlgorithm ? context.Registries.Algorithms(spec) : algorithm;
         int steps = (int)Math.Min(10, grid.Steps);
@@ -150,25 +156,98 @@ internal static class TransferCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The finished trials of run <paramref name="label"/>: final validation loss, +∞ when diverged, failed or timed out.</summary>
-    internal static List<TransferTrial> Read(ResultsStore store, string label, int width)
+    /// <summary>
+    /// The finished trials of run <paramref name="label"/> with their loss curves: final validation loss, +∞ when
+    /// diverged, failed, timed out or stopped before <paramref name="steps"/> (<see cref="TransferRuns.Trial"/>).
+    /// </summary>
+    internal static List<TransferTrial> Read(ResultsStore store, string label, int width, long steps)
     {
         var run = store.FindRun(label);
         if (run is null) return [];
-        var result = new List<TransferTrial>();
-        foreach (var t in store.Trials(run.Id).Where(t => t.State is not (TrialState.Pending or TrialState.Running)))
+        return [.. store.Trials(run.Id).Where(t => t.State is not (TrialState.Pending or TrialState.Running)).Select(t => TransferRuns.Trial(t, store.Evals(t.Id), width, steps))];
+    }
+
+    /// <summary>
+    /// <c>--dry-run</c>: the ladder's trials per width with each width's step and eval time measured in-process
+    /// (<see cref="TransferProbe"/>), the estimated wall time and, above 60 min, a warning. Opens no database.
+    /// </summary>
+    private static int DryRun(HarnessContext context, WidthFamily family, Parameterisation p, TransferGrid grid, string spec, ITrainingAlgorithm algorithm)
+    {
+        var o = context.Options;
+        var inProcess = algorithm is ProbedAlgorithm ? context.Registries.Algorithms(spec) : algorithm;
+        double lr = algorithm.Defaults.GetDouble("learning_rate"), wd = algorithm.Defaults.GetDouble("weight_decay", 0);
+        long every = o.EvalEverySteps ?? Math.Max(1, grid.Steps / TransferGrid.EvalsPerTrial);
+        var rows = new List<TransferWidthEstimate>();
+        foreach (int multiple in grid.WidthMultiples)
         {
-            using var json = JsonDocument.Parse(t.HyperparametersJson);
-            double lr = json.RootElement.GetProperty("learning_rate").GetDouble();
-            double wd = json.RootElement.TryGetProperty("weight_decay", out var w) ? w.GetDouble() : 0;
-            var evals = store.Evals(t.Id);
-            var last = evals.Count > 0 ? evals[^1] : null;
-            double loss = t.State == TrialState.Completed && last is not null && last.Metrics.TryGetValue("validation/loss", out double l) ? l : double.PositiveInfinity;
-            result.Add(new TransferTrial(width, lr, wd, loss));
+            context.Cancellation.ThrowIfCancellationRequested();
+            int width = family.BaseWidth * multiple;
+            using var workload = context.Registries.Workloads(family.WorkloadName(width, p), o.Preset);
+            var (step, eval) = TransferProbe.Measure(workload, inProcess, TransferGrid.Point(lr, wd), seed: o.Seed);
+            int trials = multiple == 1 ? grid.BasePoints(lr, wd).Count : grid.LocalPoints(lr, wd).Count;
+            rows.Add(new TransferWidthEstimate(width, trials, grid.Steps, step, TransferWidthEstimate.Evals(grid.Steps, every), eval));
         }
 
-        return result;
+        var estimate = new TransferEstimate(rows, TransferEstimate.MeasuredOverheadSeconds, (int)Math.Min(10, grid.Steps));
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dry run: transfer {algorithm.Name} on {family.Prefix} ({(p == Parameterisation.MuP ? "µP" : "standard parameterisation")}, preset {o.Preset}), {grid.Steps} steps per trial, an eval every {every} steps; step and eval times measured now, in-process (nothing recorded):"));
+        context.Output.WriteLine(estimate.ToText());
+        return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// Prints <see cref="RelativeCompute"/> per width against AdamW's ladder in the same database (same family,
+    /// parameterisation and steps), or one line saying why it cannot.
+    /// </summary>
+    internal static void PrintRelativeCompute(TextWriter output, ResultsStore store, string db, string label, string algorithm, WidthFamily family, Parameterisation p, TransferGrid grid)
+    {
+        string pKey = p == Parameterisation.MuP ? "mup" : "sp";
+        if (algorithm == "adamw")
+        {
+            output.WriteLine("AdamW-relative compute: this is AdamW's ladder, the reference of the other algorithms' (1× by definition)");
+            return;
+        }
+
+        var ladders = TransferRuns.Load(store, store.Runs());
+        var mine = ladders.FirstOrDefault(l => l.Label == label);
+        var adamw = ladders.FirstOrDefault(l => l.Algorithm == "adamw" && l.Family == family.Prefix && l.Parameterisation == pKey && l.Steps == grid.Steps);
+        if (mine is null) return;
+        if (adamw is null)
+        {
+            output.WriteLine($"AdamW-relative compute: {db} has no adamw ladder of {family.Prefix} ({pKey}, {grid.Steps} steps); run `algoperf transfer -a adamw -w {family.Prefix} --parameterisation {pKey}{(grid.Steps == TransferGrid.Quick.Steps ? " --quick" : "")} --db {db}` and re-run this command");
+            return;
+        }
+
+        var rows = RelativeCompute.Of(mine, adamw);
+        if (rows.Count == 0)
+        {
+            output.WriteLine($"AdamW-relative compute: no finite base-width loss in {(mine.BestTrial(mine.BaseWidth) is null ? label : adamw.Label)}");
+            return;
+        }
+
+        output.WriteLine(RelativeText(rows, adamw.Label));
+    }
+
+    /// <summary>The AdamW-relative compute table: per width, steps to the target and AdamW's steps ÷ them, for the transferred and the best point.</summary>
+    internal static string RelativeText(IReadOnlyList<RelativeCompute> rows, string adamwLabel)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(c, $"AdamW-relative compute to reach validation loss {rows[0].Target:F4} (the worse of the two ladders' best base-width losses; AdamW: '{adamwLabel}').");
+        text.AppendLine("  multiplier = AdamW's steps ÷ this algorithm's to that loss at the same width (arXiv 2512.05620's C_AdamW/C; > 1 = fewer steps); time = the same with submission seconds");
+        text.AppendLine(c, $"  {"width",-6} {"steps",9} {"adamw",9} {"×",6} {"time ×",7}   {"best: steps",11} {"adamw",9} {"×",6} {"time ×",7}");
+        foreach (var r in rows)
+        {
+            text.AppendLine(c, $"  {r.Width,-6} {Steps(r.Transferred.Steps),9} {Steps(r.AdamWTransferred.Steps),9} {Times(r.TransferredMultiplier),6} {Times(r.TransferredTimeMultiplier),7}   {Steps(r.Best.Steps),11} {Steps(r.AdamWBest.Steps),9} {Times(r.BestMultiplier),6} {Times(r.BestTimeMultiplier),7}");
+        }
+
+        text.Append("  (steps: the transferred point's; best: the width's best point's; ∞ = never reached it)");
+        return text.ToString();
+    }
+
+    private static string Steps(double s) => double.IsFinite(s) ? s.ToString("F1", CultureInfo.InvariantCulture) : "∞";
+
+    private static string Times(double m) => double.IsNaN(m) ? "n/a" : double.IsPositiveInfinity(m) ? "∞" : m.ToString("F2", CultureInfo.InvariantCulture);
 
     private static void Print(TextWriter output, string label, WidthFamily family, Parameterisation p, IReadOnlyList<TransferWidthResult> results)
     {

@@ -17,6 +17,15 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
     /// <summary>The default ladder: 5 × 3 points at ×1, then 3 points at ×2, ×4, ×8; 400 steps per trial.</summary>
     public static TransferGrid Default { get; } = new([-2, -1, 0, 1, 2], [0.25, 1, 4], [-1, 0, 1], [1, 2, 4, 8], 400);
 
+    /// <summary>Eval rows per trial (every steps/10 steps): the validation-loss curve that AdamW-relative compute reads.</summary>
+    public const int EvalsPerTrial = 10;
+
+    /// <summary>
+    /// The timed budget of a transfer trial, in seconds: a cap that must not bind, since the protocol trains a fixed
+    /// number of steps (the workloads' own budgets, 10.6–18.7 s at the quick preset, would stop the wider members early).
+    /// </summary>
+    public const double TrialBudgetSeconds = 3600;
+
     /// <summary>The quick ladder for tests of the command: 3 × 1 points at ×1, then 3 at ×2; 20 steps.</summary>
     public static TransferGrid Quick { get; } = new([-1, 0, 1], [1], [-1, 0, 1], [1, 2], 20);
 

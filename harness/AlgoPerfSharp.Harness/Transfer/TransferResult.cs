@@ -1,7 +1,10 @@
 namespace AlgoPerfSharp.Harness.Transfer;
 
-/// <summary>One finished trial of a transfer ladder: its width, point and final validation loss (+∞ when it diverged or failed).</summary>
-public sealed record TransferTrial(int Width, double LearningRate, double WeightDecay, double Loss);
+/// <summary>
+/// One finished trial of a transfer ladder: its width, point, final validation loss (+∞ when it diverged, failed or
+/// stopped before the ladder's step count) and its validation-loss curve (every eval row; null when not loaded).
+/// </summary>
+public sealed record TransferTrial(int Width, double LearningRate, double WeightDecay, double Loss, IReadOnlyList<LossPoint>? Curve = null);
 
 /// <summary>
 /// One width's outcome: the best learning rate of its grid, the transferred one, their drift in grid steps
@@ -20,8 +23,11 @@ public sealed record TransferWidthResult(int Width, double BestLearningRate, dou
         var finite = trials.Where(t => t.Width == width && double.IsFinite(t.Loss)).ToList();
         if (finite.Count == 0) throw new ArgumentException($"width {width}: no trial finished with a finite loss");
         var best = finite.MinBy(t => t.Loss)!;
-        var at = trials.Where(t => t.Width == width && Math.Abs(Math.Log2(t.LearningRate / transferred)) < 1e-9).ToList();
+        var at = trials.Where(t => t.Width == width && SameRate(t.LearningRate, transferred)).ToList();
         if (at.Count == 0) throw new ArgumentException($"width {width}: no trial ran at the transferred learning rate {transferred:G4}");
         return new(width, best.LearningRate, transferred, Math.Log2(best.LearningRate / transferred), best.Loss, at.Min(t => t.Loss));
     }
+
+    /// <summary>Whether two learning rates are the same grid point (equal to 1e-9 in log₂).</summary>
+    public static bool SameRate(double a, double b) => Math.Abs(Math.Log2(a / b)) < 1e-9;
 }

@@ -8,7 +8,9 @@ namespace AlgoPerfSharp.Harness.Trial;
 /// <summary>
 /// The harness's <see cref="IStepOracle"/> for one timed step of a trial: the workload's loss over the step's batch
 /// and any batches drawn into the step, the model's parameters' gradients set in place. Created inside the step's
-/// DisposeScope, so every tensor it makes (batches drawn, sub-batch gradients) is released with the step.
+/// DisposeScope, so every tensor it makes (batches drawn, sub-batch gradients) is released with the step. Sparse
+/// gradients of embedding tables (<see cref="ParameterType.Embedding"/>) are replaced by their dense copies unless the
+/// algorithm accepts them (<see cref="ITrainingAlgorithm.AcceptsSparseGradients"/>); sub-batch gradients always are.
 /// </summary>
 internal sealed class StepOracle : IStepOracle
 {
@@ -20,9 +22,11 @@ internal sealed class StepOracle : IStepOracle
     private readonly IBatchStream _stream;
     private readonly double _labelSmoothing;
     private readonly List<Batch> _batches;
+    private readonly bool _sparseGradients;
 
-    public StepOracle(IWorkload workload, WorkloadModel model, IBatchStream stream, Batch first, double labelSmoothing)
+    public StepOracle(IWorkload workload, WorkloadModel model, IBatchStream stream, Batch first, double labelSmoothing, bool sparseGradients = false)
     {
+        _sparseGradients = sparseGradients;
         _workload = workload ?? throw new ArgumentNullException(nameof(workload));
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
@@ -37,7 +41,9 @@ internal sealed class StepOracle : IStepOracle
     public double LossAndGradients()
     {
         ClearGrads();
-        return Accumulate(_batches, b => _workload.Loss(_model, b, _labelSmoothing));
+        double loss = Accumulate(_batches, b => _workload.Loss(_model, b, _labelSmoothing));
+        Densify(_sparseGradients);
+        return loss;
     }
 
     /// <inheritdoc/>
@@ -78,6 +84,7 @@ internal sealed class StepOracle : IStepOracle
             }).ToList();
             ClearGrads();
             double loss = Accumulate(parts, p => _workload.Loss(_model, p, _labelSmoothing));
+            Densify(keepSparse: false);
             int examples = parts.Sum(p => p.Count);
             var grads = new Tensor[parameters.Count];
             for (int i = 0; i < parameters.Count; i++)
@@ -105,7 +112,7 @@ internal sealed class StepOracle : IStepOracle
     {
         ArgumentNullException.ThrowIfNull(targets);
         ClearGrads();
-        return Accumulate(_batches, b =>
+        double result = Accumulate(_batches, b =>
         {
             var outputs = _workload.Outputs(_model, b);
             Tensor own;
@@ -122,6 +129,8 @@ internal sealed class StepOracle : IStepOracle
 
             return _workload.LossOf(outputs, own, _labelSmoothing);
         });
+        Densify(_sparseGradients);
+        return result;
     }
 
     /// <inheritdoc/>
@@ -221,6 +230,16 @@ internal sealed class StepOracle : IStepOracle
         }
 
         return sum;
+    }
+
+    // Sparse gradients come only from embedding tables; checking only those keeps the cost off other workloads' steps.
+    private void Densify(bool keepSparse)
+    {
+        if (keepSparse) return;
+        foreach (var p in _model.Parameters)
+        {
+            if (p.Type == ParameterType.Embedding) p.Parameter.Data.DensifyGradInPlace();
+        }
     }
 
     private void ClearGrads()

@@ -92,6 +92,15 @@ public sealed class TrialRunner
         double dropout = h.GetDouble("dropout_rate", 0);
 
         // ---- untimed set-up ------------------------------------------------------------------------------------
+        try
+        {
+            workload.Device = Device.Parse(options.Device); // the model is built on the CPU, then moved there
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return Finish(recorder, TrialState.Failed, $"cannot train on device '{options.Device}': {OneLine(e.Message)}", 0, 0, null, []);
+        }
+
         using var model = workload.CreateModel(spec.InitSeed, dropout);
         var parameters = model.Parameters.Select(p => p.ToModelParameter()).ToList();
         var info = ws.Info(budget) with { SupportsHessianVectorProducts = workload.TwiceDifferentiable };
@@ -203,7 +212,7 @@ public sealed class TrialRunner
             double t0 = _clock.Now();
             using (var scope = new DisposeScope())
             {
-                var oracle = new StepOracle(workload, model, batches, batches.Next(), labelSmoothing);
+                var oracle = new StepOracle(workload, model, batches, batches.Next(), labelSmoothing, algorithm.AcceptsSparseGradients);
                 context = new StepContext(step, parameters, info, submission, history, oracle);
                 try
                 {

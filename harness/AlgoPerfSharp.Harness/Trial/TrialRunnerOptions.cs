@@ -45,6 +45,12 @@ public sealed record TrialRunnerOptions
     /// <summary>Also evaluate the test split at each eval (reported, not scored).</summary>
     public bool EvaluateTest { get; init; } = true;
 
+    /// <summary>
+    /// Where the trial's model trains and evaluates (<c>cpu</c>, <c>cuda:N</c>; text, so that it crosses the worker
+    /// request as written): set as the workload's <see cref="AlgoPerfSharp.Workloads.IWorkload.Device"/> before the model is built.
+    /// </summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Stop as soon as the validation target is met.</summary>
     public bool StopAtTarget { get; init; } = true;
 }

@@ -71,6 +71,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ats_tensor_item_int64(TensorHandle t, out long value);
     [LibraryImport(Lib)] internal static partial int ats_tensor_alias(TensorHandle t, out IntPtr result);
     [LibraryImport(Lib)] internal static partial int ats_tensor_same(TensorHandle a, TensorHandle b, [MarshalAs(UnmanagedType.U1)] out bool value);
+    [LibraryImport(Lib)] internal static partial int ats_tensor_set_data(TensorHandle t, TensorHandle data);
 
     // creation
     [LibraryImport(Lib)] internal static unsafe partial int ats_empty(long* shape, long ndim, int dtype, int device, out IntPtr result);

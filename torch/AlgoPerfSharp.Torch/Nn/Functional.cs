@@ -139,6 +139,33 @@ public static class Functional
     }
 
     /// <summary>
+    /// Pooled lookups (libtorch's <c>embedding_bag</c>): bag b is rows <c>indices[offsets[b] .. offsets[b+1])</c> of
+    /// <paramref name="weight"/> (the last bag runs to the end), reduced by <paramref name="mode"/>; an empty bag gives
+    /// zeros. With one id per bag (<c>offsets</c> = 0, 1, …, N − 1) it is a lookup, as DLRM's one-hot features.
+    /// </summary>
+    /// <param name="weight">(V, D) floating table.</param>
+    /// <param name="indices">int64 (L): every bag's rows back to back, each in [0, V).</param>
+    /// <param name="offsets">int64 (B): where each bag starts in <paramref name="indices"/>; 0 first, non-decreasing.</param>
+    /// <param name="mode">Sum, mean or max of a bag's rows.</param>
+    /// <param name="sparse">
+    /// The backward gives <paramref name="weight"/> a sparse COO gradient (<see cref="Tensor.IsSparse"/>: the L rows
+    /// looked up, uncoalesced, and one (D) value per lookup) instead of a dense (V, D) one that is zero on absent rows.
+    /// Sum and mean only.
+    /// </param>
+    /// <param name="perSampleWeights">(L) scale of each looked-up row, or null (sum only).</param>
+    /// <returns>(B, D).</returns>
+    /// <exception cref="TorchException">An id out of range, bad offsets, or an option the mode does not allow (one line).</exception>
+    public static Tensor EmbeddingBag(Tensor weight, Tensor indices, Tensor offsets, EmbeddingBagMode mode = EmbeddingBagMode.Sum,
+        bool sparse = false, Tensor? perSampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(offsets);
+        using var psw = new OptionalHandle(perSampleWeights);
+        return Tensor.Wrap(ats_nn_embedding_bag(weight.Handle, indices.Handle, offsets.Handle, (int)mode, sparse, psw.Ptr, out var r), r);
+    }
+
+    /// <summary>
     /// Inverted dropout: in training, x · m / (1 − p) with m ~ Bernoulli(1 − p) drawn from <paramref name="generator"/>
     /// (libtorch's default generator when null), so a seeded generator makes it reproducible. Outside training, or
     /// when p = 0, returns a new handle to <paramref name="input"/> itself.

@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Torch.Nn;
 /// <summary>
 /// Base class of neural-network building blocks (PyTorch's <c>nn.Module</c>). A module owns the
 /// <see cref="Parameter"/>s, buffers and child modules it registers by name with <see cref="RegisterParameter(string, Parameter)"/>,
-/// <see cref="RegisterBuffer"/> and <see cref="RegisterModule{T}"/>; these are enumerated in registration order with
+/// <see cref="RegisterBuffer(string, Tensor)"/> and <see cref="RegisterModule{T}"/>; these are enumerated in registration order with
 /// dotted names ("fc1.weight"), saved and loaded as a state dict, and disposed with the module.
 /// </summary>
 /// <remarks>
@@ -18,6 +18,7 @@ public abstract class Module : IDisposable
 {
     private readonly List<KeyValuePair<string, Parameter>> _parameters = [];
     private readonly List<KeyValuePair<string, Tensor>> _buffers = [];
+    private readonly HashSet<string> _nonPersistent = new(StringComparer.Ordinal);
     private readonly List<KeyValuePair<string, Module>> _children = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private bool _disposed;
@@ -78,11 +79,20 @@ public abstract class Module : IDisposable
     /// module takes ownership: the tensor leaves its <see cref="DisposeScope"/> and is part of the state dict.
     /// </summary>
     /// <returns><paramref name="buffer"/>.</returns>
-    protected Tensor RegisterBuffer(string name, Tensor buffer)
+    protected Tensor RegisterBuffer(string name, Tensor buffer) => RegisterBuffer(name, buffer, persistent: true);
+
+    /// <summary>
+    /// Registers a buffer as <see cref="RegisterBuffer(string, Tensor)"/> does; a non-<paramref name="persistent"/> one
+    /// (PyTorch's <c>persistent=False</c>: a table derived from the configuration, such as RoPE's cos/sin) is left out of
+    /// the state dict but still owned, listed by <see cref="NamedBuffers"/> and moved by <see cref="To(Device)"/>.
+    /// </summary>
+    /// <returns><paramref name="buffer"/>.</returns>
+    protected Tensor RegisterBuffer(string name, Tensor buffer, bool persistent)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ClaimName(name);
         _buffers.Add(new(name, DisposeScope.Detach(buffer)));
+        if (!persistent) _nonPersistent.Add(name);
         return buffer;
     }
 
@@ -165,7 +175,7 @@ public abstract class Module : IDisposable
     /// <summary>Every parameter (see <see cref="NamedParameters"/> for the order). The module keeps ownership.</summary>
     public IEnumerable<Parameter> Parameters() => NamedParameters().Select(np => np.Parameter);
 
-    /// <summary>Every buffer of this module and its descendants with its dotted name. The module keeps ownership.</summary>
+    /// <summary>Every buffer (persistent or not) of this module and its descendants with its dotted name. The module keeps ownership.</summary>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
     {
         foreach (var (prefix, module) in NamedModules())
@@ -196,6 +206,55 @@ public abstract class Module : IDisposable
         foreach (var p in Parameters()) p.ZeroGrad();
     }
 
+    // ---- devices ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Moves every parameter, parameter gradient and buffer of this module and its descendants to
+    /// <paramref name="device"/> in place (PyTorch's <c>module.to(device)</c>). The same <see cref="Parameter"/> objects
+    /// and buffer tensors stay: each now holds its data on the device (<see cref="Tensor.SetData"/>), with
+    /// requires_grad and leaf-ness kept, so code holding them (an optimizer built afterwards) sees the moved tensors.
+    /// Tensors already on the device are left as they are (moving to where everything is changes nothing). Build
+    /// optimizers after the move: state made before it stays where it was made. Tensors a module keeps outside its
+    /// registered parameters and buffers are not moved — register them (non-persistent when they are not state).
+    /// </summary>
+    /// <param name="device">Where the tensors go. A CUDA device needs a CUDA build of libtorch that sees it.</param>
+    /// <returns>This module.</returns>
+    /// <exception cref="TorchException">libtorch could not move a tensor (no such device, out of memory); tensors moved before it stay moved.</exception>
+    public Module To(Device device)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return ReplaceData(t => t.Device == device ? null : t.To(device));
+    }
+
+    /// <summary>
+    /// Replaces the data of every parameter, gradient and buffer with <paramref name="convert"/>'s result (null = keep)
+    /// in place, under no-grad, in a scope that releases the converted handles. <see cref="To(Device)"/> is this with a
+    /// device move; tests pass a copy to exercise the replacement on a CPU-only machine.
+    /// </summary>
+    internal Module ReplaceData(Func<Tensor, Tensor?> convert)
+    {
+        using var scope = new DisposeScope();
+        using var noGrad = Autograd.NoGrad();
+        foreach (var p in Parameters())
+        {
+            Replace(p.Data);
+            if (p.Grad is { } grad) Replace(grad); // a new handle to the stored gradient: the scope releases it
+        }
+
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (_, b) in NamedBuffers())
+        {
+            if (seen.Add(b)) Replace(b);
+        }
+
+        return this;
+
+        void Replace(Tensor t)
+        {
+            if (convert(t) is { } data) t.SetData(data);
+        }
+    }
+
     // ---- state dict ------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -217,7 +276,10 @@ public abstract class Module : IDisposable
         foreach (var (prefix, module) in NamedModules())
         {
             foreach (var (name, p) in module._parameters) entries.Add(new(Join(prefix, name), p.Data));
-            foreach (var (name, b) in module._buffers) entries.Add(new(Join(prefix, name), b));
+            foreach (var (name, b) in module._buffers)
+            {
+                if (!module._nonPersistent.Contains(name)) entries.Add(new(Join(prefix, name), b));
+            }
         }
 
         return entries;

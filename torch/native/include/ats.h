@@ -99,6 +99,13 @@ ATS_API int32_t ats_tensor_item_int64(ats_tensor t, int64_t* out);
 /** A new handle to the same tensor (shares storage and autograd identity). */
 ATS_API int32_t ats_tensor_alias(ats_tensor t, ats_tensor* out);
 ATS_API int32_t ats_tensor_same(ats_tensor a, ats_tensor b, bool* out);
+/**
+ * libtorch's `t.set_data(data)` (PyTorch's `t.data = data`): `t` keeps its identity — every handle to it, its
+ * requires_grad, leaf-ness and grad — but now holds `data`'s storage, sizes, strides, dtype and device (no copy;
+ * they share storage afterwards). libtorch refuses a non-floating `data` while `t` requires grad, and a tensor type
+ * that cannot be shallow-copied (e.g. sparse into dense). Used to move a module's parameters between devices in place.
+ */
+ATS_API int32_t ats_tensor_set_data(ats_tensor t, ats_tensor data);
 
 /* ==== SECTION: creation and data transfer ================================================================= */
 ATS_API int32_t ats_empty(const int64_t* shape, int64_t ndim, int32_t dtype, int32_t device, ats_tensor* out);
@@ -374,7 +381,7 @@ ATS_API int32_t ats_nn_layer_norm(ats_tensor x, const int64_t* normalized_shape,
 /** w (V, D), idx integer (*) -> (*, D). */
 ATS_API int32_t ats_nn_embedding(ats_tensor w, ats_tensor idx, ats_tensor* out);
 /** x * bernoulli(1 - p, gen) / (1 - p) in training (gen NULL = default generator); x itself (a new handle) when
- *  not training or p == 0. */
+ *  not training or p == 0. A gen on another device than x draws the mask there and copies it to x's device. */
 ATS_API int32_t ats_nn_dropout(ats_tensor x, double p, bool training, ats_generator gen, ats_tensor* out);
 /** x (N, C, H, W). kernel/stride/padding/dilation int64[2]. */
 ATS_API int32_t ats_nn_max_pool2d(ats_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
@@ -464,6 +471,31 @@ ATS_API int32_t ats_cpu_has_native_bf16(bool* out);
  *  (half the multiply-adds of addmm) and mirrors it (an `a` in neither row- nor column-major layout is copied first).
  *  Anything else (smaller products, where syrk was slower) takes addmm. */
 ATS_API int32_t ats_syrk_(ats_tensor self, ats_tensor a, double beta, double alpha);
+
+/* ==== SECTION: embedding bags and sparse gradients (owner: ops_sparse.cpp) ================================= */
+/* Sparse tensors here are PyTorch's COO layout with ONE sparse dim: a (V, ...) tensor stored as row ids (1, nnz) and
+ * values (nnz, ...), possibly uncoalesced (a row may repeat; its values then add up). An embedding's sparse gradient
+ * has this form: the rows looked up in the batch and the output gradient of each lookup. */
+/* Bag reductions (at::embedding_bag's mode codes). */
+enum ats_bag_mode { ATS_BAG_SUM = 0, ATS_BAG_MEAN = 1, ATS_BAG_MAX = 2 };
+/** Pooled lookups (at::embedding_bag, include_last_offset = false): w (V, D) floating; idx int64 (L), the rows of
+ *  every bag back to back, each in [0, V); offsets int64 (B), the start of each bag in idx (offsets[0] = 0,
+ *  non-decreasing, each <= L; an empty bag gives zeros) -> (B, D), each bag's rows reduced by `mode`.
+ *  per_sample_weights (L) or NULL scales each looked-up row first (SUM only). sparse = true makes the backward give w a
+ *  sparse COO gradient (rows (1, L) uncoalesced, values (L, D)) instead of a dense (V, D) one (SUM and MEAN only). */
+ATS_API int32_t ats_nn_embedding_bag(ats_tensor w, ats_tensor idx, ats_tensor offsets, int32_t mode, bool sparse,
+                                     ats_tensor per_sample_weights, ats_tensor* out);
+/** *out = t has the sparse COO layout. */
+ATS_API int32_t ats_tensor_is_sparse(ats_tensor t, bool* out);
+/** A dense copy of a sparse COO tensor (repeated rows summed); a new handle to t itself when t is dense. */
+ATS_API int32_t ats_sparse_to_dense(ats_tensor t, ats_tensor* out);
+/** The coalesced rows of a sparse COO tensor with one sparse dim: rows int64 (nnz), unique and ascending, and values
+ *  (nnz, ...) with the repeats summed. Fails on a dense tensor or one with more sparse dims. */
+ATS_API int32_t ats_sparse_rows(ats_tensor t, ats_tensor* rows, ats_tensor* values);
+/** A sparse COO tensor of shape (size, values.shape[1:]) from rows int64 (nnz), each in [0, size), and values
+ *  (nnz, ...) (copied); repeats allowed (uncoalesced). */
+ATS_API int32_t ats_sparse_from_rows(ats_tensor rows, ats_tensor values, int64_t size, ats_tensor* out);
+/* ==== END SECTION: sparse ================================================================================= */
 
 #ifdef __cplusplus
 }

@@ -310,6 +310,12 @@ int32_t ats_tensor_same(ats_tensor a, ats_tensor b, bool* out) {
   ATS_CATCH
 }
 
+int32_t ats_tensor_set_data(ats_tensor t, ats_tensor data) {
+  ATS_TRY
+  T(t).set_data(T(data));
+  ATS_CATCH
+}
+
 // ---- creation --------------------------------------------------------------------------------------------------
 
 int32_t ats_empty(const int64_t* shape, int64_t ndim, int32_t dtype, int32_t device, ats_tensor* out) {

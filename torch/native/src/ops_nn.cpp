@@ -65,12 +65,17 @@ int32_t ats_nn_dropout(ats_tensor x, double p, bool training, ats_generator gen,
   } else if (p == 1.0) {
     *out = ats::wrap(input * at::zeros({}, input.options()));
   } else {
-    // The same steps as at::dropout (noise = bernoulli(1 - p) / (1 - p); input * noise), with our generator.
-    at::Tensor noise = at::empty_like(input, c10::MemoryFormat::Contiguous);
+    // The same steps as at::dropout (noise = bernoulli(1 - p) / (1 - p); input * noise), with our generator. A
+    // generator on another device than the input (a model seeded on the CPU, then moved to a GPU) draws the mask
+    // where it lives and the mask is copied over: the same masks on every device, at the cost of one transfer.
+    bool here = gen == nullptr || gen->g.device() == input.device();
+    at::Tensor noise = here ? at::empty_like(input, c10::MemoryFormat::Contiguous)
+                            : at::empty(input.sizes(), input.options().device(gen->g.device()));
     {
       at::NoGradGuard guard;
       noise.bernoulli_(1.0 - p, ats::Gen(gen));
       noise.div_(1.0 - p);
+      if (!here) noise = noise.to(input.device());
     }
     *out = ats::wrap(input * noise);
   }

@@ -9,7 +9,8 @@ namespace AlgoPerfSharp.Workloads.Models;
 /// σ = <see cref="LlamaConfig.EmbeddingInitStd"/> (0.02 as GPT-2, because the table is also the output head — PyTorch's
 /// N(0, 1) would start with logits of standard deviation ≈ √D); every Linear PyTorch's default (Kaiming-uniform a = √5,
 /// i.e. U(±1/√fan_in)); RMSNorm scales 1. All drawn from one generator in registration order. The RoPE tables are
-/// built once for <see cref="LlamaConfig.Context"/> positions and owned by the model (not in the state dict); the causal
+/// built once for <see cref="LlamaConfig.Context"/> positions and owned by the model as non-persistent buffers (not in
+/// the state dict; moved with the model by <see cref="Module.To(Device)"/>); the causal
 /// mask is the attention kernel's (<see cref="Functional.ScaledDotProductAttention"/>). With an untied head
 /// (<see cref="LlamaConfig.TiedHead"/> false) a readout Linear(D → V) follows the final norm; under
 /// <see cref="Parameterisation.MuP"/> every hidden matrix is then redrawn N(0, 1/fan-in) and the readout set to zero,
@@ -41,8 +42,8 @@ public sealed class Llama : Module, ILayerOutputs
         if (!config.TiedHead) _head = RegisterModule("head", TaggedLayers.Linear(config.Dim, config.VocabSize, false, g, config.DType, ParameterType.OutputHead));
         if (config.Parameterisation == Parameterisation.MuP) MuPInit.Apply(this, g);
         var (cos, sin) = Rope.Tables(config.Context, config.HeadDim, config.RopeBase, config.DType);
-        _cos = DisposeScope.Detach(cos);
-        _sin = DisposeScope.Detach(sin);
+        _cos = RegisterBuffer("rope_cos", cos, persistent: false);
+        _sin = RegisterBuffer("rope_sin", sin, persistent: false);
     }
 
     /// <summary>The architecture.</summary>
@@ -93,8 +94,6 @@ public sealed class Llama : Module, ILayerOutputs
         if (disposing)
         {
             _dropoutGenerator.Dispose();
-            _cos.Dispose();
-            _sin.Dispose();
         }
 
         base.Dispose(disposing);

@@ -75,7 +75,7 @@ public sealed class ClickLogWorkload : WorkloadBase<ClickBatch>
             using var scope = new DisposeScope();
             int n = (int)Math.Min(Spec.EvalBatchSize, total - start);
             var host = _file.Read(split, start, n);
-            using var batch = ToTensors(host);
+            using var batch = ToDevice(ToTensors(host));
             var logits = model.Module.Forward(batch.Inputs);
             lossSum += SigmoidCrossEntropy(logits, batch.Targets).Sum().ToDouble();
             logits.ToArray<float>().CopyTo(scores, start);

@@ -9,7 +9,9 @@ namespace AlgoPerfSharp.Workloads.Suite;
 
 /// <summary>
 /// DLRM-small on a <b>synthetic</b> Criteo-like click log (<see cref="SyntheticClickLog"/>; Criteo's logs are not
-/// reachable here), with plain or compositional (quotient–remainder) tables. The log is generated once per preset into
+/// reachable here), with plain or compositional (quotient–remainder) tables, and a held-out variant with LayerNorms
+/// (AlgoPerf's <c>criteo1tb_layernorm</c>). Every table's lookup produces sparse gradients
+/// (<see cref="DlrmConfig.SparseGradients"/>); the harness densifies them unless the algorithm accepts them. The log is generated once per preset into
 /// <c>$ALGOPERF_DATA/criteo_synthetic/</c> and streamed from there. Target metric: validation loss (AlgoPerf's).
 /// <b>The targets are uncalibrated placeholders</b> (<see cref="PlaceholderTarget"/>): the lead calibrates them with
 /// the suite's protocol; the teacher's loss (reported as <c>bayes_loss</c>) is their floor.
@@ -22,6 +24,9 @@ public static class CriteoDlrmWorkloads
     /// <summary>DLRM-small with quotient–remainder tables above <see cref="QrThreshold"/> rows.</summary>
     public const string DlrmQr = "criteo_dlrm_synthetic_qr";
 
+    /// <summary>Held-out variant of <see cref="Dlrm"/>: LayerNorms in both MLPs and over the embeddings (<see cref="DlrmConfig.LayerNorm"/>).</summary>
+    public const string DlrmLayerNorm = "criteo_dlrm_synthetic_layernorm";
+
     /// <summary>Tables with more rows than this become compositional in <see cref="DlrmQr"/> (the DLRM reference's default).</summary>
     public const long QrThreshold = 200;
 
@@ -31,11 +36,12 @@ public static class CriteoDlrmWorkloads
     /// <summary>Uncalibrated placeholder for the validation and test loss targets (below the best constant predictor's ≈ 0.56 nats).</summary>
     public const double PlaceholderTarget = 0.5;
 
-    /// <summary>Registry descriptors of both workloads (not variants: neither is in the default plans).</summary>
+    /// <summary>Registry descriptors of the two workloads and the held-out variant (none is in the default plans).</summary>
     public static IReadOnlyList<WorkloadDescriptor> Descriptors { get; } =
     [
         new(Dlrm, "SYNTHETIC Criteo-like click log, DLRM-small (per-feature tables, dot interaction); target validation loss; targets UNCALIBRATED", null, Presets.All, p => Create(Dlrm, p), p => Spec(Dlrm, p)),
         new(DlrmQr, $"as {Dlrm} with quotient-remainder (mult) tables above {QrThreshold} rows; targets UNCALIBRATED", null, Presets.All, p => Create(DlrmQr, p), p => Spec(DlrmQr, p)),
+        new(DlrmLayerNorm, $"held-out variant of {Dlrm} (SYNTHETIC click log): LayerNorm after every MLP ReLU and over the embeddings, as AlgoPerf's criteo1tb_layernorm; targets UNCALIBRATED", Dlrm, Presets.All, p => Create(DlrmLayerNorm, p), p => Spec(DlrmLayerNorm, p)),
     ];
 
     /// <summary>Data and model sizes of a preset.</summary>
@@ -59,7 +65,11 @@ public static class CriteoDlrmWorkloads
     public static DlrmConfig ConfigFor(string name, string preset)
     {
         var s = SizesFor(preset);
-        return new DlrmConfig(ClickLogSchema.TableSizes(s.TableCap), s.EmbedDim, s.BottomHidden, s.TopHidden, CheckName(name) == DlrmQr ? QrThreshold : null);
+        return new DlrmConfig(ClickLogSchema.TableSizes(s.TableCap), s.EmbedDim, s.BottomHidden, s.TopHidden, CheckName(name) == DlrmQr ? QrThreshold : null)
+        {
+            SparseGradients = true,
+            LayerNorm = name == DlrmLayerNorm,
+        };
     }
 
     /// <summary>The workload's constants without generating data.</summary>
@@ -69,7 +79,8 @@ public static class CriteoDlrmWorkloads
         return new WorkloadSpec(CheckName(name), preset, LossType.SigmoidCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
             ValidationTarget: PlaceholderTarget, TestTarget: PlaceholderTarget, MaxRuntimeSeconds: s.BudgetSeconds,
             EvalPeriodSeconds: s.BudgetSeconds / 20, StepHint: s.StepHint, ReferenceBatchSize: s.BatchSize,
-            EvalBatchSize: s.EvalBatchSize, NumTrainExamples: s.Train, NumValidationExamples: s.Validation, NumTestExamples: s.Test)
+            EvalBatchSize: s.EvalBatchSize, NumTrainExamples: s.Train, NumValidationExamples: s.Validation, NumTestExamples: s.Test,
+            VariantOf: name == DlrmLayerNorm ? Dlrm : null)
         {
             ForwardFlopsPerExample = ForwardFlops(ConfigFor(name, preset)),
         };
@@ -107,5 +118,5 @@ public static class CriteoDlrmWorkloads
     }
 
     private static string CheckName(string name) =>
-        name is Dlrm or DlrmQr ? name : throw new ArgumentException($"unknown click-log workload '{name}'; known: {Dlrm}, {DlrmQr}", nameof(name));
+        name is Dlrm or DlrmQr or DlrmLayerNorm ? name : throw new ArgumentException($"unknown click-log workload '{name}'; known: {Dlrm}, {DlrmQr}, {DlrmLayerNorm}", nameof(name));
 }

@@ -72,7 +72,7 @@ public sealed class ImageClassificationWorkload : WorkloadBase<ImageBatch>
         for (int b = 0; b < batcher.EvalBatchCount(Spec.EvalBatchSize); b++)
         {
             using var scope = new DisposeScope();
-            var batch = ImageTensors(batcher.EvalBatch(b, Spec.EvalBatchSize));
+            var batch = ToDevice(ImageTensors(batcher.EvalBatch(b, Spec.EvalBatchSize)));
             var logits = model.Module.Forward(batch.Inputs);                                                  // (N, classes)
             lossSum += Functional.CrossEntropy(logits, batch.Targets, reduction: Reduction.Sum).ToDouble();
             correct += logits.ArgMax(1).Eq(batch.Targets).Sum().ToDouble();

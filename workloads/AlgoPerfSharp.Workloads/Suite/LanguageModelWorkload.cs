@@ -84,7 +84,7 @@ public sealed class LanguageModelWorkload : WorkloadBase<LmBatch>
         for (int s = 0; s < starts.Length; s += Spec.EvalBatchSize)
         {
             using var scope = new DisposeScope();
-            var batch = TokenTensors(batcher.Build(starts.AsSpan(s, Math.Min(Spec.EvalBatchSize, starts.Length - s))));
+            var batch = ToDevice(TokenTensors(batcher.Build(starts.AsSpan(s, Math.Min(Spec.EvalBatchSize, starts.Length - s)))));
             var logits = model.Module.Forward(batch.Inputs);                                   // (B, T, V)
             lossSum += Functional.CrossEntropy(logits.View(-1, logits.Size(-1)), batch.Targets.View(-1), reduction: Reduction.Sum).ToDouble();
             tokens += batch.Targets.NumElements;

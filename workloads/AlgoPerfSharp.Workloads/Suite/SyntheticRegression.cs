@@ -47,12 +47,25 @@ public sealed class SyntheticRegression : IWorkload
     public WorkloadSpec Spec { get; }
 
     /// <inheritdoc/>
+    public Device Device { get; set; } = Device.Cpu;
+
+    /// <inheritdoc/>
     public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0)
     {
         using var g = new Generator(seed);
         Module layer = _mlp
             ? new Sequential(new Linear(Features, Hidden, generator: g), new Tanh(), new Linear(Hidden, Hidden, generator: g), new Tanh(), new Linear(Hidden, 1, generator: g))
             : new Linear(Features, 1, generator: g);
+        try
+        {
+            if (!Device.IsCpu) layer.To(Device); // initialised on the CPU: the same values on every device
+        }
+        catch
+        {
+            layer.Dispose();
+            throw;
+        }
+
         var ps = layer.NamedParameters()
             .Select(np => new WorkloadParameter(np.Name, np.Parameter, np.Name.EndsWith("bias", StringComparison.Ordinal) ? ParameterType.Bias : ParameterType.Weight))
             .ToList();
@@ -60,7 +73,7 @@ public sealed class SyntheticRegression : IWorkload
     }
 
     /// <inheritdoc/>
-    public IBatchStream TrainBatches(ulong seed, int batchSize, long startIndex = 0) => new Stream(seed, batchSize, startIndex);
+    public IBatchStream TrainBatches(ulong seed, int batchSize, long startIndex = 0) => new Stream(seed, batchSize, startIndex, Device);
 
     /// <inheritdoc/>
     public Tensor Loss(WorkloadModel model, Batch batch, double labelSmoothing = 0)
@@ -80,7 +93,7 @@ public sealed class SyntheticRegression : IWorkload
         using var scope = new DisposeScope();
         using var noGrad = Autograd.NoGrad();
         model.Module.Eval();
-        using var batch = Sample(split == DataSplit.Validation ? 0xA11CEUL : 0x7E57UL, 0, EvalExamples);
+        using var batch = Sample(split == DataSplit.Validation ? 0xA11CEUL : 0x7E57UL, 0, EvalExamples, Device);
         double mse = Loss(model, batch).ToDouble();
         return new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = mse };
     }
@@ -90,7 +103,7 @@ public sealed class SyntheticRegression : IWorkload
     {
     }
 
-    private static Batch Sample(ulong seed, long index, int n)
+    private static Batch Sample(ulong seed, long index, int n, Device device)
     {
         var rng = SplitMix64.For(seed, 0x5EED, (ulong)index);
         var x = new float[n * Features];
@@ -108,16 +121,16 @@ public sealed class SyntheticRegression : IWorkload
             y[i] = sum;
         }
 
-        return new Batch(Tensor.From<float>(x, [n, Features]), Tensor.From<float>(y), n);
+        return new Batch(Tensor.From<float>(x, [n, Features]), Tensor.From<float>(y), n).To(device);
     }
 
-    private sealed class Stream(ulong seed, int batchSize, long start) : IBatchStream
+    private sealed class Stream(ulong seed, int batchSize, long start, Device device) : IBatchStream
     {
         public long NextIndex { get; private set; } = start;
 
         public TimeSpan StallTime => TimeSpan.Zero;
 
-        public Batch Next() => Sample(seed, NextIndex++, batchSize);
+        public Batch Next() => Sample(seed, NextIndex++, batchSize, device);
 
         public void Dispose()
         {

@@ -8,7 +8,9 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// <summary>
 /// What the built-in workloads share (designed for inheritance): models built by a seeded factory and wrapped with
 /// their tagged parameters, and training batches produced as host arrays on a background thread
-/// (<see cref="BatchPrefetcher{T}"/>) and turned into tensors only in <see cref="IBatchStream.Next"/>.
+/// (<see cref="BatchPrefetcher{T}"/>) and turned into tensors only in <see cref="IBatchStream.Next"/>. Models are built
+/// on the CPU and then moved to <see cref="Device"/>; batches are moved there by <see cref="ToDevice"/> (training
+/// batches here, evaluation batches by each workload's <see cref="Evaluate"/>). On the CPU both are no-ops.
 /// </summary>
 /// <typeparam name="THostBatch">The host-side batch (managed arrays) a derived workload produces.</typeparam>
 public abstract class WorkloadBase<THostBatch> : IWorkload
@@ -28,14 +30,30 @@ public abstract class WorkloadBase<THostBatch> : IWorkload
     public WorkloadSpec Spec { get; }
 
     /// <inheritdoc/>
-    public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0) => ParameterTags.ToWorkloadModel(_buildModel(seed, dropoutRate));
+    public Device Device { get; set; } = Device.Cpu;
+
+    /// <inheritdoc/>
+    public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0)
+    {
+        var module = _buildModel(seed, dropoutRate); // initialised on the CPU: the same values on every device
+        try
+        {
+            if (!Device.IsCpu) module.To(Device);
+            return ParameterTags.ToWorkloadModel(module);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
 
     /// <inheritdoc/>
     public IBatchStream TrainBatches(ulong seed, int batchSize, long startIndex = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(startIndex);
-        return new PrefetchedBatchStream<THostBatch>(i => TrainBatch(seed, i, batchSize), ToTensors, startIndex, Spec.Name + "-train");
+        return new PrefetchedBatchStream<THostBatch>(i => TrainBatch(seed, i, batchSize), b => ToDevice(ToTensors(b)), startIndex, Spec.Name + "-train");
     }
 
     /// <inheritdoc/>
@@ -66,8 +84,15 @@ public abstract class WorkloadBase<THostBatch> : IWorkload
     /// <summary>Training batch <paramref name="index"/> under <paramref name="seed"/> as host arrays (called on the prefetch thread).</summary>
     protected abstract THostBatch TrainBatch(ulong seed, long index, int batchSize);
 
-    /// <summary>Turns a host batch into tensors in the caller's DisposeScope.</summary>
+    /// <summary>Turns a host batch into (CPU) tensors in the caller's DisposeScope.</summary>
     protected abstract Batch ToTensors(THostBatch batch);
+
+    /// <summary><paramref name="batch"/> on <see cref="Device"/> (<see cref="Batch.To"/>: the batch itself on the CPU).</summary>
+    protected Batch ToDevice(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.To(Device);
+    }
 
     /// <summary>Override to release owned resources (call base).</summary>
     protected virtual void Dispose(bool disposing)

@@ -33,6 +33,14 @@ public sealed class WidthLadderWorkload : IWorkload
     public WorkloadSpec Spec => _inner.Spec;
 
     /// <inheritdoc/>
+    /// <remarks>The inner workload's: it builds the models and batches.</remarks>
+    public Device Device
+    {
+        get => _inner.Device;
+        set => _inner.Device = value;
+    }
+
+    /// <inheritdoc/>
     public WorkloadModel CreateModel(ulong seed, double dropoutRate = 0)
     {
         var model = _inner.CreateModel(seed, dropoutRate);

@@ -28,6 +28,22 @@ public sealed record DlrmConfig(
     /// <summary>The validated remainder size.</summary>
     public int QrCollisions { get; } = QrCollisions >= 2 ? QrCollisions : throw new ArgumentException($"QrCollisions must be ≥ 2 (got {QrCollisions})", nameof(QrCollisions));
 
+    /// <summary>
+    /// The tables' lookups ask libtorch for sparse gradients (<c>embedding_bag</c> with sparse = true): a plain table's
+    /// and a compositional table's quotient gradient is a sparse COO tensor of the rows looked up (the small remainder
+    /// tables stay dense). The harness densifies them for algorithms that do not accept sparse gradients.
+    /// </summary>
+    public bool SparseGradients { get; init; }
+
+    /// <summary>
+    /// AlgoPerf's <c>criteo1tb_layernorm</c> change: a LayerNorm (ε 1e-6, learned scale and shift) after every ReLU
+    /// of both MLPs and one shared over every embedding vector before the interaction.
+    /// </summary>
+    public bool LayerNorm { get; init; }
+
+    /// <summary>Epsilon of the <see cref="LayerNorm"/> variant's normalisations (AlgoPerf's).</summary>
+    public const double LayerNormEps = 1e-6;
+
     /// <summary>Vectors entering the interaction: the bottom MLP's output and one per table.</summary>
     public int InteractionVectors => TableSizes.Count + 1;
 

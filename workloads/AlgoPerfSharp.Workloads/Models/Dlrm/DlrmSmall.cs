@@ -12,13 +12,17 @@ namespace AlgoPerfSharp.Workloads.Models.Dlrm;
 /// feature has its own table (as the DLRM reference code does), which the quotient–remainder option needs.
 /// Initialisation as AlgoPerf: Linear weights Glorot-uniform, biases N(0, 1/out); plain tables U(0, 1)/√V.
 /// Input: a packed (N, 13 + tables) float32 tensor, dense features then ids (exact as float32 below 2^24 rows).
-/// Gradients of the tables are dense (libtorch's embedding backward with sparse = false): optimizers receive full
-/// (V, D) gradients that are zero on rows absent from the batch.
+/// Table gradients: dense (V, D), zero on rows absent from the batch, by default; with
+/// <see cref="DlrmConfig.SparseGradients"/> the lookups are one-id embedding bags with sparse gradients (the rows looked
+/// up and their values), which the harness densifies for algorithms that do not accept them.
+/// With <see cref="DlrmConfig.LayerNorm"/> (AlgoPerf's <c>criteo1tb_layernorm</c>): a LayerNorm after every ReLU of
+/// both MLPs and one shared LayerNorm over the embedding vectors.
 /// </summary>
 public sealed class DlrmSmall : Module
 {
     private readonly Sequential _bottom;
     private readonly Module[] _tables;
+    private readonly LayerNorm? _embeddingNorm;
     private readonly DotInteraction _interaction;
     private readonly Sequential _top;
 
@@ -27,7 +31,7 @@ public sealed class DlrmSmall : Module
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
         ArgumentNullException.ThrowIfNull(generator);
-        _bottom = RegisterModule("bottom", Mlp([DlrmConfig.DenseFeatures, .. config.BottomHidden, config.EmbedDim], reluLast: true, generator));
+        _bottom = RegisterModule("bottom", Mlp([DlrmConfig.DenseFeatures, .. config.BottomHidden, config.EmbedDim], reluLast: true, config.LayerNorm, generator));
         _tables = new Module[config.TableSizes.Count];
         for (int t = 0; t < _tables.Length; t++)
         {
@@ -37,8 +41,9 @@ public sealed class DlrmSmall : Module
                 : RegisterModule($"emb{t}", PlainTable(rows, config.EmbedDim, generator));
         }
 
+        if (config.LayerNorm) _embeddingNorm = RegisterModule("embedding_norm", TaggedLayers.LayerNorm(config.EmbedDim, DlrmConfig.LayerNormEps, DType.Float32));
         _interaction = RegisterModule("interaction", new DotInteraction(config.InteractionVectors));
-        _top = RegisterModule("top", Mlp([config.InteractionOutput, .. config.TopHidden, 1], reluLast: false, generator));
+        _top = RegisterModule("top", Mlp([config.InteractionOutput, .. config.TopHidden, 1], reluLast: false, config.LayerNorm, generator));
     }
 
     /// <summary>The sizes.</summary>
@@ -49,10 +54,30 @@ public sealed class DlrmSmall : Module
     {
         var dense = input.Narrow(1, 0, DlrmConfig.DenseFeatures);                                                 // (N, 13)
         var ids = input.Narrow(1, DlrmConfig.DenseFeatures, _tables.Length).To(DType.Int64);                     // (N, tables)
-        var vectors = new Tensor[_tables.Length + 1];
-        vectors[0] = _bottom.Forward(dense);                                                                     // (N, D)
-        for (int t = 0; t < _tables.Length; t++) vectors[t + 1] = _tables[t].Forward(ids.Select(1, t));          // (N, D)
-        var z = _interaction.Forward(Tensor.Stack(vectors, 1));                                                  // (N, D + n(n+1)/2)
+        var bottom = _bottom.Forward(dense);                                                                     // (N, D)
+        var embedded = new Tensor[_tables.Length];
+        if (Config.SparseGradients)
+        {
+            var bags = Tensor.Arange(input.Shape[0]);                                                            // (N): one id per bag
+            var byTable = ids.T().Contiguous();                                                                  // (tables, N)
+            for (int t = 0; t < _tables.Length; t++) embedded[t] = SparseLookup(_tables[t], byTable.Select(0, t), bags); // (N, D)
+        }
+        else
+        {
+            for (int t = 0; t < _tables.Length; t++) embedded[t] = _tables[t].Forward(ids.Select(1, t));         // (N, D)
+        }
+
+        Tensor stacked;                                                                                          // (N, n, D)
+        if (_embeddingNorm is null)
+        {
+            stacked = Tensor.Stack([bottom, .. embedded], 1);
+        }
+        else
+        {
+            stacked = Tensor.Cat([bottom.Unsqueeze(1), _embeddingNorm.Forward(Tensor.Stack(embedded, 1))], 1);
+        }
+
+        var z = _interaction.Forward(stacked);                                                                   // (N, D + n(n+1)/2)
         return _top.Forward(z).Reshape(-1);                                                                      // (N)
     }
 
@@ -70,6 +95,14 @@ public sealed class DlrmSmall : Module
         return packed;
     }
 
+    // ids (N) contiguous, bags = 0 … N − 1.
+    private static Tensor SparseLookup(Module table, Tensor ids, Tensor bags) => table switch
+    {
+        QrEmbedding qr => qr.Forward(ids, bags),
+        Embedding plain => Functional.EmbeddingBag(plain.Weight, ids, bags, EmbeddingBagMode.Sum, sparse: true),
+        _ => throw new InvalidOperationException($"unexpected table module {table.GetType().Name}"),
+    };
+
     private static Embedding PlainTable(long rows, int dim, Generator generator)
     {
         var table = new Embedding(rows, dim, generator);
@@ -78,7 +111,7 @@ public sealed class DlrmSmall : Module
         return table;
     }
 
-    private static Sequential Mlp(int[] sizes, bool reluLast, Generator generator)
+    private static Sequential Mlp(int[] sizes, bool reluLast, bool layerNorm, Generator generator)
     {
         var layers = new List<Module>();
         for (int i = 0; i + 1 < sizes.Length; i++)
@@ -87,7 +120,11 @@ public sealed class DlrmSmall : Module
             Init.XavierUniform(linear.Weight, generator: generator);
             Init.Normal(linear.Bias!, 0, Math.Sqrt(1.0 / sizes[i + 1]), generator);
             layers.Add(linear);
-            if (reluLast || i + 2 < sizes.Length) layers.Add(new Relu());
+            if (reluLast || i + 2 < sizes.Length)
+            {
+                layers.Add(new Relu());
+                if (layerNorm) layers.Add(TaggedLayers.LayerNorm(sizes[i + 1], DlrmConfig.LayerNormEps, DType.Float32));
+            }
         }
 
         return new Sequential([.. layers]);

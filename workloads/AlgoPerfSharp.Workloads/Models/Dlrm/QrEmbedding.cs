@@ -37,7 +37,14 @@ public sealed class QrEmbedding : Module
     /// <summary>R (m, D).</summary>
     public Parameter Remainder { get; }
 
-    /// <summary>Ids (N) int64 → (N, D).</summary>
+    /// <summary>Ids (N) int64 → (N, D); dense gradients for Q and R.</summary>
     public override Tensor Forward(Tensor input) =>
         Functional.Embedding(input.FloorDivide(_divisor), Quotient) * Functional.Embedding(input.Remainder(_collisions), Remainder);
+
+    /// <summary>
+    /// The same lookup with a sparse gradient for Q (a one-id embedding bag per id; <paramref name="bags"/> = 0 … N − 1):
+    /// ids (N) int64 → (N, D). R, of <c>m</c> rows, keeps its dense gradient.
+    /// </summary>
+    public Tensor Forward(Tensor input, Tensor bags) =>
+        Functional.EmbeddingBag(Quotient, input.FloorDivide(_divisor), bags, EmbeddingBagMode.Sum, sparse: true) * Functional.Embedding(input.Remainder(_collisions), Remainder);
 }
