@@ -126,8 +126,8 @@ public interface IWorkload : IDisposable
     /// Whether <see cref="Loss"/>, recorded inside <see cref="Autograd.TwiceDifferentiable"/>, can be differentiated twice
     /// (every op in its graph has a differentiable backward), so that the step's oracle can offer Hessian–vector
     /// products. False by default: a workload declares it only once a test has run a Hessian–vector product through
-    /// its model. Every built-in workload declares it (the fused attention, RMSNorm and RoPE take their composed graphs
-    /// inside that scope).
+    /// its model. Every built-in workload but the click-log DLRMs declares it (the fused attention, RMSNorm and RoPE take
+    /// their composed graphs inside that scope; the DLRMs' sparse embedding bags have no second derivative).
     /// </summary>
     bool TwiceDifferentiable => false;
 

@@ -68,7 +68,7 @@ public abstract class WorkloadBase<THostBatch> : IWorkload
         throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
 
     /// <inheritdoc/>
-    /// <remarks>True for the built-ins (ResNet with BatchNorm, ViT, Llama, DLRM, the MLP ladder): tested by a Hessian–vector product through each.</remarks>
+    /// <remarks>True for the image and language built-ins (ResNet with BatchNorm, ViT, Llama, the width ladders): tested by Hessian–vector products through each; the click-log DLRMs override it to false (sparse embedding bags).</remarks>
     public virtual bool TwiceDifferentiable => true;
 
     /// <inheritdoc/>
