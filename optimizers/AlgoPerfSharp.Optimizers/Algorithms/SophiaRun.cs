@@ -60,7 +60,8 @@ internal sealed class SophiaRun : ITrainingRun
         Tensor[] u;
         using (Autograd.NoGrad())
         {
-            u = [.. step.Parameters.Select(p => (Tensor.RandInt(0, 2, p.Tensor.Shape, generator, p.Tensor.DType) * 2.0) - 1.0)];
+            // drawn by the (CPU) generator, then moved to the parameter's device (a no-op on CPU)
+            u = [.. step.Parameters.Select(p => ((Tensor.RandInt(0, 2, p.Tensor.Shape, generator, p.Tensor.DType) * 2.0) - 1.0).To(p.Tensor.DType, p.Tensor.Device))];
         }
 
         var hu = step.ComputeHessianVectorProduct(u);
