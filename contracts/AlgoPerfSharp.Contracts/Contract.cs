@@ -20,6 +20,8 @@ public static class Contract
     /// optional <see cref="ITransferRule"/>; a plugin that ignores them runs as before.
     /// Minor 4: <see cref="ITrainingAlgorithm.AcceptsSparseGradients"/>, a default interface member (false: dense
     /// gradients, as before).
+    /// Minor 5: Hessian–vector products — <see cref="StepContext.ComputeHessianVectorProduct"/> (a default member
+    /// <see cref="IStepOracle.HessianVectorProduct"/>) and <see cref="WorkloadInfo.SupportsHessianVectorProducts"/>.
     /// </summary>
-    public const int MinorVersion = 4;
+    public const int MinorVersion = 5;
 }

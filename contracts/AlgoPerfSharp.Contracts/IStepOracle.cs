@@ -50,4 +50,18 @@ public interface IStepOracle
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batches"/> is below 1 or the step would hold more than the limit.</exception>
     int DrawMoreData(int batches);
+
+    /// <summary>
+    /// The Hessian of the step's mean loss (over all of the step's data, at the parameters' current values) times
+    /// <paramref name="vector"/>, one tensor per parameter: Pearlmutter's ∇(∇L·v), a forward recorded twice-differentiably
+    /// and two backward passes. Grads untouched. As every train-mode forward, it draws its own dropout masks and updates
+    /// BatchNorm's running statistics. Added in contract version 2.5 (a default member: an oracle that predates it
+    /// throws <see cref="NotSupportedException"/>).
+    /// </summary>
+    /// <param name="vector">One tensor per parameter, in <see cref="StepContext.Parameters"/> order, each of its parameter's shape and type.</param>
+    /// <returns>Hv, one tensor per parameter (created in the step's DisposeScope: clone to keep).</returns>
+    /// <exception cref="NotSupportedException">The workload's graph is not twice differentiable; the message names the workload and the cause.</exception>
+    /// <exception cref="ArgumentException"><paramref name="vector"/> does not match the parameters.</exception>
+    IReadOnlyList<Tensor> HessianVectorProduct(IReadOnlyList<Tensor> vector) =>
+        throw new NotSupportedException("this step's oracle offers no Hessian–vector products");
 }

@@ -6,7 +6,7 @@ namespace AlgoPerfSharp.Contracts;
 /// One timed update step. The harness owns the clock and the data; the algorithm asks the step's oracle
 /// (<see cref="IStepOracle"/>) for what it needs — usually <see cref="ComputeLossAndGradients"/> once (or more, e.g.
 /// SAM), or gradients of sub-batches, a loss without gradients for a line search, a loss over targets of its own, more
-/// data — and updates the parameters in place. Everything created inside the step is released by the harness's
+/// data, Hessian–vector products — and updates the parameters in place. Everything created inside the step is released by the harness's
 /// DisposeScope around it. The context counts what the algorithm spent; the harness records it as diagnostics.
 /// </summary>
 public sealed class StepContext
@@ -64,6 +64,9 @@ public sealed class StepContext
     /// <summary>Backward passes run in this step, each over all of the step's data (a sub-batch call counts once).</summary>
     public int GradientEvaluations { get; private set; }
 
+    /// <summary>Hessian–vector products (<see cref="ComputeHessianVectorProduct"/>, each a forward and two backward passes over the step's data) run in this step.</summary>
+    public int HessianVectorProducts { get; private set; }
+
     /// <summary>Forward-only passes (<see cref="ComputeLoss"/>) run in this step.</summary>
     public int LossEvaluations { get; private set; }
 
@@ -103,6 +106,19 @@ public sealed class StepContext
         ArgumentNullException.ThrowIfNull(targets);
         GradientEvaluations++;
         return _oracle.LossAndGradientsForTargets(targets);
+    }
+
+    /// <summary>
+    /// The Hessian of the step's mean loss times <paramref name="vector"/> (one tensor per parameter, in
+    /// <see cref="Parameters"/> order) at the parameters' current values (<see cref="IStepOracle.HessianVectorProduct"/>);
+    /// only where <see cref="WorkloadInfo.SupportsHessianVectorProducts"/>, else <see cref="NotSupportedException"/>
+    /// naming the workload and the cause. Grads untouched.
+    /// </summary>
+    public IReadOnlyList<Tensor> ComputeHessianVectorProduct(IReadOnlyList<Tensor> vector)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        HessianVectorProducts++;
+        return _oracle.HessianVectorProduct(vector);
     }
 
     /// <summary>Draws <paramref name="batches"/> more training batches into this step (<see cref="IStepOracle.DrawMoreData"/>); returns the step's examples.</summary>

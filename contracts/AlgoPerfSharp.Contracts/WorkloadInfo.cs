@@ -16,4 +16,11 @@ public sealed record WorkloadInfo(
     long StepHint,
     double MaxRuntimeSeconds,
     long NumTrainExamples,
-    int ReferenceBatchSize);
+    int ReferenceBatchSize)
+{
+    /// <summary>
+    /// Whether the workload's graph is twice differentiable, so that <see cref="StepContext.ComputeHessianVectorProduct"/>
+    /// works (false: it throws <see cref="NotSupportedException"/> naming the workload). Added in contract version 2.5.
+    /// </summary>
+    public bool SupportsHessianVectorProducts { get; init; }
+}

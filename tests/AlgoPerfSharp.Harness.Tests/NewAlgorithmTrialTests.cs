@@ -70,4 +70,26 @@ public sealed class NewAlgorithmTrialTests : IDisposable
         Assert.Equal(TrialState.Failed, failed.State);
         Assert.Contains("which needs a cross-entropy loss; workload tiny_regression minimises MeanSquaredError", failed.Error);
     }
+
+    [Fact]
+    public void SophiaHSpendsOneHessianVectorProductEveryKStepsAndFailsAtInitWithoutThem()
+    {
+        using var store = ResultsStore.Open(Path.Combine(_dir, "h.db"));
+        var run = store.CreateRun("t", "t", 1, "{}");
+        var ok = Spec("sophia_h", 0, new() { ["hessian_update_interval"] = 2.0, ["learning_rate"] = 0.05, ["lr_schedule"] = "constant" });
+        long id = store.EnsureTrial(run.Id, ok).Id;
+        var done = new TrialRunner(store).Run(id, ok, new TinyWorkload(target: -1) { TwiceDifferentiable = true }, new SophiaH(), new TrialRunnerOptions { MaxSteps = 8, EvalEverySteps = 4 });
+        Assert.Equal(TrialState.Completed, done.State);
+        var rows = store.Evals(id);
+        Assert.Equal([4L, 8L], rows.Select(r => r.Step));
+        Assert.All(rows, r => Assert.Equal(0.5, r.Diagnostics["oracle/hessian_vector_products"]));
+        Assert.Equal(4.0, rows[^1].Diagnostics["sophia/hessian_updates"]);
+        Assert.True(rows[^1].Metrics["validation/loss"] < rows[0].Metrics["validation/loss"]);
+
+        var without = Spec("sophia_h", 1, []);
+        long id2 = store.EnsureTrial(run.Id, without).Id;
+        var failed = new TrialRunner(store).Run(id2, without, new TinyWorkload(target: -1), new SophiaH(), new TrialRunnerOptions { MaxSteps = 2 });
+        Assert.Equal(TrialState.Failed, failed.State);
+        Assert.Equal("sophia_h.Init threw ArgumentException: sophia_h estimates the Hessian's diagonal from Hessian–vector products, which workload tiny_regression does not offer (its graph is not declared twice differentiable): pick another algorithm for it", failed.Error);
+    }
 }

@@ -9,7 +9,7 @@ public sealed class PluginTests
     public void BuiltInsResolveByName()
     {
         Assert.Equal("nadamw", TestRegistries.Algorithms.Resolve("nadamw").Name);
-        Assert.Equal(["adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo", "muon", "asgo", "dasgo", "schedule_free_adamw", "sophia_g", "pb_lbfgs", "cf_adamw", "cf_shampoo"], TestRegistries.Algorithms.BuiltIns.Select(a => a.Name));
+        Assert.Equal(["adamw", "nadamw", "sgd_nesterov", "shampoo", "ec_shampoo", "soap", "purified_shampoo", "muon", "asgo", "dasgo", "schedule_free_adamw", "sophia_g", "sophia_h", "pb_lbfgs", "cf_adamw", "cf_shampoo"], TestRegistries.Algorithms.BuiltIns.Select(a => a.Name));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class PluginTests
     public void BadPathsGetClearMessages()
     {
         var e = Assert.Throws<PluginException>(() => TestRegistries.Algorithms.Resolve("/nonexistent/Plugin.dll"));
-        Assert.Contains("neither a built-in algorithm (adamw, nadamw, sgd_nesterov, shampoo, ec_shampoo, soap, purified_shampoo, muon, asgo, dasgo, schedule_free_adamw, sophia_g, pb_lbfgs, cf_adamw, cf_shampoo) nor an existing plugin file or folder", e.Message);
+        Assert.Contains("neither a built-in algorithm (adamw, nadamw, sgd_nesterov, shampoo, ec_shampoo, soap, purified_shampoo, muon, asgo, dasgo, schedule_free_adamw, sophia_g, sophia_h, pb_lbfgs, cf_adamw, cf_shampoo) nor an existing plugin file or folder", e.Message);
         string notDll = Path.Combine(Path.GetTempPath(), $"not-a-plugin-{Guid.NewGuid():N}.dll");
         File.WriteAllText(notDll, "hello");
         try

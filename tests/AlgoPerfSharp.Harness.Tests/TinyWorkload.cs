@@ -40,6 +40,9 @@ internal sealed class TinyWorkload : IWorkload
 
     public double StepCost { get; set; } = 1.0;
 
+    /// <summary>Whether the oracle may offer Hessian–vector products (false: the default of a workload that has not declared it).</summary>
+    public bool TwiceDifferentiable { get; init; }
+
     public double EvalCost { get; set; } = 100.0;
 
     public static (float[] X, float[] Y) Data(ulong seed, long index, int n)

@@ -7,7 +7,7 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 public sealed class DeclaredHyperparametersTests
 {
     private static readonly TransformAlgorithm[] BuiltIns =
-        [new AdamW(), new NAdamW(), new SgdNesterov(), new Muon(), new Shampoo(), new EcShampoo(), new PurifiedShampoo(), new Soap(), new Asgo(), new Dasgo(), new ScheduleFreeAdamW(), new SophiaG(), new CrossFitAdamW(), new CrossFitShampoo()];
+        [new AdamW(), new NAdamW(), new SgdNesterov(), new Muon(), new Shampoo(), new EcShampoo(), new PurifiedShampoo(), new Soap(), new Asgo(), new Dasgo(), new ScheduleFreeAdamW(), new SophiaG(), new SophiaH(), new CrossFitAdamW(), new CrossFitShampoo()];
 
     // algorithms that are not transform recipes declare their hyperparameters themselves
     private static readonly ITrainingAlgorithm[] OwnSteps = [new ProgressiveBatchingLbfgs()];

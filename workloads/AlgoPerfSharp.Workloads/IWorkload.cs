@@ -122,6 +122,15 @@ public interface IWorkload : IDisposable
     /// <exception cref="NotSupportedException">The workload does not expose its outputs (the default).</exception>
     Tensor LossOf(Tensor outputs, Tensor targets, double labelSmoothing = 0) => throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
 
+    /// <summary>
+    /// Whether <see cref="Loss"/>, recorded inside <see cref="Autograd.TwiceDifferentiable"/>, can be differentiated twice
+    /// (every op in its graph has a differentiable backward), so that the step's oracle can offer Hessian–vector
+    /// products. False by default: a workload declares it only once a test has run a Hessian–vector product through
+    /// its model. Every built-in workload but the click-log DLRMs declares it (the fused attention, RMSNorm and RoPE take
+    /// their composed graphs inside that scope; the DLRMs' sparse embedding bags have no second derivative).
+    /// </summary>
+    bool TwiceDifferentiable => false;
+
     /// <summary>Metrics of the model on a split (names without split prefix, e.g. <c>error_rate</c>, <c>loss</c>), in eval mode, under no-grad, each batch in its own DisposeScope.</summary>
     IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split);
 }

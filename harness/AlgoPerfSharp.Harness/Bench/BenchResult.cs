@@ -38,6 +38,9 @@ public sealed record BenchResult(
     /// <summary>Forward-only passes per step (line searches), as <c>oracle/loss_evaluations</c>.</summary>
     public double LossEvaluationsPerStep { get; init; } = double.NaN;
 
+    /// <summary>Hessian–vector products per step (each a forward and two backward passes), as <c>oracle/hessian_vector_products</c> (0 when the trial's rows have none).</summary>
+    public double HessianVectorProductsPerStep { get; init; } = double.NaN;
+
     /// <summary>Training examples drawn per step (the batch plus any drawn into the step), as <c>oracle/examples</c>.</summary>
     public double ExamplesDrawnPerStep { get; init; } = double.NaN;
 
@@ -58,7 +61,7 @@ public sealed record BenchResult(
         sb.AppendLine(c, $"{Workload} ({Preset}) × {Algorithm} on {Device}: {Steps} steps of {BatchSize} examples, {Parameters:N0} parameters");
         sb.AppendLine(c, $"  step (median)         {MedianStepSeconds * 1e3:F2} ms   ({ExamplesPerSecond:F0} examples/s)");
         sb.AppendLine(c, $"  forward+backward      {MedianForwardBackwardSeconds * 1e3:F2} ms");
-        sb.AppendLine(c, $"  oracle per step       {GradientEvaluationsPerStep:F2} gradient + {LossEvaluationsPerStep:F2} loss evaluations, {ExamplesDrawnPerStep:F0} examples");
+        sb.AppendLine(c, $"  oracle per step       {GradientEvaluationsPerStep:F2} gradient + {LossEvaluationsPerStep:F2} loss evaluations{(HessianVectorProductsPerStep > 0 ? $" + {HessianVectorProductsPerStep:F2} Hessian–vector products" : "")}, {ExamplesDrawnPerStep:F0} examples");
         sb.AppendLine(c, $"  optimizer share       {OptimizerShare:P1}");
         sb.AppendLine(c, $"  harness overhead      {HarnessOverhead:P2}  (target ≤ 2%; of which taking the batch {MedianBatchSeconds * 1e3:F3} ms)");
         sb.AppendLine(c, $"  model FLOPs per step  {ModelFlopsPerStep / 1e9:F3} GFLOP (forward + backward)");

@@ -83,6 +83,7 @@ public static class BenchRunner
         {
             GradientEvaluationsPerStep = spent?.GetValueOrDefault("oracle/gradient_evaluations", double.NaN) ?? double.NaN,
             LossEvaluationsPerStep = spent?.GetValueOrDefault("oracle/loss_evaluations", double.NaN) ?? double.NaN,
+            HessianVectorProductsPerStep = spent is null ? double.NaN : spent.GetValueOrDefault("oracle/hessian_vector_products", 0),
             ExamplesDrawnPerStep = spent?.GetValueOrDefault("oracle/examples", double.NaN) ?? double.NaN,
             Device = workload.Device.ToString(),
         };

@@ -25,7 +25,7 @@ public static class CoordinateCheck
         var layers = model.Module as ILayerOutputs
             ?? throw new ArgumentException($"the model of {workload.Spec.Name} cannot report its layers' outputs; the coordinate check needs a width-ladder model", nameof(workload));
         var parameters = model.Parameters.Select(p => p.ToModelParameter()).ToList();
-        var info = workload.Spec.Info(workload.Spec.MaxRuntimeSeconds);
+        var info = workload.Spec.Info(workload.Spec.MaxRuntimeSeconds) with { SupportsHessianVectorProducts = workload.TwiceDifferentiable };
         var (multipliers, _) = WidthTransfer.Resolve(workload, algorithm, parameters, hyperparameters);
         using var run = algorithm.Init(new AlgorithmInitContext(parameters, hyperparameters, info, seed) { Multipliers = multipliers });
         using var batches = workload.TrainBatches(seed, algorithm.BatchSize(info));

@@ -5,11 +5,13 @@ namespace AlgoPerfSharp.Harness.Trial;
 /// <summary>
 /// What the algorithm asked of the steps' oracles since the last eval, reported with each eval row's diagnostics as
 /// per-step means: <c>oracle/gradient_evaluations</c> (backward passes over a step's data), <c>oracle/loss_evaluations</c>
-/// (forward-only passes) and <c>oracle/examples</c> (training examples drawn). A plain step is 1, 0 and the batch size.
+/// (forward-only passes), <c>oracle/hessian_vector_products</c> (each a forward and two backward passes; only in rows
+/// whose steps asked for one, so the rows of the many algorithms that never do are unchanged) and
+/// <c>oracle/examples</c> (training examples drawn). A plain step is 1, 0, (absent) and the batch size.
 /// </summary>
 internal sealed class OracleSpending
 {
-    private long _steps, _gradients, _losses, _examples;
+    private long _steps, _gradients, _losses, _hessianVectorProducts, _examples;
 
     /// <summary>Adds one finished step.</summary>
     public void Add(StepContext step)
@@ -17,6 +19,7 @@ internal sealed class OracleSpending
         _steps++;
         _gradients += step.GradientEvaluations;
         _losses += step.LossEvaluations;
+        _hessianVectorProducts += step.HessianVectorProducts;
         _examples += step.ExamplesDrawn;
     }
 
@@ -26,7 +29,8 @@ internal sealed class OracleSpending
         if (_steps == 0) return;
         diagnostics["oracle/gradient_evaluations"] = (double)_gradients / _steps;
         diagnostics["oracle/loss_evaluations"] = (double)_losses / _steps;
+        if (_hessianVectorProducts > 0) diagnostics["oracle/hessian_vector_products"] = (double)_hessianVectorProducts / _steps;
         diagnostics["oracle/examples"] = (double)_examples / _steps;
-        _steps = _gradients = _losses = _examples = 0;
+        _steps = _gradients = _losses = _hessianVectorProducts = _examples = 0;
     }
 }

@@ -146,6 +146,76 @@ internal sealed class StepOracle : IStepOracle
         return Examples;
     }
 
+    /// <inheritdoc/>
+    public IReadOnlyList<Tensor> HessianVectorProduct(IReadOnlyList<Tensor> vector)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        string name = _workload.Spec.Name;
+        if (!_workload.TwiceDifferentiable)
+        {
+            throw new NotSupportedException($"workload {name} offers no Hessian–vector products: its graph is not declared twice differentiable (IWorkload.TwiceDifferentiable is false)");
+        }
+
+        var parameters = _model.Parameters;
+        var leaves = parameters.Select(p => p.Parameter.Data).ToArray();
+        CheckVector(vector, parameters);
+        double total = Examples;
+        var sums = new Tensor[leaves.Length];
+        foreach (var b in _batches)
+        {
+            // Pearlmutter: Hv = ∇(∇L·v). The double-backward graph of each batch is released with its scope.
+            using var scope = new DisposeScope();
+            Tensor[] hv;
+            using (Autograd.EnableGrad()) // also when the algorithm calls from inside a no-grad block
+            {
+                Tensor loss;
+                using (Autograd.TwiceDifferentiable()) loss = _workload.Loss(_model, b, _labelSmoothing);
+                try
+                {
+                    var g = Autograd.Grad([loss], leaves, createGraph: true, allowUnused: true);
+                    var dot = g.Select((gi, i) => (gi * vector[i]).Sum()).Aggregate((x, y) => x + y);
+                    hv = dot.RequiresGrad ? Autograd.Grad([dot], leaves, allowUnused: true) : leaves.Select(l => l.ZerosLike()).ToArray();
+                }
+                catch (TorchException e)
+                {
+                    throw new NotSupportedException($"workload {name} declares a twice-differentiable graph, but libtorch refused its second backward: {e.Message}", e);
+                }
+            }
+
+            double share = b.Count / total;
+            using var noGrad = Autograd.NoGrad();
+            for (int i = 0; i < leaves.Length; i++)
+            {
+                var part = _batches.Count == 1 ? hv[i] : hv[i].Mul(share);
+                var previous = sums[i];
+                sums[i] = DisposeScope.MoveToOuter(previous is null ? part : previous.Add(part));
+                previous?.Dispose();
+            }
+        }
+
+        return sums;
+    }
+
+    private static void CheckVector(IReadOnlyList<Tensor> vector, IReadOnlyList<WorkloadParameter> parameters)
+    {
+        if (vector.Count != parameters.Count)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"a Hessian–vector product needs one tensor per parameter ({parameters.Count}); got {vector.Count}"), nameof(vector));
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i].Parameter.Data;
+            var v = vector[i] ?? throw new ArgumentException($"vector[{i}] is null", nameof(vector));
+            if (!v.Shape.SequenceEqual(p.Shape) || v.DType != p.DType)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"vector[{i}] must have parameter {parameters[i].Name}'s shape [{string.Join(", ", p.Shape)}] and type {p.DType}; got [{string.Join(", ", v.Shape)}] {v.DType}"), nameof(vector));
+            }
+        }
+    }
+
     // Backward of each part's mean loss weighted by its share of the examples: the grads accumulate to the gradient
     // of the mean loss over all parts. Returns that mean loss.
     private static double Accumulate(IReadOnlyList<Batch> parts, Func<Batch, Tensor> loss)

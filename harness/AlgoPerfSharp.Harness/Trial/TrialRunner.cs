@@ -103,7 +103,7 @@ public sealed class TrialRunner
 
         using var model = workload.CreateModel(spec.InitSeed, dropout);
         var parameters = model.Parameters.Select(p => p.ToModelParameter()).ToList();
-        var info = ws.Info(budget);
+        var info = ws.Info(budget) with { SupportsHessianVectorProducts = workload.TwiceDifferentiable };
         if (options.StepHint is { } stepHint) info = info with { StepHint = stepHint };
         int batchSize = algorithm.BatchSize(info);
         ITrainingRun run;

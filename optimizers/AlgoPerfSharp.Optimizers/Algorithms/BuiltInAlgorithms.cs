@@ -15,6 +15,7 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(Dasgo))]
 [assembly: TrainingAlgorithm(typeof(ScheduleFreeAdamW))]
 [assembly: TrainingAlgorithm(typeof(SophiaG))]
+[assembly: TrainingAlgorithm(typeof(SophiaH))]
 [assembly: TrainingAlgorithm(typeof(ProgressiveBatchingLbfgs))]
 [assembly: TrainingAlgorithm(typeof(CrossFitAdamW))]
 [assembly: TrainingAlgorithm(typeof(CrossFitShampoo))]

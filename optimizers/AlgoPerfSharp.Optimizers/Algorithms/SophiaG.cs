@@ -70,6 +70,6 @@ public sealed class SophiaG : TransformAlgorithm
     {
         ArgumentNullException.ThrowIfNull(h);
         ArgumentNullException.ThrowIfNull(context);
-        return new SophiaRun(run, h.PositiveInt("hessian_update_interval"), context.Workload.LossType, context.Seed);
+        return new SophiaRun(run, h.PositiveInt("hessian_update_interval"), context.Seed, SophiaRun.GaussNewtonBartlett(context.Workload.LossType));
     }
 }

@@ -56,6 +56,25 @@ public sealed class SophiaState : TransformState
         HessianUpdates++;
     }
 
+    /// <summary>
+    /// The Hutchinson refresh h ← β2·h + (1 − β2)·ĥ with ĥ = u ⊙ Hu an estimate of the Hessian's diagonal (one tensor per
+    /// parameter, in init order; entries may be negative, which the clip's floor ε absorbs). A non-finite ĥ leaves h as
+    /// it was and is counted. Runs under no-grad; creates temporaries only in the caller's scope.
+    /// </summary>
+    public void UpdateHessianDiagonal(IReadOnlyList<Tensor> estimate)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        if (!TransformOptimizer.AllFinite(estimate))
+        {
+            SkippedHessianUpdates++;
+            return;
+        }
+
+        using var noGrad = Autograd.NoGrad();
+        for (int i = 0; i < H.Length; i++) H[i].MulInPlace(_beta2).AddInPlace(estimate[i], 1 - _beta2);
+        HessianUpdates++;
+    }
+
     /// <inheritdoc/>
     public override void Save(AlgorithmState into, string prefix)
     {

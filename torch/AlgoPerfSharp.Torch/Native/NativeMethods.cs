@@ -38,6 +38,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ats_profile_end(nint profile);
 
     [LibraryImport(Lib)] internal static partial int ats_set_fused_kernels([MarshalAs(UnmanagedType.U1)] bool on);
+    [LibraryImport(Lib)] internal static partial int ats_set_twice_differentiable([MarshalAs(UnmanagedType.U1)] bool on, [MarshalAs(UnmanagedType.U1)] out bool previous);
 
     [LibraryImport(Lib)] internal static partial int ats_tune_malloc(int mmapThreshold, int trimThreshold, int topPad, out int applied);
     [LibraryImport(Lib)] internal static partial int ats_get_num_threads(out int n);
@@ -120,4 +121,5 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ats_tensor_grad(TensorHandle t, out IntPtr result);
     [LibraryImport(Lib)] internal static partial int ats_tensor_set_grad(TensorHandle t, IntPtr grad);
     [LibraryImport(Lib)] internal static partial int ats_detach(TensorHandle t, out IntPtr result);
+    [LibraryImport(Lib)] internal static unsafe partial int ats_autograd_grad(IntPtr* outputs, IntPtr* gradOutputs, long nOutputs, IntPtr* inputs, long nInputs, [MarshalAs(UnmanagedType.U1)] bool retainGraph, [MarshalAs(UnmanagedType.U1)] bool createGraph, [MarshalAs(UnmanagedType.U1)] bool allowUnused, IntPtr* result, long cap, out long count);
 }

@@ -60,6 +60,9 @@ ATS_API int32_t ats_profile_begin(const char* path, void** out);
 ATS_API int32_t ats_profile_end(void* profile);
 /* on = false: attention, RMSNorm and RoPE always take their composed ATen graphs (default on). */
 ATS_API int32_t ats_set_fused_kernels(bool on);
+/* on = true: on the calling thread, attention, RMSNorm and RoPE record their composed ATen graphs (their fused nodes'
+   backwards are not differentiable), so the graph can be differentiated twice; *previous receives the old value. */
+ATS_API int32_t ats_set_twice_differentiable(bool on, bool* previous);
 /* glibc malloc: fixed mmap threshold, trim threshold and top pad (bytes); *applied = 0 when not glibc or refused. */
 ATS_API int32_t ats_tune_malloc(int32_t mmap_threshold, int32_t trim_threshold, int32_t top_pad, int32_t* applied);
 ATS_API int32_t ats_get_num_threads(int32_t* n);
@@ -425,6 +428,14 @@ ATS_API int32_t ats_tensor_grad(ats_tensor t, ats_tensor* out);
 /** Sets t.grad (NULL clears it). */
 ATS_API int32_t ats_tensor_set_grad(ats_tensor t, ats_tensor grad);
 ATS_API int32_t ats_detach(ats_tensor t, ats_tensor* out);
+/** torch::autograd::grad: the gradients of outputs[0..n_outputs) (seeded with grad_outputs, which may be NULL, or hold
+ *  NULL entries, for scalar outputs) with respect to inputs[0..n_inputs), into out[0..n_inputs) (cap >= n_inputs;
+ *  *nout = n_inputs). Nothing accumulates into .grad. create_graph = true records the backward, so the results can be
+ *  differentiated again (Hessian-vector products); retain_graph keeps the graph for another pass. An input the outputs
+ *  do not depend on is an error unless allow_unused, which gives zeros shaped like it. */
+ATS_API int32_t ats_autograd_grad(const ats_tensor* outputs, const ats_tensor* grad_outputs, int64_t n_outputs,
+                                  const ats_tensor* inputs, int64_t n_inputs, bool retain_graph, bool create_graph,
+                                  bool allow_unused, ats_tensor* out, int64_t cap, int64_t* nout);
 
 /* ---- bench ---- */
 /** Fused Adam step over n tensors (one pass each): m <- lerp(m, g, 1-beta1); v <- beta2 v + (1-beta2) g^2;

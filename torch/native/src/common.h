@@ -25,15 +25,22 @@ namespace ats {
 extern std::atomic<int64_t> g_live_tensors;
 // False: the fused CPU kernels (attention, RMSNorm, RoPE) take their composed ATen graphs (for A/B timing).
 extern std::atomic<bool> g_fused_kernels;
+// True on a thread inside ats_set_twice_differentiable(true): the fused kernels take their composed ATen graphs there,
+// so the graph recorded can be differentiated twice (Hessian-vector products).
+extern thread_local bool tl_twice_differentiable;
 
-// The fused CPU kernels' shared precondition: switched on, and a CPU tensor in float32 or float64.
+// The fused CPU kernels' shared precondition: switched on (and not on a thread that needs a twice-differentiable
+// graph), and a CPU tensor in float32 or float64.
 inline bool fused_cpu_float(const at::Tensor& t) {
-  return g_fused_kernels.load() && t.device().is_cpu() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble);
+  return g_fused_kernels.load() && !tl_twice_differentiable && t.device().is_cpu() &&
+         (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble);
 }
 
 // The fused nodes' backwards are raw kernels, not graphs: refuse backward with create_graph=true.
 inline void refuse_double_backward(const char* what) {
-  TORCH_CHECK(!at::GradMode::is_enabled(), "the fused ", what, " is not twice differentiable (backward with create_graph=true)");
+  TORCH_CHECK(!at::GradMode::is_enabled(), "the fused ", what,
+              " is not twice differentiable (backward with create_graph=true); record the forward under "
+              "ats_set_twice_differentiable(true) (C#: Autograd.TwiceDifferentiable()) to take its composed graph");
 }
 
 void set_error(const char* msg);

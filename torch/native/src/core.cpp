@@ -2,6 +2,7 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <link.h>
 #include <malloc.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/version.h>
 
@@ -17,6 +18,7 @@ namespace ats {
 
 std::atomic<int64_t> g_live_tensors{0};
 std::atomic<bool> g_fused_kernels{true};
+thread_local bool tl_twice_differentiable = false;
 static thread_local std::string tl_error;
 static thread_local bool tl_thread_init = false;
 
@@ -125,6 +127,13 @@ int32_t ats_profile_end(void* profile) {
 int32_t ats_set_fused_kernels(bool on) {
   ats::g_fused_kernels.store(on);
   return 0;
+}
+
+int32_t ats_set_twice_differentiable(bool on, bool* previous) {
+  ATS_TRY
+  *previous = ats::tl_twice_differentiable;
+  ats::tl_twice_differentiable = on;
+  ATS_CATCH
 }
 
 int32_t ats_get_num_threads(int32_t* n) {
@@ -662,6 +671,27 @@ int32_t ats_backward(ats_tensor t, ats_tensor grad, bool retain_graph) {
   ATS_TRY
   c10::optional<at::Tensor> g = ats::OptT(grad);
   T(t).backward(g.has_value() ? *g : at::Tensor(), retain_graph, /*create_graph=*/false);
+  ATS_CATCH
+}
+
+int32_t ats_autograd_grad(const ats_tensor* outputs, const ats_tensor* grad_outputs, int64_t n_outputs,
+                          const ats_tensor* inputs, int64_t n_inputs, bool retain_graph, bool create_graph,
+                          bool allow_unused, ats_tensor* out, int64_t cap, int64_t* nout) {
+  ATS_TRY
+  TORCH_CHECK(n_outputs >= 1 && n_inputs >= 1, "autograd grad needs at least one output and one input, got ", n_outputs,
+              " and ", n_inputs);
+  auto outs = ats::List(outputs, n_outputs);
+  std::vector<at::Tensor> seeds;
+  if (grad_outputs != nullptr) {
+    seeds.reserve(static_cast<size_t>(n_outputs));
+    for (int64_t i = 0; i < n_outputs; ++i) seeds.push_back(grad_outputs[i] != nullptr ? T(grad_outputs[i]) : at::Tensor());
+  }
+  auto ins = ats::List(inputs, n_inputs);
+  auto grads = torch::autograd::grad(outs, ins, seeds, retain_graph, create_graph, allow_unused);
+  for (size_t i = 0; i < grads.size(); ++i) {
+    if (!grads[i].defined()) grads[i] = at::zeros_like(ins[i], at::MemoryFormat::Preserve);  // unused input
+  }
+  ats::WrapList(grads, out, cap, nout);
   ATS_CATCH
 }
 

@@ -61,6 +61,13 @@ public sealed class ClickLogWorkload : WorkloadBase<ClickBatch>
         logits.Relu() - (logits * targets) + logits.Abs().Neg().Exp().Log1p();
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// False: the tables' embedding bags have a sparse backward, which libtorch cannot differentiate again (a double
+    /// backward fails in <c>aten::sum</c> on the SparseCPU backend), so the oracle refuses Hessian–vector products here.
+    /// </remarks>
+    public override bool TwiceDifferentiable => false;
+
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split)
     {
         ArgumentNullException.ThrowIfNull(model);

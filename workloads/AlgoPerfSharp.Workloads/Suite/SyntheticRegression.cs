@@ -84,6 +84,9 @@ public sealed class SyntheticRegression : IWorkload
     }
 
     /// <inheritdoc/>
+    public bool TwiceDifferentiable => true;
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -68,6 +68,10 @@ public abstract class WorkloadBase<THostBatch> : IWorkload
         throw new NotSupportedException($"workload {Spec.Name} does not expose its outputs, so it offers no loss over other targets");
 
     /// <inheritdoc/>
+    /// <remarks>True for the image and language built-ins (ResNet with BatchNorm, ViT, Llama, the width ladders): tested by Hessian–vector products through each; the click-log DLRMs override it to false (sparse embedding bags).</remarks>
+    public virtual bool TwiceDifferentiable => true;
+
+    /// <inheritdoc/>
     public abstract IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split);
 
     /// <summary>Releases what the workload owns.</summary>

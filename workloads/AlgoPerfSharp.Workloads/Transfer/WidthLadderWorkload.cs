@@ -74,5 +74,8 @@ public sealed class WidthLadderWorkload : IWorkload
     public IReadOnlyDictionary<string, double> Evaluate(WorkloadModel model, DataSplit split) => _inner.Evaluate(model, split);
 
     /// <inheritdoc/>
+    public bool TwiceDifferentiable => _inner.TwiceDifferentiable;
+
+    /// <inheritdoc/>
     public void Dispose() => _inner.Dispose();
 }
