@@ -85,7 +85,9 @@ public sealed class WorkloadDeviceTests(ClickLogFolder clickLogs) : IClassFixtur
         ["sotu_llama_w64_mup"] = [("bits_per_byte", 0x401FD41D60F9651FUL), ("loss", 0x40160FD7C0000000UL), ("perplexity", 0x406F103A3F9AACC6UL)],
         ["fashion_mnist_mlp_w64"] = [("accuracy", 0x3FC1800000000000UL), ("error_rate", 0x3FEBA00000000000UL), ("loss", 0x40025BB480000000UL)],
         ["criteo_dlrm_synthetic"] = [("auc", 0x3FE0287268D86D4FUL), ("bayes_loss", 0x3FD9B070C5BA2AFDUL), ("loss", 0x3FEA016060000000UL)],
-        ["criteo_dlrm_synthetic_qr"] = [("auc", 0x3FDDE755BF60CCA9UL), ("bayes_loss", 0x3FD9B070C5BA2AFDUL), ("loss", 0x3FE374C120000000UL)],
+        // QR: recorded after the embedding-bag change (sparse table gradients, merged after e3bbd85), whose gradient sums a
+        // repeated id's rows in another order: its loss is one float32 ulp from e3bbd85's (…C12… there).
+        ["criteo_dlrm_synthetic_qr"] = [("auc", 0x3FDDE755BF60CCA9UL), ("bayes_loss", 0x3FD9B070C5BA2AFDUL), ("loss", 0x3FE374C100000000UL)],
         ["synthetic_regression"] = [("loss", 0x4017EDFD60000000UL)],
     };
 
