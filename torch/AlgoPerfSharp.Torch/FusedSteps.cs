@@ -103,10 +103,10 @@ public static class FusedSteps
 
     /// <summary>
     /// <see cref="NewtonSchulzInPlace"/> over matrices of any shapes in one native call: each matrix i becomes
-    /// <paramref name="scales"/>[i] · NS(matrix i). Same-shape matrices run as one batch; with several intra-op threads
-    /// and no matrix above a thread's fair share of the work, the matrices are dealt to the threads (largest first) and
-    /// each thread runs its batches single-threaded (no fork/join per small GEMM), else the batches run in turn with
-    /// multi-threaded GEMMs. Each result equals <see cref="NewtonSchulzInPlace"/> of its shape's batch up to the
+    /// <paramref name="scales"/>[i] · NS(matrix i). Same-shape matrices run as one batch; with several intra-op threads,
+    /// small matrices (each below 6.4e7 multiply-adds per iteration, e.g. conv kernels) and none above a thread's fair
+    /// share of the work, the matrices are dealt to the threads (largest first) and each thread runs its batches
+    /// single-threaded (no thread fork/join per small GEMM), else the batches run in turn with multi-threaded GEMMs. Each result equals <see cref="NewtonSchulzInPlace"/> of its shape's batch up to the
     /// rounding of GEMMs run on a different number of threads.
     /// </summary>
     /// <param name="matrices">2-D float tensors, any shapes and strides (views are written through).</param>

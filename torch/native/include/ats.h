@@ -445,9 +445,10 @@ ATS_API int32_t ats_mm_out(ats_tensor out, ats_tensor a, ats_tensor b);
 ATS_API int32_t ats_newton_schulz_(const ats_tensor* xs, int64_t n, int64_t steps, double a, double b, double c,
                                    double eps, int32_t dtype, double scale);
 /** Newton–Schulz (as ats_newton_schulz_) of n 2-D float matrices of any shapes, in place: xs[i] ← scales[i] · NS(xs[i]).
- *  Same-shape matrices run as one batch. With several intra-op threads and no matrix above a thread's fair share of
- *  the work (multiply-adds), the matrices are dealt to the threads (largest first, to the least loaded) and each
- *  thread runs its batches single-threaded; otherwise the batches run in turn with multi-threaded GEMMs. */
+ *  Same-shape matrices run as one batch. With several intra-op threads, every matrix small (below 6.4e7 multiply-adds
+ *  per iteration, about a 128 x 1900 matrix) and none above a thread's fair share of the work, the matrices are dealt
+ *  to the threads (largest first, to the least loaded) and each thread runs its batches single-threaded; otherwise
+ *  the batches run in turn with multi-threaded GEMMs. */
 ATS_API int32_t ats_newton_schulz_many_(const ats_tensor* xs, const double* scales, int64_t n, int64_t steps, double a,
                                         double b, double c, double eps, int32_t dtype);
 /** *out = the CPU executes bfloat16 dot products natively (AVX-512 BF16), where oneDNN's bfloat16 GEMM is fast. */

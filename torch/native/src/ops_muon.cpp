@@ -61,6 +61,12 @@ void newton_schulz_batch(const std::vector<at::Tensor>& xs, int64_t steps, doubl
   }
 }
 
+// Matrices are dealt to the threads only while every one is below this many multiply-adds per iteration (a ResNet's
+// 128×1152 kernel: 4e7): there a GEMM takes well under a millisecond and the fork/join of a multi-threaded GEMM —
+// a thread wake-up, tens of microseconds on an idle VM — is a large share of it. Larger matrices (a Llama's 256×688,
+// 1.1e8) keep multi-threaded GEMMs, where the split costs nothing and the threads share even a single matrix.
+constexpr double kDealMaxCost = 6.4e7;
+
 // Multiply-adds of one iteration on an r×k (wide) matrix: X·Xᵀ and B·X (r²k each) and A·A (r³).
 double ns_cost(const at::Tensor& m) {
   const double r = static_cast<double>(std::min(m.size(0), m.size(1)));
@@ -127,9 +133,9 @@ int32_t ats_newton_schulz_many_(const ats_tensor* xs, const double* scales, int6
   std::vector<double> ss(scales, scales + n);
   const at::ScalarType type = static_cast<at::ScalarType>(dtype);
   at::NoGradGuard no_grad;
-  // Deal the matrices, largest first, each to the least loaded thread (LPT). Threads only pay when no matrix exceeds
-  // a thread's fair share (else one thread would run the big one alone): otherwise all batches run here, in turn,
-  // with multi-threaded GEMMs.
+  // Deal the matrices, largest first, each to the least loaded thread (LPT), when they are small (kDealMaxCost) and no
+  // matrix exceeds a thread's fair share (else one thread would run the big one alone); otherwise all batches run
+  // here, in turn, with multi-threaded GEMMs (exactly as ats_newton_schulz_ per shape).
   const int64_t threads = at::in_parallel_region() ? 1 : std::min<int64_t>(at::get_num_threads(), n);
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), int64_t{0});
@@ -138,7 +144,7 @@ int32_t ats_newton_schulz_many_(const ats_tensor* xs, const double* scales, int6
     total += ns_cost(m);
     largest = std::max(largest, ns_cost(m));
   }
-  if (threads <= 1 || largest > total / static_cast<double>(threads)) {
+  if (threads <= 1 || largest > total / static_cast<double>(threads) || largest > kDealMaxCost) {
     run_batched(ms, ss, order, steps, a, b, c, eps, type);
     return ATS_OK;
   }
