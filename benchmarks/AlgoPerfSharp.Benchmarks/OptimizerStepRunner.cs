@@ -58,8 +58,11 @@ public static class OptimizerStepRunner
         return (interval, Math.Max(warmup, start + 1), timed);
     }
 
-    /// <summary>Times <paramref name="algorithm"/> on <paramref name="set"/>: warm-up, then at least <paramref name="minSteps"/> timed steps.</summary>
-    public static StepTiming Measure(ITrainingAlgorithm algorithm, ParameterSet set, int minSteps = 30, int warmup = 5)
+    /// <summary>
+    /// Times <paramref name="algorithm"/> on <paramref name="set"/>: warm-up, then at least <paramref name="minSteps"/> timed
+    /// steps; with <paramref name="profilePath"/>, as many steps again under libtorch's op profiler (trace written there).
+    /// </summary>
+    public static StepTiming Measure(ITrainingAlgorithm algorithm, ParameterSet set, int minSteps = 30, int warmup = 5, string? profilePath = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(set);
@@ -70,6 +73,21 @@ public static class OptimizerStepRunner
         var samples = new double[timed];
         for (int s = 0; s < warmup + timed; s++)
         {
+            double ms = Step(s);
+            if (s >= warmup) samples[s - warmup] = ms;
+        }
+
+        if (profilePath is not null)
+        {
+            // The gradient resets are recorded too, as on the reference's side (optimizer_step.py --profile).
+            using var profiler = OpProfiler.Record(profilePath);
+            for (int s = warmup + timed; s < warmup + (2 * timed); s++) Step(s);
+        }
+
+        return new StepTiming(algorithm.Name, set.Name, set.Count, Stats.Median(samples), samples.Average(), interval, timed);
+
+        double Step(int s)
+        {
             instance.ResetGradients();
             var context = new StepContext(s, instance.Parameters, workload, 0, [], static () => 0.0);
             long t0 = Stopwatch.GetTimestamp();
@@ -78,11 +96,8 @@ public static class OptimizerStepRunner
                 run.Update(context);
             }
 
-            long t1 = Stopwatch.GetTimestamp();
-            if (s >= warmup) samples[s - warmup] = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+            return (Stopwatch.GetTimestamp() - t0) * 1000.0 / Stopwatch.Frequency;
         }
-
-        return new StepTiming(algorithm.Name, set.Name, set.Count, Stats.Median(samples), samples.Average(), interval, timed);
     }
 
     /// <summary>Runs every selected algorithm on every selected set and prints a table.</summary>

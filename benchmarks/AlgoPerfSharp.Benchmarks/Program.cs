@@ -9,7 +9,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Modes (see benchmarks/README.md):
 //   --compare-native [--quick] [--rounds N]                    engine vs the C++ yardstick, side by side
 //   --optimizer-steps [--quick] [--algorithms a,b] [--sets s,t] [--steps N]   one step per built-in algorithm
-//   --compare-pytorch [--quick] [--algorithms a,b] [--sets s,t] [--rounds N] [--steps N]   every built-in vs our PyTorch reference, alternating
+//   --compare-pytorch [--quick] [--algorithms a,b] [--sets s,t] [--rounds N] [--steps N] [--profile DIR]   every built-in vs our PyTorch reference, alternating
 //   --compare-pytorch --check [--algorithms a,b]               the references against our float64 loops (exit 1 on a mismatch)
 //   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K] [--profile DIR] [--torch-channels-last]   training steps vs PyTorch eager, alternating
 //   --attention [--rounds N] [--reps K]                        fused attention kernel vs the composed graph
@@ -47,7 +47,8 @@ try
 
         if (Take(argList, "--check")) return ReferenceCheck.Run(algorithms, Console.Out);
         var sets = List(argList, "--sets", quick ? "w1024,llama_tiny" : string.Empty).Select(ParameterSet.Get).ToList();
-        return PyTorchComparison.Run(algorithms, sets.Count == 0 ? ParameterSet.All : sets, Int(argList, "--rounds", quick ? 1 : 5), Int(argList, "--steps", 30), Console.Out);
+        string? profile = argList.Contains("--profile") ? Value(argList, "--profile", string.Empty) : null;
+        return PyTorchComparison.Run(algorithms, sets.Count == 0 ? ParameterSet.All : sets, Int(argList, "--rounds", quick ? 1 : 5), Int(argList, "--steps", 30), Console.Out, profile);
     }
 
     if (Take(argList, "--attention"))

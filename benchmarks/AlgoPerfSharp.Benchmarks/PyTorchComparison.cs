@@ -56,8 +56,12 @@ public static class PyTorchComparison
         return Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
     }
 
-    /// <summary>Runs the comparison; returns a process exit code (0; the verdict is printed, SLOWER flags included).</summary>
-    public static int Run(IReadOnlyList<ITrainingAlgorithm> algorithms, IReadOnlyList<ParameterSet> sets, int rounds, int minSteps, TextWriter output)
+    /// <summary>
+    /// Runs the comparison; returns a process exit code (0; the verdict is printed, SLOWER flags included). With
+    /// <paramref name="profileDir"/>, afterwards profiles each algorithm × set once more on both sides (libtorch's op
+    /// profiler, as many steps as are timed), writes the traces there and prints the op-by-op table of self times.
+    /// </summary>
+    public static int Run(IReadOnlyList<ITrainingAlgorithm> algorithms, IReadOnlyList<ParameterSet> sets, int rounds, int minSteps, TextWriter output, string? profileDir = null)
     {
         ArgumentNullException.ThrowIfNull(algorithms);
         ArgumentNullException.ThrowIfNull(sets);
@@ -105,7 +109,36 @@ public static class PyTorchComparison
         output.WriteLine(slower.Count == 0
             ? "target ours ≤ 1.0× the reference (regular and amortized): MET everywhere"
             : $"target ours ≤ 1.0× the reference: MISSED for {string.Join(", ", slower)}");
+        if (profileDir is not null) Profile(algorithms, sets, minSteps, threads, script, profileDir, output);
         return 0;
+    }
+
+    /// <summary>One more run per algorithm × set on each side under the op profiler; prints compare_traces.py's table (the reference's fastest variant).</summary>
+    private static void Profile(IReadOnlyList<ITrainingAlgorithm> algorithms, IReadOnlyList<ParameterSet> sets, int minSteps, int threads, string script, string dir, TextWriter output)
+    {
+        dir = Path.GetFullPath(dir);
+        Directory.CreateDirectory(dir);
+        string compare = ReferenceScript("compare_traces.py");
+        foreach (var a in algorithms)
+        {
+            var (_, warmup, timed) = OptimizerStepRunner.Protocol(a, minSteps);
+            string job = string.Create(CultureInfo.InvariantCulture, $"{a.Name}:{warmup}:{timed}");
+            var references = RunPython(script, sets, job, threads, dir);
+            foreach (var set in sets)
+            {
+                string ours = Path.Combine(dir, $"{set.Name}.{a.Name}.cs.json");
+                OptimizerStepRunner.Measure(a, set, minSteps, profilePath: ours);
+                var best = references.Where(t => t.Set == set.Name && t.Trace is not null).MinBy(t => t.AmortizedMs)
+                    ?? throw new InvalidOperationException($"{script} wrote no trace for {a.Name} on {set.Name}");
+                output.WriteLine();
+                output.WriteLine($"{a.Name} on {set.Name}: op profile of {timed} steps, ours vs {best.Variant} (traces {ours}, {best.Trace})");
+                using var proc = StartPython(compare, [ours, best.Trace!, timed.ToString(CultureInfo.InvariantCulture), "40"]);
+                var errors = proc.StandardError.ReadToEndAsync();
+                output.Write(proc.StandardOutput.ReadToEnd());
+                output.Write(errors.Result);
+                proc.WaitForExit();
+            }
+        }
     }
 
     private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> into, TKey key, TValue value)
@@ -115,9 +148,11 @@ public static class PyTorchComparison
         list.Add(value);
     }
 
-    private static List<ReferenceTiming> RunPython(string script, IReadOnlyList<ParameterSet> sets, string jobs, int threads)
+    private static List<ReferenceTiming> RunPython(string script, IReadOnlyList<ParameterSet> sets, string jobs, int threads, string? profileDir = null)
     {
-        using var proc = StartPython(script, ["--sets", string.Join(",", sets.Select(s => s.Name)), "--jobs", jobs, "--threads", threads.ToString(CultureInfo.InvariantCulture)]);
+        List<string> args = ["--sets", string.Join(",", sets.Select(s => s.Name)), "--jobs", jobs, "--threads", threads.ToString(CultureInfo.InvariantCulture)];
+        if (profileDir is not null) args.AddRange(["--profile", profileDir]);
+        using var proc = StartPython(script, args);
         var stderr = proc.StandardError.ReadToEndAsync();
         string stdout = proc.StandardOutput.ReadToEnd();
         proc.WaitForExit();
@@ -132,7 +167,8 @@ public static class PyTorchComparison
             using var doc = JsonDocument.Parse(line);
             var root = doc.RootElement;
             result.Add(new ReferenceTiming(root.GetProperty("algorithm").GetString()!, root.GetProperty("set").GetString()!, root.GetProperty("variant").GetString()!,
-                root.GetProperty("regular_ms").GetDouble(), root.GetProperty("amortized_ms").GetDouble()));
+                root.GetProperty("regular_ms").GetDouble(), root.GetProperty("amortized_ms").GetDouble(),
+                root.TryGetProperty("trace", out var trace) ? trace.GetString() : null));
         }
 
         return result;

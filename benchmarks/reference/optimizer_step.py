@@ -8,7 +8,9 @@ fixed N(0, 1) gradients), with the built-ins' default hyperparameters. Prints on
     cd /tmp && /usr/bin/python3 /path/to/benchmarks/reference/optimizer_step.py \
         --sets w1024,llama_tiny --jobs adamw:5:30,soap:5:30 --threads 2
 
-A job is algorithm:warmup:timed; `benchmarks --compare-pytorch` passes the C# runner's own protocol (warm-up past the
+A job is algorithm:warmup:timed; `--profile DIR` then runs `timed` more steps of each variant under libtorch's legacy
+op profiler and writes DIR/SET.ALGORITHM.N.torch.json (N: the variant's index), the trace `benchmarks --compare-pytorch
+--profile` compares op by op with ours (workloads/bench/compare_traces.py). `benchmarks --compare-pytorch` passes the C# runner's own protocol (warm-up past the
 start of preconditioning, a whole number of refresh intervals timed) so both sides time the same phases. Gradients are
 copied back into p.grad before every step, untimed, as in the C# runner. Run it from a folder without a torch/
 subfolder (the repository root has one, which would shadow the package).
@@ -81,7 +83,7 @@ REFERENCES = {
 }
 
 
-def measure(spec, factory, warmup, timed):
+def measure(spec, factory, warmup, timed, profile=None):
     gen = torch.Generator().manual_seed(17)
     params, grads = [], []
     for shape, _ in spec:
@@ -91,15 +93,25 @@ def measure(spec, factory, warmup, timed):
         params.append(p)
     opt = factory(params, [k for _, k in spec])
     samples = []
-    for i in range(warmup + timed):
+
+    def step():
         with torch.no_grad():
             for p, g in zip(params, grads):
                 p.grad.copy_(g)
         t0 = time.perf_counter()
         opt.step()
-        t1 = time.perf_counter()
+        return (time.perf_counter() - t0) * 1000.0
+
+    for i in range(warmup + timed):
+        ms = step()
         if i >= warmup:
-            samples.append((t1 - t0) * 1000.0)
+            samples.append(ms)
+    if profile is not None:
+        # As many steps again under the op profiler (the gradient copies are recorded too, as on our side).
+        with torch.autograd.profiler.profile(use_kineto=False) as prof:
+            for _ in range(timed):
+                step()
+        prof.export_chrome_trace(profile)
     return statistics.median(samples), statistics.fmean(samples), sum(p.numel() for p in params)
 
 
@@ -118,6 +130,7 @@ def main():
     ap.add_argument("--sets", default="w1024,llama_tiny,resnet")
     ap.add_argument("--jobs", default=",".join(f"{a}:5:30" for a in REFERENCES), help="algorithm:warmup:timed,...")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--profile", metavar="DIR", help="also write an op-profiler trace of `timed` more steps per variant")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     jobs = parse_jobs(args.jobs)
@@ -125,11 +138,15 @@ def main():
         if name not in SETS:
             raise SystemExit(f"unknown set '{name}' (known: {', '.join(SETS)})")
         for algorithm, warmup, timed in jobs:
-            for variant, factory in REFERENCES[algorithm]:
-                regular, amortized, n = measure(SETS[name](), factory, warmup, timed)
-                print(json.dumps({"set": name, "algorithm": algorithm, "variant": variant, "params": n,
-                                  "regular_ms": regular, "amortized_ms": amortized, "timed": timed,
-                                  "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+            for index, (variant, factory) in enumerate(REFERENCES[algorithm]):
+                trace = None if args.profile is None else os.path.join(args.profile, f"{name}.{algorithm}.{index}.torch.json")
+                regular, amortized, n = measure(SETS[name](), factory, warmup, timed, trace)
+                row = {"set": name, "algorithm": algorithm, "variant": variant, "params": n, "regular_ms": regular,
+                       "amortized_ms": amortized, "timed": timed, "torch": torch.__version__,
+                       "threads": torch.get_num_threads()}
+                if trace is not None:
+                    row["trace"] = trace
+                print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

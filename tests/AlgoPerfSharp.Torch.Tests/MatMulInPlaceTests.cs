@@ -63,6 +63,44 @@ public sealed class MatMulInPlaceTests
         Assert.Equal(live + 3, TorchRuntime.LiveTensors); // the call leaves no native tensor behind
     }
 
+    [Theory]
+    [InlineData(false)] // similar sizes: dealt to the threads, each running its batches single-threaded
+    [InlineData(true)]  // one matrix above a thread's share: the batches run in turn
+    public void NewtonSchulzManyInPlaceGivesEachMatrixItsShapeBatchsResult(bool dominant)
+    {
+        using var scope = new DisposeScope();
+        using var gen = new Generator(21);
+        long[][] shapes = dominant
+            ? [[6, 40], [3, 5], [5, 3], [3, 5]]
+            : [[6, 10], [10, 6], [6, 10], [4, 12], [6, 10], [12, 4], [5, 5]];
+        var xs = shapes.Select(s => Tensor.Empty(s, DType.Float64).NormalInPlace(0, 1, gen)).ToList();
+        var expected = xs.Select(x => x.Clone()).ToList();
+        double[] scales = shapes.Select((s, i) => 1.0 + (0.25 * i)).ToArray();
+        // The reference: each matrix through the one-batch export, by itself, with its own scale.
+        for (int i = 0; i < xs.Count; i++) FusedSteps.NewtonSchulzInPlace([expected[i]], 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64, scales[i]);
+        long live = TorchRuntime.LiveTensors;
+        FusedSteps.NewtonSchulzManyInPlace(xs, scales, 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64);
+        Assert.Equal(live, TorchRuntime.LiveTensors); // the call leaves no native tensor behind
+        for (int i = 0; i < xs.Count; i++)
+        {
+            double[] want = expected[i].ToArray<double>(), got = xs[i].ToArray<double>();
+            for (int j = 0; j < got.Length; j++) Assert.Equal(want[j], got[j], 1e-12);
+        }
+    }
+
+    [Fact]
+    public void NewtonSchulzManyInPlaceRejectsBadListsAndLeavesTheMatricesAlone()
+    {
+        using var scope = new DisposeScope();
+        var x = Tensor.Ones([2, 3], DType.Float64);
+        var v = Tensor.Ones([3], DType.Float64);
+        var e = Assert.Throws<ArgumentException>(() => FusedSteps.NewtonSchulzManyInPlace([x], [1.0, 2.0], 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64));
+        Assert.Contains("1 matrices but 2 scales", e.Message);
+        var t = Assert.Throws<TorchException>(() => FusedSteps.NewtonSchulzManyInPlace([x, v], [1.0, 1.0], 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64));
+        Assert.Contains("matrix 1 is not 2-D", t.Message);
+        Assert.Equal(Enumerable.Repeat(1.0, 6), x.ToArray<double>());
+    }
+
     [Fact]
     public void NewtonSchulzInPlaceRejectsMixedShapesAndLeavesTheMatricesAlone()
     {

@@ -102,6 +102,82 @@ public static class FusedSteps
     }
 
     /// <summary>
+    /// <see cref="NewtonSchulzInPlace"/> over matrices of any shapes in one native call: each matrix i becomes
+    /// <paramref name="scales"/>[i] · NS(matrix i). Same-shape matrices run as one batch; with several intra-op threads,
+    /// small matrices (each below 6.4e7 multiply-adds per iteration, e.g. conv kernels) and none above a thread's fair
+    /// share of the work, the matrices are dealt to the threads (largest first) and each thread runs its batches
+    /// single-threaded (no thread fork/join per small GEMM), else the batches run in turn with multi-threaded GEMMs. Each result equals <see cref="NewtonSchulzInPlace"/> of its shape's batch up to the
+    /// rounding of GEMMs run on a different number of threads.
+    /// </summary>
+    /// <param name="matrices">2-D float tensors, any shapes and strides (views are written through).</param>
+    /// <param name="scales">One factor per matrix, applied in the matrix's own precision.</param>
+    /// <param name="steps">Iterations, ≥ 1.</param>
+    /// <param name="a">Linear coefficient.</param>
+    /// <param name="b">Cubic coefficient.</param>
+    /// <param name="c">Quintic coefficient.</param>
+    /// <param name="epsilon">Added to each matrix's Frobenius norm.</param>
+    /// <param name="dtype">Working precision (bfloat16, float32 or float64).</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void NewtonSchulzManyInPlace(IReadOnlyList<Tensor> matrices, IReadOnlyList<double> scales, int steps, double a, double b, double c, double epsilon, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(scales);
+        if (matrices.Count != scales.Count) throw new ArgumentException($"{matrices.Count} matrices but {scales.Count} scales; give one scale per matrix", nameof(scales));
+        if (matrices.Count == 0) return;
+        double[] s = [.. scales];
+        using var h = new HandleArray(matrices);
+        fixed (IntPtr* p = h.Pointers)
+        fixed (double* ps = s)
+        {
+            Check(ats_newton_schulz_many_(p, ps, h.Length, steps, a, b, c, epsilon, (int)dtype));
+        }
+    }
+
+    /// <summary>
+    /// SOAP's eigenbasis refresh (nikhilvyas/SOAP <c>get_orthogonal_matrix_QR</c>) of several Kronecker factors in one
+    /// native call: for each statistic A and basis Q (square, one floating dtype), e = diag(QᵀAQ) as the column sums of
+    /// Q ⊙ AQ, the order sorting e descending (stable; NaN last), and Q ← qr(AQ[:, order]).Q in place. The factors run
+    /// in parallel over libtorch's intra-op threads, each factor single-threaded (small LAPACK QRs gain nothing from
+    /// BLAS threads and pay their wake-ups); per factor the ATen calls are those of a one-factor-at-a-time refresh.
+    /// </summary>
+    /// <param name="statistics">The factors' statistics A (read).</param>
+    /// <param name="bases">The factors' bases Q (overwritten when refreshed).</param>
+    /// <returns>Per factor the column order it applied, or null when its statistic holds NaN/∞ (its basis is untouched).</returns>
+    /// <exception cref="ArgumentException">The lists differ in length or a tensor is not a matrix.</exception>
+    /// <exception cref="TorchException">libtorch failed (e.g. a shape or dtype mismatch, or the QR); bases may be partly refreshed.</exception>
+    public static unsafe long[]?[] SoapRefreshInPlace(IReadOnlyList<Tensor> statistics, IReadOnlyList<Tensor> bases)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(bases);
+        if (statistics.Count != bases.Count) throw new ArgumentException($"{statistics.Count} statistics but {bases.Count} bases; give one basis per statistic", nameof(bases));
+        int n = statistics.Count;
+        if (n == 0) return [];
+        var offsets = new int[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            ArgumentNullException.ThrowIfNull(statistics[i], nameof(statistics));
+            if (statistics[i].Dim != 2) throw new ArgumentException($"statistic {i} is not a matrix (shape [{string.Join(", ", statistics[i].Shape)}])", nameof(statistics));
+            offsets[i + 1] = checked(offsets[i] + (int)statistics[i].Shape[0]);
+        }
+
+        var orders = new long[Math.Max(1, offsets[n])];
+        var status = new int[n];
+        using var a = new HandleArray(statistics);
+        using var q = new HandleArray(bases);
+        fixed (IntPtr* pa = a.Pointers)
+        fixed (IntPtr* pq = q.Pointers)
+        fixed (long* po = orders)
+        fixed (int* ps = status)
+        {
+            Check(ats_soap_refresh_(pa, pq, n, po, ps));
+        }
+
+        var result = new long[]?[n];
+        for (int i = 0; i < n; i++) result[i] = status[i] == 0 ? orders[offsets[i]..offsets[i + 1]] : null;
+        return result;
+    }
+
+    /// <summary>
     /// True when the CPU executes bfloat16 dot products natively (AVX-512 BF16), where libtorch's bfloat16 GEMM
     /// (oneDNN) outruns its float32 one (BLAS); elsewhere libtorch emulates bfloat16 and float32 is faster.
     /// </summary>

@@ -123,4 +123,25 @@ public sealed record NewtonSchulz
 
         FusedSteps.NewtonSchulzInPlace(matrices, Steps, A, B, C, Epsilon, WorkingDType(matrices[0].Device), scale);
     }
+
+    /// <summary>
+    /// Orthogonalizes each of <paramref name="matrices"/> (2-D, any shapes, all on one device) in place and multiplies
+    /// matrix i by <paramref name="scales"/>[i], in one native call (<see cref="FusedSteps.NewtonSchulzManyInPlace"/>):
+    /// same-shape matrices run as one batch, and the batches are spread over the intra-op threads when the work splits
+    /// evenly. Each result equals <see cref="Orthogonalize"/> of that matrix alone, up to rounding.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a matrix is not 2-D or the lists differ in length.</exception>
+    public void OrthogonalizeAllInPlace(IReadOnlyList<Tensor> matrices, IReadOnlyList<double> scales)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(scales);
+        if (matrices.Count == 0) return;
+        foreach (var m in matrices)
+        {
+            ArgumentNullException.ThrowIfNull(m, nameof(matrices));
+            if (m.Dim != 2) throw new ArgumentException($"Newton–Schulz needs 2-D matrices (got shape [{string.Join(", ", m.Shape)}])", nameof(matrices));
+        }
+
+        FusedSteps.NewtonSchulzManyInPlace(matrices, scales, Steps, A, B, C, Epsilon, WorkingDType(matrices[0].Device));
+    }
 }

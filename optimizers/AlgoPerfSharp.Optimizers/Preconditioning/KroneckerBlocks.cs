@@ -75,7 +75,10 @@ internal sealed class KroneckerBlocks : IDisposable
         return [.. blocks];
     }
 
-    /// <summary>F_k ← β·F_k + w·contract(B, B, all dims but k) for every factor of every block of <paramref name="merged"/>.</summary>
+    /// <summary>
+    /// F_k ← β·F_k + w·contract(B, B, all dims but k) for every factor of every block of <paramref name="merged"/>.
+    /// Each unfolding (a copy for k ≥ 1 of a tensor of order ≥ 3) is released as soon as its factor is updated.
+    /// </summary>
     public void Accumulate(Tensor merged, double beta, double weight)
     {
         foreach (var block in Blocks)
@@ -84,7 +87,7 @@ internal sealed class KroneckerBlocks : IDisposable
             for (int k = 0; k < block.Factors.Length; k++)
             {
                 if (block.Factors[k] is not { } f) continue;
-                var mat = Unfold(b, k);
+                using var mat = Unfold(b, k);
                 f.Accumulator.AddSymmetricRankKInPlace(mat, beta, weight); // one triangle of mat·matᵀ (BLAS syrk), mirrored
             }
         }
@@ -99,13 +102,16 @@ internal sealed class KroneckerBlocks : IDisposable
         var perm = Enumerable.Range(0, b.Dim).Select(i => (long)i).ToList();
         perm.RemoveAt(k);
         perm.Insert(0, k);
-        return b.Permute([.. perm]).Reshape(dk, -1);
+        using var permuted = b.Permute([.. perm]);
+        return permuted.Reshape(dk, -1);
     }
 
     /// <summary>
     /// Applies each factor's matrix along its dim: with <paramref name="transpose"/> false, Y = X ×_k Mᵀ (Qᵀ·X for an
     /// eigenbasis, X·M for a symmetric root); with true, Y = X ×_k M (rotating back). Dims without a matrix are left as
-    /// they are. Always returns a new tensor. Cost: 2·numel·d_k per applied dim.
+    /// they are. Always returns a new tensor. Cost: 2·numel·d_k per applied dim. Each intermediate (one per dim) is
+    /// released as soon as the next one exists, so a rotation holds at most two tensors of x's size at a time and
+    /// reuses freshly freed (cache-warm) memory, as an eager PyTorch loop does.
     /// </summary>
     public static Tensor Rotate(Tensor x, KroneckerFactor?[] factors, bool transpose)
     {
@@ -114,9 +120,31 @@ internal sealed class KroneckerBlocks : IDisposable
         for (int k = 0; k < factors.Length; k++)
         {
             long[] shape = cur.Shape;
-            var flat = cur.Reshape(shape[0], -1).T(); // (rest, d0)
-            var next = factors[k] is { HasMatrix: true } f ? flat.Mm(transpose ? f.Matrix.T() : f.Matrix) : flat.Contiguous();
+            Tensor next;
+            using (var rows = cur.Reshape(shape[0], -1))
+            using (var flat = rows.T()) // (rest, d0)
+            {
+                if (factors[k] is { HasMatrix: true } f)
+                {
+                    if (transpose)
+                    {
+                        using var mt = f.Matrix.T();
+                        next = flat.Mm(mt);
+                    }
+                    else
+                    {
+                        next = flat.Mm(f.Matrix);
+                    }
+                }
+                else
+                {
+                    next = flat.Contiguous();
+                }
+            }
+
+            if (!ReferenceEquals(cur, x)) cur.Dispose();
             cur = next.View([.. shape[1..], shape[0]]);
+            next.Dispose(); // the view keeps the storage
         }
 
         return cur;

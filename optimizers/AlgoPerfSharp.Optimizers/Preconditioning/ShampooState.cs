@@ -43,6 +43,7 @@ public sealed class ShampooState : TransformState
         long start = Stopwatch.GetTimestamp();
         bool failed = false, any = false;
         Exception? last = null;
+        var jobs = new List<FactorRefresh>();
         foreach (var ps in Parameters)
         {
             if (!ps.IsAmortizedStep(t)) continue;
@@ -51,23 +52,23 @@ public sealed class ShampooState : TransformState
             {
                 for (int k = 0; k < block.Factors.Length; k++)
                 {
-                    if (block.Factors[k] is not { } f) continue;
-                    try
-                    {
-                        ps.Refresh(block, k, t);
-                    }
-                    catch (Exception e) when (e is TorchException or ArgumentException or InvalidOperationException)
-                    {
-                        f.Failures++;
-                        FailedComputations++;
-                        failed = true;
-                        last = e;
-                    }
+                    if (block.Factors[k] is not null) jobs.Add(new FactorRefresh(ps, block, k));
                 }
             }
         }
 
         if (!any) return;
+        // SOAP's refreshes are independent small QRs: one native call runs them in parallel (SoapParameterState.RefreshAll).
+        var errors = jobs.Count > 0 && jobs.TrueForAll(j => j.State is SoapParameterState) ? SoapParameterState.RefreshAll(jobs) : RefreshEach(jobs, t);
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (errors[i] is not { } e) continue;
+            jobs[i].Factor.Failures++;
+            FailedComputations++;
+            failed = true;
+            last = e;
+        }
+
         AmortizedTicks += Stopwatch.GetTimestamp() - start;
         _consecutiveFailures = failed ? _consecutiveFailures + 1 : 0;
         if (_consecutiveFailures > _toleratedFailures)
@@ -75,6 +76,25 @@ public sealed class ShampooState : TransformState
             throw new InvalidOperationException(
                 $"Shampoo: {_consecutiveFailures} consecutive amortized computations failed (tolerated: {_toleratedFailures}); last error: {last?.Message}", last);
         }
+    }
+
+    /// <summary>Refreshes the factors one at a time (<see cref="FactoredParameterState.Refresh"/>); per factor its error, or null.</summary>
+    private static Exception?[] RefreshEach(List<FactorRefresh> jobs, long t)
+    {
+        var errors = new Exception?[jobs.Count];
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            try
+            {
+                jobs[i].State.Refresh(jobs[i].Block, jobs[i].K, t);
+            }
+            catch (Exception e) when (e is TorchException or ArgumentException or InvalidOperationException)
+            {
+                errors[i] = e;
+            }
+        }
+
+        return errors;
     }
 
     /// <inheritdoc/>

@@ -51,14 +51,29 @@ internal sealed class SoapParameterState : FactoredParameterState
     public Tensor Direction(Tensor grad)
     {
         var c = _c;
-        var g = grad.Reshape(Layout.MergedShape);
+        // Temporaries are released as soon as they are used (not at the end of the step): the freed memory is reused
+        // while still in cache by the next temporary of the same size.
+        using var g = grad.Reshape(Layout.MergedShape);
         var block = Layout.Blocks[0]; // SOAP never blocks: one block covers the parameter
-        var rotated = KroneckerBlocks.Rotate(g, block.Factors, transpose: false);
-        _v.MulInPlace(c.Beta2).AddCMulInPlace(rotated, rotated, 1 - c.Beta2);
+        using (var rotated = KroneckerBlocks.Rotate(g, block.Factors, transpose: false))
+        {
+            _v.MulInPlace(c.Beta2).AddCMulInPlace(rotated, rotated, 1 - c.Beta2);
+        }
+
         if (_m is not null) _m.LerpInPlace(g, 1 - c.Beta1);
-        var num = KroneckerBlocks.Rotate(_m ?? g, block.Factors, transpose: false);
-        var denom = _v.Sqrt().AddInPlace(c.Epsilon);
-        var u = KroneckerBlocks.Rotate(num.DivInPlace(denom), block.Factors, transpose: true).Reshape(Layout.Shape);
+        Tensor rotatedBack;
+        using (var num = KroneckerBlocks.Rotate(_m ?? g, block.Factors, transpose: false))
+        {
+            using (var denom = _v.Sqrt())
+            {
+                num.DivInPlace(denom.AddInPlace(c.Epsilon));
+            }
+
+            rotatedBack = KroneckerBlocks.Rotate(num, block.Factors, transpose: true);
+        }
+
+        var u = rotatedBack.Reshape(Layout.Shape);
+        rotatedBack.Dispose(); // u keeps the storage
         Layout.Accumulate(g, c.ShampooBeta, 1 - c.ShampooBeta);
         return u;
     }
@@ -73,10 +88,68 @@ internal sealed class SoapParameterState : FactoredParameterState
         using var scope = new DisposeScope();
         f.Checks++;
         var (q, order) = MatrixFunction.SoapRefresh(f.Accumulator, f.Matrix);
-        using var index = Tensor.From<long>(order);
-        _v.CopyInPlace(_v.IndexSelect(k, index));
+        Permute(k, order);
         f.Matrix.CopyInPlace(q);
         f.Refreshes++;
+    }
+
+    /// <summary>
+    /// <see cref="Refresh"/> of every factor in <paramref name="jobs"/> (all of SOAP parameter states) in one native call
+    /// that runs the factors' QRs in parallel (<see cref="FusedSteps.SoapRefreshInPlace"/>; the same ATen calls per factor
+    /// as <see cref="MatrixFunction.SoapRefresh"/>). Returns per factor its error, or null: a factor whose statistic holds
+    /// NaN/∞ fails alone (basis and v untouched); a libtorch error fails every factor of the call.
+    /// </summary>
+    internal static Exception?[] RefreshAll(IReadOnlyList<FactorRefresh> jobs)
+    {
+        var errors = new Exception?[jobs.Count];
+        var statistics = new Tensor[jobs.Count];
+        var bases = new Tensor[jobs.Count];
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            var f = jobs[i].Factor;
+            f.Checks++;
+            statistics[i] = f.Accumulator;
+            bases[i] = f.Matrix;
+        }
+
+        long[]?[] orders;
+        try
+        {
+            orders = FusedSteps.SoapRefreshInPlace(statistics, bases);
+        }
+        catch (TorchException e)
+        {
+            Array.Fill(errors, e);
+            return errors;
+        }
+
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (orders[i] is not { } order)
+            {
+                errors[i] = new ArgumentException("a: the matrix contains NaN or infinite entries"); // as MatrixFunction.SoapRefresh reports it
+                continue;
+            }
+
+            ((SoapParameterState)jobs[i].State).Permute(jobs[i].K, order);
+            jobs[i].Factor.Refreshes++;
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// v ← v with its dim <paramref name="k"/> permuted by <paramref name="order"/> (following the basis' columns); nothing
+    /// to do for the identity order (always so for a dim of size 1, often for small dims).
+    /// </summary>
+    private void Permute(int k, long[] order)
+    {
+        bool identity = true;
+        for (int i = 0; i < order.Length && identity; i++) identity = order[i] == i;
+        if (identity) return;
+        using var scope = new DisposeScope();
+        using var index = Tensor.From<long>(order);
+        _v.CopyInPlace(_v.IndexSelect(k, index));
     }
 
     /// <inheritdoc/>

@@ -73,30 +73,24 @@ public sealed class ScaleByMuon : GradientTransform<MomentState>
         if (Nesterov) Foreach.LerpInPlace(updates, momentum, Momentum);
         else for (int i = 0; i < updates.Length; i++) updates[i].CopyInPlace(momentum[i]);
 
-        // Same-shape (rows, −1) views go through Newton–Schulz as one batch, written back through the views.
-        var batches = new Dictionary<(long Rows, long Cols), List<Tensor>>();
-        var results = new (Tensor Update, Tensor Matrix)[updates.Length];
+        // Every (rows, −1) view goes through Newton–Schulz in one native call: same-shape views as one batch, the
+        // batches spread over the threads when the work splits evenly; results are written back through the views.
+        var matrices = new Tensor[updates.Length];
+        var scales = new double[updates.Length];
         for (int i = 0; i < updates.Length; i++)
         {
             var u = updates[i];
-            var shape = u.Shape;
             // (rows, cols): conv kernels become (out, in·kh·kw); a view of u unless u is not contiguous.
-            var matrix = (u.IsContiguous ? u : u.Contiguous()).Reshape(shape[0], -1);
-            results[i] = (u, matrix);
-            var key = (shape[0], matrix.Shape[1]);
-            if (!batches.TryGetValue(key, out var batch)) batches[key] = batch = [];
-            batch.Add(matrix);
+            matrices[i] = (u.IsContiguous ? u : u.Contiguous()).Reshape(u.Shape[0], -1);
+            scales[i] = ShapeScale(u.Shape);
         }
 
-        foreach (var ((rows, cols), batch) in batches)
-        {
-            Orthogonalizer.OrthogonalizeInPlace(batch, ShapeScale([rows, cols]));
-        }
+        Orthogonalizer.OrthogonalizeAllInPlace(matrices, scales);
 
         // Non-contiguous updates were copied: write those back (the others were written through their views).
-        foreach (var (u, matrix) in results)
+        for (int i = 0; i < updates.Length; i++)
         {
-            if (!u.IsContiguous) u.CopyInPlace(matrix.Reshape(u.Shape));
+            if (!updates[i].IsContiguous) updates[i].CopyInPlace(matrices[i].Reshape(updates[i].Shape));
         }
     }
 }

@@ -462,6 +462,13 @@ ATS_API int32_t ats_mm_out(ats_tensor out, ats_tensor a, ats_tensor b);
  *  three batched GEMMs (ops_muon.cpp). */
 ATS_API int32_t ats_newton_schulz_(const ats_tensor* xs, int64_t n, int64_t steps, double a, double b, double c,
                                    double eps, int32_t dtype, double scale);
+/** Newton–Schulz (as ats_newton_schulz_) of n 2-D float matrices of any shapes, in place: xs[i] ← scales[i] · NS(xs[i]).
+ *  Same-shape matrices run as one batch. With several intra-op threads, every matrix small (below 6.4e7 multiply-adds
+ *  per iteration, about a 128 x 1900 matrix) and none above a thread's fair share of the work, the matrices are dealt
+ *  to the threads (largest first, to the least loaded) and each thread runs its batches single-threaded; otherwise
+ *  the batches run in turn with multi-threaded GEMMs. */
+ATS_API int32_t ats_newton_schulz_many_(const ats_tensor* xs, const double* scales, int64_t n, int64_t steps, double a,
+                                        double b, double c, double eps, int32_t dtype);
 /** *out = the CPU executes bfloat16 dot products natively (AVX-512 BF16), where oneDNN's bfloat16 GEMM is fast. */
 ATS_API int32_t ats_cpu_has_native_bf16(bool* out);
 
@@ -496,6 +503,16 @@ ATS_API int32_t ats_sparse_rows(ats_tensor t, ats_tensor* rows, ats_tensor* valu
  *  (nnz, ...) (copied); repeats allowed (uncoalesced). */
 ATS_API int32_t ats_sparse_from_rows(ats_tensor rows, ats_tensor values, int64_t size, ats_tensor* out);
 /* ==== END SECTION: sparse ================================================================================= */
+
+/* ---- soap: eigenbasis refresh ---- */
+/** SOAP's refresh of n Kronecker factors in one call (ops_soap.cpp): for each i, with A = accumulators[i] and
+ *  Q = bases[i] (both d_i x d_i, one floating dtype), e = diag(QᵀAQ) (column sums of Q ⊙ AQ), the permutation that
+ *  sorts e descending (stable) written to orders[o_i .. o_i + d_i) with o_i = d_0 + … + d_{i-1}, and Q ← qr(AQ[:, order]).Q
+ *  in place. status[i] = 0 when factor i was refreshed, 1 when A holds NaN/∞ (Q and its order untouched). The factors
+ *  run in parallel over the intra-op threads, each single-threaded. An ATen error in any factor fails the call (the
+ *  bases of other factors may already be refreshed: callers treat that as a failed refresh of all n). */
+ATS_API int32_t ats_soap_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n, int64_t* orders,
+                                  int32_t* status);
 
 #ifdef __cplusplus
 }
