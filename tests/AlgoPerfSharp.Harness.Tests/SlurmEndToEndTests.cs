@@ -18,12 +18,13 @@ public sealed class SlurmEndToEndTests : ScratchFolder
     /// <summary>
     /// The plan: smoke restricted to the synthetic workload, two algorithms, external tuning (2 trials each, so every
     /// trial has its own sampled hyperparameters) and step-based limits, so eval rows are reproducible to the bit.
-    /// 2400 steps with an eval every 200 make a trial last a few seconds: long enough to be preempted in the middle (with
-    /// 600 steps a worker that starts fast could finish its trial between the first logged eval and the signal).
+    /// 9600 steps with an eval every 800 make a trial last a few seconds: long enough to be preempted in the middle (with
+    /// 600 steps a worker that starts fast could finish its trial between the first logged eval and the signal, and
+    /// with 2400 so could one that checkpoints every 10 s instead of at every eval).
     /// </summary>
     private static readonly string[] Plan =
         ["--plan", "smoke", "-w", "synthetic_regression", "-a", "adamw", "-a", "nadamw", "--ruleset", "external", "--trials", "2",
-         "--max-steps", "2400", "--eval-every-steps", "200"];
+         "--max-steps", "9600", "--eval-every-steps", "800"];
 
     /// <summary>Seconds the script may take before it stops itself (its EXIT trap stops the cluster).</summary>
     private const int DeadlineSeconds = 360;
@@ -56,15 +57,15 @@ public sealed class SlurmEndToEndTests : ScratchFolder
         var preempted = HostedCli.Trials(P("slurm/preempted/shard-1.db"), "sweep");
         var (stopped, before) = Assert.Single(preempted, t => t.Trial.State == TrialState.Interrupted);
         Assert.All(preempted.Where(t => t.Trial.Id != stopped.Id), t => Assert.Equal(TrialState.Completed, t.Trial.State));
-        Assert.InRange(stopped.Steps, 200, 2399);
+        Assert.InRange(stopped.Steps, 800, 9599);
         Assert.NotEmpty(before);
         var resumed = HostedCli.Trials(P("slurm/run2/shard-1.db"), "sweep").Single(t => t.Trial.Key == stopped.Key);
         Assert.Equal(TrialState.Completed, resumed.Trial.State);
-        Assert.Equal(2400, resumed.Trial.Steps);
+        Assert.Equal(9600, resumed.Trial.Steps);
         Assert.Equal(Timed(before), Timed(resumed.Evals.Take(before.Count).ToList()));
         var uninterrupted = full.Single(t => t.Trial.Key == stopped.Key);
         Assert.Equal(HostedCli.Timeless(uninterrupted.Evals), HostedCli.Timeless(resumed.Evals));
-        Assert.Equal(12, resumed.Evals.Count); // every 200 steps up to 2400
+        Assert.Equal(12, resumed.Evals.Count); // every 800 steps up to 9600
         AssertSameTrials(full, HostedCli.Trials(P("slurm/run2/merged.db"), "sweep"));
     }
 
