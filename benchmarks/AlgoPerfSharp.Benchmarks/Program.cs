@@ -44,6 +44,12 @@ try
             if (missing.Count > 0) Console.WriteLine($"no PyTorch reference yet (skipped): {string.Join(", ", missing)}");
             algorithms = algorithms.Where(a => !missing.Contains(a.Name)).ToList();
         }
+        else if (algorithms.Where(a => ReferenceCheck.Cases.All(c => c.Algorithm != a.Name)).Select(a => a.Name).ToList() is { Count: > 0 } unreferenced)
+        {
+            // refused before anything runs, not after the named algorithms before it have been timed
+            Console.Error.WriteLine($"error: no PyTorch reference for {string.Join(", ", unreferenced)}; references exist for {string.Join(", ", ReferenceCheck.Cases.Select(c => c.Algorithm).Distinct())}");
+            return 2;
+        }
 
         if (Take(argList, "--check")) return ReferenceCheck.Run(algorithms, Console.Out);
         var sets = List(argList, "--sets", quick ? "w1024,llama_tiny" : string.Empty).Select(ParameterSet.Get).ToList();
