@@ -1,7 +1,6 @@
 using AlgoPerfSharp.Contracts;
-using AlgoPerfSharp.Optimizers.Schedules;
 using AlgoPerfSharp.Optimizers.Transforms;
-using static AlgoPerfSharp.Optimizers.Algorithms.CommonHyperparameters;
+using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Algorithms;
 
@@ -17,55 +16,13 @@ namespace AlgoPerfSharp.Optimizers.Algorithms;
 /// cosine decay; ε 1e-12 Levanter's) except ρ = 0.01, Levanter's γ for Sophia-H (0.05 for Sophia-G): Hutchinson's
 /// estimate is not scaled by the batch as the GNB estimate is. Hyperparameters: as sophia_g.
 /// </remarks>
-public sealed class SophiaH : TransformAlgorithm
+public sealed class SophiaH() : SophiaAlgorithm(rho: 0.01, rhoLow: 0.002, rhoHigh: 0.05, refreshCost: "one Hessian–vector product")
 {
     /// <inheritdoc/>
     public override string Name => "sophia_h";
 
-    /// <summary>Sophia-G's search space with ρ's range moved down a factor 5 around Levanter's 0.01.</summary>
-    public override SearchSpace SearchSpace { get; } = SearchSpace.FromDimensions(
-    [
-        SearchDimension.Continuous("learning_rate", 1e-4, 3e-3, Scaling.Log),
-        SearchDimension.Continuous("rho", 0.002, 0.05, Scaling.Log),
-        SearchDimension.Continuous("weight_decay", 0.05, 0.5, Scaling.Log),
-        SearchDimension.Discrete("one_minus_beta1", [0.035]),
-        SearchDimension.Discrete("hessian_update_interval", [10.0]),
-        SearchDimension.Discrete("warmup_factor", [0.02]),
-    ]);
+    private protected override string? Refusal(WorkloadInfo workload) => workload.SupportsHessianVectorProducts ? null :
+        $"sophia_h estimates the Hessian's diagonal from Hessian–vector products, which workload {workload.Name} does not offer (its graph is not declared twice differentiable): pick another algorithm for it";
 
-    /// <inheritdoc/>
-    protected override IReadOnlyList<HyperparameterDeclaration> RecipeHyperparameters { get; } =
-    [
-        LearningRate(6e-4), OneMinusBeta1(0.035), Beta2(0.99),
-        HyperparameterDeclaration.Real("rho", 0.01, 0, double.PositiveInfinity, "ρ (the paper's γ): the Hessian's scale in clip(m / max(ρ·h, ε), ±1); 0 = sign momentum"),
-        HyperparameterDeclaration.Real("epsilon", 1e-12, 0, double.PositiveInfinity, "floor ε of the clip's denominator ρ·h (> 0)"),
-        WeightDecay(0.2),
-        HyperparameterDeclaration.Integer("hessian_update_interval", 10, 1, double.PositiveInfinity, "k: the Hessian EMA is refreshed after every k-th update (one Hessian–vector product)"),
-        WarmupFactor(0.02),
-    ];
-
-    /// <inheritdoc/>
-    protected override IGradientTransform BuildRecipe(HyperparameterReader h, LearningRateSchedule schedule, WorkloadInfo workload)
-    {
-        ArgumentNullException.ThrowIfNull(h);
-        ArgumentNullException.ThrowIfNull(workload);
-        if (!workload.SupportsHessianVectorProducts)
-        {
-            throw new ArgumentException(
-                $"sophia_h estimates the Hessian's diagonal from Hessian–vector products, which workload {workload.Name} does not offer (its graph is not declared twice differentiable): pick another algorithm for it");
-        }
-
-        return new Chain(
-            new ScaleBySophia(h.Beta("beta1"), h.Beta("beta2"), h.Get("rho"), h.Positive("epsilon")),
-            new AddDecayedWeights(h.Get("weight_decay")),
-            new ScaleByLearningRate(schedule));
-    }
-
-    /// <inheritdoc/>
-    protected override ITrainingRun CreateRun(TransformRun run, HyperparameterReader h, AlgorithmInitContext context)
-    {
-        ArgumentNullException.ThrowIfNull(h);
-        ArgumentNullException.ThrowIfNull(context);
-        return new SophiaRun(run, h.PositiveInt("hessian_update_interval"), context.Seed, SophiaRun.Hutchinson);
-    }
+    private protected override Action<StepContext, Generator, SophiaState> Estimator(WorkloadInfo workload) => SophiaRun.Hutchinson;
 }
