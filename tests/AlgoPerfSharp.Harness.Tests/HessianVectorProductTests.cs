@@ -238,26 +238,10 @@ public sealed class HessianVectorProductTests : ScratchFolder
         public ITrainingRun Init(AlgorithmInitContext context)
         {
             SawSupport = context.Workload.SupportsHessianVectorProducts;
-            return new Run(fromStep, _inner.Init(context));
-        }
-
-        private sealed class Run(long fromStep, ITrainingRun inner) : ITrainingRun
-        {
-            public double Update(StepContext step)
+            return new BeforeEachUpdateRun(_inner.Init(context), step =>
             {
                 if (step.GlobalStep >= fromStep) step.ComputeHessianVectorProduct([.. step.Parameters.Select(p => p.Tensor.OnesLike())]);
-                return inner.Update(step);
-            }
-
-            public void PrepareForEval(StepContext step) => inner.PrepareForEval(step);
-
-            public AlgorithmState SaveState() => inner.SaveState();
-
-            public void LoadState(AlgorithmState state) => inner.LoadState(state);
-
-            public IReadOnlyDictionary<string, double> Diagnostics() => inner.Diagnostics();
-
-            public void Dispose() => inner.Dispose();
+            });
         }
     }
 }

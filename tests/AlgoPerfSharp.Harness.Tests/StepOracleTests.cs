@@ -185,27 +185,11 @@ public sealed class StepOracleTests : IDisposable
 
         public Hyperparameters Defaults => _inner.Defaults;
 
-        public ITrainingRun Init(AlgorithmInitContext context) => new Run(groups, _inner.Init(context));
-
-        private sealed class Run(int groups, ITrainingRun inner) : ITrainingRun
+        public ITrainingRun Init(AlgorithmInitContext context) => new BeforeEachUpdateRun(_inner.Init(context), step =>
         {
-            public double Update(StepContext step)
-            {
-                step.DrawMoreData(1);
-                step.ComputeLoss();
-                step.ComputeSubBatchGradients(groups);
-                return inner.Update(step);
-            }
-
-            public void PrepareForEval(StepContext step) => inner.PrepareForEval(step);
-
-            public AlgorithmState SaveState() => inner.SaveState();
-
-            public void LoadState(AlgorithmState state) => inner.LoadState(state);
-
-            public IReadOnlyDictionary<string, double> Diagnostics() => inner.Diagnostics();
-
-            public void Dispose() => inner.Dispose();
-        }
+            step.DrawMoreData(1);
+            step.ComputeLoss();
+            step.ComputeSubBatchGradients(groups);
+        });
     }
 }
