@@ -2,6 +2,7 @@ using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Nn;
 using AlgoPerfSharp.Workloads.Models;
+using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Workloads.Tests;
 
@@ -44,45 +45,61 @@ public sealed class ModelTests
     public void ResNetHasTheSpecifiedParameterCountShapeAndKinds()
     {
         using var scope = new DisposeScope();
-        // Stem 288 + 64; stage 1: 2 × (2·9216 + 2·64); stage 2: 57,728 + 73,984; stage 3: 230,144 + 295,424; head 1,290.
+        // The cpu model (one block a stage, every stage striding): stem 288 + 64; stage 1: 2·9,216 + 2·64 + shortcut
+        // 1,024 + 64; stage 2: 18,432 + 36,864 + 2·128 + 2,048 + 128; stage 3: 73,728 + 147,456 + 2·256 + 8,192 + 256;
+        // head 1,290.
         using var model = ParameterTags.ToWorkloadModel(new ResNet(ResNetConfig.Cpu, 1));
-        Assert.Equal(696_042, model.Module.ParameterCount);
+        Assert.Equal(352 + 19_648 + 57_728 + 230_144 + 1_290, model.Module.ParameterCount);
+        Assert.Equal(309_162, model.Module.ParameterCount);
         Assert.Equal([2, 10], model.Module.Forward(Images(2)).Shape);
         var kinds = TypeCounts(model);
-        Assert.Equal(1 + 12 + 2, kinds[ParameterType.ConvWeight]); // stem, 2 per block, 2 shortcuts
-        Assert.Equal(15, kinds[ParameterType.NormScale]);
-        Assert.Equal(15, kinds[ParameterType.NormBias]);
+        Assert.Equal(1 + 6 + 3, kinds[ParameterType.ConvWeight]); // stem, 2 per block, 3 shortcuts (every stage strides)
+        Assert.Equal(10, kinds[ParameterType.NormScale]);
+        Assert.Equal(10, kinds[ParameterType.NormBias]);
         Assert.Equal(1, kinds[ParameterType.OutputHead]);
         Assert.Equal(1, kinds[ParameterType.Bias]);
         Assert.Equal(5, kinds.Count);
+
+        // The constructor's defaults (the earlier cpu model: strides 1, 2, 2, two blocks a stage): stem 288 + 64; stage
+        // 1: 2 × (2·9216 + 2·64); stage 2: 57,728 + 73,984; stage 3: 230,144 + 295,424; head 1,290.
+        using var wide = new ResNet(new ResNetConfig(), 1);
+        Assert.Equal(696_042, wide.ParameterCount);
     }
 
     [Fact]
     public void VitHasTheSpecifiedParameterCountShapeAndKinds()
     {
         using var scope = new DisposeScope();
-        // Patch 2,176 + cls 128 + pos 6,400 + 4 × 198,272 + final LN 256 + head 1,290.
+        // The cpu model: patch 4,704 + 96; cls 96; pos 17 · 96 = 1,632; 3 blocks of LN 192 + qkv 27,648 + 288 + out
+        // 9,216 + 96 + LN 192 + fc1 36,864 + 384 + fc2 36,864 + 96 = 111,840; final LN 192; head 970.
         using var model = ParameterTags.ToWorkloadModel(new VisionTransformer(VitConfig.Cpu, 1));
-        Assert.Equal(803_338, model.Module.ParameterCount);
+        Assert.Equal(4_800 + 96 + 1_632 + (3 * 111_840) + 192 + 970, model.Module.ParameterCount);
+        Assert.Equal(343_210, model.Module.ParameterCount);
         Assert.Equal([3, 10], model.Module.Forward(Images(3)).Shape);
         var kinds = TypeCounts(model);
-        Assert.Equal(4, kinds[ParameterType.AttentionQkv]);
-        Assert.Equal(4, kinds[ParameterType.AttentionOut]);
+        Assert.Equal(3, kinds[ParameterType.AttentionQkv]);
+        Assert.Equal(3, kinds[ParameterType.AttentionOut]);
         Assert.Equal(2, kinds[ParameterType.Other]);
         Assert.Equal(1, kinds[ParameterType.ConvWeight]);
-        Assert.Equal(8, kinds[ParameterType.Weight]); // fc1, fc2 per block
-        Assert.Equal(9, kinds[ParameterType.NormScale]);
-        Assert.Equal([384, 128], model.Parameters.First(p => p.Type == ParameterType.AttentionQkv).Parameter.Shape);
+        Assert.Equal(6, kinds[ParameterType.Weight]); // fc1, fc2 per block
+        Assert.Equal(7, kinds[ParameterType.NormScale]);
+        Assert.Equal([288, 96], model.Parameters.First(p => p.Type == ParameterType.AttentionQkv).Parameter.Shape);
+
+        // The constructor's defaults (the earlier cpu model): patch 2,176 + cls 128 + pos 6,400 + 4 × 198,272 + final
+        // LN 256 + head 1,290.
+        using var wide = new VisionTransformer(new VitConfig(), 1);
+        Assert.Equal(803_338, wide.ParameterCount);
     }
 
     [Fact]
     public void LlamaHasTheSpecifiedParameterCountShapeAndKinds()
     {
         using var scope = new DisposeScope();
-        // Tied embedding 65,536 + 4 × (2·256 + 4·65,536 + 3·256·688) + final norm 256.
+        // Tied embedding 256·128 + 4 × (2·128 + 4·128² + 3·128·344) + final norm 128.
         using var model = ParameterTags.ToWorkloadModel(new Llama(LlamaConfig.Cpu, 1));
-        Assert.Equal(3_229_952, model.Module.ParameterCount);
-        Assert.Equal([2, 256, 256], model.Module.Forward(Tokens(2, 256, 256)).Shape);
+        Assert.Equal(32_768 + (4 * (256 + 65_536 + 132_096)) + 128, model.Module.ParameterCount);
+        Assert.Equal(824_448, model.Module.ParameterCount);
+        Assert.Equal([2, 64, 256], model.Module.Forward(Tokens(2, 64, 256)).Shape);
         var kinds = TypeCounts(model);
         Assert.Equal(1, kinds[ParameterType.Embedding]);
         foreach (var k in new[] { ParameterType.AttentionQ, ParameterType.AttentionK, ParameterType.AttentionV, ParameterType.AttentionOut }) Assert.Equal(4, kinds[k]);
@@ -91,7 +108,7 @@ public sealed class ModelTests
         Assert.False(kinds.ContainsKey(ParameterType.Bias));
         Assert.False(kinds.ContainsKey(ParameterType.OutputHead)); // tied: the embedding is the head
 
-        // Embedding init N(0, 0.02²): the sample std of 65,536 draws is within 2% of 0.02.
+        // Embedding init N(0, 0.02²): the sample std of 32,768 draws is within 2% of 0.02 (its own sd is 0.4 %).
         double std = model.Parameters[0].Parameter.Data.Std().ToDouble();
         Assert.InRange(std, 0.0196, 0.0204);
     }
@@ -100,12 +117,13 @@ public sealed class ModelTests
     public void GeluVariantKeepsTheParameterCountExactly()
     {
         using var scope = new DisposeScope();
-        using var gelu = new Llama(LlamaConfig.CpuGelu, 1); // 2 · 256 · 1032 = 3 · 256 · 688 per block
-        Assert.Equal(3_229_952, gelu.ParameterCount);
+        using var gelu = new Llama(LlamaConfig.CpuGelu, 1); // 2 · 128 · 516 = 3 · 128 · 344 per block
+        Assert.Equal(824_448, gelu.ParameterCount);
+        Assert.Equal(LlamaConfig.CpuGelu, SotuWorkloads.ConfigFor(SotuWorkloads.LlamaGelu, Presets.Cpu));
         using var silu = new ResNet(ResNetConfig.Cpu.WithActivation(Activation.Silu), 1);
-        Assert.Equal(696_042, silu.ParameterCount);
+        Assert.Equal(309_162, silu.ParameterCount);
         using var post = new VisionTransformer(VitConfig.Cpu.WithPreNorm(false), 1);
-        Assert.Equal(803_338, post.ParameterCount);
+        Assert.Equal(343_210, post.ParameterCount);
     }
 
     [Fact]

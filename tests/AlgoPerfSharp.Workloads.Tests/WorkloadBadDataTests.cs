@@ -1,3 +1,4 @@
+using AlgoPerfSharp.Workloads.Models;
 using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Workloads.Tests;
@@ -83,7 +84,7 @@ public sealed class WorkloadBadDataTests
     {
         using var tmp = new TempDir();
         for (int i = 0; i < 12; i++) File.WriteAllText(tmp.File($"{1790 + i}_x.txt"), "short address.");
-        Fails<InvalidDataException>(SotuWorkloads.Llama, tmp.Path, Presets.Cpu, tmp.Path, "fewer than one window of 257", Setup);
+        Fails<InvalidDataException>(SotuWorkloads.Llama, tmp.Path, Presets.Cpu, tmp.Path, $"fewer than one window of {LlamaConfig.Cpu.Context + 1}", Setup);
     }
 
     [Fact]

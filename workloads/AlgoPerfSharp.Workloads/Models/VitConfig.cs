@@ -51,8 +51,12 @@ public sealed record VitConfig
         this.DType = DType;
     }
 
-    /// <summary>The workload's model: patch 4 (49 tokens + cls), dim 128, 4 pre-LN blocks of 4 heads, MLP 512; 803,338 parameters.</summary>
-    public static VitConfig Cpu { get; } = new();
+    /// <summary>
+    /// The cpu preset's model: patch 7 (16 tokens + cls), dim 96, 3 pre-LN blocks of 4 heads, MLP 384; 343,210
+    /// parameters, sized like <see cref="ResNetConfig.Cpu"/> (calibration/README.md). The constructor's defaults (patch
+    /// 4, dim 128, 4 blocks, MLP 512; 803,338 parameters) were the cpu model before.
+    /// </summary>
+    public static VitConfig Cpu { get; } = new(PatchSize: 7, Dim: 96, Depth: 3, Heads: 4, MlpDim: 384);
 
     /// <summary>ViT-S-like (dim 384, 12 blocks of 6 heads, MLP 1536) on the same 28×28 images, patch 4; ≈21.4 M parameters. Untested here.</summary>
     public static VitConfig Gpu { get; } = new(Dim: 384, Depth: 12, Heads: 6, MlpDim: 1536);
