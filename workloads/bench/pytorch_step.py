@@ -1,4 +1,5 @@
-"""Times the cpu workloads' models in PyTorch eager (the same architectures as AlgoPerfSharp's Models/), forward +
+"""Times the cpu workloads' models in PyTorch eager (the same architectures as AlgoPerfSharp's Models/ at the cpu preset:
+ResNetConfig.Cpu, VitConfig.Cpu, LlamaConfig.Cpu), forward +
 backward + AdamW at the reference batch sizes, for the side-by-side comparison in the workloads report. The DLRMs
 (criteo_dlrm_synthetic[_qr], cpu preset sizes) run only when named: /usr/bin/python3 ... pytorch_step.py 8 criteo
 
@@ -47,8 +48,8 @@ class ResNet(nn.Module):
         self.stem = nn.Conv2d(1, 32, 3, 1, 1, bias=False)
         self.bn = nn.BatchNorm2d(32)
         blocks, w = [], 32
-        for width, stride in [(32, 1), (64, 2), (128, 2)]:
-            blocks += [BasicBlock(w, width, stride), BasicBlock(width, width, 1)]
+        for width, stride in [(32, 2), (64, 2), (128, 2)]:  # one block a stage, every stage striding (28 -> 14 -> 7 -> 4)
+            blocks.append(BasicBlock(w, width, stride))
             w = width
         self.blocks = nn.Sequential(*blocks)
         self.head = nn.Linear(128, 10)
@@ -61,8 +62,11 @@ class ResNet(nn.Module):
         return self.head(F.adaptive_avg_pool2d(x, 1).flatten(1))
 
 
+VIT_DIM = 96
+
+
 class VitBlock(nn.Module):
-    def __init__(self, d=128, h=4, mlp=512):
+    def __init__(self, d=96, h=4, mlp=384):
         super().__init__()
         self.h = h
         self.n1, self.n2 = nn.LayerNorm(d), nn.LayerNorm(d)
@@ -83,15 +87,15 @@ class VitBlock(nn.Module):
 class Vit(nn.Module):
     def __init__(self):
         super().__init__()
-        self.patch = nn.Conv2d(1, 128, 4, 4)
-        self.cls = nn.Parameter(torch.zeros(1, 1, 128))
-        self.pos = nn.Parameter(torch.randn(1, 50, 128) * 0.02)
-        self.blocks = nn.Sequential(*[VitBlock() for _ in range(4)])
-        self.norm, self.head = nn.LayerNorm(128), nn.Linear(128, 10)
+        self.patch = nn.Conv2d(1, VIT_DIM, 7, 7)  # 16 patches + cls
+        self.cls = nn.Parameter(torch.zeros(1, 1, VIT_DIM))
+        self.pos = nn.Parameter(torch.randn(1, 17, VIT_DIM) * 0.02)
+        self.blocks = nn.Sequential(*[VitBlock() for _ in range(3)])
+        self.norm, self.head = nn.LayerNorm(VIT_DIM), nn.Linear(VIT_DIM, 10)
 
     def forward(self, x):
         p = self.patch(x).flatten(2).transpose(1, 2)
-        x = torch.cat([self.cls.expand(x.shape[0], 1, 128), p], 1) + self.pos
+        x = torch.cat([self.cls.expand(x.shape[0], 1, VIT_DIM), p], 1) + self.pos
         return self.head(self.norm(self.blocks(x)[:, 0]))
 
 
@@ -99,8 +103,11 @@ def rms(x, w, eps=1e-5):
     return x * torch.rsqrt(x.square().mean(-1, keepdim=True) + eps) * w
 
 
+LLAMA_CONTEXT = 64
+
+
 class LlamaBlock(nn.Module):
-    def __init__(self, d=256, h=4, hidden=688):
+    def __init__(self, d=128, h=4, hidden=344):
         super().__init__()
         self.h = h
         self.n1, self.n2 = nn.Parameter(torch.ones(d)), nn.Parameter(torch.ones(d))
@@ -128,7 +135,7 @@ class LlamaBlock(nn.Module):
 
 
 class Llama(nn.Module):
-    def __init__(self, t=256, d=256):
+    def __init__(self, t=LLAMA_CONTEXT, d=128):
         super().__init__()
         self.emb = nn.Parameter(torch.randn(256, d) * 0.02)
         self.blocks = nn.ModuleList([LlamaBlock() for _ in range(4)])
@@ -252,7 +259,7 @@ def make(name):
     if name == "fashion_mnist_vit":
         return Bench(name, Vit(), images, ce)
     if name == "sotu_llama":
-        return Bench(name, Llama(), lambda: (torch.randint(0, 256, (16, 256)), torch.randint(0, 256, (16, 256))),
+        return Bench(name, Llama(), lambda: (torch.randint(0, 256, (16, LLAMA_CONTEXT)), torch.randint(0, 256, (16, LLAMA_CONTEXT))),
                      lambda logits, y: ce(logits.view(-1, 256), y.view(-1)))
     if name in ("criteo_dlrm_synthetic", "criteo_dlrm_synthetic_qr"):
         model = Dlrm(qr=name.endswith("_qr"))
