@@ -110,15 +110,15 @@ public static class SotuWorkloads
     /// <summary>The constants of <paramref name="name"/> at <paramref name="preset"/>; examples are windows of Context tokens.</summary>
     public static WorkloadSpec Spec(string name, string preset, long trainWindows, long validationWindows, long testWindows)
     {
-        // (target nats/token, budget s, eval period s, step hint, reference batch, eval batch); quick calibrated
-        // (calibration/README.md), cpu provisional (the sizing runs), tiny loose, gpu provisional. At cpu, 16 × 64 tokens
+        // (target nats/token, budget s, eval period s, step hint, reference batch, eval batch); quick and cpu calibrated
+        // (calibration/README.md), tiny loose, gpu provisional. At cpu, 16 × 64 tokens
         // cost 5.5 GFLOP per step (forward + backward), measured 51 ms on two idle cores.
         var (target, budget, evalPeriod, stepHint, batch, evalBatch) = preset switch
         {
             Presets.Tiny => (2.8, 20.0, 2.0, 200L, 8, 16),
             Presets.Quick => (1.614, 18.7, 0.70, 1145L, 16, 16),        // calibrated: calibration/README.md
             Presets.Gpu => (3.3, 3600.0, 120.0, 20_000L, 32, 32),
-            _ => (1.36, 80.0, 2.0, 1600L, 16, 16),                      // provisional: calibration/README.md
+            _ => (1.2829, 77.5, 2.90, 1704L, 16, 16),                   // calibrated: calibration/README.md
         };
         return new WorkloadSpec(name, preset, LossType.SoftmaxCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
             target, target + 0.05, budget, evalPeriod, stepHint, batch, evalBatch, Math.Max(1, trainWindows), validationWindows, testWindows,
