@@ -6,8 +6,9 @@ namespace AlgoPerfSharp.Workloads.Data.ClickLog;
 /// <summary>
 /// A binary click-log cache: a 300-byte header (magic <c>APSCLOG1</c>, layout, seed, split sizes, the 26 table sizes,
 /// the Bayes-optimal log loss of each split and the positive rate) followed by fixed-size little-endian records
-/// (13 float32 dense features, 26 int32 ids, float32 teacher probability, uint8 label). Splits are by position:
-/// train first, then validation, then test (as Criteo's days). Written once by <see cref="Write"/>; read with
+/// (13 float32 dense features, 26 int32 ids, float32 teacher probability — NaN when unknown, as for real Criteo
+/// data — uint8 label). Splits are by position: train first, then validation, then test (as Criteo's days). Written
+/// once by a <see cref="ClickLogWriter"/> (<see cref="Write"/>, <see cref="CriteoTsvFolder.OpenOrConvert"/>); read with
 /// positioned reads, so concurrent <see cref="Read"/> calls are thread-safe.
 /// </summary>
 public sealed class ClickLogFile : IDisposable
@@ -18,8 +19,12 @@ public sealed class ClickLogFile : IDisposable
     /// <summary>Bytes of the header.</summary>
     public const int HeaderBytes = 8 + (3 * 4) + (5 * 8) + (ClickLogSchema.CategoricalFeatures * 8) + (4 * 8);
 
-    private const int Version = 1;
-    private static readonly byte[] Magic = "APSCLOG1"u8.ToArray();
+    /// <summary>Layout version in the header.</summary>
+    internal const int Version = 1;
+
+    /// <summary>The header's first 8 bytes.</summary>
+    internal static readonly byte[] Magic = "APSCLOG1"u8.ToArray();
+
     private readonly SafeFileHandle _handle;
     private readonly long[] _splitStart;
     private readonly long[] _splitCount;
@@ -73,7 +78,7 @@ public sealed class ClickLogFile : IDisposable
     /// <summary>The file.</summary>
     public string Path { get; }
 
-    /// <summary>The generator's seed.</summary>
+    /// <summary>The generator's seed (a synthetic log), or the fingerprint of the sources (a converted Criteo TSV log: <see cref="CriteoTsvFolder"/>).</summary>
     public ulong Seed { get; }
 
     /// <summary>Records in all splits.</summary>
@@ -90,7 +95,8 @@ public sealed class ClickLogFile : IDisposable
 
     /// <summary>
     /// The Bayes-optimal expected log loss (nats) on <paramref name="split"/>: the mean binary entropy of the teacher's
-    /// probability over its examples. The floor of any model's expected validation/test loss.
+    /// probability over its examples. The floor of any model's expected validation/test loss. NaN when the
+    /// probabilities are unknown (a converted Criteo TSV log).
     /// </summary>
     public double BayesLoss(DataSplit split) => _bayes[(int)split];
 
@@ -131,7 +137,7 @@ public sealed class ClickLogFile : IDisposable
         return new ClickBatch(dense, ids, labels, count);
     }
 
-    /// <summary>The teacher probabilities of records <paramref name="start"/> … of <paramref name="split"/>.</summary>
+    /// <summary>The teacher probabilities (NaN when unknown) of records <paramref name="start"/> … of <paramref name="split"/>.</summary>
     public double[] Probabilities(DataSplit split, long start, int count)
     {
         long first = _splitStart[(int)split] + start;
@@ -148,8 +154,9 @@ public sealed class ClickLogFile : IDisposable
 
     /// <summary>
     /// Writes <paramref name="train"/> + <paramref name="validation"/> + <paramref name="test"/> examples of
-    /// <paramref name="generator"/> (indices 0, 1, … in that order) to <paramref name="path"/> (via a temporary file,
-    /// so a crash never leaves a half-written cache under the final name) and opens it.
+    /// <paramref name="generator"/> (indices 0, 1, … in that order, generated in parallel chunks) to
+    /// <paramref name="path"/> through a <see cref="ClickLogWriter"/> (so a crash never leaves a half-written cache under
+    /// the final name) and opens it.
     /// </summary>
     public static ClickLogFile Write(string path, SyntheticClickLog generator, long train, long validation, long test)
     {
@@ -157,60 +164,28 @@ public sealed class ClickLogFile : IDisposable
         ArgumentNullException.ThrowIfNull(generator);
         long[] counts = [train, validation, test];
         if (counts.Any(c => c < 1)) throw new ArgumentException($"split sizes must all be ≥ 1 (got {train}/{validation}/{test})");
-        string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        string tmp = path + ".tmp";
-        var entropy = new double[3];
-        long positives = 0;
         const int Chunk = 16384;
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        const int D = ClickLogSchema.DenseFeatures, C = ClickLogSchema.CategoricalFeatures;
+        var dense = new float[Chunk * D];
+        var ids = new long[Chunk * C];
+        var p = new double[Chunk];
+        var labels = new bool[Chunk];
+        long total = counts.Sum();
+        using var writer = new ClickLogWriter(path, generator.TableSizes);
+        for (long start = 0; start < total; start += Chunk)
         {
-            fs.Write(new byte[HeaderBytes]);
-            long total = counts.Sum();
-            var buffer = new byte[Chunk * RecordBytes];
-            var chunkEntropy = new double[Chunk];
-            for (long start = 0; start < total; start += Chunk)
+            int n = (int)Math.Min(Chunk, total - start);
+            long first = start;
+            Parallel.For(0, n, i => p[i] = generator.Example(first + i, dense.AsSpan(i * D, D), ids.AsSpan(i * C, C), out labels[i]));
+            for (int i = 0; i < n; i++)
             {
-                int n = (int)Math.Min(Chunk, total - start);
-                Parallel.For(0, n, i =>
-                {
-                    Span<float> dense = stackalloc float[ClickLogSchema.DenseFeatures];
-                    Span<long> ids = stackalloc long[ClickLogSchema.CategoricalFeatures];
-                    double p = generator.Example(start + i, dense, ids, out bool label);
-                    var r = buffer.AsSpan(i * RecordBytes, RecordBytes);
-                    for (int j = 0; j < dense.Length; j++) BinaryPrimitives.WriteSingleLittleEndian(r[(4 * j)..], dense[j]);
-                    for (int f = 0; f < ids.Length; f++) BinaryPrimitives.WriteInt32LittleEndian(r[(4 * (ClickLogSchema.DenseFeatures + f))..], (int)ids[f]);
-                    BinaryPrimitives.WriteSingleLittleEndian(r[(RecordBytes - 5)..], (float)p);
-                    r[RecordBytes - 1] = label ? (byte)1 : (byte)0;
-                    chunkEntropy[i] = Entropy(p);
-                });
-                for (int i = 0; i < n; i++)
-                {
-                    long k = start + i;
-                    entropy[k < train ? 0 : k < train + validation ? 1 : 2] += chunkEntropy[i];
-                    positives += buffer[((i + 1) * RecordBytes) - 1];
-                }
-
-                fs.Write(buffer, 0, n * RecordBytes);
+                long k = start + i;
+                var split = k < train ? DataSplit.Train : k < train + validation ? DataSplit.Validation : DataSplit.Test;
+                writer.Add(split, dense.AsSpan(i * D, D), ids.AsSpan(i * C, C), labels[i], p[i]);
             }
-
-            var h = new byte[HeaderBytes];
-            Magic.CopyTo(h, 0);
-            BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(8), Version);
-            BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(12), ClickLogSchema.DenseFeatures);
-            BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(16), ClickLogSchema.CategoricalFeatures);
-            BinaryPrimitives.WriteUInt64LittleEndian(h.AsSpan(20), generator.Seed);
-            for (int s = 0; s < 3; s++) BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(28 + (8 * s)), counts[s]);
-            for (int f = 0; f < ClickLogSchema.CategoricalFeatures; f++) BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(60 + (8 * f)), generator.TableSizes[f]);
-            int o = 60 + (8 * ClickLogSchema.CategoricalFeatures);
-            for (int s = 0; s < 3; s++) BinaryPrimitives.WriteDoubleLittleEndian(h.AsSpan(o + (8 * s)), entropy[s] / counts[s]);
-            BinaryPrimitives.WriteDoubleLittleEndian(h.AsSpan(o + 24), positives / (double)total);
-            fs.Position = 0;
-            fs.Write(h);
         }
 
-        File.Move(tmp, path, overwrite: true);
-        return new ClickLogFile(path);
+        return writer.Complete(generator.Seed);
     }
 
     /// <summary>Opens <paramref name="path"/> if it exists, else writes it (see <see cref="Write"/>).</summary>
@@ -229,7 +204,7 @@ public sealed class ClickLogFile : IDisposable
         return file;
     }
 
-    /// <summary>Binary entropy H(p) in nats: the expected log loss of predicting p when the label is Bernoulli(p).</summary>
+    /// <summary>Binary entropy H(p) in nats: the expected log loss of predicting p when the label is Bernoulli(p); NaN for NaN.</summary>
     public static double Entropy(double p) =>
         p <= 0 || p >= 1 ? 0 : -((p * Math.Log(p)) + ((1 - p) * Math.Log(1 - p)));
 
