@@ -4,7 +4,7 @@ using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
-/// <summary>The synthetic click-log DLRMs are listed and runnable by name but stay out of default plans until calibrated.</summary>
+/// <summary>The click-log DLRMs (synthetic and on Criteo TSV files) are listed and runnable by name but stay out of default plans until calibrated.</summary>
 public sealed class ClickLogRegistrationTests
 {
     [Fact]
@@ -12,7 +12,7 @@ public sealed class ClickLogRegistrationTests
     {
         var registry = HarnessWorkloads.Registry();
         var baseWorkloads = HarnessWorkloads.BaseWorkloads(registry);
-        foreach (string name in new[] { CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr, CriteoDlrmWorkloads.DlrmLayerNorm })
+        foreach (string name in new[] { CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr, CriteoDlrmWorkloads.DlrmLayerNorm, CriteoDlrmWorkloads.DlrmTsv })
         {
             Assert.NotNull(registry.Find(name));
             Assert.DoesNotContain(name, baseWorkloads);
@@ -23,5 +23,6 @@ public sealed class ClickLogRegistrationTests
         Assert.Equal(CriteoDlrmWorkloads.Dlrm, registry.Find(CriteoDlrmWorkloads.DlrmLayerNorm)!.VariantOf); // the held-out variant
         Assert.Equal(CriteoDlrmWorkloads.Dlrm, registry.Spec(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Tiny).VariantOf);
         Assert.Null(registry.Find(CriteoDlrmWorkloads.DlrmQr)!.VariantOf);
+        Assert.Null(registry.Find(CriteoDlrmWorkloads.DlrmTsv)!.VariantOf); // real data, borrowed constants: not a variant
     }
 }

@@ -264,7 +264,7 @@ public sealed class DlrmTests
         foreach (var d in CriteoDlrmWorkloads.Descriptors)
         {
             Assert.Contains("UNCALIBRATED", d.Description);
-            Assert.Contains(d.Name.EndsWith("_qr", StringComparison.Ordinal) ? "quotient-remainder" : "SYNTHETIC", d.Description);
+            Assert.Contains(d.Name == CriteoDlrmWorkloads.DlrmTsv ? "REAL Criteo TSV" : d.Name.EndsWith("_qr", StringComparison.Ordinal) ? "quotient-remainder" : "SYNTHETIC", d.Description);
             foreach (string p in Presets.All) Assert.Equal(CriteoDlrmWorkloads.PlaceholderTarget, d.SpecFactory!(p).ValidationTarget);
         }
 

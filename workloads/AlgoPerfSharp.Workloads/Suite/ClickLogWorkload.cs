@@ -7,7 +7,7 @@ using AlgoPerfSharp.Workloads.Models.Dlrm;
 namespace AlgoPerfSharp.Workloads.Suite;
 
 /// <summary>
-/// Click-through prediction on a click-log cache (<see cref="ClickLogFile"/>; the built-in one is <b>synthetic</b>).
+/// Click-through prediction on a click-log cache (<see cref="ClickLogFile"/>: a <b>synthetic</b> log, or one converted from Criteo TSV files).
 /// Training batches: each epoch visits the training split's ⌊N/B⌋ contiguous blocks of B records in a seeded order
 /// (batch i is a pure function of (seed, i)). Loss: mean sigmoid binary cross-entropy of the model's logits.
 /// Evaluation (eval mode, no-grad, one DisposeScope per batch) reports <c>loss</c> (AlgoPerf's target metric),

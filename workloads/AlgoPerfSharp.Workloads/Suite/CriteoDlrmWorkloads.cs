@@ -10,8 +10,10 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// <summary>
 /// DLRM-small on a <b>synthetic</b> Criteo-like click log (<see cref="SyntheticClickLog"/>; Criteo's logs are not
 /// reachable here), with plain or compositional (quotient–remainder) tables, and a held-out variant with LayerNorms
-/// (AlgoPerf's <c>criteo1tb_layernorm</c>). Every table's lookup produces sparse gradients
-/// (<see cref="DlrmConfig.SparseGradients"/>); the harness densifies them unless the algorithm accepts them. The log is generated once per preset into
+/// (AlgoPerf's <c>criteo1tb_layernorm</c>), and <see cref="DlrmTsv"/>: the plain model on a user's <b>real</b> Criteo
+/// TSV files (<see cref="CriteoTsvWorkload"/>; its constants are the synthetic workload's, borrowed). Every table's
+/// lookup produces sparse gradients (<see cref="DlrmConfig.SparseGradients"/>); the harness densifies them unless the
+/// algorithm accepts them. The synthetic log is generated once per preset into
 /// <c>$ALGOPERF_DATA/criteo_synthetic/</c> and streamed from there. Target metric: validation loss (AlgoPerf's).
 /// <b>The targets are uncalibrated placeholders</b> (<see cref="PlaceholderTarget"/>): the lead calibrates them with
 /// the suite's protocol; the teacher's loss (reported as <c>bayes_loss</c>) is their floor.
@@ -27,6 +29,13 @@ public static class CriteoDlrmWorkloads
     /// <summary>Held-out variant of <see cref="Dlrm"/>: LayerNorms in both MLPs and over the embeddings (<see cref="DlrmConfig.LayerNorm"/>).</summary>
     public const string DlrmLayerNorm = "criteo_dlrm_synthetic_layernorm";
 
+    /// <summary>
+    /// DLRM-small (plain tables, as <see cref="Dlrm"/>) on the user's real Criteo TSV files, converted once to a cache
+    /// (<see cref="CriteoTsvWorkload"/>). Its targets, budgets and step hints are <see cref="Dlrm"/>'s uncalibrated
+    /// placeholders, borrowed as the held-out variants borrow theirs; its Bayes floor is unknown.
+    /// </summary>
+    public const string DlrmTsv = "criteo_dlrm_tsv";
+
     /// <summary>Tables with more rows than this become compositional in <see cref="DlrmQr"/> (the DLRM reference's default).</summary>
     public const long QrThreshold = 200;
 
@@ -36,11 +45,12 @@ public static class CriteoDlrmWorkloads
     /// <summary>Uncalibrated placeholder for the validation and test loss targets (below the best constant predictor's ≈ 0.56 nats).</summary>
     public const double PlaceholderTarget = 0.5;
 
-    /// <summary>Registry descriptors of the two workloads and the held-out variant (none is in the default plans).</summary>
+    /// <summary>Registry descriptors of the synthetic workloads, their held-out variant and the TSV workload (none is in the default plans; the TSV one's spec factory gives the preset's split caps, its built spec the counts found).</summary>
     public static IReadOnlyList<WorkloadDescriptor> Descriptors { get; } =
     [
         new(Dlrm, "SYNTHETIC Criteo-like click log, DLRM-small (per-feature tables, dot interaction); target validation loss; targets UNCALIBRATED", null, Presets.All, p => Create(Dlrm, p), p => Spec(Dlrm, p)),
         new(DlrmQr, $"as {Dlrm} with quotient-remainder (mult) tables above {QrThreshold} rows; targets UNCALIBRATED", null, Presets.All, p => Create(DlrmQr, p), p => Spec(DlrmQr, p)),
+        new(DlrmTsv, $"REAL Criteo TSV files (user-supplied: ${CriteoTsvWorkload.FolderVariable} or $ALGOPERF_DATA/criteo; converted once to a cache), DLRM-small as {Dlrm}; Bayes floor unknown; targets UNCALIBRATED, borrowed from {Dlrm}", null, Presets.All, p => CriteoTsvWorkload.Create(p), p => Spec(DlrmTsv, p)),
         new(DlrmLayerNorm, $"held-out variant of {Dlrm} (SYNTHETIC click log): LayerNorm after every MLP ReLU and over the embeddings, as AlgoPerf's criteo1tb_layernorm; targets UNCALIBRATED", Dlrm, Presets.All, p => Create(DlrmLayerNorm, p), p => Spec(DlrmLayerNorm, p)),
     ];
 
@@ -72,14 +82,21 @@ public static class CriteoDlrmWorkloads
         };
     }
 
-    /// <summary>The workload's constants without generating data.</summary>
+    /// <summary>The workload's constants without generating or reading data (for <see cref="DlrmTsv"/>, the preset's split sizes are caps).</summary>
     public static WorkloadSpec Spec(string name, string preset)
+    {
+        var s = SizesFor(preset);
+        return Spec(name, preset, s.Train, s.Validation, s.Test);
+    }
+
+    /// <summary>The workload's constants with the split sizes of its data (<see cref="DlrmTsv"/>: the counts its cache holds).</summary>
+    public static WorkloadSpec Spec(string name, string preset, long train, long validation, long test)
     {
         var s = SizesFor(preset);
         return new WorkloadSpec(CheckName(name), preset, LossType.SigmoidCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
             ValidationTarget: PlaceholderTarget, TestTarget: PlaceholderTarget, MaxRuntimeSeconds: s.BudgetSeconds,
             EvalPeriodSeconds: s.BudgetSeconds / 20, StepHint: s.StepHint, ReferenceBatchSize: s.BatchSize,
-            EvalBatchSize: s.EvalBatchSize, NumTrainExamples: s.Train, NumValidationExamples: s.Validation, NumTestExamples: s.Test,
+            EvalBatchSize: s.EvalBatchSize, NumTrainExamples: train, NumValidationExamples: validation, NumTestExamples: test,
             VariantOf: name == DlrmLayerNorm ? Dlrm : null)
         {
             ForwardFlopsPerExample = ForwardFlops(ConfigFor(name, preset)),
@@ -90,20 +107,27 @@ public static class CriteoDlrmWorkloads
     public static string CachePath(string preset, string? directory = null) =>
         Path.Combine(directory ?? Path.Combine(DataPaths.Root, "criteo_synthetic"), $"clicklog-{Presets.Check(preset)}-s{DataSeed}-v1.bin");
 
-    /// <summary>Builds the workload, generating its click log first if the cache file does not exist (untimed; seconds to minutes).</summary>
+    /// <summary>
+    /// Builds the workload, generating its click log first if the cache file does not exist (untimed; seconds to
+    /// minutes) in <paramref name="directory"/>. For <see cref="DlrmTsv"/>, <paramref name="directory"/> is the TSV
+    /// folder (see <see cref="CriteoTsvWorkload.Create"/>).
+    /// </summary>
     public static ClickLogWorkload Create(string name, string preset, string? directory = null)
     {
+        if (CheckName(name) == DlrmTsv) return CriteoTsvWorkload.Create(preset, directory);
         var config = ConfigFor(name, preset);
         var s = SizesFor(preset);
         var file = ClickLogFile.OpenOrWrite(CachePath(preset, directory), new SyntheticClickLog(DataSeed, config.TableSizes), s.Train, s.Validation, s.Test);
-        Func<ulong, double, Module> build = (seed, dropout) =>
-        {
-            if (dropout != 0) throw new ArgumentException($"{name} has no dropout (AlgoPerf's DLRM-small default rate is 0); got {dropout}", nameof(dropout));
-            using var g = new Generator(seed);
-            return new DlrmSmall(config, g);
-        };
-        return new ClickLogWorkload(Spec(name, preset), file, build);
+        return new ClickLogWorkload(Spec(name, preset), file, ModelBuilder(name, config));
     }
+
+    /// <summary>The model factory of workload <paramref name="name"/>: DLRM-small of <paramref name="config"/> seeded by the trial; dropout is refused.</summary>
+    internal static Func<ulong, double, Module> ModelBuilder(string name, DlrmConfig config) => (seed, dropout) =>
+    {
+        if (dropout != 0) throw new ArgumentException($"{name} has no dropout (AlgoPerf's DLRM-small default rate is 0); got {dropout}", nameof(dropout));
+        using var g = new Generator(seed);
+        return new DlrmSmall(config, g);
+    };
 
     /// <summary>Forward multiply-adds × 2 per example: the MLPs' weights, the (n × n × D) dot products, and the QR products.</summary>
     public static double ForwardFlops(DlrmConfig c)
@@ -118,5 +142,5 @@ public static class CriteoDlrmWorkloads
     }
 
     private static string CheckName(string name) =>
-        name is Dlrm or DlrmQr or DlrmLayerNorm ? name : throw new ArgumentException($"unknown click-log workload '{name}'; known: {Dlrm}, {DlrmQr}, {DlrmLayerNorm}", nameof(name));
+        name is Dlrm or DlrmQr or DlrmLayerNorm or DlrmTsv ? name : throw new ArgumentException($"unknown click-log workload '{name}'; known: {Dlrm}, {DlrmQr}, {DlrmLayerNorm}, {DlrmTsv}", nameof(name));
 }
