@@ -143,8 +143,8 @@ public sealed class ClickLogDataTests
         Assert.Equal((float)Math.Log(101), b.Dense[12]);
         Assert.All(b.Dense.AsSpan(13, 13).ToArray(), x => Assert.Equal(0f, x));
         // value mod (V − 1), + 1; row 0 is the missing category's
-        Assert.Equal(250, b.Categorical[0]);   // 0x68fd1e64 = 1761418852 = 3529897·499 + 249, table of 500 rows
-        Assert.Equal(2, b.Categorical[5]);     // 0x68fd1e69 is odd, table of 3 rows: 1 + 1
+        Assert.Equal(250L, b.Categorical[0]);   // 0x68fd1e64 = 1761418852 = 3529897·499 + 249, table of 500 rows
+        Assert.Equal(2L, b.Categorical[5]);    // 0x68fd1e69 is odd, table of 3 rows: 1 + 1
         Assert.Equal(CriteoTsv.MissingId, b.Categorical[3]);
         Assert.Equal(1 + ((0x68fd1e64L + 7) % (Sizes[7] - 1)), b.Categorical[7]);
         Assert.Equal(b.Categorical.AsSpan(0, 26).ToArray(), b.Categorical.AsSpan(26, 26).ToArray());

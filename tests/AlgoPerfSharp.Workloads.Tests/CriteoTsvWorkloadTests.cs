@@ -204,7 +204,7 @@ public sealed class CriteoTsvWorkloadTests
         Assert.NotEqual(old, File.GetLastWriteTimeUtc(cache));
 
         File.AppendAllLines(day0, SampleLines(9, 10)); // another size
-        using (var w = CriteoTsvWorkload.Create(Presets.Tiny, folder, cacheDir)) Assert.Equal(310, w.Spec.NumTrainExamples);
+        using (var w = CriteoTsvWorkload.Create(Presets.Tiny, folder, cacheDir)) Assert.Equal(310L, w.Spec.NumTrainExamples);
         Assert.Empty(Directory.GetFiles(cacheDir, "*.tmp"));
 
         using (var fs = new FileStream(cache, FileMode.Open)) fs.SetLength(fs.Length - 3);

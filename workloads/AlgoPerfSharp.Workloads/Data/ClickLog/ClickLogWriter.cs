@@ -18,7 +18,7 @@ public sealed class ClickLogWriter : IDisposable
     private readonly double[] _entropy = new double[3];
     private readonly byte[] _record = new byte[ClickLogFile.RecordBytes];
     private long _positives;
-    private DataSplit _split = DataSplit.Train;
+    private DataSplit _split; // the latest record's (Train first)
     private bool _closed;
 
     /// <summary>Starts a cache for tables of <paramref name="tableSizes"/> rows (26 entries, each in [1, 2^31 − 1]).</summary>

@@ -58,6 +58,7 @@ public sealed partial class CriteoTsvFolder
         Directory.EnumerateFiles(folder)
             .Where(p => TsvName().IsMatch(Path.GetFileName(p)))
             .OrderBy(p => NaturalKey(Path.GetFileName(p)), StringComparer.Ordinal)
+            .Select(p => Path.GetFullPath(p))
             .ToList();
 
     /// <summary>
