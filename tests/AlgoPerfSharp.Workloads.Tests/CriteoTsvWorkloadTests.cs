@@ -83,6 +83,15 @@ public sealed class CriteoTsvWorkloadTests
         return string.Join('\t', copy);
     }
 
+    /// <summary>One raw line decoded independently of <see cref="CriteoTsv"/>: string.Split, Convert.ToUInt64(hex, 16), float64 log.</summary>
+    private static ClickBatch Decode(string line)
+    {
+        string[] f = line.Split('\t');
+        var dense = f[1..14].Select(s => s.Length == 0 ? 0f : (float)Math.Log(1 + Math.Max(0, long.Parse(s, CultureInfo.InvariantCulture)))).ToArray();
+        var ids = f[14..].Select((s, c) => s.Length == 0 ? 0L : 1 + (long)(Convert.ToUInt64(s, 16) % (ulong)(Tables[c] - 1))).ToArray();
+        return new ClickBatch(dense, ids, [f[0] == "1" ? 1f : 0f], 1);
+    }
+
     private static void AssertOneLine(Exception e, params string[] parts)
     {
         Assert.DoesNotContain('\n', e.Message);
@@ -104,6 +113,8 @@ public sealed class CriteoTsvWorkloadTests
         AssertSameExamples(Concat(CriteoTsv.Read(Path.Combine(folder, "day_0"), Tables), CriteoTsv.Read(Path.Combine(folder, "day_1"), Tables)), file.Read(DataSplit.Train, 0, 300));
         AssertSameExamples(Slice(day2, 0, 50), file.Read(DataSplit.Test, 0, 50));
         AssertSameExamples(Slice(day2, 50, 51), file.Read(DataSplit.Validation, 0, 51));
+        AssertSameExamples(Decode(File.ReadLines(Path.Combine(folder, "day_1")).Skip(76).First()), file.Read(DataSplit.Train, 225, 1)); // line 77, after the blank one
+        AssertSameExamples(Decode(SampleLines(4, 101)[100]), file.Read(DataSplit.Validation, 50, 1));
         Assert.True(double.IsNaN(file.BayesLoss(DataSplit.Validation)));
         Assert.All(file.Probabilities(DataSplit.Train, 0, 10), p => Assert.True(double.IsNaN(p)));
         double positives = Concat(CriteoTsv.Read(Path.Combine(folder, "day_0"), Tables), CriteoTsv.Read(Path.Combine(folder, "day_1"), Tables), day2).Labels.Sum(l => (double)l);
