@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AlgoPerfSharp.Contracts;
 using AlgoPerfSharp.Torch;
 using AlgoPerfSharp.Torch.Serialization;
@@ -28,7 +29,8 @@ public sealed record TrialCounters(
 /// </summary>
 public static class TrialCheckpoint
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // NaN metrics in the eval history (e.g. criteo_dlrm_tsv's unknown bayes_loss, a one-class AUC) are written as "NaN"
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>The folder of a trial's checkpoint under <paramref name="root"/>.</summary>
     public static string Folder(string root, string trialKey) =>
