@@ -61,6 +61,7 @@ if [ "$TABLE_ONLY" = 0 ]; then
 fi
 
 mib() { jq -r "if .$1 == null then \"n/a\" else (.$1 / 1048576 * 10 | round / 10 | tostring) end" "$2"; }
+mib3() { jq -r "if .$1 == null then \"n/a\" else (.$1 / 1048576 * 1000 | round / 1000 | tostring) end" "$2"; }
 echo "| workload | preset | algorithm | steps | parameters | peak RSS MiB | RSS before Init MiB | RSS after steps MiB | state MiB (measured) | state MiB (theory) | measured / theory |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for p in "${presets[@]}"; do
@@ -68,7 +69,7 @@ for p in "${presets[@]}"; do
     for a in "${algorithms[@]}"; do
       cell="$OUT/$w-$p-$a"
       if [ -f "$cell.json" ]; then
-        echo "| $w | $p | $a | $(jq -r .Steps "$cell.json") | $(jq -r .Parameters "$cell.json") | $(mib PeakResidentBytes "$cell.json") | $(mib ResidentBeforeInitBytes "$cell.json") | $(mib ResidentAfterStepsBytes "$cell.json") | $(mib StateBytes "$cell.json") | $(mib TheoreticalStateBytes "$cell.json") | $(jq -r 'if .StateRatio == null then "n/a" else (.StateRatio * 1000 | round / 1000 | tostring) end' "$cell.json") |"
+        echo "| $w | $p | $a | $(jq -r .Steps "$cell.json") | $(jq -r .Parameters "$cell.json") | $(mib PeakResidentBytes "$cell.json") | $(mib ResidentBeforeInitBytes "$cell.json") | $(mib ResidentAfterStepsBytes "$cell.json") | $(mib3 StateBytes "$cell.json") | $(mib3 TheoreticalStateBytes "$cell.json") | $(jq -r 'if .StateRatio == null then "n/a" else (.StateRatio * 10000 | round / 10000 | tostring) end' "$cell.json") |"
       elif [ -f "$cell.err" ]; then
         echo "| $w | $p | $a | | | not run: $(grep -m1 -i 'error' "$cell.err" | tr '|' '/' | cut -c1-160) | | | | | |"
       fi
