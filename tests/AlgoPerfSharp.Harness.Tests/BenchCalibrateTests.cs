@@ -28,6 +28,15 @@ public sealed class BenchCalibrateTests : ScratchFolder
         Assert.Equal(1.0, D("GradientEvaluationsPerStep"));
         Assert.Equal(0.0, D("LossEvaluationsPerStep"));
         Assert.Equal(32.0, D("ExamplesDrawnPerStep"));
+
+        // memory: AdamW keeps m and v of the 9 float32 parameters, 2·4·9 bytes, exactly its theoretical 2P
+        Assert.Equal(72, r.GetProperty("StateBytes").GetInt64());
+        Assert.Equal(72, r.GetProperty("TheoreticalStateBytes").GetInt64());
+        Assert.Equal(1.0, D("StateRatio"));
+        Assert.Equal("2P (m, v)", r.GetProperty("TheoreticalStateFormula").GetString());
+        Assert.StartsWith("in-process", r.GetProperty("MemoryScope").GetString(), StringComparison.Ordinal);
+        long peak = r.GetProperty("PeakResidentBytes").GetInt64(), after = r.GetProperty("ResidentAfterStepsBytes").GetInt64();
+        Assert.True(peak >= after && after > 0 && r.GetProperty("ResidentBeforeInitBytes").GetInt64() > 0, $"peak {peak}, after the steps {after}");
     }
 
     [Fact]

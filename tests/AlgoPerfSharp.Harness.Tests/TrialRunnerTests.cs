@@ -293,6 +293,50 @@ public sealed class TrialRunnerTests : IDisposable
     }
 
     [Fact]
+    public void MeasuringMemoryReportsTheResidentSetAndTheCheckpointStateAfterTheLastStep()
+    {
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new ScriptedAlgorithm(),
+            new TrialRunnerOptions { MaxSteps = 3, EvalEverySteps = 3, MeasureMemory = true });
+        Assert.Equal(TrialState.Completed, outcome.State);
+        var m = Assert.IsType<TrialMemory>(outcome.Memory);
+
+        // AdamW on the tiny linear model's float32 weight and bias: m and v of each, 2·4·P bytes
+        long p;
+        using (var model = new TinyWorkload(target: -1).CreateModel(11)) p = model.Parameters.Sum(q => q.Parameter.NumElements);
+        Assert.Equal(2 * 4 * p, m.StateBytes);
+        Assert.Equal(4, m.StateTensors);
+        Assert.True(m.ResidentBeforeInitBytes > 0 && m.ResidentAfterStepsBytes > 0, $"{m}");
+        Assert.True(m.PeakResidentBytes >= m.ResidentAfterStepsBytes, $"{m}"); // the high-water mark is never below the current set
+
+        // without the option nothing is measured (no SaveState at the last step)
+        var (id2, spec2) = Trial(trial: 1);
+        Assert.Null(new TrialRunner(_store).Run(id2, spec2, new TinyWorkload(target: -1), new ScriptedAlgorithm(), new TrialRunnerOptions { MaxSteps = 3 }).Memory);
+    }
+
+    [Fact]
+    public void ASaveStateThatThrowsWhileMeasuringMemoryFailsTheTrialInOneLine()
+    {
+        var (id, spec) = Trial();
+        var outcome = new TrialRunner(_store).Run(id, spec, new TinyWorkload(target: -1), new ScriptedAlgorithm(saveStateThrows: true),
+            new TrialRunnerOptions { MaxSteps = 3, MeasureMemory = true });
+        Assert.Equal(TrialState.Failed, outcome.State);
+        Assert.Equal("scripted.SaveState threw InvalidOperationException while measuring memory: state\uFFFD[31m cannot be saved", outcome.Error);
+        Assert.Null(outcome.Memory);
+    }
+
+    [Fact]
+    public void ProcStatusGivesTheResidentSetAndItsPeakInBytes()
+    {
+        var m = ResidentMemory.Parse("Name:\talgoperf\nVmPeak:\t 9000 kB\nVmHWM:\t  812344 kB\nVmRSS:\t  700000 kB\nThreads:\t4\n");
+        Assert.Equal(700000L * 1024, m.ResidentBytes);
+        Assert.Equal(812344L * 1024, m.PeakBytes);
+        Assert.Equal(new ResidentMemory(null, null), ResidentMemory.Parse("VmRSS:\t12 MB\nVmHWM:\tlots kB\n")); // other units or a malformed value: unknown
+        var now = ResidentMemory.Read();
+        if (OperatingSystem.IsLinux()) Assert.True(now.PeakBytes >= now.ResidentBytes && now.ResidentBytes > 0, $"{now}");
+    }
+
+    [Fact]
     public void AResumedTrialContinuesItsWallClockTotalAndTimedSeconds()
     {
         var options = new TrialRunnerOptions { MaxSteps = 20, EvalEverySteps = 5, CheckpointDirectory = Path.Combine(_dir, "ckpt") };

@@ -47,8 +47,41 @@ public sealed record BenchResult(
     /// <summary>Where the model trained (<c>cpu</c>, <c>cuda:N</c>). The GEMM peak is always the CPU's.</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>
+    /// Which process the resident figures are of: bench trains in this process (the <c>algoperf</c> process itself, no
+    /// worker), so they cover the whole of it — the .NET runtime, libtorch, the workload's data, the model, the optimizer
+    /// state, the steps' temporaries and the allocators' caches.
+    /// </summary>
+    public string MemoryScope { get; init; } = "in-process: the whole algoperf process that trained (.NET runtime + libtorch + data + model + optimizer state + temporaries)";
+
+    /// <summary>The process's peak resident set (VmHWM, read after the last timed step, before its eval); null without procfs.</summary>
+    public long? PeakResidentBytes { get; init; }
+
+    /// <summary>The resident set (VmRSS) after the model was built, just before the algorithm's Init.</summary>
+    public long? ResidentBeforeInitBytes { get; init; }
+
+    /// <summary>The resident set (VmRSS) after the last timed step.</summary>
+    public long? ResidentAfterStepsBytes { get; init; }
+
+    /// <summary>Measured optimizer state: bytes of every tensor in the algorithm's checkpoint state (<c>SaveState</c>) after the last step.</summary>
+    public long? StateBytes { get; init; }
+
+    /// <summary>Tensors in that checkpoint state.</summary>
+    public int StateTensors { get; init; }
+
+    /// <summary>The algorithm's theoretical state on this model (<see cref="AlgoPerfSharp.Optimizers.Memory.TheoreticalState"/>); null for an algorithm without a formula (plugins).</summary>
+    public long? TheoreticalStateBytes { get; init; }
+
+    /// <summary>The theoretical formula in units of P and matrix-factor terms.</summary>
+    public string? TheoreticalStateFormula { get; init; }
+
+    /// <summary>Measured / theoretical state bytes; null when either is unknown or the theory is 0.</summary>
+    public double? StateRatio => StateBytes is { } m && TheoreticalStateBytes is { } t && t > 0 ? (double)m / t : null;
+
     /// <summary>Achieved FLOP/s as a fraction of the GEMM peak.</summary>
     public double FractionOfPeak => GemmPeakFlopsPerSecond > 0 ? AchievedFlopsPerSecond / GemmPeakFlopsPerSecond : 0;
+
+    private static string Mib(long? bytes) => bytes is { } b ? Optimizers.Memory.StateSize.Format(b) : "n/a";
 
     /// <summary>Indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Hosting.JsonFormats.Indented);
@@ -66,6 +99,9 @@ public sealed record BenchResult(
         sb.AppendLine(c, $"  harness overhead      {HarnessOverhead:P2}  (target ≤ 2%; of which taking the batch {MedianBatchSeconds * 1e3:F3} ms)");
         sb.AppendLine(c, $"  model FLOPs per step  {ModelFlopsPerStep / 1e9:F3} GFLOP (forward + backward)");
         sb.AppendLine(c, $"  achieved              {AchievedFlopsPerSecond / 1e9:F2} GFLOP/s = {FractionOfPeak:P1} of the measured (CPU) GEMM peak {GemmPeakFlopsPerSecond / 1e9:F1} GFLOP/s");
+        sb.AppendLine(c, $"  peak resident         {Mib(PeakResidentBytes)} (VmHWM of this process after the timed steps; before Init {Mib(ResidentBeforeInitBytes)}, after the steps {Mib(ResidentAfterStepsBytes)})");
+        string theory = TheoreticalStateBytes is { } t ? $"theoretical {Mib(t)} = {TheoreticalStateFormula}" : "no theoretical formula for this algorithm";
+        sb.AppendLine(c, $"  optimizer state       {Mib(StateBytes)} in {StateTensors} tensors (checkpoint state); {theory}{(StateRatio is { } r ? $"; ratio {r:F3}" : "")}");
         return sb.ToString();
     }
 }

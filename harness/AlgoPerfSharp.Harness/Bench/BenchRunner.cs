@@ -7,6 +7,7 @@ using AlgoPerfSharp.Scoring;
 using AlgoPerfSharp.Harness.Store;
 using AlgoPerfSharp.Harness.Sweep;
 using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Optimizers.Memory;
 
 namespace AlgoPerfSharp.Harness.Bench;
 
@@ -14,7 +15,10 @@ namespace AlgoPerfSharp.Harness.Bench;
 /// Measures one workload × algorithm: a real <see cref="TrialRunner"/> trial of N steps (no evals until the last step)
 /// gives the harness-timed step, the time inside the algorithm's update and what the algorithm asked of the step's
 /// oracle (gradient and loss evaluations, examples drawn: its eval row's diagnostics); N forward/backward passes alone
-/// give the model's share; a float32 GEMM gives the machine's peak.
+/// give the model's share; a float32 GEMM gives the machine's peak. Memory: the trial measures this process's resident
+/// set before the algorithm's Init and, after its last step, the resident set, its peak (VmHWM) and the algorithm's
+/// checkpoint-state bytes (<see cref="TrialMemory"/>), set beside the algorithm's theoretical state
+/// (<see cref="TheoreticalState"/>). The trial runs in this process, so those are the figures of the process that trained.
 /// </summary>
 public static class BenchRunner
 {
@@ -41,6 +45,7 @@ public static class BenchRunner
                 EvaluateTest = false,
                 StopAtTarget = false,
                 Device = workload.Device.ToString(),
+                MeasureMemory = true,
             });
 
             // the trial evaluates only after its last step, so that row's oracle means cover every timed step
@@ -75,6 +80,8 @@ public static class BenchRunner
         }
 
         long parameters = model.Parameters.Sum(p => p.Parameter.NumElements);
+        var theory = TheoreticalState.Of(algorithm, [.. model.Parameters.Select(p => ParameterShape.Of(p.ToModelParameter()))], spec.Hyperparameters);
+        var memory = outcome.Memory;
         double step = outcome.MedianStepSeconds, update = outcome.MedianUpdateSeconds, fb = Scoring.SampleStatistics.Median(times);
         double forward = workload.Spec.ForwardFlopsPerExample;
         double flops = forward > 0 ? ModelFlops.TrainingStep(forward, batchSize) : 6.0 * parameters * targets;
@@ -86,6 +93,13 @@ public static class BenchRunner
             HessianVectorProductsPerStep = spent is null ? double.NaN : spent.GetValueOrDefault("oracle/hessian_vector_products", 0),
             ExamplesDrawnPerStep = spent?.GetValueOrDefault("oracle/examples", double.NaN) ?? double.NaN,
             Device = workload.Device.ToString(),
+            PeakResidentBytes = memory?.PeakResidentBytes,
+            ResidentBeforeInitBytes = memory?.ResidentBeforeInitBytes,
+            ResidentAfterStepsBytes = memory?.ResidentAfterStepsBytes,
+            StateBytes = memory?.StateBytes,
+            StateTensors = memory?.StateTensors ?? 0,
+            TheoreticalStateBytes = theory?.Bytes,
+            TheoreticalStateFormula = theory?.Formula,
         };
     }
 

@@ -17,8 +17,11 @@ internal static class BenchCommand
         var cmd = new Command("bench", $"""
             Measure one workload × algorithm on this machine: median step time, examples/s, the optimizer's share of the
             step, the harness's overhead (everything but the update and forward/backward; target ≤ 2%), and achieved
-            FLOP/s (the workload's layer-by-layer model FLOPs, 3 × forward per step) against a measured float32 GEMM peak. Runs in this
-            process, --max-steps steps (default {DefaultSteps}).
+            FLOP/s (the workload's layer-by-layer model FLOPs, 3 × forward per step) against a measured float32 GEMM peak, and
+            memory: this process's peak resident set (VmHWM after the timed steps; the whole process: .NET runtime, libtorch, data,
+            model, optimizer state), its resident set before the algorithm's Init and after the steps, and the optimizer state's
+            bytes (the algorithm's checkpoint state) against the algorithm's theoretical size. Runs in this process (no worker),
+            --max-steps steps (default {DefaultSteps}).
             Example: algoperf bench -w sotu_llama -a adamw --preset cpu --json bench.json
             """);
         options.AddTo(cmd);

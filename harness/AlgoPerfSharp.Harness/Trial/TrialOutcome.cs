@@ -15,6 +15,9 @@ public sealed record TrialOutcome(TrialState State, long Steps, double Submissio
 {
     /// <summary>Median time inside the algorithm's <c>Update</c> (its forward/backward and optimizer) in this invocation; 0 when unknown (worker runs).</summary>
     public double MedianUpdateSeconds { get; init; }
+
+    /// <summary>What was measured of memory when <see cref="TrialRunnerOptions.MeasureMemory"/> was set and the trial reached its <c>MaxSteps</c>; else null (and always null from worker runs).</summary>
+    public TrialMemory? Memory { get; init; }
 }
 
 /// <summary>A progress report after a step or an eval (for live displays).</summary>

@@ -28,6 +28,8 @@ namespace AlgoPerfSharp.Harness.Trial;
 ///   algorithm throws (failed), past the wall-clock limit (timed out) or on cancellation (interrupted, after a
 ///   checkpoint, resumable). A resume continues the step count, the timed seconds and the wall-clock total.</item>
 /// </list>
+/// With <see cref="TrialRunnerOptions.MeasureMemory"/> the outcome also carries this process's resident memory before
+/// the algorithm's Init and after the last step, and the algorithm's checkpoint-state bytes (<see cref="TrialMemory"/>).
 /// Every step and eval runs inside a DisposeScope. Not thread-safe; one trial at a time.
 /// </summary>
 public sealed class TrialRunner
@@ -42,6 +44,7 @@ public sealed class TrialRunner
     private readonly IClock _clock;
     private readonly IProgress<TrialProgress>? _progress;
     private readonly List<double> _updateTimes = [];
+    private TrialMemory? _memory;
 
     /// <summary>Creates a runner whose <see cref="Run(long, TrialSpec, IWorkload, ITrainingAlgorithm, TrialRunnerOptions, CancellationToken)"/> writes to <paramref name="store"/>.</summary>
     public TrialRunner(ResultsStore store, IClock? clock = null, IProgress<TrialProgress>? progress = null)
@@ -83,6 +86,7 @@ public sealed class TrialRunner
         string name = algorithm.Name;
 
         _updateTimes.Clear();
+        _memory = null;
         bool resuming = recorder.Start();
         // A checkpoint for a trial this database has never started is not this trial's (e.g. left by a deleted or
         // another database at the same path): resuming from it would report someone else's steps as ours.
@@ -107,6 +111,7 @@ public sealed class TrialRunner
         if (options.StepHint is { } stepHint) info = info with { StepHint = stepHint };
         int batchSize = algorithm.BatchSize(info);
         ITrainingRun run;
+        var beforeInit = options.MeasureMemory ? ResidentMemory.Read() : default; // runtime, libtorch, data and model, no algorithm yet
         try
         {
             var (multipliers, note) = Transfer.WidthTransfer.Resolve(workload, algorithm, parameters, h);
@@ -237,6 +242,11 @@ public sealed class TrialRunner
             }
 
             bool capped = options.MaxSteps is { } max && step >= max;
+            if (capped && options.MeasureMemory && MeasureMemory(name, run, beforeInit) is { } unmeasured)
+            {
+                return Finish(recorder, TrialState.Failed, unmeasured, step, submission, timeToTarget, stepTimes);
+            }
+
             bool due = options.EvalEverySteps is { } every ? step % every == 0 : step == 1 || submission - lastEvalAt >= evalPeriod;
             if (!due && !capped)
             {
@@ -307,6 +317,26 @@ public sealed class TrialRunner
         }
     }
 
+    /// <summary>
+    /// After the last step (untimed): the resident set and its peak first, then the bytes of the algorithm's checkpoint
+    /// state (whose copies are thus not in the resident figures). Returns why the trial must fail, or null.
+    /// </summary>
+    private string? MeasureMemory(string name, ITrainingRun run, ResidentMemory beforeInit)
+    {
+        var afterSteps = ResidentMemory.Read();
+        using var scope = new DisposeScope();
+        try
+        {
+            using var state = run.SaveState();
+            _memory = new TrialMemory(beforeInit.ResidentBytes, afterSteps.ResidentBytes, afterSteps.PeakBytes, Optimizers.Memory.StateSize.Measure(state), state.Tensors.Count);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"{name}.SaveState threw {e.GetType().Name} while measuring memory: {OneLine(e.Message)}";
+        }
+    }
+
     private static double? FirstTargetTime(IReadOnlyList<EvalRecord> history, WorkloadSpec ws)
     {
         foreach (var r in history)
@@ -321,7 +351,11 @@ public sealed class TrialRunner
     {
         double median = stepTimes.Count == 0 ? 0 : Scoring.SampleStatistics.Median(stepTimes);
         recorder.Finish(new TrialEnd(state, error, steps, submission, median));
-        return new TrialOutcome(state, steps, submission, timeToTarget, median, error) { MedianUpdateSeconds = _updateTimes.Count == 0 ? 0 : Scoring.SampleStatistics.Median(_updateTimes) };
+        return new TrialOutcome(state, steps, submission, timeToTarget, median, error)
+        {
+            MedianUpdateSeconds = _updateTimes.Count == 0 ? 0 : Scoring.SampleStatistics.Median(_updateTimes),
+            Memory = _memory,
+        };
     }
 
     // A metric that overflowed is recorded as NaN (diverged): it can never meet a target, and ±∞ rows are refused.

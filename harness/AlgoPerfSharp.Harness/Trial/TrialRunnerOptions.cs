@@ -53,4 +53,11 @@ public sealed record TrialRunnerOptions
 
     /// <summary>Stop as soon as the validation target is met.</summary>
     public bool StopAtTarget { get; init; } = true;
+
+    /// <summary>
+    /// Measure memory (<see cref="TrialOutcome.Memory"/>): this process's resident set before the algorithm's Init, and
+    /// its resident set, its peak and the algorithm's checkpoint-state bytes after the last step when the trial ends at
+    /// <see cref="MaxSteps"/> (<c>algoperf bench</c>). Costs one untimed <c>SaveState</c> at that step.
+    /// </summary>
+    public bool MeasureMemory { get; init; }
 }
