@@ -5,7 +5,8 @@ namespace AlgoPerfSharp.Torch;
 
 /// <summary>
 /// Whole optimizer steps over lists of tensors in one native call and one pass over each tensor (the CPU
-/// counterpart of PyTorch's <c>fused=True</c>): far fewer memory sweeps than composing the step from single ops.
+/// counterpart of PyTorch's <c>fused=True</c>): far fewer memory sweeps than composing the step from single ops
+/// (Adam, SGD with momentum, the eigenvalue-corrected second moment, applying a Shampoo-family direction).
 /// Contiguous float32/float64 CPU tensors take a fused loop; any other tensor takes the same formula in ATen ops.
 /// </summary>
 /// <remarks>Call under <see cref="Autograd.NoGrad"/>. Lists pair by index and must have equal lengths. Not thread-safe
@@ -56,6 +57,116 @@ public static class FusedSteps
         fixed (IntPtr* pv = v.Pointers)
         {
             Check(ats_fused_adam_(pw, pg, pm, pv, n, lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, nesterov, apply));
+        }
+    }
+
+    /// <summary>
+    /// One step of SGD with momentum (PyTorch's SGD, dampening 0) over every tensor in one native call and one pass
+    /// over each element: d = g + λ_k·w (only when <paramref name="decay"/>); b ← μ·b + d; u = d + μ·b with
+    /// <paramref name="nesterov"/>, else u = b; u ← s_k·u. With <paramref name="apply"/> the parameters take w ← w + u
+    /// and the gradients are left alone; otherwise the gradients are overwritten with u and the parameters left alone.
+    /// Bit-identical to those ATen ops in that order (<c>add_(x, α)</c> is one fused multiply-add in ATen's AVX2/AVX-512
+    /// kernels and two roundings in its default ones; the fused loop does the same on the same CPU). Contiguous
+    /// float32/float64 CPU tensors run in one parallel region over all their elements; others take the ATen ops.
+    /// </summary>
+    /// <param name="parameters">w (read; written when <paramref name="apply"/>).</param>
+    /// <param name="grads">g (read; overwritten by u unless <paramref name="apply"/>).</param>
+    /// <param name="buffers">b, the momentum buffers, updated in place.</param>
+    /// <param name="weightDecays">λ_k per tensor (coupled L2, added to the gradient; read only when <paramref name="decay"/>).</param>
+    /// <param name="scales">s_k per tensor, the factor of the update (−η·m_η for a descent step).</param>
+    /// <param name="momentum">μ.</param>
+    /// <param name="nesterov">Nesterov look-ahead.</param>
+    /// <param name="decay">Add λ_k·w to the gradient first.</param>
+    /// <param name="apply">Write the parameters instead of the gradients.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void MomentumInPlace(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> buffers, IReadOnlyList<double> weightDecays,
+        IReadOnlyList<double> scales, double momentum, bool nesterov, bool decay, bool apply)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(grads);
+        ArgumentNullException.ThrowIfNull(buffers);
+        ArgumentNullException.ThrowIfNull(weightDecays);
+        ArgumentNullException.ThrowIfNull(scales);
+        int n = parameters.Count;
+        if (grads.Count != n || buffers.Count != n || weightDecays.Count != n || scales.Count != n)
+        {
+            throw new ArgumentException(
+                $"lists differ in length: parameters {n}, grads {grads.Count}, buffers {buffers.Count}, weightDecays {weightDecays.Count}, scales {scales.Count}", nameof(grads));
+        }
+
+        if (n == 0) return;
+        double[] wd = [.. weightDecays], s = [.. scales];
+        using var w = new HandleArray(parameters);
+        using var g = new HandleArray(grads);
+        using var b = new HandleArray(buffers);
+        fixed (IntPtr* pw = w.Pointers)
+        fixed (IntPtr* pg = g.Pointers)
+        fixed (IntPtr* pb = b.Pointers)
+        fixed (double* pwd = wd)
+        fixed (double* ps = s)
+        {
+            Check(ats_fused_momentum_(pw, pg, pb, n, pwd, ps, momentum, nesterov, decay, apply));
+        }
+    }
+
+    /// <summary>
+    /// The eigenvalue-corrected second moment and the division by its root in one pass: d ← β2·d + w·r⊙r;
+    /// x ← x / (√d + ε). Equal to <c>d.MulInPlace(β2).AddCMulInPlace(r, r, w)</c> then
+    /// <c>x.DivInPlace(d.Sqrt().AddInPlace(ε))</c> up to one rounding of d (ATen's addcmul kernel may or may not fuse its
+    /// multiply-add, as its compiler chose). Tensors of one shape; non-contiguous or non-float ones take those ATen ops.
+    /// </summary>
+    /// <param name="secondMoment">d, updated in place.</param>
+    /// <param name="rotated">r, the rotated raw gradient (read).</param>
+    /// <param name="x">The rotated filtered gradient, divided in place.</param>
+    /// <param name="beta2">β2.</param>
+    /// <param name="weight">w, the weight of the new square.</param>
+    /// <param name="eps">ε, added to the root.</param>
+    public static void SecondMomentDivideInPlace(Tensor secondMoment, Tensor rotated, Tensor x, double beta2, double weight, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(secondMoment);
+        ArgumentNullException.ThrowIfNull(rotated);
+        ArgumentNullException.ThrowIfNull(x);
+        Check(ats_second_moment_divide_(secondMoment.Handle, rotated.Handle, x.Handle, beta2, weight, eps));
+    }
+
+    /// <summary>
+    /// Applies directions to parameters in one native call: w_k ← (w_k·before_k + alpha_k·p_k)·after_k (give 1 for a
+    /// factor that is off: x·1 = x exactly). Bit-identical to <c>w.MulInPlace(before).AddInPlace(p, alpha).MulInPlace(after)</c>;
+    /// contiguous float32/float64 CPU pairs run in one parallel region over all their elements, others take those ops.
+    /// </summary>
+    /// <param name="parameters">w, updated in place.</param>
+    /// <param name="directions">p, one per parameter, same shape (read; must not alias w).</param>
+    /// <param name="before">Factor of w before the step (1 − η·λ for decoupled decay).</param>
+    /// <param name="alpha">Factor of p (−η·scale).</param>
+    /// <param name="after">Factor after the step (1 − η'·λ' for decay after the step).</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void ApplyDirectionsInPlace(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> directions, IReadOnlyList<double> before, IReadOnlyList<double> alpha, IReadOnlyList<double> after)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(directions);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(alpha);
+        ArgumentNullException.ThrowIfNull(after);
+        int n = parameters.Count;
+        if (directions.Count != n || before.Count != n || alpha.Count != n || after.Count != n)
+        {
+            throw new ArgumentException(
+                $"lists differ in length: parameters {n}, directions {directions.Count}, before {before.Count}, alpha {alpha.Count}, after {after.Count}", nameof(directions));
+        }
+
+        if (n == 0) return;
+        double[] b = [.. before], a = [.. alpha], c = [.. after];
+        using var w = new HandleArray(parameters);
+        using var p = new HandleArray(directions);
+        fixed (IntPtr* pw = w.Pointers)
+        fixed (IntPtr* pp = p.Pointers)
+        fixed (double* pb = b)
+        fixed (double* pa = a)
+        fixed (double* pc = c)
+        {
+            Check(ats_apply_directions_(pw, pp, n, pb, pa, pc));
         }
     }
 

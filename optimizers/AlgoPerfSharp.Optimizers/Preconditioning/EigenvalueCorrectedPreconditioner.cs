@@ -48,12 +48,18 @@ internal sealed class EigenvalueCorrectedPreconditioner : IKroneckerPrecondition
     /// <inheritdoc/>
     public Tensor Precondition(ShampooBlock block, Tensor filtered, Tensor raw, long t)
     {
-        // D ← β2·D + w·(QᵀGQ)², then Q·[QᵀḠQ / (√D + ε√bc2)]·Qᵀ; the remaining √bc2 is in Scale.
-        var rotated = KroneckerBlocks.Rotate(raw, block.Factors, transpose: false);
-        var d = block.Of(_d);
-        d.MulInPlace(_c.Beta2).AddCMulInPlace(rotated, rotated, _c.FactorWeight);
-        var denom = d.Sqrt().AddInPlace(_c.Epsilon * Math.Sqrt(_c.FactorBiasCorrection(t)));
-        return KroneckerBlocks.Rotate(KroneckerBlocks.Rotate(filtered, block.Factors, transpose: false).DivInPlace(denom), block.Factors, transpose: true);
+        // D ← β2·D + w·(QᵀGQ)², then Q·[QᵀḠQ / (√D + ε√bc2)]·Qᵀ; the remaining √bc2 is in Scale. The update of D, its root
+        // and the division are one native pass (five reads and writes per element instead of twelve); each rotated
+        // temporary is released as soon as it is used.
+        var x = KroneckerBlocks.Rotate(filtered, block.Factors, transpose: false);
+        using (var rotated = KroneckerBlocks.Rotate(raw, block.Factors, transpose: false))
+        {
+            FusedSteps.SecondMomentDivideInPlace(block.Of(_d), rotated, x, _c.Beta2, _c.FactorWeight, _c.Epsilon * Math.Sqrt(_c.FactorBiasCorrection(t)));
+        }
+
+        var result = KroneckerBlocks.Rotate(x, block.Factors, transpose: true);
+        x.Dispose();
+        return result;
     }
 
     /// <inheritdoc/>

@@ -446,8 +446,29 @@ ATS_API int32_t ats_fused_adam_(const ats_tensor* params, const ats_tensor* grad
                                 const ats_tensor* exp_avg_sqs, int64_t n, double lr, double beta1, double beta2,
                                 double eps, double weight_decay, double bc1, double bc2_sqrt, bool nesterov,
                                 bool apply);
-/** *out = every element of every floating tensor in xs is finite (integer/bool tensors count as finite). */
+/** *out = every element of every floating tensor in xs is finite (integer/bool tensors count as finite). The contiguous
+ *  float32/float64 CPU tensors are read in one parallel region. */
 ATS_API int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out);
+/** Fused SGD-with-momentum step over n tensors (PyTorch's SGD, dampening 0), one pass over each element:
+ *  d = g + weight_decays[k] w (only when decay; weight_decays may be NULL otherwise); b <- momentum b + d;
+ *  u = nesterov ? d + momentum b : b; u <- scales[k] u (scales hold -lr per tensor); then apply ? w <- w + u
+ *  (g untouched) : g <- u. Bit-identical to those ATen ops in that order (add with a factor is ATen's fmadd, one fused
+ *  multiply-add on AVX2/AVX-512 CPUs, two roundings elsewhere, and so here). Contiguous float32/float64 CPU tensors
+ *  run in one parallel region over all their elements; any other tensor takes the ATen ops. */
+ATS_API int32_t ats_fused_momentum_(const ats_tensor* params, const ats_tensor* grads, const ats_tensor* bufs, int64_t n,
+                                    const double* weight_decays, const double* scales, double momentum, bool nesterov,
+                                    bool decay, bool apply);
+/** The eigenvalue-corrected second moment and the division by its root, in one pass: d <- beta2 d + weight r^2;
+ *  x <- x / (sqrt(d) + eps) (d, r, x of one shape). Equal to d.mul_(beta2).addcmul_(r, r, weight);
+ *  x.div_(d.sqrt().add_(eps)) up to one rounding of d (whether ATen's addcmul kernel fuses its multiply-add is its
+ *  compiler's choice). Non-contiguous or non-float tensors take those ATen ops. */
+ATS_API int32_t ats_second_moment_divide_(ats_tensor d, ats_tensor r, ats_tensor x, double beta2, double weight,
+                                          double eps);
+/** Applies n directions: w_k <- (w_k before[k] + alpha[k] p_k) after[k] (pass 1 for a factor that is off: x*1 = x).
+ *  Bit-identical to w.mul_(before).add_(p, alpha).mul_(after); contiguous float32/float64 CPU pairs run in one
+ *  parallel region over all their elements, others take those ATen ops. */
+ATS_API int32_t ats_apply_directions_(const ats_tensor* params, const ats_tensor* directions, int64_t n,
+                                      const double* before, const double* alpha, const double* after);
 
 /* ---- shampoo ---- */
 /** self <- beta*self + alpha*(a @ b), in place (2-D; a and b may be transposed views). */
