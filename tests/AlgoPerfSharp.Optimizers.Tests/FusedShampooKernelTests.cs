@@ -3,8 +3,9 @@ using AlgoPerfSharp.Torch;
 namespace AlgoPerfSharp.Optimizers.Tests;
 
 /// <summary>
-/// The two fused passes of the Shampoo family against the ATen ops they replace: the eigenvalue-corrected second moment
-/// with its division (equal up to one rounding of D per step) and the application of a direction (bit-identical).
+/// The fused passes of the Shampoo family against the ATen ops they replace: the eigenvalue-corrected second moment
+/// with its division (equal up to one rounding of D per step), the filtered gradient's lerp over every parameter (equal
+/// up to one rounding) and the application of a direction (bit-identical).
 /// </summary>
 public sealed class FusedShampooKernelTests
 {
@@ -90,6 +91,55 @@ public sealed class FusedShampooKernelTests
             var b = wPlain[k].To(DType.Float64).ToArray<double>();
             for (int i = 0; i < a.Length; i++) Assert.True(BitConverter.DoubleToInt64Bits(a[i]) == BitConverter.DoubleToInt64Bits(b[i]), $"[{k}][{i}] {a[i]:R} vs {b[i]:R}");
         }
+    }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void LerpManyEqualsLerpInPlaceUpToOneRounding(DType dtype)
+    {
+        // Weights below and above 0.5 take ATen's two formulas; the 60,000-element pair is cut between the threads.
+        double ulp = dtype == DType.Float32 ? Math.Pow(2, -23) : Math.Pow(2, -52);
+        using var scope = new DisposeScope();
+        using var gen = new Generator(6);
+        long[][] shapes = [[37, 5], [300, 200], [3]];
+        double[] weights = [0.1, 0.001, 0.7];
+        var mFused = shapes.Select(sh => Tensor.RandN(sh, gen, dtype)).ToArray();
+        for (int s = 0; s < Steps; s++)
+        {
+            using var stepScope = new DisposeScope();
+            var g = shapes.Select(sh => Tensor.RandN(sh, gen, dtype)).ToArray();
+            var mPlain = mFused.Select(m => m.Clone()).ToArray();
+            FusedSteps.LerpManyInPlace(mFused, g, weights);
+            for (int k = 0; k < shapes.Length; k++)
+            {
+                mPlain[k].LerpInPlace(g[k], weights[k]);
+                // One rounding of a result whose terms may cancel: bounded by an ulp of the larger input.
+                var a = mFused[k].To(DType.Float64).ToArray<double>();
+                var e = mPlain[k].To(DType.Float64).ToArray<double>();
+                var gk = g[k].To(DType.Float64).ToArray<double>();
+                for (int i = 0; i < a.Length; i++)
+                {
+                    double bound = 2 * ulp * Math.Max(Math.Abs(e[i]), Math.Abs(gk[i]));
+                    Assert.True(Math.Abs(a[i] - e[i]) <= bound, $"[{k}][{i}] fused {a[i]:R} vs LerpInPlace {e[i]:R}");
+                }
+
+                mFused[k].CopyInPlace(mPlain[k]); // compare one step's rounding at a time
+            }
+        }
+    }
+
+    [Fact]
+    public void LerpManyOfAStridedPairIsLerpInPlace()
+    {
+        using var scope = new DisposeScope();
+        using var gen = new Generator(7);
+        var mFused = Tensor.RandN([5, 8], gen);
+        var mPlain = mFused.Clone();
+        var g = Tensor.RandN([8, 5], gen).T();
+        FusedSteps.LerpManyInPlace([mFused], [g], [0.1]);
+        mPlain.LerpInPlace(g, 0.1);
+        Assert.Equal(mPlain.ToArray<float>(), mFused.ToArray<float>());
     }
 
     [Fact]

@@ -131,6 +131,39 @@ public static class FusedSteps
     }
 
     /// <summary>
+    /// m_k ← m_k + w_k·(g_k − m_k) for every pair in one native call (ATen's lerp formula: for |w| ≥ 0.5 it computes
+    /// g − (g − m)·(1 − w)), contiguous float32/float64 CPU pairs in one parallel region over all their elements, others
+    /// through <see cref="Tensor.LerpInPlace(Tensor, Scalar)"/>. Equal to <c>m.LerpInPlace(g, w)</c> up to one rounding
+    /// (the loop fuses the multiply-add where the CPU has FMA, as ATen's AVX2 build may).
+    /// </summary>
+    /// <param name="moments">m, updated in place.</param>
+    /// <param name="targets">g, one per moment, same shape (read).</param>
+    /// <param name="weights">w_k per pair.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void LerpManyInPlace(IReadOnlyList<Tensor> moments, IReadOnlyList<Tensor> targets, IReadOnlyList<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(moments);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(weights);
+        int n = moments.Count;
+        if (targets.Count != n || weights.Count != n)
+        {
+            throw new ArgumentException($"lists differ in length: moments {n}, targets {targets.Count}, weights {weights.Count}", nameof(targets));
+        }
+
+        if (n == 0) return;
+        double[] w = [.. weights];
+        using var m = new HandleArray(moments);
+        using var g = new HandleArray(targets);
+        fixed (IntPtr* pm = m.Pointers)
+        fixed (IntPtr* pg = g.Pointers)
+        fixed (double* pw = w)
+        {
+            Check(ats_lerp_many_(pm, pg, n, pw));
+        }
+    }
+
+    /// <summary>
     /// Applies directions to parameters in one native call: w_k ← (w_k·before_k + alpha_k·p_k)·after_k (give 1 for a
     /// factor that is off: x·1 = x exactly). Bit-identical to <c>w.MulInPlace(before).AddInPlace(p, alpha).MulInPlace(after)</c>;
     /// contiguous float32/float64 CPU pairs run in one parallel region over all their elements, others take those ops.

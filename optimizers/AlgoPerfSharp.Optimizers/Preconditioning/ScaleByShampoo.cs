@@ -72,6 +72,7 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
         }
 
         s.Amortized(t);
+        ShampooParameterState.FilterAll([.. s.Parameters.Cast<ShampooParameterState>()], merged);
         var result = new (Tensor, double)[merged.Length];
         for (int i = 0; i < merged.Length; i++)
         {

@@ -22,5 +22,8 @@ internal static partial class NativeMethods
     internal static partial int ats_second_moment_divide_(TensorHandle d, TensorHandle r, TensorHandle x, double beta2, double weight, double eps);
 
     [LibraryImport(Lib)]
+    internal static unsafe partial int ats_lerp_many_(IntPtr* moments, IntPtr* targets, long n, double* weights);
+
+    [LibraryImport(Lib)]
     internal static unsafe partial int ats_apply_directions_(IntPtr* parameters, IntPtr* directions, long n, double* before, double* alpha, double* after);
 }

@@ -464,6 +464,10 @@ ATS_API int32_t ats_fused_momentum_(const ats_tensor* params, const ats_tensor* 
  *  compiler's choice). Non-contiguous or non-float tensors take those ATen ops. */
 ATS_API int32_t ats_second_moment_divide_(ats_tensor d, ats_tensor r, ats_tensor x, double beta2, double weight,
                                           double eps);
+/** m_k <- lerp(m_k, g_k, weights[k]) for n pairs (ATen's scalar-weight lerp formula, picked by |weight| < 0.5), in one
+ *  parallel region over all elements of the contiguous float32/float64 CPU pairs; others take at::lerp_. Equal to
+ *  at::lerp_ up to one rounding (an fma where the CPU has FMA). */
+ATS_API int32_t ats_lerp_many_(const ats_tensor* moments, const ats_tensor* targets, int64_t n, const double* weights);
 /** Applies n directions: w_k <- (w_k before[k] + alpha[k] p_k) after[k] (pass 1 for a factor that is off: x*1 = x).
  *  Bit-identical to w.mul_(before).add_(p, alpha).mul_(after); contiguous float32/float64 CPU pairs run in one
  *  parallel region over all their elements, others take those ATen ops. */

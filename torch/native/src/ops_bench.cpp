@@ -93,13 +93,16 @@ void adam_loop(T* w, T* g, T* m, T* v, int64_t begin, int64_t end, const AdamSca
   adam_select<T>(w + begin, g + begin, m + begin, v + begin, end - begin, c, flags);
 }
 
-// True when every tensor is a contiguous CPU tensor of the first one's dtype (float32 or float64) and size.
+// True when every tensor is a dense contiguous CPU tensor of the first one's dtype (float32 or float64) and size.
 bool fast_path(std::initializer_list<const at::Tensor*> ts) {
   const at::Tensor& w = **ts.begin();
   auto st = w.scalar_type();
   if (st != at::kFloat && st != at::kDouble) return false;
   for (const at::Tensor* t : ts) {
-    if (!t->device().is_cpu() || t->scalar_type() != st || !t->is_contiguous() || t->numel() != w.numel()) return false;
+    if (t->layout() != at::kStrided || !t->device().is_cpu() || t->scalar_type() != st || !t->is_contiguous() ||
+        t->numel() != w.numel()) {
+      return false;
+    }
   }
   return true;
 }
@@ -268,6 +271,60 @@ void second_moment_plain(T* d, const T* r, T* x, int64_t n, T beta2, T weight, T
   second_moment_body<T, false>(d, r, x, n, beta2, weight, eps);
 }
 
+// ---- moments of many tensors: m <- lerp(m, g, weight) ----
+
+// ATen's scalar-weight lerp: m + w*(g - m) when |w| < 0.5, else g - (g - m)*(1 - w) with 1 - w rounded. Its CPU kernel
+// is that scalar expression, which the compiler of ATen's AVX2/AVX-512 kernels may contract into one fma; this does,
+// where the CPU has FMA, so it is equal up to one rounding (bit-identical when ATen's build contracted it too).
+template <typename T, bool Fma, bool Low>
+inline __attribute__((always_inline)) void lerp_body(T* __restrict m, const T* __restrict g, int64_t n, T w, T wc) {
+  for (int64_t i = 0; i < n; ++i) {
+    const T diff = g[i] - m[i];
+    m[i] = Low ? madd<Fma>(w, diff, m[i]) : madd<Fma>(-diff, wc, g[i]);
+  }
+}
+
+template <typename T, bool Low>
+__attribute__((target("avx2,fma"))) void lerp_fma(T* m, const T* g, int64_t n, T w, T wc) {
+  lerp_body<T, true, Low>(m, g, n, w, wc);
+}
+
+template <typename T, bool Low>
+void lerp_plain(T* m, const T* g, int64_t n, T w, T wc) {
+  lerp_body<T, false, Low>(m, g, n, w, wc);
+}
+
+template <typename T>
+void lerp_flat(const std::vector<int64_t>& which, const ats_tensor* moments, const ats_tensor* targets,
+               const double* weights) {
+  if (which.empty()) return;
+  struct Job {
+    T* m;
+    const T* g;
+    T w, wc;
+    bool low;
+  };
+  std::vector<Job> jobs;
+  std::vector<int64_t> sizes;
+  for (int64_t k : which) {
+    at::Tensor& m = ats::T(moments[k]);
+    const T w = static_cast<T>(weights[k]);
+    jobs.push_back({m.data_ptr<T>(), ats::T(targets[k]).data_ptr<T>(), w, static_cast<T>(1) - w, std::abs(w) < static_cast<T>(0.5)});
+    sizes.push_back(m.numel());
+  }
+  const bool fma = cpu_has_fma();
+  for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
+    const Job& t = jobs[j];
+    if (fma) {
+      if (t.low) lerp_fma<T, true>(t.m + begin, t.g + begin, end - begin, t.w, t.wc);
+      else lerp_fma<T, false>(t.m + begin, t.g + begin, end - begin, t.w, t.wc);
+    } else {
+      if (t.low) lerp_plain<T, true>(t.m + begin, t.g + begin, end - begin, t.w, t.wc);
+      else lerp_plain<T, false>(t.m + begin, t.g + begin, end - begin, t.w, t.wc);
+    }
+  });
+}
+
 // ---- applying a direction: w <- (w * before + alpha * p) * after ----
 
 // w.mul_(before); w.add_(p, alpha); w.mul_(after): a factor of 1 changes nothing (x * 1 = x exactly), so callers pass
@@ -390,7 +447,8 @@ int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out) {
   for (int64_t k = 0; k < n; ++k) {
     const at::Tensor& t = ats::T(xs[k]);
     if (!at::isFloatingType(t.scalar_type()) && !at::isComplexType(t.scalar_type())) continue;
-    if (t.device().is_cpu() && t.is_contiguous() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble)) {
+    if (t.layout() == at::kStrided && t.device().is_cpu() && t.is_contiguous() &&
+        (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble)) {
       flat.push_back(&t);
       sizes.push_back(t.numel());
     } else if (ok) {
@@ -456,6 +514,24 @@ int32_t ats_second_moment_divide_(ats_tensor d, ats_tensor r, ats_tensor x, doub
       }
     });
   });
+  ATS_CATCH
+}
+
+int32_t ats_lerp_many_(const ats_tensor* moments, const ats_tensor* targets, int64_t n, const double* weights) {
+  ATS_TRY
+  at::NoGradGuard no_grad;
+  std::vector<int64_t> f32, f64;
+  for (int64_t k = 0; k < n; ++k) {
+    at::Tensor& m = ats::T(moments[k]);
+    const at::Tensor& g = ats::T(targets[k]);
+    if (!fast_path({&m, &g})) {
+      m.lerp_(g, weights[k]);
+    } else {
+      (m.scalar_type() == at::kFloat ? f32 : f64).push_back(k);
+    }
+  }
+  lerp_flat<float>(f32, moments, targets, weights);
+  lerp_flat<double>(f64, moments, targets, weights);
   ATS_CATCH
 }
 
