@@ -131,6 +131,72 @@ public static class FusedSteps
     }
 
     /// <summary>
+    /// Eigenvalue-corrected Shampoo's direction of many whole 2-D blocks in one native call: per block i, with filtered
+    /// gradient M, raw gradient G, corrected eigenvalues D (rows × cols) and bases L (rows × rows), R (cols × cols):
+    /// x = Lᵀ·M·R, r = Lᵀ·G·R, then <see cref="SecondMomentDivideInPlace"/>(D, r, x, β2_i, w_i, ε_i) and the result
+    /// L·x·Rᵀ. Each product is the GEMM pair a one-block-at-a-time rotation runs (mm(Xᵀ, L), then mm(·ᵀ, R)); when the
+    /// blocks can be dealt evenly to the intra-op threads each thread runs its blocks with single-threaded GEMMs in one
+    /// parallel region (one thread wake-up instead of one per GEMM), else they run in turn with multi-threaded GEMMs.
+    /// Results equal the one-block-at-a-time path up to the rounding of a GEMM run on fewer threads.
+    /// </summary>
+    /// <param name="filtered">M per block (read).</param>
+    /// <param name="raw">G per block (read).</param>
+    /// <param name="secondMoments">D per block, updated in place.</param>
+    /// <param name="left">L per block (read).</param>
+    /// <param name="right">R per block (read).</param>
+    /// <param name="beta2">β2 per block.</param>
+    /// <param name="weight">w per block, the weight of the new square.</param>
+    /// <param name="eps">ε per block, added to the root.</param>
+    /// <returns>The directions, new tensors in the current <see cref="DisposeScope"/>.</returns>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="TorchException">A block's shapes do not fit (or libtorch failed); second moments may be partly updated.</exception>
+    public static unsafe Tensor[] EigenvalueCorrectedDirections(
+        IReadOnlyList<Tensor> filtered, IReadOnlyList<Tensor> raw, IReadOnlyList<Tensor> secondMoments, IReadOnlyList<Tensor> left, IReadOnlyList<Tensor> right,
+        IReadOnlyList<double> beta2, IReadOnlyList<double> weight, IReadOnlyList<double> eps)
+    {
+        ArgumentNullException.ThrowIfNull(filtered);
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(secondMoments);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        ArgumentNullException.ThrowIfNull(beta2);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(eps);
+        int n = filtered.Count;
+        if (raw.Count != n || secondMoments.Count != n || left.Count != n || right.Count != n || beta2.Count != n || weight.Count != n || eps.Count != n)
+        {
+            throw new ArgumentException(
+                $"lists differ in length: filtered {n}, raw {raw.Count}, secondMoments {secondMoments.Count}, left {left.Count}, right {right.Count}, beta2 {beta2.Count}, weight {weight.Count}, eps {eps.Count}",
+                nameof(raw));
+        }
+
+        if (n == 0) return [];
+        double[] b2 = [.. beta2], w = [.. weight], e = [.. eps];
+        var results = new IntPtr[n];
+        using var hm = new HandleArray(filtered);
+        using var hg = new HandleArray(raw);
+        using var hd = new HandleArray(secondMoments);
+        using var hl = new HandleArray(left);
+        using var hr = new HandleArray(right);
+        fixed (IntPtr* pm = hm.Pointers)
+        fixed (IntPtr* pg = hg.Pointers)
+        fixed (IntPtr* pd = hd.Pointers)
+        fixed (IntPtr* pl = hl.Pointers)
+        fixed (IntPtr* pr = hr.Pointers)
+        fixed (double* pb2 = b2)
+        fixed (double* pw = w)
+        fixed (double* pe = e)
+        fixed (IntPtr* po = results)
+        {
+            Check(ats_ec_directions_(pm, pg, pd, pl, pr, n, pb2, pw, pe, po));
+        }
+
+        var tensors = new Tensor[n];
+        for (int i = 0; i < n; i++) tensors[i] = new Tensor(results[i]);
+        return tensors;
+    }
+
+    /// <summary>
     /// m_k ← m_k + w_k·(g_k − m_k) for every pair in one native call (ATen's lerp formula: for |w| ≥ 0.5 it computes
     /// g − (g − m)·(1 − w)), contiguous float32/float64 CPU pairs in one parallel region over all their elements, others
     /// through <see cref="Tensor.LerpInPlace(Tensor, Scalar)"/>. Equal to <c>m.LerpInPlace(g, w)</c> up to one rounding

@@ -62,6 +62,50 @@ internal sealed class EigenvalueCorrectedPreconditioner : IKroneckerPrecondition
         return result;
     }
 
+    /// <summary>
+    /// True when <paramref name="block"/> can take <see cref="PreconditionMany"/>: a whole 2-D block whose two bases have
+    /// been computed (before the first refresh the rotations are copies, which the block-by-block path makes).
+    /// </summary>
+    public static bool IsBatchable(ShampooBlock block) =>
+        block.IsWhole && block.Factors is [{ HasMatrix: true }, { HasMatrix: true }];
+
+    /// <summary>
+    /// <see cref="Precondition"/> of many batchable blocks (<see cref="IsBatchable"/>), of any parameters, in one native call
+    /// (<see cref="FusedSteps.EigenvalueCorrectedDirections"/>: the same ATen calls per block, the blocks dealt to the
+    /// intra-op threads when they can be evenly). Returns each block's direction, keyed by block.
+    /// </summary>
+    /// <param name="jobs">Per block: its preconditioner, the block, and the (whole) filtered and raw gradients.</param>
+    /// <param name="t">The step.</param>
+    public static Dictionary<ShampooBlock, Tensor> PreconditionMany(IReadOnlyList<(EigenvalueCorrectedPreconditioner Preconditioner, ShampooBlock Block, Tensor Filtered, Tensor Raw)> jobs, long t)
+    {
+        int n = jobs.Count;
+        var filtered = new Tensor[n];
+        var raw = new Tensor[n];
+        var d = new Tensor[n];
+        var left = new Tensor[n];
+        var right = new Tensor[n];
+        var beta2 = new double[n];
+        var weight = new double[n];
+        var eps = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var (pre, block, f, g) = jobs[i];
+            filtered[i] = f;
+            raw[i] = g;
+            d[i] = block.Of(pre._d);
+            left[i] = block.Factors[0]!.Matrix;
+            right[i] = block.Factors[1]!.Matrix;
+            beta2[i] = pre._c.Beta2;
+            weight[i] = pre._c.FactorWeight;
+            eps[i] = pre._c.Epsilon * Math.Sqrt(pre._c.FactorBiasCorrection(t));
+        }
+
+        var directions = FusedSteps.EigenvalueCorrectedDirections(filtered, raw, d, left, right, beta2, weight, eps);
+        var result = new Dictionary<ShampooBlock, Tensor>(n);
+        for (int i = 0; i < n; i++) result[jobs[i].Block] = directions[i];
+        return result;
+    }
+
     /// <inheritdoc/>
     public double Scale(long t) => Math.Sqrt(_c.FactorBiasCorrection(t));
 

@@ -36,6 +36,13 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
     /// <summary>Per-parameter override, or null.</summary>
     public Func<ModelParameter, ShampooConfig>? ConfigFor { get; }
 
+    /// <summary>
+    /// Whether the eigenvalue-corrected preconditioning of every whole 2-D block with computed bases, of all parameters,
+    /// runs in one native call (<see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/>; default true). False:
+    /// block by block. Equal up to the rounding of GEMMs run on fewer threads.
+    /// </summary>
+    public bool BatchBlocks { get; init; } = true;
+
     /// <inheritdoc/>
     public override string Name => "shampoo";
 
@@ -72,11 +79,20 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
         }
 
         s.Amortized(t);
-        ShampooParameterState.FilterAll([.. s.Parameters.Cast<ShampooParameterState>()], merged);
+        var states = s.Parameters.Cast<ShampooParameterState>().ToArray();
+        ShampooParameterState.FilterAll(states, merged);
+        Dictionary<ShampooBlock, Tensor>? preconditioned = null;
+        if (BatchBlocks)
+        {
+            var jobs = new List<(EigenvalueCorrectedPreconditioner, ShampooBlock, Tensor, Tensor)>();
+            for (int i = 0; i < states.Length; i++) states[i].AddBatchableBlocks(merged[i], t, jobs);
+            if (jobs.Count > 0) preconditioned = EigenvalueCorrectedPreconditioner.PreconditionMany(jobs, t);
+        }
+
         var result = new (Tensor, double)[merged.Length];
         for (int i = 0; i < merged.Length; i++)
         {
-            var p = ((ShampooParameterState)s.Parameters[i]).Direction(merged[i], t, out double scale);
+            var p = states[i].Direction(merged[i], t, out double scale, preconditioned);
             result[i] = (p, scale);
         }
 

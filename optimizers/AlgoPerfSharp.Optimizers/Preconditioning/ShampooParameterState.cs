@@ -73,6 +73,23 @@ internal sealed class ShampooParameterState : FactoredParameterState
         FusedSteps.LerpManyInPlace(moments, grads, weights);
     }
 
+    /// <summary>
+    /// Adds this parameter's blocks that <see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/> can take at step
+    /// <paramref name="t"/> (after <see cref="FilterAll"/>): eigenvalue-corrected, not a grafted step, a filtered gradient
+    /// that is M itself or G (β1 = 0), and the block batchable.
+    /// </summary>
+    public void AddBatchableBlocks(Tensor g, long t, List<(EigenvalueCorrectedPreconditioner, ShampooBlock, Tensor, Tensor)> into)
+    {
+        if (Preconditioner is not EigenvalueCorrectedPreconditioner ec) return;
+        if (_m is not null && !FiltersInBatch) return;
+        if (Config.Grafting is not null && t < Config.StartPreconditioningStep) return;
+        var gbar = _m ?? g;
+        foreach (var block in Layout.Blocks)
+        {
+            if (EigenvalueCorrectedPreconditioner.IsBatchable(block)) into.Add((ec, block, gbar, g));
+        }
+    }
+
     /// <inheritdoc/>
     public override bool IsAmortizedStep(long t) => ScaleByShampoo.IsAmortizedStep(t, Config);
 
@@ -84,9 +101,10 @@ internal sealed class ShampooParameterState : FactoredParameterState
     /// second moment, filtered gradient, per-block preconditioning and grafting. Bias corrections are scalars folded into
     /// <paramref name="scale"/> (√(V/bc) + ε = (√V + ε√bc)/√bc) to save elementwise passes. The factors must have been
     /// accumulated and refreshed first, and when this state <see cref="FiltersInBatch"/> its M updated by
-    /// <see cref="FilterAll"/>. <paramref name="g"/> is the (L2-augmented) merged gradient.
+    /// <see cref="FilterAll"/>. <paramref name="g"/> is the (L2-augmented) merged gradient; <paramref name="preconditioned"/>
+    /// holds blocks already preconditioned by <see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/> this step.
     /// </summary>
-    public Tensor Direction(Tensor g, long t, out double scale)
+    public Tensor Direction(Tensor g, long t, out double scale, IReadOnlyDictionary<ShampooBlock, Tensor>? preconditioned = null)
     {
         var c = Config;
         var layout = Preconditioner.Layout;
@@ -123,7 +141,7 @@ internal sealed class ShampooParameterState : FactoredParameterState
             }
             else
             {
-                pb = Preconditioner.Precondition(block, gb, block.Of(g), t);
+                pb = preconditioned is not null && preconditioned.TryGetValue(block, out var done) ? done : Preconditioner.Precondition(block, gb, block.Of(g), t);
                 if (graft is not null)
                 {
                     // P_b = ‖P_gr‖/(‖P_sh‖ + 1e−16)·P_sh with both norms carrying their scalar factors.

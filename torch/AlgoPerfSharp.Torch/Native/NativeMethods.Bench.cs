@@ -22,6 +22,10 @@ internal static partial class NativeMethods
     internal static partial int ats_second_moment_divide_(TensorHandle d, TensorHandle r, TensorHandle x, double beta2, double weight, double eps);
 
     [LibraryImport(Lib)]
+    internal static unsafe partial int ats_ec_directions_(
+        IntPtr* filtered, IntPtr* raw, IntPtr* secondMoments, IntPtr* left, IntPtr* right, long n, double* beta2, double* weight, double* eps, IntPtr* results);
+
+    [LibraryImport(Lib)]
     internal static unsafe partial int ats_lerp_many_(IntPtr* moments, IntPtr* targets, long n, double* weights);
 
     [LibraryImport(Lib)]

@@ -464,6 +464,17 @@ ATS_API int32_t ats_fused_momentum_(const ats_tensor* params, const ats_tensor* 
  *  compiler's choice). Non-contiguous or non-float tensors take those ATen ops. */
 ATS_API int32_t ats_second_moment_divide_(ats_tensor d, ats_tensor r, ats_tensor x, double beta2, double weight,
                                           double eps);
+/** Eigenvalue-corrected Shampoo's direction of n whole 2-D blocks in one call: for block i with filtered gradient
+ *  filtered[i], raw gradient raw[i] and corrected eigenvalues second_moments[i] (all rows x cols) and bases left[i]
+ *  (rows x rows) and right[i] (cols x cols): x = Lᵀ·M·R and r = Lᵀ·G·R (each as mm(Xᵀ, L), then mm(·ᵀ, R)),
+ *  ats_second_moment_divide_(d, r, x, beta2[i], weight[i], eps[i]), and out[i] = L·x·Rᵀ (a new tensor the caller owns;
+ *  as mm(xᵀ, Lᵀ), then mm(·ᵀ, Rᵀ)). When dealing the blocks to the intra-op threads (largest first, to the least loaded)
+ *  leaves none more than 15% above its fair share, each thread runs its blocks with single-threaded GEMMs inside one
+ *  parallel region; otherwise the blocks run in turn with multi-threaded GEMMs. Per block these are the ATen calls of a
+ *  one-block-at-a-time path, so the numbers are the same up to the rounding of a GEMM run on fewer threads. */
+ATS_API int32_t ats_ec_directions_(const ats_tensor* filtered, const ats_tensor* raw, const ats_tensor* second_moments,
+                                   const ats_tensor* left, const ats_tensor* right, int64_t n, const double* beta2,
+                                   const double* weight, const double* eps, ats_tensor* out);
 /** m_k <- lerp(m_k, g_k, weights[k]) for n pairs (ATen's scalar-weight lerp formula, picked by |weight| < 0.5), in one
  *  parallel region over all elements of the contiguous float32/float64 CPU pairs; others take at::lerp_. Equal to
  *  at::lerp_ up to one rounding (an fma where the CPU has FMA). */

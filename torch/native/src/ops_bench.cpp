@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <numeric>
 #include <type_traits>
 #include <vector>
 
@@ -271,6 +272,88 @@ void second_moment_plain(T* d, const T* r, T* x, int64_t n, T beta2, T weight, T
   second_moment_body<T, false>(d, r, x, n, beta2, weight, eps);
 }
 
+void second_moment_divide(at::Tensor& d, const at::Tensor& r, at::Tensor& x, double beta2, double weight, double eps) {
+  if (!fast_path({&d, &r, &x})) {
+    d.mul_(beta2).addcmul_(r, r, weight);
+    x.div_(d.sqrt().add_(eps));
+    return;
+  }
+  AT_DISPATCH_FLOATING_TYPES(d.scalar_type(), "second_moment_divide", [&] {
+    scalar_t* pd = d.data_ptr<scalar_t>();
+    const scalar_t* pr = r.data_ptr<scalar_t>();
+    scalar_t* px = x.data_ptr<scalar_t>();
+    const scalar_t b2 = static_cast<scalar_t>(beta2), wt = static_cast<scalar_t>(weight), ep = static_cast<scalar_t>(eps);
+    const bool fma = cpu_has_fma();
+    at::parallel_for(0, d.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+      if (fma) {
+        second_moment_fma<scalar_t>(pd + begin, pr + begin, px + begin, end - begin, b2, wt, ep);
+      } else {
+        second_moment_plain<scalar_t>(pd + begin, pr + begin, px + begin, end - begin, b2, wt, ep);
+      }
+    });
+  });
+}
+
+// ---- eigenvalue-corrected Shampoo: the direction of many whole 2-D blocks ----
+
+// One block: filtered gradient m, raw gradient g, corrected eigenvalues d (all rows x cols), bases ql (rows x rows) and
+// qr (cols x cols); p receives the direction.
+struct EcBlock {
+  at::Tensor m, g, d, ql, qr;
+  double beta2, weight, eps;
+  at::Tensor p;
+};
+
+// The same ATen calls as KroneckerBlocks.Rotate on a 2-D block (mm(Xᵀ, Q_L), then mm(·ᵀ, Q_R); back with the bases
+// transposed) and EigenvalueCorrectedPreconditioner.Precondition: x = Q_Lᵀ·M·Q_R, r = Q_Lᵀ·G·Q_R, the second moment and
+// the division, P = Q_L·x·Q_Rᵀ.
+void ec_direction(EcBlock& b) {
+  at::NoGradGuard no_grad;
+  at::Tensor x = at::mm(at::mm(b.m.t(), b.ql).t(), b.qr);
+  {
+    at::Tensor r = at::mm(at::mm(b.g.t(), b.ql).t(), b.qr);
+    second_moment_divide(b.d, r, x, b.beta2, b.weight, b.eps);
+  }
+  b.p = at::mm(at::mm(x.t(), b.ql.t()).t(), b.qr.t());
+}
+
+// Every block's direction. With several intra-op threads, when dealing the blocks to them (largest first, to the least
+// loaded; cost 3·rows·cols·(rows + cols) multiply-adds) leaves no thread more than 15% above its fair share, each thread
+// runs its blocks with single-threaded GEMMs inside one parallel region (BLAS and ATen run serially there): one thread
+// wake-up per step instead of one per GEMM and per elementwise op, and no GEMM split between threads. Otherwise (one
+// large block, e.g. a 1024 x 1024 weight) the blocks run in turn with multi-threaded GEMMs.
+void ec_directions(std::vector<EcBlock>& blocks) {
+  const int64_t n = static_cast<int64_t>(blocks.size());
+  const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), n));
+  std::vector<double> cost(static_cast<size_t>(n));
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double rows = static_cast<double>(blocks[i].m.size(0)), cols = static_cast<double>(blocks[i].m.size(1));
+    cost[i] = 3 * rows * cols * (rows + cols) + 1;
+    total += cost[i];
+  }
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), int64_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](int64_t i, int64_t j) { return cost[i] > cost[j]; });
+  std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
+  std::vector<double> load(static_cast<size_t>(threads), 0.0);
+  for (int64_t i : order) {
+    size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[b] += cost[i];
+    bins[b].push_back(i);
+  }
+  const bool deal = threads > 1 && *std::max_element(load.begin(), load.end()) <= 1.15 * total / threads;
+  if (!deal) {
+    for (auto& b : blocks) ec_direction(b);
+    return;
+  }
+  at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; ++t) {
+      for (int64_t i : bins[static_cast<size_t>(t)]) ec_direction(blocks[static_cast<size_t>(i)]);
+    }
+  });
+}
+
 // ---- moments of many tensors: m <- lerp(m, g, weight) ----
 
 // ATen's scalar-weight lerp: m + w*(g - m) when |w| < 0.5, else g - (g - m)*(1 - w) with 1 - w rounded. Its CPU kernel
@@ -492,28 +575,36 @@ int32_t ats_fused_momentum_(const ats_tensor* params, const ats_tensor* grads, c
 int32_t ats_second_moment_divide_(ats_tensor d, ats_tensor r, ats_tensor x, double beta2, double weight, double eps) {
   ATS_TRY
   at::NoGradGuard no_grad;
-  at::Tensor& dt = ats::T(d);
-  const at::Tensor& rt = ats::T(r);
-  at::Tensor& xt = ats::T(x);
-  if (!fast_path({&dt, &rt, &xt})) {
-    dt.mul_(beta2).addcmul_(rt, rt, weight);
-    xt.div_(dt.sqrt().add_(eps));
-    return ATS_OK;
+  second_moment_divide(ats::T(d), ats::T(r), ats::T(x), beta2, weight, eps);
+  ATS_CATCH
+}
+
+int32_t ats_ec_directions_(const ats_tensor* filtered, const ats_tensor* raw, const ats_tensor* second_moments,
+                           const ats_tensor* left, const ats_tensor* right, int64_t n, const double* beta2,
+                           const double* weight, const double* eps, ats_tensor* out) {
+  ATS_TRY
+  TORCH_CHECK(n >= 0, "ec_directions_: n must be >= 0 (got ", n, ")");
+  if (n == 0) return ATS_OK;
+  if (filtered == nullptr || raw == nullptr || second_moments == nullptr || left == nullptr || right == nullptr ||
+      beta2 == nullptr || weight == nullptr || eps == nullptr || out == nullptr) {
+    throw ats::NullHandle();
   }
-  AT_DISPATCH_FLOATING_TYPES(dt.scalar_type(), "ats_second_moment_divide_", [&] {
-    scalar_t* pd = dt.data_ptr<scalar_t>();
-    const scalar_t* pr = rt.data_ptr<scalar_t>();
-    scalar_t* px = xt.data_ptr<scalar_t>();
-    const scalar_t b2 = static_cast<scalar_t>(beta2), wt = static_cast<scalar_t>(weight), ep = static_cast<scalar_t>(eps);
-    const bool fma = cpu_has_fma();
-    at::parallel_for(0, dt.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
-      if (fma) {
-        second_moment_fma<scalar_t>(pd + begin, pr + begin, px + begin, end - begin, b2, wt, ep);
-      } else {
-        second_moment_plain<scalar_t>(pd + begin, pr + begin, px + begin, end - begin, b2, wt, ep);
-      }
-    });
-  });
+  std::vector<EcBlock> blocks;
+  blocks.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    EcBlock b{ats::T(filtered[i]), ats::T(raw[i]), ats::T(second_moments[i]), ats::T(left[i]), ats::T(right[i]),
+              beta2[i], weight[i], eps[i], at::Tensor()};
+    TORCH_CHECK(b.m.dim() == 2 && b.g.sizes() == b.m.sizes() && b.d.sizes() == b.m.sizes(), "ec_directions_: block ", i,
+                " needs 2-D filtered, raw and second-moment tensors of one shape (got ", b.m.sizes(), ", ", b.g.sizes(),
+                ", ", b.d.sizes(), ")");
+    TORCH_CHECK(b.ql.dim() == 2 && b.ql.size(0) == b.m.size(0) && b.ql.size(1) == b.m.size(0) && b.qr.dim() == 2 &&
+                    b.qr.size(0) == b.m.size(1) && b.qr.size(1) == b.m.size(1),
+                "ec_directions_: block ", i, " of shape ", b.m.sizes(), " has bases of shapes ", b.ql.sizes(), " and ",
+                b.qr.sizes());
+    blocks.push_back(std::move(b));
+  }
+  ec_directions(blocks);
+  for (int64_t i = 0; i < n; ++i) out[i] = ats::wrap(blocks[static_cast<size_t>(i)].p);
   ATS_CATCH
 }
 
