@@ -1,8 +1,10 @@
 // Fused optimizer kernels (branch "bench"): one pass over each tensor instead of one ATen kernel per term, for the
-// CPU fast path of Adam-family steps, SGD with momentum, the eigenvalue-corrected second moment and the application of
-// a Shampoo-family direction, plus a one-call finiteness check over a tensor list. Contiguous float32/float64 CPU
-// tensors take the hand-written loop; anything else (other dtypes, CUDA, strided) takes the same formula in ATen ops,
-// so results never depend on which path ran except for rounding (and not even that where a kernel says bit-identical).
+// CPU fast path of Adam-family steps, SGD with momentum, the Shampoo family's filtered gradient, eigenvalue-corrected
+// second moment and direction application, plus a one-call finiteness check over a tensor list, and eigenvalue-corrected
+// Shampoo's per-block rotations for many blocks in one parallel region. Contiguous float32/float64 CPU tensors take the
+// hand-written loops; anything else (other dtypes, CUDA, strided, sparse) takes the same formula in ATen ops, so results
+// never depend on which path ran except for rounding (and not even that where a kernel says bit-identical). Kernels
+// over many tensors run all their elements in one parallel region (each region costs a thread wake-up).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
