@@ -388,6 +388,50 @@ public static class FusedSteps
     }
 
     /// <summary>
+    /// Eigenvalue-corrected Shampoo's eigh refresh of several Kronecker factors in one native call: for each statistic F
+    /// and basis Q (square, one floating dtype), A = F / divisor (+ ε on the diagonal when ε ≠ 0) and Q ← the
+    /// eigenvectors of A (<see cref="Linalg.Eigh"/>, eigenvalues ascending) in place. When the factors can be dealt evenly
+    /// to the intra-op threads each thread runs its factors single-threaded in one parallel region (an eigh of a few
+    /// hundred rows is many small BLAS calls, each waking the threads otherwise); per factor the ATen calls are those of
+    /// a one-factor-at-a-time refresh, up to the rounding of BLAS run on fewer threads.
+    /// </summary>
+    /// <param name="statistics">The factors' statistics F (read).</param>
+    /// <param name="bases">The factors' bases Q (overwritten when refreshed).</param>
+    /// <param name="divisors">Per factor the divisor of F (its bias correction).</param>
+    /// <param name="eps">Per factor ε, added to A's diagonal.</param>
+    /// <returns>Per factor true when refreshed; false when A held NaN/∞ or eigh failed (its basis untouched).</returns>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="TorchException">A statistic is not square or a basis does not match it.</exception>
+    public static unsafe bool[] EighRefreshInPlace(IReadOnlyList<Tensor> statistics, IReadOnlyList<Tensor> bases, IReadOnlyList<double> divisors, IReadOnlyList<double> eps)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(bases);
+        ArgumentNullException.ThrowIfNull(divisors);
+        ArgumentNullException.ThrowIfNull(eps);
+        int n = statistics.Count;
+        if (bases.Count != n || divisors.Count != n || eps.Count != n)
+        {
+            throw new ArgumentException($"lists differ in length: statistics {n}, bases {bases.Count}, divisors {divisors.Count}, eps {eps.Count}", nameof(bases));
+        }
+
+        if (n == 0) return [];
+        double[] dv = [.. divisors], ep = [.. eps];
+        var status = new int[n];
+        using var f = new HandleArray(statistics);
+        using var q = new HandleArray(bases);
+        fixed (IntPtr* pf = f.Pointers)
+        fixed (IntPtr* pq = q.Pointers)
+        fixed (double* pd = dv)
+        fixed (double* pe = ep)
+        fixed (int* ps = status)
+        {
+            Check(ats_eigh_refresh_(pf, pq, n, pd, pe, ps));
+        }
+
+        return [.. status.Select(s => s == 0)];
+    }
+
+    /// <summary>
     /// True when the CPU executes bfloat16 dot products natively (AVX-512 BF16), where libtorch's bfloat16 GEMM
     /// (oneDNN) outruns its float32 one (BLAS); elsewhere libtorch emulates bfloat16 and float32 is faster.
     /// </summary>

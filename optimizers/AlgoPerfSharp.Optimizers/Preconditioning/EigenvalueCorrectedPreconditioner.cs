@@ -45,6 +45,47 @@ internal sealed class EigenvalueCorrectedPreconditioner : IKroneckerPrecondition
         }
     }
 
+    /// <summary>
+    /// <see cref="Refresh"/> of every job whose factor belongs to an eigenvalue-corrected preconditioner refreshed by plain
+    /// eigh (no criterion), in one native call (<see cref="FusedSteps.EighRefreshInPlace"/>: the same ATen calls per
+    /// factor, the factors dealt to the intra-op threads when they can be evenly), with the counters
+    /// <see cref="Refresh"/> keeps. Returns per job whether it was done; a job left undone (another method, a
+    /// non-finite statistic, LAPACK failing) is untouched and uncounted, for the caller's one-factor path to run.
+    /// </summary>
+    internal static bool[] RefreshAll(IReadOnlyList<FactorRefresh> jobs, long t)
+    {
+        var done = new bool[jobs.Count];
+        var index = new List<int>();
+        var statistics = new List<Tensor>();
+        var bases = new List<Tensor>();
+        var divisors = new List<double>();
+        var eps = new List<double>();
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (jobs[i].State is not ShampooParameterState { Preconditioner: EigenvalueCorrectedPreconditioner ec }) continue;
+            if (ec._c.Eigendecomposition is not { Method: EigendecompositionMethod.Eigh, Tolerance: 0.0 }) continue;
+            index.Add(i);
+            statistics.Add(jobs[i].Factor.Accumulator);
+            bases.Add(jobs[i].Factor.Matrix);
+            divisors.Add(ec._c.FactorBiasCorrection(t));
+            eps.Add(ec._c.Epsilon);
+        }
+
+        if (index.Count == 0) return done;
+        var refreshed = FusedSteps.EighRefreshInPlace(statistics, bases, divisors, eps);
+        for (int j = 0; j < index.Count; j++)
+        {
+            if (!refreshed[j]) continue;
+            var factor = jobs[index[j]].Factor;
+            factor.Checks++;
+            factor.HasMatrix = true;
+            factor.Refreshes++;
+            done[index[j]] = true;
+        }
+
+        return done;
+    }
+
     /// <inheritdoc/>
     public Tensor Precondition(ShampooBlock block, Tensor filtered, Tensor raw, long t)
     {

@@ -550,6 +550,15 @@ ATS_API int32_t ats_sparse_from_rows(ats_tensor rows, ats_tensor values, int64_t
 ATS_API int32_t ats_soap_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n, int64_t* orders,
                                   int32_t* status);
 
+/* ---- eigenvalue-corrected Shampoo: eigh refresh ---- */
+/** The eigh refresh of n Kronecker factors in one call (ops_eigh.cpp): for each i, A = accumulators[i] / divisors[i]
+ *  (+ eps[i] on the diagonal when eps[i] != 0) and bases[i] <- the eigenvectors of A (at::linalg_eigh, lower triangle,
+ *  ascending). status[i] = 0 when refreshed, 1 when A holds NaN/inf, 2 when eigh failed (bases[i] untouched in both).
+ *  When the factors can be dealt evenly to the intra-op threads (largest first; none more than 15% above its share),
+ *  each thread runs its factors single-threaded inside one parallel region; otherwise they run in turn. */
+ATS_API int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n,
+                                  const double* divisors, const double* eps, int32_t* status);
+
 #ifdef __cplusplus
 }
 #endif

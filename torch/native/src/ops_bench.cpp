@@ -325,31 +325,17 @@ void ec_direction(EcBlock& b) {
 // wake-up per step instead of one per GEMM and per elementwise op, and no GEMM split between threads. Otherwise (one
 // large block, e.g. a 1024 x 1024 weight) the blocks run in turn with multi-threaded GEMMs.
 void ec_directions(std::vector<EcBlock>& blocks) {
-  const int64_t n = static_cast<int64_t>(blocks.size());
-  const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), n));
-  std::vector<double> cost(static_cast<size_t>(n));
-  double total = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    const double rows = static_cast<double>(blocks[i].m.size(0)), cols = static_cast<double>(blocks[i].m.size(1));
-    cost[i] = 3 * rows * cols * (rows + cols) + 1;
-    total += cost[i];
+  std::vector<double> cost;
+  for (const auto& b : blocks) {
+    const double rows = static_cast<double>(b.m.size(0)), cols = static_cast<double>(b.m.size(1));
+    cost.push_back(3 * rows * cols * (rows + cols) + 1);
   }
-  std::vector<int64_t> order(static_cast<size_t>(n));
-  std::iota(order.begin(), order.end(), int64_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](int64_t i, int64_t j) { return cost[i] > cost[j]; });
-  std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
-  std::vector<double> load(static_cast<size_t>(threads), 0.0);
-  for (int64_t i : order) {
-    size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[b] += cost[i];
-    bins[b].push_back(i);
-  }
-  const bool deal = threads > 1 && *std::max_element(load.begin(), load.end()) <= 1.15 * total / threads;
-  if (!deal) {
+  const auto bins = ats::deal_balanced(cost, 1.15);
+  if (bins.empty()) {
     for (auto& b : blocks) ec_direction(b);
     return;
   }
-  at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, static_cast<int64_t>(bins.size()), 1, [&](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) {
       for (int64_t i : bins[static_cast<size_t>(t)]) ec_direction(blocks[static_cast<size_t>(i)]);
     }
