@@ -3,9 +3,9 @@ using AlgoPerfSharp.Torch;
 namespace AlgoPerfSharp.Optimizers.Tests;
 
 /// <summary>
-/// The fused passes of the Shampoo family against the ATen ops they replace: the eigenvalue-corrected second moment
-/// with its division (equal up to one rounding of D per step), the filtered gradient's lerp over every parameter (equal
-/// up to one rounding) and the application of a direction (bit-identical).
+/// The fused and batched calls of the Shampoo family against the ATen ops they replace: the eigenvalue-corrected second
+/// moment with its division (equal up to one rounding of D per step), the filtered gradient's lerp over every parameter
+/// (equal up to one rounding), the application of a direction and the factor updates of many parameters (bit-identical).
 /// </summary>
 public sealed class FusedShampooKernelTests
 {
@@ -141,6 +141,36 @@ public sealed class FusedShampooKernelTests
         FusedSteps.LerpManyInPlace([mFused], [g], [0.1]);
         mPlain.LerpInPlace(g, 0.1);
         Assert.Equal(mPlain.ToArray<float>(), mFused.ToArray<float>());
+    }
+
+    [Theory]
+    [InlineData(false)] // one 512-row syrk outweighs the rest: the updates run in turn
+    [InlineData(true)]  // four equal updates: dealt two per thread
+    public void SymmetricRankKManyIsEachAddSymmetricRankKBitForBit(bool equal)
+    {
+        using var scope = new DisposeScope();
+        using var gen = new Generator(8);
+        (long Rows, long Cols, bool Transposed)[] shapes = equal
+            ? [(24, 40, false), (24, 40, true), (24, 40, false), (24, 40, true)]
+            : [(512, 8, false), (24, 40, false), (24, 40, true), (6, 36, false)];
+        var a = shapes.Select(s => s.Transposed ? Tensor.RandN([s.Cols, s.Rows], gen).T() : Tensor.RandN([s.Rows, s.Cols], gen)).ToArray();
+        var fMany = shapes.Select(s => { var x = Tensor.RandN([s.Rows, s.Rows], gen); return x.Add(x.T()); }).ToArray();
+        var fOne = fMany.Select(f => f.Clone()).ToArray();
+        double[] betas = [0.9, 0.5, 1, 0.99], alphas = [0.1, 2, 1, 0.01];
+        FusedSteps.SymmetricRankKManyInPlace(fMany, a, betas, alphas);
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            fOne[i].AddSymmetricRankKInPlace(a[i], betas[i], alphas[i]);
+            Assert.Equal(fOne[i].ToArray<float>(), fMany[i].ToArray<float>());
+        }
+    }
+
+    [Fact]
+    public void SymmetricRankKManyRefusesAFactorWithOtherRows()
+    {
+        using var scope = new DisposeScope();
+        var e = Assert.Throws<TorchException>(() => FusedSteps.SymmetricRankKManyInPlace([Tensor.Zeros([3, 3])], [Tensor.Zeros([4, 2])], [1.0], [1.0]));
+        Assert.Contains("syrk_many_: update 0 needs a square F and an A with as many rows (got [3, 3] and [4, 2])", e.Message);
     }
 
     [Fact]

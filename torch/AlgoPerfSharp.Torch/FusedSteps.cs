@@ -388,6 +388,44 @@ public static class FusedSteps
     }
 
     /// <summary>
+    /// <see cref="Tensor.AddSymmetricRankKInPlace"/> for many pairs in one native call: F_i ← β_i·F_i + α_i·A_i·A_iᵀ. When
+    /// the updates can be dealt evenly to the intra-op threads (largest first, by d²·k) each thread runs its updates with
+    /// single-threaded BLAS inside one parallel region (one thread wake-up instead of one per update); otherwise they
+    /// run in turn. Per pair the calls of <see cref="Tensor.AddSymmetricRankKInPlace"/>, up to the rounding of BLAS run on
+    /// fewer threads.
+    /// </summary>
+    /// <param name="targets">F_i, square, updated in place (must not alias each other or any A).</param>
+    /// <param name="factors">A_i, with as many rows as F_i.</param>
+    /// <param name="betas">β_i.</param>
+    /// <param name="alphas">α_i.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="TorchException">A pair's shapes do not fit (nothing updated), or libtorch failed.</exception>
+    public static unsafe void SymmetricRankKManyInPlace(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> factors, IReadOnlyList<double> betas, IReadOnlyList<double> alphas)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(factors);
+        ArgumentNullException.ThrowIfNull(betas);
+        ArgumentNullException.ThrowIfNull(alphas);
+        int n = targets.Count;
+        if (factors.Count != n || betas.Count != n || alphas.Count != n)
+        {
+            throw new ArgumentException($"lists differ in length: targets {n}, factors {factors.Count}, betas {betas.Count}, alphas {alphas.Count}", nameof(factors));
+        }
+
+        if (n == 0) return;
+        double[] b = [.. betas], a = [.. alphas];
+        using var f = new HandleArray(targets);
+        using var x = new HandleArray(factors);
+        fixed (IntPtr* pf = f.Pointers)
+        fixed (IntPtr* px = x.Pointers)
+        fixed (double* pb = b)
+        fixed (double* pa = a)
+        {
+            Check(ats_syrk_many_(pf, px, n, pb, pa));
+        }
+    }
+
+    /// <summary>
     /// Eigenvalue-corrected Shampoo's eigh refresh of several Kronecker factors in one native call: for each statistic F
     /// and basis Q (square, one floating dtype), A = F / divisor (+ ε on the diagonal when ε ≠ 0) and Q ← the
     /// eigenvectors of A (<see cref="Linalg.Eigh"/>, eigenvalues ascending) in place. When the factors can be dealt evenly

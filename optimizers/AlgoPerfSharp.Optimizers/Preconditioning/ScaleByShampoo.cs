@@ -37,9 +37,10 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
     public Func<ModelParameter, ShampooConfig>? ConfigFor { get; }
 
     /// <summary>
-    /// Whether the eigenvalue-corrected preconditioning of every whole 2-D block with computed bases, of all parameters,
-    /// runs in one native call (<see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/>; default true). False:
-    /// block by block. Equal up to the rounding of GEMMs run on fewer threads.
+    /// Whether the factor statistics of all parameters are updated in one native call
+    /// (<see cref="KroneckerBlocks.AccumulateAll"/>) and the eigenvalue-corrected preconditioning of every whole 2-D block
+    /// with computed bases, of all parameters, in another (<see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/>);
+    /// default true. False: parameter by parameter and block by block. Equal up to the rounding of BLAS run on fewer threads.
     /// </summary>
     public bool BatchBlocks { get; init; } = true;
 
@@ -70,16 +71,20 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
         ArgumentNullException.ThrowIfNull(context);
         var s = state as ShampooState ?? throw new ArgumentException($"{Name} was given a {state.GetType().Name}", nameof(state));
         long t = context.Step;
+        var states = s.Parameters.Cast<ShampooParameterState>().ToArray();
         var merged = new Tensor[context.Updates.Length];
+        var accumulations = new List<(KroneckerBlocks, Tensor, double, double)>();
         for (int i = 0; i < merged.Length; i++)
         {
-            var ps = (ShampooParameterState)s.Parameters[i];
+            var ps = states[i];
             merged[i] = context.Updates[i].Reshape(ps.Preconditioner.Layout.MergedShape);
-            ps.Preconditioner.Accumulate(merged[i]);
+            // Both preconditioners accumulate F ← β2·F + w·(unfolding)(unfolding)ᵀ with the parameter's β2 and w.
+            if (BatchBlocks) accumulations.Add((ps.Layout, merged[i], ps.Config.Beta2, ps.Config.FactorWeight));
+            else ps.Preconditioner.Accumulate(merged[i]);
         }
 
+        if (accumulations.Count > 0) KroneckerBlocks.AccumulateAll(accumulations);
         s.Amortized(t);
-        var states = s.Parameters.Cast<ShampooParameterState>().ToArray();
         ShampooParameterState.FilterAll(states, merged);
         Dictionary<ShampooBlock, Tensor>? preconditioned = null;
         if (BatchBlocks)

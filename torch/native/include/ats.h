@@ -514,6 +514,12 @@ ATS_API int32_t ats_cpu_has_native_bf16(bool* out);
  *  (half the multiply-adds of addmm) and mirrors it (an `a` in neither row- nor column-major layout is copied first).
  *  Anything else (smaller products, where syrk was slower) takes addmm. */
 ATS_API int32_t ats_syrk_(ats_tensor self, ats_tensor a, double beta, double alpha);
+/** ats_syrk_ for n pairs in one call: selfs[i] <- betas[i]*selfs[i] + alphas[i]*(as[i] @ as[i]^T). When the updates can
+ *  be dealt evenly to the intra-op threads (largest first by d^2 k; none more than 15% above its share), each thread
+ *  runs its updates with single-threaded BLAS inside one parallel region; otherwise they run in turn. Per pair the
+ *  calls of ats_syrk_, so the same numbers up to the rounding of BLAS run on fewer threads. */
+ATS_API int32_t ats_syrk_many_(const ats_tensor* selfs, const ats_tensor* as, int64_t n, const double* betas,
+                               const double* alphas);
 
 /* ==== SECTION: embedding bags and sparse gradients (owner: ops_sparse.cpp) ================================= */
 /* Sparse tensors here are PyTorch's COO layout with ONE sparse dim: a (V, ...) tensor stored as row ids (1, nnz) and
