@@ -9,7 +9,7 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// <summary>
 /// Eigenvalue-corrected Shampoo with the whole 2-D blocks of all parameters preconditioned in one native call
 /// (<see cref="ScaleByShampoo.BatchBlocks"/>) against block by block: the same ATen calls per block, so the same weights
-/// bit for bit over 20 steps with five refreshes, whether the blocks are dealt to the threads or run in turn.
+/// bit for bit over 20 steps with six refreshes, whether the blocks are dealt to the threads or run in turn.
 /// </summary>
 public sealed class EcShampooBatchedBlocksTests
 {
@@ -24,8 +24,8 @@ public sealed class EcShampooBatchedBlocksTests
 
     private static (double[][] Weights, int Batchable) Run(bool batch, long[][] shapes, DType dtype)
     {
-        // Preconditioning from step 3, refreshed at 3, 4, 8, 12, 16 and 20; β1 = β3, so M is the filtered gradient.
-        var config = ShampooConfig.EigenvalueCorrected(beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.01, maxPreconditionerDim: 64, preconditionFrequency: 4, startPreconditioningStep: 3);
+        // Preconditioning from step 3, refreshed at 3, 6, 9, 12, 15 and 18; β1 = β3, so M is the filtered gradient.
+        var config = ShampooConfig.EigenvalueCorrected(beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.01, maxPreconditionerDim: 64, preconditionFrequency: 3, startPreconditioningStep: 3);
         var recipe = new Chain(new ScaleByShampoo(config) { BatchBlocks = batch }, new AddDecayedWeights(0.01), new ScaleByLearningRate(new ConstantSchedule(0.01)));
         using var gen = new Generator(21);
         var ps = shapes.Select((s, k) => new ModelParameter(
