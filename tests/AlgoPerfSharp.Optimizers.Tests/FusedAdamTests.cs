@@ -60,7 +60,7 @@ public sealed class FusedAdamTests
     {
         Assert.True(((Chain)Recipe(true, false, 0.1)).IsFused);
         Assert.False(((Chain)Recipe(false, false, 0.1)).IsFused);
-        Assert.False(new Chain(new ScaleByMomentum(0.9, true), new ScaleByLearningRate(new ConstantSchedule(1))).IsFused);
+        Assert.False(new Chain(new ScaleByAdam(), new ScaleByMomentum(0.9, true), new ScaleByLearningRate(new ConstantSchedule(1))).IsFused);
         Assert.False(new Chain(new ScaleByAdam(), new AddDecayedWeights(0.1, AddDecayedWeights.ExcludeBiasAndNorm), new ScaleByLearningRate(new ConstantSchedule(1))).IsFused);
     }
 

@@ -5,7 +5,8 @@ namespace AlgoPerfSharp.Torch;
 
 /// <summary>
 /// Whole optimizer steps over lists of tensors in one native call and one pass over each tensor (the CPU
-/// counterpart of PyTorch's <c>fused=True</c>): far fewer memory sweeps than composing the step from single ops.
+/// counterpart of PyTorch's <c>fused=True</c>): far fewer memory sweeps than composing the step from single ops
+/// (Adam, SGD with momentum, the eigenvalue-corrected second moment, applying a Shampoo-family direction).
 /// Contiguous float32/float64 CPU tensors take a fused loop; any other tensor takes the same formula in ATen ops.
 /// </summary>
 /// <remarks>Call under <see cref="Autograd.NoGrad"/>. Lists pair by index and must have equal lengths. Not thread-safe
@@ -56,6 +57,215 @@ public static class FusedSteps
         fixed (IntPtr* pv = v.Pointers)
         {
             Check(ats_fused_adam_(pw, pg, pm, pv, n, lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, nesterov, apply));
+        }
+    }
+
+    /// <summary>
+    /// One step of SGD with momentum (PyTorch's SGD, dampening 0) over every tensor in one native call and one pass
+    /// over each element: d = g + λ_k·w (only when <paramref name="decay"/>); b ← μ·b + d; u = d + μ·b with
+    /// <paramref name="nesterov"/>, else u = b; u ← s_k·u. With <paramref name="apply"/> the parameters take w ← w + u
+    /// and the gradients are left alone; otherwise the gradients are overwritten with u and the parameters left alone.
+    /// Bit-identical to those ATen ops in that order (<c>add_(x, α)</c> is one fused multiply-add in ATen's AVX2/AVX-512
+    /// kernels and two roundings in its default ones; the fused loop does the same on the same CPU). Contiguous
+    /// float32/float64 CPU tensors run in one parallel region over all their elements; others take the ATen ops.
+    /// </summary>
+    /// <param name="parameters">w (read; written when <paramref name="apply"/>).</param>
+    /// <param name="grads">g (read; overwritten by u unless <paramref name="apply"/>).</param>
+    /// <param name="buffers">b, the momentum buffers, updated in place.</param>
+    /// <param name="weightDecays">λ_k per tensor (coupled L2, added to the gradient; read only when <paramref name="decay"/>).</param>
+    /// <param name="scales">s_k per tensor, the factor of the update (−η·m_η for a descent step).</param>
+    /// <param name="momentum">μ.</param>
+    /// <param name="nesterov">Nesterov look-ahead.</param>
+    /// <param name="decay">Add λ_k·w to the gradient first.</param>
+    /// <param name="apply">Write the parameters instead of the gradients.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void MomentumInPlace(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> buffers, IReadOnlyList<double> weightDecays,
+        IReadOnlyList<double> scales, double momentum, bool nesterov, bool decay, bool apply)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(grads);
+        ArgumentNullException.ThrowIfNull(buffers);
+        ArgumentNullException.ThrowIfNull(weightDecays);
+        ArgumentNullException.ThrowIfNull(scales);
+        int n = parameters.Count;
+        if (grads.Count != n || buffers.Count != n || weightDecays.Count != n || scales.Count != n)
+        {
+            throw new ArgumentException(
+                $"lists differ in length: parameters {n}, grads {grads.Count}, buffers {buffers.Count}, weightDecays {weightDecays.Count}, scales {scales.Count}", nameof(grads));
+        }
+
+        if (n == 0) return;
+        double[] wd = [.. weightDecays], s = [.. scales];
+        using var w = new HandleArray(parameters);
+        using var g = new HandleArray(grads);
+        using var b = new HandleArray(buffers);
+        fixed (IntPtr* pw = w.Pointers)
+        fixed (IntPtr* pg = g.Pointers)
+        fixed (IntPtr* pb = b.Pointers)
+        fixed (double* pwd = wd)
+        fixed (double* ps = s)
+        {
+            Check(ats_fused_momentum_(pw, pg, pb, n, pwd, ps, momentum, nesterov, decay, apply));
+        }
+    }
+
+    /// <summary>
+    /// The eigenvalue-corrected second moment and the division by its root in one pass: d ← β2·d + w·r⊙r;
+    /// x ← x / (√d + ε). Equal to <c>d.MulInPlace(β2).AddCMulInPlace(r, r, w)</c> then
+    /// <c>x.DivInPlace(d.Sqrt().AddInPlace(ε))</c> up to one rounding of d (ATen's addcmul kernel may or may not fuse its
+    /// multiply-add, as its compiler chose). Tensors of one shape; non-contiguous or non-float ones take those ATen ops.
+    /// </summary>
+    /// <param name="secondMoment">d, updated in place.</param>
+    /// <param name="rotated">r, the rotated raw gradient (read).</param>
+    /// <param name="x">The rotated filtered gradient, divided in place.</param>
+    /// <param name="beta2">β2.</param>
+    /// <param name="weight">w, the weight of the new square.</param>
+    /// <param name="eps">ε, added to the root.</param>
+    public static void SecondMomentDivideInPlace(Tensor secondMoment, Tensor rotated, Tensor x, double beta2, double weight, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(secondMoment);
+        ArgumentNullException.ThrowIfNull(rotated);
+        ArgumentNullException.ThrowIfNull(x);
+        Check(ats_second_moment_divide_(secondMoment.Handle, rotated.Handle, x.Handle, beta2, weight, eps));
+    }
+
+    /// <summary>
+    /// Eigenvalue-corrected Shampoo's direction of many whole 2-D blocks in one native call: per block i, with filtered
+    /// gradient M, raw gradient G, corrected eigenvalues D (rows × cols) and bases L (rows × rows), R (cols × cols):
+    /// x = Lᵀ·M·R, r = Lᵀ·G·R, then <see cref="SecondMomentDivideInPlace"/>(D, r, x, β2_i, w_i, ε_i) and the result
+    /// L·x·Rᵀ. Each product is the GEMM pair a one-block-at-a-time rotation runs (mm(Xᵀ, L), then mm(·ᵀ, R)); when the
+    /// blocks can be dealt evenly to the intra-op threads each thread runs its blocks with single-threaded GEMMs in one
+    /// parallel region (one thread wake-up instead of one per GEMM), else they run in turn with multi-threaded GEMMs.
+    /// Results equal the one-block-at-a-time path up to the rounding of a GEMM run on fewer threads.
+    /// </summary>
+    /// <param name="filtered">M per block (read).</param>
+    /// <param name="raw">G per block (read).</param>
+    /// <param name="secondMoments">D per block, updated in place.</param>
+    /// <param name="left">L per block (read).</param>
+    /// <param name="right">R per block (read).</param>
+    /// <param name="beta2">β2 per block.</param>
+    /// <param name="weight">w per block, the weight of the new square.</param>
+    /// <param name="eps">ε per block, added to the root.</param>
+    /// <returns>The directions, new tensors in the current <see cref="DisposeScope"/>.</returns>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="TorchException">A block's shapes do not fit (or libtorch failed); second moments may be partly updated.</exception>
+    public static unsafe Tensor[] EigenvalueCorrectedDirections(
+        IReadOnlyList<Tensor> filtered, IReadOnlyList<Tensor> raw, IReadOnlyList<Tensor> secondMoments, IReadOnlyList<Tensor> left, IReadOnlyList<Tensor> right,
+        IReadOnlyList<double> beta2, IReadOnlyList<double> weight, IReadOnlyList<double> eps)
+    {
+        ArgumentNullException.ThrowIfNull(filtered);
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(secondMoments);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        ArgumentNullException.ThrowIfNull(beta2);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(eps);
+        int n = filtered.Count;
+        if (raw.Count != n || secondMoments.Count != n || left.Count != n || right.Count != n || beta2.Count != n || weight.Count != n || eps.Count != n)
+        {
+            throw new ArgumentException(
+                $"lists differ in length: filtered {n}, raw {raw.Count}, secondMoments {secondMoments.Count}, left {left.Count}, right {right.Count}, beta2 {beta2.Count}, weight {weight.Count}, eps {eps.Count}",
+                nameof(raw));
+        }
+
+        if (n == 0) return [];
+        double[] b2 = [.. beta2], w = [.. weight], e = [.. eps];
+        var results = new IntPtr[n];
+        using var hm = new HandleArray(filtered);
+        using var hg = new HandleArray(raw);
+        using var hd = new HandleArray(secondMoments);
+        using var hl = new HandleArray(left);
+        using var hr = new HandleArray(right);
+        fixed (IntPtr* pm = hm.Pointers)
+        fixed (IntPtr* pg = hg.Pointers)
+        fixed (IntPtr* pd = hd.Pointers)
+        fixed (IntPtr* pl = hl.Pointers)
+        fixed (IntPtr* pr = hr.Pointers)
+        fixed (double* pb2 = b2)
+        fixed (double* pw = w)
+        fixed (double* pe = e)
+        fixed (IntPtr* po = results)
+        {
+            Check(ats_ec_directions_(pm, pg, pd, pl, pr, n, pb2, pw, pe, po));
+        }
+
+        var tensors = new Tensor[n];
+        for (int i = 0; i < n; i++) tensors[i] = new Tensor(results[i]);
+        return tensors;
+    }
+
+    /// <summary>
+    /// m_k ← m_k + w_k·(g_k − m_k) for every pair in one native call (ATen's lerp formula: for |w| ≥ 0.5 it computes
+    /// g − (g − m)·(1 − w)), contiguous float32/float64 CPU pairs in one parallel region over all their elements, others
+    /// through <see cref="Tensor.LerpInPlace(Tensor, Scalar)"/>. Equal to <c>m.LerpInPlace(g, w)</c> up to one rounding
+    /// (the loop fuses the multiply-add where the CPU has FMA, as ATen's AVX2 build may).
+    /// </summary>
+    /// <param name="moments">m, updated in place.</param>
+    /// <param name="targets">g, one per moment, same shape (read).</param>
+    /// <param name="weights">w_k per pair.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void LerpManyInPlace(IReadOnlyList<Tensor> moments, IReadOnlyList<Tensor> targets, IReadOnlyList<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(moments);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(weights);
+        int n = moments.Count;
+        if (targets.Count != n || weights.Count != n)
+        {
+            throw new ArgumentException($"lists differ in length: moments {n}, targets {targets.Count}, weights {weights.Count}", nameof(targets));
+        }
+
+        if (n == 0) return;
+        double[] w = [.. weights];
+        using var m = new HandleArray(moments);
+        using var g = new HandleArray(targets);
+        fixed (IntPtr* pm = m.Pointers)
+        fixed (IntPtr* pg = g.Pointers)
+        fixed (double* pw = w)
+        {
+            Check(ats_lerp_many_(pm, pg, n, pw));
+        }
+    }
+
+    /// <summary>
+    /// Applies directions to parameters in one native call: w_k ← (w_k·before_k + alpha_k·p_k)·after_k (give 1 for a
+    /// factor that is off: x·1 = x exactly). Bit-identical to <c>w.MulInPlace(before).AddInPlace(p, alpha).MulInPlace(after)</c>;
+    /// contiguous float32/float64 CPU pairs run in one parallel region over all their elements, others take those ops.
+    /// </summary>
+    /// <param name="parameters">w, updated in place.</param>
+    /// <param name="directions">p, one per parameter, same shape (read; must not alias w).</param>
+    /// <param name="before">Factor of w before the step (1 − η·λ for decoupled decay).</param>
+    /// <param name="alpha">Factor of p (−η·scale).</param>
+    /// <param name="after">Factor after the step (1 − η'·λ' for decay after the step).</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void ApplyDirectionsInPlace(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> directions, IReadOnlyList<double> before, IReadOnlyList<double> alpha, IReadOnlyList<double> after)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(directions);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(alpha);
+        ArgumentNullException.ThrowIfNull(after);
+        int n = parameters.Count;
+        if (directions.Count != n || before.Count != n || alpha.Count != n || after.Count != n)
+        {
+            throw new ArgumentException(
+                $"lists differ in length: parameters {n}, directions {directions.Count}, before {before.Count}, alpha {alpha.Count}, after {after.Count}", nameof(directions));
+        }
+
+        if (n == 0) return;
+        double[] b = [.. before], a = [.. alpha], c = [.. after];
+        using var w = new HandleArray(parameters);
+        using var p = new HandleArray(directions);
+        fixed (IntPtr* pw = w.Pointers)
+        fixed (IntPtr* pp = p.Pointers)
+        fixed (double* pb = b)
+        fixed (double* pa = a)
+        fixed (double* pc = c)
+        {
+            Check(ats_apply_directions_(pw, pp, n, pb, pa, pc));
         }
     }
 
@@ -175,6 +385,88 @@ public static class FusedSteps
         var result = new long[]?[n];
         for (int i = 0; i < n; i++) result[i] = status[i] == 0 ? orders[offsets[i]..offsets[i + 1]] : null;
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="Tensor.AddSymmetricRankKInPlace"/> for many pairs in one native call: F_i ← β_i·F_i + α_i·A_i·A_iᵀ. When
+    /// the updates can be dealt evenly to the intra-op threads (largest first, by d²·k) each thread runs its updates with
+    /// single-threaded BLAS inside one parallel region (one thread wake-up instead of one per update); otherwise they
+    /// run in turn. Per pair the calls of <see cref="Tensor.AddSymmetricRankKInPlace"/>, up to the rounding of BLAS run on
+    /// fewer threads.
+    /// </summary>
+    /// <param name="targets">F_i, square, updated in place (must not alias each other or any A).</param>
+    /// <param name="factors">A_i, with as many rows as F_i.</param>
+    /// <param name="betas">β_i.</param>
+    /// <param name="alphas">α_i.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="TorchException">A pair's shapes do not fit (nothing updated), or libtorch failed.</exception>
+    public static unsafe void SymmetricRankKManyInPlace(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> factors, IReadOnlyList<double> betas, IReadOnlyList<double> alphas)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(factors);
+        ArgumentNullException.ThrowIfNull(betas);
+        ArgumentNullException.ThrowIfNull(alphas);
+        int n = targets.Count;
+        if (factors.Count != n || betas.Count != n || alphas.Count != n)
+        {
+            throw new ArgumentException($"lists differ in length: targets {n}, factors {factors.Count}, betas {betas.Count}, alphas {alphas.Count}", nameof(factors));
+        }
+
+        if (n == 0) return;
+        double[] b = [.. betas], a = [.. alphas];
+        using var f = new HandleArray(targets);
+        using var x = new HandleArray(factors);
+        fixed (IntPtr* pf = f.Pointers)
+        fixed (IntPtr* px = x.Pointers)
+        fixed (double* pb = b)
+        fixed (double* pa = a)
+        {
+            Check(ats_syrk_many_(pf, px, n, pb, pa));
+        }
+    }
+
+    /// <summary>
+    /// Eigenvalue-corrected Shampoo's eigh refresh of several Kronecker factors in one native call: for each statistic F
+    /// and basis Q (square, one floating dtype), A = F / divisor (+ ε on the diagonal when ε ≠ 0) and Q ← the
+    /// eigenvectors of A (<see cref="Linalg.Eigh"/>, eigenvalues ascending) in place. When the factors can be dealt evenly
+    /// to the intra-op threads each thread runs its factors single-threaded in one parallel region (an eigh of a few
+    /// hundred rows is many small BLAS calls, each waking the threads otherwise); per factor the ATen calls are those of
+    /// a one-factor-at-a-time refresh, up to the rounding of BLAS run on fewer threads.
+    /// </summary>
+    /// <param name="statistics">The factors' statistics F (read).</param>
+    /// <param name="bases">The factors' bases Q (overwritten when refreshed).</param>
+    /// <param name="divisors">Per factor the divisor of F (its bias correction).</param>
+    /// <param name="eps">Per factor ε, added to A's diagonal.</param>
+    /// <returns>Per factor true when refreshed; false when A held NaN/∞ or eigh failed (its basis untouched).</returns>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="TorchException">A statistic is not square or a basis does not match it.</exception>
+    public static unsafe bool[] EighRefreshInPlace(IReadOnlyList<Tensor> statistics, IReadOnlyList<Tensor> bases, IReadOnlyList<double> divisors, IReadOnlyList<double> eps)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(bases);
+        ArgumentNullException.ThrowIfNull(divisors);
+        ArgumentNullException.ThrowIfNull(eps);
+        int n = statistics.Count;
+        if (bases.Count != n || divisors.Count != n || eps.Count != n)
+        {
+            throw new ArgumentException($"lists differ in length: statistics {n}, bases {bases.Count}, divisors {divisors.Count}, eps {eps.Count}", nameof(bases));
+        }
+
+        if (n == 0) return [];
+        double[] dv = [.. divisors], ep = [.. eps];
+        var status = new int[n];
+        using var f = new HandleArray(statistics);
+        using var q = new HandleArray(bases);
+        fixed (IntPtr* pf = f.Pointers)
+        fixed (IntPtr* pq = q.Pointers)
+        fixed (double* pd = dv)
+        fixed (double* pe = ep)
+        fixed (int* ps = status)
+        {
+            Check(ats_eigh_refresh_(pf, pq, n, pd, pe, ps));
+        }
+
+        return [.. status.Select(s => s == 0)];
     }
 
     /// <summary>

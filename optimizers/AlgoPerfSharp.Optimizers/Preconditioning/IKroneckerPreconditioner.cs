@@ -13,7 +13,11 @@ internal interface IKroneckerPreconditioner : IDisposable
     /// <summary>The blocks and factors.</summary>
     KroneckerBlocks Layout { get; }
 
-    /// <summary>F_k ← β2·F_k + w·contract(G, G, all dims but k) from the merged (raw, L2-augmented) gradient.</summary>
+    /// <summary>
+    /// F_k ← β2·F_k + w·contract(G, G, all dims but k) from the merged (raw, L2-augmented) gradient, with the config's β2
+    /// and w (<see cref="ShampooConfig.FactorWeight"/>); <see cref="ScaleByShampoo"/> runs the same updates of all
+    /// parameters at once through <see cref="KroneckerBlocks.AccumulateAll"/>.
+    /// </summary>
     void Accumulate(Tensor merged);
 
     /// <summary>

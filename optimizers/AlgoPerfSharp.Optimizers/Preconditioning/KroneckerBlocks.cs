@@ -93,6 +93,44 @@ internal sealed class KroneckerBlocks : IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="Accumulate"/> of many parameters in one native call (<see cref="FusedSteps.SymmetricRankKManyInPlace"/>):
+    /// every factor update of every block of each (layout, merged gradient, β, w), the same syrk or GEMM per factor, dealt
+    /// to the intra-op threads when they balance. The unfoldings (copies for k ≥ 1 of blocks of order ≥ 3) live until the
+    /// call returns.
+    /// </summary>
+    public static void AccumulateAll(IReadOnlyList<(KroneckerBlocks Layout, Tensor Merged, double Beta, double Weight)> jobs)
+    {
+        var targets = new List<Tensor>();
+        var unfoldings = new List<Tensor>();
+        var betas = new List<double>();
+        var weights = new List<double>();
+        try
+        {
+            foreach (var (layout, merged, beta, weight) in jobs)
+            {
+                foreach (var block in layout.Blocks)
+                {
+                    var b = block.Of(merged);
+                    for (int k = 0; k < block.Factors.Length; k++)
+                    {
+                        if (block.Factors[k] is not { } f) continue;
+                        targets.Add(f.Accumulator);
+                        unfoldings.Add(Unfold(b, k));
+                        betas.Add(beta);
+                        weights.Add(weight);
+                    }
+                }
+            }
+
+            FusedSteps.SymmetricRankKManyInPlace(targets, unfoldings, betas, weights);
+        }
+        finally
+        {
+            foreach (var u in unfoldings) u.Dispose();
+        }
+    }
+
     /// <summary>The mode-k unfolding (d_k, rest) of a block (a view for k = 0 of a contiguous block, and for k = 1 of a matrix).</summary>
     private static Tensor Unfold(Tensor b, int k)
     {

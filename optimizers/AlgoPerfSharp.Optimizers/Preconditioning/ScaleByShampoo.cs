@@ -36,6 +36,14 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
     /// <summary>Per-parameter override, or null.</summary>
     public Func<ModelParameter, ShampooConfig>? ConfigFor { get; }
 
+    /// <summary>
+    /// Whether the factor statistics of all parameters are updated in one native call
+    /// (<see cref="KroneckerBlocks.AccumulateAll"/>) and the eigenvalue-corrected preconditioning of every whole 2-D block
+    /// with computed bases, of all parameters, in another (<see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/>);
+    /// default true. False: parameter by parameter and block by block. Equal up to the rounding of BLAS run on fewer threads.
+    /// </summary>
+    public bool BatchBlocks { get; init; } = true;
+
     /// <inheritdoc/>
     public override string Name => "shampoo";
 
@@ -63,19 +71,33 @@ public sealed class ScaleByShampoo : GradientTransform<ShampooState>, IScaledDir
         ArgumentNullException.ThrowIfNull(context);
         var s = state as ShampooState ?? throw new ArgumentException($"{Name} was given a {state.GetType().Name}", nameof(state));
         long t = context.Step;
+        var states = s.Parameters.Cast<ShampooParameterState>().ToArray();
         var merged = new Tensor[context.Updates.Length];
+        var accumulations = new List<(KroneckerBlocks, Tensor, double, double)>();
         for (int i = 0; i < merged.Length; i++)
         {
-            var ps = (ShampooParameterState)s.Parameters[i];
+            var ps = states[i];
             merged[i] = context.Updates[i].Reshape(ps.Preconditioner.Layout.MergedShape);
-            ps.Preconditioner.Accumulate(merged[i]);
+            // Both preconditioners accumulate F ← β2·F + w·(unfolding)(unfolding)ᵀ with the parameter's β2 and w.
+            if (BatchBlocks) accumulations.Add((ps.Layout, merged[i], ps.Config.Beta2, ps.Config.FactorWeight));
+            else ps.Preconditioner.Accumulate(merged[i]);
         }
 
+        if (accumulations.Count > 0) KroneckerBlocks.AccumulateAll(accumulations);
         s.Amortized(t);
+        ShampooParameterState.FilterAll(states, merged);
+        Dictionary<ShampooBlock, Tensor>? preconditioned = null;
+        if (BatchBlocks)
+        {
+            var jobs = new List<(EigenvalueCorrectedPreconditioner, ShampooBlock, Tensor, Tensor)>();
+            for (int i = 0; i < states.Length; i++) states[i].AddBatchableBlocks(merged[i], t, jobs);
+            if (jobs.Count > 0) preconditioned = EigenvalueCorrectedPreconditioner.PreconditionMany(jobs, t);
+        }
+
         var result = new (Tensor, double)[merged.Length];
         for (int i = 0; i < merged.Length; i++)
         {
-            var p = ((ShampooParameterState)s.Parameters[i]).Direction(merged[i], t, out double scale);
+            var p = states[i].Direction(merged[i], t, out double scale, preconditioned);
             result[i] = (p, scale);
         }
 

@@ -45,6 +45,51 @@ internal sealed class ShampooParameterState : FactoredParameterState
         foreach (var x in Preconditioner.StateTensors()) yield return x;
     }
 
+    /// <summary>
+    /// True when the filtered gradient is M_t itself (β3 = β1), so that M's update M ← M + (1 − β1)·(G − M) needs nothing
+    /// else of this parameter and can run for every parameter in one native call (<see cref="FilterAll"/>).
+    /// </summary>
+    public bool FiltersInBatch => _m is not null && Config.Beta3 == Config.Beta1;
+
+    /// <summary>
+    /// M ← M + (1 − β1)·(G − M) for every state that <see cref="FiltersInBatch"/>, in one native pass over all of them
+    /// (equal to each <c>LerpInPlace</c> up to one rounding); <see cref="Direction"/> then leaves their M alone.
+    /// </summary>
+    /// <param name="states">The parameters' states.</param>
+    /// <param name="merged">Their (L2-augmented) merged gradients, aligned with <paramref name="states"/>.</param>
+    public static void FilterAll(IReadOnlyList<ShampooParameterState> states, IReadOnlyList<Tensor> merged)
+    {
+        var moments = new List<Tensor>();
+        var grads = new List<Tensor>();
+        var weights = new List<double>();
+        for (int i = 0; i < states.Count; i++)
+        {
+            if (!states[i].FiltersInBatch) continue;
+            moments.Add(states[i]._m!);
+            grads.Add(merged[i]);
+            weights.Add(1 - states[i].Config.Beta1);
+        }
+
+        FusedSteps.LerpManyInPlace(moments, grads, weights);
+    }
+
+    /// <summary>
+    /// Adds this parameter's blocks that <see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/> can take at step
+    /// <paramref name="t"/> (after <see cref="FilterAll"/>): eigenvalue-corrected, not a grafted step, a filtered gradient
+    /// that is M itself or G (β1 = 0), and the block batchable.
+    /// </summary>
+    public void AddBatchableBlocks(Tensor g, long t, List<(EigenvalueCorrectedPreconditioner, ShampooBlock, Tensor, Tensor)> into)
+    {
+        if (Preconditioner is not EigenvalueCorrectedPreconditioner ec) return;
+        if (_m is not null && !FiltersInBatch) return;
+        if (Config.Grafting is not null && t < Config.StartPreconditioningStep) return;
+        var gbar = _m ?? g;
+        foreach (var block in Layout.Blocks)
+        {
+            if (EigenvalueCorrectedPreconditioner.IsBatchable(block)) into.Add((ec, block, gbar, g));
+        }
+    }
+
     /// <inheritdoc/>
     public override bool IsAmortizedStep(long t) => ScaleByShampoo.IsAmortizedStep(t, Config);
 
@@ -55,9 +100,11 @@ internal sealed class ShampooParameterState : FactoredParameterState
     /// The direction P = <paramref name="scale"/>·(returned tensor, parameter shape, never an alias of g or M): grafting
     /// second moment, filtered gradient, per-block preconditioning and grafting. Bias corrections are scalars folded into
     /// <paramref name="scale"/> (√(V/bc) + ε = (√V + ε√bc)/√bc) to save elementwise passes. The factors must have been
-    /// accumulated and refreshed first. <paramref name="g"/> is the (L2-augmented) merged gradient.
+    /// accumulated and refreshed first, and when this state <see cref="FiltersInBatch"/> its M updated by
+    /// <see cref="FilterAll"/>. <paramref name="g"/> is the (L2-augmented) merged gradient; <paramref name="preconditioned"/>
+    /// holds blocks already preconditioned by <see cref="EigenvalueCorrectedPreconditioner.PreconditionMany"/> this step.
     /// </summary>
-    public Tensor Direction(Tensor g, long t, out double scale)
+    public Tensor Direction(Tensor g, long t, out double scale, IReadOnlyDictionary<ShampooBlock, Tensor>? preconditioned = null)
     {
         var c = Config;
         var layout = Preconditioner.Layout;
@@ -69,8 +116,13 @@ internal sealed class ShampooParameterState : FactoredParameterState
         double s1 = 1;
         if (_m is not null)
         {
-            Tensor? nesterov = c.Beta3 != c.Beta1 ? _m.Lerp(g, 1 - c.Beta3) : null;
-            _m.LerpInPlace(g, 1 - c.Beta1);
+            Tensor? nesterov = null;
+            if (!FiltersInBatch)
+            {
+                nesterov = _m.Lerp(g, 1 - c.Beta3);
+                _m.LerpInPlace(g, 1 - c.Beta1);
+            }
+
             gbar = nesterov ?? _m;
             if (c.UseBiasCorrection) s1 = 1 / (1 - (c.Beta3 * Math.Pow(c.Beta1, t - 1)));
         }
@@ -89,7 +141,7 @@ internal sealed class ShampooParameterState : FactoredParameterState
             }
             else
             {
-                pb = Preconditioner.Precondition(block, gb, block.Of(g), t);
+                pb = preconditioned is not null && preconditioned.TryGetValue(block, out var done) ? done : Preconditioner.Precondition(block, gb, block.Of(g), t);
                 if (graft is not null)
                 {
                     // P_b = ‖P_gr‖/(‖P_sh‖ + 1e−16)·P_sh with both norms carrying their scalar factors.

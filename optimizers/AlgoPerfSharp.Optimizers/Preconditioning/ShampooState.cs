@@ -78,12 +78,18 @@ public sealed class ShampooState : TransformState
         }
     }
 
-    /// <summary>Refreshes the factors one at a time (<see cref="FactoredParameterState.Refresh"/>); per factor its error, or null.</summary>
+    /// <summary>
+    /// Refreshes the factors: those of eigenvalue-corrected parameters refreshed by plain eigh in one native call
+    /// (<see cref="EigenvalueCorrectedPreconditioner.RefreshAll"/>), the others, and any it left undone, one at a time
+    /// (<see cref="FactoredParameterState.Refresh"/>, which reports why); per factor its error, or null.
+    /// </summary>
     private static Exception?[] RefreshEach(List<FactorRefresh> jobs, long t)
     {
         var errors = new Exception?[jobs.Count];
+        var done = EigenvalueCorrectedPreconditioner.RefreshAll(jobs, t);
         for (int i = 0; i < jobs.Count; i++)
         {
+            if (done[i]) continue;
             try
             {
                 jobs[i].State.Refresh(jobs[i].Block, jobs[i].K, t);

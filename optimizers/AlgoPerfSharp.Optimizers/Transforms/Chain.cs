@@ -5,12 +5,15 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 
 /// <summary>
 /// Applies transforms in order; its state is the list of their states. A transform that sets
-/// <see cref="UpdateContext.NoUpdate"/> ends the chain for that call. Two recipes run fused, with the same state and the
-/// same formula (equal up to rounding): the Adam family <c>Chain(ScaleByAdam, [AddDecayedWeights without mask],
-/// ScaleByLearningRate)</c> as one native pass per tensor (<see cref="FusedSteps.AdamInPlace"/>), and a direction
-/// transform (<see cref="IScaledDirection"/>, the Shampoo family) followed by <c>[AddDecayedWeights without mask],
-/// ScaleByLearningRate, [DecayAfterStep]</c>, applied to the parameters without materialising the update. Set
-/// <see cref="AllowFusion"/> to false to force the transform-by-transform path.
+/// <see cref="UpdateContext.NoUpdate"/> ends the chain for that call. Three recipes run fused, with the same state and
+/// the same formula: the Adam family <c>Chain(ScaleByAdam, [AddDecayedWeights without mask], ScaleByLearningRate)</c> as
+/// one native pass per tensor (<see cref="FusedSteps.AdamInPlace"/>; equal up to rounding), SGD with momentum
+/// <c>Chain([AddDecayedWeights without mask], ScaleByMomentum, ScaleByLearningRate)</c> as one native pass over all
+/// tensors (<see cref="FusedSteps.MomentumInPlace"/>; bit-identical), and a direction transform
+/// (<see cref="IScaledDirection"/>, the Shampoo family) followed by <c>[AddDecayedWeights without mask],
+/// ScaleByLearningRate, [DecayAfterStep]</c>, applied to the parameters in one native pass without materialising the
+/// update (<see cref="FusedSteps.ApplyDirectionsInPlace"/>; bit-identical). Set <see cref="AllowFusion"/> to false to
+/// force the transform-by-transform path.
 /// </summary>
 public sealed class Chain : GradientTransform<Chain.ChainState>
 {
@@ -26,6 +29,12 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             [ScaleByAdam a, ScaleByLearningRate l] => (a, 0.0, l),
             _ => null,
         };
+        _momentum = transforms switch
+        {
+            [AddDecayedWeights { Mask: null } d, ScaleByMomentum m, ScaleByLearningRate l] => (m, 1, d.WeightDecay, l),
+            [ScaleByMomentum m, ScaleByLearningRate l] => (m, 0, 0.0, l),
+            _ => null,
+        };
         _direction = transforms switch
         {
             [IScaledDirection d, AddDecayedWeights { Mask: null } w, ScaleByLearningRate l] => (d, w.WeightDecay, l, null),
@@ -36,13 +45,14 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
     }
 
     private readonly (ScaleByAdam Adam, double WeightDecay, ScaleByLearningRate Lr)? _adam;
+    private readonly (ScaleByMomentum Momentum, int StateIndex, double WeightDecay, ScaleByLearningRate Lr)? _momentum;
     private readonly (IScaledDirection Direction, double WeightDecay, ScaleByLearningRate Lr, DecayAfterStep? After)? _direction;
 
-    /// <summary>Whether a recognised recipe may run fused (default true). Results are equal up to rounding.</summary>
+    /// <summary>Whether a recognised recipe may run fused (default true). Results are equal up to rounding (the Adam family) or bit-identical.</summary>
     public bool AllowFusion { get; init; } = true;
 
     /// <summary>True when this chain runs as one fused native step.</summary>
-    public bool IsFused => AllowFusion && (_adam is not null || _direction is not null);
+    public bool IsFused => AllowFusion && (_adam is not null || _momentum is not null || _direction is not null);
 
     /// <summary>The transforms in order.</summary>
     public IReadOnlyList<IGradientTransform> Transforms { get; }
@@ -85,6 +95,12 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             return;
         }
 
+        if (_momentum is not null)
+        {
+            RunMomentum(context, state, apply);
+            return;
+        }
+
         var (adam, weightDecay, lr) = _adam!.Value;
         var moments = (MomentState)state.States[0];
         double eta = lr.Schedule.At(context.Step - 1), bc1 = 1 - Math.Pow(adam.Beta1, context.Step), bc2Sqrt = Math.Sqrt(1 - Math.Pow(adam.Beta2, context.Step));
@@ -110,6 +126,30 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
     }
 
     /// <summary>
+    /// SGD with momentum: per parameter the λ·m_λ/m_η that <see cref="AddDecayedWeights"/> adds and the −η·m_η that
+    /// <see cref="ScaleByLearningRate"/> multiplies by, computed as they compute them, then one native call for all.
+    /// </summary>
+    private void RunMomentum(UpdateContext context, ChainState state, bool apply)
+    {
+        var (momentum, stateIndex, weightDecay, lr) = _momentum!.Value;
+        var buffers = (MomentState)state.States[stateIndex];
+        double eta = lr.Schedule.At(context.Step - 1);
+        int n = context.Parameters.Count;
+        var parameters = new Tensor[n];
+        var decays = new double[n];
+        var scales = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var m = context.MultipliersOf(i);
+            parameters[i] = context.Parameters[i].Tensor;
+            decays[i] = weightDecay * m.WeightDecay / m.LearningRate;
+            scales[i] = -eta * m.LearningRate;
+        }
+
+        FusedSteps.MomentumInPlace(parameters, context.Updates, buffers.Lists[0], decays, scales, momentum.Momentum, momentum.Nesterov, weightDecay != 0, apply);
+    }
+
+    /// <summary>
     /// The direction recipe: w ← w·(1 − ηλ) − η·s·P (decay before), or w ← (w − η·s·P)·(1 − η'λ') (decay after), or as
     /// the update u = (new w) − w when <paramref name="apply"/> is false.
     /// </summary>
@@ -125,7 +165,11 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
 
         double eta0 = lr.Schedule.At(context.Step - 1);
         double decayAfter0 = after is null ? 0 : after.Schedule.At(context.Step - 1) * after.WeightDecay;
-        for (int i = 0; i < directions.Length; i++)
+        int n = directions.Length;
+        var parameters = apply ? new Tensor[n] : null;
+        var ps = apply ? new Tensor[n] : null;
+        double[]? keep = apply ? new double[n] : null, step = apply ? new double[n] : null, keepAfter = apply ? new double[n] : null;
+        for (int i = 0; i < n; i++)
         {
             var m = context.MultipliersOf(i);
             double eta = eta0 * m.LearningRate, before = eta0 * weightDecay * m.WeightDecay, decayAfter = decayAfter0 * m.WeightDecay;
@@ -133,9 +177,13 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             var w = context.Parameters[i].Tensor;
             if (apply)
             {
-                if (before != 0) w.MulInPlace(1 - before);
-                w.AddInPlace(p, -eta * s);
-                if (decayAfter != 0) w.MulInPlace(1 - decayAfter);
+                // w ← w·(1 − before) − η·s·p, then ·(1 − decayAfter): one native pass for all parameters below (a factor
+                // of 1 for a decay that is off leaves w exactly as skipping it would).
+                parameters![i] = w;
+                ps![i] = p;
+                keep![i] = before != 0 ? 1 - before : 1;
+                step![i] = -eta * s;
+                keepAfter![i] = decayAfter != 0 ? 1 - decayAfter : 1;
                 continue;
             }
 
@@ -144,6 +192,8 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             if (before != 0) u.AddInPlace(w, -before);
             if (decayAfter != 0) u.MulInPlace(1 - decayAfter).AddInPlace(w, -decayAfter);
         }
+
+        if (apply) FusedSteps.ApplyDirectionsInPlace(parameters!, ps!, keep!, step!, keepAfter!);
     }
 
     /// <summary>The states of the chained transforms.</summary>

@@ -12,4 +12,22 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)]
     internal static unsafe partial int ats_all_finite(IntPtr* xs, long n, [MarshalAs(UnmanagedType.U1)] out bool result);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_fused_momentum_(
+        IntPtr* parameters, IntPtr* grads, IntPtr* buffers, long n, double* weightDecays, double* scales, double momentum,
+        [MarshalAs(UnmanagedType.U1)] bool nesterov, [MarshalAs(UnmanagedType.U1)] bool decay, [MarshalAs(UnmanagedType.U1)] bool apply);
+
+    [LibraryImport(Lib)]
+    internal static partial int ats_second_moment_divide_(TensorHandle d, TensorHandle r, TensorHandle x, double beta2, double weight, double eps);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_ec_directions_(
+        IntPtr* filtered, IntPtr* raw, IntPtr* secondMoments, IntPtr* left, IntPtr* right, long n, double* beta2, double* weight, double* eps, IntPtr* results);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_lerp_many_(IntPtr* moments, IntPtr* targets, long n, double* weights);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_apply_directions_(IntPtr* parameters, IntPtr* directions, long n, double* before, double* alpha, double* after);
 }

@@ -446,8 +446,44 @@ ATS_API int32_t ats_fused_adam_(const ats_tensor* params, const ats_tensor* grad
                                 const ats_tensor* exp_avg_sqs, int64_t n, double lr, double beta1, double beta2,
                                 double eps, double weight_decay, double bc1, double bc2_sqrt, bool nesterov,
                                 bool apply);
-/** *out = every element of every floating tensor in xs is finite (integer/bool tensors count as finite). */
+/** *out = every element of every floating tensor in xs is finite (integer/bool tensors count as finite). The contiguous
+ *  float32/float64 CPU tensors are read in one parallel region. */
 ATS_API int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out);
+/** Fused SGD-with-momentum step over n tensors (PyTorch's SGD, dampening 0), one pass over each element:
+ *  d = g + weight_decays[k] w (only when decay; weight_decays may be NULL otherwise); b <- momentum b + d;
+ *  u = nesterov ? d + momentum b : b; u <- scales[k] u (scales hold -lr per tensor); then apply ? w <- w + u
+ *  (g untouched) : g <- u. Bit-identical to those ATen ops in that order (add with a factor is ATen's fmadd, one fused
+ *  multiply-add on AVX2/AVX-512 CPUs, two roundings elsewhere, and so here). Contiguous float32/float64 CPU tensors
+ *  run in one parallel region over all their elements; any other tensor takes the ATen ops. */
+ATS_API int32_t ats_fused_momentum_(const ats_tensor* params, const ats_tensor* grads, const ats_tensor* bufs, int64_t n,
+                                    const double* weight_decays, const double* scales, double momentum, bool nesterov,
+                                    bool decay, bool apply);
+/** The eigenvalue-corrected second moment and the division by its root, in one pass: d <- beta2 d + weight r^2;
+ *  x <- x / (sqrt(d) + eps) (d, r, x of one shape). Equal to d.mul_(beta2).addcmul_(r, r, weight);
+ *  x.div_(d.sqrt().add_(eps)) up to one rounding of d (whether ATen's addcmul kernel fuses its multiply-add is its
+ *  compiler's choice). Non-contiguous or non-float tensors take those ATen ops. */
+ATS_API int32_t ats_second_moment_divide_(ats_tensor d, ats_tensor r, ats_tensor x, double beta2, double weight,
+                                          double eps);
+/** Eigenvalue-corrected Shampoo's direction of n whole 2-D blocks in one call: for block i with filtered gradient
+ *  filtered[i], raw gradient raw[i] and corrected eigenvalues second_moments[i] (all rows x cols) and bases left[i]
+ *  (rows x rows) and right[i] (cols x cols): x = Lᵀ·M·R and r = Lᵀ·G·R (each as mm(Xᵀ, L), then mm(·ᵀ, R)),
+ *  ats_second_moment_divide_(d, r, x, beta2[i], weight[i], eps[i]), and out[i] = L·x·Rᵀ (a new tensor the caller owns;
+ *  as mm(xᵀ, Lᵀ), then mm(·ᵀ, Rᵀ)). When dealing the blocks to the intra-op threads (largest first, to the least loaded)
+ *  leaves none more than 15% above its fair share, each thread runs its blocks with single-threaded GEMMs inside one
+ *  parallel region; otherwise the blocks run in turn with multi-threaded GEMMs. Per block these are the ATen calls of a
+ *  one-block-at-a-time path, so the numbers are the same up to the rounding of a GEMM run on fewer threads. */
+ATS_API int32_t ats_ec_directions_(const ats_tensor* filtered, const ats_tensor* raw, const ats_tensor* second_moments,
+                                   const ats_tensor* left, const ats_tensor* right, int64_t n, const double* beta2,
+                                   const double* weight, const double* eps, ats_tensor* out);
+/** m_k <- lerp(m_k, g_k, weights[k]) for n pairs (ATen's scalar-weight lerp formula, picked by |weight| < 0.5), in one
+ *  parallel region over all elements of the contiguous float32/float64 CPU pairs; others take at::lerp_. Equal to
+ *  at::lerp_ up to one rounding (an fma where the CPU has FMA). */
+ATS_API int32_t ats_lerp_many_(const ats_tensor* moments, const ats_tensor* targets, int64_t n, const double* weights);
+/** Applies n directions: w_k <- (w_k before[k] + alpha[k] p_k) after[k] (pass 1 for a factor that is off: x*1 = x).
+ *  Bit-identical to w.mul_(before).add_(p, alpha).mul_(after); contiguous float32/float64 CPU pairs run in one
+ *  parallel region over all their elements, others take those ATen ops. */
+ATS_API int32_t ats_apply_directions_(const ats_tensor* params, const ats_tensor* directions, int64_t n,
+                                      const double* before, const double* alpha, const double* after);
 
 /* ---- shampoo ---- */
 /** self <- beta*self + alpha*(a @ b), in place (2-D; a and b may be transposed views). */
@@ -478,6 +514,12 @@ ATS_API int32_t ats_cpu_has_native_bf16(bool* out);
  *  (half the multiply-adds of addmm) and mirrors it (an `a` in neither row- nor column-major layout is copied first).
  *  Anything else (smaller products, where syrk was slower) takes addmm. */
 ATS_API int32_t ats_syrk_(ats_tensor self, ats_tensor a, double beta, double alpha);
+/** ats_syrk_ for n pairs in one call: selfs[i] <- betas[i]*selfs[i] + alphas[i]*(as[i] @ as[i]^T). When the updates can
+ *  be dealt evenly to the intra-op threads (largest first by d^2 k; none more than 15% above its share), each thread
+ *  runs its updates with single-threaded BLAS inside one parallel region; otherwise they run in turn. Per pair the
+ *  calls of ats_syrk_, so the same numbers up to the rounding of BLAS run on fewer threads. */
+ATS_API int32_t ats_syrk_many_(const ats_tensor* selfs, const ats_tensor* as, int64_t n, const double* betas,
+                               const double* alphas);
 
 /* ==== SECTION: embedding bags and sparse gradients (owner: ops_sparse.cpp) ================================= */
 /* Sparse tensors here are PyTorch's COO layout with ONE sparse dim: a (V, ...) tensor stored as row ids (1, nnz) and
@@ -513,6 +555,15 @@ ATS_API int32_t ats_sparse_from_rows(ats_tensor rows, ats_tensor values, int64_t
  *  bases of other factors may already be refreshed: callers treat that as a failed refresh of all n). */
 ATS_API int32_t ats_soap_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n, int64_t* orders,
                                   int32_t* status);
+
+/* ---- eigenvalue-corrected Shampoo: eigh refresh ---- */
+/** The eigh refresh of n Kronecker factors in one call (ops_eigh.cpp): for each i, A = accumulators[i] / divisors[i]
+ *  (+ eps[i] on the diagonal when eps[i] != 0) and bases[i] <- the eigenvectors of A (at::linalg_eigh, lower triangle,
+ *  ascending). status[i] = 0 when refreshed, 1 when A holds NaN/inf, 2 when eigh failed (bases[i] untouched in both).
+ *  When the factors can be dealt evenly to the intra-op threads (largest first; none more than 15% above its share),
+ *  each thread runs its factors single-threaded inside one parallel region; otherwise they run in turn. */
+ATS_API int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n,
+                                  const double* divisors, const double* eps, int32_t* status);
 
 #ifdef __cplusplus
 }

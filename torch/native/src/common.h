@@ -5,8 +5,10 @@
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,31 @@ inline void refuse_double_backward(const char* what) {
 
 void set_error(const char* msg);
 void ensure_thread_init();
+
+// Deals independent jobs of the given costs to the intra-op threads for one parallel region in which each thread runs
+// its jobs with single-threaded kernels (BLAS and ATen run serially inside a parallel region): largest first, each to
+// the least loaded thread. Returns one list of job indices per thread, or nothing when there is a single thread or job,
+// or when the largest load would exceed `slack` times the fair share (the others would wait: run the jobs in turn with
+// multi-threaded kernels instead).
+inline std::vector<std::vector<int64_t>> deal_balanced(const std::vector<double>& cost, double slack) {
+  const int64_t n = static_cast<int64_t>(cost.size());
+  const int64_t threads = std::min<int64_t>(at::get_num_threads(), n);
+  if (threads < 2) return {};
+  std::vector<int64_t> order(cost.size());
+  std::iota(order.begin(), order.end(), int64_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](int64_t i, int64_t j) { return cost[i] > cost[j]; });
+  std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
+  std::vector<double> load(static_cast<size_t>(threads), 0.0);
+  double total = 0;
+  for (int64_t i : order) {
+    size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[b] += cost[i];
+    total += cost[i];
+    bins[b].push_back(i);
+  }
+  if (*std::max_element(load.begin(), load.end()) > slack * total / static_cast<double>(threads)) return {};
+  return bins;
+}
 
 // Wraps a result tensor in a new owned handle (undefined -> NULL).
 inline ats_tensor wrap(at::Tensor t) {
