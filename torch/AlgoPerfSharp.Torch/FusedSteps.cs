@@ -88,12 +88,7 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(buffers);
         ArgumentNullException.ThrowIfNull(weightDecays);
         ArgumentNullException.ThrowIfNull(scales);
-        int n = parameters.Count;
-        if (grads.Count != n || buffers.Count != n || weightDecays.Count != n || scales.Count != n)
-        {
-            throw new ArgumentException(
-                $"lists differ in length: parameters {n}, grads {grads.Count}, buffers {buffers.Count}, weightDecays {weightDecays.Count}, scales {scales.Count}", nameof(grads));
-        }
+        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(grads), grads.Count), (nameof(buffers), buffers.Count), (nameof(weightDecays), weightDecays.Count), (nameof(scales), scales.Count));
 
         if (n == 0) return;
         double[] wd = [.. weightDecays], s = [.. scales];
@@ -162,13 +157,7 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(beta2);
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(eps);
-        int n = filtered.Count;
-        if (raw.Count != n || secondMoments.Count != n || left.Count != n || right.Count != n || beta2.Count != n || weight.Count != n || eps.Count != n)
-        {
-            throw new ArgumentException(
-                $"lists differ in length: filtered {n}, raw {raw.Count}, secondMoments {secondMoments.Count}, left {left.Count}, right {right.Count}, beta2 {beta2.Count}, weight {weight.Count}, eps {eps.Count}",
-                nameof(raw));
-        }
+        int n = SameLengths((nameof(filtered), filtered.Count), (nameof(raw), raw.Count), (nameof(secondMoments), secondMoments.Count), (nameof(left), left.Count), (nameof(right), right.Count), (nameof(beta2), beta2.Count), (nameof(weight), weight.Count), (nameof(eps), eps.Count));
 
         if (n == 0) return [];
         double[] b2 = [.. beta2], w = [.. weight], e = [.. eps];
@@ -211,11 +200,7 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(moments);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(weights);
-        int n = moments.Count;
-        if (targets.Count != n || weights.Count != n)
-        {
-            throw new ArgumentException($"lists differ in length: moments {n}, targets {targets.Count}, weights {weights.Count}", nameof(targets));
-        }
+        int n = SameLengths((nameof(moments), moments.Count), (nameof(targets), targets.Count), (nameof(weights), weights.Count));
 
         if (n == 0) return;
         double[] w = [.. weights];
@@ -248,12 +233,7 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(alpha);
         ArgumentNullException.ThrowIfNull(after);
-        int n = parameters.Count;
-        if (directions.Count != n || before.Count != n || alpha.Count != n || after.Count != n)
-        {
-            throw new ArgumentException(
-                $"lists differ in length: parameters {n}, directions {directions.Count}, before {before.Count}, alpha {alpha.Count}, after {after.Count}", nameof(directions));
-        }
+        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(directions), directions.Count), (nameof(before), before.Count), (nameof(alpha), alpha.Count), (nameof(after), after.Count));
 
         if (n == 0) return;
         double[] b = [.. before], a = [.. alpha], c = [.. after];
@@ -406,11 +386,7 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(factors);
         ArgumentNullException.ThrowIfNull(betas);
         ArgumentNullException.ThrowIfNull(alphas);
-        int n = targets.Count;
-        if (factors.Count != n || betas.Count != n || alphas.Count != n)
-        {
-            throw new ArgumentException($"lists differ in length: targets {n}, factors {factors.Count}, betas {betas.Count}, alphas {alphas.Count}", nameof(factors));
-        }
+        int n = SameLengths((nameof(targets), targets.Count), (nameof(factors), factors.Count), (nameof(betas), betas.Count), (nameof(alphas), alphas.Count));
 
         if (n == 0) return;
         double[] b = [.. betas], a = [.. alphas];
@@ -446,11 +422,7 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(bases);
         ArgumentNullException.ThrowIfNull(divisors);
         ArgumentNullException.ThrowIfNull(eps);
-        int n = statistics.Count;
-        if (bases.Count != n || divisors.Count != n || eps.Count != n)
-        {
-            throw new ArgumentException($"lists differ in length: statistics {n}, bases {bases.Count}, divisors {divisors.Count}, eps {eps.Count}", nameof(bases));
-        }
+        int n = SameLengths((nameof(statistics), statistics.Count), (nameof(bases), bases.Count), (nameof(divisors), divisors.Count), (nameof(eps), eps.Count));
 
         if (n == 0) return [];
         double[] dv = [.. divisors], ep = [.. eps];
@@ -480,5 +452,24 @@ public static class FusedSteps
         TorchRuntime.EnsureInitialized();
         Check(ats_cpu_has_native_bf16(out bool result));
         return result;
+    }
+
+    /// <summary>
+    /// The common length of <paramref name="lists"/> (name, count); throws, naming every count and the second list as the
+    /// parameter, when any differs from the first.
+    /// </summary>
+    private static int SameLengths(params ReadOnlySpan<(string Name, int Count)> lists)
+    {
+        int n = lists[0].Count;
+        foreach (var (_, count) in lists)
+        {
+            if (count != n)
+            {
+                throw new ArgumentException(
+                    $"lists differ in length: {string.Join(", ", lists.ToArray().Select(l => $"{l.Name} {l.Count}"))}", lists[1].Name);
+            }
+        }
+
+        return n;
     }
 }
