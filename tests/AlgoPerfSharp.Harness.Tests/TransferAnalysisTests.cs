@@ -267,6 +267,12 @@ public sealed class TransferAnalysisTests : ScratchFolder
         Assert.False(e.OverLimit);
         string text = e.ToText();
         Assert.Contains("all: 24 trials, 960.0 timed s, estimated wall 1109 s = 18.5 min (3.3 s overhead per trial)", text);
+        Assert.DoesNotContain("edge extensions", text);
+        // at most 3 one-trial extensions per width: 3·(12.3 + 25.3 + 67.3 + 213.3) = 954.6 s, not in the wall estimate
+        var extended = e with { EdgeExtensions = 3 };
+        Assert.Equal(954.6, extended.MaxExtensionSeconds, 9);
+        Assert.Equal(e.WallSeconds, extended.WallSeconds, 12);
+        Assert.EndsWith("plus up to 3 one-trial edge extensions per width, run only where a width's best learning rate is on the edge of those tried: at most +955 s = 15.9 min", extended.ToText());
         Assert.Matches(@"\n  512 +3 +400 +500\.0 +10 +1000\.0 +600\.0 +639\.9\n", text);
         Assert.DoesNotContain("warning", text);
 
@@ -274,5 +280,30 @@ public sealed class TransferAnalysisTests : ScratchFolder
         Assert.Equal(184.5 + 75.9 + 201.9 + 3639.9 + 7.2 - (10 * 0.5) + (10 * 3), slow.WallSeconds, 9);
         Assert.True(slow.OverLimit);
         Assert.EndsWith("warning: the estimate, 68.9 min, exceeds issue 16's budget of 60 min for one ladder; use --quick, a smaller --max-steps or the tiny preset", slow.ToText());
+    }
+
+    /// <summary>
+    /// A grid extension's run, <c>{label}/w{width}/edge{k}</c>, belongs to its width: the AdamW ladder above plus w128's
+    /// extension at 4e-3 (loss 0.75) moves w128's optimum there, drift +2, regret 0.9 − 0.75.
+    /// </summary>
+    [Fact]
+    public void EdgeExtensionRunsJoinTheirWidthsTrials()
+    {
+        Populate(P("t.db"));
+        using (var store = ResultsStore.Open(P("t.db")))
+        {
+            var run = store.CreateRun(AdamWLabel + "/w128/edge1", "algoperf transfer --test", 0, "{}");
+            store.RecordWorkloadSpec(run.Id, new StoredWorkloadSpec("fashion_mnist_mlp_w128_mup", "validation/loss", 3.0, "test/loss", 3.0, true, 3600, null));
+            var t = store.EnsureTrial(run.Id, new TrialSpec("fashion_mnist_mlp_w128_mup", "adamw", TuningRuleset.ExternalTuning, 0, 0, TransferGrid.Point(4e-3, 0), 1, 2, 3, 1));
+            store.AppendEval(t.Id, new StoredEval(40, 0.4, 0, 0, 0.4, new Dictionary<string, double> { ["validation/loss"] = 0.75 }, new Dictionary<string, double>()));
+            store.FinishTrial(t.Id, TrialState.Completed, null, 40, 0.4, 0.01);
+        }
+
+        var adamw = Ladders(P("t.db"))[0];
+        Assert.Equal(AdamWLabel, adamw.Label);
+        Assert.Equal(4, adamw.Trials.Count(t => t.Width == 128));
+        var w128 = adamw.Results()[1];
+        Assert.Equal((4e-3, 2.0, 0.75), (w128.BestLearningRate, w128.DriftSteps, w128.BestLoss));
+        Assert.Equal(0.15, w128.Regret, 12);
     }
 }

@@ -144,4 +144,57 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Equal(0.2, r.Regret, 12);
         Assert.Throws<ArgumentException>(() => TransferWidthResult.Of(256, trials, 8e-3));
     }
+
+    /// <summary>
+    /// Where to extend a width's learning rates: past the edge its best lies on (2× the highest, ½ the lowest), nowhere
+    /// once bracketed, once the next rate up diverged, or when nothing is finite; the base width's row is its best decay's.
+    /// </summary>
+    [Fact]
+    public void AnOptimumOnTheGridsEdgeIsExtendedUntilBracketed()
+    {
+        TransferTrial T(double lr, double loss, double wd = 0.1) => new(64, lr, wd, loss);
+        Assert.Equal(8e-3, TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.5), T(4e-3, 1.2)], 0.1));
+        Assert.Equal(5e-4, TransferGrid.NextEdgeRate([T(1e-3, 1.0), T(2e-3, 1.5), T(4e-3, 1.2)], 0.1));
+        Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.1), T(4e-3, 1.2)], 0.1));
+        // the extension up diverged: the optimum is bracketed by it
+        Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.5), T(4e-3, 1.2), T(8e-3, double.PositiveInfinity)], 0.1));
+        // a second extension after a first that improved
+        Assert.Equal(1.6e-2, TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.5), T(4e-3, 1.2), T(8e-3, 1.1)], 0.1)!.Value, 15);
+        Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, double.NaN), T(2e-3, double.PositiveInfinity)], 0.1));
+        // only the given decay's row counts: at 0.4 the best (4e-3) is on the edge; at 0.1 it is inside
+        TransferTrial[] both = [T(1e-3, 2.0), T(2e-3, 1.0), T(4e-3, 1.2), T(1e-3, 2.0, 0.4), T(2e-3, 1.5, 0.4), T(4e-3, 1.4, 0.4)];
+        Assert.Null(TransferGrid.NextEdgeRate(both, 0.1));
+        Assert.Equal(8e-3, TransferGrid.NextEdgeRate(both, 0.4));
+        Assert.Equal(3, TransferGrid.Default.EdgeExtensions);
+        Assert.Equal(0, TransferGrid.Quick.EdgeExtensions);
+        var e = Assert.Throws<ArgumentException>(() => (TransferGrid.Default with { EdgeExtensions = -1 }).Validate());
+        Assert.Equal("edge extensions must be ≥ 0 (got -1)", e.Message);
+    }
+
+    /// <summary>
+    /// The extension end to end: 20 AdamW steps on the tiny MLP favour the largest of 5e-4, 1e-3, 2e-3, so with one
+    /// extension allowed the base width tries 4e-3 in its own run, and the wider width is centred on the best of all four.
+    /// </summary>
+    [Fact]
+    public void TheCommandExtendsAnEdgeOptimumInARunOfItsOwnAndTransfersTheBestOfAll()
+    {
+        string db = P("e.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick", "--edge-extensions", "1",
+            "--preset", "tiny", "--in-process", "--db", db);
+        Assert.True(code == 0, error + output);
+        const string label = "transfer/adamw/fashion_mnist_mlp/sp/20steps";
+        Assert.Contains("width 64: the best learning rate, 0.002, is on the edge of those tried; trying 0.004 (edge extension 1 of at most 1)", output);
+        var edge = Assert.Single(HostedCli.Trials(db, label + "/w64/edge1"));
+        Assert.Equal(4e-3, Lr(edge.Trial), 15);
+        var base_ = HostedCli.Trials(db, label + "/w64").Append(edge).Where(t => t.Trial.State == Scoring.TrialState.Completed)
+            .MinBy(t => t.Evals[^1].Metrics["validation/loss"])!;
+        double best = Lr(base_.Trial);
+        var w128 = HostedCli.Trials(db, label + "/w128").Select(t => Lr(t.Trial)).Order().ToList();
+        Assert.Equal([best / 2, best, best * 2], w128);
+        var (bad, _, badError) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--quick", "--edge-extensions", "-1", "--preset", "tiny", "--db", P("x.db"));
+        Assert.Equal(2, bad);
+        Assert.Equal("error: --edge-extensions must be ≥ 0 (got -1)", badError.Trim());
+    }
+
+    private static double Lr(Store.StoredTrial t) => Store.StoredTrials.ToSpec(t).Hyperparameters.GetDouble("learning_rate");
 }

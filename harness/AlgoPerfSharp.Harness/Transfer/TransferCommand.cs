@@ -25,7 +25,8 @@ internal static class TransferCommand
     {
         var options = HarnessCommandOptions.ForSweep(single: false);
         var parameterisation = new Option<string>("--parameterisation") { Description = "mup (µP init + the algorithm's transfer rule; default) or sp (standard)." };
-        var quick = new Option<bool>("--quick") { Description = "The quick ladder for testing the command: ×1 and ×2 widths, 3 learning rates, 20 steps per trial." };
+        var quick = new Option<bool>("--quick") { Description = "The quick ladder for testing the command: ×1 and ×2 widths, 3 learning rates, 20 steps per trial, no edge extensions." };
+        var extensions = new Option<int?>("--edge-extensions") { Description = "At most this many extra learning rates per width (one trial each, 2× beyond the edge) while the width's best lies on the edge of the rates tried, so a drifting optimum is bracketed rather than clipped. Default 3 (0 with --quick)." };
         var cmd = new Command("transfer", """
             Hyperparameter transfer across width (arXiv 2512.05620): on a width ladder (-w sotu_llama or fashion_mnist_mlp;
             widths ×1, ×2, ×4, ×8 of the base 64), tune learning rate × weight decay at the base width, then run the
@@ -42,6 +43,7 @@ internal static class TransferCommand
         options.AddTo(cmd);
         cmd.Options.Add(parameterisation);
         cmd.Options.Add(quick);
+        cmd.Options.Add(extensions);
         WidthFamily? family = null;
         options.Default((parse, h) =>
         {
@@ -72,6 +74,17 @@ internal static class TransferCommand
             }
 
             var grid = parse.GetValue(quick) ? TransferGrid.Quick : TransferGrid.Default;
+            if (parse.GetValue(extensions) is { } n)
+            {
+                if (n < 0)
+                {
+                    context.Error.WriteLine($"error: --edge-extensions must be ≥ 0 (got {n})");
+                    return ExitCodes.BadInput;
+                }
+
+                grid = grid with { EdgeExtensions = n };
+            }
+
             return Execute(context, family, p.Value, grid, "algoperf " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
         }));
         return cmd;
@@ -116,7 +129,14 @@ internal static class TransferCommand
         {
             int width = family.BaseWidth * multiple;
             var points = multiple == 1 ? grid.BasePoints(lr, wd) : grid.LocalPoints(lr, wd);
-            var request = new SweepRequest($"{label}/w{width}", [family.WorkloadName(width, p)], [spec], TuningRuleset.ExternalTuning, 1, points.Count,
+            string runLabel = $"{label}/w{width}";
+            if (multiple > 1 && Read(store, runLabel, width, grid.Steps) is { Count: > 0 } earlier && !SameRates(earlier, points))
+            {
+                context.Error.WriteLine($"error: {runLabel} in {o.Db} was recorded around another transferred learning rate ({string.Join(", ", earlier.Select(t => t.LearningRate.ToString("G4", CultureInfo.InvariantCulture)).Distinct())}) than the base width's best now ({lr.ToString("G4", CultureInfo.InvariantCulture)}): the base width's trials changed since; use another --label or --db");
+                return ExitCodes.BadInput;
+            }
+
+            var request = new SweepRequest(runLabel, [family.WorkloadName(width, p)], [spec], TuningRuleset.ExternalTuning, 1, points.Count,
                 o.Seed, SearchSpace.FromPoints(points), shard, shards, trialOptions);
             var summary = SweepJob.Sweep(context, store, request, commandLine, algorithms);
             if (summary.Interrupted) return ExitCodes.Interrupted;
@@ -125,6 +145,21 @@ internal static class TransferCommand
             {
                 context.Output.WriteLine($"width {width}: {done.Count} of {points.Count} trials finished in {o.Db}; merge the shards' databases and re-run without --shard to continue");
                 return ExitCodes.Ok;
+            }
+
+            // an optimum on the grid's edge is only a bound: extend the learning rates that way (unsharded) until it is bracketed
+            for (int k = 1; k <= grid.EdgeExtensions && shards == 1; k++)
+            {
+                double decay = multiple == 1 ? done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss)?.WeightDecay ?? wd : wd;
+                if (TransferGrid.NextEdgeRate(done, decay) is not { } next) break;
+                var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss)!;
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"width {width}: the best learning rate, {best.LearningRate:G4}, is on the edge of those tried; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
+                var edge = request with { RunLabel = $"{runLabel}/edge{k}", Trials = 1, SearchSpace = SearchSpace.FromPoints([TransferGrid.Point(next, decay)]) };
+                if (SweepJob.Sweep(context, store, edge, commandLine, algorithms).Interrupted) return ExitCodes.Interrupted;
+                var extra = Read(store, edge.RunLabel, width, grid.Steps);
+                if (extra.Count == 0) return ExitCodes.Ok;
+                done = [.. done, .. extra];
             }
 
             trials.AddRange(done);
@@ -155,6 +190,10 @@ internal static class TransferCommand
 
         return ExitCodes.Ok;
     }
+
+    /// <summary>Whether recorded trials ran exactly the learning rates of <paramref name="points"/>.</summary>
+    private static bool SameRates(IReadOnlyList<TransferTrial> trials, IReadOnlyList<Hyperparameters> points) =>
+        trials.All(t => points.Any(q => TransferWidthResult.SameRate(t.LearningRate, q.GetDouble("learning_rate"))));
 
     /// <summary>
     /// The finished trials of run <paramref name="label"/> with their loss curves: final validation loss, +∞ when
@@ -188,7 +227,7 @@ internal static class TransferCommand
             rows.Add(new TransferWidthEstimate(width, trials, grid.Steps, step, TransferWidthEstimate.Evals(grid.Steps, every), eval));
         }
 
-        var estimate = new TransferEstimate(rows, TransferEstimate.MeasuredOverheadSeconds, (int)Math.Min(10, grid.Steps));
+        var estimate = new TransferEstimate(rows, TransferEstimate.MeasuredOverheadSeconds, (int)Math.Min(10, grid.Steps), grid.EdgeExtensions);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dry run: transfer {algorithm.Name} on {family.Prefix} ({(p == Parameterisation.MuP ? "µP" : "standard parameterisation")}, preset {o.Preset}), {grid.Steps} steps per trial, an eval every {every} steps; step and eval times measured now, in-process (nothing recorded):"));
         context.Output.WriteLine(estimate.ToText());

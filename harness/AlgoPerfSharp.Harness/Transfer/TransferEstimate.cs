@@ -12,7 +12,8 @@ namespace AlgoPerfSharp.Harness.Transfer;
 /// <param name="Widths">One row per width of the ladder, base first.</param>
 /// <param name="OverheadSecondsPerTrial">Wall seconds a trial spends outside its steps and evals.</param>
 /// <param name="CoordinateCheckSteps">Steps the coordinate check trains at each width.</param>
-public sealed record TransferEstimate(IReadOnlyList<TransferWidthEstimate> Widths, double OverheadSecondsPerTrial, int CoordinateCheckSteps)
+/// <param name="EdgeExtensions">Extra one-trial runs a width may add when its optimum is on its grid's edge (not in <see cref="WallSeconds"/>).</param>
+public sealed record TransferEstimate(IReadOnlyList<TransferWidthEstimate> Widths, double OverheadSecondsPerTrial, int CoordinateCheckSteps, int EdgeExtensions = 0)
 {
     /// <summary>Issue 16's limit for the default ladder of one algorithm and one parameterisation: 60 min.</summary>
     public const double LimitSeconds = 60 * 60;
@@ -33,6 +34,9 @@ public sealed record TransferEstimate(IReadOnlyList<TransferWidthEstimate> Width
     /// <summary>Estimated wall seconds: Σ over widths of trials × (steps × step s + evals × eval s + overhead), plus the coordinate check's steps at every width.</summary>
     public double WallSeconds => Widths.Sum(w => w.WallSeconds(OverheadSecondsPerTrial)) + Widths.Sum(w => CoordinateCheckSteps * w.StepSeconds);
 
+    /// <summary>Wall seconds the edge extensions add at most: every width extending <see cref="EdgeExtensions"/> times, one trial each.</summary>
+    public double MaxExtensionSeconds => Widths.Sum(w => EdgeExtensions * (w with { Trials = 1 }).WallSeconds(OverheadSecondsPerTrial));
+
     /// <summary>Whether the estimate exceeds <see cref="LimitSeconds"/>.</summary>
     public bool OverLimit => WallSeconds > LimitSeconds;
 
@@ -49,6 +53,11 @@ public sealed record TransferEstimate(IReadOnlyList<TransferWidthEstimate> Width
 
         text.AppendLine(c, $"  coordinate check: {CoordinateCheckSteps} steps per width, {Widths.Sum(w => CoordinateCheckSteps * w.StepSeconds):F1} s");
         text.Append(c, $"  all: {Trials} trials, {TimedSeconds:F1} timed s, estimated wall {WallSeconds:F0} s = {WallSeconds / 60:F1} min ({OverheadSecondsPerTrial:0.0##} s overhead per trial)");
+        if (EdgeExtensions > 0)
+        {
+            text.AppendLine().Append(c, $"  plus up to {EdgeExtensions} one-trial edge extensions per width, run only where a width's best learning rate is on the edge of those tried: at most +{MaxExtensionSeconds:F0} s = {MaxExtensionSeconds / 60:F1} min");
+        }
+
         if (OverLimit)
         {
             text.AppendLine().Append(c, $"warning: the estimate, {WallSeconds / 60:F1} min, exceeds issue 16's budget of {LimitSeconds / 60:F0} min for one ladder; use --quick, a smaller --max-steps or the tiny preset");

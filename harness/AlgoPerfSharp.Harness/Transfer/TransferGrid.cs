@@ -12,10 +12,14 @@ namespace AlgoPerfSharp.Harness.Transfer;
 /// <param name="LocalSteps">Powers of 2 around the transferred learning rate at the other widths (e.g. −1 … 1).</param>
 /// <param name="WidthMultiples">The ladder's widths as multiples of its base (1 first).</param>
 /// <param name="Steps">Training steps of every trial (also the schedule's horizon).</param>
-public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IReadOnlyList<double> BaseDecayFactors, IReadOnlyList<int> LocalSteps, IReadOnlyList<int> WidthMultiples, long Steps)
+/// <param name="EdgeExtensions">
+/// At most this many extra learning rates per width when the width's best lies on its grid's edge (<see cref="NextEdgeRate"/>),
+/// so that a drifting optimum is bracketed instead of clipped at the grid's end.
+/// </param>
+public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IReadOnlyList<double> BaseDecayFactors, IReadOnlyList<int> LocalSteps, IReadOnlyList<int> WidthMultiples, long Steps, int EdgeExtensions = 0)
 {
-    /// <summary>The default ladder: 5 × 3 points at ×1, then 3 points at ×2, ×4, ×8; 400 steps per trial.</summary>
-    public static TransferGrid Default { get; } = new([-2, -1, 0, 1, 2], [0.25, 1, 4], [-1, 0, 1], [1, 2, 4, 8], 400);
+    /// <summary>The default ladder: 5 × 3 points at ×1, then 3 points at ×2, ×4, ×8; 400 steps per trial; up to 3 edge extensions per width.</summary>
+    public static TransferGrid Default { get; } = new([-2, -1, 0, 1, 2], [0.25, 1, 4], [-1, 0, 1], [1, 2, 4, 8], 400, EdgeExtensions: 3);
 
     /// <summary>Eval rows per trial (every steps/10 steps): the validation-loss curve that AdamW-relative compute reads.</summary>
     public const int EvalsPerTrial = 10;
@@ -26,7 +30,7 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
     /// </summary>
     public const double TrialBudgetSeconds = 3600;
 
-    /// <summary>The quick ladder for tests of the command: 3 × 1 points at ×1, then 3 at ×2; 20 steps.</summary>
+    /// <summary>The quick ladder for tests of the command: 3 × 1 points at ×1, then 3 at ×2; 20 steps; no edge extensions.</summary>
     public static TransferGrid Quick { get; } = new([-1, 0, 1], [1], [-1, 0, 1], [1, 2], 20);
 
     /// <summary>Refuses a grid the protocol cannot use; one line naming the part.</summary>
@@ -38,6 +42,7 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
         if (BaseDecayFactors.Count < 1) throw new ArgumentException("the weight-decay grid is empty; give at least 1 factor");
         if (WidthMultiples.Count < 2 || WidthMultiples[0] != 1) throw new ArgumentException("the ladder needs the base width (×1) first and at least one wider member");
         if (Steps < 1) throw new ArgumentException($"steps must be ≥ 1 (got {Steps})");
+        if (EdgeExtensions < 0) throw new ArgumentException($"edge extensions must be ≥ 0 (got {EdgeExtensions})");
         return this;
     }
 
@@ -54,4 +59,25 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
     /// <summary>A point of learning rate and weight decay (the algorithm's other hyperparameters take their defaults).</summary>
     public static Hyperparameters Point(double learningRate, double weightDecay) =>
         new(new Dictionary<string, object>(StringComparer.Ordinal) { ["learning_rate"] = learningRate, ["weight_decay"] = weightDecay });
+
+    /// <summary>
+    /// The learning rate to try next at one width whose optimum lies on the edge of what it has tried (at weight decay
+    /// <paramref name="weightDecay"/>): twice the largest rate tried when the lowest finite loss is there, half the
+    /// smallest when it is there; null when the optimum is inside the tried rates (bracketed) or no trial is finite.
+    /// A diverged rate counts as tried, so an extension that diverges ends the search upwards.
+    /// </summary>
+    public static double? NextEdgeRate(IReadOnlyList<TransferTrial> trials, double weightDecay)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var row = trials.Where(t => SameDecay(t.WeightDecay, weightDecay)).ToList();
+        var best = row.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
+        if (best is null) return null;
+        double highest = row.Max(t => t.LearningRate), lowest = row.Min(t => t.LearningRate);
+        if (TransferWidthResult.SameRate(highest, lowest)) return null; // one rate: nothing says which way
+        if (TransferWidthResult.SameRate(best.LearningRate, highest)) return highest * 2;
+        if (TransferWidthResult.SameRate(best.LearningRate, lowest)) return lowest / 2;
+        return null;
+    }
+
+    private static bool SameDecay(double a, double b) => a == b || (a > 0 && b > 0 && Math.Abs(Math.Log2(a / b)) < 1e-9);
 }

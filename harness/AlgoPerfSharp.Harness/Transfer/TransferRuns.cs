@@ -8,7 +8,8 @@ namespace AlgoPerfSharp.Harness.Transfer;
 
 /// <summary>
 /// Reads transfer ladders back from a results database, from the ordinary sweep rows alone (so merged shard databases
-/// work, and <c>transfer_widths</c> is not needed): a ladder is every run labelled <c>{label}/w{width}</c> whose trials
+/// work, and <c>transfer_widths</c> is not needed): a ladder is every run labelled <c>{label}/w{width}</c> (or
+/// <c>{label}/w{width}/edge{k}</c>, a grid extension) whose trials
 /// train width-ladder members (<c>{family}_w{width}[_mup]</c>) of that width, grouped by <c>{label}</c>.
 /// </summary>
 internal static partial class TransferRuns
@@ -72,7 +73,7 @@ internal static partial class TransferRuns
         return (m.Groups["family"].Value, width, m.Groups["mup"].Success);
     }
 
-    [GeneratedRegex(@"^(?<prefix>.+)/w(?<width>\d+)$")]
+    [GeneratedRegex(@"^(?<prefix>.+)/w(?<width>\d+)(?:/edge\d+)?$")]
     private static partial Regex RunLabel();
 
     [GeneratedRegex(@"^(?<family>[a-z_]+?)_w(?<width>\d+)(?<mup>_mup)?$")]
