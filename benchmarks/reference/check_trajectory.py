@@ -80,7 +80,8 @@ def run_with_oracle(cls, kwargs, initial, grads, inputs, settings, dtype):
             for p, gi in zip(params, gradient):
                 p.grad = gi.clone()
 
-        opt.step(so.SyntheticOracle(params, oracle_in, set_gradient, False, settings["examples"], settings["rejected_trials"]))
+        opt.step(so.SyntheticOracle(params, oracle_in, set_gradient, False, settings["examples"],
+                                    settings["rejected_trials"]))
         after.append([p.detach().clone() for p in params])
     return after
 
@@ -113,7 +114,8 @@ def main():
         float32 = run(cls, kwargs, initial, grads, torch.float32)
         float64 = run(cls, kwargs, initial, grads, torch.float64)
     else:
-        inputs = oracle_inputs(settings, [shape for _, shape, _ in named], a.steps, torch.Generator().manual_seed(a.seed + 1))
+        shapes = [shape for _, shape, _ in named]
+        inputs = oracle_inputs(settings, shapes, a.steps, torch.Generator().manual_seed(a.seed + 1))
         float32 = run_with_oracle(cls, kwargs, initial, grads, inputs, settings, torch.float32)
         float64 = run_with_oracle(cls, kwargs, initial, grads, inputs, settings, torch.float64)
 
@@ -137,7 +139,8 @@ def main():
                    "kwargs": {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()},
                    "torch_version": torch.__version__, "seed": a.seed, "steps": a.steps,
                    "parameters": [{"name": n, "shape": list(s), "type": ty} for n, s, ty in named],
-                   "float32": "float32.safetensors", "float64": "float64.safetensors"} | ({"oracle": settings} if settings else {}), f, indent=2)
+                   "float32": "float32.safetensors", "float64": "float64.safetensors",
+                   **({"oracle": settings} if settings else {})}, f, indent=2)
         f.write("\n")
 
 

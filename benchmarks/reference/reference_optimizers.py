@@ -7,11 +7,18 @@ comparison (`benchmarks --compare-pytorch`, benchmarks/README.md) from the algor
     EcShampoo        eigenvalue-corrected Shampoo (eigh refresh every F steps)
     PurifiedShampoo  eigenvalue-corrected Shampoo with the tau-criterion, warm-started QR refresh
     Soap             SOAP (Adam in the Shampoo eigenbasis, one power-iteration + QR refresh every F steps)
+    Asgo, Dasgo      ASGO / DASGO (one-sided or diagonal preconditioning of the momentum, RMS-scaled) + Adam on the rest
+    ScheduleFreeAdamW  Schedule-Free AdamW (the parameters hold y; z, x and v in the state)
+    CrossFitAdamW    cross-fitted AdamW (momentum from microbatch group A, second moment and its correction from B)
+    CrossFitShampoo  cross-fitted Shampoo (corrected inverse fourth roots from B every F steps) + cross-fitted Adam
+    SophiaG, SophiaH Sophia with the Gauss-Newton-Bartlett or the Hutchinson estimate every k steps
+    PbLbfgs          progressive-batching L-BFGS (two-loop, Armijo backtracking, inner-product test)
 
 Each class follows the semantics and defaults of the C# built-in of the same name (optimizers/AlgoPerfSharp.Optimizers:
 the step counter t starts at 1; bias corrections, eps placement, grafting, refresh schedule and decay form are the
-built-in's), with a constant learning rate (the built-ins' schedule is not part of the step's cost). `--compare-pytorch
---check` replays each against our float64 loops. Run with Debian's python3-torch (/usr/bin/python3, torch 1.13).
+built-in's), with a constant learning rate (the built-ins' schedule is not part of the step's cost). The classes with
+`oracle_calls` take the step's oracle, `step(oracle)` (synthetic_oracle.py), and call it where the built-in calls its
+StepContext. `--compare-pytorch --check` replays each against our float64 loops. Run with Debian's python3-torch (/usr/bin/python3, torch 1.13).
 """
 import math
 
@@ -148,8 +155,8 @@ class NAdamW(torch.optim.Optimizer):
 
 
 def adam_step(p, g, st, t, lr, betas, eps, weight_decay):
-    """One AdamW step of p (our fused ScaleByAdam + AddDecayedWeights + ScaleByLearningRate): m, v in st (created at t = 1),
-    w <- w(1 - lr*wd) - lr * m / (1 - b1^t) / (sqrt(v) / sqrt(1 - b2^t) + eps). The auxiliary Adam of Muon and ASGO."""
+    """One AdamW step of p (our fused ScaleByAdam + AddDecayedWeights + ScaleByLearningRate), m and v in st (created at
+    t = 1): w <- w(1 - lr*wd) - lr * m / (1 - b1^t) / (sqrt(v) / sqrt(1 - b2^t) + eps). Muon's and ASGO's auxiliary Adam."""
     b1, b2 = betas
     if not st:
         st["m"], st["v"] = torch.zeros_like(p), torch.zeros_like(p)
@@ -455,14 +462,15 @@ class Asgo(torch.optim.Optimizer):
     (0 for U = 0), w <- w(1 - lr*wd) - lr*s*U. Every other parameter takes adam_step (betas 0.9/0.95, eps 1e-8, no
     decay) at the same learning rate."""
 
-    def __init__(self, params, hidden, lr=0.01, beta1=1 - 0.1, beta2=0.8, epsilon=1e-10, weight_decay=0.1, update_rms=0.2,
-                 diagonal=False, adam_betas=(0.9, 0.95), adam_eps=1e-8, adam_weight_decay=0.0):
+    def __init__(self, params, hidden, lr=0.01, beta1=1 - 0.1, beta2=0.8, epsilon=1e-10, weight_decay=0.1,
+                 update_rms=0.2, diagonal=False, adam_betas=(0.9, 0.95), adam_eps=1e-8, adam_weight_decay=0.0):
         params = list(params)
         if len(hidden) != len(params):
             raise ValueError(f"hidden has {len(hidden)} flags for {len(params)} parameters")
         super().__init__(params, dict(lr=lr))
         self.hidden = [bool(h) and p.dim() >= 2 for h, p in zip(hidden, params)]
-        self.b1, self.b2, self.eps, self.wd, self.rms, self.diagonal = beta1, beta2, epsilon, weight_decay, update_rms, diagonal
+        self.b1, self.b2, self.eps, self.wd = beta1, beta2, epsilon, weight_decay
+        self.rms, self.diagonal = update_rms, diagonal
         self.adam_betas, self.adam_eps, self.adam_weight_decay = tuple(adam_betas), adam_eps, adam_weight_decay
         self.t = 0
         for p, h in zip(params, self.hidden):
@@ -678,7 +686,8 @@ class CrossFitShampoo(_CrossFit):
         lam = lam.clamp(min=self.damping * 1e-3)
         d = lam.pow(-0.25)
         if self.correction and len(outer) >= 2:
-            ells = torch.stack([(q * ((previous * self.b2).add_(o, alpha=1 - self.b2).add_(eye) @ q)).sum(0) for o in outer])
+            hypothetical = [(previous * self.b2).add_(o, alpha=1 - self.b2).add_(eye) for o in outer]
+            ells = torch.stack([(q * (sj @ q)).sum(0) for sj in hypothetical])
             variance = ells.var(0, unbiased=True).div_(len(outer))
             d.sub_(lam.pow(-2.25).mul_(variance).mul_(5.0 / 32.0)).clamp_(min=0.0)
         root.copy_((q * d.unsqueeze(0)) @ q.T)
@@ -708,7 +717,8 @@ class _Sophia(torch.optim.Optimizer):
             u.add_(p, alpha=self.wd).mul_(-lr)
             p.add_(u)
         if self.t % self.k == 0:
-            self._refresh(oracle, torch.Generator().manual_seed((self.seed * 0x9E3779B97F4A7C15 + self.t // self.k) % 2 ** 64))
+            seed = (self.seed * 0x9E3779B97F4A7C15 + self.t // self.k) % 2 ** 64
+            self._refresh(oracle, torch.Generator().manual_seed(seed))
 
     def _hessians(self):
         return [self.state[p]["h"] for p in self.param_groups[0]["params"]]
@@ -782,7 +792,8 @@ class PbLbfgs(torch.optim.Optimizer):
     def __init__(self, params, lr=1.0, memory=10, armijo_c1=1e-4, backtrack_factor=0.5, max_backtracks=10, theta=0.9,
                  variance_groups=8, initial_batches=1, max_batches=64):
         super().__init__(params, dict(lr=lr))
-        self.memory, self.c1, self.tau, self.max_backtracks = int(memory), armijo_c1, backtrack_factor, int(max_backtracks)
+        self.memory, self.c1, self.tau = int(memory), armijo_c1, backtrack_factor
+        self.max_backtracks = int(max_backtracks)
         self.theta, self.groups, self.max_batches = theta, int(variance_groups), int(max_batches)
         self.batches, self.pairs = int(initial_batches), []
 

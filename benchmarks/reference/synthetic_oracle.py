@@ -91,9 +91,9 @@ class SyntheticOracle:
 
     def sub_batch_gradients(self, groups):
         if self.inputs.groups is None:
-            raise NotImplementedError("this synthetic oracle was not prepared for sub_batches (declare it in oracle_calls)")
+            raise NotImplementedError("synthetic oracle: not prepared for sub_batches (declare it in oracle_calls)")
         if groups != len(self.inputs.groups):
-            raise NotImplementedError(f"this synthetic oracle holds {len(self.inputs.groups)} sub-batch groups, not {groups}")
+            raise NotImplementedError(f"synthetic oracle: it holds {len(self.inputs.groups)} sub-batch groups, not {groups}")
         if self.examples % groups != 0:
             raise NotImplementedError(f"{self.examples} examples do not split into {groups} equal groups")
         self._copy(self.inputs.group_mean)
@@ -102,7 +102,7 @@ class SyntheticOracle:
 
     def loss_and_gradients_for_targets(self, targets):
         if self.inputs.target is None:
-            raise NotImplementedError("this synthetic oracle was not prepared for targets (declare it in oracle_calls)")
+            raise NotImplementedError("synthetic oracle: not prepared for targets (declare it in oracle_calls)")
         targets(self.inputs.outputs)
         self._copy(self.inputs.target)
         self.held = "other"
@@ -110,7 +110,7 @@ class SyntheticOracle:
 
     def hessian_vector_product(self, vector):
         if self.inputs.hessian is None:
-            raise NotImplementedError("this synthetic oracle was not prepared for hessian_vector_products (declare it in oracle_calls)")
+            raise NotImplementedError("synthetic oracle: not prepared for hessian_vector_products (declare it in oracle_calls)")
         with torch.no_grad():
             return [d * v for d, v in zip(self.inputs.hessian, vector)]
 
