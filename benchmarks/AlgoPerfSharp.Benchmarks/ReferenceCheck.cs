@@ -124,9 +124,7 @@ public static class ReferenceCheck
         List<string> args = ["--optimizer", c.PythonClass, "--kwargs", c.Kwargs, "--steps", Steps.ToString(CultureInfo.InvariantCulture), "--out", dir];
         if (c.SquareOnly) args.Add("--square-only");
         if (c.Oracle != OracleCalls.None) args.AddRange(["--oracle", OracleSettings(c.Oracle)]);
-        using var proc = PyTorchComparison.StartPython(recorder,
-            args,
-            pythonPath: folder);
+        using var proc = PyTorchComparison.StartPython(recorder, args, pythonPath: folder);
         var stdout = proc.StandardOutput.ReadToEndAsync();
         string stderr = proc.StandardError.ReadToEnd();
         proc.WaitForExit();
