@@ -88,7 +88,7 @@ public static class ReferenceCheck
         string recorder = PyTorchComparison.ReferenceScript("check_trajectory.py");
         string folder = Path.GetDirectoryName(recorder)!;
         output.WriteLine($"reference check: {Steps} steps from the same initial values and gradients, our float64 replay vs the reference's float64 run");
-        output.WriteLine($"{"algorithm",-17} {"reference",-36} {"f64 max rel",12} {"tolerance",10} {"f32 max rel",12}  verdict");
+        output.WriteLine($"{"algorithm",-19} {"reference",-36} {"f64 max rel",12} {"tolerance",10} {"f32 max rel",12}  verdict");
         bool all = true;
         foreach (var algorithm in algorithms)
         {
@@ -106,7 +106,7 @@ public static class ReferenceCheck
                 var (f32, _) = Worst(result.Float32);
                 bool ok = result.Float64.All(p => p.FirstFailure < 0);
                 all &= ok;
-                output.WriteLine($"{c.Algorithm,-17} {c.PythonClass,-36} {E(f64),12} {E(tol),10} {E(f32),12}  {(ok ? "ok" : "FAIL")}");
+                output.WriteLine($"{c.Algorithm,-19} {c.PythonClass,-36} {E(f64),12} {E(tol),10} {E(f32),12}  {(ok ? "ok" : "FAIL")}");
                 if (!ok) output.Write(result.ToText());
             }
             finally
