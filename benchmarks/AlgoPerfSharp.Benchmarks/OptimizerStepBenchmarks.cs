@@ -7,14 +7,15 @@ namespace AlgoPerfSharp.Benchmarks;
 
 /// <summary>
 /// One optimizer step (<see cref="ITrainingRun.Update"/> with fixed gradients, reset untimed before each
-/// invocation) for every built-in algorithm on every <see cref="ParameterSet"/>. BenchmarkDotNet reports the mean and
-/// median; for the regular-vs-amortized split over refresh intervals use the <c>--optimizer-steps</c> runner.
+/// invocation, and the <see cref="SyntheticOracle"/>) for every built-in algorithm on every <see cref="ParameterSet"/>.
+/// BenchmarkDotNet reports the mean and median; for the regular-vs-amortized split over refresh intervals use the <c>--optimizer-steps</c> runner.
 /// </summary>
 public class OptimizerStepBenchmarks
 {
     private ParameterInstance _instance = null!;
     private ITrainingRun _run = null!;
-    private StepContext _context = null!;
+    private SyntheticOracleInputs _inputs = null!;
+    private WorkloadInfo _workload = null!;
 
     /// <summary>Every built-in algorithm, enumerated from the registry (new built-ins appear automatically).</summary>
     public static IEnumerable<string> AlgorithmNames => new AlgorithmRegistry().BuiltIns.Select(a => a.Name);
@@ -37,9 +38,9 @@ public class OptimizerStepBenchmarks
         var algorithm = OptimizerStepRunner.Select([Algorithm])[0];
         var set = ParameterSet.Get(Set);
         _instance = set.Create(seed: 17);
-        var workload = new WorkloadInfo("bench_" + set.Name, LossType.MeanSquaredError, StepHint: 100_000, 3600, 1_000_000, 128);
-        _run = algorithm.Init(new AlgorithmInitContext(_instance.Parameters, Hyperparameters.Empty, workload, 0));
-        _context = new StepContext(0, _instance.Parameters, workload, 0, [], static () => 0.0);
+        _inputs = SyntheticOracleInputs.Generate(_instance.Parameters, ReferenceCheck.OracleCallsOf(Algorithm), OptimizerStepRunner.SubBatchGroups, OptimizerStepRunner.BatchExamples, OptimizerStepRunner.OutputClasses);
+        _workload = OptimizerStepRunner.Workload(set);
+        _run = algorithm.Init(new AlgorithmInitContext(_instance.Parameters, Hyperparameters.Empty, _workload, 0));
     }
 
     /// <summary>Restores the fixed gradients before each step (untimed).</summary>
@@ -51,14 +52,16 @@ public class OptimizerStepBenchmarks
     public void Cleanup()
     {
         _run.Dispose();
+        _inputs.Dispose();
         _instance.Dispose();
     }
 
-    /// <summary>One step.</summary>
+    /// <summary>One step (its synthetic oracle, two small objects, is created inside).</summary>
     [Benchmark]
     public void Step()
     {
         using var scope = new DisposeScope();
-        _run.Update(_context);
+        var oracle = new SyntheticOracle(_instance.Parameters, _inputs, _instance.ResetGradients, gradientHeld: true, OptimizerStepRunner.BatchExamples);
+        _run.Update(new StepContext(0, _instance.Parameters, _workload, 0, [], oracle));
     }
 }

@@ -88,7 +88,7 @@ public static class PyTorchComparison
 
         output.WriteLine();
         output.WriteLine($"optimizer step, ours vs our PyTorch reference ({threads} threads, median of {rounds} rounds; each round the median (regular) and mean (amortized) of ≥{minSteps} steps)");
-        output.WriteLine($"{"algorithm",-17} {"set",-11} {"ours reg",9} {"ours amo",9} {"ref reg",9} {"ref amo",9} {"reg ×",7} {"amo ×",7}  reference (fastest variant)");
+        output.WriteLine($"{"algorithm",-19} {"set",-11} {"ours reg",9} {"ours amo",9} {"ref reg",9} {"ref amo",9} {"reg ×",7} {"amo ×",7}  reference (fastest variant)");
         var slower = new List<string>();
         foreach (var a in algorithms)
         {
@@ -102,7 +102,7 @@ public static class PyTorchComparison
                 double rReg = oReg / best.Reg, rAmo = oAmo / best.Amo;
                 bool flag = rReg > 1.0 || rAmo > 1.0;
                 if (flag) slower.Add($"{a.Name}/{set.Name}");
-                output.WriteLine($"{a.Name,-17} {set.Name,-11} {oReg,9:F3} {oAmo,9:F3} {best.Reg,9:F3} {best.Amo,9:F3} {rReg,7:F3} {rAmo,7:F3}  {best.Variant}{(flag ? "  SLOWER" : string.Empty)}");
+                output.WriteLine($"{a.Name,-19} {set.Name,-11} {oReg,9:F3} {oAmo,9:F3} {best.Reg,9:F3} {best.Amo,9:F3} {rReg,7:F3} {rAmo,7:F3}  {best.Variant}{(flag ? "  SLOWER" : string.Empty)}");
             }
         }
 

@@ -3,7 +3,9 @@
 algorithm, else reference_optimizers.py) on the parameter sets of the C# runner
 (benchmarks/AlgoPerfSharp.Benchmarks/ParameterSet.cs: same shapes, same order, same seeded N(0, 0.02^2) values and
 fixed N(0, 1) gradients), with the built-ins' default hyperparameters. Prints one JSON object per
-(set, algorithm, variant): the median step ("regular") and the mean over the timed steps ("amortized").
+(set, algorithm, variant): the median step ("regular") and the mean over the timed steps ("amortized"). A reference
+that asks for more than the gradient (`oracle_calls`: cf_adamw, cf_shampoo, sophia_g, sophia_h, pb_lbfgs) takes the
+step's synthetic_oracle.SyntheticOracle, with the same fixed inputs and copies as our runner's SyntheticOracle.
 
     cd /tmp && /usr/bin/python3 /path/to/benchmarks/reference/optimizer_step.py \
         --sets w1024,llama_tiny --jobs adamw:5:30,soap:5:30 --threads 2
@@ -26,6 +28,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_optimizers as ro  # noqa: E402
+import synthetic_oracle as so  # noqa: E402
 
 
 def llama_tiny():
@@ -54,6 +57,10 @@ def resnet():
 
 SETS = {"w1024": lambda: [((1024, 1024), "hidden")], "llama_tiny": llama_tiny, "resnet": resnet}
 
+# The synthetic oracle's batch, sub-batch groups and output classes (OptimizerStepRunner's BatchExamples,
+# SubBatchGroups, OutputClasses).
+BATCH_EXAMPLES, SUB_BATCH_GROUPS, OUTPUT_CLASSES = 128, 8, 10
+
 
 def _adamw(ps, kinds, foreach):
     return torch.optim.AdamW(ps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, foreach=foreach)
@@ -65,6 +72,10 @@ def _sgd(ps, kinds, foreach):
 
 def _muon(ps, kinds, dtype):
     return ro.Muon(ps, [k == "hidden" for k in kinds], ns_dtype=dtype)
+
+
+def _hidden(kinds):
+    return [k == "hidden" for k in kinds]
 
 
 # algorithm -> [(variant, factory(params, kinds))]; the built-ins' default hyperparameters (constant learning rate).
@@ -80,6 +91,14 @@ REFERENCES = {
     "ec_shampoo": [("EcShampoo", lambda ps, ks: ro.EcShampoo(ps))],
     "purified_shampoo": [("PurifiedShampoo", lambda ps, ks: ro.PurifiedShampoo(ps))],
     "soap": [("Soap", lambda ps, ks: ro.Soap(ps))],
+    "asgo": [("Asgo", lambda ps, ks: ro.Asgo(ps, _hidden(ks)))],
+    "dasgo": [("Dasgo", lambda ps, ks: ro.Dasgo(ps, _hidden(ks)))],
+    "schedule_free_adamw": [("ScheduleFreeAdamW", lambda ps, ks: ro.ScheduleFreeAdamW(ps))],
+    "cf_adamw": [("CrossFitAdamW", lambda ps, ks: ro.CrossFitAdamW(ps))],
+    "cf_shampoo": [("CrossFitShampoo", lambda ps, ks: ro.CrossFitShampoo(ps))],
+    "sophia_g": [("SophiaG", lambda ps, ks: ro.SophiaG(ps))],
+    "sophia_h": [("SophiaH", lambda ps, ks: ro.SophiaH(ps))],
+    "pb_lbfgs": [("PbLbfgs", lambda ps, ks: ro.PbLbfgs(ps))],
 }
 
 
@@ -92,14 +111,23 @@ def measure(spec, factory, warmup, timed, profile=None):
         p.grad = grads[-1].clone()
         params.append(p)
     opt = factory(params, [k for _, k in spec])
+    calls = getattr(opt, "oracle_calls", None)
+    inputs = None if calls is None else so.generate(params, calls, SUB_BATCH_GROUPS, BATCH_EXAMPLES, OUTPUT_CLASSES)
     samples = []
 
-    def step():
+    def set_gradient():
         with torch.no_grad():
             for p, g in zip(params, grads):
                 p.grad.copy_(g)
+
+    def step():
+        set_gradient()
+        oracle = None if calls is None else so.SyntheticOracle(params, inputs, set_gradient, True, BATCH_EXAMPLES)
         t0 = time.perf_counter()
-        opt.step()
+        if oracle is None:
+            opt.step()
+        else:
+            opt.step(oracle)
         return (time.perf_counter() - t0) * 1000.0
 
     for i in range(warmup + timed):

@@ -28,13 +28,16 @@ public static class ConformanceCheck
     /// <summary>Unit roundoff of float64.</summary>
     public const double UnitRoundoff64 = 1.0 / (1L << 53);
 
-    /// <summary>Replays <paramref name="trajectory"/> through <paramref name="algorithm"/> and judges it.</summary>
-    public static ConformanceResult Run(ITrainingAlgorithm algorithm, Hyperparameters hyperparameters, Trajectory trajectory)
+    /// <summary>
+    /// Replays <paramref name="trajectory"/> through <paramref name="algorithm"/> and judges it; <paramref name="oracle"/> and
+    /// <paramref name="workload"/> go to <see cref="TrajectoryReplay.Run"/> (null: the gradient-only replay).
+    /// </summary>
+    public static ConformanceResult Run(ITrainingAlgorithm algorithm, Hyperparameters hyperparameters, Trajectory trajectory, ReplayOracle? oracle = null, WorkloadInfo? workload = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(trajectory);
-        var ours32 = TrajectoryReplay.Run(algorithm, hyperparameters, trajectory, DType.Float32);
-        var ours64 = TrajectoryReplay.Run(algorithm, hyperparameters, trajectory, DType.Float64);
+        var ours32 = TrajectoryReplay.Run(algorithm, hyperparameters, trajectory, DType.Float32, oracle, workload);
+        var ours64 = TrajectoryReplay.Run(algorithm, hyperparameters, trajectory, DType.Float64, oracle, workload);
         return Judge(algorithm.Name, trajectory, ours32, ours64);
     }
 

@@ -23,7 +23,7 @@ public sealed class Trajectory
     public const string Format = "algoperf-trajectory/1";
 
     private Trajectory(string directory, string optimizer, string kwargs, int steps, IReadOnlyList<TrajectoryParameter> parameters,
-        double[][] initial, double[][][] gradients, double[][][] float32, double[][][] float64)
+        double[][] initial, double[][][] gradients, double[][][] float32, double[][][] float64, IReadOnlyDictionary<string, double[]> oracle)
     {
         Directory = directory;
         Optimizer = optimizer;
@@ -34,6 +34,7 @@ public sealed class Trajectory
         Gradients = gradients;
         Float32 = float32;
         Float64 = float64;
+        OracleTensors = oracle;
     }
 
     /// <summary>The folder it was read from.</summary>
@@ -62,6 +63,14 @@ public sealed class Trajectory
 
     /// <summary>[step][parameter]: the float64 twin's values after that step.</summary>
     public double[][][] Float64 { get; }
+
+    /// <summary>
+    /// The float32 file's tensors under <c>oracle/</c> (row-major, widened to float64), by key: the inputs of a synthetic step
+    /// oracle that a recorder fed to a reference asking for more than the gradient (sub-batch gradients, Hessian–vector
+    /// products; see <see cref="TrajectoryReplay.Run"/>'s oracle). Empty for an ordinary trajectory; readers that do not
+    /// use them ignore them.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]> OracleTensors { get; }
 
     /// <summary>Reads and validates a trajectory folder; every problem is a <see cref="FormatException"/> naming the file.</summary>
     public static Trajectory Load(string directory)
@@ -118,7 +127,8 @@ public sealed class Trajectory
         }
 
         string kwargs = meta.TryGetProperty("kwargs", out var kw) ? kw.GetRawText() : "{}";
-        return new Trajectory(directory, Str(meta, "optimizer", metaPath), kwargs, steps, parameters, initial, grads, p32, p64);
+        var oracle = f32.Where(kv => kv.Key.StartsWith("oracle/", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value.Values, StringComparer.Ordinal);
+        return new Trajectory(directory, Str(meta, "optimizer", metaPath), kwargs, steps, parameters, initial, grads, p32, p64, oracle);
     }
 
     private static string Str(JsonElement e, string key, string file) =>
