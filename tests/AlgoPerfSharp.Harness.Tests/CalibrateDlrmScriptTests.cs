@@ -13,6 +13,7 @@ public sealed class CalibrateDlrmScriptTests : ScratchFolder
 
     private (int Code, string Out, string Err, string[] Calls) Run(double medianStep, params string[] args)
     {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("the script runs on Linux");
         string fake = P("algoperf");
         string calls = P("calls");
         string step = medianStep.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
