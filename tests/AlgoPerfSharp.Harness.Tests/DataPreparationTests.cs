@@ -109,6 +109,27 @@ public sealed class DataPreparationTests : ScratchFolder
     }
 
     [Fact]
+    public void ACorruptCacheIsAOneLineErrorBeforeAnyWorkerAndTheDryRunSaysSo()
+    {
+        string data = P("data");
+        string cache = CriteoDlrmWorkloads.CachePath(Presets.Tiny, Path.Combine(data, "criteo_synthetic"));
+        Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+        File.WriteAllText(cache, "truncated");
+        string db = P("x.db");
+        var (code, output, err) = Cli(data, "run", "-w", CriteoDlrmWorkloads.DlrmQr, "-a", "adamw", "--preset", "tiny", "--db", db);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {cache}: not a valid click-log cache (9 bytes is shorter than the 300-byte header); delete the file to regenerate it", err.TrimEnd('\n'));
+        Assert.DoesNotContain(Preparing, output, StringComparison.Ordinal);
+        Assert.False(File.Exists(db));
+        Assert.Equal("truncated", File.ReadAllText(cache));
+
+        (code, output, err) = Cli(data, "sweep", "-w", CriteoDlrmWorkloads.DlrmQr, "-a", "adamw", "--preset", "tiny", "--dry-run", "--db", db);
+        Assert.True(code == 0, output + err);
+        Assert.Contains($"data: {cache}: not a valid click-log cache", output, StringComparison.Ordinal);
+        Assert.Contains("(the sweep would stop here)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheDryRunSaysWhichDataTheSweepWouldWriteAndWritesNothing()
     {
         string data = P("data");
