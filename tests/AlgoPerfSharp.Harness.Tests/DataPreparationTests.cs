@@ -19,12 +19,16 @@ public sealed class DataPreparationTests : ScratchFolder
     private const string Preparing = "preparing data for ";
 
     /// <summary>Runs this build's <c>algoperf</c> in a child process with <c>ALGOPERF_DATA</c> = <paramref name="data"/>.</summary>
-    private static (int Code, string Out, string Err) Cli(string data, params string[] args)
+    private static (int Code, string Out, string Err) Cli(string data, params string[] args) => CliWith(data, null, args);
+
+    /// <summary>As <see cref="Cli"/>, with <c>ALGOPERF_CRITEO</c> = <paramref name="criteo"/> when given.</summary>
+    private static (int Code, string Out, string Err) CliWith(string data, string? criteo, string[] args)
     {
         var launch = WorkerLaunch.Current();
         var psi = new ProcessStartInfo(launch.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in launch.PrefixArguments.Concat(args)) psi.ArgumentList.Add(a);
         psi.Environment["ALGOPERF_DATA"] = data;
+        if (criteo is not null) psi.Environment["ALGOPERF_CRITEO"] = criteo;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -88,6 +92,40 @@ public sealed class DataPreparationTests : ScratchFolder
         string html = File.ReadAllText(P("r.html"));
         Assert.Contains(CriteoDlrmWorkloads.Dlrm, html, StringComparison.Ordinal);
         Assert.Contains(CriteoDlrmWorkloads.DlrmQr, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheParentConvertsCriteoTsvFilesAndTheSandboxedWorkerTrainsOnTheCache()
+    {
+        // before: a worker could not write the conversion cache and failed with "Read-only file system"
+        Assert.NotNull(WorkerSandbox.Probe().Bwrap);
+        string data = P("data");
+        string criteo = Directory.CreateDirectory(P("criteo")).FullName;
+        File.WriteAllLines(Path.Combine(criteo, "day_0"), TsvLines(1, 400));
+        File.WriteAllLines(Path.Combine(criteo, "day_1"), TsvLines(2, 40));
+        string db = P("tsv.db");
+        var (code, output, err) = CliWith(data, criteo, ["run", "-w", CriteoDlrmWorkloads.DlrmTsv, "-a", "adamw", "--ruleset", "self", "--preset", "tiny",
+            "--max-steps", "2", "--eval-every-steps", "2", "--db", db]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains($"preparing data for criteo_dlrm_tsv (tiny) before the trials start: the click-log cache of preset tiny converted from the Criteo TSV files in {criteo} (at most 139,264 records), 22 MB → {data}/criteo_tsv_cache/", output, StringComparison.Ordinal);
+        var (trial, evals) = Assert.Single(HostedCli.Trials(db, "run"));
+        Assert.True(trial.State == TrialState.Completed, trial.Error);
+        Assert.True(double.IsNaN(evals[^1].Metrics["validation/bayes_loss"])); // real data: no floor
+        string cache = Assert.Single(Directory.GetFiles(Path.Combine(data, "criteo_tsv_cache")));
+        Assert.Equal(300 + (440 * 161), new FileInfo(cache).Length); // 400 train + 20 test + 20 validation records
+    }
+
+    // Criteo TSV lines: a 0/1 label, 13 integers, 26 8-digit hex categories (seeded, a few missing).
+    private static IEnumerable<string> TsvLines(int seed, int count)
+    {
+        var rng = new Random(seed);
+        for (int i = 0; i < count; i++)
+        {
+            var f = new List<string> { rng.Next(4) == 0 ? "1" : "0" };
+            for (int j = 0; j < 13; j++) f.Add(rng.Next(10) == 0 ? string.Empty : rng.Next(100).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            for (int c = 0; c < 26; c++) f.Add(rng.Next(10) == 0 ? string.Empty : rng.Next(50).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+            yield return string.Join('\t', f);
+        }
     }
 
     [Fact]
