@@ -129,6 +129,20 @@ public sealed class DataPreparationTests : ScratchFolder
     }
 
     [Fact]
+    public void CalibrateWritesTheCacheOnceBeforeItsFirstSweepsWorkers()
+    {
+        string data = P("data");
+        string db = P("cal.db");
+        var (code, output, err) = Cli(data, "calibrate", "-w", CriteoDlrmWorkloads.DlrmQr, "--preset", "tiny", "-n", "1", "-k", "1",
+            "--max-runtime", "1", "--eval-every-steps", "20", "--no-long-run", "--no-test-eval", "--db", db, "--json", P("cal.json"));
+        Assert.True(code == 0, output + err);
+        Assert.Equal(1, Count(output, Preparing)); // by the first (tuning) sweep; the seeds' sweep finds it
+        Assert.True(output.IndexOf(Preparing, StringComparison.Ordinal) < output.IndexOf("[1/2]", StringComparison.Ordinal), output);
+        Assert.Contains("proposed constants for criteo_dlrm_synthetic_qr (tiny):", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(CriteoDlrmWorkloads.CachePath(Presets.Tiny, Path.Combine(data, "criteo_synthetic"))));
+    }
+
+    [Fact]
     public void AReadOnlyDataFolderIsAOneLineErrorBeforeTheDatabaseIsOpened()
     {
         // a read-only bind mount refuses root too (chmod would not: the tests run as root in CI)
