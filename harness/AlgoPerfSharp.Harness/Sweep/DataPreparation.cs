@@ -10,7 +10,8 @@ namespace AlgoPerfSharp.Harness.Sweep;
 /// Writes the selected workloads' data (<see cref="WorkloadDescriptor.Data"/>: generated or converted caches) in the
 /// process that starts the trials, before any worker: workers may run sandboxed with the data folder read-only, and a
 /// cache written once here is only read there. Called by <c>run</c> and <c>sweep</c> before the results database is
-/// opened, and by every sweep <c>calibrate</c>, <c>transfer</c> and <c>gate</c> start (a no-op once the data is there).
+/// opened, by every sweep <c>calibrate</c>, <c>transfer</c> and <c>gate</c> start (a no-op once the data is there), and by
+/// <c>bench</c> before it builds the workload in its own process (for the progress lines and the same one-line error).
 /// A folder that cannot be written is a one-line <see cref="DataNotWritableException"/> before anything is written.
 /// </summary>
 public static class DataPreparation
