@@ -2,6 +2,7 @@ using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Workloads;
 using AlgoPerfSharp.Harness.Hosting;
 using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -52,6 +53,7 @@ public sealed class SweepPlanTests : ScratchFolder
     [InlineData("extended", 3)]
     [InlineData("smoke", 1)]
     [InlineData("full", 3)]
+    [InlineData("dlrm", 3)]
     public void EveryPlanHonoursStudiesAndHasADefault(string plan, int defaultStudies)
     {
         var given = new HarnessOptions { Plan = plan, Studies = 5 };
@@ -61,6 +63,38 @@ public sealed class SweepPlanTests : ScratchFolder
         var unset = new HarnessOptions { Plan = plan };
         SweepPlans.Apply(unset, TestRegistries.Default);
         Assert.Equal(defaultStudies, unset.Studies);
+    }
+
+    [Fact]
+    public void TheDlrmPlanIsTheQuickPlanOnTheClickLogDlrmsAndQuickStaysWithoutThem()
+    {
+        var quick = new HarnessOptions { Plan = "quick" };
+        var dlrm = new HarnessOptions { Plan = "dlrm" };
+        SweepPlans.Apply(quick, TestRegistries.Default);
+        SweepPlans.Apply(dlrm, TestRegistries.Default);
+        Assert.Equal([CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr], dlrm.Workloads);
+        Assert.Equal(quick.Algorithms, dlrm.Algorithms); // the main job's eight
+        Assert.Equal((quick.Preset, quick.Studies, quick.Ruleset, quick.Trials, quick.NoTestEval), (dlrm.Preset, dlrm.Studies, dlrm.Ruleset, dlrm.Trials, dlrm.NoTestEval));
+        Assert.Equal("dlrm", dlrm.Label);
+        Assert.DoesNotContain(quick.Workloads, w => w.StartsWith("criteo", StringComparison.Ordinal)); // the main job's time limit
+        Assert.All(dlrm.Workloads, w => Assert.NotNull(TestRegistries.Workloads.Find(w)!.UncalibratedTargets)); // said as a warning until calibrated
+
+        // -w replaces the plan's workloads, --preset its preset
+        var tiny = new HarnessOptions { Plan = "dlrm", Workloads = [CriteoDlrmWorkloads.DlrmLayerNorm], Preset = "tiny" };
+        SweepPlans.Apply(tiny, TestRegistries.Default);
+        Assert.Equal([CriteoDlrmWorkloads.DlrmLayerNorm], tiny.Workloads);
+        Assert.Equal("tiny", tiny.Preset);
+    }
+
+    [Fact]
+    public void AnUnknownPlanIsAOneLineErrorListingEveryPlan()
+    {
+        string db = P("plan.db");
+        var (code, output, err) = HostedCli.Run("sweep", "--plan", "dlrm-quick", "-w", "synthetic_regression", "-a", "adamw", "--db", db);
+        Assert.Equal(2, code);
+        Assert.Equal("error: invalid settings: Plan (--plan) 'dlrm-quick' is unknown; use one of quick, extended, smoke, full, dlrm", err.TrimEnd('\n'));
+        Assert.DoesNotContain("run '", output);
+        Assert.False(File.Exists(db));
     }
 
     [Theory]

@@ -129,6 +129,51 @@ public sealed class CriteoTsvWorkloadTests
     }
 
     [Fact]
+    public void ThePreparerConvertsOnceAndTheFactoryThenOnlyReadsTheCache()
+    {
+        using var dir = new TempDir();
+        string folder = WriteDays(dir);
+        string cacheDir = dir.File("cache");
+        var prep = new CriteoTsvCache(folder, cacheDir);
+        var pending = prep.Pending(Presets.Tiny);
+        Assert.NotNull(pending);
+        Assert.Equal(CriteoTsvWorkload.CachePath(Presets.Tiny, folder, cacheDir), pending.Path);
+        Assert.Equal(300 + ((131_072L + 4_096 + 4_096) * 161), pending.Bytes); // an upper bound: the caps
+        Assert.Contains("at most 139,264 records", pending.Description, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(cacheDir)); // Pending writes nothing
+
+        var reports = new List<DataProgress>();
+        prep.Prepare(Presets.Tiny, new InlineProgress(reports.Add), CancellationToken.None);
+        Assert.Equal([new DataProgress(401, 401)], reports); // fewer than 16,384 records: only the final report
+        Assert.Null(prep.Pending(Presets.Tiny));
+        var written = File.GetLastWriteTimeUtc(pending.Path).AddMinutes(-5);
+        File.SetLastWriteTimeUtc(pending.Path, written);
+        using (var workload = CriteoTsvWorkload.Create(Presets.Tiny, folder, cacheDir)) Assert.Equal(300L, workload.Spec.NumTrainExamples);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(pending.Path)); // not converted again
+
+        // a changed source makes it pending again
+        File.AppendAllLines(Path.Combine(folder, "day_0"), SampleLines(9, 3));
+        Assert.NotNull(prep.Pending(Presets.Tiny));
+
+        // the tables of the gpu preset do not fit a 1 MiB machine: nothing to prepare, the factory refuses them in one line
+        Assert.Null(new CriteoTsvCache(folder, cacheDir, availableMemoryBytes: 1 << 20).Pending(Presets.Gpu));
+    }
+
+    [Fact]
+    public void ThePreparerReportsAMissingFolderInOneLineSayingHowToProvideTheData()
+    {
+        using var dir = new TempDir();
+        string missing = dir.File("nowhere");
+        AssertOneLine(Assert.Throws<DirectoryNotFoundException>(() => new CriteoTsvCache(missing, dir.File("c")).Pending(Presets.Tiny)), missing, "does not exist", CriteoTsvWorkload.FolderVariable);
+        Assert.False(Directory.Exists(dir.File("c")));
+    }
+
+    private sealed class InlineProgress(Action<DataProgress> report) : IProgress<DataProgress>
+    {
+        public void Report(DataProgress value) => report(value);
+    }
+
+    [Fact]
     public void OneFileSplitsByLineFractionAndFilesSortByNumber()
     {
         using var dir = new TempDir();

@@ -9,7 +9,20 @@ namespace AlgoPerfSharp.Workloads;
 /// <param name="SpecFactory">The workload's constants for a preset without building it (no data loaded), or null to build and dispose it.</param>
 public sealed record WorkloadDescriptor(
     string Name, string Description, string? VariantOf, IReadOnlyList<string> Presets, Func<string, IWorkload> Factory,
-    Func<string, WorkloadSpec>? SpecFactory = null);
+    Func<string, WorkloadSpec>? SpecFactory = null)
+{
+    /// <summary>
+    /// Writes the data <see cref="Factory"/> would otherwise write on first use (a generated or converted cache), called
+    /// by the harness before any worker starts; null when the factory writes nothing (it only reads installed data).
+    /// </summary>
+    public IPreparesData? Data { get; init; }
+
+    /// <summary>
+    /// Null when the workload's targets and budgets were calibrated (calibration/README.md); otherwise one line saying
+    /// they are placeholders, which <c>sweep</c>, <c>run</c> and their dry runs print as a warning.
+    /// </summary>
+    public string? UncalibratedTargets { get; init; }
+}
 
 /// <summary>
 /// Workloads by name: the built-ins plus any extra descriptors given at construction (the harness adds its own; tests

@@ -37,6 +37,8 @@ internal static class BenchCommand
             // bench runs the algorithm in this process by design; a plugin is probed first, so that one misbehaving
             // while described (Name, SearchSpace, Defaults, constructor) is a one-line error rather than a crash
             Plugins.PluginProbe.ForPlanning(o.Algorithms[0], context.Registries.AlgorithmRegistry, context.Cancellation);
+            // a cache written on first use is written here with progress lines (to stderr when stdout is the JSON)
+            DataPreparation.Run(context.Registries.WorkloadRegistry, o.Workloads, o.Preset, o.Output == "-" ? context.Error : context.Output, context.Cancellation);
             using var workload = context.Registries.Workloads(o.Workloads[0], o.Preset);
             workload.Device = Torch.Device.Parse(o.Device ?? "cpu"); // the host has resolved auto
             var result = BenchRunner.Run(workload, context.Registries.Algorithms(o.Algorithms[0]), (int)(o.MaxSteps ?? DefaultSteps));

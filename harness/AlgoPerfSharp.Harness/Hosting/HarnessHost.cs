@@ -133,9 +133,9 @@ public static class HarnessHost
             error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or AlgoPerfSharp.Workloads.Data.DataNotWritableException)
         {
-            // a workload's data are missing or corrupt: the loaders' messages name the file and the command that installs it
+            // a workload's data are missing, corrupt or cannot be written: the messages name the file and what to do
             logger.LogError(e, "data");
             error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;

@@ -9,7 +9,7 @@ public static class HarnessWorkloads
     /// <summary>
     /// A registry of the built-in workloads, <see cref="SyntheticRegression"/>, the click-log DLRMs (synthetic, and
     /// <c>criteo_dlrm_tsv</c> on a user's Criteo TSV files: <see cref="CriteoDlrmWorkloads"/>; listed and runnable by
-    /// name, not yet in default plans) and
+    /// name, in no default workload set; the synthetic pair forms the <c>dlrm</c> plan) and
     /// <paramref name="extra"/> (tests).
     /// </summary>
     public static WorkloadRegistry Registry(params IEnumerable<WorkloadDescriptor> extra) =>

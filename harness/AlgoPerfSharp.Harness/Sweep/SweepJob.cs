@@ -50,12 +50,16 @@ public static class SweepJob
         var algorithms = ResolveAlgorithms(context, o.Algorithms);
         if (search is not null) CheckSearchSpaceKeys(search, algorithms);
         context.Cancellation.ThrowIfCancellationRequested(); // the host makes it exit 130
+        var placeholders = PlaceholderWarnings(context.Registries.WorkloadRegistry, o.Workloads);
+        foreach (string line in placeholders) context.Output.WriteLine(line);
         if (o.DryRun)
         {
             context.Output.Write(DryRun(context, request, algorithms));
             return ExitCodes.Ok;
         }
 
+        // the workers may not be able to write the data folder: caches are written here, once (a read-only folder: one line)
+        DataPreparation.Run(context.Registries.WorkloadRegistry, o.Workloads, o.Preset, context.Output, context.Cancellation);
         using var store = ResultsStore.Open(o.Db);
         var summary = Sweep(context, store, request, commandLine, algorithms);
 
@@ -78,11 +82,12 @@ public static class SweepJob
             return ExitCodes.Interrupted;
         }
 
-        if (o.Plan is "quick" or "extended" or "smoke" && shards == 1)
+        if (o.Plan is "quick" or "extended" or "smoke" or "dlrm" && shards == 1)
         {
             var board = Reports.LeaderboardResult.Compute(store, [run],
                 ruleset);
             context.Output.Write(board.ToText());
+            foreach (string line in placeholders) context.Output.WriteLine(line); // under the table they qualify
         }
 
         var failed = trials.Where(t => FailureStates.Contains(t.State)).ToList();
@@ -124,7 +129,36 @@ public static class SweepJob
             $"plan '{SafeText.Terminal(request.RunLabel)}' (seed {request.Seed}, preset {o.Preset ?? "default"}): {request.Workloads.Count} workloads × {request.Algorithms.Count} algorithms × " +
             $"{request.Studies} studies × {perStudy} = {plan.Count} trials, {partition.BudgetSeconds.Sum():N1} budget-seconds (timed budget × {request.Ruleset.BudgetMultiplier():0.##}; {each}); " +
             $"fingerprint {ShardStamp.Fingerprint(plan, Budget)}{Environment.NewLine}") +
-            partition.ToText() + Environment.NewLine;
+            partition.ToText() + Environment.NewLine + DataToPrepare(context.Registries.WorkloadRegistry, request.Workloads, o.Preset);
+    }
+
+    /// <summary>
+    /// One <c>warning:</c> line per distinct workload of <paramref name="workloads"/> whose targets are placeholders
+    /// (<see cref="WorkloadDescriptor.UncalibratedTargets"/>); printed by <c>run</c>/<c>sweep</c> before the trials (and
+    /// under a plan's leaderboard) and by the dry run.
+    /// </summary>
+    public static IReadOnlyList<string> PlaceholderWarnings(WorkloadRegistry registry, IEnumerable<string> workloads)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(workloads);
+        return workloads.Distinct(StringComparer.Ordinal)
+            .Select(w => registry.Find(w) is { UncalibratedTargets: { } note } ? $"warning: {w}: {note}" : null)
+            .OfType<string>().ToList();
+    }
+
+    // The dry run's lines about data the sweep would write before its trials (nothing when none is pending). A problem
+    // (a corrupt cache, missing TSV files) is a line here, not an error: the dry run plans, the sweep refuses.
+    private static string DataToPrepare(WorkloadRegistry registry, IReadOnlyList<string> workloads, string? preset)
+    {
+        try
+        {
+            return string.Concat(DataPreparation.Pending(registry, workloads, preset).Select(p =>
+                $"data to write before the trials start: {p.Workload} ({p.Preset}): {DataPreparation.Describe(p.Data)}{Environment.NewLine}"));
+        }
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException)
+        {
+            return $"data: {SafeText.Terminal(e.Message)} (the sweep would stop here){Environment.NewLine}";
+        }
     }
 
     private static WorkloadSpec SpecOf(Registries registries, string workload, string? preset)
@@ -147,6 +181,8 @@ public static class SweepJob
         ArgumentNullException.ThrowIfNull(request);
         algorithms ??= ResolveAlgorithms(context, request.Algorithms);
         var o = context.Options;
+        // calibrate, transfer and gate come here directly: their workers need the data written first too (a no-op when it is)
+        DataPreparation.Run(context.Registries.WorkloadRegistry, request.Workloads, o.Preset, context.Output, context.Cancellation);
         // checkpoints are keyed by trial key, which repeats across runs: give each run label its own folder
         if (request.Options.CheckpointDirectory is { } root)
         {

@@ -2,6 +2,7 @@ using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Scoring;
 using AlgoPerfSharp.Harness.Trial;
 using AlgoPerfSharp.Harness.Hosting;
+using AlgoPerfSharp.Workloads.Suite;
 
 namespace AlgoPerfSharp.Harness.Sweep;
 
@@ -16,7 +17,12 @@ namespace AlgoPerfSharp.Harness.Sweep;
 ///   job's limit allows);</item>
 /// <item><c>smoke</c>: the quick plan's algorithms at the <c>tiny</c> preset, the per-trial budget scaled from the trial count so the
 ///   sweep takes about <see cref="SmokeSeconds"/> s;</item>
-/// <item><c>full</c>: external tuning, 3 studies × 5 trials, every built-in × the base workloads at <c>cpu</c> with their own budgets.</item>
+/// <item><c>full</c>: external tuning, 3 studies × 5 trials, every built-in × the base workloads at <c>cpu</c> with their own budgets;</item>
+/// <item><c>dlrm</c>: the quick plan's settings and algorithms on the click-log DLRMs (<see cref="DlrmWorkloads"/>: the
+///   synthetic log, plain and QR tables) instead of the base workloads. Their targets and budgets are uncalibrated
+///   placeholders (<c>calibration/calibrate-dlrm.sh</c> calibrates them), which <c>sweep</c> prints as a warning
+///   above the trials and under the leaderboard; the plan stays separate from <c>quick</c> so as not to lengthen the
+///   main job.</item>
 /// </list>
 /// A plan only fills what the command line and config left unset: <c>--studies N</c> (and every other setting given)
 /// overrides any plan's default.
@@ -37,7 +43,10 @@ public static class SweepPlans
     public const double SmokeOverheadSeconds = 2.5;
 
     /// <summary>The plan names.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["quick", "extended", "smoke", "full"];
+    public static IReadOnlyList<string> Names { get; } = ["quick", "extended", "smoke", "full", "dlrm"];
+
+    /// <summary>The workloads of the <c>dlrm</c> plan: DLRM-small on the synthetic click log, with plain and with quotient–remainder tables.</summary>
+    public static IReadOnlyList<string> DlrmWorkloads { get; } = [CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr];
 
     /// <summary>
     /// The algorithms of the quick and smoke plans (the main job): the eight built-ins of the first version. The list is
@@ -66,11 +75,11 @@ public static class SweepPlans
     {
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(registries);
-        if (o.Plan is not ("quick" or "extended" or "smoke" or "full")) return;
-        if (o.Workloads.Count == 0) o.Workloads = [.. registries.BaseWorkloads()];
+        if (o.Plan is null || !Names.Contains(o.Plan, StringComparer.Ordinal)) return;
+        if (o.Workloads.Count == 0) o.Workloads = o.Plan == "dlrm" ? [.. DlrmWorkloads] : [.. registries.BaseWorkloads()];
         if (o.Algorithms.Count == 0)
         {
-            o.Algorithms = o.Plan is "quick" or "smoke" ? [.. QuickAlgorithms] : [.. registries.AlgorithmRegistry.BuiltIns.Select(a => a.Name)];
+            o.Algorithms = o.Plan is "quick" or "smoke" or "dlrm" ? [.. QuickAlgorithms] : [.. registries.AlgorithmRegistry.BuiltIns.Select(a => a.Name)];
         }
 
         o.Label ??= o.Plan;
@@ -85,7 +94,7 @@ public static class SweepPlans
 
         o.Ruleset ??= "self";
         o.Trials ??= 1;
-        if (o.Plan is "quick" or "extended")
+        if (o.Plan is "quick" or "extended" or "dlrm")
         {
             o.Studies ??= QuickStudies;
             // The quick preset's own calibrated targets, budgets and eval periods; test evals skipped (not scored).

@@ -156,9 +156,11 @@ public sealed class ClickLogFile : IDisposable
     /// Writes <paramref name="train"/> + <paramref name="validation"/> + <paramref name="test"/> examples of
     /// <paramref name="generator"/> (indices 0, 1, … in that order, generated in parallel chunks) to
     /// <paramref name="path"/> through a <see cref="ClickLogWriter"/> (so a crash never leaves a half-written cache under
-    /// the final name) and opens it.
+    /// the final name) and opens it. <paramref name="progress"/> hears the records written after each chunk;
+    /// <paramref name="cancellation"/> is checked between chunks (the temporary file is then deleted).
     /// </summary>
-    public static ClickLogFile Write(string path, SyntheticClickLog generator, long train, long validation, long test)
+    public static ClickLogFile Write(
+        string path, SyntheticClickLog generator, long train, long validation, long test, IProgress<DataProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(generator);
@@ -174,6 +176,7 @@ public sealed class ClickLogFile : IDisposable
         using var writer = new ClickLogWriter(path, generator.TableSizes);
         for (long start = 0; start < total; start += Chunk)
         {
+            cancellation.ThrowIfCancellationRequested();
             int n = (int)Math.Min(Chunk, total - start);
             long first = start;
             Parallel.For(0, n, i => p[i] = generator.Example(first + i, dense.AsSpan(i * D, D), ids.AsSpan(i * C, C), out labels[i]));
@@ -183,25 +186,58 @@ public sealed class ClickLogFile : IDisposable
                 var split = k < train ? DataSplit.Train : k < train + validation ? DataSplit.Validation : DataSplit.Test;
                 writer.Add(split, dense.AsSpan(i * D, D), ids.AsSpan(i * C, C), labels[i], p[i]);
             }
+
+            progress?.Report(new DataProgress(start + n, total));
         }
 
         return writer.Complete(generator.Seed);
     }
 
     /// <summary>Opens <paramref name="path"/> if it exists, else writes it (see <see cref="Write"/>).</summary>
-    public static ClickLogFile OpenOrWrite(string path, SyntheticClickLog generator, long train, long validation, long test)
+    /// <exception cref="InvalidDataException">The file exists but is corrupt or was written with other settings (the message says to delete it).</exception>
+    public static ClickLogFile OpenOrWrite(
+        string path, SyntheticClickLog generator, long train, long validation, long test, IProgress<DataProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        if (!File.Exists(path)) return Write(path, generator, train, validation, test);
+        if (!File.Exists(path)) return Write(path, generator, train, validation, test, progress, cancellation);
         var file = new ClickLogFile(path);
-        if (file.Seed != generator.Seed || file.SplitCount(DataSplit.Train) != train || file.SplitCount(DataSplit.Validation) != validation
-            || file.SplitCount(DataSplit.Test) != test || !file.TableSizes.SequenceEqual(generator.TableSizes))
+        try
+        {
+            CheckSettings(file, generator, train, validation, test);
+        }
+        catch
         {
             file.Dispose();
-            throw new InvalidDataException($"{path}: this click-log cache was written with other settings (seed, split sizes or table sizes); delete it to regenerate it");
+            throw;
         }
 
         return file;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> holds the complete cache <see cref="Write"/> would write for these settings:
+    /// false when there is no file; reads only its header.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file exists but is corrupt or was written with other settings (the message says to delete it).</exception>
+    public static bool IsWritten(string path, SyntheticClickLog generator, long train, long validation, long test)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (!File.Exists(path)) return false;
+        using var file = new ClickLogFile(path);
+        CheckSettings(file, generator, train, validation, test);
+        return true;
+    }
+
+    /// <summary>Bytes of a cache of <paramref name="records"/> records: the header and the records.</summary>
+    public static long Bytes(long records) => HeaderBytes + (records * RecordBytes);
+
+    private static void CheckSettings(ClickLogFile file, SyntheticClickLog generator, long train, long validation, long test)
+    {
+        if (file.Seed != generator.Seed || file.SplitCount(DataSplit.Train) != train || file.SplitCount(DataSplit.Validation) != validation
+            || file.SplitCount(DataSplit.Test) != test || !file.TableSizes.SequenceEqual(generator.TableSizes))
+        {
+            throw new InvalidDataException($"{file.Path}: this click-log cache was written with other settings (seed, split sizes or table sizes); delete it to regenerate it");
+        }
     }
 
     /// <summary>Binary entropy H(p) in nats: the expected log loss of predicting p when the label is Bernoulli(p); NaN for NaN.</summary>

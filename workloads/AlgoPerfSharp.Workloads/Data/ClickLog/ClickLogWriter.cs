@@ -22,6 +22,7 @@ public sealed class ClickLogWriter : IDisposable
     private bool _closed;
 
     /// <summary>Starts a cache for tables of <paramref name="tableSizes"/> rows (26 entries, each in [1, 2^31 − 1]).</summary>
+    /// <exception cref="DataNotWritableException">The cache's folder cannot be written (one line saying what to do).</exception>
     public ClickLogWriter(string path, IReadOnlyList<long> tableSizes)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -34,7 +35,8 @@ public sealed class ClickLogWriter : IDisposable
 
         Path = path;
         _tableSizes = tableSizes.ToArray();
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        // a read-only data folder (a sandboxed worker's) is one line saying what to do, not the file system's bare error
+        DataFolders.EnsureWritable(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, null, $"the click-log cache {System.IO.Path.GetFileName(path)}");
         _tmp = $"{path}.{Environment.ProcessId}.tmp";
         _stream = new FileStream(_tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         _stream.Write(new byte[ClickLogFile.HeaderBytes]);

@@ -29,6 +29,9 @@ public sealed partial class CriteoTsvFolder
     /// <summary>Part of every cache fingerprint: bump it when the same files would convert to other records.</summary>
     public const int ConversionVersion = 1;
 
+    /// <summary>Records converted between two progress reports and cancellation checks.</summary>
+    private const int ProgressEvery = 16384;
+
     /// <summary>A single file holds out ⌊n / this⌋ examples for test and as many for validation.</summary>
     public const int SingleFileHeldOutDivisor = 10;
 
@@ -113,7 +116,9 @@ public sealed partial class CriteoTsvFolder
     /// (<see cref="Fingerprint"/>), else converts the files into it (<see cref="Convert"/>; replacing an outdated cache).
     /// </summary>
     /// <exception cref="InvalidDataException">The cache exists but is corrupt or truncated (the message says to delete it), or the TSV data is bad (see <see cref="Convert"/>).</exception>
-    public ClickLogFile OpenOrConvert(string cachePath, IReadOnlyList<long> tableSizes, long trainCap, long validationCap, long testCap)
+    public ClickLogFile OpenOrConvert(
+        string cachePath, IReadOnlyList<long> tableSizes, long trainCap, long validationCap, long testCap,
+        IProgress<DataProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(cachePath);
         ulong fingerprint = Fingerprint(tableSizes, trainCap, validationCap, testCap);
@@ -124,7 +129,21 @@ public sealed partial class CriteoTsvFolder
             file.Dispose();
         }
 
-        return Convert(cachePath, tableSizes, trainCap, validationCap, testCap);
+        return Convert(cachePath, tableSizes, trainCap, validationCap, testCap, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="cachePath"/> holds an up-to-date conversion of these files with these settings (what
+    /// <see cref="OpenOrConvert"/> would open without converting): false when there is none or it is outdated; reads
+    /// only the cache's header and the files' names, sizes and times.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The cache exists but is corrupt or truncated (the message says to delete it).</exception>
+    public bool IsConverted(string cachePath, IReadOnlyList<long> tableSizes, long trainCap, long validationCap, long testCap)
+    {
+        ArgumentNullException.ThrowIfNull(cachePath);
+        if (!File.Exists(cachePath)) return false;
+        using var file = new ClickLogFile(cachePath);
+        return file.Seed == Fingerprint(tableSizes, trainCap, validationCap, testCap) && file.TableSizes.SequenceEqual(tableSizes);
     }
 
     /// <summary>
@@ -136,7 +155,13 @@ public sealed partial class CriteoTsvFolder
     /// A converted line is truncated or holds a bad value (<c>file:line: …</c>), or a split would be empty (too few
     /// examples; the message says how many the rule needs).
     /// </exception>
-    public ClickLogFile Convert(string cachePath, IReadOnlyList<long> tableSizes, long trainCap, long validationCap, long testCap)
+    /// <remarks>
+    /// <paramref name="progress"/> hears the records written so far (every 16,384) of at most the three caps' sum;
+    /// <paramref name="cancellation"/> is checked as often (the temporary file is then deleted).
+    /// </remarks>
+    public ClickLogFile Convert(
+        string cachePath, IReadOnlyList<long> tableSizes, long trainCap, long validationCap, long testCap,
+        IProgress<DataProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(cachePath);
         CriteoTsv.CheckTableSizes(tableSizes);
@@ -150,6 +175,7 @@ public sealed partial class CriteoTsvFolder
         var dense = new float[ClickLogSchema.DenseFeatures];
         var ids = new long[ClickLogSchema.CategoricalFeatures];
         using var writer = new ClickLogWriter(cachePath, tableSizes);
+        long written = 0, most = trainCap + validationCap + testCap;
         foreach (var (split, cap) in new[] { (DataSplit.Train, trainCap), (DataSplit.Validation, validationCap), (DataSplit.Test, testCap) })
         {
             foreach (var segment in plan[split])
@@ -164,13 +190,20 @@ public sealed partial class CriteoTsvFolder
                     if (index - segment.First >= segment.Count) break;
                     bool label = CriteoTsv.ParseLine(text, tableSizes, dense, ids, path, line);
                     writer.Add(split, dense, ids, label); // the click probability is unknown: NaN
+                    if (++written % ProgressEvery == 0)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        progress?.Report(new DataProgress(written, most));
+                    }
                 }
             }
 
             if (split == DataSplit.Train && writer.Count(split) == 0) throw new InvalidDataException($"{Folder}: the training files (every TSV file but the last, {Path.GetFileName(last)}) hold no examples"); // the plan gives validation and test ≥ 1
         }
 
-        return writer.Complete(fingerprint);
+        var converted = writer.Complete(fingerprint);
+        progress?.Report(new DataProgress(written, written));
+        return converted;
     }
 
     private static ulong Mix(ulong h, ulong x) => new SplitMix64(h ^ (x * 0xD1B54A32D192ED03UL)).NextUInt64();
