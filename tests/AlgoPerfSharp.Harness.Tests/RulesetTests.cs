@@ -59,6 +59,19 @@ public sealed class RulesetTests
         Assert.NotEqual(plan[0].AlgorithmSeed, adam[0].AlgorithmSeed);
     }
 
+    /// <summary>A plan numbered from trial 3 is trials 3 and 4 of the plan from 0: the same keys, seeds and Halton points.</summary>
+    [Fact]
+    public void APlanFromALaterTrialContinuesTheNumberingKeysSeedsAndPoints()
+    {
+        var all = SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, studies: 2, trials: 5, sweepSeed: 1);
+        var later = SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, studies: 2, trials: 2, sweepSeed: 1, firstTrial: 3);
+        var expected = all.Where(t => t.Trial >= 3).ToList();
+        Assert.Equal(expected.Select(t => (t.Key, t.Study, t.Trial, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.Hyperparameters.ToString())),
+            later.Select(t => (t.Key, t.Study, t.Trial, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.Hyperparameters.ToString())));
+        Assert.EndsWith("/study1/trial4", later[^1].Key);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, 1, 1, 1, firstTrial: -1));
+    }
+
     [Fact]
     public void FixedListsAreTakenInOrderAndSelfTuningUsesDefaultsWithTheLargerBudget()
     {

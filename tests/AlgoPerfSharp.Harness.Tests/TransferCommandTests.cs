@@ -186,6 +186,11 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Contains("width 64: the best learning rate, 0.002, is on the edge of those tried; trying 0.004 (edge extension 1 of at most 1)", output);
         var edge = Assert.Single(HostedCli.Trials(db, label + "/w64/edge1"));
         Assert.Equal(4e-3, Lr(edge.Trial), 15);
+        // numbered after the grid's three trials, so the runs score together in one report
+        Assert.Equal((3, "fashion_mnist_mlp_w64/adamw/external/study0/trial3"), (edge.Trial.Trial, edge.Trial.Key));
+        var (reportCode, reportOutput, reportError) = HostedCli.Run("report", "--ruleset", "external", "--db", db, "--out", P("e.html"));
+        Assert.True(reportCode == 0, reportError + reportOutput);
+        Assert.Contains("Hyperparameter transfer across width", File.ReadAllText(P("e.html")));
         var base_ = HostedCli.Trials(db, label + "/w64").Append(edge).Where(t => t.Trial.State == Scoring.TrialState.Completed)
             .MinBy(t => t.Evals[^1].Metrics["validation/loss"])!;
         double best = Lr(base_.Trial);

@@ -60,11 +60,12 @@ public static class SweepPlanner
     /// <summary>Plans the trials of one (workload, algorithm) pair.</summary>
     public static IReadOnlyList<TrialSpec> Plan(
         string workload, ITrainingAlgorithm algorithm, string algorithmSpec, TuningRuleset ruleset, int studies, int trials,
-        ulong sweepSeed, SearchSpace? searchSpace = null, CancellationToken cancellation = default)
+        ulong sweepSeed, SearchSpace? searchSpace = null, int firstTrial = 0, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentOutOfRangeException.ThrowIfLessThan(studies, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstTrial);
         CheckSize(1, 1, ruleset, studies, trials);
         var result = new List<TrialSpec>();
         var space = searchSpace ?? algorithm.SearchSpace;
@@ -81,8 +82,8 @@ public static class SweepPlanner
             for (int t = 0; t < trials; t++)
             {
                 if (t % 1024 == 1023) cancellation.ThrowIfCancellationRequested();
-                var h = space.IsFixedList ? space.FixedPoints![t % space.FixedPoints.Count] : space.Map(halton!.Point(t));
-                result.Add(Make(workload, algorithmSpec, ruleset, s, t, h, sweepSeed, ruleset.BudgetMultiplier()));
+                var h = space.IsFixedList ? space.FixedPoints![t % space.FixedPoints.Count] : space.Map(halton!.Point(firstTrial + t));
+                result.Add(Make(workload, algorithmSpec, ruleset, s, firstTrial + t, h, sweepSeed, ruleset.BudgetMultiplier()));
             }
         }
 
@@ -103,7 +104,7 @@ public static class SweepPlanner
         {
             foreach (string a in request.Algorithms)
             {
-                plan.AddRange(Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace, cancellation));
+                plan.AddRange(Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace, request.FirstTrial, cancellation));
             }
         }
 

@@ -21,9 +21,13 @@ namespace AlgoPerfSharp.Harness.Sweep;
 /// <param name="ShardIndex">This process's shard (0-based).</param>
 /// <param name="ShardCount">Number of shards.</param>
 /// <param name="Options">Per-trial options.</param>
+/// <param name="FirstTrial">
+/// The index of the first trial of each study (external tuning): trials are numbered from it, so a run that continues
+/// another's search (e.g. a transfer ladder's edge extension) has trial keys and seeds of its own.
+/// </param>
 public sealed record SweepRequest(
     string RunLabel, IReadOnlyList<string> Workloads, IReadOnlyList<string> Algorithms, TuningRuleset Ruleset, int Studies, int Trials,
-    ulong Seed, SearchSpace? SearchSpace, int ShardIndex, int ShardCount, TrialRunnerOptions Options);
+    ulong Seed, SearchSpace? SearchSpace, int ShardIndex, int ShardCount, TrialRunnerOptions Options, int FirstTrial = 0);
 
 /// <summary>What a sweep did.</summary>
 /// <param name="RunId">The run's id.</param>

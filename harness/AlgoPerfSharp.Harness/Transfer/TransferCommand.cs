@@ -155,7 +155,8 @@ internal static class TransferCommand
                 var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss)!;
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"width {width}: the best learning rate, {best.LearningRate:G4}, is on the edge of those tried; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
-                var edge = request with { RunLabel = $"{runLabel}/edge{k}", Trials = 1, SearchSpace = SearchSpace.FromPoints([TransferGrid.Point(next, decay)]) };
+                // numbered after the width's grid (trial {points + k − 1}): its key differs from the grid's trials, so runs score together
+                var edge = request with { RunLabel = $"{runLabel}/edge{k}", Trials = 1, FirstTrial = points.Count + k - 1, SearchSpace = SearchSpace.FromPoints([TransferGrid.Point(next, decay)]) };
                 if (SweepJob.Sweep(context, store, edge, commandLine, algorithms).Interrupted) return ExitCodes.Interrupted;
                 var extra = Read(store, edge.RunLabel, width, grid.Steps);
                 if (extra.Count == 0) return ExitCodes.Ok;
