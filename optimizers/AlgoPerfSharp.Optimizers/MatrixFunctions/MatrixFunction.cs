@@ -171,8 +171,8 @@ public static class MatrixFunction
 
     private static void RequireFinite(Tensor a, string name)
     {
-        using var s = a.Sum([], dtype: DType.Float64);
-        if (!double.IsFinite(s.ToDouble())) throw new ArgumentException($"{name}: the matrix contains NaN or infinite entries", name);
+        // One native read of A (a float64 sum would copy all of A to float64 first).
+        if (!FusedSteps.AllFinite([a])) throw new ArgumentException($"{name}: the matrix contains NaN or infinite entries", name);
     }
 
     private static double[] ToDoubles(this Tensor t)

@@ -70,27 +70,38 @@ public sealed class ScaleByAsgo : GradientTransform<AsgoState>, IScaledDirection
             var shape = u.Shape;
             var (rows, cols) = MatrixView(shape);
             var g = u.Reshape(rows, cols);                        // (m, n)
-            s.Momentum[i].LerpInPlace(u, 1 - Config.Momentum);
-            var m = s.Momentum[i].Reshape(rows, cols);            // (m, n)
             var p = s.Statistic[i];
             Tensor direction;
-            if (Config.Diagonal)
+            double sumSquares;
+            if (Config.Diagonal && s.Momentum[i].IsContiguous)
             {
-                p.LerpInPlace(g.Square().Sum(0), 1 - Config.Beta2); // (n)
-                direction = m * (p + Config.Epsilon).Rsqrt();         // (m, n), p broadcast over rows
-            }
-            else if (rows < cols)
-            {
-                p.LerpInPlace(g.Mm(g.T()), 1 - Config.Beta2);     // (m, m)
-                direction = MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)).Mm(m);
+                // M, p and D = M ⊙ (p + ε)^(−½) with its Σ D² in two native passes (no temporaries, no float64 copy).
+                (direction, sumSquares) = FusedSteps.DasgoDirection(g, s.Momentum[i].Reshape(rows, cols), p, 1 - Config.Momentum, 1 - Config.Beta2, Config.Epsilon);
             }
             else
             {
-                p.LerpInPlace(g.T().Mm(g), 1 - Config.Beta2);     // (n, n)
-                direction = m.Mm(MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)));
+                s.Momentum[i].LerpInPlace(u, 1 - Config.Momentum);
+                var m = s.Momentum[i].Reshape(rows, cols);            // (m, n)
+                if (Config.Diagonal)
+                {
+                    p.LerpInPlace(g.Square().Sum(0), 1 - Config.Beta2); // (n)
+                    direction = m * (p + Config.Epsilon).Rsqrt();         // (m, n), p broadcast over rows
+                }
+                else if (rows < cols)
+                {
+                    p.LerpInPlace(g.Mm(g.T()), 1 - Config.Beta2);     // (m, m)
+                    direction = MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)).Mm(m);
+                }
+                else
+                {
+                    p.LerpInPlace(g.T().Mm(g), 1 - Config.Beta2);     // (n, n)
+                    direction = m.Mm(MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)));
+                }
+
+                sumSquares = FusedSteps.SumSquares([direction])[0]; // ‖U‖_F² in float64, without a float64 copy of U
             }
 
-            double norm = direction.Norm(2, [], dtype: DType.Float64).ToDouble();
+            double norm = Math.Sqrt(sumSquares);
             double scale = norm > 0 ? Config.UpdateRms * Math.Sqrt((double)rows * cols) / norm : 0;
             result[i] = (direction.Reshape(shape), scale);
         }

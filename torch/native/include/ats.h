@@ -484,6 +484,26 @@ ATS_API int32_t ats_lerp_many_(const ats_tensor* moments, const ats_tensor* targ
  *  parallel region over all their elements, others take those ATen ops. */
 ATS_API int32_t ats_apply_directions_(const ats_tensor* params, const ats_tensor* directions, int64_t n,
                                       const double* before, const double* alpha, const double* after);
+/** out[k] = the sum of squares of xs[k], accumulated in float64 without a float64 copy (contiguous float32/float64 CPU
+ *  tensors: fixed chunks of 2^15 elements summed in order, so the result does not depend on the thread count; others
+ *  through ATen). The square of a float64 vector norm, up to the order of the sum. */
+ATS_API int32_t ats_sum_squares(const ats_tensor* xs, int64_t n, double* out);
+/** DASGO's direction of one (rows, cols) matrix in two passes: m <- lerp(m, g, momentum_weight);
+ *  p <- lerp(p, sum over rows of g^2, statistic_weight) (p has cols entries; the column sums in float64);
+ *  *direction = m * (p + eps)^(-1/2) on every row (a new tensor the caller owns), *sum_squares = the sum of its squares
+ *  in float64. Equal to those ATen ops up to the rounding of the sums. Non-contiguous or non-float tensors take the
+ *  ATen ops. */
+ATS_API int32_t ats_dasgo_direction_(ats_tensor grad, ats_tensor momentum, ats_tensor statistic, double momentum_weight,
+                                     double statistic_weight, double eps, ats_tensor* direction, double* sum_squares);
+/** Cross-fitted Adam's direction in one pass (ScaleByCrossFitAdam): update holds g_A on entry, sample the n_sample
+ *  B gradients of its shape. Roots p_j = sqrt(max(0, (beta2 v + (1-beta2) g_j^2) / bc2)), Var = their sample
+ *  variance / n_sample (only with correction and n_sample >= 2); m <- lerp(m, g_A, 1-beta1); v <- beta2 v +
+ *  (1-beta2) mean_j g_j^2 (g_A^2 when n_sample = 0); d = sqrt(v / bc2) + eps; inv = 1/d, or max(0, 1/d - Var/d^3);
+ *  update <- (m / bc1) inv. Each ATen op's rounding in that order (equal up to one rounding where ATen's vector add
+ *  with a factor fuses its multiply-add); non-contiguous or non-float tensors take those ATen ops. */
+ATS_API int32_t ats_cross_fit_adam_(ats_tensor update, ats_tensor exp_avg, ats_tensor exp_avg_sq, const ats_tensor* sample,
+                                    int64_t n_sample, double beta1, double beta2, double eps, double bc1, double bc2,
+                                    bool correction);
 
 /* ---- shampoo ---- */
 /** self <- beta*self + alpha*(a @ b), in place (2-D; a and b may be transposed views). */
