@@ -127,60 +127,102 @@ struct CrossFitScalars {
   bool correction;
 };
 
+// The formula op by op over a tile of at most kTile elements (each loop vectorizes; the tile stays in L1), so every
+// element sees each op's rounding in the composed order.
+constexpr int64_t kTile = 256;
+
+template <typename T, bool Low>
+inline __attribute__((always_inline)) void cross_fit_tile(T* __restrict u, T* __restrict m, T* __restrict v,
+                                                          const T* const* b, int64_t k, int64_t n, bool correct,
+                                                          const CrossFitScalars& s, T* __restrict roots) {
+  const T b1c = static_cast<T>(1 - s.beta1), b1cc = static_cast<T>(1) - b1c, b2 = static_cast<T>(s.beta2),
+          b2c = static_cast<T>(1 - s.beta2);
+  const T bc1 = static_cast<T>(s.bc1), bc2 = static_cast<T>(s.bc2), eps = static_cast<T>(s.eps);
+  const T count = static_cast<T>(k), pairs = static_cast<T>(static_cast<double>(k) * (k - 1));
+  T mean[kTile], variance[kTile], square[kTile];
+  if (correct) {
+    // p_j = √max(0, (β2·v + (1 − β2)·g_j²) / bc2); mean; Σ (p_j − mean)² / (k(k − 1))
+    for (int64_t j = 0; j < k; ++j) {
+      const T* __restrict g = b[j];
+      T* __restrict r = roots + j * kTile;
+      for (int64_t i = 0; i < n; ++i) {
+        T x = v[i] * b2 + b2c * g[i] * g[i];
+        x = x / bc2;
+        x = x < 0 ? static_cast<T>(0) : x;
+        r[i] = std::sqrt(x);
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) mean[i] = roots[i];
+    for (int64_t j = 1; j < k; ++j) {
+      const T* __restrict r = roots + j * kTile;
+      for (int64_t i = 0; i < n; ++i) mean[i] = mean[i] + r[i];
+    }
+    for (int64_t i = 0; i < n; ++i) mean[i] = mean[i] / count;
+    for (int64_t i = 0; i < n; ++i) {
+      const T dev = roots[i] - mean[i];
+      variance[i] = dev * dev;
+    }
+    for (int64_t j = 1; j < k; ++j) {
+      const T* __restrict r = roots + j * kTile;
+      for (int64_t i = 0; i < n; ++i) {
+        const T dev = r[i] - mean[i];
+        variance[i] = variance[i] + dev * dev;
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) variance[i] = variance[i] / pairs;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const T diff = u[i] - m[i];
+    m[i] = Low ? m[i] + b1c * diff : u[i] - diff * b1cc;  // ATen's lerp, picked by the weight
+  }
+  if (k == 0) {
+    for (int64_t i = 0; i < n; ++i) v[i] = v[i] * b2 + b2c * u[i] * u[i];
+  } else {
+    for (int64_t i = 0; i < n; ++i) square[i] = b[0][i] * b[0][i];
+    for (int64_t j = 1; j < k; ++j) {
+      const T* __restrict g = b[j];
+      for (int64_t i = 0; i < n; ++i) square[i] = square[i] + g[i] * g[i];
+    }
+    for (int64_t i = 0; i < n; ++i) v[i] = v[i] * b2 + b2c * (square[i] / count);
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const T d = std::sqrt(v[i] / bc2) + eps;
+    T inv = static_cast<T>(1) / d;
+    if (correct) {
+      inv = inv - variance[i] / (d * d * d);
+      inv = inv < 0 ? static_cast<T>(0) : inv;
+    }
+    u[i] = m[i] / bc1 * inv;
+  }
+}
+
+template <typename T, bool Low>
+void cross_fit_range_plain(T* u, T* m, T* v, const T* const* b, int64_t k, int64_t n, bool correct,
+                           const CrossFitScalars& s, T* roots) {
+  cross_fit_tile<T, Low>(u, m, v, b, k, n, correct, s, roots);
+}
+
+template <typename T, bool Low>
+__attribute__((target("avx2"))) void cross_fit_range_avx2(T* u, T* m, T* v, const T* const* b, int64_t k, int64_t n,
+                                                          bool correct, const CrossFitScalars& s, T* roots) {
+  cross_fit_tile<T, Low>(u, m, v, b, k, n, correct, s, roots);
+}
+
 template <typename T>
 void cross_fit_range(T* u, T* m, T* v, const std::vector<const T*>& b, int64_t begin, int64_t end,
                      const CrossFitScalars& s) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
   const int64_t k = static_cast<int64_t>(b.size());
   const bool correct = s.correction && k >= 2;
-  const T b1c = static_cast<T>(1 - s.beta1), b2 = static_cast<T>(s.beta2), b2c = static_cast<T>(1 - s.beta2);
-  const T bc1 = static_cast<T>(s.bc1), bc2 = static_cast<T>(s.bc2), eps = static_cast<T>(s.eps);
-  const T count = static_cast<T>(k), pairs = static_cast<T>(static_cast<double>(k) * (k - 1));
-  std::vector<T> roots(static_cast<size_t>(k));
-  for (int64_t i = begin; i < end; ++i) {
-    const T ui = u[i];
-    T vi = v[i];
-    T variance = 0;
-    if (correct) {
-      // p_j = √max(0, (β2·v + (1 − β2)·g_j²) / bc2); mean; Σ (p_j − mean)² / (k(k − 1))
-      T mean = 0;
-      for (int64_t j = 0; j < k; ++j) {
-        const T gj = b[static_cast<size_t>(j)][i];
-        T r = vi * b2 + b2c * gj * gj;
-        r = r / bc2;
-        r = r < 0 ? static_cast<T>(0) : r;
-        r = std::sqrt(r);
-        roots[static_cast<size_t>(j)] = r;
-        mean = j == 0 ? r : mean + r;
-      }
-      mean = mean / count;
-      for (int64_t j = 0; j < k; ++j) {
-        const T dev = roots[static_cast<size_t>(j)] - mean;
-        variance = j == 0 ? dev * dev : variance + dev * dev;
-      }
-      variance = variance / pairs;
-    }
-    const T mi = lerp(m[i], ui, b1c);
-    m[i] = mi;
-    vi = vi * b2;
-    if (k == 0) {
-      vi = vi + b2c * ui * ui;
-    } else {
-      T square = 0;
-      for (int64_t j = 0; j < k; ++j) {
-        const T gj = b[static_cast<size_t>(j)][i];
-        square = j == 0 ? gj * gj : square + gj * gj;
-      }
-      vi = vi + b2c * (square / count);
-    }
-    v[i] = vi;
-    T d = vi / bc2;
-    d = std::sqrt(d) + eps;
-    T inv = static_cast<T>(1) / d;
-    if (correct) {
-      inv = inv - variance / (d * d * d);
-      inv = inv < 0 ? static_cast<T>(0) : inv;
-    }
-    u[i] = mi / bc1 * inv;
+  const bool low = std::abs(static_cast<T>(1 - s.beta1)) < static_cast<T>(0.5);
+  std::vector<T> roots(static_cast<size_t>(correct ? k * kTile : 0));
+  std::vector<const T*> at(b.size());
+  for (int64_t i = begin; i < end; i += kTile) {
+    const int64_t n = std::min(kTile, end - i);
+    for (size_t j = 0; j < b.size(); ++j) at[j] = b[j] + i;
+    auto run = avx2 ? (low ? cross_fit_range_avx2<T, true> : cross_fit_range_avx2<T, false>)
+                    : (low ? cross_fit_range_plain<T, true> : cross_fit_range_plain<T, false>);
+    run(u + i, m + i, v + i, at.data(), k, n, correct, s, roots.data());
   }
 }
 
