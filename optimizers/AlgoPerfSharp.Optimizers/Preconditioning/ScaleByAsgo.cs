@@ -89,12 +89,12 @@ public sealed class ScaleByAsgo : GradientTransform<AsgoState>, IScaledDirection
                 }
                 else if (rows < cols)
                 {
-                    p.LerpInPlace(g.Mm(g.T()), 1 - Config.Beta2);     // (m, m)
+                    p.AddSymmetricRankKInPlace(g, Config.Beta2, 1 - Config.Beta2);   // (m, m): β2·P + (1 − β2)·G·Gᵀ
                     direction = MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)).Mm(m);
                 }
                 else
                 {
-                    p.LerpInPlace(g.T().Mm(g), 1 - Config.Beta2);     // (n, n)
+                    p.AddSymmetricRankKInPlace(g.T(), Config.Beta2, 1 - Config.Beta2); // (n, n): β2·P + (1 − β2)·GᵀG
                     direction = m.Mm(MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)));
                 }
 
