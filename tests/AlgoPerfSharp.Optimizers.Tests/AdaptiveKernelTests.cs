@@ -1,9 +1,11 @@
+using AlgoPerfSharp.Optimizers.MatrixFunctions;
 using AlgoPerfSharp.Torch;
 
 namespace AlgoPerfSharp.Optimizers.Tests;
 
 /// <summary>
-/// The fused kernels of DASGO, cross-fitted Adam and the float64 sum of squares (<c>ops_adaptive.cpp</c>) against
+/// The fused kernels of DASGO, cross-fitted Adam and the float64 sum of squares (<c>ops_adaptive.cpp</c>), and the inverse
+/// roots dealt to the threads (<c>ops_eigh.cpp</c>), against
 /// float64 reference loops written from their formulas here, and their float32 results against the ATen ops they
 /// replace (equal up to rounding). Shapes are cut between threads and chunks (2^15 elements per partial sum).
 /// </summary>
@@ -185,6 +187,39 @@ public sealed class AdaptiveKernelTests
         AssertClose(F(mPlain), F(m), 2 * U32, "m", floor: 1); // g_A ~ N(0, 1)
         AssertClose(F(vPlain), F(v), 2 * U32, "v");
         AssertClose(F(uPlain), F(u), 1e-5, "u");
+    }
+
+    [Fact]
+    public void InverseRootsAreEachInverseRoot()
+    {
+        // Six SPD matrices (dealt to the threads when there are two or more): each X is InverseRoot's, and X·X·(A + εI) = I.
+        using var scope = new DisposeScope();
+        using var gen = new Generator(11);
+        var config = new InverseRootConfig(1e-10);
+        var matrices = Enumerable.Range(0, 6).Select(i => { var a = Tensor.RandN([40, 60 + i], gen, DType.Float64); return a.Mm(a.T()); }).ToArray();
+        var roots = MatrixFunction.InverseRoots(matrices, 2, config);
+        var dealt = FusedSteps.InverseRootsDealt(matrices, 2, matrices.Select(_ => 1e-10).ToArray());
+        if (TorchRuntime.NumThreads >= 2) Assert.All(dealt, x => Assert.NotNull(x)); // six equal costs deal evenly
+        using var eye = Tensor.Eye(40, dtype: DType.Float64);
+        for (int i = 0; i < matrices.Length; i++)
+        {
+            var expected = MatrixFunction.InverseRoot(matrices[i], 2, config).ToArray<double>();
+            AssertClose(expected, roots[i].ToArray<double>(), 1e-10, $"X{i}", floor: expected.Max(Math.Abs));
+            if (dealt[i] is { } x) AssertClose(expected, x.ToArray<double>(), 1e-10, $"dealt X{i}", floor: expected.Max(Math.Abs));
+            var identity = roots[i].Mm(roots[i]).Mm(matrices[i] + eye * 1e-10).ToArray<double>();
+            AssertClose(eye.ToArray<double>(), identity, 1e-9, $"X{i}²(A + εI)", floor: 1);
+        }
+    }
+
+    [Fact]
+    public void InverseRootsRejectANonFiniteMatrix()
+    {
+        using var scope = new DisposeScope();
+        using var gen = new Generator(12);
+        var matrices = Enumerable.Range(0, 4).Select(_ => { var a = Tensor.RandN([20, 30], gen); return a.Mm(a.T()); }).ToArray();
+        matrices[2].MulInPlace(double.NaN);
+        var e = Assert.Throws<ArgumentException>(() => MatrixFunction.InverseRoots(matrices, 2, new InverseRootConfig(1e-10)));
+        Assert.Contains("NaN", e.Message, StringComparison.Ordinal);
     }
 
     // |e − a| ≤ relative·max(|e|, floor), floor 10⁻³·max|e| unless given (a lerp's rounding is relative to its inputs).

@@ -479,6 +479,40 @@ public static class FusedSteps
     }
 
     /// <summary>
+    /// Inverse roots (A_i + ε_i·I)^(−1/<paramref name="root"/>) of symmetric matrices, dealt to the intra-op threads: each
+    /// thread runs its matrices single-threaded in one parallel region (eigh of A + εI, the spectrum shifted up to ε when
+    /// its minimum is below, X = Y·Yᵀ with Y = Q·diag(λ^(−1/2r))). Only when the matrices can be dealt evenly (largest
+    /// first; none more than 15% above its share); otherwise nothing is computed. A null entry means "not computed here"
+    /// (not dealt, a non-finite A, or a failed eigh): the caller computes that one itself.
+    /// </summary>
+    /// <param name="matrices">A_i, square (read).</param>
+    /// <param name="root">r &gt; 0.</param>
+    /// <param name="eps">ε_i per matrix.</param>
+    /// <returns>X_i (new tensors in the current <see cref="DisposeScope"/>) or null.</returns>
+    public static unsafe Tensor?[] InverseRootsDealt(IReadOnlyList<Tensor> matrices, double root, IReadOnlyList<double> eps)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(eps);
+        int n = SameLengths((nameof(matrices), matrices.Count), (nameof(eps), eps.Count));
+        if (n == 0) return [];
+        double[] ep = [.. eps];
+        var results = new IntPtr[n];
+        var status = new int[n];
+        using var a = new HandleArray(matrices);
+        fixed (IntPtr* pa = a.Pointers)
+        fixed (double* pe = ep)
+        fixed (IntPtr* po = results)
+        fixed (int* ps = status)
+        {
+            Check(ats_inverse_roots_dealt(pa, n, root, pe, po, ps));
+        }
+
+        var tensors = new Tensor?[n];
+        for (int i = 0; i < n; i++) tensors[i] = status[i] == 0 ? new Tensor(results[i]) : null;
+        return tensors;
+    }
+
+    /// <summary>
     /// Eigenvalue-corrected Shampoo's eigh refresh of several Kronecker factors in one native call: for each statistic F
     /// and basis Q (square, one floating dtype), A = F / divisor (+ ε on the diagonal when ε ≠ 0) and Q ← the
     /// eigenvectors of A (<see cref="Linalg.Eigh"/>, eigenvalues ascending) in place. When the factors can be dealt evenly

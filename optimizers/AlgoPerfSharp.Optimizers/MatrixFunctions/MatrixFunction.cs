@@ -34,6 +34,29 @@ public static class MatrixFunction
     }
 
     /// <summary>
+    /// <see cref="InverseRoot"/> of every matrix: dealt to the intra-op threads (each single-threaded, in one parallel
+    /// region; <see cref="FusedSteps.InverseRootsDealt"/>) when they balance, else one by one with multi-threaded kernels.
+    /// A matrix the dealt call did not compute (NaN/∞, a failed eigh) takes <see cref="InverseRoot"/>, which retries and
+    /// reports. The numbers are <see cref="InverseRoot"/>'s up to the rounding of BLAS and LAPACK on one thread.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="root"/> is not &gt; 0, or a matrix holds NaN/∞.</exception>
+    public static Tensor[] InverseRoots(IReadOnlyList<Tensor> matrices, double root, InverseRootConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(config);
+        if (!(root > 0)) throw new ArgumentException($"root must be > 0 (got {root})", nameof(root));
+        var dealt = matrices.Count > 1 ? FusedSteps.InverseRootsDealt(matrices, root, matrices.Select(_ => config.Epsilon).ToArray()) : new Tensor?[matrices.Count];
+        var result = new Tensor[matrices.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var x = dealt[i] ?? InverseRoot(matrices[i], root, config);
+            result[i] = x.DType == matrices[i].DType ? x : x.To(matrices[i].DType);
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Eigendecomposition of a symmetric A by <paramref name="config"/>. With eigh and τ &gt; 0 the criterion is checked
     /// on B = QᵀAQ for the given <paramref name="previous"/> basis first and the basis kept (λ = diag B) when it holds.
     /// With QR iteration, facebookresearch's <c>qr_algorithm</c>: starting from <paramref name="previous"/> (identity

@@ -584,6 +584,13 @@ ATS_API int32_t ats_soap_refresh_(const ats_tensor* accumulators, const ats_tens
  *  each thread runs its factors single-threaded inside one parallel region; otherwise they run in turn. */
 ATS_API int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n,
                                   const double* divisors, const double* eps, int32_t* status);
+/** Inverse roots (A + eps[i] I)^(-1/root) of n symmetric matrices dealt to the intra-op threads (ops_eigh.cpp), each
+ *  as MatrixFunction.InverseRoot computes it (eigh, spectrum shifted up to eps, X = Y Y^T with Y = Q lambda^(-1/2root))
+ *  on one thread inside one parallel region. Only when the matrices can be dealt evenly (largest first, cost d^3; none
+ *  more than 15% above its share): otherwise nothing is computed and every status is 3. Per matrix: status 0 and out[i]
+ *  a new tensor the caller owns; 1 when A holds NaN/inf, 2 when eigh failed, 3 when not dealt (out[i] NULL in each). */
+ATS_API int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double root, const double* eps,
+                                        ats_tensor* out, int32_t* status);
 
 #ifdef __cplusplus
 }
