@@ -10,8 +10,8 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// A non-finite-gradient guard (on by default) checks every gradient first; if any element is NaN/∞ the whole step is
 /// skipped — the recipe's state is not touched — and <see cref="SkippedSteps"/> counts it.
 /// When the recipe is a fused <see cref="Chain"/> (the Adam family, the Shampoo family), or a <see cref="Partition"/> of
-/// fused chains (ASGO, DASGO), the step is applied to the
-/// parameters directly and the gradients are left as they were; otherwise the gradients are overwritten with the updates.
+/// fused chains (ASGO, DASGO), the step is applied to the parameters directly and the gradients are left as they were;
+/// otherwise the gradients are overwritten with the updates.
 /// This is the one engine of every built-in algorithm; its checkpoint keys are <c>optimizer.step</c>,
 /// <c>optimizer.skipped</c> and the recipe's state under <c>optimizer.state</c>.
 /// </summary>
