@@ -484,6 +484,8 @@ ATS_API int32_t ats_lerp_many_(const ats_tensor* moments, const ats_tensor* targ
  *  parallel region over all their elements, others take those ATen ops. */
 ATS_API int32_t ats_apply_directions_(const ats_tensor* params, const ats_tensor* directions, int64_t n,
                                       const double* before, const double* alpha, const double* after);
+
+/* ---- adaptive built-ins (ops_adaptive.cpp): sums of squares, DASGO, cross-fitted Adam ---- */
 /** out[k] = the sum of squares of xs[k], accumulated in float64 without a float64 copy (contiguous float32/float64 CPU
  *  tensors: fixed chunks of 2^15 elements summed in order, so the result does not depend on the thread count; others
  *  through ATen). The square of a float64 vector norm, up to the order of the sum. */
@@ -584,6 +586,8 @@ ATS_API int32_t ats_soap_refresh_(const ats_tensor* accumulators, const ats_tens
  *  each thread runs its factors single-threaded inside one parallel region; otherwise they run in turn. */
 ATS_API int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n,
                                   const double* divisors, const double* eps, int32_t* status);
+
+/* ---- ASGO: inverse roots dealt to the threads (ops_eigh.cpp) ---- */
 /** Inverse roots (A + eps[i] I)^(-1/root) of n symmetric matrices dealt to the intra-op threads (ops_eigh.cpp), each
  *  as MatrixFunction.InverseRoot computes it (eigh, spectrum shifted up to eps, X = Y Y^T with Y = Q lambda^(-1/2root))
  *  on one thread inside one parallel region. Only when the matrices can be dealt evenly (largest first, cost d^3; none
