@@ -249,6 +249,83 @@ public static class FusedSteps
         }
     }
 
+    /// <summary>
+    /// The sum of squares of each tensor, accumulated in float64 without a float64 copy (the square of
+    /// <c>Norm(2, dtype: Float64)</c> up to the order of the sum). Contiguous float32/float64 CPU tensors are summed in
+    /// fixed chunks in order, so the result does not depend on the number of threads; others go through ATen.
+    /// </summary>
+    /// <param name="tensors">The tensors (read).</param>
+    /// <returns>One sum per tensor.</returns>
+    public static unsafe double[] SumSquares(IReadOnlyList<Tensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var result = new double[tensors.Count];
+        if (result.Length == 0) return result;
+        using var h = new HandleArray(tensors);
+        fixed (IntPtr* p = h.Pointers)
+        fixed (double* r = result)
+        {
+            Check(ats_sum_squares(p, h.Length, r));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// DASGO's direction of one (rows, cols) matrix in two passes over it: m ← lerp(m, g, <paramref name="momentumWeight"/>);
+    /// p ← lerp(p, Σ_rows g², <paramref name="statisticWeight"/>) (column sums in float64); D = m ⊙ (p + ε)^(−½) on every
+    /// row. Equal to those ATen ops up to the rounding of the sums; other than contiguous float32/float64 CPU tensors
+    /// take the ATen ops.
+    /// </summary>
+    /// <param name="grad">g, (rows, cols) (read).</param>
+    /// <param name="momentum">m, (rows, cols), updated in place.</param>
+    /// <param name="statistic">p, (cols), updated in place.</param>
+    /// <param name="momentumWeight">1 − β1.</param>
+    /// <param name="statisticWeight">1 − β2.</param>
+    /// <param name="eps">ε inside the root.</param>
+    /// <returns>D (a new tensor in the current <see cref="DisposeScope"/>) and Σ D² in float64.</returns>
+    /// <exception cref="TorchException">The shapes do not fit.</exception>
+    public static (Tensor Direction, double SumSquares) DasgoDirection(Tensor grad, Tensor momentum, Tensor statistic, double momentumWeight, double statisticWeight, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(grad);
+        ArgumentNullException.ThrowIfNull(momentum);
+        ArgumentNullException.ThrowIfNull(statistic);
+        Check(ats_dasgo_direction_(grad.Handle, momentum.Handle, statistic.Handle, momentumWeight, statisticWeight, eps, out var d, out double sumSquares));
+        return (new Tensor(d), sumSquares);
+    }
+
+    /// <summary>
+    /// Cross-fitted Adam's direction in one pass: <paramref name="update"/> holds g_A on entry and (m / bc1)·inv on exit,
+    /// with m ← lerp(m, g_A, 1 − β1), v ← β2·v + (1 − β2)·mean_j g_j² over the <paramref name="sample"/> (g_A² when it
+    /// is empty), d = √(v / bc2) + ε and inv = 1/d, or max(0, 1/d − Var/d³) with <paramref name="correction"/> and ≥ 2
+    /// sample gradients (Var: the sample variance of the roots √max(0, (β2·v_old + (1 − β2)·g_j²) / bc2), divided by
+    /// their count). Each ATen op's rounding in that order, up to one rounding where ATen's vector kernels fuse a
+    /// multiply-add; other than contiguous float32/float64 CPU tensors take those ATen ops.
+    /// </summary>
+    /// <param name="update">g_A in, the direction out (same shape as m and v).</param>
+    /// <param name="expAvg">m, updated in place.</param>
+    /// <param name="expAvgSq">v, updated in place.</param>
+    /// <param name="sample">B's gradients (read; none: v is fed g_A²).</param>
+    /// <param name="beta1">β1.</param>
+    /// <param name="beta2">β2.</param>
+    /// <param name="eps">ε added to the root.</param>
+    /// <param name="bc1">1 − β1ᵗ.</param>
+    /// <param name="bc2">1 − β2ᵗ.</param>
+    /// <param name="correction">Subtract Var/d³.</param>
+    public static unsafe void CrossFitAdamInPlace(
+        Tensor update, Tensor expAvg, Tensor expAvgSq, IReadOnlyList<Tensor> sample, double beta1, double beta2, double eps, double bc1, double bc2, bool correction)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(expAvg);
+        ArgumentNullException.ThrowIfNull(expAvgSq);
+        ArgumentNullException.ThrowIfNull(sample);
+        using var h = new HandleArray(sample);
+        fixed (IntPtr* p = h.Pointers)
+        {
+            Check(ats_cross_fit_adam_(update.Handle, expAvg.Handle, expAvgSq.Handle, p, h.Length, beta1, beta2, eps, bc1, bc2, correction));
+        }
+    }
+
     /// <summary>True when every element of every floating-point tensor in <paramref name="tensors"/> is finite (one native call, one read per element, no synchronising reductions).</summary>
     public static unsafe bool AllFinite(IReadOnlyList<Tensor> tensors)
     {
@@ -399,6 +476,40 @@ public static class FusedSteps
         {
             Check(ats_syrk_many_(pf, px, n, pb, pa));
         }
+    }
+
+    /// <summary>
+    /// Inverse roots (A_i + ε_i·I)^(−1/<paramref name="root"/>) of symmetric matrices, dealt to the intra-op threads: each
+    /// thread runs its matrices single-threaded in one parallel region (eigh of A + εI, the spectrum shifted up to ε when
+    /// its minimum is below, X = Y·Yᵀ with Y = Q·diag(λ^(−1/2r))). Only when the matrices can be dealt evenly (largest
+    /// first; none more than 15% above its share); otherwise nothing is computed. A null entry means "not computed here"
+    /// (not dealt, a non-finite A, or a failed eigh): the caller computes that one itself.
+    /// </summary>
+    /// <param name="matrices">A_i, square (read).</param>
+    /// <param name="root">r &gt; 0.</param>
+    /// <param name="eps">ε_i per matrix.</param>
+    /// <returns>X_i (new tensors in the current <see cref="DisposeScope"/>) or null.</returns>
+    public static unsafe Tensor?[] InverseRootsDealt(IReadOnlyList<Tensor> matrices, double root, IReadOnlyList<double> eps)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(eps);
+        int n = SameLengths((nameof(matrices), matrices.Count), (nameof(eps), eps.Count));
+        if (n == 0) return [];
+        double[] ep = [.. eps];
+        var results = new IntPtr[n];
+        var status = new int[n];
+        using var a = new HandleArray(matrices);
+        fixed (IntPtr* pa = a.Pointers)
+        fixed (double* pe = ep)
+        fixed (IntPtr* po = results)
+        fixed (int* ps = status)
+        {
+            Check(ats_inverse_roots_dealt(pa, n, root, pe, po, ps));
+        }
+
+        var tensors = new Tensor?[n];
+        for (int i = 0; i < n; i++) tensors[i] = status[i] == 0 ? new Tensor(results[i]) : null;
+        return tensors;
     }
 
     /// <summary>

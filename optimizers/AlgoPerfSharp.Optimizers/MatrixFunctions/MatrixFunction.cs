@@ -26,9 +26,34 @@ public static class MatrixFunction
         var (lambda, q) = EighWithRetry(AddToDiagonal(a, config.Epsilon), config.RetryFloat64);
         double min = lambda.Min().ToDouble();
         if (min < config.Epsilon) lambda = lambda + (config.Epsilon - min);
-        var scaled = q * lambda.Pow(-1.0 / root).Unsqueeze(0); // Q·diag(λ^(−1/r)), (n, n)
-        var x = scaled.Mm(q.T());
+        // X = Y·Yᵀ with Y = Q·diag(λ^(−1/2r)), (n, n): a symmetric rank-n update, half the multiply-adds of Q·diag(λ^(−1/r))·Qᵀ
+        // for n ≥ 512 (BLAS syrk, exactly symmetric), the same GEMM below.
+        var y = q * lambda.Pow(-0.5 / root).Unsqueeze(0);
+        var x = Tensor.Zeros(a.Shape, lambda.DType, a.Device).AddSymmetricRankKInPlace(y, 0, 1);
         return DisposeScope.MoveToOuter(x.DType == a.DType ? x : x.To(a.DType));
+    }
+
+    /// <summary>
+    /// <see cref="InverseRoot"/> of every matrix: dealt to the intra-op threads (each single-threaded, in one parallel
+    /// region; <see cref="FusedSteps.InverseRootsDealt"/>) when they balance, else one by one with multi-threaded kernels.
+    /// A matrix the dealt call did not compute (NaN/∞, a failed eigh) takes <see cref="InverseRoot"/>, which retries and
+    /// reports. The numbers are <see cref="InverseRoot"/>'s up to the rounding of BLAS and LAPACK on one thread.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="root"/> is not &gt; 0, or a matrix holds NaN/∞.</exception>
+    public static Tensor[] InverseRoots(IReadOnlyList<Tensor> matrices, double root, InverseRootConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(config);
+        if (!(root > 0)) throw new ArgumentException($"root must be > 0 (got {root})", nameof(root));
+        var dealt = matrices.Count > 1 ? FusedSteps.InverseRootsDealt(matrices, root, matrices.Select(_ => config.Epsilon).ToArray()) : new Tensor?[matrices.Count];
+        var result = new Tensor[matrices.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var x = dealt[i] ?? InverseRoot(matrices[i], root, config);
+            result[i] = x.DType == matrices[i].DType ? x : x.To(matrices[i].DType);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -171,8 +196,8 @@ public static class MatrixFunction
 
     private static void RequireFinite(Tensor a, string name)
     {
-        using var s = a.Sum([], dtype: DType.Float64);
-        if (!double.IsFinite(s.ToDouble())) throw new ArgumentException($"{name}: the matrix contains NaN or infinite entries", name);
+        // One native read of A (a float64 sum would copy all of A to float64 first).
+        if (!FusedSteps.AllFinite([a])) throw new ArgumentException($"{name}: the matrix contains NaN or infinite entries", name);
     }
 
     private static double[] ToDoubles(this Tensor t)

@@ -63,38 +63,57 @@ public sealed class ScaleByAsgo : GradientTransform<AsgoState>, IScaledDirection
     {
         ArgumentNullException.ThrowIfNull(context);
         var s = state as AsgoState ?? throw new ArgumentException($"{Name} was given a {state.GetType().Name}", nameof(state));
-        var result = new (Tensor, double)[context.Updates.Length];
-        for (int i = 0; i < result.Length; i++)
+        int n = context.Updates.Length;
+        var result = new (Tensor, double)[n];
+        var moments = new Tensor[n];
+        for (int i = 0; i < n; i++)
         {
             var u = context.Updates[i];
-            var shape = u.Shape;
-            var (rows, cols) = MatrixView(shape);
+            var (rows, cols) = MatrixView(u.Shape);
             var g = u.Reshape(rows, cols);                        // (m, n)
+            var p = s.Statistic[i];
+            if (Config.Diagonal && s.Momentum[i].IsContiguous)
+            {
+                // M, p and D = M ⊙ (p + ε)^(−½) with its Σ D² in two native passes (no temporaries, no float64 copy).
+                var (d, sumSquares) = FusedSteps.DasgoDirection(g, s.Momentum[i].Reshape(rows, cols), p, 1 - Config.Momentum, 1 - Config.Beta2, Config.Epsilon);
+                result[i] = Scaled(d, sumSquares, u.Shape);
+                continue;
+            }
+
             s.Momentum[i].LerpInPlace(u, 1 - Config.Momentum);
             var m = s.Momentum[i].Reshape(rows, cols);            // (m, n)
-            var p = s.Statistic[i];
-            Tensor direction;
             if (Config.Diagonal)
             {
                 p.LerpInPlace(g.Square().Sum(0), 1 - Config.Beta2); // (n)
-                direction = m * (p + Config.Epsilon).Rsqrt();         // (m, n), p broadcast over rows
-            }
-            else if (rows < cols)
-            {
-                p.LerpInPlace(g.Mm(g.T()), 1 - Config.Beta2);     // (m, m)
-                direction = MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)).Mm(m);
-            }
-            else
-            {
-                p.LerpInPlace(g.T().Mm(g), 1 - Config.Beta2);     // (n, n)
-                direction = m.Mm(MatrixFunction.InverseRoot(p, 2, new InverseRootConfig(Config.Epsilon)));
+                var d = m * (p + Config.Epsilon).Rsqrt();             // (m, n), p broadcast over rows
+                result[i] = Scaled(d, FusedSteps.SumSquares([d])[0], u.Shape);
+                continue;
             }
 
-            double norm = direction.Norm(2, [], dtype: DType.Float64).ToDouble();
-            double scale = norm > 0 ? Config.UpdateRms * Math.Sqrt((double)rows * cols) / norm : 0;
-            result[i] = (direction.Reshape(shape), scale);
+            // β2·P + (1 − β2)·G·Gᵀ (m, m) when m < n, else ·GᵀG (n, n): one symmetric rank-k update
+            p.AddSymmetricRankKInPlace(rows < cols ? g : g.T(), Config.Beta2, 1 - Config.Beta2);
+            moments[i] = m;
+        }
+
+        if (Config.Diagonal) return result;
+
+        // Every (P + εI)^(−½) at once (dealt to the threads when they balance), then U = X·M or M·X.
+        var roots = MatrixFunction.InverseRoots(s.Statistic, 2, new InverseRootConfig(Config.Epsilon));
+        for (int i = 0; i < n; i++)
+        {
+            var m = moments[i];
+            var direction = m.Shape[0] < m.Shape[1] ? roots[i].Mm(m) : m.Mm(roots[i]);
+            result[i] = Scaled(direction, FusedSteps.SumSquares([direction])[0], context.Updates[i].Shape); // ‖U‖_F² in float64, no float64 copy
         }
 
         return result;
+    }
+
+    /// <summary>The direction in the parameter's shape and the scale ρ·√(mn)/‖U‖_F (0 for U = 0).</summary>
+    private (Tensor, double) Scaled(Tensor direction, double sumSquares, long[] shape)
+    {
+        double norm = Math.Sqrt(sumSquares);
+        double scale = norm > 0 ? Config.UpdateRms * Math.Sqrt((double)direction.NumElements) / norm : 0;
+        return (direction.Reshape(shape), scale);
     }
 }

@@ -6,7 +6,8 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// Runs one transform on the parameters a predicate selects and another on the rest (optax's
 /// <c>multi_transform</c> with two labels), e.g. Muon on hidden matrices and Adam on everything else. Each side's
 /// state covers only its own parameters; the split is fixed at <see cref="IGradientTransform.Init"/>, so every update
-/// must pass the same parameter list.
+/// must pass the same parameter list. When both sides are fused <see cref="Chain"/>s (ASGO and DASGO with Adam), the
+/// engine applies both straight to the parameters (<see cref="TransformOptimizer"/>).
 /// </summary>
 public sealed class Partition : GradientTransform<Partition.PartitionState>
 {
@@ -54,23 +55,45 @@ public sealed class Partition : GradientTransform<Partition.PartitionState>
         Run(Rest, state.RestIndices, state.RestState, context);
     }
 
+    /// <summary>
+    /// When every side with parameters is a fused <see cref="Chain"/>, applies each side's step straight to its
+    /// parameters (as <see cref="Chain"/> does alone: no update tensors written, no separate w ← w + u pass) and returns
+    /// true; otherwise does nothing and returns false.
+    /// </summary>
+    internal bool TryApplyFused(UpdateContext context, TransformState state)
+    {
+        var s = state as PartitionState ?? throw new ArgumentException($"{Name} was given a {state.GetType().Name}", nameof(state));
+        if (!Fusable(Selected, s.SelectedIndices) || !Fusable(Rest, s.RestIndices)) return false;
+        if (s.SelectedIndices.Length > 0) ((Chain)Selected).TryApplyFused(Sub(context, s.SelectedIndices, out _), s.SelectedState);
+        if (s.RestIndices.Length > 0) ((Chain)Rest).TryApplyFused(Sub(context, s.RestIndices, out _), s.RestState);
+        return true;
+
+        static bool Fusable(IGradientTransform side, int[] indices) => indices.Length == 0 || side is Chain { IsFused: true };
+    }
+
     private static void Run(IGradientTransform transform, int[] indices, TransformState state, UpdateContext context)
     {
         if (indices.Length == 0) return;
+        var sub = Sub(context, indices, out var updates);
+        transform.Update(sub, state);
+        if (sub.NoUpdate)
+        {
+            foreach (var u in updates) u.ZeroInPlace();
+        }
+    }
+
+    /// <summary>The context of one side: its parameters, their update tensors and multipliers, the same step.</summary>
+    private static UpdateContext Sub(UpdateContext context, int[] indices, out Torch.Tensor[] updates)
+    {
         var parameters = new ModelParameter[indices.Length];
-        var updates = new Torch.Tensor[indices.Length];
+        updates = new Torch.Tensor[indices.Length];
         for (int k = 0; k < indices.Length; k++)
         {
             parameters[k] = context.Parameters[indices[k]];
             updates[k] = context.Updates[indices[k]];
         }
 
-        var sub = new UpdateContext(parameters, updates, context.Step) { Multipliers = context.Multipliers is { } m ? indices.Select(i => m[i]).ToArray() : null };
-        transform.Update(sub, state);
-        if (sub.NoUpdate)
-        {
-            foreach (var u in updates) u.ZeroInPlace();
-        }
+        return new UpdateContext(parameters, updates, context.Step) { Multipliers = context.Multipliers is { } m ? indices.Select(i => m[i]).ToArray() : null };
     }
 
     /// <summary>The two sides' parameter indices and states.</summary>

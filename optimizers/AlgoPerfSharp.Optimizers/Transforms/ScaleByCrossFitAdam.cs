@@ -72,32 +72,9 @@ public sealed class ScaleByCrossFitAdam : GradientTransform<CrossFitAdamState>
     /// </summary>
     internal static void Direction(Tensor u, Tensor m, Tensor v, IReadOnlyList<Tensor>? b, long step, double beta1, double beta2, double eps, bool correction)
     {
-        using var scope = new DisposeScope();
+        // One native pass over u, m, v and B's gradients, each op's rounding in the order of the formula above (was
+        // ≈ 50 ATen ops and passes per parameter with b = 4).
         double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
-        Tensor? variance = null;
-        if (correction && b is { Count: >= 2 })
-        {
-            // mean and sample variance of the b hypothetical roots, then divided by b
-            var roots = b.Select(g => v.Mul(beta2).AddCMulInPlace(g, g, 1 - beta2).DivInPlace(bc2).ClampInPlace(min: 0.0).SqrtInPlace()).ToArray();
-            var mean = roots.Aggregate((x, y) => x.Add(y)).DivInPlace(roots.Length);
-            variance = roots.Select(r => r.Sub(mean).Square()).Aggregate((x, y) => x.AddInPlace(y)).DivInPlace((double)roots.Length * (roots.Length - 1));
-        }
-
-        m.LerpInPlace(u, 1 - beta1);
-        v.MulInPlace(beta2);
-        if (b is null)
-        {
-            v.AddCMulInPlace(u, u, 1 - beta2);
-        }
-        else
-        {
-            var meanSquare = b.Select(g => g.Square()).Aggregate((x, y) => x.AddInPlace(y)).DivInPlace(b.Count);
-            v.AddInPlace(meanSquare, 1 - beta2);
-        }
-
-        var d = v.Div(bc2).SqrtInPlace().AddInPlace(eps);
-        var inv = d.Reciprocal();
-        if (variance is not null) inv.SubInPlace(variance.DivInPlace(d.Pow(3.0))).ClampInPlace(min: 0.0);
-        u.CopyInPlace(m).DivInPlace(bc1).MulInPlace(inv);
+        FusedSteps.CrossFitAdamInPlace(u, m, v, b ?? [], beta1, beta2, eps, bc1, bc2, correction);
     }
 }

@@ -9,8 +9,9 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// and adds the updates to the parameters (w ← w + u) under no-grad, inside its own DisposeScope.
 /// A non-finite-gradient guard (on by default) checks every gradient first; if any element is NaN/∞ the whole step is
 /// skipped — the recipe's state is not touched — and <see cref="SkippedSteps"/> counts it.
-/// When the recipe is a fused <see cref="Chain"/> (the Adam family, the Shampoo family) the step is applied to the
-/// parameters directly and the gradients are left as they were; otherwise the gradients are overwritten with the updates.
+/// When the recipe is a fused <see cref="Chain"/> (the Adam family, the Shampoo family), or a <see cref="Partition"/> of
+/// fused chains (ASGO, DASGO), the step is applied to the parameters directly and the gradients are left as they were;
+/// otherwise the gradients are overwritten with the updates.
 /// This is the one engine of every built-in algorithm; its checkpoint keys are <c>optimizer.step</c>,
 /// <c>optimizer.skipped</c> and the recipe's state under <c>optimizer.state</c>.
 /// </summary>
@@ -83,7 +84,13 @@ public sealed class TransformOptimizer : IDisposable
 
         StepCount++;
         var context = new UpdateContext(Parameters, updates, StepCount) { Multipliers = Multipliers };
-        if (Transform is Chain chain && chain.TryApplyFused(context, _state)) return true;
+        bool applied = Transform switch
+        {
+            Chain chain => chain.TryApplyFused(context, _state),
+            Partition partition => partition.TryApplyFused(context, _state),
+            _ => false,
+        };
+        if (applied) return true;
         Transform.Update(context, _state);
         if (context.NoUpdate) return true;
         for (int i = 0; i < updates.Length; i++) Parameters[i].Tensor.AddInPlace(updates[i]);

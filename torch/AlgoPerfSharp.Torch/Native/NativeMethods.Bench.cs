@@ -30,4 +30,16 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)]
     internal static unsafe partial int ats_apply_directions_(IntPtr* parameters, IntPtr* directions, long n, double* before, double* alpha, double* after);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_sum_squares(IntPtr* xs, long n, double* results);
+
+    [LibraryImport(Lib)]
+    internal static partial int ats_dasgo_direction_(
+        TensorHandle grad, TensorHandle momentum, TensorHandle statistic, double momentumWeight, double statisticWeight, double eps, out IntPtr direction, out double sumSquares);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_cross_fit_adam_(
+        TensorHandle update, TensorHandle expAvg, TensorHandle expAvgSq, IntPtr* sample, long nSample, double beta1, double beta2, double eps, double bc1, double bc2,
+        [MarshalAs(UnmanagedType.U1)] bool correction);
 }

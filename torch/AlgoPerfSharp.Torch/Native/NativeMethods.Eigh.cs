@@ -7,4 +7,7 @@ internal static partial class NativeMethods
 {
     [LibraryImport(Lib)]
     internal static unsafe partial int ats_eigh_refresh_(IntPtr* accumulators, IntPtr* bases, long n, double* divisors, double* eps, int* status);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_inverse_roots_dealt(IntPtr* matrices, long n, double root, double* eps, IntPtr* results, int* status);
 }

@@ -485,6 +485,28 @@ ATS_API int32_t ats_lerp_many_(const ats_tensor* moments, const ats_tensor* targ
 ATS_API int32_t ats_apply_directions_(const ats_tensor* params, const ats_tensor* directions, int64_t n,
                                       const double* before, const double* alpha, const double* after);
 
+/* ---- adaptive built-ins (ops_adaptive.cpp): sums of squares, DASGO, cross-fitted Adam ---- */
+/** out[k] = the sum of squares of xs[k], accumulated in float64 without a float64 copy (contiguous float32/float64 CPU
+ *  tensors: fixed chunks of 2^15 elements summed in order, so the result does not depend on the thread count; others
+ *  through ATen). The square of a float64 vector norm, up to the order of the sum. */
+ATS_API int32_t ats_sum_squares(const ats_tensor* xs, int64_t n, double* out);
+/** DASGO's direction of one (rows, cols) matrix in two passes: m <- lerp(m, g, momentum_weight);
+ *  p <- lerp(p, sum over rows of g^2, statistic_weight) (p has cols entries; the column sums in float64);
+ *  *direction = m * (p + eps)^(-1/2) on every row (a new tensor the caller owns), *sum_squares = the sum of its squares
+ *  in float64. Equal to those ATen ops up to the rounding of the sums. Non-contiguous or non-float tensors take the
+ *  ATen ops. */
+ATS_API int32_t ats_dasgo_direction_(ats_tensor grad, ats_tensor momentum, ats_tensor statistic, double momentum_weight,
+                                     double statistic_weight, double eps, ats_tensor* direction, double* sum_squares);
+/** Cross-fitted Adam's direction in one pass (ScaleByCrossFitAdam): update holds g_A on entry, sample the n_sample
+ *  B gradients of its shape. Roots p_j = sqrt(max(0, (beta2 v + (1-beta2) g_j^2) / bc2)), Var = their sample
+ *  variance / n_sample (only with correction and n_sample >= 2); m <- lerp(m, g_A, 1-beta1); v <- beta2 v +
+ *  (1-beta2) mean_j g_j^2 (g_A^2 when n_sample = 0); d = sqrt(v / bc2) + eps; inv = 1/d, or max(0, 1/d - Var/d^3);
+ *  update <- (m / bc1) inv. Each ATen op's rounding in that order (equal up to one rounding where ATen's vector add
+ *  with a factor fuses its multiply-add); non-contiguous or non-float tensors take those ATen ops. */
+ATS_API int32_t ats_cross_fit_adam_(ats_tensor update, ats_tensor exp_avg, ats_tensor exp_avg_sq, const ats_tensor* sample,
+                                    int64_t n_sample, double beta1, double beta2, double eps, double bc1, double bc2,
+                                    bool correction);
+
 /* ---- shampoo ---- */
 /** self <- beta*self + alpha*(a @ b), in place (2-D; a and b may be transposed views). */
 ATS_API int32_t ats_addmm_(ats_tensor self, ats_tensor a, ats_tensor b, double beta, double alpha);
@@ -564,6 +586,15 @@ ATS_API int32_t ats_soap_refresh_(const ats_tensor* accumulators, const ats_tens
  *  each thread runs its factors single-threaded inside one parallel region; otherwise they run in turn. */
 ATS_API int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n,
                                   const double* divisors, const double* eps, int32_t* status);
+
+/* ---- ASGO: inverse roots dealt to the threads (ops_eigh.cpp) ---- */
+/** Inverse roots (A + eps[i] I)^(-1/root) of n symmetric matrices dealt to the intra-op threads (ops_eigh.cpp), each
+ *  as MatrixFunction.InverseRoot computes it (eigh, spectrum shifted up to eps, X = Y Y^T with Y = Q lambda^(-1/2root))
+ *  on one thread inside one parallel region. Only when the matrices can be dealt evenly (largest first, cost d^3; none
+ *  more than 15% above its share): otherwise nothing is computed and every status is 3. Per matrix: status 0 and out[i]
+ *  a new tensor the caller owns; 1 when A holds NaN/inf, 2 when eigh failed, 3 when not dealt (out[i] NULL in each). */
+ATS_API int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double root, const double* eps,
+                                        ats_tensor* out, int32_t* status);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,9 @@
 #include <ATen/ops/isfinite.h>
 #include <ATen/ops/linalg_eigh.h>
 
+#include <cmath>
+#include <tuple>
+
 #include "common.h"
 
 using ats::T;
@@ -30,9 +33,78 @@ int32_t refresh_one(const at::Tensor& f, at::Tensor& q, double divisor, double e
   return 0;
 }
 
+// (A + eps I)^(-1/root) as MatrixFunction.InverseRoot computes it: eigh of A + eps I, the spectrum shifted up by
+// eps - min when its minimum is below eps, Y = Q diag(lambda^(-1/(2 root))), X = Y Y^T. 0: x holds X; 1: A not finite;
+// 2: eigh failed (x undefined in both).
+// Every element finite: one read of a contiguous float32/float64 tensor (at::isfinite is four ops and a temporary).
+bool all_finite(const at::Tensor& a) {
+  if (a.is_contiguous() && a.device().is_cpu() && (a.scalar_type() == at::kFloat || a.scalar_type() == at::kDouble)) {
+    bool ok = true;
+    AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "inverse_root_finite", [&] {
+      const scalar_t* p = a.data_ptr<scalar_t>();
+      for (int64_t i = 0, n = a.numel(); i < n; ++i) ok &= std::isfinite(p[i]);
+    });
+    return ok;
+  }
+  return at::isfinite(a).all().item<bool>();
+}
+
+int32_t inverse_root_one(const at::Tensor& a, double root, double eps, at::Tensor& x) {
+  at::NoGradGuard no_grad;
+  if (!all_finite(a)) return 1;
+  at::Tensor b = a.clone();
+  b.diagonal().add_(eps);
+  at::Tensor lambda, q;
+  try {
+    std::tie(lambda, q) = at::linalg_eigh(b, "L");
+  } catch (const std::exception&) {
+    return 2;
+  }
+  const double low = lambda.min().item<double>();
+  if (low < eps) lambda = lambda + (eps - low);
+  at::Tensor y = q * lambda.pow(-0.5 / root).unsqueeze(0);
+  x = at::mm(y, y.t());
+  return 0;
+}
+
 }  // namespace
 
 extern "C" {
+
+int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double root, const double* eps, ats_tensor* out,
+                                int32_t* status) {
+  ATS_TRY
+  TORCH_CHECK(n >= 0, "inverse_roots_dealt: n must be >= 0 (got ", n, ")");
+  TORCH_CHECK(root > 0, "inverse_roots_dealt: root must be > 0 (got ", root, ")");
+  if (n == 0) return ATS_OK;
+  if (matrices == nullptr || eps == nullptr || out == nullptr || status == nullptr) throw ats::NullHandle();
+  std::vector<at::Tensor> as;
+  std::vector<double> cost;
+  for (int64_t i = 0; i < n; ++i) {
+    const at::Tensor& a = T(matrices[i]);
+    TORCH_CHECK(a.dim() == 2 && a.size(0) == a.size(1), "inverse_roots_dealt: matrix ", i, " is not square: ",
+                a.sizes());
+    as.push_back(a);
+    const double d = static_cast<double>(a.size(0));
+    cost.push_back(d * d * d + 1);
+    out[i] = nullptr;
+    status[i] = 3;
+  }
+  const auto bins = ats::deal_balanced(cost, 1.15);
+  if (bins.empty()) return ATS_OK;  // status 3 everywhere: not dealt, the caller computes them one by one
+  std::vector<at::Tensor> xs(static_cast<size_t>(n));
+  at::parallel_for(0, static_cast<int64_t>(bins.size()), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      for (int64_t i : bins[static_cast<size_t>(b)]) {
+        status[i] = inverse_root_one(as[static_cast<size_t>(i)], root, eps[i], xs[static_cast<size_t>(i)]);
+      }
+    }
+  });
+  for (int64_t i = 0; i < n; ++i) {
+    if (status[i] == 0) out[i] = ats::wrap(xs[static_cast<size_t>(i)]);
+  }
+  ATS_CATCH
+}
 
 int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* bases, int64_t n, const double* divisors,
                           const double* eps, int32_t* status) {
