@@ -69,6 +69,17 @@ public sealed class RulesetTests
         Assert.Equal(expected.Select(t => (t.Key, t.Study, t.Trial, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.Hyperparameters.ToString())),
             later.Select(t => (t.Key, t.Study, t.Trial, t.DataSeed, t.InitSeed, t.AlgorithmSeed, t.Hyperparameters.ToString())));
         Assert.EndsWith("/study1/trial4", later[^1].Key);
+
+        // common random numbers: every trial of a study takes its trial 0's data and init seeds, nothing else changes
+        var common = SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, studies: 2, trials: 5, sweepSeed: 1, commonSeeds: true);
+        Assert.Equal(all.Select(t => (t.Key, t.AlgorithmSeed, t.Hyperparameters.ToString())), common.Select(t => (t.Key, t.AlgorithmSeed, t.Hyperparameters.ToString())));
+        foreach (int study in new[] { 0, 1 })
+        {
+            var first = all.Single(t => t.Study == study && t.Trial == 0);
+            Assert.All(common.Where(t => t.Study == study), t => Assert.Equal((first.DataSeed, first.InitSeed), (t.DataSeed, t.InitSeed)));
+        }
+
+        Assert.NotEqual(common[0].DataSeed, common[5].DataSeed); // studies stay independent
         Assert.Throws<ArgumentOutOfRangeException>(() => SweepPlanner.Plan("w", new NAdamW(), "nadamw", TuningRuleset.ExternalTuning, 1, 1, 1, firstTrial: -1));
     }
 

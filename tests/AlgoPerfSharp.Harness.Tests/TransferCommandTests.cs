@@ -186,6 +186,9 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Contains("width 64: the best learning rate, 0.002, is on the edge of those tried; trying 0.004 (edge extension 1 of at most 1)", output);
         var edge = Assert.Single(HostedCli.Trials(db, label + "/w64/edge1"));
         Assert.Equal(4e-3, Lr(edge.Trial), 15);
+        // every point of a width trains from the same initial weights on the same data order (a paired comparison)
+        var w64 = HostedCli.Trials(db, label + "/w64").Append(edge).Select(t => (t.Trial.DataSeed, t.Trial.InitSeed)).Distinct();
+        Assert.Single(w64);
         // numbered after the grid's three trials, so the runs score together in one report
         Assert.Equal((3, "fashion_mnist_mlp_w64/adamw/external/study0/trial3"), (edge.Trial.Trial, edge.Trial.Key));
         var (reportCode, reportOutput, reportError) = HostedCli.Run("report", "--ruleset", "external", "--db", db, "--out", P("e.html"));

@@ -60,7 +60,7 @@ public static class SweepPlanner
     /// <summary>Plans the trials of one (workload, algorithm) pair.</summary>
     public static IReadOnlyList<TrialSpec> Plan(
         string workload, ITrainingAlgorithm algorithm, string algorithmSpec, TuningRuleset ruleset, int studies, int trials,
-        ulong sweepSeed, SearchSpace? searchSpace = null, int firstTrial = 0, CancellationToken cancellation = default)
+        ulong sweepSeed, SearchSpace? searchSpace = null, int firstTrial = 0, bool commonSeeds = false, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentOutOfRangeException.ThrowIfLessThan(studies, 1);
@@ -83,7 +83,7 @@ public static class SweepPlanner
             {
                 if (t % 1024 == 1023) cancellation.ThrowIfCancellationRequested();
                 var h = space.IsFixedList ? space.FixedPoints![t % space.FixedPoints.Count] : space.Map(halton!.Point(firstTrial + t));
-                result.Add(Make(workload, algorithmSpec, ruleset, s, firstTrial + t, h, sweepSeed, ruleset.BudgetMultiplier()));
+                result.Add(Make(workload, algorithmSpec, ruleset, s, firstTrial + t, h, sweepSeed, ruleset.BudgetMultiplier(), commonSeeds ? 0 : firstTrial + t));
             }
         }
 
@@ -104,7 +104,7 @@ public static class SweepPlanner
         {
             foreach (string a in request.Algorithms)
             {
-                plan.AddRange(Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace, request.FirstTrial, cancellation));
+                plan.AddRange(Plan(w, algorithms[a], a, request.Ruleset, request.Studies, request.Trials, request.Seed, request.SearchSpace, request.FirstTrial, request.CommonSeeds, cancellation));
             }
         }
 
@@ -139,16 +139,17 @@ public static class SweepPlanner
         throw new ArgumentException($"--shard '{text}' is invalid: expected i/n with 0 ≤ i < n, e.g. 0/4");
     }
 
-    private static TrialSpec Make(string workload, string algorithm, TuningRuleset ruleset, int study, int trial, Hyperparameters h, ulong sweepSeed, double budget)
+    private static TrialSpec Make(string workload, string algorithm, TuningRuleset ruleset, int study, int trial, Hyperparameters h, ulong sweepSeed, double budget, int? seedTrial = null)
     {
+        int seeds = seedTrial ?? trial; // the trial whose data and init seeds this one takes (CommonSeeds: trial 0)
         // The algorithm seed's label names the ruleset as "External"/"SelfTuning" (the names of the enum it was first
         // derived from): changing the text would change every recorded trial's seed.
         string key = $"{workload}/{algorithm}/{(ruleset == TuningRuleset.SelfTuning ? "SelfTuning" : "External")}/study{study}/trial{trial}";
         // The data order and the initial weights depend on the study (and trial), not on the algorithm, so every
         // algorithm in a study sees the same data and the same initial model — a paired comparison.
         return new TrialSpec(workload, algorithm, ruleset, study, trial, h,
-            DataSeed: Derive(sweepSeed, $"{workload}/data/study{study}/trial{trial}"),
-            InitSeed: Derive(sweepSeed, $"{workload}/init/study{study}/trial{trial}"),
+            DataSeed: Derive(sweepSeed, $"{workload}/data/study{study}/trial{seeds}"),
+            InitSeed: Derive(sweepSeed, $"{workload}/init/study{study}/trial{seeds}"),
             AlgorithmSeed: Derive(sweepSeed, key),
             BudgetMultiplier: budget);
     }

@@ -25,9 +25,14 @@ namespace AlgoPerfSharp.Harness.Sweep;
 /// The index of the first trial of each study (external tuning): trials are numbered from it, so a run that continues
 /// another's search (e.g. a transfer ladder's edge extension) has trial keys and seeds of its own.
 /// </param>
+/// <param name="CommonSeeds">
+/// Every trial of a study draws its data order and initial weights from the seeds of the study's trial 0 (common
+/// random numbers), so trials differ only in their hyperparameters: a paired comparison of points, as a transfer
+/// ladder needs. Off (AlgoPerf's external tuning): each trial has seeds of its own.
+/// </param>
 public sealed record SweepRequest(
     string RunLabel, IReadOnlyList<string> Workloads, IReadOnlyList<string> Algorithms, TuningRuleset Ruleset, int Studies, int Trials,
-    ulong Seed, SearchSpace? SearchSpace, int ShardIndex, int ShardCount, TrialRunnerOptions Options, int FirstTrial = 0);
+    ulong Seed, SearchSpace? SearchSpace, int ShardIndex, int ShardCount, TrialRunnerOptions Options, int FirstTrial = 0, bool CommonSeeds = false);
 
 /// <summary>What a sweep did.</summary>
 /// <param name="RunId">The run's id.</param>

@@ -137,7 +137,7 @@ internal static class TransferCommand
             }
 
             var request = new SweepRequest(runLabel, [family.WorkloadName(width, p)], [spec], TuningRuleset.ExternalTuning, 1, points.Count,
-                o.Seed, SearchSpace.FromPoints(points), shard, shards, trialOptions);
+                o.Seed, SearchSpace.FromPoints(points), shard, shards, trialOptions, CommonSeeds: true);
             var summary = SweepJob.Sweep(context, store, request, commandLine, algorithms);
             if (summary.Interrupted) return ExitCodes.Interrupted;
             var done = Read(store, request.RunLabel, width, grid.Steps);
