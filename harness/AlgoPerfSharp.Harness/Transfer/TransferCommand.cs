@@ -150,11 +150,11 @@ internal static class TransferCommand
             // an optimum on the grid's edge is only a bound: extend the learning rates that way (unsharded) until it is bracketed
             for (int k = 1; k <= grid.EdgeExtensions && shards == 1; k++)
             {
-                double decay = multiple == 1 ? done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss)?.WeightDecay ?? wd : wd;
-                if (TransferGrid.NextEdgeRate(done, decay) is not { } next) break;
-                var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss)!;
+                var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
+                double decay = multiple == 1 ? best?.WeightDecay ?? wd : wd;
+                if (TransferGrid.NextEdgeRate(done, decay) is not { } next) break; // also null when nothing is finite
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"width {width}: the best learning rate, {best.LearningRate:G4}, is on the edge of those tried; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
+                    $"width {width}: the best learning rate, {best!.LearningRate:G4}, is on the edge of those tried; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
                 // numbered after the width's grid (trial {points + k − 1}): its key differs from the grid's trials, so runs score together
                 var edge = request with { RunLabel = $"{runLabel}/edge{k}", Trials = 1, FirstTrial = points.Count + k - 1, SearchSpace = SearchSpace.FromPoints([TransferGrid.Point(next, decay)]) };
                 if (SweepJob.Sweep(context, store, edge, commandLine, algorithms).Interrupted) return ExitCodes.Interrupted;

@@ -79,5 +79,5 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
         return null;
     }
 
-    private static bool SameDecay(double a, double b) => a == b || (a > 0 && b > 0 && Math.Abs(Math.Log2(a / b)) < 1e-9);
+    private static bool SameDecay(double a, double b) => a == b || (a > 0 && b > 0 && TransferWidthResult.SameRate(a, b));
 }
