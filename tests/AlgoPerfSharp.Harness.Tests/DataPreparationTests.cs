@@ -187,11 +187,16 @@ public sealed class DataPreparationTests : ScratchFolder
         string data = P("data");
         var (code, output, err) = Cli(data, "sweep", "--plan", "dlrm", "--dry-run", "--db", P("x.db"));
         Assert.True(code == 0, output + err);
-        // 2 workloads × the main job's 8 algorithms × 3 studies, each 1.5 × the quick preset's 60 s placeholder budget
-        Assert.Contains("plan 'dlrm' (seed 0, preset quick): 2 workloads × 8 algorithms × 3 studies × 1 trial (self-tuning) = 48 trials, 4,320.0 budget-seconds", output, StringComparison.Ordinal);
+        // 2 workloads × the main job's 8 algorithms × 3 studies, each 1.5 × the calibrated quick budget (19.4 s plain, 16.8 s QR)
+        double budgetSeconds = 8 * 3 * 1.5 * (CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.Dlrm, "quick")!.Value.BudgetSeconds + CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.DlrmQr, "quick")!.Value.BudgetSeconds);
+        Assert.Equal(1303.2, budgetSeconds, 9);
+        Assert.Contains("plan 'dlrm' (seed 0, preset quick): 2 workloads × 8 algorithms × 3 studies × 1 trial (self-tuning) = 48 trials, 1,303.2 budget-seconds", output, StringComparison.Ordinal);
         Assert.Equal(1, Count(output, "data to write before the trials start: ")); // one cache shared by both workloads
         Assert.Contains($"data to write before the trials start: criteo_dlrm_synthetic (quick): the synthetic click-log cache of preset quick, 90 MB → {data}/criteo_synthetic/clicklog-quick-s20260-v1.bin", output, StringComparison.Ordinal);
-        Assert.Contains($"warning: {CriteoDlrmWorkloads.DlrmQr}: targets (validation/test loss 0.5)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning:", output, StringComparison.Ordinal); // calibrated at quick
+        (code, output, err) = Cli(data, "sweep", "--plan", "dlrm", "--preset", "cpu", "--dry-run", "--db", P("x.db"));
+        Assert.True(code == 0, output + err);
+        Assert.Contains($"warning: {CriteoDlrmWorkloads.DlrmQr}: at this preset the targets (validation/test loss 0.5)", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data));
         Assert.False(File.Exists(P("x.db")));
 
@@ -221,10 +226,13 @@ public sealed class DataPreparationTests : ScratchFolder
         {
             Assert.Contains($"  {d.Name}", output, StringComparison.Ordinal);
             Assert.Contains(d.Description, output, StringComparison.Ordinal);
-            Assert.Contains("UNCALIBRATED", d.Description, StringComparison.Ordinal);
         }
 
-        Assert.Equal(["criteo_dlrm_synthetic: " + CriteoDlrmWorkloads.PlaceholderNote],
-            SweepJob.PlaceholderWarnings(registry, ["sotu_llama", CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.Dlrm]).Select(w => w["warning: ".Length..]));
+        string[] workloads = ["sotu_llama", CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmTsv];
+        Assert.Equal(["criteo_dlrm_synthetic: " + CriteoDlrmWorkloads.PlaceholderNote, "criteo_dlrm_tsv: " + CriteoDlrmWorkloads.TsvNote],
+            SweepJob.PlaceholderWarnings(registry, workloads, "cpu").Select(w => w["warning: ".Length..]));
+        Assert.Equal(SweepJob.PlaceholderWarnings(registry, workloads, "cpu"), SweepJob.PlaceholderWarnings(registry, workloads, null)); // cpu is the default
+        Assert.Equal(["criteo_dlrm_tsv: " + CriteoDlrmWorkloads.TsvNote], // quick is calibrated on the synthetic log, not on your data
+            SweepJob.PlaceholderWarnings(registry, workloads, "quick").Select(w => w["warning: ".Length..]));
     }
 }

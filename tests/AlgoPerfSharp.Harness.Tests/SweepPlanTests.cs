@@ -77,7 +77,8 @@ public sealed class SweepPlanTests : ScratchFolder
         Assert.Equal((quick.Preset, quick.Studies, quick.Ruleset, quick.Trials, quick.NoTestEval), (dlrm.Preset, dlrm.Studies, dlrm.Ruleset, dlrm.Trials, dlrm.NoTestEval));
         Assert.Equal("dlrm", dlrm.Label);
         Assert.DoesNotContain(quick.Workloads, w => w.StartsWith("criteo", StringComparison.Ordinal)); // the main job's time limit
-        Assert.All(dlrm.Workloads, w => Assert.NotNull(TestRegistries.Workloads.Find(w)!.UncalibratedTargets)); // said as a warning until calibrated
+        Assert.All(dlrm.Workloads, w => Assert.Null(TestRegistries.Workloads.Find(w)!.UncalibratedTargetsAt(dlrm.Preset))); // calibrated at the plan's preset: no warning
+        Assert.All(dlrm.Workloads, w => Assert.NotNull(TestRegistries.Workloads.Find(w)!.UncalibratedTargetsAt("cpu"))); // not at cpu
 
         // -w replaces the plan's workloads, --preset its preset
         var tiny = new HarnessOptions { Plan = "dlrm", Workloads = [CriteoDlrmWorkloads.DlrmLayerNorm], Preset = "tiny" };

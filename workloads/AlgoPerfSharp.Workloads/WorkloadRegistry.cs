@@ -18,10 +18,21 @@ public sealed record WorkloadDescriptor(
     public IPreparesData? Data { get; init; }
 
     /// <summary>
-    /// Null when the workload's targets and budgets were calibrated (calibration/README.md); otherwise one line saying
-    /// they are placeholders, which <c>sweep</c>, <c>run</c> and their dry runs print as a warning.
+    /// Null when the workload's targets and budgets were calibrated (calibration/README.md) at every preset; otherwise
+    /// one line saying they are placeholders at the presets not in <see cref="CalibratedPresets"/>, which <c>sweep</c>,
+    /// <c>run</c> and their dry runs print as a warning (<see cref="UncalibratedTargetsAt"/>).
     /// </summary>
     public string? UncalibratedTargets { get; init; }
+
+    /// <summary>The presets whose constants were calibrated although <see cref="UncalibratedTargets"/> is set (it applies to the others).</summary>
+    public IReadOnlyList<string> CalibratedPresets { get; init; } = [];
+
+    /// <summary>
+    /// <see cref="UncalibratedTargets"/> when <paramref name="preset"/> (null: the default, the first of <see cref="Presets"/>)
+    /// is not among <see cref="CalibratedPresets"/>; else null.
+    /// </summary>
+    public string? UncalibratedTargetsAt(string? preset) =>
+        UncalibratedTargets is { } note && !CalibratedPresets.Contains(preset ?? Presets[0], StringComparer.Ordinal) ? note : null;
 }
 
 /// <summary>

@@ -27,7 +27,7 @@ internal sealed class HarnessCommandOptions
         o.AddCommon();
         if (!single)
         {
-            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 3 studies, the eight main-job algorithms × base workloads at the quick preset; the main job), extended (quick with every built-in), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials at cpu), dlrm (quick's settings and algorithms on the synthetic click-log DLRMs, plain and QR; targets uncalibrated placeholders)." }, (h, v) => h.Plan = v);
+            o.Add(new Option<string>("--plan") { Description = "Sweep plan filling unset options: quick (self-tuning, 3 studies, the eight main-job algorithms × base workloads at the quick preset; the main job), extended (quick with every built-in), smoke (same at tiny, ~1 min), full (external, 3 studies × 5 trials at cpu), dlrm (quick's settings and algorithms on the synthetic click-log DLRMs, plain and QR; calibrated at the quick preset only)." }, (h, v) => h.Plan = v);
             o.Add(new Option<bool>("--dry-run") { Description = "Print the plan's trial count and how --shard i/n splits it (per shard: trials and budget-seconds), then exit: nothing runs, the database is not opened." }, (h, v) => h.DryRun = v);
             o.Add(new Option<string>("--shard") { Description = "Run only shard i of n (0-based), e.g. 0/4; merge the shard databases with `algoperf merge`." }, (h, v) => h.Shard = v);
         }

@@ -45,8 +45,8 @@ internal static class SweepCommands
             given: quick = self-tuning, 3 studies, the main job's eight algorithms × the base workloads at the quick preset,
             then the leaderboard with score intervals; extended = quick with every built-in (the newer algorithms too);
             smoke = quick's algorithms at the tiny preset in ~1 minute; full = external
-            tuning, 3 studies × 5 trials; dlrm = quick on the synthetic click-log DLRMs (plain and QR tables; their
-            targets are uncalibrated placeholders, said in a warning). (--plan is the sweep's size; --preset is the
+            tuning, 3 studies × 5 trials; dlrm = quick on the synthetic click-log DLRMs (plain and QR tables; calibrated
+            at the quick preset only: at another --preset a warning says their targets are placeholders). (--plan is the sweep's size; --preset is the
             workloads' size.) Data a workload writes on first use (the click-log caches) is written here, before the
             workers start; a data folder that cannot be written is a one-line error.
             Exit codes: 0 every trial of the run completed or diverged (a NaN/∞ loss is a result); 1 a trial failed

@@ -15,7 +15,7 @@ public static class HarnessWorkloads
     public static WorkloadRegistry Registry(params IEnumerable<WorkloadDescriptor> extra) =>
         new([SyntheticRegression.Descriptor, .. CriteoDlrmWorkloads.Descriptors, .. extra]);
 
-    /// <summary>The scored base workloads of <paramref name="registry"/>: not variants, not the harness's own, not the uncalibrated click-log DLRMs.</summary>
+    /// <summary>The scored base workloads of <paramref name="registry"/>: not variants, not the harness's own, not the click-log DLRMs (their own plan, <c>dlrm</c>).</summary>
     public static IReadOnlyList<string> BaseWorkloads(WorkloadRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);

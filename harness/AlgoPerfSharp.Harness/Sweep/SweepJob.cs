@@ -50,7 +50,7 @@ public static class SweepJob
         var algorithms = ResolveAlgorithms(context, o.Algorithms);
         if (search is not null) CheckSearchSpaceKeys(search, algorithms);
         context.Cancellation.ThrowIfCancellationRequested(); // the host makes it exit 130
-        var placeholders = PlaceholderWarnings(context.Registries.WorkloadRegistry, o.Workloads);
+        var placeholders = PlaceholderWarnings(context.Registries.WorkloadRegistry, o.Workloads, o.Preset);
         foreach (string line in placeholders) context.Output.WriteLine(line);
         if (o.DryRun)
         {
@@ -137,12 +137,12 @@ public static class SweepJob
     /// (<see cref="WorkloadDescriptor.UncalibratedTargets"/>); printed by <c>run</c>/<c>sweep</c> before the trials (and
     /// under a plan's leaderboard) and by the dry run.
     /// </summary>
-    public static IReadOnlyList<string> PlaceholderWarnings(WorkloadRegistry registry, IEnumerable<string> workloads)
+    public static IReadOnlyList<string> PlaceholderWarnings(WorkloadRegistry registry, IEnumerable<string> workloads, string? preset)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(workloads);
         return workloads.Distinct(StringComparer.Ordinal)
-            .Select(w => registry.Find(w) is { UncalibratedTargets: { } note } ? $"warning: {w}: {note}" : null)
+            .Select(w => registry.Find(w)?.UncalibratedTargetsAt(preset) is { } note ? $"warning: {w}: {note}" : null)
             .OfType<string>().ToList();
     }
 

@@ -15,8 +15,9 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// lookup produces sparse gradients (<see cref="DlrmConfig.SparseGradients"/>); the harness densifies them unless the
 /// algorithm accepts them. The synthetic log is generated once per preset into
 /// <c>$ALGOPERF_DATA/criteo_synthetic/</c> and streamed from there. Target metric: validation loss (AlgoPerf's).
-/// <b>The targets are uncalibrated placeholders</b> (<see cref="PlaceholderTarget"/>): the lead calibrates them with
-/// the suite's protocol; the teacher's loss (reported as <c>bayes_loss</c>) is their floor.
+/// <b>The quick preset's constants are calibrated</b> (<see cref="Calibrated"/>; calibration/README.md, the suite's
+/// protocol, with the teacher's loss, reported as <c>bayes_loss</c>, as their floor); the other presets' targets are
+/// still placeholders (<see cref="PlaceholderTarget"/>), and so are all of <see cref="DlrmTsv"/>'s (borrowed).
 /// </summary>
 public static class CriteoDlrmWorkloads
 {
@@ -50,11 +51,18 @@ public static class CriteoDlrmWorkloads
     public const double PlaceholderTarget = 0.5;
 
     /// <summary>
-    /// What <c>sweep</c> and <c>run</c> print as a warning for these workloads (<see cref="WorkloadDescriptor.UncalibratedTargets"/>)
-    /// until the lead calibrates them (<c>calibration/calibrate-dlrm.sh</c>).
+    /// What <c>sweep</c> and <c>run</c> print as a warning for the synthetic workloads at a preset other than
+    /// <see cref="Presets.Quick"/> (<see cref="WorkloadDescriptor.UncalibratedTargetsAt"/>).
     /// </summary>
     public const string PlaceholderNote =
-        "targets (validation/test loss 0.5), budgets, eval periods and step hints are UNCALIBRATED placeholders: times to target and scores on it mean nothing yet (calibration/calibrate-dlrm.sh calibrates them)";
+        "at this preset the targets (validation/test loss 0.5), budgets, eval periods and step hints are UNCALIBRATED placeholders: times to target and scores on it mean nothing (only --preset quick is calibrated; calibration/calibrate-dlrm.sh --preset P calibrates another)";
+
+    /// <summary>What <c>sweep</c> and <c>run</c> print as a warning for <see cref="DlrmTsv"/> at every preset.</summary>
+    public const string TsvNote =
+        "its targets, budgets, eval periods and step hints are the synthetic log's, borrowed: UNCALIBRATED for your data, so times to target and scores on it mean nothing until you calibrate them (algoperf calibrate -w criteo_dlrm_tsv)";
+
+    /// <summary>The ratio of AlgoPerf's criteo1tb test target to its validation target (0.126041 / 0.123735), used for the test target here.</summary>
+    public const double TestOverValidation = 0.126041 / 0.123735;
 
     /// <summary>The three workloads on the synthetic log share one cache per preset, and so one preparer (declared before <see cref="Descriptors"/>: static initializers run in order).</summary>
     private static readonly SyntheticClickLogCache SyntheticCache = new();
@@ -67,17 +75,17 @@ public static class CriteoDlrmWorkloads
     /// </summary>
     public static IReadOnlyList<WorkloadDescriptor> Descriptors { get; } =
     [
-        Synthetic(Dlrm, "SYNTHETIC Criteo-like click log, DLRM-small (per-feature tables, dot interaction); target validation loss; targets UNCALIBRATED", null),
-        Synthetic(DlrmQr, $"as {Dlrm} with quotient-remainder (mult) tables above {QrThreshold} rows; targets UNCALIBRATED", null),
+        Synthetic(Dlrm, "SYNTHETIC Criteo-like click log, DLRM-small (per-feature tables, dot interaction); target validation loss; calibrated at quick only (other presets: placeholder targets)", null),
+        Synthetic(DlrmQr, $"as {Dlrm} with quotient-remainder (mult) tables above {QrThreshold} rows; calibrated at quick only (other presets: placeholder targets)", null),
         new(DlrmTsv, $"REAL Criteo TSV files (user-supplied: ${CriteoTsvWorkload.FolderVariable} or $ALGOPERF_DATA/criteo; converted once to a cache), DLRM-small as {Dlrm}; Bayes floor unknown; targets UNCALIBRATED, borrowed from {Dlrm}", null, Presets.All, p => CriteoTsvWorkload.Create(p), p => Spec(DlrmTsv, p))
         {
             Data = new CriteoTsvCache(),
-            UncalibratedTargets = PlaceholderNote,
+            UncalibratedTargets = TsvNote,
         },
-        Synthetic(DlrmLayerNorm, $"held-out variant of {Dlrm} (SYNTHETIC click log): LayerNorm after every MLP ReLU and over the embeddings, as AlgoPerf's criteo1tb_layernorm; targets UNCALIBRATED", Dlrm),
+        Synthetic(DlrmLayerNorm, $"held-out variant of {Dlrm} (SYNTHETIC click log): LayerNorm after every MLP ReLU and over the embeddings, as AlgoPerf's criteo1tb_layernorm; {Dlrm}'s constants (calibrated at quick only)", Dlrm),
     ];
 
-    /// <summary>Data and model sizes of a preset.</summary>
+    /// <summary>Data and model sizes of a preset, with the placeholder budget and step hint used where <see cref="Calibrated"/> has none.</summary>
     public sealed record Sizes(long TableCap, long Train, long Validation, long Test, int EmbedDim, int[] BottomHidden, int[] TopHidden,
         int BatchSize, int EvalBatchSize, double BudgetSeconds, long StepHint);
 
@@ -112,13 +120,29 @@ public static class CriteoDlrmWorkloads
         return Spec(name, preset, s.Train, s.Validation, s.Test);
     }
 
+    /// <summary>
+    /// The calibrated constants of <paramref name="name"/> at <paramref name="preset"/> (calibration/README.md, "Click-log
+    /// DLRMs"), or null where there are none (then <see cref="PlaceholderTarget"/> and the preset's placeholder budget).
+    /// The held-out LayerNorm variant and the TSV workload take the plain model's, as held-out variants do; the step hint
+    /// is capped at one epoch (2,048 steps: the calibration proposed 4/3 × the median steps to target, 2,263 for the plain model and 2,481 for QR).
+    /// </summary>
+    public static (double Target, double BudgetSeconds, double EvalPeriodSeconds, long StepHint)? Calibrated(string name, string preset) =>
+        (CheckName(name), Presets.Check(preset)) switch
+        {
+            (Dlrm or DlrmLayerNorm or DlrmTsv, Presets.Quick) => (0.4306, 19.4, 0.73, 2_048),
+            (DlrmQr, Presets.Quick) => (0.4347, 16.8, 0.63, 2_048),
+            _ => null,
+        };
+
     /// <summary>The workload's constants with the split sizes of its data (<see cref="DlrmTsv"/>: the counts its cache holds).</summary>
     public static WorkloadSpec Spec(string name, string preset, long train, long validation, long test)
     {
         var s = SizesFor(preset);
+        var (target, budget, evalPeriod, stepHint) = Calibrated(name, preset) ?? (PlaceholderTarget, s.BudgetSeconds, s.BudgetSeconds / 20, s.StepHint);
+        double testTarget = target == PlaceholderTarget ? PlaceholderTarget : Math.Round(target * TestOverValidation, 4);
         return new WorkloadSpec(CheckName(name), preset, LossType.SigmoidCrossEntropy, MetricNames.Loss, Direction.LowerIsBetter,
-            ValidationTarget: PlaceholderTarget, TestTarget: PlaceholderTarget, MaxRuntimeSeconds: s.BudgetSeconds,
-            EvalPeriodSeconds: s.BudgetSeconds / 20, StepHint: s.StepHint, ReferenceBatchSize: s.BatchSize,
+            ValidationTarget: target, TestTarget: testTarget, MaxRuntimeSeconds: budget,
+            EvalPeriodSeconds: evalPeriod, StepHint: stepHint, ReferenceBatchSize: s.BatchSize,
             EvalBatchSize: s.EvalBatchSize, NumTrainExamples: train, NumValidationExamples: validation, NumTestExamples: test,
             VariantOf: name == DlrmLayerNorm ? Dlrm : null)
         {
@@ -148,7 +172,12 @@ public static class CriteoDlrmWorkloads
     public static SyntheticClickLog Generator(string preset) => new(DataSeed, ClickLogSchema.TableSizes(SizesFor(preset).TableCap));
 
     private static WorkloadDescriptor Synthetic(string name, string description, string? variantOf) =>
-        new(name, description, variantOf, Presets.All, p => Create(name, p), p => Spec(name, p)) { Data = SyntheticCache, UncalibratedTargets = PlaceholderNote };
+        new(name, description, variantOf, Presets.All, p => Create(name, p), p => Spec(name, p))
+        {
+            Data = SyntheticCache,
+            UncalibratedTargets = PlaceholderNote,
+            CalibratedPresets = [Presets.Quick],
+        };
 
     /// <summary>The model factory of workload <paramref name="name"/>: DLRM-small of <paramref name="config"/> seeded by the trial; dropout is refused.</summary>
     internal static Func<ulong, double, Module> ModelBuilder(string name, DlrmConfig config) => (seed, dropout) =>

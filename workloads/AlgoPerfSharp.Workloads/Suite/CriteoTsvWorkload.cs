@@ -12,7 +12,8 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// and converted once, untimed, to a click-log cache (<see cref="CriteoTsvFolder"/>: which files, the positional split,
 /// the caps, the hashing, invalidation), capped at the preset's split sizes. Before reading anything it refuses tables
 /// too large for this machine's memory (<see cref="CheckTablesFit"/>). The built workload's spec carries the split
-/// sizes found; its targets and budget are the synthetic workload's uncalibrated placeholders, and its
+/// sizes found; its targets and budget are the synthetic workload's (calibrated on the synthetic log at quick, placeholders elsewhere:
+/// uncalibrated for the user's data), and its
 /// <c>bayes_loss</c> is NaN (the click probabilities of real data are unknown).
 /// </summary>
 public static class CriteoTsvWorkload
