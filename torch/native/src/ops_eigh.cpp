@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "common.h"
+#include "parallel.h"
 
 using ats::T;
 
@@ -107,9 +108,10 @@ int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double ro
 }
 
 // The caller's plan (MatrixFunction.InverseRoots, from InverseRootSchedule.Plan): plan[i] in [0, bins) puts matrix i in
-// that bin, and all bins run in one parallel region, each on one thread with single-threaded LAPACK and BLAS (a bin of
-// its own for one small matrix still runs single-threaded: the region has a thread per bin, some idle); plan[i] = -1
-// leaves it to the caller (status 3), who runs it by itself with the intra-op threads.
+// that bin, and all bins run in one real parallel region (ats::parallel_bins: this file's own at::parallel_for runs on the
+// calling thread, see parallel.h), each on one thread with single-threaded LAPACK and BLAS (one small matrix alone in
+// bin 0 still runs single-threaded: the region has a thread per bin, some idle); plan[i] = -1 leaves it to the caller
+// (status 3), who runs it by itself with the intra-op threads.
 int32_t ats_inverse_roots_planned(const ats_tensor* matrices, int64_t n, double root, const double* eps,
                                   const int32_t* plan, int32_t bins, ats_tensor* out, int32_t* status) {
   ATS_TRY
@@ -138,12 +140,10 @@ int32_t ats_inverse_roots_planned(const ats_tensor* matrices, int64_t n, double 
   }
   std::vector<at::Tensor> xs(static_cast<size_t>(n));
   std::vector<int32_t> result(static_cast<size_t>(n), 3);
-  at::parallel_for(0, static_cast<int64_t>(bins), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      for (int64_t i : members[static_cast<size_t>(b)]) {
-        const auto k = static_cast<size_t>(i);
-        result[k] = inverse_root_one(as[k], root, eps[i], xs[k]);
-      }
+  ats::parallel_bins(bins, [&](int64_t b) {
+    for (int64_t i : members[static_cast<size_t>(b)]) {
+      const auto k = static_cast<size_t>(i);
+      result[k] = inverse_root_one(as[k], root, eps[i], xs[k]);
     }
   });
   for (int64_t i = 0; i < n; ++i) {
