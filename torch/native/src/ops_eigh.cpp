@@ -138,6 +138,7 @@ int32_t ats_inverse_roots_planned(const ats_tensor* matrices, int64_t n, double 
     as[static_cast<size_t>(i)] = a;
     members[static_cast<size_t>(plan[i])].push_back(i);
   }
+  if (std::all_of(members.begin(), members.end(), [](const auto& m) { return m.empty(); })) return ATS_OK;
   std::vector<at::Tensor> xs(static_cast<size_t>(n));
   std::vector<int32_t> result(static_cast<size_t>(n), 3);
   ats::parallel_bins(bins, [&](int64_t b) {
