@@ -24,7 +24,7 @@ public sealed class InverseRootScheduleTests
         Assert.Equal(expected, InverseRootSchedule.Plan(sides, 2));
         double[] load = [0, 0];
         for (int i = 0; i < sides.Length; i++) load[expected[i]] += InverseRootSchedule.Cost(sides[i]);
-        Assert.Equal(new[] { 4_980_741.0, 4_883_171.0 }, load);
+        Assert.Equal([4_980_741.0, 4_883_171.0], load);
     }
 
     [Fact]
@@ -32,25 +32,25 @@ public sealed class InverseRootScheduleTests
     {
         // 300³ + 1 = 27,000,001 against 2,097,153 + 262,145 + 32,769 + 730 = 2,392,797 for the rest: thread 0 holds
         // 1.84× the share, yet 300 < 512, so nothing runs alone: 300 on thread 0, the rest on thread 1.
-        Assert.Equal(new[] { 1, 0, 1, 1, 1 }, InverseRootSchedule.Plan([64, 300, 9, 128, 32], 2));
+        Assert.Equal([1, 0, 1, 1, 1], InverseRootSchedule.Plan([64, 300, 9, 128, 32], 2));
         // With sides ≥ 256 allowed alone, 300 runs alone; the rest (128 against 64 + 32 + 9) still do not balance, but
         // 128 < 256, so they are dealt: 128 to thread 0, the others to thread 1.
-        Assert.Equal(new[] { 1, A, 1, 0, 1 }, InverseRootSchedule.Plan([64, 300, 9, 128, 32], 2, aloneSide: 256));
+        Assert.Equal([1, A, 1, 0, 1], InverseRootSchedule.Plan([64, 300, 9, 128, 32], 2, aloneSide: 256));
         // Three threads, four equal costs: 2 : 1 : 1, the fullest 1.5× the share, dealt anyway (256 < 512).
-        Assert.Equal(new[] { 0, 1, 2, 0 }, InverseRootSchedule.Plan([256, 256, 256, 256], 3));
+        Assert.Equal([0, 1, 2, 0], InverseRootSchedule.Plan([256, 256, 256, 256], 3));
     }
 
     [Fact]
     public void ALargeMatrixTooLargeToShareRunsAlone()
     {
-        Assert.Equal(new[] { A }, InverseRootSchedule.Plan([1024], 2));             // w1024: alone, as before
-        Assert.Equal(new[] { 0 }, InverseRootSchedule.Plan([128], 2));              // one small matrix: single-threaded
-        Assert.Equal(new[] { 0, A, 1 }, InverseRootSchedule.Plan([128, 1024, 128], 2));
-        Assert.Equal(new[] { 0, 1 }, InverseRootSchedule.Plan([1024, 1024], 2));    // two equal ones balance
+        Assert.Equal([A], InverseRootSchedule.Plan([1024], 2));             // w1024: alone, as before
+        Assert.Equal([0], InverseRootSchedule.Plan([128], 2));              // one small matrix: single-threaded
+        Assert.Equal([0, A, 1], InverseRootSchedule.Plan([128, 1024, 128], 2));
+        Assert.Equal([0, 1], InverseRootSchedule.Plan([1024, 1024], 2));    // two equal ones balance
         // Three 1024s: 2 : 1 is 1.33× the share; the first runs alone and the other two balance.
-        Assert.Equal(new[] { A, 0, 1 }, InverseRootSchedule.Plan([1024, 1024, 1024], 2));
+        Assert.Equal([A, 0, 1], InverseRootSchedule.Plan([1024, 1024, 1024], 2));
         // 600 (216,000,001) against 100 (1,000,001): 600 alone, 100 dealt to thread 0.
-        Assert.Equal(new[] { A, 0 }, InverseRootSchedule.Plan([600, 100], 2));
+        Assert.Equal([A, 0], InverseRootSchedule.Plan([600, 100], 2));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class InverseRootScheduleTests
     [Fact]
     public void OneThreadRunsEverythingAlone()
     {
-        Assert.Equal(new[] { A, A, A }, InverseRootSchedule.Plan([9, 128, 1024], 1));
+        Assert.Equal([A, A, A], InverseRootSchedule.Plan([9, 128, 1024], 1));
         Assert.Empty(InverseRootSchedule.Plan([], 2));
     }
 
@@ -94,7 +94,7 @@ public sealed class InverseRootScheduleTests
         int[] plan = InverseRootSchedule.Plan(sides, threads);
         var planned = FusedSteps.InverseRootsPlanned(matrices, 2, sides.Select(_ => 1e-10).ToArray(), plan, Math.Max(threads, 1));
         var roots = MatrixFunction.InverseRoots(matrices, 2, config);
-        if (threads == 2) Assert.Equal(new[] { 0, 1, A, 1, 1, 1 }, plan);
+        if (threads == 2) Assert.Equal([0, 1, A, 1, 1, 1], plan);
         for (int i = 0; i < sides.Length; i++)
         {
             Assert.Equal(plan[i] != A, planned[i] is not null); // computed exactly where planned
