@@ -10,8 +10,10 @@ namespace AlgoPerfSharp.Benchmarks;
 /// side of each hidden matrix's (rows, −1) view, float32), three ways side by side in alternating rounds: one by one
 /// (<see cref="MatrixFunction.InverseRoot"/>, multi-threaded LAPACK), the former schedule (dealt to the threads only when
 /// they balance within 15 %, else one by one: <see cref="FusedSteps.InverseRootsDealt"/>) and the current one
-/// (<see cref="MatrixFunction.InverseRoots"/>: <see cref="InverseRootSchedule.Plan"/>). A last row, <c>mix</c>, takes sides
-/// 9, 32, 64, 128 and 300, which do not balance. Prints the median ms of each, the ratios and the plan.
+/// (<see cref="MatrixFunction.InverseRoots"/>: <see cref="InverseRootSchedule.Plan"/>), and every matrix dealt, none alone
+/// (the plan with no side large enough to run alone: whether w1024's single 1024 × 1024 root would be faster on one thread
+/// than on all). A last row, <c>mix</c>, takes sides 9, 32, 64, 128 and 300, which do not balance. Prints the median ms
+/// of each, the ratios to one by one and the plan.
 /// </summary>
 public static class InverseRootComparison
 {
@@ -25,7 +27,7 @@ public static class InverseRootComparison
         int threads = TorchRuntime.NumThreads;
         var config = new InverseRootConfig(Epsilon);
         output.WriteLine($"inverse roots (P + εI)^(-1/2) of ASGO's statistics ({threads} threads), median ms of {rounds} rounds");
-        output.WriteLine($"{"set",-12} {"matrices",9} {"one by one",11} {"former",9} {"planned",9} {"former/1",9} {"planned/1",10}  plan (alone; per-thread cost ÷ fair share)");
+        output.WriteLine($"{"set",-12} {"matrices",9} {"one by one",11} {"former",9} {"planned",9} {"all dealt",10} {"former/1",9} {"planned/1",10} {"dealt/1",8}  plan (alone; per-thread cost ÷ fair share)");
         var rows = sets.Select(s => (s.Name, Shapes: Statistics(s))).ToList();
         rows.Add(("mix", [(9, 27), (32, 96), (64, 192), (128, 384), (300, 900)]));
         foreach (var (name, shapes) in rows)
@@ -41,6 +43,8 @@ public static class InverseRootComparison
             var oneByOne = new List<double>();
             var former = new List<double>();
             var planned = new List<double>();
+            var allDealt = new List<double>();
+            int[] everyDealt = InverseRootSchedule.Plan(matrices.Select(m => m.Shape[0]).ToArray(), threads, aloneSide: long.MaxValue);
             for (int r = 0; r < rounds + 1; r++)
             {
                 double a = Time(() => matrices.ForEach(m => MatrixFunction.InverseRoot(m, 2, config)));
@@ -50,14 +54,20 @@ public static class InverseRootComparison
                     for (int i = 0; i < matrices.Count; i++) _ = dealt[i] ?? MatrixFunction.InverseRoot(matrices[i], 2, config);
                 });
                 double c = Time(() => MatrixFunction.InverseRoots(matrices, 2, config));
+                double d = Time(() =>
+                {
+                    var dealt = threads > 1 ? FusedSteps.InverseRootsPlanned(matrices, 2, eps, everyDealt, threads) : new Tensor?[matrices.Count];
+                    for (int i = 0; i < matrices.Count; i++) _ = dealt[i] ?? MatrixFunction.InverseRoot(matrices[i], 2, config);
+                });
                 if (r == 0) continue; // warm-up
                 oneByOne.Add(a);
                 former.Add(b);
                 planned.Add(c);
+                allDealt.Add(d);
             }
 
-            double m1 = Stats.Median(oneByOne), mf = Stats.Median(former), mp = Stats.Median(planned);
-            output.WriteLine($"{name,-12} {matrices.Count,9} {m1,11:F2} {mf,9:F2} {mp,9:F2} {mf / m1,9:F3} {mp / m1,10:F3}  {Describe(matrices.Select(m => m.Shape[0]).ToArray(), threads)}");
+            double m1 = Stats.Median(oneByOne), mf = Stats.Median(former), mp = Stats.Median(planned), md = Stats.Median(allDealt);
+            output.WriteLine($"{name,-12} {matrices.Count,9} {m1,11:F2} {mf,9:F2} {mp,9:F2} {md,10:F2} {mf / m1,9:F3} {mp / m1,10:F3} {md / m1,8:F3}  {Describe(matrices.Select(m => m.Shape[0]).ToArray(), threads)}");
         }
 
         return 0;
