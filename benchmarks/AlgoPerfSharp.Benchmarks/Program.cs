@@ -14,6 +14,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //   --compare-pytorch-workloads [--workloads a,b] [--rounds N] [--steps K] [--profile DIR] [--torch-channels-last]   training steps vs PyTorch eager, alternating
 //   --attention [--rounds N] [--reps K]                        fused attention kernel vs the composed graph
 //   --newton-schulz [--sets s,t] [--rounds N]                  Muon's NS per matrix f32 / batched f32 / batched bf16
+//   --inverse-roots [--sets s,t] [--rounds N]                  ASGO's inverse roots one by one / former schedule / planned
 //   anything else                                              BenchmarkDotNet (e.g. --filter '*Engine*'); add --quick for a short job
 TorchRuntime.EnsureInitialized();
 var argList = args.ToList();
@@ -66,6 +67,12 @@ try
     {
         var sets = List(argList, "--sets", string.Empty).Select(ParameterSet.Get).ToList();
         return NewtonSchulzComparison.Run(sets.Count == 0 ? ParameterSet.All : sets, Int(argList, "--rounds", quick ? 3 : 9), Console.Out);
+    }
+
+    if (Take(argList, "--inverse-roots"))
+    {
+        var sets = List(argList, "--sets", string.Empty).Select(ParameterSet.Get).ToList();
+        return InverseRootComparison.Run(sets.Count == 0 ? ParameterSet.All : sets, Int(argList, "--rounds", quick ? 3 : 9), Console.Out);
     }
 
     if (Take(argList, "--compare-pytorch-workloads"))

@@ -513,6 +513,54 @@ public static class FusedSteps
     }
 
     /// <summary>
+    /// Inverse roots (A_i + ε_i·I)^(−1/<paramref name="root"/>) by the caller's plan, computed as
+    /// <see cref="InverseRootsDealt"/> computes each: <paramref name="plan"/>[i] in [0, <paramref name="bins"/>) puts
+    /// matrix i in that bin, and all bins run in one parallel region, one thread per bin with single-threaded LAPACK and
+    /// BLAS, however unequal the bins; <paramref name="plan"/>[i] = −1 leaves matrix i to the caller. A null entry means
+    /// "not computed here" (left to the caller, a non-finite A, or a failed eigh): the caller computes that one itself.
+    /// </summary>
+    /// <param name="matrices">A_i, square where planned (read).</param>
+    /// <param name="root">r &gt; 0.</param>
+    /// <param name="eps">ε_i per matrix.</param>
+    /// <param name="plan">Per matrix its bin, or −1.</param>
+    /// <param name="bins">The number of bins (the threads the plan was made for), ≥ 1.</param>
+    /// <returns>X_i (new tensors in the current <see cref="DisposeScope"/>) or null.</returns>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> &lt; 1, or a plan entry outside [−1, bins).</exception>
+    /// <exception cref="TorchException">A planned matrix is not square.</exception>
+    public static unsafe Tensor?[] InverseRootsPlanned(IReadOnlyList<Tensor> matrices, double root, IReadOnlyList<double> eps, IReadOnlyList<int> plan, int bins)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(eps);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        int n = SameLengths((nameof(matrices), matrices.Count), (nameof(eps), eps.Count), (nameof(plan), plan.Count));
+        if (n == 0) return [];
+        int[] bin = [.. plan];
+        for (int i = 0; i < n; i++)
+        {
+            if (bin[i] < -1 || bin[i] >= bins) throw new ArgumentOutOfRangeException(nameof(plan), $"plan[{i}] = {bin[i]} is not in [-1, {bins})");
+        }
+
+        double[] ep = [.. eps];
+        var results = new IntPtr[n];
+        var status = new int[n];
+        using var a = new HandleArray(matrices);
+        fixed (IntPtr* pa = a.Pointers)
+        fixed (double* pe = ep)
+        fixed (int* pp = bin)
+        fixed (IntPtr* po = results)
+        fixed (int* ps = status)
+        {
+            Check(ats_inverse_roots_planned(pa, n, root, pe, pp, bins, po, ps));
+        }
+
+        var tensors = new Tensor?[n];
+        for (int i = 0; i < n; i++) tensors[i] = status[i] == 0 ? new Tensor(results[i]) : null;
+        return tensors;
+    }
+
+    /// <summary>
     /// Eigenvalue-corrected Shampoo's eigh refresh of several Kronecker factors in one native call: for each statistic F
     /// and basis Q (square, one floating dtype), A = F / divisor (+ ε on the diagonal when ε ≠ 0) and Q ← the
     /// eigenvectors of A (<see cref="Linalg.Eigh"/>, eigenvalues ascending) in place. When the factors can be dealt evenly

@@ -34,9 +34,11 @@ public static class MatrixFunction
     }
 
     /// <summary>
-    /// <see cref="InverseRoot"/> of every matrix: dealt to the intra-op threads (each single-threaded, in one parallel
-    /// region; <see cref="FusedSteps.InverseRootsDealt"/>) when they balance, else one by one with multi-threaded kernels.
-    /// A matrix the dealt call did not compute (NaN/∞, a failed eigh) takes <see cref="InverseRoot"/>, which retries and
+    /// <see cref="InverseRoot"/> of every matrix, scheduled by <see cref="InverseRootSchedule.Plan"/> over the intra-op
+    /// threads: matrices below <see cref="InverseRootSchedule.DefaultAloneSide"/> are dealt to the threads (largest first,
+    /// each thread single-threaded, all in one parallel region: <see cref="FusedSteps.InverseRootsPlanned"/>) however
+    /// unequal their sizes; a larger one that the others cannot balance runs alone with multi-threaded kernels. A matrix the
+    /// dealt call did not compute (run alone, NaN/∞, a failed eigh) takes <see cref="InverseRoot"/>, which retries and
     /// reports. The numbers are <see cref="InverseRoot"/>'s up to the rounding of BLAS and LAPACK on one thread.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="root"/> is not &gt; 0, or a matrix holds NaN/∞.</exception>
@@ -45,7 +47,11 @@ public static class MatrixFunction
         ArgumentNullException.ThrowIfNull(matrices);
         ArgumentNullException.ThrowIfNull(config);
         if (!(root > 0)) throw new ArgumentException($"root must be > 0 (got {root})", nameof(root));
-        var dealt = matrices.Count > 1 ? FusedSteps.InverseRootsDealt(matrices, root, matrices.Select(_ => config.Epsilon).ToArray()) : new Tensor?[matrices.Count];
+        int threads = matrices.Count > 0 ? TorchRuntime.NumThreads : 1;
+        int[] plan = InverseRootSchedule.Plan(matrices.Select(m => m.Dim > 0 ? m.Shape[0] : 0L).ToArray(), threads);
+        var dealt = plan.Any(b => b != InverseRootSchedule.Alone)
+            ? FusedSteps.InverseRootsPlanned(matrices, root, matrices.Select(_ => config.Epsilon).ToArray(), plan, threads)
+            : new Tensor?[matrices.Count];
         var result = new Tensor[matrices.Count];
         for (int i = 0; i < result.Length; i++)
         {

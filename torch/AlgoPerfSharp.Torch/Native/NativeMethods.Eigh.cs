@@ -10,4 +10,7 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)]
     internal static unsafe partial int ats_inverse_roots_dealt(IntPtr* matrices, long n, double root, double* eps, IntPtr* results, int* status);
+
+    [LibraryImport(Lib)]
+    internal static unsafe partial int ats_inverse_roots_planned(IntPtr* matrices, long n, double root, double* eps, int* plan, int bins, IntPtr* results, int* status);
 }

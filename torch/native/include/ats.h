@@ -595,6 +595,12 @@ ATS_API int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tens
  *  a new tensor the caller owns; 1 when A holds NaN/inf, 2 when eigh failed, 3 when not dealt (out[i] NULL in each). */
 ATS_API int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double root, const double* eps,
                                         ats_tensor* out, int32_t* status);
+/** The same inverse roots by the caller's plan (MatrixFunction.InverseRoots, InverseRootSchedule.Plan): plan[i] in
+ *  [0, bins) puts matrix i in that bin; every bin runs in one parallel region (a thread per bin, each with single-threaded
+ *  LAPACK and BLAS, however unequal the bins); plan[i] = -1 leaves matrix i to the caller (status 3, out[i] NULL). Status
+ *  and out as ats_inverse_roots_dealt. A plan value outside [-1, bins) or a non-square planned matrix is an error. */
+ATS_API int32_t ats_inverse_roots_planned(const ats_tensor* matrices, int64_t n, double root, const double* eps,
+                                          const int32_t* plan, int32_t bins, ats_tensor* out, int32_t* status);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "common.h"
+#include "parallel.h"
 
 using ats::T;
 
@@ -101,6 +102,53 @@ int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double ro
     }
   });
   for (int64_t i = 0; i < n; ++i) {
+    if (status[i] == 0) out[i] = ats::wrap(xs[static_cast<size_t>(i)]);
+  }
+  ATS_CATCH
+}
+
+// The caller's plan (MatrixFunction.InverseRoots, from InverseRootSchedule.Plan): plan[i] in [0, bins) puts matrix i in
+// that bin, and all bins run in one real parallel region (ats::parallel_bins: this file's own at::parallel_for runs on the
+// calling thread, see parallel.h), each on one thread with single-threaded LAPACK and BLAS (one small matrix alone in
+// bin 0 still runs single-threaded: the region has a thread per bin, some idle); plan[i] = -1 leaves it to the caller
+// (status 3), who runs it by itself with the intra-op threads.
+int32_t ats_inverse_roots_planned(const ats_tensor* matrices, int64_t n, double root, const double* eps,
+                                  const int32_t* plan, int32_t bins, ats_tensor* out, int32_t* status) {
+  ATS_TRY
+  TORCH_CHECK(n >= 0, "inverse_roots_planned: n must be >= 0 (got ", n, ")");
+  TORCH_CHECK(root > 0, "inverse_roots_planned: root must be > 0 (got ", root, ")");
+  TORCH_CHECK(bins >= 1, "inverse_roots_planned: bins must be >= 1 (got ", bins, ")");
+  if (n == 0) return ATS_OK;
+  if (matrices == nullptr || eps == nullptr || plan == nullptr || out == nullptr || status == nullptr) {
+    throw ats::NullHandle();
+  }
+  std::vector<at::Tensor> as(static_cast<size_t>(n));
+  std::vector<std::vector<int64_t>> members(static_cast<size_t>(bins));
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = nullptr;
+    status[i] = 3;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    TORCH_CHECK(plan[i] >= -1 && plan[i] < bins, "inverse_roots_planned: matrix ", i, " has bin ", plan[i],
+                ", not in [-1, ", bins, ")");
+    if (plan[i] < 0) continue;
+    const at::Tensor& a = T(matrices[i]);
+    TORCH_CHECK(a.dim() == 2 && a.size(0) == a.size(1), "inverse_roots_planned: matrix ", i, " is not square: ",
+                a.sizes());
+    as[static_cast<size_t>(i)] = a;
+    members[static_cast<size_t>(plan[i])].push_back(i);
+  }
+  if (std::all_of(members.begin(), members.end(), [](const auto& m) { return m.empty(); })) return ATS_OK;
+  std::vector<at::Tensor> xs(static_cast<size_t>(n));
+  std::vector<int32_t> result(static_cast<size_t>(n), 3);
+  ats::parallel_bins(bins, [&](int64_t b) {
+    for (int64_t i : members[static_cast<size_t>(b)]) {
+      const auto k = static_cast<size_t>(i);
+      result[k] = inverse_root_one(as[k], root, eps[i], xs[k]);
+    }
+  });
+  for (int64_t i = 0; i < n; ++i) {
+    status[i] = result[static_cast<size_t>(i)];
     if (status[i] == 0) out[i] = ats::wrap(xs[static_cast<size_t>(i)]);
   }
   ATS_CATCH
