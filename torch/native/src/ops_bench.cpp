@@ -501,10 +501,12 @@ int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out) {
     }
   }
   if (ok && !flat.empty()) {
-    // Every contiguous float tensor in one parallel region.
+    // Every contiguous float tensor in one parallel region; once one range has a NaN or inf the rest are skipped.
     std::atomic<bool> all{true};
     for_each_flat(sizes, 1 << 16, [&](size_t j, int64_t begin, int64_t end) {
-      if (!ats::finite_range(*flat[j], begin, end)) all.store(false, std::memory_order_relaxed);
+      if (all.load(std::memory_order_relaxed) && !ats::finite_range(*flat[j], begin, end)) {
+        all.store(false, std::memory_order_relaxed);
+      }
     });
     ok = all.load();
   }
