@@ -41,6 +41,22 @@ public sealed class AdaptiveKernelTests
         Assert.Equal(expected, actual[1], 1e-12 * expected);
     }
 
+    [Fact]
+    public void SumSquaresOfAListIsEachTensorsOwnSumToTheBit()
+    {
+        // ASGO sums all its directions in one call: each sum must not depend on the others in the list (chunked ones,
+        // a short one, a strided one, float32 and float64).
+        using var scope = new DisposeScope();
+        using var gen = new Generator(12);
+        Tensor[] xs =
+        [
+            Tensor.RandN([100_003], gen, DType.Float64), Tensor.RandN([7], gen), Tensor.RandN([300, 200], gen).T(),
+            Tensor.RandN([70_001], gen), Tensor.RandN([5, 3], gen, DType.Float64),
+        ];
+        double[] together = FusedSteps.SumSquares(xs);
+        for (int i = 0; i < xs.Length; i++) Assert.Equal(BitConverter.DoubleToInt64Bits(FusedSteps.SumSquares([xs[i]])[0]), BitConverter.DoubleToInt64Bits(together[i]));
+    }
+
     [Theory]
     [InlineData(300L, 200L)] // two row blocks, two column ranges
     [InlineData(7L, 5L)]

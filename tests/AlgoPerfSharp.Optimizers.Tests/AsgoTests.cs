@@ -196,6 +196,49 @@ public sealed class AsgoTests
         p.Tensor.Dispose();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EachDirectionIsScaledByItsOwnNormWhateverTheMomentumLayout(bool diagonal)
+    {
+        // The sums of squares of all directions come from one native call, so each scale must still be its own
+        // direction's: s·‖U‖_F = ρ·√(mn) for every matrix (four shapes, four norms). A strided momentum sends DASGO
+        // through the composed ATen ops instead of its fused kernel, so there the directions summed are some of them
+        // (0 and 2), not all; every update s·U must equal the run whose momenta are all contiguous.
+        long[][] shapes = [[3, 5], [4, 2], [2, 6], [5, 5]];
+        var ps = shapes.Select((shape, i) => Fixtures.Param($"w{i}", shape)).ToArray();
+        var transform = new ScaleByAsgo(new AsgoConfig(beta2: 0.9, epsilon: 1e-3, diagonal: diagonal));
+        var plain = (AsgoState)((IGradientTransform)transform).Init(ps);
+        var strided = (AsgoState)((IGradientTransform)transform).Init(ps);
+        foreach (int i in new[] { 0, 2 })
+        {
+            using var scope = new DisposeScope();
+            strided.Momentum[i].Dispose();
+            strided.Momentum[i] = DisposeScope.Detach(Tensor.Zeros([shapes[i][1], shapes[i][0]], DType.Float64).T());
+            Assert.False(strided.Momentum[i].IsContiguous);
+        }
+
+        using var gen = new Generator(13);
+        for (int step = 1; step <= 3; step++)
+        {
+            using var scope = new DisposeScope();
+            var grads = shapes.Select(shape => Tensor.RandN(shape, gen, DType.Float64)).ToArray();
+            var a = transform.Directions(new UpdateContext(ps, grads.Select(g => g.Clone()).ToArray(), step), plain)!;
+            var b = transform.Directions(new UpdateContext(ps, grads.Select(g => g.Clone()).ToArray(), step), strided)!;
+            for (int i = 0; i < shapes.Length; i++)
+            {
+                double[] u = a[i].Direction.Contiguous().ToArray<double>(), v = b[i].Direction.Contiguous().ToArray<double>();
+                double norm = Math.Sqrt(u.Sum(x => x * x));
+                Assert.Equal(0.2 * Math.Sqrt(u.Length), a[i].Scale * norm, 1e-12);
+                for (int k = 0; k < u.Length; k++) Assert.Equal(a[i].Scale * u[k], b[i].Scale * v[k], 1e-12);
+            }
+        }
+
+        plain.Dispose();
+        strided.Dispose();
+        Fixtures.DisposeAll(ps);
+    }
+
     [Fact]
     public void AZeroGradientLeavesTheMatrixWhereItIs()
     {

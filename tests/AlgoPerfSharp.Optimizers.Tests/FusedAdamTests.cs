@@ -84,4 +84,51 @@ public sealed class FusedAdamTests
 
         Assert.True(FusedSteps.AllFinite([]));
     }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void AllFiniteReadsEveryBitPatternWhereverItStands(DType dtype)
+    {
+        // The flat check reads exponent bits in blocks of 1024 and a tail, over ranges the threads cut anywhere: the
+        // extreme finite values (largest, smallest normal, subnormal, −0, either sign) pass, and ±∞ or one NaN (either
+        // sign, quiet or signalling, any payload) fails at the first element, either side of a block boundary, either
+        // side of the cut between two threads (a tensor alone), in the tail, behind an offset and in a strided view.
+        const int n = 200_004;
+        using var scope = new DisposeScope();
+        bool single = dtype == DType.Float32;
+        long[] finite = single
+            ? [0x7f7fffff, 0xff7fffff, 0x00800000, 0x80800000, 0x00000001, 0x80000001, 0x80000000]
+            : [0x7fefffffffffffff, unchecked((long)0xffefffffffffffff), 0x0010000000000000, unchecked((long)0x8010000000000000), 1, unchecked((long)0x8000000000000001), unchecked((long)0x8000000000000000)];
+        long[] bad = single
+            ? [0x7f800000, 0xff800000, 0x7fc00000, 0xffc00001, 0x7f800001]
+            : [0x7ff0000000000000, unchecked((long)0xfff0000000000000), 0x7ff8000000000000, unchecked((long)0xfff8000000000001), 0x7ff0000000000001];
+        Tensor Build(int at, long bits)
+        {
+            if (single)
+            {
+                var f = Enumerable.Range(0, n).Select(i => BitConverter.Int32BitsToSingle((int)finite[i % finite.Length])).ToArray();
+                if (at >= 0) f[at] = BitConverter.Int32BitsToSingle((int)bits);
+                return Tensor.From<float>(f);
+            }
+
+            var d = Enumerable.Range(0, n).Select(i => BitConverter.Int64BitsToDouble(finite[i % finite.Length])).ToArray();
+            if (at >= 0) d[at] = BitConverter.Int64BitsToDouble(bits);
+            return Tensor.From<double>(d);
+        }
+
+        var clean = Build(-1, 0);
+        Assert.True(FusedSteps.AllFinite([clean, clean.Narrow(0, 3, n - 3), clean.Reshape(2, n / 2).T(), Tensor.Zeros([0], dtype)]));
+        foreach (int at in new[] { 0, 1023, 1024, 100_001, 100_002, n - 300, n - 1 })
+        {
+            foreach (long bits in bad)
+            {
+                var t = Build(at, bits);
+                Assert.False(FusedSteps.AllFinite([t]), $"{bits:x} at {at}");
+                Assert.False(FusedSteps.AllFinite([clean, t]), $"{bits:x} at {at}, second tensor");
+                Assert.False(FusedSteps.AllFinite([t.Narrow(0, at, n - at)]), $"{bits:x} at {at}, offset view");
+                Assert.False(FusedSteps.AllFinite([t.Reshape(2, n / 2).T()]), $"{bits:x} at {at}, strided view");
+            }
+        }
+    }
 }

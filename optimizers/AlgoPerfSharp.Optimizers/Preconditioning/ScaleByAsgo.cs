@@ -66,6 +66,7 @@ public sealed class ScaleByAsgo : GradientTransform<AsgoState>, IScaledDirection
         int n = context.Updates.Length;
         var result = new (Tensor, double)[n];
         var moments = new Tensor[n];
+        var directions = new Tensor?[n];                          // the directions whose ‖U‖_F² is still to be taken
         for (int i = 0; i < n; i++)
         {
             var u = context.Updates[i];
@@ -85,8 +86,7 @@ public sealed class ScaleByAsgo : GradientTransform<AsgoState>, IScaledDirection
             if (Config.Diagonal)
             {
                 p.LerpInPlace(g.Square().Sum(0), 1 - Config.Beta2); // (n)
-                var d = m * (p + Config.Epsilon).Rsqrt();             // (m, n), p broadcast over rows
-                result[i] = Scaled(d, FusedSteps.SumSquares([d])[0], u.Shape);
+                directions[i] = m * (p + Config.Epsilon).Rsqrt();     // (m, n), p broadcast over rows
                 continue;
             }
 
@@ -95,15 +95,26 @@ public sealed class ScaleByAsgo : GradientTransform<AsgoState>, IScaledDirection
             moments[i] = m;
         }
 
-        if (Config.Diagonal) return result;
-
-        // Every (P + εI)^(−½) at once (dealt to the threads when they balance), then U = X·M or M·X.
-        var roots = MatrixFunction.InverseRoots(s.Statistic, 2, new InverseRootConfig(Config.Epsilon));
-        for (int i = 0; i < n; i++)
+        if (!Config.Diagonal)
         {
-            var m = moments[i];
-            var direction = m.Shape[0] < m.Shape[1] ? roots[i].Mm(m) : m.Mm(roots[i]);
-            result[i] = Scaled(direction, FusedSteps.SumSquares([direction])[0], context.Updates[i].Shape); // ‖U‖_F² in float64, no float64 copy
+            // Every (P + εI)^(−½) at once (dealt to the threads when they balance), then U = X·M or M·X.
+            var roots = MatrixFunction.InverseRoots(s.Statistic, 2, new InverseRootConfig(Config.Epsilon));
+            for (int i = 0; i < n; i++)
+            {
+                var m = moments[i];
+                directions[i] = m.Shape[0] < m.Shape[1] ? roots[i].Mm(m) : m.Mm(roots[i]);
+            }
+        }
+
+        // ‖U‖_F² of them all in float64 (no float64 copy) in one native call, which sums each tensor on its own (fixed
+        // chunks, in order): the bits of one call per direction. Peak memory is unchanged: every direction is returned,
+        // so it lives until the step's dispose scope ends whenever its sum is taken.
+        int[] pending = Enumerable.Range(0, n).Where(i => directions[i] is not null).ToArray();
+        double[] sums = FusedSteps.SumSquares(pending.Select(i => directions[i]!).ToArray());
+        for (int k = 0; k < pending.Length; k++)
+        {
+            int i = pending[k];
+            result[i] = Scaled(directions[i]!, sums[k], context.Updates[i].Shape);
         }
 
         return result;

@@ -12,16 +12,7 @@
 
 namespace {
 
-bool contiguous_float_cpu(std::initializer_list<const at::Tensor*> ts) {
-  const auto st = (*ts.begin())->scalar_type();
-  if (st != at::kFloat && st != at::kDouble) return false;
-  for (const at::Tensor* t : ts) {
-    if (t->layout() != at::kStrided || !t->device().is_cpu() || t->scalar_type() != st || !t->is_contiguous()) {
-      return false;
-    }
-  }
-  return true;
-}
+using ats::contiguous_float_cpu;
 
 constexpr int64_t kChunk = 1 << 15;  // elements per partial sum
 

@@ -98,16 +98,9 @@ void adam_loop(T* w, T* g, T* m, T* v, int64_t begin, int64_t end, const AdamSca
 
 // True when every tensor is a dense contiguous CPU tensor of the first one's dtype (float32 or float64) and size.
 bool fast_path(std::initializer_list<const at::Tensor*> ts) {
-  const at::Tensor& w = **ts.begin();
-  auto st = w.scalar_type();
-  if (st != at::kFloat && st != at::kDouble) return false;
-  for (const at::Tensor* t : ts) {
-    if (t->layout() != at::kStrided || !t->device().is_cpu() || t->scalar_type() != st || !t->is_contiguous() ||
-        t->numel() != w.numel()) {
-      return false;
-    }
-  }
-  return true;
+  if (!ats::contiguous_float_cpu(ts)) return false;
+  const int64_t n = (*ts.begin())->numel();
+  return std::all_of(ts.begin(), ts.end(), [n](const at::Tensor* t) { return t->numel() == n; });
 }
 
 // Runs body(k, begin, end) over the elements [begin, end) of tensor k for every tensor, the tensors' elements laid end
@@ -460,24 +453,6 @@ void adam_aten(at::Tensor& w, at::Tensor& g, at::Tensor& m, at::Tensor& v, const
   else g.copy_(u);
 }
 
-// A value is NaN or ±∞ exactly when all its exponent bits are set. Integer OR-reductions vectorize (floating sums
-// would not without -ffast-math), so this runs at memory speed.
-template <typename Bits, Bits ExponentMask>
-bool finite_bits(const void* data, int64_t n) {
-  typedef Bits __attribute__((may_alias)) AliasBits;
-  const AliasBits* q = static_cast<const AliasBits*>(data);
-  Bits bad = 0;
-  for (int64_t i = 0; i < n; ++i) bad |= static_cast<Bits>((q[i] & ExponentMask) == ExponentMask);
-  return bad == 0;
-}
-
-bool finite_range(const at::Tensor& t, int64_t begin, int64_t end) {
-  if (t.scalar_type() == at::kFloat) {
-    return finite_bits<uint32_t, 0x7f800000u>(t.data_ptr<float>() + begin, end - begin);
-  }
-  return finite_bits<uint64_t, 0x7ff0000000000000ull>(t.data_ptr<double>() + begin, end - begin);
-}
-
 }  // namespace
 
 extern "C" {
@@ -518,8 +493,7 @@ int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out) {
   for (int64_t k = 0; k < n; ++k) {
     const at::Tensor& t = ats::T(xs[k]);
     if (!at::isFloatingType(t.scalar_type()) && !at::isComplexType(t.scalar_type())) continue;
-    if (t.layout() == at::kStrided && t.device().is_cpu() && t.is_contiguous() &&
-        (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble)) {
+    if (ats::contiguous_float_cpu({&t})) {
       flat.push_back(&t);
       sizes.push_back(t.numel());
     } else if (ok) {
@@ -527,10 +501,12 @@ int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out) {
     }
   }
   if (ok && !flat.empty()) {
-    // Every contiguous float tensor in one parallel region.
+    // Every contiguous float tensor in one parallel region; once one range has a NaN or inf the rest are skipped.
     std::atomic<bool> all{true};
     for_each_flat(sizes, 1 << 16, [&](size_t j, int64_t begin, int64_t end) {
-      if (!finite_range(*flat[j], begin, end)) all.store(false, std::memory_order_relaxed);
+      if (all.load(std::memory_order_relaxed) && !ats::finite_range(*flat[j], begin, end)) {
+        all.store(false, std::memory_order_relaxed);
+      }
     });
     ok = all.load();
   }

@@ -5,10 +5,8 @@
 // evenly to the intra-op threads (largest first, cost d^3), each thread runs its factors' eigh single-threaded inside one
 // parallel region (as ops_soap.cpp does for SOAP's QRs). A factor whose A holds NaN/inf, or on which LAPACK fails, is
 // left untouched and reported, so the caller can take its one-factor path (which retries in float64 and says why).
-#include <ATen/ops/isfinite.h>
 #include <ATen/ops/linalg_eigh.h>
 
-#include <cmath>
 #include <tuple>
 
 #include "common.h"
@@ -23,7 +21,7 @@ int32_t refresh_one(const at::Tensor& f, at::Tensor& q, double divisor, double e
   at::NoGradGuard no_grad;
   at::Tensor a = f.div(divisor);
   if (eps != 0) a.diagonal().add_(eps);
-  if (!at::isfinite(a).all().item<bool>()) return 1;
+  if (!ats::all_finite(a)) return 1;
   at::Tensor vectors;
   try {
     vectors = std::get<1>(at::linalg_eigh(a, "L"));
@@ -37,22 +35,9 @@ int32_t refresh_one(const at::Tensor& f, at::Tensor& q, double divisor, double e
 // (A + eps I)^(-1/root) as MatrixFunction.InverseRoot computes it: eigh of A + eps I, the spectrum shifted up by
 // eps - min when its minimum is below eps, Y = Q diag(lambda^(-1/(2 root))), X = Y Y^T. 0: x holds X; 1: A not finite;
 // 2: eigh failed (x undefined in both).
-// Every element finite: one read of a contiguous float32/float64 tensor (at::isfinite is four ops and a temporary).
-bool all_finite(const at::Tensor& a) {
-  if (a.is_contiguous() && a.device().is_cpu() && (a.scalar_type() == at::kFloat || a.scalar_type() == at::kDouble)) {
-    bool ok = true;
-    AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "inverse_root_finite", [&] {
-      const scalar_t* p = a.data_ptr<scalar_t>();
-      for (int64_t i = 0, n = a.numel(); i < n; ++i) ok &= std::isfinite(p[i]);
-    });
-    return ok;
-  }
-  return at::isfinite(a).all().item<bool>();
-}
-
 int32_t inverse_root_one(const at::Tensor& a, double root, double eps, at::Tensor& x) {
   at::NoGradGuard no_grad;
-  if (!all_finite(a)) return 1;
+  if (!ats::all_finite(a)) return 1;
   at::Tensor b = a.clone();
   b.diagonal().add_(eps);
   at::Tensor lambda, q;

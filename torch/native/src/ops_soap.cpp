@@ -5,7 +5,6 @@
 // the factors are dealt to the intra-op threads (largest first, to the least loaded thread) and each thread runs its
 // factors' GEMM and QR single-threaded (BLAS and ATen run serially inside a parallel region). The arithmetic per
 // factor is the same ATen calls in the same order as the one-factor-at-a-time path.
-#include <ATen/ops/isfinite.h>
 #include <ATen/ops/linalg_qr.h>
 #include <ATen/ops/mm.h>
 
@@ -23,7 +22,7 @@ namespace {
 // statistic: nothing written). ATen errors propagate as exceptions.
 int32_t refresh_one(const at::Tensor& a, at::Tensor& q, int64_t* order) {
   at::NoGradGuard no_grad;
-  if (!at::isfinite(a).all().item<bool>()) return 1;
+  if (!ats::all_finite(a)) return 1;
   const int64_t d = a.size(0);
   at::Tensor aq = at::mm(a, q);
   at::Tensor est = (q * aq).sum(0).to(at::kDouble).contiguous();
