@@ -90,10 +90,10 @@ internal sealed class FixedHyperparameters
 
     // name=value in name order; numbers round-trip ("R"), so two texts are equal exactly when the values are
     private IEnumerable<string> Pairs() =>
-        Values.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value switch
+        Values.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + (kv.Value switch
         {
             double d => d.ToString("R", CultureInfo.InvariantCulture),
             bool b => b ? "true" : "false",
             var other => other.ToString(),
-        });
+        }));
 }
