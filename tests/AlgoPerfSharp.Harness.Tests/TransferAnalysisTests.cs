@@ -51,7 +51,7 @@ public sealed class TransferAnalysisTests : ScratchFolder
 
     // One run per width, as the command records them; a curve shorter than 4 evals is a trial that diverged.
     private static void Ladder(ResultsStore store, string label, string algorithm, string family, string suffix, double secondsPerStep,
-        (int Width, double Lr, double[] Losses)[] trials)
+        (int Width, double Lr, double[] Losses)[] trials, (string Name, double Value)? set = null)
     {
         foreach (var width in trials.Select(t => t.Width).Distinct())
         {
@@ -61,7 +61,8 @@ public sealed class TransferAnalysisTests : ScratchFolder
             var mine = trials.Where(t => t.Width == width).ToList();
             for (int i = 0; i < mine.Count; i++)
             {
-                var spec = new TrialSpec(workload, algorithm, TuningRuleset.ExternalTuning, 0, i, TransferGrid.Point(mine[i].Lr, 0), 1, 2, 3, 1);
+                var point = set is { } fixedValue ? TransferGrid.Point(mine[i].Lr, 0).With(fixedValue.Name, fixedValue.Value) : TransferGrid.Point(mine[i].Lr, 0);
+                var spec = new TrialSpec(workload, algorithm, TuningRuleset.ExternalTuning, 0, i, point, 1, 2, 3, 1);
                 var t = store.EnsureTrial(run.Id, spec);
                 for (int k = 0; k < mine[i].Losses.Length; k++)
                 {
@@ -173,6 +174,57 @@ public sealed class TransferAnalysisTests : ScratchFolder
         TransferCommand.PrintRelativeCompute(llama, store, "t.db", "transfer/soap/sotu_llama/sp/40steps", "soap", WidthFamilies.Llama, Parameterisation.Standard, grid);
         Assert.Equal("AdamW-relative compute: t.db has no adamw ladder of sotu_llama (sp, 40 steps); run `algoperf transfer -a adamw -w sotu_llama --parameterisation sp --db t.db` and re-run this command",
             llama.ToString().Trim());
+    }
+
+    /// <summary>
+    /// <c>--set</c> on the other algorithm's ladder does not change its AdamW reference: beside the ladders above, a SOAP
+    /// ladder with one_minus_beta1 fixed (the same losses as SOAP's) and an AdamW ladder with one fixed whose label sorts
+    /// first (much lower losses: as the reference it would move the target to 0.9 and every multiplier). The reference
+    /// is still AdamW's ladder without --set, so the table is the one of the test above, in the command and the report;
+    /// the AdamW ladder with --set says which ladder is the reference.
+    /// </summary>
+    [Fact]
+    public void AdamWRelativeComputeIgnoresTheOtherLaddersSetAndPrefersAnAdamWLadderWithoutSet()
+    {
+        Populate(P("t.db"));
+        const string soapSet = "transfer/soap/fashion_mnist_mlp/mup/40steps/one_minus_beta1=0.1", adamwSet = "transfer/adamw/a/one_minus_beta1=0.2";
+        using (var store = ResultsStore.Open(P("t.db")))
+        {
+            Ladder(store, soapSet, "soap", "fashion_mnist_mlp", "_mup", 0.02,
+            [
+                (64, 1e-3, L(1.6, 1.3, 1.15, 1.1)), (64, 2e-3, L(1.5, 1.1, 0.95, 0.9)), (64, 4e-3, L(1.4)),
+                (128, 1e-3, L(1.4, 1.1, 0.9, 0.85)), (128, 2e-3, L(1.3, 0.9, 0.8, 0.7)), (128, 4e-3, L(1.2, 1.0, 0.9, 0.8)),
+            ], ("one_minus_beta1", 0.1));
+            Ladder(store, adamwSet, "adamw", "fashion_mnist_mlp", "_mup", 0.01,
+            [
+                (64, 1e-3, L(0.9, 0.7, 0.6, 0.5)), (64, 2e-3, L(1.0, 0.8, 0.7, 0.6)),
+                (128, 1e-3, L(0.8, 0.6, 0.5, 0.4)), (128, 2e-3, L(0.9, 0.7, 0.6, 0.5)),
+            ], ("one_minus_beta1", 0.2));
+        }
+
+        var ladders = Ladders(P("t.db"));
+        Assert.Equal([("transfer/adamw/a/one_minus_beta1=0.2", "one_minus_beta1=0.2"), (AdamWLabel, ""), (SoapLabel, ""), (soapSet, "one_minus_beta1=0.1")],
+            ladders.Where(l => l.Family == "fashion_mnist_mlp").Select(l => (l.Label, l.Fixed)));
+        Assert.Equal(AdamWLabel, TransferRuns.AdamWReference(ladders)!.Label);
+
+        var grid = TransferGrid.Default with { Steps = 40 };
+        using var store2 = ResultsStore.Open(P("t.db"), create: false);
+        using var soap = new StringWriter();
+        TransferCommand.PrintRelativeCompute(soap, store2, "t.db", soapSet, "soap", WidthFamilies.Mlp, Parameterisation.MuP, grid);
+        string text = soap.ToString();
+        Assert.Contains($"AdamW-relative compute to reach validation loss 1.0000 (the worse of the two ladders' best base-width losses; AdamW: '{AdamWLabel}').", text);
+        Assert.Matches(@"\n  64 +26\.7 +40\.0 +1\.50 +0\.75 +26\.7 +40\.0 +1\.50 +0\.75\n", text);
+        Assert.Matches(@"\n  128 +17\.5 +30\.0 +1\.71 +0\.86 +17\.5 +20\.0 +1\.14 +0\.57\n", text);
+        using var adamw = new StringWriter();
+        TransferCommand.PrintRelativeCompute(adamw, store2, "t.db", adamwSet, "adamw", WidthFamilies.Mlp, Parameterisation.MuP, grid);
+        Assert.Equal($"AdamW-relative compute: this AdamW ladder fixes one_minus_beta1=0.2 (--set); the other algorithms' reference is AdamW's ladder without --set, '{AdamWLabel}'",
+            adamw.ToString().Trim());
+
+        var relative = TransferReport.Data(ladders)[0].Relative;
+        var withSet = relative.Single(r => r.Algorithm == $"soap · {soapSet}").Rows;
+        Assert.Equal(1.5, withSet[0].TransferredMultiplier, 9);
+        Assert.Equal(30 / 17.5, withSet[1].TransferredMultiplier, 9);
+        Assert.Contains(relative, r => r.Algorithm == $"adamw · {adamwSet}");
     }
 
     [Fact]

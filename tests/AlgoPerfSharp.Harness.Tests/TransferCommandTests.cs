@@ -1,4 +1,11 @@
+using System.Globalization;
+using AlgoPerfSharp.Contracts;
+using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Sweep;
 using AlgoPerfSharp.Harness.Transfer;
+using AlgoPerfSharp.Harness.Trial;
+using AlgoPerfSharp.Optimizers.Algorithms;
+using AlgoPerfSharp.Scoring;
 
 namespace AlgoPerfSharp.Harness.Tests;
 
@@ -204,5 +211,171 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Equal("error: --edge-extensions must be ≥ 0 (got -1)", badError.Trim());
     }
 
-    private static double Lr(Store.StoredTrial t) => Store.StoredTrials.ToSpec(t).Hyperparameters.GetDouble("learning_rate");
+    /// <summary>
+    /// <c>--set adam_learning_rate=0.004</c> on Muon's quick µP ladder: every trial of both widths records it beside the
+    /// tuned learning rate and decay, which are the grid's as without it (Muon's defaults: η 0.02, λ 0); the header
+    /// and the default label say it. A re-run with the same value resumes; the same label with another value, or
+    /// without --set, is refused in one line and records nothing.
+    /// </summary>
+    [Fact]
+    public void SetFixesAHyperparameterInEveryTrialRecordsItAndRefusesALabelRecordedWithAnotherValue()
+    {
+        string db = P("m.db");
+        string[] ladder = ["transfer", "-a", "muon", "-w", "fashion_mnist_mlp", "--quick", "--preset", "tiny", "--in-process", "--db", db];
+        var (code, output, error) = HostedCli.Run([.. ladder, "--set", "adam_learning_rate=0.004"]);
+        Assert.True(code == 0, error + output);
+        const string label = "transfer/muon/fashion_mnist_mlp/mup/20steps/adam_learning_rate=0.004";
+        Assert.Contains($"transfer '{label}': every trial runs with adam_learning_rate=0.004 (--set)", output);
+        Assert.Contains($"transfer '{label}': fashion_mnist_mlp, µP; adam_learning_rate=0.004 in every trial (--set)", output);
+        Assert.Contains($"AdamW-relative compute: {db} has no adamw ladder of fashion_mnist_mlp (mup, 20 steps)", output);
+        var w64 = HostedCli.Trials(db, label + "/w64");
+        var w128 = HostedCli.Trials(db, label + "/w128");
+        Assert.Equal(3, w64.Count);
+        Assert.Equal(3, w128.Count);
+        foreach (var (t, _) in w64.Concat(w128))
+        {
+            var h = StoredTrials.ToSpec(t).Hyperparameters;
+            Assert.Equal(["adam_learning_rate", "learning_rate", "weight_decay"], h.Values.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(0.004, h.GetDouble("adam_learning_rate")); // exactly the value given
+            Assert.Equal(0.0, h.GetDouble("weight_decay"));
+        }
+
+        Assert.Equal([0.01, 0.02, 0.04], w64.Select(t => Lr(t.Trial)).Order());
+        double best = Lr(w64.Where(t => t.Trial.State == TrialState.Completed).MinBy(t => t.Evals[^1].Metrics["validation/loss"]).Trial);
+        Assert.Equal([best / 2, best, best * 2], w128.Select(t => Lr(t.Trial)).Order());
+
+        (code, output, error) = HostedCli.Run([.. ladder, "--set", "adam_learning_rate=0.004"]);
+        Assert.True(code == 0, error + output);
+        Assert.Contains($"transfer '{label}': fashion_mnist_mlp, µP; adam_learning_rate=0.004 in every trial (--set)", output);
+
+        (code, _, error) = HostedCli.Run([.. ladder, "--label", label, "--set", "adam_learning_rate=0.002"]);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {label}/w128 in {db} was recorded with --set adam_learning_rate=0.004; this command gives --set adam_learning_rate=0.002: " +
+            "a ladder's trials share their fixed hyperparameters; give the same --set, or use another --label or --db", error.Trim());
+        (code, _, error) = HostedCli.Run([.. ladder, "--label", label]);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {label}/w128 in {db} was recorded with --set adam_learning_rate=0.004; this command gives no --set: " +
+            "a ladder's trials share their fixed hyperparameters; give the same --set, or use another --label or --db", error.Trim());
+        Assert.Equal(6, HostedCli.Trials(db, label + "/w64").Concat(HostedCli.Trials(db, label + "/w128"))
+            .Count(t => StoredTrials.ToSpec(t.Trial).Hyperparameters.GetDouble("adam_learning_rate") == 0.004));
+    }
+
+    /// <summary>
+    /// Every bad <c>--set</c> is one line before anything is measured or recorded: not key=value, a name given twice, a
+    /// name the ladder tunes, a name Muon does not declare (with the nearest), a value its declaration does not allow.
+    /// A good one shows in the dry run's header.
+    /// </summary>
+    [Fact]
+    public void BadSetValuesAreOneLineErrorsAndTheDryRunShowsAGoodOne()
+    {
+        string db = P("b.db");
+        string Refused(params string[] set)
+        {
+            var (code, output, error) = HostedCli.Run(["transfer", "-a", "muon", "-w", "fashion_mnist_mlp", "--quick", "--preset", "tiny", "--dry-run", "--db", db, .. set]);
+            Assert.True(code == 2, error + output);
+            Assert.DoesNotContain("\n", error.Trim(), StringComparison.Ordinal);
+            return error.Trim();
+        }
+
+        Assert.Equal("error: --set 'adam_learning_rate' is not key=value", Refused("--set", "adam_learning_rate"));
+        Assert.Equal("error: --set gives 'adam_learning_rate' twice", Refused("--set", "adam_learning_rate=0.004", "--set", "adam_learning_rate=0.002"));
+        Assert.Equal("error: --set learning_rate: the ladder tunes learning_rate (its grid varies learning_rate and weight_decay), so it cannot be fixed",
+            Refused("--set", "learning_rate=0.01"));
+        Assert.Equal("error: --set weight_decay: the ladder tunes weight_decay (its grid varies learning_rate and weight_decay), so it cannot be fixed",
+            Refused("--set", "adam_learning_rate=0.004", "--set", "weight_decay=0.1"));
+        string unknown = Refused("--set", "adam_learning_rat=0.004");
+        Assert.StartsWith("error: --set: muon has no hyperparameter 'adam_learning_rat' (did you mean adam_learning_rate?); it declares ", unknown);
+        Assert.Contains("adam_learning_rate, adam_weight_decay", unknown);
+        Assert.Equal("error: --set: muon: adam_learning_rate = \"fast\" must be a number in [0, inf]", Refused("--set", "adam_learning_rate=fast"));
+        Assert.Equal("error: --set: muon: ns_steps = 2.5 must be a whole number in [1, 100]", Refused("--set", "ns_steps=2.5"));
+        Assert.Equal("error: --set: muon: ns_dtype = \"float16\" must be one of auto|bfloat16|float32|float64", Refused("--set", "ns_dtype=float16"));
+        Assert.False(File.Exists(db));
+
+        var (ok, dry, dryError) = HostedCli.Run("transfer", "-a", "muon", "-w", "fashion_mnist_mlp", "--quick", "--preset", "tiny", "--dry-run", "--db", db,
+            "--set", "adam_learning_rate=0.004", "--set", "ns_dtype=float32");
+        Assert.True(ok == 0, dryError + dry);
+        Assert.Contains("an eval every 2 steps, adam_learning_rate=0.004, ns_dtype=float32 in every trial (--set); step and eval times measured now", dry);
+        Assert.False(File.Exists(db));
+    }
+
+    [Fact]
+    public void FixedHyperparametersAreTypedByTheirDeclarationAndReadBackFromARecordedPoint()
+    {
+        var muon = new Muon();
+        var f = FixedHyperparameters.Parse(["nesterov=false", "ns_dtype=float32", "adam_learning_rate=4e-3", "ns_steps=3"], muon);
+        Assert.Equal((false, "float32", 0.004, 3.0), (f.Values.GetBoolean("nesterov"), f.Values.GetString("ns_dtype"), f.Values.GetDouble("adam_learning_rate"), f.Values.GetDouble("ns_steps")));
+        Assert.Equal("adam_learning_rate=0.004,nesterov=false,ns_dtype=float32,ns_steps=3", f.LabelPart());
+        Assert.Equal("--set adam_learning_rate=0.004 --set nesterov=false --set ns_dtype=float32 --set ns_steps=3", f.Describe());
+        var point = f.Apply(TransferGrid.Point(0.02, 0));
+        Assert.Equal(6, point.Values.Count);
+        Assert.True(FixedHyperparameters.Of(point).Same(f));
+        Assert.False(FixedHyperparameters.Of(point.With("adam_learning_rate", 0.0040000001)).Same(f));
+        Assert.False(FixedHyperparameters.Of(TransferGrid.Point(0.02, 0)).Same(f));
+        Assert.True(FixedHyperparameters.Of(TransferGrid.Point(0.02, 0)).Same(FixedHyperparameters.Parse([], muon)));
+        Assert.Equal("no --set", FixedHyperparameters.None.Describe());
+    }
+
+    /// <summary>
+    /// Edge extension 1 of the SP base width (0.002 is the best of 5e-4, 1e-3, 2e-3 after 20 steps, so it tries 0.004)
+    /// is leased by "another process" — a lease this test holds on the database's fourth trial row, which the extension
+    /// becomes. The command says so in the line it prints for an unfinished width and how to continue, exits as it does
+    /// then (0), and does not go on to width 128; once the lease is released a re-run finishes the ladder.
+    /// </summary>
+    [Fact]
+    public void AnEdgeExtensionAnotherProcessIsRunningStopsTheLadderWithHowToContinue()
+    {
+        string db = P("l.db");
+        const string label = "transfer/adamw/fashion_mnist_mlp/sp/20steps";
+        string[] ladder = ["transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick", "--edge-extensions", "1", "--preset", "tiny", "--in-process", "--db", db];
+        int code;
+        string output, error;
+        using (var lease = TrialLease.TryAcquire(TrialLease.PathFor(db, 4), out _))
+        {
+            Assert.NotNull(lease);
+            (code, output, error) = HostedCli.Run(ladder);
+        }
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("width 64: the best learning rate, 0.002, is on the edge of those tried; trying 0.004 (edge extension 1 of at most 1)", output);
+        Assert.Contains($"width 64: 0 of 1 trials of edge extension 1 (learning rate 0.004) finished in {db}; another process is running 1 of them: re-run this command once it has finished to continue", output);
+        var edge = Assert.Single(HostedCli.Trials(db, label + "/w64/edge1"));
+        Assert.Equal((4L, TrialState.Pending), (edge.Trial.Id, edge.Trial.State));
+        Assert.Throws<InvalidOperationException>(() => HostedCli.Trials(db, label + "/w128"));
+        Assert.DoesNotContain("coordinate check", output);
+
+        (code, output, error) = HostedCli.Run(ladder);
+        Assert.True(code == 0, error + output);
+        Assert.Equal(TrialState.Completed, Assert.Single(HostedCli.Trials(db, label + "/w64/edge1")).Trial.State);
+        Assert.Equal(3, HostedCli.Trials(db, label + "/w128").Count);
+    }
+
+    /// <summary>
+    /// The wider widths are centred on the base width's optimum; when the width-128 run in the database was recorded
+    /// around another learning rate (here 1, which no grid of the default 1e-3 holds: as if the base width's trials had
+    /// changed since) the command refuses in one line, after the base width, and adds nothing to that run.
+    /// </summary>
+    [Fact]
+    public void AWiderWidthRecordedAroundAnotherTransferredRateIsRefused()
+    {
+        string db = P("r.db");
+        const string label = "transfer/adamw/fashion_mnist_mlp/sp/20steps";
+        using (var store = ResultsStore.Open(db))
+        {
+            var run = store.CreateRun(label + "/w128", "algoperf transfer --test", 0, "{}");
+            var t = store.EnsureTrial(run.Id, new TrialSpec("fashion_mnist_mlp_w128", "adamw", TuningRuleset.ExternalTuning, 0, 0, TransferGrid.Point(1.0, new AdamW().Defaults.GetDouble("weight_decay", 0)), 1, 2, 3, 1));
+            store.FinishTrial(t.Id, TrialState.Completed, null, 20, 1, 0.05);
+        }
+
+        var (code, output, error) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick", "--preset", "tiny", "--in-process", "--db", db);
+        Assert.True(code == 2, error + output);
+        var w64 = HostedCli.Trials(db, label + "/w64");
+        Assert.Equal(3, w64.Count(t => t.Trial.State == TrialState.Completed));
+        double best = Lr(w64.MinBy(t => t.Evals[^1].Metrics["validation/loss"]).Trial);
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture,
+            $"error: {label}/w128 in {db} was recorded around another transferred learning rate (1) than the base width's best now ({best:G4}): the base width's trials changed since; use another --label or --db"),
+            error.Trim());
+        Assert.Single(HostedCli.Trials(db, label + "/w128"));
+    }
+
+    private static double Lr(StoredTrial t) => StoredTrials.ToSpec(t).Hyperparameters.GetDouble("learning_rate");
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using AlgoPerfSharp.Harness.Conformance;
 using AlgoPerfSharp.Harness.Plugins;
 using AlgoPerfSharp.Contracts;
@@ -84,27 +83,10 @@ internal static class ConformanceCommand
         return cmd;
     }
 
-    /// <summary>Parses <c>key=value</c> pairs: <c>true</c>/<c>false</c> are booleans, invariant-culture numbers are numbers, anything else a string.</summary>
+    /// <summary>Parses <c>key=value</c> pairs (<see cref="HyperparameterAssignments.Parse"/>), with <c>lr_schedule=constant</c> unless given.</summary>
     internal static Hyperparameters ParseAssignments(IEnumerable<string> assignments)
     {
-        var values = new Dictionary<string, object>(StringComparer.Ordinal) { [LearningRateSchedule.Key] = "constant" };
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string a in assignments)
-        {
-            int eq = a.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw new FormatException($"--set '{a}' is not key=value");
-            string key = a[..eq].Trim();
-            string text = a[(eq + 1)..].Trim();
-            if (!seen.Add(key)) throw new FormatException($"--set gives '{key}' twice");
-            values[key] = text switch
-            {
-                "true" => true,
-                "false" => false,
-                _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
-                _ => text,
-            };
-        }
-
-        return new Hyperparameters(values);
+        var given = HyperparameterAssignments.Parse(assignments);
+        return given.Contains(LearningRateSchedule.Key) ? given : given.With(LearningRateSchedule.Key, "constant");
     }
 }

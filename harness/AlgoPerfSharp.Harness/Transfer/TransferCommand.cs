@@ -27,6 +27,15 @@ internal static class TransferCommand
         var parameterisation = new Option<string>("--parameterisation") { Description = "mup (µP init + the algorithm's transfer rule; default) or sp (standard)." };
         var quick = new Option<bool>("--quick") { Description = "The quick ladder for testing the command: ×1 and ×2 widths, 3 learning rates, 20 steps per trial, no edge extensions." };
         var extensions = new Option<int?>("--edge-extensions") { Description = "At most this many extra learning rates per width (one trial each, 2× beyond the edge) while the width's best lies on the edge of the rates tried, so a drifting optimum is bracketed rather than clipped. Default 3 (0 with --quick)." };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Fix one of the algorithm's other hyperparameters in every trial of the ladder, NAME=VALUE (repeatable), e.g. " +
+                          "adam_learning_rate=0.004 for Muon's Adam side (embeddings, norms, the zero-initialised µP readout), which the " +
+                          "ladder does not tune. Checked against the algorithm's declared hyperparameters; learning_rate and weight_decay " +
+                          "are the ladder's to tune. Recorded with each trial and part of the ladder's identity (the default label ends in " +
+                          "/NAME=VALUE; resuming a label with other values is refused). Not read from --config.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var cmd = new Command("transfer", """
             Hyperparameter transfer across width (arXiv 2512.05620): on a width ladder (-w sotu_llama or fashion_mnist_mlp;
             widths ×1, ×2, ×4, ×8 of the base 64), tune learning rate × weight decay at the base width, then run the
@@ -37,13 +46,15 @@ internal static class TransferCommand
             compute relative to AdamW's to reach the base width's loss. --dry-run times a few steps and one eval of each
             width in-process and prints the ladder's trials and estimated wall time (warning above 60 min); nothing is
             recorded. Trials are recorded in --db as runs {label}/w{width}; --shard i/n splits each width's trials (merge
-            the shards, then re-run unsharded to continue with the next width).
+            the shards, then re-run unsharded to continue with the next width). --set NAME=VALUE fixes another
+            hyperparameter in every trial (e.g. Muon's adam_learning_rate).
             Example: algoperf transfer -a adamw -w sotu_llama --parameterisation mup --preset quick --db transfer.db
             """);
         options.AddTo(cmd);
         cmd.Options.Add(parameterisation);
         cmd.Options.Add(quick);
         cmd.Options.Add(extensions);
+        cmd.Options.Add(set);
         WidthFamily? family = null;
         options.Default((parse, h) =>
         {
@@ -85,7 +96,7 @@ internal static class TransferCommand
                 grid = grid with { EdgeExtensions = n };
             }
 
-            return Execute(context, family, p.Value, grid, "algoperf " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
+            return Execute(context, family, p.Value, grid, parse.GetValue(set) ?? [], "algoperf " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
         }));
         return cmd;
     }
@@ -97,7 +108,7 @@ internal static class TransferCommand
         _ => null,
     };
 
-    private static int Execute(HarnessContext context, WidthFamily family, Parameterisation p, TransferGrid grid, string commandLine)
+    private static int Execute(HarnessContext context, WidthFamily family, Parameterisation p, TransferGrid grid, IReadOnlyList<string> assignments, string commandLine)
     {
         var o = context.Options;
         grid = grid with { Steps = o.MaxSteps ?? grid.Steps };
@@ -111,24 +122,44 @@ internal static class TransferCommand
             return ExitCodes.BadInput;
         }
 
+        FixedHyperparameters fixedValues;
+        try
+        {
+            fixedValues = FixedHyperparameters.Parse(assignments, algorithm);
+        }
+        catch (Exception e) when (e is FormatException or HyperparameterException)
+        {
+            context.Error.WriteLine("error: " + e.Message);
+            return ExitCodes.BadInput;
+        }
+
         if (p == Parameterisation.MuP && algorithm is not ITransferRule && algorithm is not ProbedAlgorithm)
         {
             context.Output.WriteLine($"note: {algorithm.Name} declares no width-transfer rule: µP initialisation with standard learning rates and decay");
         }
 
-        if (o.DryRun) return DryRun(context, family, p, grid, spec, algorithm);
+        if (o.DryRun) return DryRun(context, family, p, grid, spec, algorithm, fixedValues);
 
-        string label = o.Label ?? $"transfer/{algorithm.Name}/{family.Prefix}/{(p == Parameterisation.MuP ? "mup" : "sp")}/{grid.Steps}steps";
+        string label = o.Label ?? $"transfer/{algorithm.Name}/{family.Prefix}/{(p == Parameterisation.MuP ? "mup" : "sp")}/{grid.Steps}steps" +
+            (fixedValues.IsEmpty ? string.Empty : "/" + fixedValues.LabelPart());
         var (shard, shards) = SweepPlanner.ParseShard(o.Shard);
         var trialOptions = SweepJob.TrialOptions(o);
         using var store = ResultsStore.Open(o.Db);
+        // --set is part of the ladder's identity: its recorded trials (every width, every extension) must have run with the same values
+        if (OtherFixed(store, label, fixedValues) is { } other)
+        {
+            context.Error.WriteLine($"error: {other.Run} in {o.Db} was recorded with {other.Recorded.Describe()}; this command gives {fixedValues.Describe()}: a ladder's trials share their fixed hyperparameters; give the same --set, or use another --label or --db");
+            return ExitCodes.BadInput;
+        }
+
+        if (!fixedValues.IsEmpty) context.Output.WriteLine($"transfer '{label}': every trial runs with {fixedValues} (--set)");
         var trials = new List<TransferTrial>();
         double lr = algorithm.Defaults.GetDouble("learning_rate"), wd = algorithm.Defaults.GetDouble("weight_decay", 0);
         var results = new List<TransferWidthResult>();
         foreach (int multiple in grid.WidthMultiples)
         {
             int width = family.BaseWidth * multiple;
-            var points = multiple == 1 ? grid.BasePoints(lr, wd) : grid.LocalPoints(lr, wd);
+            var points = (multiple == 1 ? grid.BasePoints(lr, wd) : grid.LocalPoints(lr, wd)).Select(fixedValues.Apply).ToList();
             string runLabel = $"{label}/w{width}";
             if (multiple > 1 && Read(store, runLabel, width, grid.Steps) is { Count: > 0 } earlier && !SameRates(earlier, points))
             {
@@ -143,7 +174,7 @@ internal static class TransferCommand
             var done = Read(store, request.RunLabel, width, grid.Steps);
             if (done.Count < points.Count)
             {
-                context.Output.WriteLine($"width {width}: {done.Count} of {points.Count} trials finished in {o.Db}; merge the shards' databases and re-run without --shard to continue");
+                context.Output.WriteLine(Unfinished(width, $"{done.Count} of {points.Count} trials", o.Db, summary.Busy, shards > 1));
                 return ExitCodes.Ok;
             }
 
@@ -156,10 +187,17 @@ internal static class TransferCommand
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"width {width}: the best learning rate, {best!.LearningRate:G4}, is on the edge of those tried; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
                 // numbered after the width's grid (trial {points + k − 1}): its key differs from the grid's trials, so runs score together
-                var edge = request with { RunLabel = $"{runLabel}/edge{k}", Trials = 1, FirstTrial = points.Count + k - 1, SearchSpace = SearchSpace.FromPoints([TransferGrid.Point(next, decay)]) };
-                if (SweepJob.Sweep(context, store, edge, commandLine, algorithms).Interrupted) return ExitCodes.Interrupted;
+                var edge = request with { RunLabel = $"{runLabel}/edge{k}", Trials = 1, FirstTrial = points.Count + k - 1, SearchSpace = SearchSpace.FromPoints([fixedValues.Apply(TransferGrid.Point(next, decay))]) };
+                var edgeSummary = SweepJob.Sweep(context, store, edge, commandLine, algorithms);
+                if (edgeSummary.Interrupted) return ExitCodes.Interrupted;
                 var extra = Read(store, edge.RunLabel, width, grid.Steps);
-                if (extra.Count == 0) return ExitCodes.Ok;
+                if (extra.Count == 0)
+                {
+                    // another process holds its lease (it is running it): the width cannot go on without its result
+                    context.Output.WriteLine(Unfinished(width, string.Create(CultureInfo.InvariantCulture, $"0 of 1 trials of edge extension {k} (learning rate {next:G4})"), o.Db, edgeSummary.Busy, sharded: false));
+                    return ExitCodes.Ok;
+                }
+
                 done = [.. done, .. extra];
             }
 
@@ -174,9 +212,9 @@ internal static class TransferCommand
             results.Add(TransferWidthResult.Of(width, done, lr));
         }
 
-        Print(context.Output, label, family, p, results);
+        Print(context.Output, label, family, p, fixedValues, results);
         PrintRelativeCompute(context.Output, store, o.Db, label, algorithm.Name, family, p, grid);
-        var hyperparameters = TransferGrid.Point(lr, wd);
+        var hyperparameters = fixedValues.Apply(TransferGrid.Point(lr, wd));
         var inProcess = algorithm is ProbedAlgorithm ? context.Registries.Algorithms(spec) : algorithm;
         int steps = (int)Math.Min(10, grid.Steps);
         context.Output.WriteLine($"coordinate check (RMS of each layer's output change in update {steps}, transferred point):");
@@ -190,6 +228,36 @@ internal static class TransferCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The line saying a width's trials are not all finished and how to continue: another process is running
+    /// <paramref name="busy"/> of them (re-run once it has finished), or the rest belong to other shards (merge, then
+    /// re-run unsharded), or neither (re-run).
+    /// </summary>
+    private static string Unfinished(int width, string finished, string db, int busy, bool sharded) =>
+        $"width {width}: {finished} finished in {db}; " + (busy > 0 ? $"another process is running {busy} of them: re-run this command once it has finished to continue"
+            : sharded ? "merge the shards' databases and re-run without --shard to continue"
+            : "re-run this command to continue");
+
+    /// <summary>
+    /// The first run of ladder <paramref name="label"/> (<c>{label}/w{width}</c>, its edge extensions included) with a
+    /// trial recorded under other fixed hyperparameters than <paramref name="fixedValues"/>, and those; null when every
+    /// recorded trial agrees (or there is none).
+    /// </summary>
+    internal static (string Run, FixedHyperparameters Recorded)? OtherFixed(ResultsStore store, string label, FixedHyperparameters fixedValues)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        foreach (var run in store.Runs().Where(r => TransferRuns.LadderLabel(r.Label) == label).OrderBy(r => r.Label, StringComparer.Ordinal))
+        {
+            foreach (var t in store.Trials(run.Id))
+            {
+                var recorded = FixedHyperparameters.Of(StoredTrials.ToSpec(t).Hyperparameters);
+                if (!recorded.Same(fixedValues)) return (run.Label, recorded);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether recorded trials ran exactly the learning rates of <paramref name="points"/>.</summary>
@@ -211,7 +279,7 @@ internal static class TransferCommand
     /// <c>--dry-run</c>: the ladder's trials per width with each width's step and eval time measured in-process
     /// (<see cref="TransferProbe"/>), the estimated wall time and, above 60 min, a warning. Opens no database.
     /// </summary>
-    private static int DryRun(HarnessContext context, WidthFamily family, Parameterisation p, TransferGrid grid, string spec, ITrainingAlgorithm algorithm)
+    private static int DryRun(HarnessContext context, WidthFamily family, Parameterisation p, TransferGrid grid, string spec, ITrainingAlgorithm algorithm, FixedHyperparameters fixedValues)
     {
         var o = context.Options;
         var inProcess = algorithm is ProbedAlgorithm ? context.Registries.Algorithms(spec) : algorithm;
@@ -223,34 +291,38 @@ internal static class TransferCommand
             context.Cancellation.ThrowIfCancellationRequested();
             int width = family.BaseWidth * multiple;
             using var workload = context.Registries.Workloads(family.WorkloadName(width, p), o.Preset);
-            var (step, eval) = TransferProbe.Measure(workload, inProcess, TransferGrid.Point(lr, wd), seed: o.Seed);
+            var (step, eval) = TransferProbe.Measure(workload, inProcess, fixedValues.Apply(TransferGrid.Point(lr, wd)), seed: o.Seed);
             int trials = multiple == 1 ? grid.BasePoints(lr, wd).Count : grid.LocalPoints(lr, wd).Count;
             rows.Add(new TransferWidthEstimate(width, trials, grid.Steps, step, TransferWidthEstimate.Evals(grid.Steps, every), eval));
         }
 
         var estimate = new TransferEstimate(rows, TransferEstimate.MeasuredOverheadSeconds, (int)Math.Min(10, grid.Steps), grid.EdgeExtensions);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dry run: transfer {algorithm.Name} on {family.Prefix} ({(p == Parameterisation.MuP ? "µP" : "standard parameterisation")}, preset {o.Preset}), {grid.Steps} steps per trial, an eval every {every} steps; step and eval times measured now, in-process (nothing recorded):"));
+            $"dry run: transfer {algorithm.Name} on {family.Prefix} ({(p == Parameterisation.MuP ? "µP" : "standard parameterisation")}, preset {o.Preset}), {grid.Steps} steps per trial, an eval every {every} steps{(fixedValues.IsEmpty ? "" : $", {fixedValues} in every trial (--set)")}; step and eval times measured now, in-process (nothing recorded):"));
         context.Output.WriteLine(estimate.ToText());
         return ExitCodes.Ok;
     }
 
     /// <summary>
     /// Prints <see cref="RelativeCompute"/> per width against AdamW's ladder in the same database (same family,
-    /// parameterisation and steps), or one line saying why it cannot.
+    /// parameterisation and steps; <see cref="TransferRuns.AdamWReference"/>: this ladder's <c>--set</c> values play no
+    /// part), or one line saying why it cannot.
     /// </summary>
     internal static void PrintRelativeCompute(TextWriter output, ResultsStore store, string db, string label, string algorithm, WidthFamily family, Parameterisation p, TransferGrid grid)
     {
         string pKey = p == Parameterisation.MuP ? "mup" : "sp";
+        var ladders = TransferRuns.Load(store, store.Runs());
+        var mine = ladders.FirstOrDefault(l => l.Label == label);
+        // the reference is chosen by family, parameterisation and steps alone: this ladder's --set values do not matter
+        var adamw = TransferRuns.AdamWReference(ladders.Where(l => l.Family == family.Prefix && l.Parameterisation == pKey && l.Steps == grid.Steps));
         if (algorithm == "adamw")
         {
-            output.WriteLine("AdamW-relative compute: this is AdamW's ladder, the reference of the other algorithms' (1× by definition)");
+            output.WriteLine(mine is { Fixed.Length: > 0 } && adamw is not null && adamw.Label != label
+                ? $"AdamW-relative compute: this AdamW ladder fixes {mine.Fixed} (--set); the other algorithms' reference is AdamW's ladder without --set, '{adamw.Label}'"
+                : "AdamW-relative compute: this is AdamW's ladder, the reference of the other algorithms' (1× by definition)");
             return;
         }
 
-        var ladders = TransferRuns.Load(store, store.Runs());
-        var mine = ladders.FirstOrDefault(l => l.Label == label);
-        var adamw = ladders.FirstOrDefault(l => l.Algorithm == "adamw" && l.Family == family.Prefix && l.Parameterisation == pKey && l.Steps == grid.Steps);
         if (mine is null) return;
         if (adamw is null)
         {
@@ -289,9 +361,9 @@ internal static class TransferCommand
 
     private static string Times(double m) => double.IsNaN(m) ? "n/a" : double.IsPositiveInfinity(m) ? "∞" : m.ToString("F2", CultureInfo.InvariantCulture);
 
-    private static void Print(TextWriter output, string label, WidthFamily family, Parameterisation p, IReadOnlyList<TransferWidthResult> results)
+    private static void Print(TextWriter output, string label, WidthFamily family, Parameterisation p, FixedHyperparameters fixedValues, IReadOnlyList<TransferWidthResult> results)
     {
-        output.WriteLine($"transfer '{label}': {family.Prefix}, {(p == Parameterisation.MuP ? "µP" : "standard parameterisation")}");
+        output.WriteLine($"transfer '{label}': {family.Prefix}, {(p == Parameterisation.MuP ? "µP" : "standard parameterisation")}{(fixedValues.IsEmpty ? "" : $"; {fixedValues} in every trial (--set)")}");
         output.WriteLine("  width  best lr     transferred lr  drift (2x steps)  best loss  transferred loss  regret");
         foreach (var r in results)
         {

@@ -56,9 +56,12 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
     public IReadOnlyList<Hyperparameters> LocalPoints(double learningRate, double weightDecay) =>
         [.. LocalSteps.Select(k => Point(learningRate * Math.Pow(2, k), weightDecay))];
 
-    /// <summary>A point of learning rate and weight decay (the algorithm's other hyperparameters take their defaults).</summary>
+    /// <summary>The hyperparameters the ladder tunes (its grids vary them): <c>learning_rate</c> and <c>weight_decay</c>; <c>--set</c> may fix any other.</summary>
+    public static IReadOnlyList<string> Tuned { get; } = ["learning_rate", "weight_decay"];
+
+    /// <summary>A point of learning rate and weight decay (the algorithm's other hyperparameters take their defaults, or <see cref="FixedHyperparameters"/>' values).</summary>
     public static Hyperparameters Point(double learningRate, double weightDecay) =>
-        new(new Dictionary<string, object>(StringComparer.Ordinal) { ["learning_rate"] = learningRate, ["weight_decay"] = weightDecay });
+        new(new Dictionary<string, object>(StringComparer.Ordinal) { [Tuned[0]] = learningRate, [Tuned[1]] = weightDecay });
 
     /// <summary>
     /// The learning rate to try next at one width whose optimum lies on the edge of what it has tried (at weight decay

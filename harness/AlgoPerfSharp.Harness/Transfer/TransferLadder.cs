@@ -11,7 +11,11 @@ namespace AlgoPerfSharp.Harness.Transfer;
 /// <param name="Parameterisation"><c>mup</c> or <c>sp</c>.</param>
 /// <param name="Steps">Steps of every trial (the most any of its completed trials ran).</param>
 /// <param name="Trials">Every finished trial, all widths.</param>
-public sealed record TransferLadder(string Label, string Algorithm, string Family, string Parameterisation, long Steps, IReadOnlyList<TransferTrial> Trials)
+/// <param name="Fixed">
+/// The hyperparameters <c>--set</c> fixed in its trials besides the tuned ones (<see cref="FixedHyperparameters"/>:
+/// <c>adam_learning_rate=0.004</c>); empty when none.
+/// </param>
+public sealed record TransferLadder(string Label, string Algorithm, string Family, string Parameterisation, long Steps, IReadOnlyList<TransferTrial> Trials, string Fixed = "")
 {
     /// <summary>The widths that have trials, ascending.</summary>
     public IReadOnlyList<int> Widths => [.. Trials.Select(t => t.Width).Distinct().Order()];

@@ -22,8 +22,9 @@ internal static class TransferReport
 
     /// <summary>
     /// The numbers the section plots, per group (ordered by family, parameterisation, steps): one series per ladder
-    /// (named by its algorithm, or "algorithm · label" when one group holds two ladders of an algorithm), coloured by
-    /// the algorithm's place among all ladders' algorithms in ordinal order; a point per width with a result.
+    /// (named by its algorithm — with its <c>--set</c> values in brackets if any — or "algorithm · label" when one group
+    /// holds two ladders of an algorithm), coloured by the algorithm's place among all ladders' algorithms in ordinal
+    /// order; a point per width with a result. AdamW-relative compute is against <see cref="TransferRuns.AdamWReference"/>.
     /// </summary>
     public static IReadOnlyList<Charts> Data(IReadOnlyList<TransferLadder> ladders)
     {
@@ -37,9 +38,11 @@ internal static class TransferReport
             var members = g.OrderBy(l => l.Algorithm, StringComparer.Ordinal).ThenBy(l => l.Label, StringComparer.Ordinal).ToList();
             var drift = new List<ChartSeries>();
             var regret = new List<ChartSeries>();
+            string Name(TransferLadder l) =>
+                members.Count(m => m.Algorithm == l.Algorithm) > 1 ? $"{l.Algorithm} · {l.Label}" : l.Fixed.Length > 0 ? $"{l.Algorithm} ({l.Fixed})" : l.Algorithm;
             foreach (var l in members)
             {
-                string name = members.Count(m => m.Algorithm == l.Algorithm) > 1 ? $"{l.Algorithm} · {l.Label}" : l.Algorithm;
+                string name = Name(l);
                 var rows = l.Results();
                 var x = rows.Select(r => Math.Log2((double)r.Width / l.BaseWidth)).ToList();
                 int color = algorithms.IndexOf(l.Algorithm);
@@ -47,11 +50,11 @@ internal static class TransferReport
                 regret.Add(new ChartSeries(name, color, x, [.. rows.Select(r => r.Regret)]));
             }
 
-            var adamw = members.FirstOrDefault(l => l.Algorithm == "adamw");
+            var adamw = TransferRuns.AdamWReference(members);
             var relative = new List<(string Algorithm, IReadOnlyList<RelativeCompute> Rows)>();
             if (adamw is not null)
             {
-                foreach (var l in members.Where(m => !ReferenceEquals(m, adamw))) relative.Add((l.Algorithm, RelativeCompute.Of(l, adamw)));
+                foreach (var l in members.Where(m => !ReferenceEquals(m, adamw))) relative.Add((Name(l), RelativeCompute.Of(l, adamw)));
             }
 
             result.Add(new Charts(g.Key.Family, g.Key.Parameterisation, g.Key.Steps, [.. members.SelectMany(l => l.Widths).Distinct().Order()], drift, regret, relative));

@@ -41,7 +41,9 @@ internal static partial class TransferRuns
                 members.Select(x => (x.Family, x.MuP)).Distinct().Count() != 1) continue;
             long steps = all.Where(t => t.State == TrialState.Completed).Select(t => t.Steps).DefaultIfEmpty(0).Max();
             var trials = widths.SelectMany(w => w.Trials.Select(t => Trial(t, store.Evals(t.Id), w.Width, steps))).ToList();
-            ladders.Add(new TransferLadder(label, all[0].Algorithm, members[0].Family, members[0].MuP ? "mup" : "sp", steps, trials));
+            string fixedText = string.Join("; ", all.Select(t => FixedHyperparameters.Of(StoredTrials.ToSpec(t).Hyperparameters))
+                .Where(f => !f.IsEmpty).Select(f => f.ToString()).Distinct(StringComparer.Ordinal));
+            ladders.Add(new TransferLadder(label, all[0].Algorithm, members[0].Family, members[0].MuP ? "mup" : "sp", steps, trials, fixedText));
         }
 
         return ladders;
@@ -62,6 +64,25 @@ internal static partial class TransferRuns
         var curve = evals.Select(e => new LossPoint(e.Step, e.SubmissionSeconds, e.Metrics.TryGetValue("validation/loss", out double l) ? l : double.NaN)).ToList();
         double loss = t.State == TrialState.Completed && curve.Count > 0 && curve[^1].Step >= steps && double.IsFinite(curve[^1].Loss) ? curve[^1].Loss : double.PositiveInfinity;
         return new TransferTrial(width, lr, wd, loss, curve);
+    }
+
+    /// <summary>
+    /// The reference of AdamW-relative compute among <paramref name="ladders"/> (one family, parameterisation and step
+    /// count): AdamW's ladder, the one without <c>--set</c> values when there is one (a <c>--set</c> on the other
+    /// algorithm's ladder does not matter), then the first by label; null when there is no AdamW ladder.
+    /// </summary>
+    public static TransferLadder? AdamWReference(IEnumerable<TransferLadder> ladders)
+    {
+        ArgumentNullException.ThrowIfNull(ladders);
+        return ladders.Where(l => l.Algorithm == "adamw").OrderBy(l => l.Fixed.Length > 0).ThenBy(l => l.Label, StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    /// <summary>The ladder label of one of its runs (<c>{label}/w{width}</c> or <c>{label}/w{width}/edge{k}</c>), or null for another run.</summary>
+    public static string? LadderLabel(string runLabel)
+    {
+        ArgumentNullException.ThrowIfNull(runLabel);
+        var m = RunLabel().Match(runLabel);
+        return m.Success ? m.Groups["prefix"].Value : null;
     }
 
     /// <summary>The family, width and parameterisation of a ladder member's name, or null.</summary>
