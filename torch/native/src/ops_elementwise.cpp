@@ -73,7 +73,7 @@ inline __attribute__((always_inline)) T madd(T a, T b, T c) {
 
 // ATen's scalar-weight lerp(a, b, w): a + w(b − a) when |w| < 0.5, else b − (b − a)(1 − w), with wc = 1 − w rounded.
 template <bool Fma, bool Low, typename T>
-inline __attribute__((always_inline)) T lerp(T a, T b, T w, T wc) {
+inline __attribute__((always_inline)) T lerp_formula(T a, T b, T w, T wc) {
   const T diff = b - a;
   return Low ? madd<Fma>(w, diff, a) : madd<Fma>(-diff, wc, b);
 }
@@ -126,9 +126,9 @@ inline __attribute__((always_inline)) void free_body(T* __restrict y, const T* _
     const T den = std::sqrt(vi) + eps;
     zi = zi + neg_gamma * gi / den;
     z[i] = zi;
-    const T xi = lerp<Fma, XLow>(x[i], zi, c, cc);
+    const T xi = lerp_formula<Fma, XLow>(x[i], zi, c, cc);
     x[i] = xi;
-    y[i] = lerp<Fma, YLow>(xi, zi, w1, w1c);
+    y[i] = lerp_formula<Fma, YLow>(xi, zi, w1, w1c);
   }
 }
 
@@ -161,7 +161,7 @@ struct FreeKernels {
 template <typename T, bool Fma, bool Low>
 inline __attribute__((always_inline)) void lerp_into_body(T* __restrict out, const T* __restrict a,
                                                           const T* __restrict b, int64_t n, T w, T wc) {
-  for (int64_t i = 0; i < n; ++i) out[i] = lerp<Fma, Low>(a[i], b[i], w, wc);
+  for (int64_t i = 0; i < n; ++i) out[i] = lerp_formula<Fma, Low>(a[i], b[i], w, wc);
 }
 
 template <typename T, bool Low>
@@ -264,7 +264,7 @@ inline __attribute__((always_inline)) void sophia_body(T* __restrict w, T* __res
                                                        T wd, T scale) {
   const T w1 = k.w1, w1c = k.w1c, rho = k.rho, eps = k.eps, one = static_cast<T>(1), minus_one = static_cast<T>(-1);
   for (int64_t i = 0; i < n; ++i) {
-    const T mi = lerp<Fma, Low>(m[i], g[i], w1, w1c);
+    const T mi = lerp_formula<Fma, Low>(m[i], g[i], w1, w1c);
     m[i] = mi;
     const T hr = h[i] * rho;
     const T den = hr < eps ? eps : hr;
@@ -310,9 +310,9 @@ struct SophiaKernels {
 void sophia_aten(at::Tensor& w, at::Tensor& g, at::Tensor& m, const at::Tensor& h, double wd, double scale,
                  const SophiaSwitches& s) {
   m.lerp_(g, 1 - s.beta1);
-  const c10::optional<at::Scalar> floor(s.eps), none, lo(-1.0), hi(1.0);
+  const c10::optional<at::Scalar> min_den(s.eps), none, lo(-1.0), hi(1.0);
   at::Tensor den = h.mul(s.rho);
-  at::clamp_(den, floor, none);
+  at::clamp_(den, min_den, none);
   at::Tensor u = m.div(den);
   at::clamp_(u, lo, hi);
   if (s.decay) u.add_(w, wd);
