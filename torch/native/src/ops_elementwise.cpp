@@ -1,7 +1,8 @@
 // Fused elementwise optimizer steps (issue 15): Schedule-Free AdamW's whole update, Sophia's regular step with its
 // decay, learning rate and apply, and the exponential moving averages of many tensors (Sophia's Hessian refresh), each
-// one pass over every element of every parameter in one parallel region (the composed ATen ops made one pass and one
-// parallel region per op and per tensor). Contiguous float32/float64 CPU tensors take the loops below; anything else
+// one pass over every element of every parameter in one at::parallel_for (the composed ATen ops made one pass and one
+// parallel region per op and per tensor). This file is compiled without OpenMP, so that at::parallel_for runs on the
+// calling thread. Contiguous float32/float64 CPU tensors take the loops below; anything else
 // (other dtypes, CUDA, strided, sparse) takes the same ATen ops the C# transforms compose, per tensor.
 //
 // Rounding: every loop computes each ATen op's expression in the composed order with the op's own rounding. This file
