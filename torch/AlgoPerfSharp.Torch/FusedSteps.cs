@@ -631,4 +631,169 @@ public static class FusedSteps
 
         return n;
     }
+
+    // ---- fused elementwise steps (ops_elementwise.cpp): Schedule-Free AdamW, Sophia, moving averages ----
+
+    /// <summary>
+    /// Schedule-Free AdamW's update of every parameter in one native call and one pass over each element (the
+    /// parameters hold the gradient point y): z ← z − γλ·y (only when <paramref name="hasDecay"/>, with
+    /// <paramref name="decay"/> = −γλ); v ← β2·v + (1 − β2)·g²; z ← z − γ·g / (√v + ε); x ← lerp(x, z, c);
+    /// y ← lerp(x, z, 1 − β1) as <see cref="LerpInto"/> computes it. These are the ATen ops
+    /// <c>z.AddInPlace(y, decay)</c>, <c>v.MulInPlace(β2).AddCMulInPlace(g, g, 1 − β2)</c>,
+    /// <c>z.AddCDivInPlace(g, v.Sqrt().AddInPlace(ε), −γ)</c>, <c>x.LerpInPlace(z, c)</c> with each op's rounding in that
+    /// order; the multiply-adds of addcmul and lerp are fused on FMA CPUs, which ATen 1.13's compiler may or may not have
+    /// done: equal to those ops up to one rounding of v and of x per step (bit-identical where ATen's build fused them
+    /// too). Contiguous float32/float64 CPU tensors run in one parallel region over all their elements; any other
+    /// parameter takes the ATen ops. g is read only.
+    /// </summary>
+    /// <param name="parameters">y, overwritten with the new training point.</param>
+    /// <param name="grads">g (read).</param>
+    /// <param name="z">The base iterates, updated in place.</param>
+    /// <param name="x">The averages, updated in place.</param>
+    /// <param name="v">The second moments, updated in place.</param>
+    /// <param name="decay">−γλ, the factor of y added to z.</param>
+    /// <param name="hasDecay">Whether to add it (λ ≠ 0).</param>
+    /// <param name="beta1">β1 (y = lerp(x, z, 1 − β1)).</param>
+    /// <param name="beta2">β2.</param>
+    /// <param name="eps">ε, added to √v.</param>
+    /// <param name="gamma">γ, the step's rate.</param>
+    /// <param name="c">The averaging weight of this step.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void ScheduleFreeInPlace(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> z, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> v,
+        double decay, bool hasDecay, double beta1, double beta2, double eps, double gamma, double c)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(grads);
+        ArgumentNullException.ThrowIfNull(z);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(v);
+        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(grads), grads.Count), (nameof(z), z.Count), (nameof(x), x.Count), (nameof(v), v.Count));
+
+        if (n == 0) return;
+        using var hy = new HandleArray(parameters);
+        using var hg = new HandleArray(grads);
+        using var hz = new HandleArray(z);
+        using var hx = new HandleArray(x);
+        using var hv = new HandleArray(v);
+        fixed (IntPtr* py = hy.Pointers)
+        fixed (IntPtr* pg = hg.Pointers)
+        fixed (IntPtr* pz = hz.Pointers)
+        fixed (IntPtr* px = hx.Pointers)
+        fixed (IntPtr* pv = hv.Pointers)
+        {
+            Check(ats_schedule_free_step_(py, pg, pz, px, pv, n, decay, hasDecay, beta1, beta2, eps, gamma, c));
+        }
+    }
+
+    /// <summary>
+    /// out_k ← lerp(a_k, b_k, w) for every triple in one native call: ATen's scalar-weight formula (a + w·(b − a) when
+    /// |w| &lt; 0.5, else b − (b − a)·(1 − w)), the multiply-add fused on FMA CPUs; equal to
+    /// <c>out.CopyInPlace(a).LerpInPlace(b, w)</c> up to one rounding, and exactly the value
+    /// <see cref="ScheduleFreeInPlace"/> writes for y. Triples that are not contiguous float32/float64 CPU tensors take
+    /// those ATen ops.
+    /// </summary>
+    /// <param name="outputs">out, overwritten (must not alias a or b).</param>
+    /// <param name="starts">a (read).</param>
+    /// <param name="ends">b (read).</param>
+    /// <param name="weight">w.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="TorchException">A triple's shapes differ.</exception>
+    public static unsafe void LerpInto(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> starts, IReadOnlyList<Tensor> ends, double weight)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(starts);
+        ArgumentNullException.ThrowIfNull(ends);
+        int n = SameLengths((nameof(outputs), outputs.Count), (nameof(starts), starts.Count), (nameof(ends), ends.Count));
+
+        if (n == 0) return;
+        using var ho = new HandleArray(outputs);
+        using var ha = new HandleArray(starts);
+        using var hb = new HandleArray(ends);
+        fixed (IntPtr* po = ho.Pointers)
+        fixed (IntPtr* pa = ha.Pointers)
+        fixed (IntPtr* pb = hb.Pointers)
+        {
+            Check(ats_lerp_into_(po, pa, pb, n, weight));
+        }
+    }
+
+    /// <summary>
+    /// Sophia's regular step over every parameter in one native call and one pass over each element:
+    /// m ← lerp(m, g, 1 − β1); u = clamp(m / max(ρ·h, ε), −1, 1); u ← u + λ_k·w (only when <paramref name="decay"/>);
+    /// u ← s_k·u. With <paramref name="apply"/> the parameters take w ← w + u and the gradients are left alone;
+    /// otherwise the gradients are overwritten with u. These are the ATen ops of <c>Chain(ScaleBySophia,
+    /// [AddDecayedWeights], ScaleByLearningRate)</c> and the engine's w += u, with each op's rounding in that order
+    /// (<c>AddInPlace(w, λ)</c> is ATen's fmadd, fused on FMA CPUs as here): bit-identical to them except the momentum's
+    /// lerp, whose multiply-add is fused on FMA CPUs (one rounding apart where ATen's build did not fuse it). Contiguous
+    /// float32/float64 CPU tensors run in one parallel region over all their elements; others take the ATen ops.
+    /// </summary>
+    /// <param name="parameters">w (read; written when <paramref name="apply"/>).</param>
+    /// <param name="grads">g (read; overwritten by u unless <paramref name="apply"/>).</param>
+    /// <param name="momenta">m, updated in place.</param>
+    /// <param name="hessians">h, the diagonal-Hessian EMAs (read).</param>
+    /// <param name="weightDecays">λ_k per tensor (read only when <paramref name="decay"/>).</param>
+    /// <param name="scales">s_k per tensor (−η·m_η for a descent step).</param>
+    /// <param name="beta1">β1.</param>
+    /// <param name="rho">ρ.</param>
+    /// <param name="eps">ε, the denominator's floor.</param>
+    /// <param name="decay">Add λ_k·w to u.</param>
+    /// <param name="apply">Write the parameters instead of the gradients.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void SophiaInPlace(
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> momenta, IReadOnlyList<Tensor> hessians,
+        IReadOnlyList<double> weightDecays, IReadOnlyList<double> scales, double beta1, double rho, double eps, bool decay, bool apply)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(grads);
+        ArgumentNullException.ThrowIfNull(momenta);
+        ArgumentNullException.ThrowIfNull(hessians);
+        ArgumentNullException.ThrowIfNull(weightDecays);
+        ArgumentNullException.ThrowIfNull(scales);
+        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(grads), grads.Count), (nameof(momenta), momenta.Count), (nameof(hessians), hessians.Count), (nameof(weightDecays), weightDecays.Count), (nameof(scales), scales.Count));
+
+        if (n == 0) return;
+        double[] wd = [.. weightDecays], s = [.. scales];
+        using var hw = new HandleArray(parameters);
+        using var hg = new HandleArray(grads);
+        using var hm = new HandleArray(momenta);
+        using var hh = new HandleArray(hessians);
+        fixed (IntPtr* pw = hw.Pointers)
+        fixed (IntPtr* pg = hg.Pointers)
+        fixed (IntPtr* pm = hm.Pointers)
+        fixed (IntPtr* ph = hh.Pointers)
+        fixed (double* pwd = wd)
+        fixed (double* ps = s)
+        {
+            Check(ats_sophia_step_(pw, pg, pm, ph, n, pwd, ps, beta1, rho, eps, decay, apply));
+        }
+    }
+
+    /// <summary>
+    /// Moving averages of many tensors in one native call: t_k ← β·t_k + w·s_k⊙s_k with <paramref name="square"/>
+    /// (<c>t.MulInPlace(β).AddCMulInPlace(s, s, w)</c>, up to one rounding: its multiply-add is fused on FMA CPUs), else
+    /// t_k ← β·t_k + w·s_k (<c>t.MulInPlace(β).AddInPlace(s, w)</c>, bit-identical). Contiguous float32/float64 CPU pairs
+    /// run in one parallel region over all their elements; others take those ATen ops.
+    /// </summary>
+    /// <param name="targets">t, updated in place.</param>
+    /// <param name="sources">s, one per target, same shape (read).</param>
+    /// <param name="beta">β.</param>
+    /// <param name="weight">w.</param>
+    /// <param name="square">Average s⊙s instead of s.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public static unsafe void EmaManyInPlace(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> sources, double beta, double weight, bool square)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(sources);
+        int n = SameLengths((nameof(targets), targets.Count), (nameof(sources), sources.Count));
+
+        if (n == 0) return;
+        using var ht = new HandleArray(targets);
+        using var hs = new HandleArray(sources);
+        fixed (IntPtr* pt = ht.Pointers)
+        fixed (IntPtr* ps = hs.Pointers)
+        {
+            Check(ats_ema_many_(pt, ps, n, beta, weight, square));
+        }
+    }
 }

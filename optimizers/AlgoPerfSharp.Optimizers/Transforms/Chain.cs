@@ -12,8 +12,10 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// tensors (<see cref="FusedSteps.MomentumInPlace"/>; bit-identical), and a direction transform
 /// (<see cref="IScaledDirection"/>, the Shampoo family) followed by <c>[AddDecayedWeights without mask],
 /// ScaleByLearningRate, [DecayAfterStep]</c>, applied to the parameters in one native pass without materialising the
-/// update (<see cref="FusedSteps.ApplyDirectionsInPlace"/>; bit-identical). Set <see cref="AllowFusion"/> to false to
-/// force the transform-by-transform path.
+/// update (<see cref="FusedSteps.ApplyDirectionsInPlace"/>; bit-identical), and Sophia
+/// <c>Chain(ScaleBySophia, [AddDecayedWeights without mask], ScaleByLearningRate)</c> as one native pass over all tensors
+/// (<see cref="FusedSteps.SophiaInPlace"/>; bit-identical but for one rounding of the momentum's lerp where ATen does
+/// not fuse its multiply-add). Set <see cref="AllowFusion"/> to false to force the transform-by-transform path.
 /// </summary>
 public sealed class Chain : GradientTransform<Chain.ChainState>
 {
@@ -42,17 +44,24 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             [IScaledDirection d, ScaleByLearningRate l] => (d, 0.0, l, null),
             _ => null,
         };
+        _sophia = transforms switch
+        {
+            [ScaleBySophia s, AddDecayedWeights { Mask: null } d, ScaleByLearningRate l] => (s, d.WeightDecay, l),
+            [ScaleBySophia s, ScaleByLearningRate l] => (s, 0.0, l),
+            _ => null,
+        };
     }
 
     private readonly (ScaleByAdam Adam, double WeightDecay, ScaleByLearningRate Lr)? _adam;
     private readonly (ScaleByMomentum Momentum, int StateIndex, double WeightDecay, ScaleByLearningRate Lr)? _momentum;
     private readonly (IScaledDirection Direction, double WeightDecay, ScaleByLearningRate Lr, DecayAfterStep? After)? _direction;
+    private readonly (ScaleBySophia Sophia, double WeightDecay, ScaleByLearningRate Lr)? _sophia;
 
     /// <summary>Whether a recognised recipe may run fused (default true). Results are equal up to rounding (the Adam family) or bit-identical.</summary>
     public bool AllowFusion { get; init; } = true;
 
     /// <summary>True when this chain runs as one fused native step.</summary>
-    public bool IsFused => AllowFusion && (_adam is not null || _momentum is not null || _direction is not null);
+    public bool IsFused => AllowFusion && (_adam is not null || _momentum is not null || _direction is not null || _sophia is not null);
 
     /// <summary>The transforms in order.</summary>
     public IReadOnlyList<IGradientTransform> Transforms { get; }
@@ -98,6 +107,12 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
         if (_momentum is not null)
         {
             RunMomentum(context, state, apply);
+            return;
+        }
+
+        if (_sophia is not null)
+        {
+            RunSophia(context, state, apply);
             return;
         }
 
@@ -147,6 +162,31 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
         }
 
         FusedSteps.MomentumInPlace(parameters, context.Updates, buffers.Lists[0], decays, scales, momentum.Momentum, momentum.Nesterov, weightDecay != 0, apply);
+    }
+
+    /// <summary>
+    /// Sophia: per parameter the λ·m_λ/m_η that <see cref="AddDecayedWeights"/> adds and the −η·m_η that
+    /// <see cref="ScaleByLearningRate"/> multiplies by, computed as they compute them, then one native call for all
+    /// (the momentum m updated, h read; h's refresh is the algorithm's run's).
+    /// </summary>
+    private void RunSophia(UpdateContext context, ChainState state, bool apply)
+    {
+        var (sophia, weightDecay, lr) = _sophia!.Value;
+        var moments = (SophiaState)state.States[0];
+        double eta = lr.Schedule.At(context.Step - 1);
+        int n = context.Parameters.Count;
+        var parameters = new Tensor[n];
+        var decays = new double[n];
+        var scales = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var m = context.MultipliersOf(i);
+            parameters[i] = context.Parameters[i].Tensor;
+            decays[i] = weightDecay * m.WeightDecay / m.LearningRate;
+            scales[i] = -eta * m.LearningRate;
+        }
+
+        FusedSteps.SophiaInPlace(parameters, context.Updates, moments.M, moments.H, decays, scales, sophia.Beta1, sophia.Rho, sophia.Eps, weightDecay != 0, apply);
     }
 
     /// <summary>

@@ -19,6 +19,10 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// <see cref="ScheduleFreeState.SwapToTraining"/> recomputes after an evaluation) and sets
 /// <see cref="UpdateContext.NoUpdate"/>; put nothing after it in a recipe. Evaluation swaps x into the parameters
 /// (<see cref="TransformOptimizer.PrepareForEval"/>); an update while x is swapped in is refused.
+/// The update of all parameters runs as one native pass over their elements (<see cref="FusedSteps.ScheduleFreeInPlace"/>:
+/// the same ops in the same order, equal up to one rounding of v and of x per step where ATen's lerp and addcmul do not
+/// fuse their multiply-add); <see cref="AllowFusion"/> = false runs the ATen ops one by one. Either way y is computed by
+/// <see cref="Interpolate"/>'s one formula.
 /// </summary>
 public sealed class ScaleByScheduleFree : GradientTransform<ScheduleFreeState>
 {
@@ -68,14 +72,22 @@ public sealed class ScaleByScheduleFree : GradientTransform<ScheduleFreeState>
     /// <summary>r of the averaging weight.</summary>
     public double R { get; }
 
+    /// <summary>Whether the update runs as one fused native pass (default true); false runs the ATen ops one by one.</summary>
+    public bool AllowFusion { get; init; } = true;
+
     /// <inheritdoc/>
     public override string Name => "schedule_free_adam";
 
-    /// <summary>y ← β1·x + (1 − β1)·z in place: the one formula of the training point, used by the step and by the swap back.</summary>
+    /// <summary>
+    /// y ← β1·x + (1 − β1)·z in place, as lerp(x, z, 1 − β1) (<see cref="FusedSteps.LerpInto"/>): the one formula of the
+    /// training point, used by the step (fused or not) and by the swap back after an evaluation.
+    /// </summary>
     public static void Interpolate(Tensor y, Tensor x, Tensor z, double beta1)
     {
         ArgumentNullException.ThrowIfNull(y);
-        y.CopyInPlace(x).LerpInPlace(z, 1 - beta1);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(z);
+        FusedSteps.LerpInto([y], [x], [z], 1 - beta1);
     }
 
     /// <inheritdoc/>
@@ -96,6 +108,16 @@ public sealed class ScaleByScheduleFree : GradientTransform<ScheduleFreeState>
         double weight = Math.Pow(t, R) * Math.Pow(state.LrMax, WeightLrPower);
         state.WeightSum += weight;
         double c = state.WeightSum > 0 ? weight / state.WeightSum : 0;
+        if (AllowFusion)
+        {
+            var ys = new Tensor[context.Updates.Length];
+            for (int i = 0; i < ys.Length; i++) ys[i] = context.Parameters[i].Tensor;
+            FusedSteps.ScheduleFreeInPlace(ys, context.Updates, state.Z, state.X, state.V, -gamma * WeightDecay, WeightDecay != 0, Beta1, Beta2, Eps, gamma, c);
+            state.LastAveragingWeight = c;
+            context.NoUpdate = true;
+            return;
+        }
+
         for (int i = 0; i < context.Updates.Length; i++)
         {
             var g = context.Updates[i];

@@ -13,6 +13,8 @@ namespace AlgoPerfSharp.Optimizers.Transforms;
 /// this transform). Follow it with <see cref="AddDecayedWeights"/> and <see cref="ScaleByLearningRate"/> for the
 /// official step w ← w·(1 − η·λ) − η·u. The official code divides by ρ·bs·h + 1e-15 with h the EMA of ĝ² and bs the
 /// tokens per step; here B is folded into h (the paper's GNB estimate B·ĝ⊙ĝ) and ε is a floor (the paper's form).
+/// In that recipe <see cref="Chain"/> runs the step, the decay, the learning rate and the apply as one native pass
+/// (<see cref="FusedSteps.SophiaInPlace"/>); this transform's own update is the op-by-op form.
 /// </summary>
 public sealed class ScaleBySophia : GradientTransform<SophiaState>
 {

@@ -38,8 +38,9 @@ public sealed class SophiaState : TransformState
 
     /// <summary>
     /// The Gauss–Newton–Bartlett refresh h ← β2·h + (1 − β2)·B·ĝ⊙ĝ, ĝ the gradient of the mean loss over B sampled
-    /// labels (one tensor per parameter, in init order). A non-finite ĝ leaves h as it was and is counted. Runs under
-    /// no-grad; creates temporaries only in the caller's scope.
+    /// labels (one tensor per parameter, in init order), all parameters in one native pass
+    /// (<see cref="FusedSteps.EmaManyInPlace"/>: h·β2 then one fused multiply-add on FMA CPUs, where ATen's addcmul may
+    /// round twice). A non-finite ĝ leaves h as it was and is counted. Runs under no-grad; creates no temporaries.
     /// </summary>
     public void UpdateHessian(IReadOnlyList<Tensor> sampledGradients, double labels)
     {
@@ -52,14 +53,15 @@ public sealed class SophiaState : TransformState
         }
 
         using var noGrad = Autograd.NoGrad();
-        for (int i = 0; i < H.Length; i++) H[i].MulInPlace(_beta2).AddCMulInPlace(sampledGradients[i], sampledGradients[i], (1 - _beta2) * labels);
+        FusedSteps.EmaManyInPlace(H, sampledGradients, _beta2, (1 - _beta2) * labels, square: true);
         HessianUpdates++;
     }
 
     /// <summary>
     /// The Hutchinson refresh h ← β2·h + (1 − β2)·ĥ with ĥ = u ⊙ Hu an estimate of the Hessian's diagonal (one tensor per
     /// parameter, in init order; entries may be negative, which the clip's floor ε absorbs). A non-finite ĥ leaves h as
-    /// it was and is counted. Runs under no-grad; creates temporaries only in the caller's scope.
+    /// it was and is counted. All parameters in one native pass (<see cref="FusedSteps.EmaManyInPlace"/>, bit-identical
+    /// to h.MulInPlace(β2).AddInPlace(ĥ, 1 − β2)). Runs under no-grad; creates no temporaries.
     /// </summary>
     public void UpdateHessianDiagonal(IReadOnlyList<Tensor> estimate)
     {
@@ -71,7 +73,7 @@ public sealed class SophiaState : TransformState
         }
 
         using var noGrad = Autograd.NoGrad();
-        for (int i = 0; i < H.Length; i++) H[i].MulInPlace(_beta2).AddInPlace(estimate[i], 1 - _beta2);
+        FusedSteps.EmaManyInPlace(H, estimate, _beta2, 1 - _beta2, square: false);
         HessianUpdates++;
     }
 

@@ -602,6 +602,36 @@ ATS_API int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, d
 ATS_API int32_t ats_inverse_roots_planned(const ats_tensor* matrices, int64_t n, double root, const double* eps,
                                           const int32_t* plan, int32_t bins, ats_tensor* out, int32_t* status);
 
+/* ---- fused elementwise steps (ops_elementwise.cpp): Schedule-Free AdamW, Sophia, moving averages ---- */
+/** Schedule-Free AdamW's step over n parameters (params hold y; zs, xs, vs the state), one pass over every element:
+ *  if has_decay z.add_(y, decay) (decay = -gamma*lambda); v.mul_(beta2).addcmul_(g, g, 1-beta2);
+ *  z.addcdiv_(g, v.sqrt().add_(eps), -gamma); x.lerp_(z, c); y <- lerp(x, z, 1-beta1) as ats_lerp_into_. Each op's
+ *  rounding in that order; the add with a factor is one fma on FMA CPUs (ATen's fmadd), and so are addcmul's and
+ *  lerp's multiply-adds (ATen 1.13's compiler may contract them: equal to the ATen ops up to one rounding of v and of x
+ *  per step, bit-identical where it did). Contiguous float32/float64 CPU tensors run in one parallel region over all
+ *  their elements; others take those ATen ops. */
+ATS_API int32_t ats_schedule_free_step_(const ats_tensor* params, const ats_tensor* grads, const ats_tensor* zs,
+                                        const ats_tensor* xs, const ats_tensor* vs, int64_t n, double decay,
+                                        bool has_decay, double beta1, double beta2, double eps, double gamma,
+                                        double c);
+/** outs[k] <- lerp(starts[k], ends[k], weight) (ATen's scalar-weight formula, picked by |weight| < 0.5, the
+ *  multiply-add fused on FMA CPUs) for n triples of one shape; not contiguous float32/float64 CPU triples take
+ *  out.copy_(start).lerp_(end, weight). outs must not alias starts or ends. */
+ATS_API int32_t ats_lerp_into_(const ats_tensor* outs, const ats_tensor* starts, const ats_tensor* ends, int64_t n,
+                               double weight);
+/** Sophia's regular step over n parameters, one pass over every element: m.lerp_(g, 1-beta1);
+ *  u = clamp(m / clamp_min(rho h, eps), -1, 1); u.add_(w, weight_decays[k]) when decay (weight_decays may be NULL
+ *  otherwise); u.mul_(scales[k]); then apply ? w.add_(u) (g untouched) : g.copy_(u). Bit-identical to those ATen ops
+ *  except the lerp (one rounding apart where ATen's compiler did not contract it). Contiguous float32/float64 CPU
+ *  tensors run in one parallel region; others take the ATen ops. */
+ATS_API int32_t ats_sophia_step_(const ats_tensor* params, const ats_tensor* grads, const ats_tensor* momenta,
+                                 const ats_tensor* hessians, int64_t n, const double* weight_decays,
+                                 const double* scales, double beta1, double rho, double eps, bool decay, bool apply);
+/** Moving averages of n pairs: t.mul_(beta).addcmul_(s, s, weight) when square, else t.mul_(beta).add_(s, weight), in
+ *  one parallel region over the contiguous float32/float64 CPU pairs (the add with a factor bit-identical; addcmul up
+ *  to one rounding); others take those ATen ops. */
+ATS_API int32_t ats_ema_many_(const ats_tensor* targets, const ats_tensor* sources, int64_t n, double beta, double weight,
+                              bool square);
 #ifdef __cplusplus
 }
 #endif
