@@ -121,7 +121,7 @@ public sealed class LbfgsHistory : IDisposable
                 for (int u = t + 1; u < k; u++)
                 {
                     if (_pairs[u].Older is not null) continue;
-                    if (!fresh.TryGetValue(u, out var older)) fresh[u] = older = [];
+                    if (!fresh.TryGetValue(u, out var older)) fresh[u] = older = new Dictionary<long, double[]>();
                     if (!older.TryGetValue(_pairs[t].Id, out var c)) older[_pairs[t].Id] = c = new double[4];
 
                     // c = (s_u·s_t, s_u·y_t, y_u·s_t, y_u·y_t); this row's x is s_t (t) or y_t (k + t)
@@ -134,7 +134,7 @@ public sealed class LbfgsHistory : IDisposable
         m[gi, gi] = d[i];
         for (int u = 0; u < k; u++)
         {
-            _pairs[u].Older ??= fresh.TryGetValue(u, out var older) ? older : [];
+            _pairs[u].Older ??= fresh.TryGetValue(u, out var older) ? older : new Dictionary<long, double[]>();
         }
 
         for (int u = 0; u < k; u++)
@@ -221,7 +221,7 @@ public sealed class LbfgsHistory : IDisposable
     /// <summary>(sᵀy, sᵀs, yᵀy) in one pass, by the same kernel as every other dot product of the memory.</summary>
     private double[] SelfDots(Tensor s, Tensor y) => VectorKernels.Dots([[s], [y]], SegmentsOf([s]), [(0, 1), (0, 0), (1, 1)]);
 
-    private long[] SegmentsOf(IReadOnlyList<Tensor> v) => _segments ?? [v.Sum(t => t.NumElements)];
+    private long[] SegmentsOf(IReadOnlyList<Tensor> v) => _segments ?? new[] { v.Sum(t => t.NumElements) };
 
     /// <summary>
     /// A pair and its dot products: its own, and <see cref="Older"/> = (s·s′, s·y′, y·s′, y·y′) with every older pair
