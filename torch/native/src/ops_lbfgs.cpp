@@ -231,12 +231,14 @@ void dots_fast(const std::vector<std::vector<at::Tensor>>& v, const Layout& l, c
 
 // ---- linear combinations ----
 
-// acc[i] (+)= c·x[i] in float64, i < n; `first` sets instead of adding (0 + c·x would turn −0 into +0 only).
+// acc[k·stride + i] += c[k]·x[i] in float64 for every output k with c[k] ≠ 0, i < n: one read of x for all outputs.
 template <typename T>
-void axpy_plain(double* acc, const T* x, double c, int64_t n, bool first) {
+void combine_block_plain(const T* x, const double* c, int K, double* acc, int64_t stride, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
-    const double v = c * static_cast<double>(x[i]);
-    acc[i] = first ? v : acc[i] + v;
+    const double v = static_cast<double>(x[i]);
+    for (int k = 0; k < K; ++k) {
+      if (c[k] != 0) acc[k * stride + i] += c[k] * v;
+    }
   }
 }
 
@@ -252,27 +254,30 @@ __attribute__((target("avx2"))) inline void load8(const double* p, __m256d& lo, 
 }
 
 template <typename T>
-__attribute__((target("avx2"))) void axpy_avx2(double* acc, const T* x, double c, int64_t n, bool first) {
-  const __m256d cv = _mm256_set1_pd(c);
+__attribute__((target("avx2"))) void combine_block_avx2(const T* x, const double* c, int K, double* acc, int64_t stride,
+                                                        int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     __m256d lo, hi;
     load8(x + i, lo, hi);
-    lo = _mm256_mul_pd(cv, lo);
-    hi = _mm256_mul_pd(cv, hi);
-    if (!first) {
-      lo = _mm256_add_pd(_mm256_loadu_pd(acc + i), lo);
-      hi = _mm256_add_pd(_mm256_loadu_pd(acc + i + 4), hi);
+    for (int k = 0; k < K; ++k) {
+      if (c[k] == 0) continue;
+      const __m256d ck = _mm256_set1_pd(c[k]);
+      double* a = acc + k * stride + i;
+      _mm256_storeu_pd(a, _mm256_add_pd(_mm256_loadu_pd(a), _mm256_mul_pd(ck, lo)));
+      _mm256_storeu_pd(a + 4, _mm256_add_pd(_mm256_loadu_pd(a + 4), _mm256_mul_pd(ck, hi)));
     }
-    _mm256_storeu_pd(acc + i, lo);
-    _mm256_storeu_pd(acc + i + 4, hi);
   }
   for (; i < n; ++i) {
-    const double v = c * static_cast<double>(x[i]);
-    acc[i] = first ? v : acc[i] + v;
+    const double v = static_cast<double>(x[i]);
+    for (int k = 0; k < K; ++k) {
+      if (c[k] != 0) acc[k * stride + i] += c[k] * v;
+    }
   }
 }
 
+// outputs[k] = Σ_j c[k][j]·x_j: per block, float64 accumulators from 0, each vector read once for all outputs (j in
+// order, zero coefficients skipped), then rounded once to T.
 template <typename T>
 void combine_fast(const std::vector<std::vector<at::Tensor>>& v, const Layout& l, const double* c,
                   const std::vector<at::Tensor>& outputs) {
@@ -280,25 +285,38 @@ void combine_fast(const std::vector<std::vector<at::Tensor>>& v, const Layout& l
   std::vector<at::Tensor> keep;
   const auto base = bases<T>(v, l, keep);
   const int64_t n_vectors = static_cast<int64_t>(v.size());
-  const int64_t n_out = static_cast<int64_t>(outputs.size());
+  const int K = static_cast<int>(outputs.size());
   std::vector<T*> out;
   for (const auto& o : outputs) out.push_back(o.data_ptr<T>());
+  // column j of the coefficients (one per output), and whether any is non-zero
+  std::vector<double> column(static_cast<size_t>(n_vectors * K));
+  std::vector<char> used(static_cast<size_t>(n_vectors), 0);
+  for (int64_t j = 0; j < n_vectors; ++j) {
+    for (int k = 0; k < K; ++k) {
+      column[static_cast<size_t>(j * K + k)] = c[k * n_vectors + j];
+      if (c[k * n_vectors + j] != 0) used[static_cast<size_t>(j)] = 1;
+    }
+  }
   at::parallel_for(0, static_cast<int64_t>(l.items.size()), 1, [&](int64_t begin, int64_t end) {
-    std::vector<double> acc(static_cast<size_t>(kBlock));
+    std::vector<double> acc(static_cast<size_t>(K * kBlock));
     for (int64_t it = begin; it < end; ++it) {
       const Item& item = l.items[static_cast<size_t>(it)];
       const size_t seg = static_cast<size_t>(item.segment);
-      for (int64_t k = 0; k < n_out; ++k) {
-        bool first = true;
-        for (int64_t j = 0; j < n_vectors; ++j) {
-          const double cj = c[k * n_vectors + j];
-          if (cj == 0) continue;  // adds +0 or −0 exactly: skip reading the vector
-          const T* x = base[static_cast<size_t>(j)][seg] + item.start;
-          avx2 ? axpy_avx2<T>(acc.data(), x, cj, item.length, first) : axpy_plain<T>(acc.data(), x, cj, item.length, first);
-          first = false;
+      for (int k = 0; k < K; ++k) std::fill_n(acc.data() + k * kBlock, item.length, 0.0);
+      for (int64_t j = 0; j < n_vectors; ++j) {
+        if (!used[static_cast<size_t>(j)]) continue;
+        const T* x = base[static_cast<size_t>(j)][seg] + item.start;
+        const double* cj = column.data() + j * K;
+        if (avx2) {
+          combine_block_avx2<T>(x, cj, K, acc.data(), kBlock, item.length);
+        } else {
+          combine_block_plain<T>(x, cj, K, acc.data(), kBlock, item.length);
         }
+      }
+      for (int k = 0; k < K; ++k) {
         T* o = out[static_cast<size_t>(k)] + l.offsets[seg] + item.start;
-        for (int64_t i = 0; i < item.length; ++i) o[i] = first ? T(0) : static_cast<T>(acc[static_cast<size_t>(i)]);
+        const double* a = acc.data() + k * kBlock;
+        for (int64_t i = 0; i < item.length; ++i) o[i] = static_cast<T>(a[i]);
       }
     }
   });
