@@ -13,6 +13,7 @@
 // these loops; any other dtype or device takes the same sums through ATen.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
