@@ -127,13 +127,13 @@ public sealed class LbfgsTests
     [InlineData(DType.Float32, 2e-6)]
     public void TheCompactTwoLoopMatchesTheTextbookLoopThroughWrapAround(DType dtype, double tolerance)
     {
-        // memory 3 and 8 pairs of 5000 elements (more than one 4096-element block of the kernels), y = D s + noise with
+        // memory 3 and 8 pairs of 9000 elements (more than one 8192-element block of the kernels), y = D s + noise with
         // D in [1, 7] (sᵀy > 0): after each kept pair H·v against the textbook loop over the newest three pairs (the
         // same float32-rounded numbers in float64). Apply is skipped after some pairs, so that one or two pairs at a time
         // are new to the memory's dot products, and one pair is refused. Dropping γ, or applying the pairs in the wrong
         // order, is off by more than 1e-2.
         using var scope = new DisposeScope();
-        const int n = 5000;
+        const int n = 9000;
         var rng = new Random(11);
         double Round(double x) => dtype == DType.Float64 ? x : (float)x;
         double[] Vec() => [.. Enumerable.Range(0, n).Select(_ => Round(rng.NextDouble() - 0.5))];

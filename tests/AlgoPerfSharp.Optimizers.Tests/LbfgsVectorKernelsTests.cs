@@ -9,9 +9,9 @@ namespace AlgoPerfSharp.Optimizers.Tests;
 /// </summary>
 public sealed class LbfgsVectorKernelsTests
 {
-    // four segments: a short one, one across two 4096-element blocks with a tail, 5 elements, and one of 3000
-    private static readonly long[] Segments = [17, 4200, 5, 3000];
-    private static readonly long[][] Shapes = [[17], [60, 70], [5], [3000]];
+    // four segments: a short one, one across two 8192-element blocks with a tail, 5 elements, and one of 3000
+    private static readonly long[] Segments = [17, 9000, 5, 3000];
+    private static readonly long[][] Shapes = [[17], [60, 150], [5], [3000]];
     private static readonly int N = (int)Segments.Sum();
 
     private static float[] Floats(int seed) => [.. Enumerable.Range(0, N).Select(i => (float)(new Random(seed + (i * 7919)).NextDouble() - 0.5))];
