@@ -91,10 +91,12 @@ internal sealed class LbfgsRun : ITrainingRun
             _batches = InnerProductTest.NextBatches(_lastRatio, _batches, examples, perBatch, _config.MaxBatches);
         }
 
-        // the trial points x0 + αp, written per parameter (the first one in place: x = x0 there)
-        var x0 = Flatten(_parameters.Select(q => q.Tensor));
+        // the trial points x0 + αp, written per parameter (the first one in place: x = x0 there); x0 is kept for
+        // backtracking in H(H g)'s buffer, which is free from here on
+        var x0 = hhg ?? Tensor.Empty(g.Shape, g.DType, g.Device);
         var pOf = Views(p);
         var x0Of = Views(x0);
+        for (int i = 0; i < _parameters.Count; i++) x0Of[i].CopyInPlace(_parameters[i].Tensor);
         double alpha = _config.InitialStep;
         bool accepted = false;
         if (gtp < 0)
@@ -135,9 +137,13 @@ internal sealed class LbfgsRun : ITrainingRun
             step.ComputeLossAndGradients();
         }
 
-        var y = Flatten(Gradients());
-        y.SubInPlace(g);
-        p.MulInPlace(alpha);                   // s = αp: the memory takes p and y themselves
+        // y = g⁺ − g = −(g − g⁺) (the same bits) in g's buffer; s = αp in p's: the memory takes both buffers
+        var y = g;
+        var yOf = Views(y);
+        int k = 0;
+        foreach (var grad in Gradients()) yOf[k++].SubInPlace(grad);
+        y.MulInPlace(-1.0);
+        p.MulInPlace(alpha);
         if (!_history.TryTake(p, y)) _skippedPairs++;
         StepLengths.Add(alpha);
         _lastStep = alpha;
