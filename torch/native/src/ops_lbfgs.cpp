@@ -167,9 +167,56 @@ __attribute__((target("avx2"))) void dot_row_avx2(const T* a, const T* const* b,
   }
 }
 
+// float32 only: the product is rounded to float32 before the float64 sum, so no multiply-add can be contracted (AVX-512F
+// has FMA; float64 vectors keep to the AVX2 loop, which cannot contract). Element i in lane i mod 16, as above.
+template <int R>
+__attribute__((target("avx512f,avx512dq"))) void dot_row_avx512(const float* a, const float* const* b, int64_t n,
+                                                                 double* out) {
+  __m512d acc[R][2];
+  for (int r = 0; r < R; ++r) {
+    acc[r][0] = _mm512_setzero_pd();
+    acc[r][1] = _mm512_setzero_pd();
+  }
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 x = _mm512_loadu_ps(a + i);
+    for (int r = 0; r < R; ++r) {
+      const __m512 p = _mm512_mul_ps(x, _mm512_loadu_ps(b[r] + i));
+      acc[r][0] = _mm512_add_pd(acc[r][0], _mm512_cvtps_pd(_mm512_castps512_ps256(p)));
+      acc[r][1] = _mm512_add_pd(acc[r][1], _mm512_cvtps_pd(_mm512_extractf32x8_ps(p, 1)));
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    alignas(64) double lanes[16];
+    _mm512_store_pd(lanes, acc[r][0]);
+    _mm512_store_pd(lanes + 8, acc[r][1]);
+    for (int64_t j = i; j < n; ++j) lanes[j - i] += static_cast<double>(a[j] * b[r][j]);
+    out[r] = reduce16(lanes);
+  }
+}
+
+template <typename T>
+bool dot_row_wide(const T*, const T* const*, int, int64_t, double*) {
+  return false;
+}
+
+template <>
+bool dot_row_wide<float>(const float* a, const float* const* b, int count, int64_t n, double* out) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  if (!avx512) return false;
+  switch (count) {
+    case 1: dot_row_avx512<1>(a, b, n, out); break;
+    case 2: dot_row_avx512<2>(a, b, n, out); break;
+    case 3: dot_row_avx512<3>(a, b, n, out); break;
+    default: dot_row_avx512<4>(a, b, n, out); break;
+  }
+  return true;
+}
+
 template <typename T>
 void dot_row(const T* a, const T* const* b, int count, int64_t n, double* out) {
   static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (dot_row_wide<T>(a, b, count, n, out)) return;
   switch (count) {
     case 1: avx2 ? dot_row_avx2<T, 1>(a, b, n, out) : dot_row_plain<T, 1>(a, b, n, out); break;
     case 2: avx2 ? dot_row_avx2<T, 2>(a, b, n, out) : dot_row_plain<T, 2>(a, b, n, out); break;
