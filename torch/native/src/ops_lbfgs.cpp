@@ -8,8 +8,9 @@
 // is the in-order sum of its blocks' partial sums, and each block's partial sum is a fixed 16-lane float64 sum of
 // products rounded to the vectors' dtype (a·b in float32 for float32 vectors, as ATen's (a*b).sum(dtype=float64)).
 // So a dot depends only on its two vectors and the segments: not on the number of threads, on the other dots of the
-// call, nor on whether AVX2 is there (the vector and scalar loops add the same numbers in the same order). No FMA
-// contraction anywhere (the AVX2 functions do not enable FMA). Contiguous or not, float32/float64 CPU tensors take
+// call, nor on whether AVX-512 or AVX2 is there (the vector and scalar loops add the same numbers in the same order).
+// No FMA contraction anywhere (the AVX2 functions do not enable FMA; the AVX-512 loop, float32 only, has no float64
+// product to contract). Contiguous or not, float32/float64 CPU tensors take
 // these loops; any other dtype or device takes the same sums through ATen.
 #include <immintrin.h>
 
