@@ -89,6 +89,100 @@ public sealed class LbfgsTests
         for (int i = 0; i < N; i++) Assert.True(Math.Abs(expected[i] - got[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"[{i}] {got[i]:R} vs {expected[i]:R}");
     }
 
+    /// <summary>The textbook two-loop recursion (Nocedal &amp; Wright, Algorithm 7.4) in float64 over the pairs, oldest first.</summary>
+    private static double[] TextbookTwoLoop(IReadOnlyList<(double[] S, double[] Y)> pairs, double[] v)
+    {
+        var q = (double[])v.Clone();
+        var alpha = new double[pairs.Count];
+        for (int i = pairs.Count - 1; i >= 0; i--)
+        {
+            var (s, y) = pairs[i];
+            alpha[i] = Dot(s, q) / Dot(s, y);
+            for (int j = 0; j < q.Length; j++) q[j] -= alpha[i] * y[j];
+        }
+
+        if (pairs.Count > 0)
+        {
+            var (s, y) = pairs[^1];
+            double gamma = Dot(s, y) / Dot(y, y);
+            for (int j = 0; j < q.Length; j++) q[j] *= gamma;
+        }
+
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            var (s, y) = pairs[i];
+            double beta = Dot(y, q) / Dot(s, y);
+            for (int j = 0; j < q.Length; j++) q[j] += (alpha[i] - beta) * s[j];
+        }
+
+        return q;
+    }
+
+    private static Tensor T(double[] x, DType dtype) => dtype == DType.Float64 ? Tensor.From<double>(x) : Tensor.From<float>(x.Select(v => (float)v).ToArray());
+
+    private static double[] Values(Tensor t) => t.DType == DType.Float64 ? t.ToArray<double>() : [.. t.ToArray<float>().Select(v => (double)v)];
+
+    [Theory]
+    [InlineData(DType.Float64, 1e-13)]
+    [InlineData(DType.Float32, 2e-6)]
+    public void TheCompactTwoLoopMatchesTheTextbookLoopThroughWrapAround(DType dtype, double tolerance)
+    {
+        // memory 3 and 8 pairs of 9000 elements (more than one 8192-element block of the kernels), y = D s + noise with
+        // D in [1, 7] (sᵀy > 0): after each kept pair H·v against the textbook loop over the newest three pairs (the
+        // same float32-rounded numbers in float64). Apply is skipped after some pairs, so that one or two pairs at a time
+        // are new to the memory's dot products, and one pair is refused. Dropping γ, or applying the pairs in the wrong
+        // order, is off by more than 1e-2.
+        using var scope = new DisposeScope();
+        const int n = 9000;
+        var rng = new Random(11);
+        double Round(double x) => dtype == DType.Float64 ? x : (float)x;
+        double[] Vec() => [.. Enumerable.Range(0, n).Select(_ => Round(rng.NextDouble() - 0.5))];
+        using var history = new LbfgsHistory(3);
+        var kept = new List<(double[] S, double[] Y)>();
+        int checks = 0;
+        for (int k = 0; k < 8; k++)
+        {
+            double[] s = Vec();
+            double[] y = [.. s.Select((x, i) => Round((x * (1 + (i % 7))) + (0.01 * (rng.NextDouble() - 0.5))))];
+            Assert.True(history.TryAdd(T(s, dtype), T(y, dtype)));
+            kept.Add((s, y));
+            if (k == 4) Assert.False(history.TryAdd(T(s, dtype), T([.. s.Select(x => -x)], dtype)));
+            Assert.Equal(Math.Min(3, k + 1), history.Count);
+            if (k % 3 == 1) continue;
+            double[] v = Vec();
+            double[] expected = TextbookTwoLoop([.. kept.TakeLast(3)], v);
+            double[] got = Values(history.Apply(T(v, dtype)));
+            double err = Math.Sqrt(got.Zip(expected, (a, b) => (a - b) * (a - b)).Sum() / Dot(expected, expected));
+            Assert.True(err <= tolerance, $"pair {k}: relative error {err:G3} > {tolerance:G3}");
+            checks++;
+        }
+
+        Assert.Equal(5, checks);
+    }
+
+    [Fact]
+    public void ACheckpointOfAFullMemoryResumesWithTheSameBits()
+    {
+        // the memory's dot products are not saved: Load takes them again and must get the same bits, so H·v is equal
+        using var scope = new DisposeScope();
+        var rng = new Random(5);
+        double[] Vec() => [.. Enumerable.Range(0, 300).Select(_ => rng.NextDouble() - 0.5)];
+        using var history = new LbfgsHistory(2);
+        for (int k = 0; k < 3; k++)
+        {
+            double[] s = Vec();
+            Assert.True(history.TryAdd(T(s, DType.Float32), T([.. s.Select((x, i) => x * (2 + (i % 3)))], DType.Float32)));
+            if (k == 1) history.Apply(T(Vec(), DType.Float32));
+        }
+
+        var v = T(Vec(), DType.Float32);
+        using var state = new AlgorithmState();
+        history.Save(state, "m");
+        using var resumed = new LbfgsHistory(2);
+        resumed.Load(state, "m");
+        Assert.Equal(history.Apply(v).ToArray<float>(), resumed.Apply(v).ToArray<float>());
+    }
+
     [Fact]
     public void APairWithoutPositiveCurvatureIsNotKept()
     {

@@ -23,6 +23,7 @@ internal sealed class LbfgsRun : ITrainingRun
     private readonly IReadOnlyList<ModelParameter> _parameters;
     private readonly LbfgsConfig _config;
     private readonly LbfgsHistory _history;
+    private readonly long[] _segments;
     private int _batches;
     private long _steps, _failedSearches, _skippedPairs, _backtracks;
     private double _lastStep, _lastRatio;
@@ -31,7 +32,8 @@ internal sealed class LbfgsRun : ITrainingRun
     {
         _parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
         _config = config ?? throw new ArgumentNullException(nameof(config));
-        _history = new LbfgsHistory(config.Memory);
+        _segments = [.. parameters.Select(p => p.Tensor.NumElements)];
+        _history = new LbfgsHistory(config.Memory, _segments);
         _batches = config.InitialBatches;
     }
 
@@ -54,40 +56,60 @@ internal sealed class LbfgsRun : ITrainingRun
         var parts = step.ComputeSubBatchGradients(groups);
         double f0 = parts.Sum(p => p.Loss * p.Examples) / parts.Sum(p => p.Examples);
         using var noGrad = Autograd.NoGrad();
-        var g = Flatten(_parameters.Select(p => p.Tensor.Grad ?? p.Tensor.ZerosLike()));
-        double gg = LbfgsHistory.Dot(g, g);
+        var g = Flatten(Gradients());          // a copy: the oracle overwrites the gradients before y = g⁺ − g
+
+        // pass 1 over the pairs: their dot products with g (and a new pair's with the others), gᵀg
+        var basis = _history.Prepare([g]);
+        double gg = basis.InputSquared;
         if (!double.IsFinite(f0) || !double.IsFinite(gg) || gg == 0)
         {
             StepLengths.Add(0);
             return f0;
         }
 
-        var p = _history.Apply(g).Neg();
-        double gtp = LbfgsHistory.Dot(g, p);
+        // p = −H g and, for the inner-product test, H(H g) = −H p as coefficients over (s, y, g); pass 2 writes both
+        bool test = groups >= 2;
+        double[] cp = Negated(basis.Apply(basis.Input));
+        var p = Tensor.Empty(g.Shape, g.DType, g.Device);
+        var hhg = test ? Tensor.Empty(g.Shape, g.DType, g.Device) : null;
+        if (hhg is null) basis.Combine([cp], [p]);
+        else basis.Combine([cp, Negated(basis.Apply(cp))], [p, hhg]);
+
+        // one pass over p, g, H(H g) and the groups' gradients: gᵀp, pᵀp and v_j = g_jᵀ·H(H g)
+        var (gtp, pp, products) = Measure(g, p, hhg, parts);
         if (!(gtp < 0))
         {
             _history.Clear();
             p = g.Neg();
-            gtp = LbfgsHistory.Dot(g, p);
+            hhg = test ? g.Clone() : null;     // H = I: H(H g) = −p = g
+            (gtp, pp, products) = Measure(g, p, hhg, parts);
         }
 
-        // the inner-product test with this step's H and g: v_j = g_jᵀ·H(H g_S), H g_S = −p
-        if (groups >= 2)
+        if (test)
         {
-            var hhg = _history.Apply(p).Neg();
-            var products = parts.Select(part => LbfgsHistory.Dot(Flatten(part.Gradients), hhg)).ToArray();
-            _lastRatio = InnerProductTest.Ratio(products, LbfgsHistory.Dot(p, p), _config.Theta);
+            _lastRatio = InnerProductTest.Ratio(products, pp, _config.Theta);
             _batches = InnerProductTest.NextBatches(_lastRatio, _batches, examples, perBatch, _config.MaxBatches);
         }
 
-        var x0 = Flatten(_parameters.Select(q => q.Tensor));
+        // the trial points x0 + αp, written per parameter (the first one in place: x = x0 there); x0 is kept for
+        // backtracking in H(H g)'s buffer, which is free from here on
+        var x0 = hhg ?? Tensor.Empty(g.Shape, g.DType, g.Device);
+        var pOf = Views(p);
+        var x0Of = Views(x0);
+        for (int i = 0; i < _parameters.Count; i++) x0Of[i].CopyInPlace(_parameters[i].Tensor);
         double alpha = _config.InitialStep;
         bool accepted = false;
         if (gtp < 0)
         {
             for (int trial = 0; trial < _config.MaxBacktracks; trial++)
             {
-                Write(x0.Add(p, alpha));
+                for (int i = 0; i < _parameters.Count; i++)
+                {
+                    var w = _parameters[i].Tensor;
+                    if (trial > 0) w.CopyInPlace(x0Of[i]);
+                    w.AddInPlace(pOf[i], alpha);
+                }
+
                 double f = step.ComputeLoss();
                 if (f <= f0 + (_config.ArmijoC1 * alpha * gtp))
                 {
@@ -102,7 +124,7 @@ internal sealed class LbfgsRun : ITrainingRun
 
         if (!accepted)
         {
-            Write(x0);
+            for (int i = 0; i < _parameters.Count; i++) _parameters[i].Tensor.CopyInPlace(x0Of[i]);
             _history.Clear();
             _failedSearches++;
             StepLengths.Add(0);
@@ -115,8 +137,14 @@ internal sealed class LbfgsRun : ITrainingRun
             step.ComputeLossAndGradients();
         }
 
-        var y = Flatten(_parameters.Select(q => q.Tensor.Grad ?? q.Tensor.ZerosLike())).Sub(g);
-        if (!_history.TryAdd(p.Mul(alpha), y)) _skippedPairs++;
+        // y = g⁺ − g = −(g − g⁺) (the same bits) in g's buffer; s = αp in p's: the memory takes both buffers
+        var y = g;
+        var yOf = Views(y);
+        int k = 0;
+        foreach (var grad in Gradients()) yOf[k++].SubInPlace(grad);
+        y.MulInPlace(-1.0);
+        p.MulInPlace(alpha);
+        if (!_history.TryTake(p, y)) _skippedPairs++;
         StepLengths.Add(alpha);
         _lastStep = alpha;
         return f0;
@@ -158,14 +186,42 @@ internal sealed class LbfgsRun : ITrainingRun
 
     private static Tensor Flatten(IEnumerable<Tensor> tensors) => Tensor.Cat(tensors.Select(t => t.Reshape(-1)).ToArray());
 
-    private void Write(Tensor flat)
+    private static double[] Negated(double[] c) => [.. c.Select(x => -x)];
+
+    private IEnumerable<Tensor> Gradients() => _parameters.Select(p => p.Tensor.Grad ?? p.Tensor.ZerosLike());
+
+    /// <summary>The parameters' parts of a flat vector, each viewed in its parameter's shape.</summary>
+    private Tensor[] Views(Tensor flat)
     {
+        var views = new Tensor[_parameters.Count];
         long offset = 0;
-        foreach (var q in _parameters)
+        for (int i = 0; i < views.Length; i++)
         {
-            long n = q.Tensor.NumElements;
-            q.Tensor.CopyInPlace(flat.Narrow(0, offset, n).Reshape(q.Tensor.Shape));
+            var t = _parameters[i].Tensor;
+            long n = t.NumElements;
+            views[i] = flat.Narrow(0, offset, n).View(t.Shape);
             offset += n;
         }
+
+        return views;
+    }
+
+    /// <summary>gᵀp, pᵀp and the groups' g_jᵀ·hhg (none without <paramref name="hhg"/>) in one native pass.</summary>
+    private (double Gtp, double Pp, double[] Products) Measure(Tensor g, Tensor p, Tensor? hhg, IReadOnlyList<SubBatchGradients> parts)
+    {
+        var vectors = new List<IReadOnlyList<Tensor>> { new[] { p }, new[] { g } };
+        var pairs = new List<(int X, int Y)> { (0, 1), (0, 0) };
+        if (hhg is not null)
+        {
+            vectors.Add(new[] { hhg });
+            foreach (var part in parts)
+            {
+                pairs.Add((vectors.Count, 2));
+                vectors.Add(part.Gradients);
+            }
+        }
+
+        double[] d = VectorKernels.Dots(vectors, _segments, pairs);
+        return (d[0], d[1], d[2..]);
     }
 }

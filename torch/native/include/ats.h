@@ -632,6 +632,24 @@ ATS_API int32_t ats_sophia_step_(const ats_tensor* params, const ats_tensor* gra
  *  to one rounding); others take those ATen ops. */
 ATS_API int32_t ats_ema_many_(const ats_tensor* targets, const ats_tensor* sources, int64_t n, double beta, double weight,
                               bool square);
+
+/* ---- L-BFGS: dot products and linear combinations of parameter-sized vectors (ops_lbfgs.cpp) ---- */
+/** A vector is one flat tensor of S = sum(segments) elements or n_segments tensors of segments[k] elements (one per
+ *  parameter, say); `vectors` holds the handles of all vectors in order, counts[v] (1 or n_segments) of vector v.
+ *  out[p] = sum_i a_i*b_i for (a, b) = (pairs[2p], pairs[2p+1]): each product rounded to the vectors' dtype, summed in
+ *  float64 over fixed blocks of the segments in a fixed order, so out[p] depends only on the two vectors and the
+ *  segments (not on threads, AVX2 or the other pairs). Consecutive pairs with the same first vector share one sweep of
+ *  it. float32/float64 CPU tensors take a native loop; others (a.mul(b)).sum(float64) in ATen. */
+ATS_API int32_t ats_lbfgs_dots(const ats_tensor* vectors, const int64_t* counts, int64_t n_vectors,
+                               const int64_t* segments, int64_t n_segments, const int64_t* pairs, int64_t n_pairs,
+                               double* out);
+/** outputs[k] <- sum_j coefficients[k*n_vectors + j] * vector_j, per element in float64 in the order j = 0, 1, ...
+ *  (each product and sum rounded; zero coefficients skipped) and rounded once to the output's dtype. Vectors as in
+ *  ats_lbfgs_dots; each output has S elements and shares no memory with an input. */
+ATS_API int32_t ats_lbfgs_combine(const ats_tensor* vectors, const int64_t* counts, int64_t n_vectors,
+                                  const int64_t* segments, int64_t n_segments, const double* coefficients,
+                                  const ats_tensor* outputs, int64_t n_outputs);
+
 #ifdef __cplusplus
 }
 #endif
