@@ -54,6 +54,52 @@ inline bool contiguous_float_cpu(std::initializer_list<const at::Tensor*> ts) {
   return true;
 }
 
+// contiguous_float_cpu, and every tensor the first one's size: what a fused elementwise loop reads as parallel arrays.
+inline bool same_size_float_cpu(std::initializer_list<const at::Tensor*> ts) {
+  if (!contiguous_float_cpu(ts)) return false;
+  const int64_t n = (*ts.begin())->numel();
+  return std::all_of(ts.begin(), ts.end(), [n](const at::Tensor* t) { return t->numel() == n; });
+}
+
+// Runs body(k, begin, end) over the elements [begin, end) of tensor k for every tensor, the tensors' elements laid end
+// to end and cut into chunks by at::parallel_for. The shim is compiled without OpenMP (only parallel.cpp has it), so
+// that loop runs on the calling thread: one pass over every element, in one call. An elementwise body gives the same
+// result however the range is cut.
+template <typename Body>
+void for_each_flat(const std::vector<int64_t>& sizes, int64_t grain, const Body& body) {
+  std::vector<int64_t> offsets(sizes.size() + 1, 0);
+  for (size_t k = 0; k < sizes.size(); ++k) offsets[k + 1] = offsets[k] + sizes[k];
+  if (offsets.back() == 0) return;
+  at::parallel_for(0, offsets.back(), grain, [&](int64_t begin, int64_t end) {
+    size_t k = static_cast<size_t>(std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin()) - 1;
+    for (; begin < end && k < sizes.size(); ++k) {
+      const int64_t stop = std::min(end, offsets[k + 1]);
+      if (stop > begin) body(k, begin - offsets[k], stop - offsets[k]);
+      begin = std::max(begin, stop);
+    }
+  });
+}
+
+// True when this CPU runs ATen's AVX2 (or AVX-512) kernels, whose vec::fmadd, the vector form of add(x, y, alpha),
+// is one fused multiply-add: the fused loops then use fma where ATen does, and are bit-identical to its ops.
+inline bool cpu_has_fma() {
+  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return fma;
+}
+
+// a*b + c rounded once when Fma (ATen's vec::fmadd on AVX2/AVX-512), twice otherwise (its default kernels; the files
+// using it are compiled without contraction, so the compiler never fuses the plain form).
+template <bool Fma, typename T>
+inline __attribute__((always_inline)) T madd(T a, T b, T c) {
+  if constexpr (!Fma) {
+    return a * b + c;
+  } else if constexpr (std::is_same_v<T, float>) {
+    return __builtin_fmaf(a, b, c);
+  } else {
+    return __builtin_fma(a, b, c);
+  }
+}
+
 // No NaN or ±∞ among x[0, n). A value is NaN or ±∞ exactly when all its exponent bits are set, so when adding one
 // unit of the exponent to those bits carries into the sign bit. Integer ands, adds and ors vectorize with plain SSE2 at
 // -O3 (ops_bench.cpp) for float32 and float64 alike (std::isfinite's floating compares would not without -ffast-math,

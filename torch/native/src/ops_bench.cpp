@@ -96,52 +96,6 @@ void adam_loop(T* w, T* g, T* m, T* v, int64_t begin, int64_t end, const AdamSca
   adam_select<T>(w + begin, g + begin, m + begin, v + begin, end - begin, c, flags);
 }
 
-// True when every tensor is a dense contiguous CPU tensor of the first one's dtype (float32 or float64) and size.
-bool fast_path(std::initializer_list<const at::Tensor*> ts) {
-  if (!ats::contiguous_float_cpu(ts)) return false;
-  const int64_t n = (*ts.begin())->numel();
-  return std::all_of(ts.begin(), ts.end(), [n](const at::Tensor* t) { return t->numel() == n; });
-}
-
-// Runs body(k, begin, end) over the elements [begin, end) of tensor k for every tensor, the tensors' elements laid end
-// to end and cut into one chunk per intra-op thread: one parallel region per call instead of one per tensor (each
-// region pays a thread wake-up, tens of microseconds on an idle VM). An elementwise body gives the same result however
-// the range is cut.
-template <typename Body>
-void for_each_flat(const std::vector<int64_t>& sizes, int64_t grain, const Body& body) {
-  std::vector<int64_t> offsets(sizes.size() + 1, 0);
-  for (size_t k = 0; k < sizes.size(); ++k) offsets[k + 1] = offsets[k] + sizes[k];
-  if (offsets.back() == 0) return;
-  at::parallel_for(0, offsets.back(), grain, [&](int64_t begin, int64_t end) {
-    size_t k = static_cast<size_t>(std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin()) - 1;
-    for (; begin < end && k < sizes.size(); ++k) {
-      const int64_t stop = std::min(end, offsets[k + 1]);
-      if (stop > begin) body(k, begin - offsets[k], stop - offsets[k]);
-      begin = std::max(begin, stop);
-    }
-  });
-}
-
-// True when this CPU runs ATen's AVX2 (or AVX-512) kernels, whose vec::fmadd, the vector form of add(x, y, alpha),
-// is one fused multiply-add: the kernels below then use fma where ATen does, and are bit-identical to its ops.
-bool cpu_has_fma() {
-  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return fma;
-}
-
-// a*b + c rounded once when Fma (ATen's vec::fmadd on AVX2/AVX-512), twice otherwise (its default kernels; this file
-// is compiled without contraction, so the compiler never fuses the plain form).
-template <bool Fma, typename T>
-inline __attribute__((always_inline)) T madd(T a, T b, T c) {
-  if constexpr (!Fma) {
-    return a * b + c;
-  } else if constexpr (std::is_same_v<T, float>) {
-    return __builtin_fmaf(a, b, c);
-  } else {
-    return __builtin_fma(a, b, c);
-  }
-}
-
 // ---- SGD with momentum (PyTorch's SGD, dampening 0), as the composed ATen ops compute it ----
 
 struct MomentumSwitches {
@@ -155,11 +109,11 @@ template <typename T, bool Fma, bool Nesterov, bool Apply, bool Decay>
 inline __attribute__((always_inline)) void momentum_body(T* __restrict w, T* __restrict g, T* __restrict b, int64_t n,
                                                          T mu, T wd, T scale) {
   for (int64_t i = 0; i < n; ++i) {
-    const T d = Decay ? madd<Fma>(w[i], wd, g[i]) : g[i];
+    const T d = Decay ? ats::madd<Fma>(w[i], wd, g[i]) : g[i];
     T bi = b[i] * mu;
     bi = bi + d;
     b[i] = bi;
-    T u = Nesterov ? madd<Fma>(bi, mu, d) : bi;
+    T u = Nesterov ? ats::madd<Fma>(bi, mu, d) : bi;
     u = u * scale;
     if (Apply) {
       w[i] = w[i] + u;
@@ -183,7 +137,7 @@ void momentum_plain(T* w, T* g, T* b, int64_t n, T mu, T wd, T scale) {
 template <typename T, bool... Fixed>
 void momentum_select(T* w, T* g, T* b, int64_t n, T mu, T wd, T scale, const bool* flags) {
   if constexpr (sizeof...(Fixed) == 3) {
-    if (cpu_has_fma()) {
+    if (ats::cpu_has_fma()) {
       momentum_fma<T, Fixed...>(w, g, b, n, mu, wd, scale);
     } else {
       momentum_plain<T, Fixed...>(w, g, b, n, mu, wd, scale);
@@ -219,7 +173,7 @@ void momentum_flat(const std::vector<int64_t>& which, const ats_tensor* params, 
   }
   const T mu = static_cast<T>(s.momentum);
   const bool flags[3] = {s.nesterov, s.apply, s.decay};
-  for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
+  ats::for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
     const Job& t = jobs[j];
     momentum_select<T>(t.w + begin, t.g + begin, t.b + begin, end - begin, mu, t.wd, t.scale, flags);
   });
@@ -248,7 +202,7 @@ inline __attribute__((always_inline)) void second_moment_body(T* __restrict d, c
     T di = d[i] * beta2;
     const T wr = weight * r[i];
     if constexpr (Fma) {
-      di = madd<true>(wr, r[i], di);
+      di = ats::madd<true>(wr, r[i], di);
     } else {
       di = di + wr * r[i];
     }
@@ -268,7 +222,7 @@ void second_moment_plain(T* d, const T* r, T* x, int64_t n, T beta2, T weight, T
 }
 
 void second_moment_divide(at::Tensor& d, const at::Tensor& r, at::Tensor& x, double beta2, double weight, double eps) {
-  if (!fast_path({&d, &r, &x})) {
+  if (!ats::same_size_float_cpu({&d, &r, &x})) {
     d.mul_(beta2).addcmul_(r, r, weight);
     x.div_(d.sqrt().add_(eps));
     return;
@@ -278,7 +232,7 @@ void second_moment_divide(at::Tensor& d, const at::Tensor& r, at::Tensor& x, dou
     const scalar_t* pr = r.data_ptr<scalar_t>();
     scalar_t* px = x.data_ptr<scalar_t>();
     const scalar_t b2 = static_cast<scalar_t>(beta2), wt = static_cast<scalar_t>(weight), ep = static_cast<scalar_t>(eps);
-    const bool fma = cpu_has_fma();
+    const bool fma = ats::cpu_has_fma();
     at::parallel_for(0, d.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
       if (fma) {
         second_moment_fma<scalar_t>(pd + begin, pr + begin, px + begin, end - begin, b2, wt, ep);
@@ -344,7 +298,7 @@ template <typename T, bool Fma, bool Low>
 inline __attribute__((always_inline)) void lerp_body(T* __restrict m, const T* __restrict g, int64_t n, T w, T wc) {
   for (int64_t i = 0; i < n; ++i) {
     const T diff = g[i] - m[i];
-    m[i] = Low ? madd<Fma>(w, diff, m[i]) : madd<Fma>(-diff, wc, g[i]);
+    m[i] = Low ? ats::madd<Fma>(w, diff, m[i]) : ats::madd<Fma>(-diff, wc, g[i]);
   }
 }
 
@@ -376,8 +330,8 @@ void lerp_flat(const std::vector<int64_t>& which, const ats_tensor* moments, con
     jobs.push_back({m.data_ptr<T>(), ats::T(targets[k]).data_ptr<T>(), w, static_cast<T>(1) - w, std::abs(w) < static_cast<T>(0.5)});
     sizes.push_back(m.numel());
   }
-  const bool fma = cpu_has_fma();
-  for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
+  const bool fma = ats::cpu_has_fma();
+  ats::for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
     const Job& t = jobs[j];
     if (fma) {
       if (t.low) lerp_fma<T, true>(t.m + begin, t.g + begin, end - begin, t.w, t.wc);
@@ -398,7 +352,7 @@ inline __attribute__((always_inline)) void apply_body(T* __restrict w, const T* 
                                                       T alpha, T after) {
   for (int64_t i = 0; i < n; ++i) {
     T wi = w[i] * before;
-    wi = madd<Fma>(p[i], alpha, wi);
+    wi = ats::madd<Fma>(p[i], alpha, wi);
     w[i] = wi * after;
   }
 }
@@ -430,8 +384,8 @@ void apply_flat(const std::vector<int64_t>& which, const ats_tensor* params, con
                     static_cast<T>(alpha[k]), static_cast<T>(after[k])});
     sizes.push_back(w.numel());
   }
-  const bool fma = cpu_has_fma();
-  for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
+  const bool fma = ats::cpu_has_fma();
+  ats::for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
     const Job& t = jobs[j];
     if (fma) {
       apply_fma<T>(t.w + begin, t.p + begin, end - begin, t.before, t.alpha, t.after);
@@ -468,7 +422,7 @@ int32_t ats_fused_adam_(const ats_tensor* params, const ats_tensor* grads, const
     at::Tensor& g = ats::T(grads[k]);
     at::Tensor& m = ats::T(exp_avgs[k]);
     at::Tensor& v = ats::T(exp_avg_sqs[k]);
-    if (!fast_path({&w, &g, &m, &v})) {
+    if (!ats::same_size_float_cpu({&w, &g, &m, &v})) {
       adam_aten(w, g, m, v, s);
       continue;
     }
@@ -503,7 +457,7 @@ int32_t ats_all_finite(const ats_tensor* xs, int64_t n, bool* out) {
   if (ok && !flat.empty()) {
     // Every contiguous float tensor in one parallel region; once one range has a NaN or inf the rest are skipped.
     std::atomic<bool> all{true};
-    for_each_flat(sizes, 1 << 16, [&](size_t j, int64_t begin, int64_t end) {
+    ats::for_each_flat(sizes, 1 << 16, [&](size_t j, int64_t begin, int64_t end) {
       if (all.load(std::memory_order_relaxed) && !ats::finite_range(*flat[j], begin, end)) {
         all.store(false, std::memory_order_relaxed);
       }
@@ -525,7 +479,7 @@ int32_t ats_fused_momentum_(const ats_tensor* params, const ats_tensor* grads, c
     at::Tensor& w = ats::T(params[k]);
     at::Tensor& g = ats::T(grads[k]);
     at::Tensor& b = ats::T(bufs[k]);
-    if (!fast_path({&w, &g, &b})) {
+    if (!ats::same_size_float_cpu({&w, &g, &b})) {
       momentum_aten(w, g, b, decay ? weight_decays[k] : 0.0, scales[k], s);
     } else {
       (w.scalar_type() == at::kFloat ? f32 : f64).push_back(k);
@@ -579,7 +533,7 @@ int32_t ats_lerp_many_(const ats_tensor* moments, const ats_tensor* targets, int
   for (int64_t k = 0; k < n; ++k) {
     at::Tensor& m = ats::T(moments[k]);
     const at::Tensor& g = ats::T(targets[k]);
-    if (!fast_path({&m, &g})) {
+    if (!ats::same_size_float_cpu({&m, &g})) {
       m.lerp_(g, weights[k]);
     } else {
       (m.scalar_type() == at::kFloat ? f32 : f64).push_back(k);
@@ -598,7 +552,7 @@ int32_t ats_apply_directions_(const ats_tensor* params, const ats_tensor* direct
   for (int64_t k = 0; k < n; ++k) {
     at::Tensor& w = ats::T(params[k]);
     const at::Tensor& p = ats::T(directions[k]);
-    if (!fast_path({&w, &p})) {
+    if (!ats::same_size_float_cpu({&w, &p})) {
       w.mul_(before[k]).add_(p, alpha[k]).mul_(after[k]);
     } else {
       (w.scalar_type() == at::kFloat ? f32 : f64).push_back(k);

@@ -6,7 +6,7 @@
 // (other dtypes, CUDA, strided, sparse) takes the same ATen ops the C# transforms compose, per tensor.
 //
 // Rounding: every loop computes each ATen op's expression in the composed order with the op's own rounding. This file
-// is compiled without FMA contraction, so a multiply-add is fused exactly where it is written with madd<true>: where
+// is compiled without FMA contraction, so a multiply-add is fused exactly where it is written with ats::madd<true>: where
 // ATen's AVX2/AVX-512 kernels call vec::fmadd (add with a factor), and where ATen 1.13's kernels are scalar or
 // operator expressions that its compiler may contract (lerp with a scalar weight, addcmul) — the loop fuses those on
 // FMA CPUs too, so it is bit-identical to ATen when ATen's build contracted them and one rounding apart otherwise.
@@ -22,61 +22,11 @@
 
 namespace {
 
-// True when every tensor is a dense contiguous CPU tensor of the first one's dtype (float32 or float64) and size.
-bool flat_float(std::initializer_list<const at::Tensor*> ts) {
-  const at::Tensor& first = **ts.begin();
-  const auto st = first.scalar_type();
-  if (st != at::kFloat && st != at::kDouble) return false;
-  for (const at::Tensor* t : ts) {
-    if (t->layout() != at::kStrided || !t->device().is_cpu() || t->scalar_type() != st || !t->is_contiguous() ||
-        t->numel() != first.numel()) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// body(k, begin, end) over the elements [begin, end) of tensor k for every tensor, the tensors laid end to end and cut
-// into one chunk per intra-op thread: one parallel region per call (an elementwise body gives the same result however
-// the range is cut).
-template <typename Body>
-void over_all_elements(const std::vector<int64_t>& sizes, const Body& body) {
-  std::vector<int64_t> offsets(sizes.size() + 1, 0);
-  for (size_t k = 0; k < sizes.size(); ++k) offsets[k + 1] = offsets[k] + sizes[k];
-  if (offsets.back() == 0) return;
-  at::parallel_for(0, offsets.back(), 1 << 15, [&](int64_t begin, int64_t end) {
-    size_t k = static_cast<size_t>(std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin()) - 1;
-    for (; begin < end && k < sizes.size(); ++k) {
-      const int64_t stop = std::min(end, offsets[k + 1]);
-      if (stop > begin) body(k, begin - offsets[k], stop - offsets[k]);
-      begin = std::max(begin, stop);
-    }
-  });
-}
-
-// ATen's AVX2/AVX-512 kernels (and their fmadd) run on this CPU.
-bool has_fma() {
-  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return fma;
-}
-
-// a*b + c, rounded once when Fma, twice otherwise.
-template <bool Fma, typename T>
-inline __attribute__((always_inline)) T madd(T a, T b, T c) {
-  if constexpr (!Fma) {
-    return a * b + c;
-  } else if constexpr (std::is_same_v<T, float>) {
-    return __builtin_fmaf(a, b, c);
-  } else {
-    return __builtin_fma(a, b, c);
-  }
-}
-
 // ATen's scalar-weight lerp(a, b, w): a + w(b − a) when |w| < 0.5, else b − (b − a)(1 − w), with wc = 1 − w rounded.
 template <bool Fma, bool Low, typename T>
 inline __attribute__((always_inline)) T lerp_formula(T a, T b, T w, T wc) {
   const T diff = b - a;
-  return Low ? madd<Fma>(w, diff, a) : madd<Fma>(-diff, wc, b);
+  return Low ? ats::madd<Fma>(w, diff, a) : ats::madd<Fma>(-diff, wc, b);
 }
 
 template <typename T>
@@ -89,7 +39,7 @@ template <typename T, typename K, int Count, bool... Fixed>
 auto pick(const bool* flags) {
   if constexpr (static_cast<int>(sizeof...(Fixed)) == Count) {
     (void)flags;
-    return has_fma() ? K::template fn<true, Fixed...>() : K::template fn<false, Fixed...>();
+    return ats::cpu_has_fma() ? K::template fn<true, Fixed...>() : K::template fn<false, Fixed...>();
   } else {
     return flags[sizeof...(Fixed)] ? pick<T, K, Count, Fixed..., true>(flags) : pick<T, K, Count, Fixed..., false>(flags);
   }
@@ -120,9 +70,9 @@ inline __attribute__((always_inline)) void free_body(T* __restrict y, const T* _
   for (int64_t i = 0; i < n; ++i) {
     const T gi = g[i];
     T zi = z[i];
-    if (Decay) zi = madd<Fma>(y[i], decay, zi);
+    if (Decay) zi = ats::madd<Fma>(y[i], decay, zi);
     T vi = v[i] * b2;
-    vi = madd<Fma>(b2c * gi, gi, vi);
+    vi = ats::madd<Fma>(b2c * gi, gi, vi);
     v[i] = vi;
     const T den = std::sqrt(vi) + eps;
     zi = zi + neg_gamma * gi / den;
@@ -179,7 +129,7 @@ template <typename T>
 void lerp_into_range(T* out, const T* a, const T* b, int64_t n, T w) {
   const T wc = static_cast<T>(1) - w;
   const bool low = lerp_low(w);
-  if (has_fma()) {
+  if (ats::cpu_has_fma()) {
     (low ? lerp_into_fma<T, true> : lerp_into_fma<T, false>)(out, a, b, n, w, wc);
   } else {
     (low ? lerp_into_plain<T, true> : lerp_into_plain<T, false>)(out, a, b, n, w, wc);
@@ -188,7 +138,7 @@ void lerp_into_range(T* out, const T* a, const T* b, int64_t n, T w) {
 
 // out ← lerp(a, b, w) for one triple: the loop when all three are flat float tensors, else out.copy_(a).lerp_(b, w).
 void lerp_into_one(at::Tensor& out, const at::Tensor& a, const at::Tensor& b, double w) {
-  if (!flat_float({&out, &a, &b})) {
+  if (!ats::same_size_float_cpu({&out, &a, &b})) {
     out.copy_(a).lerp_(b, w);
     return;
   }
@@ -239,7 +189,7 @@ void free_flat(const std::vector<int64_t>& which, const ats_tensor* ys, const at
   k.w1c = static_cast<T>(1) - k.w1;
   const bool flags[3] = {s.has_decay, lerp_low(k.c), lerp_low(k.w1)};
   const FreeFn<T> run = pick<T, FreeKernels<T>, 3>(flags);
-  over_all_elements(sizes, [&](size_t j, int64_t begin, int64_t end) {
+  ats::for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
     const Job& t = jobs[j];
     run(t.y + begin, t.g + begin, t.z + begin, t.x + begin, t.v + begin, end - begin, k);
   });
@@ -272,7 +222,7 @@ inline __attribute__((always_inline)) void sophia_body(T* __restrict w, T* __res
     T u = mi / den;
     u = u < minus_one ? minus_one : u;
     u = one < u ? one : u;
-    if (Decay) u = madd<Fma>(w[i], wd, u);
+    if (Decay) u = ats::madd<Fma>(w[i], wd, u);
     u = u * scale;
     if (Apply) {
       w[i] = w[i] + u;
@@ -351,7 +301,7 @@ void sophia_flat(const std::vector<int64_t>& which, const ats_tensor* params, co
   k.eps = static_cast<T>(s.eps);
   const bool flags[3] = {lerp_low(k.w1), s.decay, s.apply};
   const SophiaFn<T> run = pick<T, SophiaKernels<T>, 3>(flags);
-  over_all_elements(sizes, [&](size_t j, int64_t begin, int64_t end) {
+  ats::for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
     const Job& t = jobs[j];
     run(t.w + begin, t.g + begin, t.m + begin, t.h + begin, end - begin, k, t.wd, t.scale);
   });
@@ -364,7 +314,7 @@ inline __attribute__((always_inline)) void ema_body(T* __restrict t, const T* __
                                                     T weight) {
   for (int64_t i = 0; i < n; ++i) {
     const T ti = t[i] * beta;
-    t[i] = Square ? madd<Fma>(weight * s[i], s[i], ti) : madd<Fma>(s[i], weight, ti);
+    t[i] = Square ? ats::madd<Fma>(weight * s[i], s[i], ti) : ats::madd<Fma>(s[i], weight, ti);
   }
 }
 
@@ -394,10 +344,10 @@ void ema_flat(const std::vector<int64_t>& which, const ats_tensor* targets, cons
     ss.push_back(ats::T(sources[k]).data_ptr<T>());
     sizes.push_back(t.numel());
   }
-  const EmaFn<T> run = has_fma() ? (square ? &ema_fma<T, true> : &ema_fma<T, false>)
+  const EmaFn<T> run = ats::cpu_has_fma() ? (square ? &ema_fma<T, true> : &ema_fma<T, false>)
                                  : (square ? &ema_plain<T, true> : &ema_plain<T, false>);
   const T b = static_cast<T>(beta), w = static_cast<T>(weight);
-  over_all_elements(sizes, [&](size_t j, int64_t begin, int64_t end) {
+  ats::for_each_flat(sizes, 1 << 15, [&](size_t j, int64_t begin, int64_t end) {
     run(ts[j] + begin, ss[j] + begin, end - begin, b, w);
   });
 }
@@ -423,7 +373,7 @@ int32_t ats_schedule_free_step_(const ats_tensor* params, const ats_tensor* grad
     at::Tensor& z = ats::T(zs[k]);
     at::Tensor& x = ats::T(xs[k]);
     at::Tensor& v = ats::T(vs[k]);
-    if (!flat_float({&y, &g, &z, &x, &v})) {
+    if (!ats::same_size_float_cpu({&y, &g, &z, &x, &v})) {
       free_aten(y, g, z, x, v, s);
     } else {
       (y.scalar_type() == at::kFloat ? f32 : f64).push_back(k);
@@ -468,7 +418,7 @@ int32_t ats_sophia_step_(const ats_tensor* params, const ats_tensor* grads, cons
     at::Tensor& g = ats::T(grads[k]);
     at::Tensor& m = ats::T(momenta[k]);
     const at::Tensor& h = ats::T(hessians[k]);
-    if (!flat_float({&w, &g, &m, &h})) {
+    if (!ats::same_size_float_cpu({&w, &g, &m, &h})) {
       sophia_aten(w, g, m, h, decay ? weight_decays[k] : 0.0, scales[k], s);
     } else {
       (w.scalar_type() == at::kFloat ? f32 : f64).push_back(k);
@@ -489,7 +439,7 @@ int32_t ats_ema_many_(const ats_tensor* targets, const ats_tensor* sources, int6
   for (int64_t k = 0; k < n; ++k) {
     at::Tensor& t = ats::T(targets[k]);
     const at::Tensor& s = ats::T(sources[k]);
-    if (!flat_float({&t, &s})) {
+    if (!ats::same_size_float_cpu({&t, &s})) {
       t.mul_(beta);
       if (square) {
         t.addcmul_(s, s, weight);
