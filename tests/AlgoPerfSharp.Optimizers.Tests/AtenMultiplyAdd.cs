@@ -15,6 +15,31 @@ internal static class AtenMultiplyAdd
     /// <summary>True when lerp and addcmul each round once here and the CPU has FMA.</summary>
     public static bool LerpAndAddCMulFused => Fused.Value;
 
+    /// <summary>
+    /// A fused run against the composed ATen ops: bit-identical where this libtorch fuses lerp's and addcmul's
+    /// multiply-adds (<see cref="LerpAndAddCMulFused"/>), else |fused − composed| ≤ 64 ulp·max(1, |composed|): over 24
+    /// steps on values of order 1 the paths differ at most by one rounding per step of Schedule-Free's v and x, or of
+    /// Sophia's momentum lerp (carried through its clipped ratio), where ATen did not fuse the multiply-add.
+    /// </summary>
+    public static void AssertClose(double[][] fused, double[][] plain, DType dtype)
+    {
+        if (LerpAndAddCMulFused)
+        {
+            Fixtures.AssertBitIdentical(fused, plain);
+            return;
+        }
+
+        double tolerance = 64 * (dtype == DType.Float64 ? Math.Pow(2, -52) : Math.Pow(2, -23));
+        for (int k = 0; k < fused.Length; k++)
+        {
+            for (int i = 0; i < fused[k].Length; i++)
+            {
+                double bound = tolerance * Math.Max(1, Math.Abs(plain[k][i]));
+                Assert.True(Math.Abs(fused[k][i] - plain[k][i]) <= bound, $"[{k}][{i}] fused {fused[k][i]:R} vs composed {plain[k][i]:R}");
+            }
+        }
+    }
+
     private static bool Probe()
     {
         if (!System.Runtime.Intrinsics.X86.Fma.IsSupported) return false;

@@ -37,6 +37,25 @@ internal static class Fixtures
 
     public static double[] Values(ModelParameter p) => p.Tensor.ToArray<double>();
 
+    /// <summary>A tensor's values converted to float64 (the conversion's temporary disposed).</summary>
+    public static double[] Float64Values(Tensor t)
+    {
+        using var scope = new DisposeScope();
+        return t.To(DType.Float64).ToArray<double>();
+    }
+
+    /// <summary>Every value of a fused run has the bits of the composed run's.</summary>
+    public static void AssertBitIdentical(double[][] fused, double[][] plain)
+    {
+        for (int k = 0; k < fused.Length; k++)
+        {
+            for (int i = 0; i < fused[k].Length; i++)
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(fused[k][i]) == BitConverter.DoubleToInt64Bits(plain[k][i]), $"[{k}][{i}] fused {fused[k][i]:R} vs composed {plain[k][i]:R}");
+            }
+        }
+    }
+
     public static IGradientTransform Adam(double lr, double b1, double b2, double eps, double wd, bool nesterov = false) =>
         new Chain(new ScaleByAdam(b1, b2, eps, nesterov), new AddDecayedWeights(wd), new ScaleByLearningRate(new ConstantSchedule(lr)));
 

@@ -58,17 +58,6 @@ public sealed class FusedMomentumTests
         return result;
     }
 
-    private static void AssertBitIdentical(double[][] fused, double[][] plain)
-    {
-        for (int k = 0; k < fused.Length; k++)
-        {
-            for (int i = 0; i < fused[k].Length; i++)
-            {
-                Assert.True(BitConverter.DoubleToInt64Bits(fused[k][i]) == BitConverter.DoubleToInt64Bits(plain[k][i]), $"[{k}][{i}] fused {fused[k][i]:R} vs composed {plain[k][i]:R}");
-            }
-        }
-    }
-
     [Theory]
     [InlineData(true, 5e-4, DType.Float32, false, false, 0.9)]   // sgd_nesterov's recipe
     [InlineData(true, null, DType.Float32, false, false, 0.9)]   // no decay transform
@@ -85,7 +74,7 @@ public sealed class FusedMomentumTests
     {
         var fused = Run(Recipe(true, momentum, nesterov, weightDecay), dtype, transposedGrad, clip);
         var plain = Run(Recipe(false, momentum, nesterov, weightDecay), dtype, transposedGrad, clip);
-        AssertBitIdentical(fused, plain);
+        Fixtures.AssertBitIdentical(fused, plain);
     }
 
     [Theory]
@@ -97,7 +86,7 @@ public sealed class FusedMomentumTests
         TransferMultipliers[] m = [new(0.25, 0.5, 1), new(2, 0, 1), new(1, 1, 1), new(0.5, 3, 1)];
         var fused = Run(Recipe(true, 0.9, true, 0.01), dtype, false, false, m);
         var plain = Run(Recipe(false, 0.9, true, 0.01), dtype, false, false, m);
-        AssertBitIdentical(fused, plain);
+        Fixtures.AssertBitIdentical(fused, plain);
     }
 
     [Fact]

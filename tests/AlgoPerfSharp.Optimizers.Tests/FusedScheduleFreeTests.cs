@@ -52,54 +52,11 @@ public sealed class FusedScheduleFreeTests
             }
 
             var state = (ScheduleFreeState)opt.State;
-            result = ps.Select(p => Values(p.Tensor)).Concat(state.Z.Select(Values)).Concat(state.X.Select(Values)).Concat(state.V.Select(Values)).ToArray();
+            result = ps.Select(p => Fixtures.Float64Values(p.Tensor)).Concat(state.Z.Select(Fixtures.Float64Values)).Concat(state.X.Select(Fixtures.Float64Values)).Concat(state.V.Select(Fixtures.Float64Values)).ToArray();
         }
 
         foreach (var p in ps) p.Tensor.Dispose();
         return result;
-    }
-
-    private static double[] Values(Tensor t)
-    {
-        using var scope = new DisposeScope();
-        return t.To(DType.Float64).ToArray<double>();
-    }
-
-    private static double Ulp(DType dtype) => dtype == DType.Float64 ? Math.Pow(2, -52) : Math.Pow(2, -23);
-
-    private static void AssertBitIdentical(double[][] fused, double[][] plain)
-    {
-        for (int k = 0; k < fused.Length; k++)
-        {
-            for (int i = 0; i < fused[k].Length; i++)
-            {
-                Assert.True(BitConverter.DoubleToInt64Bits(fused[k][i]) == BitConverter.DoubleToInt64Bits(plain[k][i]), $"[{k}][{i}] fused {fused[k][i]:R} vs composed {plain[k][i]:R}");
-            }
-        }
-    }
-
-    /// <summary>
-    /// |fused − composed| ≤ 64 ulp·max(1, |composed|): the two differ at most by one rounding of v and one of x per step
-    /// (a multiply-add ATen's lerp and addcmul may not fuse), 24 steps of it on values of order 1.
-    /// Bit-identical where this libtorch fuses them too (<see cref="AtenMultiplyAdd"/>; Debian's 1.13 on AVX2 does).
-    /// </summary>
-    private static void AssertClose(double[][] fused, double[][] plain, DType dtype)
-    {
-        if (AtenMultiplyAdd.LerpAndAddCMulFused)
-        {
-            AssertBitIdentical(fused, plain);
-            return;
-        }
-
-        double tolerance = 64 * Ulp(dtype);
-        for (int k = 0; k < fused.Length; k++)
-        {
-            for (int i = 0; i < fused[k].Length; i++)
-            {
-                double bound = tolerance * Math.Max(1, Math.Abs(plain[k][i]));
-                Assert.True(Math.Abs(fused[k][i] - plain[k][i]) <= bound, $"[{k}][{i}] fused {fused[k][i]:R} vs composed {plain[k][i]:R}");
-            }
-        }
     }
 
     [Theory]
@@ -111,7 +68,7 @@ public sealed class FusedScheduleFreeTests
     {
         var fused = Run(Transform(true, beta1, wd), dtype, transposedGrad: false);
         var plain = Run(Transform(false, beta1, wd), dtype, transposedGrad: false);
-        AssertClose(fused, plain, dtype);
+        AtenMultiplyAdd.AssertClose(fused, plain, dtype);
     }
 
     [Theory]
@@ -123,17 +80,17 @@ public sealed class FusedScheduleFreeTests
         var plain = Run(Transform(false, 0.9, 0.08), dtype, transposedGrad);
         if (dtype == DType.BFloat16)
         {
-            AssertBitIdentical(fused, plain);
+            Fixtures.AssertBitIdentical(fused, plain);
             return;
         }
 
         // The 2-D parameters (indices 0 and 2 of each group of four) took the same ATen ops on both paths.
         for (int k = 0; k < fused.Length; k++)
         {
-            if (k % Shapes.Length is 0 or 2) AssertBitIdentical([fused[k]], [plain[k]]);
+            if (k % Shapes.Length is 0 or 2) Fixtures.AssertBitIdentical([fused[k]], [plain[k]]);
         }
 
-        AssertClose(fused, plain, dtype);
+        AtenMultiplyAdd.AssertClose(fused, plain, dtype);
     }
 
     [Fact]
@@ -200,14 +157,14 @@ public sealed class FusedScheduleFreeTests
         var b = shapes.Select(s => Tensor.RandN(s, gen, dtype)).ToArray();
         var fused = shapes.Select(s => Tensor.Zeros(s, dtype)).ToArray();
         FusedSteps.LerpInto(fused, a, b, weight);
-        double ulp = Ulp(dtype);
+        double ulp = dtype == DType.Float64 ? Math.Pow(2, -52) : Math.Pow(2, -23);
         for (int k = 0; k < shapes.Length; k++)
         {
-            var plain = Values(a[k].Clone().LerpInPlace(b[k], weight));
-            var got = Values(fused[k]);
-            var av = Values(a[k]);
-            var bv = Values(b[k]);
-            if (AtenMultiplyAdd.LerpAndAddCMulFused) AssertBitIdentical([got], [plain]);
+            var plain = Fixtures.Float64Values(a[k].Clone().LerpInPlace(b[k], weight));
+            var got = Fixtures.Float64Values(fused[k]);
+            var av = Fixtures.Float64Values(a[k]);
+            var bv = Fixtures.Float64Values(b[k]);
+            if (AtenMultiplyAdd.LerpAndAddCMulFused) Fixtures.AssertBitIdentical([got], [plain]);
             for (int i = 0; i < got.Length; i++)
             {
                 // One rounding of a product no larger than the operands: within an ulp of the largest of them.

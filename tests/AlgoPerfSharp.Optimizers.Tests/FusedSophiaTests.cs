@@ -68,52 +68,11 @@ public sealed class FusedSophiaTests
                 }
             }
 
-            result = ps.Select(p => Values(p.Tensor)).Concat(state.M.Select(Values)).Concat(state.H.Select(Values)).ToArray();
+            result = ps.Select(p => Fixtures.Float64Values(p.Tensor)).Concat(state.M.Select(Fixtures.Float64Values)).Concat(state.H.Select(Fixtures.Float64Values)).ToArray();
         }
 
         foreach (var p in ps) p.Tensor.Dispose();
         return result;
-    }
-
-    private static double[] Values(Tensor t)
-    {
-        using var scope = new DisposeScope();
-        return t.To(DType.Float64).ToArray<double>();
-    }
-
-    private static void AssertBitIdentical(double[][] fused, double[][] plain)
-    {
-        for (int k = 0; k < fused.Length; k++)
-        {
-            for (int i = 0; i < fused[k].Length; i++)
-            {
-                Assert.True(BitConverter.DoubleToInt64Bits(fused[k][i]) == BitConverter.DoubleToInt64Bits(plain[k][i]), $"[{k}][{i}] fused {fused[k][i]:R} vs composed {plain[k][i]:R}");
-            }
-        }
-    }
-
-    /// <summary>
-    /// |fused − composed| ≤ 64 ulp·max(1, |composed|): the paths differ at most by one rounding of the momentum's lerp
-    /// per step (ATen's may not fuse its multiply-add), carried through the clipped ratio and 24 steps.
-    /// Bit-identical where this libtorch fuses them too (<see cref="AtenMultiplyAdd"/>; Debian's 1.13 on AVX2 does).
-    /// </summary>
-    private static void AssertClose(double[][] fused, double[][] plain, DType dtype)
-    {
-        if (AtenMultiplyAdd.LerpAndAddCMulFused)
-        {
-            AssertBitIdentical(fused, plain);
-            return;
-        }
-
-        double tolerance = 64 * (dtype == DType.Float64 ? Math.Pow(2, -52) : Math.Pow(2, -23));
-        for (int k = 0; k < fused.Length; k++)
-        {
-            for (int i = 0; i < fused[k].Length; i++)
-            {
-                double bound = tolerance * Math.Max(1, Math.Abs(plain[k][i]));
-                Assert.True(Math.Abs(fused[k][i] - plain[k][i]) <= bound, $"[{k}][{i}] fused {fused[k][i]:R} vs composed {plain[k][i]:R}");
-            }
-        }
     }
 
     [Theory]
@@ -130,7 +89,7 @@ public sealed class FusedSophiaTests
         Assert.True(Recipe(true, beta1, weightDecay).IsFused);
         var fused = Run(Recipe(true, beta1, weightDecay), dtype, transposedGrad: false, clip);
         var plain = Run(Recipe(false, beta1, weightDecay), dtype, transposedGrad: false, clip);
-        AssertClose(fused, plain, dtype);
+        AtenMultiplyAdd.AssertClose(fused, plain, dtype);
     }
 
     [Theory]
@@ -142,7 +101,7 @@ public sealed class FusedSophiaTests
         TransferMultipliers[] m = [new(0.25, 0.5, 1), new(2, 0, 1), new(1, 1, 1), new(0.5, 3, 1)];
         var fused = Run(Recipe(true, 0.965, 0.2), dtype, false, false, m);
         var plain = Run(Recipe(false, 0.965, 0.2), dtype, false, false, m);
-        AssertClose(fused, plain, dtype);
+        AtenMultiplyAdd.AssertClose(fused, plain, dtype);
     }
 
     [Fact]
@@ -150,7 +109,7 @@ public sealed class FusedSophiaTests
     {
         var fused = Run(Recipe(true, 0.965, 0.2), DType.BFloat16, false, false);
         var plain = Run(Recipe(false, 0.965, 0.2), DType.BFloat16, false, false);
-        AssertBitIdentical(fused, plain);
+        Fixtures.AssertBitIdentical(fused, plain);
     }
 
     [Fact]
@@ -160,10 +119,10 @@ public sealed class FusedSophiaTests
         var plain = Run(Recipe(false, 0.965, 0.2), DType.Float32, true, false);
         for (int k = 0; k < fused.Length; k++)
         {
-            if (k % Shapes.Length is 0 or 2) AssertBitIdentical([fused[k]], [plain[k]]);
+            if (k % Shapes.Length is 0 or 2) Fixtures.AssertBitIdentical([fused[k]], [plain[k]]);
         }
 
-        AssertClose(fused, plain, DType.Float32);
+        AtenMultiplyAdd.AssertClose(fused, plain, DType.Float32);
     }
 
     [Fact]
@@ -254,10 +213,10 @@ public sealed class FusedSophiaTests
             {
                 linearPlain[k].MulInPlace(beta).AddInPlace(src[k], 1 - beta);
                 squarePlain[k].MulInPlace(beta).AddCMulInPlace(src[k], src[k], weight);
-                AssertBitIdentical([Values(linear[k])], [Values(linearPlain[k])]);
-                var a = Values(square[k]);
-                var e = Values(squarePlain[k]);
-                if (AtenMultiplyAdd.LerpAndAddCMulFused) AssertBitIdentical([a], [e]);
+                Fixtures.AssertBitIdentical([Fixtures.Float64Values(linear[k])], [Fixtures.Float64Values(linearPlain[k])]);
+                var a = Fixtures.Float64Values(square[k]);
+                var e = Fixtures.Float64Values(squarePlain[k]);
+                if (AtenMultiplyAdd.LerpAndAddCMulFused) Fixtures.AssertBitIdentical([a], [e]);
                 for (int i = 0; i < a.Length; i++)
                 {
                     // Both terms are ≥ 0: one rounding of the sum is within an ulp of it.

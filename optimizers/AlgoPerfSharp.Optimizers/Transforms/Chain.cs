@@ -148,19 +148,7 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
     {
         var (momentum, stateIndex, weightDecay, lr) = _momentum!.Value;
         var buffers = (MomentState)state.States[stateIndex];
-        double eta = lr.Schedule.At(context.Step - 1);
-        int n = context.Parameters.Count;
-        var parameters = new Tensor[n];
-        var decays = new double[n];
-        var scales = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            var m = context.MultipliersOf(i);
-            parameters[i] = context.Parameters[i].Tensor;
-            decays[i] = weightDecay * m.WeightDecay / m.LearningRate;
-            scales[i] = -eta * m.LearningRate;
-        }
-
+        var (parameters, decays, scales) = DecaysAndScales(context, weightDecay, lr);
         FusedSteps.MomentumInPlace(parameters, context.Updates, buffers.Lists[0], decays, scales, momentum.Momentum, momentum.Nesterov, weightDecay != 0, apply);
     }
 
@@ -173,6 +161,16 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
     {
         var (sophia, weightDecay, lr) = _sophia!.Value;
         var moments = (SophiaState)state.States[0];
+        var (parameters, decays, scales) = DecaysAndScales(context, weightDecay, lr);
+        FusedSteps.SophiaInPlace(parameters, context.Updates, moments.M, moments.H, decays, scales, sophia.Beta1, sophia.Rho, sophia.Eps, weightDecay != 0, apply);
+    }
+
+    /// <summary>
+    /// The parameters, and per parameter the λ·m_λ/m_η that <see cref="AddDecayedWeights"/> adds and the −η·m_η that
+    /// <see cref="ScaleByLearningRate"/> multiplies by, computed as they compute them (the fused momentum and Sophia runs).
+    /// </summary>
+    private static (Tensor[] Parameters, double[] Decays, double[] Scales) DecaysAndScales(UpdateContext context, double weightDecay, ScaleByLearningRate lr)
+    {
         double eta = lr.Schedule.At(context.Step - 1);
         int n = context.Parameters.Count;
         var parameters = new Tensor[n];
@@ -186,7 +184,7 @@ public sealed class Chain : GradientTransform<Chain.ChainState>
             scales[i] = -eta * m.LearningRate;
         }
 
-        FusedSteps.SophiaInPlace(parameters, context.Updates, moments.M, moments.H, decays, scales, sophia.Beta1, sophia.Rho, sophia.Eps, weightDecay != 0, apply);
+        return (parameters, decays, scales);
     }
 
     /// <summary>
