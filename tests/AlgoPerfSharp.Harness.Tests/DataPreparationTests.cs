@@ -196,6 +196,9 @@ public sealed class DataPreparationTests : ScratchFolder
         Assert.DoesNotContain("warning:", output, StringComparison.Ordinal); // calibrated at quick
         (code, output, err) = Cli(data, "sweep", "--plan", "dlrm", "--preset", "cpu", "--dry-run", "--db", P("x.db"));
         Assert.True(code == 0, output + err);
+        Assert.DoesNotContain("warning:", output, StringComparison.Ordinal); // calibrated at cpu too
+        (code, output, err) = Cli(data, "sweep", "--plan", "dlrm", "--preset", "tiny", "--dry-run", "--db", P("x.db"));
+        Assert.True(code == 0, output + err);
         Assert.Contains($"warning: {CriteoDlrmWorkloads.DlrmQr}: at this preset the targets (validation/test loss 0.5)", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data));
         Assert.False(File.Exists(P("x.db")));
@@ -230,9 +233,12 @@ public sealed class DataPreparationTests : ScratchFolder
 
         string[] workloads = ["sotu_llama", CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmTsv];
         Assert.Equal(["criteo_dlrm_synthetic: " + CriteoDlrmWorkloads.PlaceholderNote, "criteo_dlrm_tsv: " + CriteoDlrmWorkloads.TsvNote],
-            SweepJob.PlaceholderWarnings(registry, workloads, "cpu").Select(w => w["warning: ".Length..]));
+            SweepJob.PlaceholderWarnings(registry, workloads, "tiny").Select(w => w["warning: ".Length..]));
         Assert.Equal(SweepJob.PlaceholderWarnings(registry, workloads, "cpu"), SweepJob.PlaceholderWarnings(registry, workloads, null)); // cpu is the default
-        Assert.Equal(["criteo_dlrm_tsv: " + CriteoDlrmWorkloads.TsvNote], // quick is calibrated on the synthetic log, not on your data
-            SweepJob.PlaceholderWarnings(registry, workloads, "quick").Select(w => w["warning: ".Length..]));
+        foreach (string calibrated in new[] { "quick", "cpu" })
+        {
+            Assert.Equal(["criteo_dlrm_tsv: " + CriteoDlrmWorkloads.TsvNote], // calibrated on the synthetic log, not on your data
+                SweepJob.PlaceholderWarnings(registry, workloads, calibrated).Select(w => w["warning: ".Length..]));
+        }
     }
 }

@@ -17,6 +17,25 @@ public sealed class SweepGuardTests : ScratchFolder
     private static string Bad(string name) => PluginPaths.Misbehaving + ":" + name;
 
     [Fact]
+    public void EachTrialsDefaultWallClockLimitIsThreeTimesItsOwnBudgetPlusTwoMinutes()
+    {
+        // the quick DLRM's calibrated budget, self-tuning's × 1.5: 3 × 29.1 + 120 s (it used to be 24 h without --max-runtime)
+        var dlrm = TestRegistries.Workloads.Spec(Workloads.Suite.CriteoDlrmWorkloads.Dlrm, "quick");
+        var resnet = TestRegistries.Workloads.Spec("fashion_mnist_resnet", "quick");
+        TrialSpec Trial(string w, double multiplier) => new(w, "adamw", TuningRuleset.SelfTuning, 0, 0, Hyperparameters.Empty, 1, 2, 3, multiplier);
+        var sweep = SweepJob.TrialOptions(new HarnessOptions());
+        Assert.Null(sweep.WallClockLimitSeconds);
+        Assert.Equal((3 * dlrm.MaxRuntimeSeconds * 1.5) + 120, sweep.WallClockLimit(dlrm, Trial(dlrm.Name, 1.5)), 9);
+        Assert.Equal((3 * resnet.MaxRuntimeSeconds) + 120, sweep.WallClockLimit(resnet, Trial(resnet.Name, 1.0)), 9);
+        Assert.NotEqual(sweep.WallClockLimit(dlrm, Trial(dlrm.Name, 1.5)), sweep.WallClockLimit(resnet, Trial(resnet.Name, 1.5)));
+        // --max-runtime replaces the spec's budget, --trial-timeout the whole limit
+        Assert.Equal((3 * 10 * 1.5) + 120, SweepJob.TrialOptions(new HarnessOptions { MaxRuntime = 10 }).WallClockLimit(dlrm, Trial(dlrm.Name, 1.5)), 9);
+        Assert.Equal(90, SweepJob.TrialOptions(new HarnessOptions { MaxRuntime = 10, TrialTimeout = 90 }).WallClockLimit(dlrm, Trial(dlrm.Name, 1.5)));
+        // options built in code (tests, in-process callers) keep no limit unless they set one
+        Assert.Equal(double.PositiveInfinity, new TrialRunnerOptions().WallClockLimit(dlrm, Trial(dlrm.Name, 1.5)));
+    }
+
+    [Fact]
     public void PlanSizesAreCountedWithoutBuildingThemAndSaturateInsteadOfOverflowing()
     {
         Assert.Equal(3 * 2 * 4 * 5, SweepPlanner.Count(3, 2, TuningRuleset.ExternalTuning, 4, 5));

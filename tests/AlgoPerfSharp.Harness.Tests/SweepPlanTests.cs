@@ -34,7 +34,7 @@ public sealed class SweepPlanTests : ScratchFolder
     }
 
     [Fact]
-    public void TheExtendedPlanIsTheQuickPlanWithEveryBuiltIn()
+    public void TheExtendedPlanIsTheQuickPlanWithEveryBuiltInAndTheDlrms()
     {
         var quick = new HarnessOptions { Plan = "quick" };
         var extended = new HarnessOptions { Plan = "extended" };
@@ -43,9 +43,15 @@ public sealed class SweepPlanTests : ScratchFolder
         Assert.Equal(TestRegistries.Algorithms.BuiltIns.Select(b => b.Name), extended.Algorithms);
         Assert.Subset(extended.Algorithms.ToHashSet(), quick.Algorithms.ToHashSet());
         Assert.Equal((quick.Preset, quick.Studies, quick.Ruleset), (extended.Preset, extended.Studies, extended.Ruleset));
-        Assert.Equal(quick.Workloads, extended.Workloads);
+        Assert.Equal([.. quick.Workloads, CriteoDlrmWorkloads.Dlrm, CriteoDlrmWorkloads.DlrmQr], extended.Workloads);
         Assert.True(extended.NoTestEval);
         Assert.Equal("extended", extended.Label);
+
+        var full = new HarnessOptions { Plan = "full" };
+        SweepPlans.Apply(full, TestRegistries.Default);
+        Assert.Equal(extended.Workloads, full.Workloads);
+        Assert.Equal(extended.Algorithms, full.Algorithms);
+        Assert.Equal(("cpu", "external", 5), (full.Preset, full.Ruleset, full.Trials));
     }
 
     [Theory]
@@ -78,7 +84,8 @@ public sealed class SweepPlanTests : ScratchFolder
         Assert.Equal("dlrm", dlrm.Label);
         Assert.DoesNotContain(quick.Workloads, w => w.StartsWith("criteo", StringComparison.Ordinal)); // the main job's time limit
         Assert.All(dlrm.Workloads, w => Assert.Null(TestRegistries.Workloads.Find(w)!.UncalibratedTargetsAt(dlrm.Preset))); // calibrated at the plan's preset: no warning
-        Assert.All(dlrm.Workloads, w => Assert.NotNull(TestRegistries.Workloads.Find(w)!.UncalibratedTargetsAt("cpu"))); // not at cpu
+        Assert.All(dlrm.Workloads, w => Assert.Null(TestRegistries.Workloads.Find(w)!.UncalibratedTargetsAt("cpu"))); // the full plan's preset
+        Assert.All(dlrm.Workloads, w => Assert.NotNull(TestRegistries.Workloads.Find(w)!.UncalibratedTargetsAt("tiny"))); // not at tiny
 
         // -w replaces the plan's workloads, --preset its preset
         var tiny = new HarnessOptions { Plan = "dlrm", Workloads = [CriteoDlrmWorkloads.DlrmLayerNorm], Preset = "tiny" };

@@ -122,7 +122,7 @@ public sealed class WorkerIsolationTests : ScratchFolder
         });
         using (var store = ResultsStore.Open(db))
         {
-            var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, WorkerLaunch.Current());
+            var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, WorkerLaunch.Current());
             new SweepRunner(store, n => TestRegistries.Workloads.Create(n), TestRegistries.Algorithms.Resolve, new StringWriter(),
                 executorFor: runId => new WorkerExecutor(store, settings(runId), p =>
                 {

@@ -25,7 +25,7 @@ public sealed class WorkerSandboxTests : ScratchFolder
         var log = new StringWriter();
         using (var store = ResultsStore.Open(db))
         {
-            var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, 120, launch ?? WorkerLaunch.Current()) { Sandbox = sandbox };
+            var settings = (long runId) => new WorkerSettings(db, runId, null, P("work"), null, launch ?? WorkerLaunch.Current()) { Sandbox = sandbox };
             new SweepRunner(store, n => TestRegistries.Workloads.Create(n), TestRegistries.Algorithms.Resolve, log,
                 executorFor: runId => new WorkerExecutor(store, settings(runId))).Run(request, "test", "{}");
         }

@@ -259,22 +259,22 @@ public sealed class DlrmTests
     }
 
     [Fact]
-    public void SpecsNeedNoDataAndOnlyQuickIsCalibrated()
+    public void SpecsNeedNoDataAndOnlyQuickAndCpuAreCalibrated()
     {
         foreach (var d in CriteoDlrmWorkloads.Descriptors)
         {
             bool tsv = d.Name == CriteoDlrmWorkloads.DlrmTsv;
-            Assert.Contains(tsv ? "UNCALIBRATED" : "calibrated at quick only", d.Description);
+            Assert.Contains(tsv ? "UNCALIBRATED" : "calibrated at quick and cpu", d.Description);
             Assert.Contains(tsv ? "REAL Criteo TSV" : d.Name.EndsWith("_qr", StringComparison.Ordinal) ? "quotient-remainder" : "SYNTHETIC", d.Description);
             foreach (string p in Presets.All)
             {
                 var spec = d.SpecFactory!(p);
                 var calibrated = CriteoDlrmWorkloads.Calibrated(d.Name, p);
-                Assert.Equal(p == Presets.Quick, calibrated is not null);
+                Assert.Equal(p is Presets.Quick or Presets.Cpu, calibrated is not null);
                 Assert.Equal(calibrated?.Target ?? CriteoDlrmWorkloads.PlaceholderTarget, spec.ValidationTarget);
                 Assert.Equal(calibrated?.BudgetSeconds ?? CriteoDlrmWorkloads.SizesFor(p).BudgetSeconds, spec.MaxRuntimeSeconds);
                 Assert.Equal(calibrated?.StepHint ?? CriteoDlrmWorkloads.SizesFor(p).StepHint, spec.StepHint);
-                Assert.Equal(tsv || p != Presets.Quick, d.UncalibratedTargetsAt(p) is not null); // the warning sweep and run print
+                Assert.Equal(tsv || calibrated is null, d.UncalibratedTargetsAt(p) is not null); // the warning sweep and run print
                 if (calibrated is { } c)
                 {
                     Assert.Equal(c.EvalPeriodSeconds, spec.EvalPeriodSeconds);
@@ -289,6 +289,8 @@ public sealed class DlrmTests
         Assert.Equal(CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.Dlrm, Presets.Quick), CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Quick));
         Assert.Equal(CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.Dlrm, Presets.Quick), CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.DlrmTsv, Presets.Quick));
         Assert.NotEqual(CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.Dlrm, Presets.Quick), CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.DlrmQr, Presets.Quick));
+        Assert.Equal(CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.Dlrm, Presets.Cpu), CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.DlrmLayerNorm, Presets.Cpu));
+        Assert.NotEqual(CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.Dlrm, Presets.Cpu), CriteoDlrmWorkloads.Calibrated(CriteoDlrmWorkloads.DlrmQr, Presets.Cpu));
 
         Assert.Contains("unknown click-log workload", Assert.Throws<ArgumentException>(() => CriteoDlrmWorkloads.Spec("criteo", Presets.Tiny)).Message);
     }

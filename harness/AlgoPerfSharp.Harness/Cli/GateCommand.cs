@@ -23,7 +23,7 @@ internal static class GateCommand
         options.Add(new Option<string>("--search-space") { Description = "JSON list with exactly one hyperparameter point, trained by both sides. Default: each algorithm's own defaults." }, (h, v) => h.SearchSpace = v);
         options.Add(new Option<bool>("--in-process") { Description = "Run trials in this process instead of isolated worker processes (debugging)." }, (h, v) => h.InProcess = v);
         options.Add(new Option<double>("--max-memory") { Description = "Kill a worker whose resident memory exceeds this many MB (its trial fails)." }, (h, v) => h.MaxMemory = v);
-        options.Add(new Option<double>("--trial-timeout") { Description = "Wall-clock limit of one trial in seconds. Default: 3 × budget + 10 min." }, (h, v) => h.TrialTimeout = v);
+        options.Add(new Option<double>("--trial-timeout") { Description = "Wall-clock limit of one trial in seconds. Default: 3 × the budget + 2 min." }, (h, v) => h.TrialTimeout = v);
         options.Add(new Option<int>("--retries") { Description = "Restarts of a crashed worker from its checkpoint. Default 1." }, (h, v) => h.Retries = v);
         options.Add(new Option<string>("--checkpoints") { Description = "Checkpoint folder (resume after Ctrl+C). Default: <db>.checkpoints." }, (h, v) => h.Checkpoints = v);
         options.AddCommon();

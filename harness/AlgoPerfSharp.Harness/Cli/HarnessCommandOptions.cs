@@ -38,7 +38,7 @@ internal sealed class HarnessCommandOptions
         o.Add(new Option<string>("--search-space") { Description = "Search space JSON (AlgoPerf format) replacing the algorithm's own." }, (h, v) => h.SearchSpace = v);
         o.Add(new Option<bool>("--in-process") { Description = "Run trials in this process instead of isolated worker processes (debugging)." }, (h, v) => h.InProcess = v);
         o.Add(new Option<double>("--max-memory") { Description = "Kill a worker whose resident memory exceeds this many MB (its trial fails). Default: 80% of RAM." }, (h, v) => h.MaxMemory = v);
-        o.Add(new Option<double>("--trial-timeout") { Description = "Wall-clock limit of one trial in seconds (the worker is killed; TimedOut). Default: 3 × budget + 10 min." }, (h, v) => h.TrialTimeout = v);
+        o.Add(new Option<double>("--trial-timeout") { Description = "Wall-clock limit of one trial in seconds (the worker is killed; TimedOut). Default: 3 × the trial's budget (with its ruleset multiplier) + 2 min." }, (h, v) => h.TrialTimeout = v);
         o.Add(new Option<int>("--retries") { Description = "Restart a worker that crashed or was killed from its trial's last checkpoint up to N times before the trial counts as failed. Default 1." }, (h, v) => h.Retries = v);
         o.Add(new Option<string>("--checkpoints") { Description = "Checkpoint folder (resume after Ctrl+C). Default: <db>.checkpoints." }, (h, v) => h.Checkpoints = v);
         o.Add(new Option<double>("--checkpoint-every") { Description = "Wall-clock seconds between a trial's checkpoints (written at its first eval, then at the first eval this long after the last one; always on Ctrl+C): a killed worker loses at most this much. 0 = at every eval. Default 10." }, (h, v) => h.CheckpointEvery = v);

@@ -112,7 +112,7 @@ public static class GateJob
             EvaluateTest = false,
             MaxSteps = o.MaxSteps ?? hint,
             StopAtTarget = false,
-            WallClockLimitSeconds = o.TrialTimeout ?? ((3 * (o.MaxRuntime ?? spec.MaxRuntimeSeconds)) + 600),
+            WallClockLimitSeconds = o.TrialTimeout ?? TrialRunnerOptions.DefaultWallClockLimit(o.MaxRuntime ?? spec.MaxRuntimeSeconds),
         };
     }
 }

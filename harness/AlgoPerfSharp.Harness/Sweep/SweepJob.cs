@@ -16,9 +16,6 @@ namespace AlgoPerfSharp.Harness.Sweep;
 /// <summary>The body of <c>run</c> and <c>sweep</c>: plan, run (isolated or in-process), display, export, and for plans the leaderboard.</summary>
 public static class SweepJob
 {
-    /// <summary>Default wall-clock limit of a trial whose budget is the workload's own (unknown until its spec is read).</summary>
-    public const double DefaultTrialTimeoutSeconds = 24 * 3600;
-
     /// <summary>
     /// The end states that make <c>run</c>/<c>sweep</c> exit <see cref="ExitCodes.Failed"/> (unless
     /// <c>--allow-failures</c>): the trial crashed, was killed or raised (Failed) or exceeded its wall-clock limit
@@ -190,7 +187,7 @@ public static class SweepJob
         }
 
         Func<long, ITrialExecutor>? executors = o.InProcess ? null : runId => new WorkerExecutor(store, new WorkerSettings(
-            o.Db, runId, o.Preset, o.Db + ".workers", MaxMemoryBytes(o), request.Options.WallClockLimitSeconds, WorkerLaunch.Current()) { Retries = o.Retries ?? 1 });
+            o.Db, runId, o.Preset, o.Db + ".workers", MaxMemoryBytes(o), WorkerLaunch.Current()) { Retries = o.Retries ?? 1 });
         string environment = (EnvironmentInfo.Capture() with { Device = request.Options.Device }).ToJson();
         var registries = context.Registries;
 
@@ -263,8 +260,7 @@ public static class SweepJob
             EvalEverySteps = o.EvalEverySteps,
             CheckpointDirectory = o.EffectiveCheckpoints,
             CheckpointIntervalSeconds = o.CheckpointEvery ?? TrialRunnerOptions.DefaultCheckpointIntervalSeconds,
-            WallClockLimitSeconds = o.TrialTimeout
-                ?? (o.MaxRuntime is { } mr ? (3 * mr * SweepPlanner.SelfTuningBudgetMultiplier) + 600 : DefaultTrialTimeoutSeconds),
+            WallClockLimitSeconds = o.TrialTimeout, // null: each trial's own 3 × budget + 2 min (TrialRunnerOptions.DefaultWallClockLimit)
             StopAtTarget = !o.NoStopAtTarget,
             EvaluateTest = !o.NoTestEval,
             Device = o.Device is null || o.Device == DeviceSetting.Auto ? "cpu" : o.Device, // the host has resolved auto

@@ -13,16 +13,17 @@ namespace AlgoPerfSharp.Harness.Sweep;
 ///   intervals), the <see cref="QuickAlgorithms"/> × the base workloads at the <c>quick</c> preset, whose calibrated budgets
 ///   (about half a minute each, × 1.5 for self-tuning) and eval periods keep each study under
 ///   <see cref="QuickSeconds"/> s of wall time on 2 cores; validation-only evals;</item>
-/// <item><c>extended</c>: the quick plan with every built-in algorithm, the newer ones included (longer than the main
-///   job's limit allows);</item>
+/// <item><c>extended</c>: the quick plan with every built-in algorithm, the newer ones included, on the base workloads
+///   and the click-log DLRMs (<see cref="DlrmWorkloads"/>; several hours, far longer than the main job's limit);</item>
 /// <item><c>smoke</c>: the quick plan's algorithms at the <c>tiny</c> preset, the per-trial budget scaled from the trial count so the
 ///   sweep takes about <see cref="SmokeSeconds"/> s;</item>
-/// <item><c>full</c>: external tuning, 3 studies × 5 trials, every built-in × the base workloads at <c>cpu</c> with their own budgets;</item>
+/// <item><c>full</c>: external tuning, 3 studies × 5 trials, every built-in × the base workloads and the click-log DLRMs at
+///   <c>cpu</c> with their own budgets;</item>
 /// <item><c>dlrm</c>: the quick plan's settings and algorithms on the click-log DLRMs (<see cref="DlrmWorkloads"/>: the
 ///   synthetic log, plain and QR tables) instead of the base workloads, at the quick preset, where their targets and
-///   budgets are calibrated (at another <c>--preset</c> they are placeholders, which <c>sweep</c> prints as a warning
-///   above the trials and under the leaderboard); the plan stays separate from <c>quick</c> so as not to lengthen the
-///   main job (already about 27 min against a 25-minute aim).</item>
+///   budgets are calibrated (as at cpu; at tiny and gpu they are placeholders, which <c>sweep</c> prints as a warning
+///   above the trials and under the leaderboard); the DLRMs stay out of <c>quick</c> so as not to lengthen the main job
+///   (already about 27 min against a 25-minute aim).</item>
 /// </list>
 /// A plan only fills what the command line and config left unset: <c>--studies N</c> (and every other setting given)
 /// overrides any plan's default.
@@ -76,7 +77,16 @@ public static class SweepPlans
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(registries);
         if (o.Plan is null || !Names.Contains(o.Plan, StringComparer.Ordinal)) return;
-        if (o.Workloads.Count == 0) o.Workloads = o.Plan == "dlrm" ? [.. DlrmWorkloads] : [.. registries.BaseWorkloads()];
+        if (o.Workloads.Count == 0)
+        {
+            o.Workloads = o.Plan switch
+            {
+                "dlrm" => [.. DlrmWorkloads],
+                "extended" or "full" => [.. registries.BaseWorkloads(), .. DlrmWorkloads],
+                _ => [.. registries.BaseWorkloads()],
+            };
+        }
+
         if (o.Algorithms.Count == 0)
         {
             o.Algorithms = o.Plan is "quick" or "smoke" or "dlrm" ? [.. QuickAlgorithms] : [.. registries.AlgorithmRegistry.BuiltIns.Select(a => a.Name)];

@@ -135,7 +135,7 @@ public sealed class SweepRunner
         try
         {
             // Shards balance the trials' timed budgets (the same in every shard: the plan and the workloads' constants)
-            double Budget(TrialSpec t) => (request.Options.MaxRuntimeSeconds ?? SpecOf(t.Workload).MaxRuntimeSeconds) * t.BudgetMultiplier;
+            double Budget(TrialSpec t) => request.Options.BudgetSeconds(SpecOf(t.Workload), t);
             mine = SweepPlanner.Shard(plan, request.ShardIndex, request.ShardCount, Budget);
             Stamp(run, new ShardStamp(ShardStamp.Fingerprint(plan, Budget), request.ShardCount, [request.ShardIndex], plan.Count, mine.Count));
             var recorded = new HashSet<string>(StringComparer.Ordinal);

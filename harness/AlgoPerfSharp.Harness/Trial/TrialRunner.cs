@@ -77,7 +77,8 @@ public sealed class TrialRunner
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(options);
         var ws = workload.Spec;
-        double budget = (options.MaxRuntimeSeconds ?? ws.MaxRuntimeSeconds) * spec.BudgetMultiplier;
+        double budget = options.BudgetSeconds(ws, spec);
+        double wallLimit = options.WallClockLimit(ws, spec);
         double evalPeriod = options.EvalPeriodSeconds ?? ws.EvalPeriodSeconds;
         double wallStart = _clock.Now();
         var h = spec.Hyperparameters;
@@ -207,9 +208,9 @@ public sealed class TrialRunner
                 return Finish(recorder, TrialState.Interrupted, "interrupted (Ctrl+C); re-run the same command to resume", step, submission, timeToTarget, stepTimes);
             }
 
-            if (_clock.Now() - wallStart > options.WallClockLimitSeconds)
+            if (_clock.Now() - wallStart > wallLimit)
             {
-                return Finish(recorder, TrialState.TimedOut, $"exceeded the wall-clock limit of {TrialCheckpoint.Seconds(options.WallClockLimitSeconds)}", step, submission, timeToTarget, stepTimes);
+                return Finish(recorder, TrialState.TimedOut, $"exceeded the wall-clock limit of {TrialCheckpoint.Seconds(wallLimit)}", step, submission, timeToTarget, stepTimes);
             }
 
             double loss;

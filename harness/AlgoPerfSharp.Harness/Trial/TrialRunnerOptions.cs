@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Harness.Sweep;
+using AlgoPerfSharp.Workloads;
 
 namespace AlgoPerfSharp.Harness.Trial;
 
@@ -39,8 +40,35 @@ public sealed record TrialRunnerOptions
     /// </summary>
     public const double DefaultCheckpointIntervalSeconds = 10;
 
-    /// <summary>Wall-clock limit of the whole trial in seconds (in-process guard; worker processes are also killed by the supervisor).</summary>
-    public double WallClockLimitSeconds { get; init; } = double.PositiveInfinity;
+    /// <summary>
+    /// Wall-clock limit of the whole trial in seconds (in-process guard between steps; a worker process past it is also
+    /// killed by its supervisor, even inside a step that never ends). ∞ (the default) = none; null = each trial's own
+    /// <see cref="DefaultWallClockLimit"/> of its budget, which sweeps use unless <c>--trial-timeout</c> is given.
+    /// </summary>
+    public double? WallClockLimitSeconds { get; init; } = double.PositiveInfinity;
+
+    /// <summary>
+    /// Seconds a trial may spend past 3 × its timed budget before <see cref="DefaultWallClockLimit"/> ends it. The 3 ×
+    /// covers evals and checkpoints (evals take ≤ 25 % of a calibrated budget), stretched by a loaded machine; this
+    /// covers the worker's start, model and data (about 11 s a trial on the idle machine, data caches written before
+    /// the first trial). A trial past it hangs: e.g. SOAP's first step on the quick DLRM's 8,192 × 8,192 factors ran
+    /// more than 8 minutes, and the limit used to be 24 h when the budget was the workload's own.
+    /// </summary>
+    public const double WallClockGraceSeconds = 120;
+
+    /// <summary>The wall-clock limit of a trial whose timed budget (with its ruleset multiplier) is <paramref name="budgetSeconds"/>: 3 × it + 2 min.</summary>
+    public static double DefaultWallClockLimit(double budgetSeconds) => (3 * budgetSeconds) + WallClockGraceSeconds;
+
+    /// <summary>The timed budget of <paramref name="trial"/> on a workload whose spec is <paramref name="workload"/>: <see cref="MaxRuntimeSeconds"/> (or the spec's) × the trial's multiplier.</summary>
+    public double BudgetSeconds(WorkloadSpec workload, TrialSpec trial)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(trial);
+        return (MaxRuntimeSeconds ?? workload.MaxRuntimeSeconds) * trial.BudgetMultiplier;
+    }
+
+    /// <summary>The wall-clock limit of <paramref name="trial"/>: <see cref="WallClockLimitSeconds"/>, or when null the default of the trial's own budget.</summary>
+    public double WallClockLimit(WorkloadSpec workload, TrialSpec trial) => WallClockLimitSeconds ?? DefaultWallClockLimit(BudgetSeconds(workload, trial));
 
     /// <summary>Also evaluate the test split at each eval (reported, not scored).</summary>
     public bool EvaluateTest { get; init; } = true;

@@ -15,9 +15,9 @@ namespace AlgoPerfSharp.Workloads.Suite;
 /// lookup produces sparse gradients (<see cref="DlrmConfig.SparseGradients"/>); the harness densifies them unless the
 /// algorithm accepts them. The synthetic log is generated once per preset into
 /// <c>$ALGOPERF_DATA/criteo_synthetic/</c> and streamed from there. Target metric: validation loss (AlgoPerf's).
-/// <b>The quick preset's constants are calibrated</b> (<see cref="Calibrated"/>; calibration/README.md, the suite's
-/// protocol, with the teacher's loss, reported as <c>bayes_loss</c>, as their floor); the other presets' targets are
-/// still placeholders (<see cref="PlaceholderTarget"/>), and so are all of <see cref="DlrmTsv"/>'s (borrowed).
+/// <b>The quick and cpu presets' constants are calibrated</b> (<see cref="Calibrated"/>; calibration/README.md, the suite's
+/// protocol, with the teacher's loss, reported as <c>bayes_loss</c>, as their floor); tiny's and gpu's targets are
+/// placeholders (<see cref="PlaceholderTarget"/>), and so are all of <see cref="DlrmTsv"/>'s (borrowed).
 /// </summary>
 public static class CriteoDlrmWorkloads
 {
@@ -52,10 +52,10 @@ public static class CriteoDlrmWorkloads
 
     /// <summary>
     /// What <c>sweep</c> and <c>run</c> print as a warning for the synthetic workloads at a preset other than
-    /// <see cref="Presets.Quick"/> (<see cref="WorkloadDescriptor.UncalibratedTargetsAt"/>).
+    /// <see cref="Presets.Quick"/> and <see cref="Presets.Cpu"/> (<see cref="WorkloadDescriptor.UncalibratedTargetsAt"/>).
     /// </summary>
     public const string PlaceholderNote =
-        "at this preset the targets (validation/test loss 0.5), budgets, eval periods and step hints are UNCALIBRATED placeholders: times to target and scores on it mean nothing (only --preset quick is calibrated; calibration/calibrate-dlrm.sh --preset P calibrates another)";
+        "at this preset the targets (validation/test loss 0.5), budgets, eval periods and step hints are UNCALIBRATED placeholders: times to target and scores on it mean nothing (only --preset quick and cpu are calibrated; calibration/calibrate-dlrm.sh --preset P calibrates another)";
 
     /// <summary>What <c>sweep</c> and <c>run</c> print as a warning for <see cref="DlrmTsv"/> at every preset.</summary>
     public const string TsvNote =
@@ -75,14 +75,14 @@ public static class CriteoDlrmWorkloads
     /// </summary>
     public static IReadOnlyList<WorkloadDescriptor> Descriptors { get; } =
     [
-        Synthetic(Dlrm, "SYNTHETIC Criteo-like click log, DLRM-small (per-feature tables, dot interaction); target validation loss; calibrated at quick only (other presets: placeholder targets)", null),
-        Synthetic(DlrmQr, $"as {Dlrm} with quotient-remainder (mult) tables above {QrThreshold} rows; calibrated at quick only (other presets: placeholder targets)", null),
+        Synthetic(Dlrm, "SYNTHETIC Criteo-like click log, DLRM-small (per-feature tables, dot interaction); target validation loss; calibrated at quick and cpu (tiny, gpu: placeholder targets)", null),
+        Synthetic(DlrmQr, $"as {Dlrm} with quotient-remainder (mult) tables above {QrThreshold} rows; calibrated at quick and cpu (tiny, gpu: placeholder targets)", null),
         new(DlrmTsv, $"REAL Criteo TSV files (user-supplied: ${CriteoTsvWorkload.FolderVariable} or $ALGOPERF_DATA/criteo; converted once to a cache), DLRM-small as {Dlrm}; Bayes floor unknown; targets UNCALIBRATED, borrowed from {Dlrm}", null, Presets.All, p => CriteoTsvWorkload.Create(p), p => Spec(DlrmTsv, p))
         {
             Data = new CriteoTsvCache(),
             UncalibratedTargets = TsvNote,
         },
-        Synthetic(DlrmLayerNorm, $"held-out variant of {Dlrm} (SYNTHETIC click log): LayerNorm after every MLP ReLU and over the embeddings, as AlgoPerf's criteo1tb_layernorm; {Dlrm}'s constants (calibrated at quick only)", Dlrm),
+        Synthetic(DlrmLayerNorm, $"held-out variant of {Dlrm} (SYNTHETIC click log): LayerNorm after every MLP ReLU and over the embeddings, as AlgoPerf's criteo1tb_layernorm; {Dlrm}'s constants (calibrated at quick and cpu)", Dlrm),
     ];
 
     /// <summary>Data and model sizes of a preset, with the placeholder budget and step hint used where <see cref="Calibrated"/> has none.</summary>
@@ -124,13 +124,16 @@ public static class CriteoDlrmWorkloads
     /// The calibrated constants of <paramref name="name"/> at <paramref name="preset"/> (calibration/README.md, "Click-log
     /// DLRMs"), or null where there are none (then <see cref="PlaceholderTarget"/> and the preset's placeholder budget).
     /// The held-out LayerNorm variant and the TSV workload take the plain model's, as held-out variants do; the step hint
-    /// is capped at one epoch (2,048 steps: the calibration proposed 4/3 × the median steps to target, 2,263 for the plain model and 2,481 for QR).
+    /// is capped at one epoch (quick 2,048 steps, cpu 4,096: the calibration proposed 4/3 × the median steps to target,
+    /// 2,263 and 4,743 for the plain model, 2,481 and 4,447 for QR).
     /// </summary>
     public static (double Target, double BudgetSeconds, double EvalPeriodSeconds, long StepHint)? Calibrated(string name, string preset) =>
         (CheckName(name), Presets.Check(preset)) switch
         {
             (Dlrm or DlrmLayerNorm or DlrmTsv, Presets.Quick) => (0.4306, 19.4, 0.73, 2_048),
             (DlrmQr, Presets.Quick) => (0.4347, 16.8, 0.63, 2_048),
+            (Dlrm or DlrmLayerNorm or DlrmTsv, Presets.Cpu) => (0.4306, 77.1, 2.89, 4_096),
+            (DlrmQr, Presets.Cpu) => (0.4324, 57.8, 2.17, 4_096),
             _ => null,
         };
 
@@ -176,7 +179,7 @@ public static class CriteoDlrmWorkloads
         {
             Data = SyntheticCache,
             UncalibratedTargets = PlaceholderNote,
-            CalibratedPresets = [Presets.Quick],
+            CalibratedPresets = [Presets.Quick, Presets.Cpu],
         };
 
     /// <summary>The model factory of workload <paramref name="name"/>: DLRM-small of <paramref name="config"/> seeded by the trial; dropout is refused.</summary>

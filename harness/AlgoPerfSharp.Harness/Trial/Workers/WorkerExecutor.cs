@@ -16,10 +16,9 @@ namespace AlgoPerfSharp.Harness.Trial.Workers;
 /// <param name="Preset">Workload preset the worker builds.</param>
 /// <param name="WorkDirectory">Where request files and the workers' scratch folders go (one per run instance and attempt).</param>
 /// <param name="MaxMemoryBytes">Kill a worker whose resident memory (with its children) exceeds this (null = no guard).</param>
-/// <param name="WallClockLimitSeconds">Kill a worker running longer than this (∞ = no limit).</param>
 /// <param name="Launch">How to start the worker.</param>
 public sealed record WorkerSettings(
-    string Database, long RunId, string? Preset, string WorkDirectory, long? MaxMemoryBytes, double WallClockLimitSeconds, WorkerLaunch Launch)
+    string Database, long RunId, string? Preset, string WorkDirectory, long? MaxMemoryBytes, WorkerLaunch Launch)
 {
     /// <summary>Times a worker that crashed or was killed from outside is restarted from its trial's checkpoint before the trial counts as failed.</summary>
     public int Retries { get; init; } = 1;
@@ -34,7 +33,7 @@ public sealed record WorkerSettings(
 /// its rows (<see cref="WorkerMessages"/>), which this process checks (<see cref="StoreRecorder"/>) and writes, then
 /// acknowledges; a row that breaks the rules kills the worker and fails the trial with a one-line error. Progress lines
 /// are forwarded. The child's resident memory (with its children) is polled and a child above the limit is killed
-/// (Failed); a child past its wall-clock limit is killed (TimedOut); a child that crashes (exception,
+/// (Failed); a child past its trial's wall-clock limit (<see cref="TrialRunnerOptions.WallClockLimit"/>) is killed (TimedOut); a child that crashes (exception,
 /// <c>FailFast</c>, signal) is restarted from its checkpoint up to <see cref="WorkerSettings.Retries"/> times, then its
 /// trial fails with the exit code and the last <see cref="BoundedTail.DefaultCapacity"/> bytes of its stderr.
 /// Cancellation sends <c>stop</c> on the worker's stdin (each worker has its own pipe, so stopping one run never
@@ -116,6 +115,7 @@ public sealed class WorkerExecutor : ITrialExecutor
         psi.RedirectStandardError = true;
         psi.RedirectStandardInput = true;
 
+        double wallLimit = job.Options.WallClockLimit(job.WorkloadSpec, job.Spec);
         var tail = new BoundedTail();
         using var lines = new BlockingCollection<string>();
         using var process = new Process { StartInfo = psi };
@@ -170,9 +170,9 @@ public sealed class WorkerExecutor : ITrialExecutor
                 {
                     killed = (TrialState.Interrupted, $"did not stop within {CancelGraceSeconds} s of Ctrl+C and was killed; re-run the same command to resume");
                 }
-                else if (t > _settings.WallClockLimitSeconds + KillGraceSeconds)
+                else if (t > wallLimit + KillGraceSeconds)
                 {
-                    killed = (TrialState.TimedOut, $"worker exceeded the wall-clock limit of {TrialCheckpoint.Seconds(_settings.WallClockLimitSeconds)} and was killed");
+                    killed = (TrialState.TimedOut, $"worker exceeded the wall-clock limit of {TrialCheckpoint.Seconds(wallLimit)} and was killed");
                 }
                 else if (_settings.MaxMemoryBytes is { } max && t >= nextMemoryPoll)
                 {
