@@ -29,6 +29,12 @@ public sealed class ParallelRegionTests
         }
     }
 
+    private static void OnThreads(int threads, Action run) => OnThreads(threads, () =>
+    {
+        run();
+        return 0;
+    });
+
     private static Tensor[] Normal(Generator gen, DType dtype) => [.. Shapes.Select(s => Tensor.RandN(s, gen, dtype))];
 
     private static Tensor[] Positive(Generator gen, DType dtype) => [.. Shapes.Select(s => Tensor.Rand(s, gen, dtype).Add(0.1))];
@@ -80,6 +86,14 @@ public sealed class ParallelRegionTests
         }
 
         return (Run(1), Run(2));
+    }
+
+    [Fact]
+    public void TheShimIsBuiltWithOpenMp()
+    {
+        // Without OpenMP in parallel.cpp every region below runs serially and the comparisons would compare serial with
+        // serial (what happened to every at::parallel_for of the shim before h-omp).
+        Assert.True(TorchRuntime.Info().ShimParallelRegions);
     }
 
     [Theory]
@@ -296,17 +310,9 @@ public sealed class ParallelRegionTests
         var xs = Enumerable.Range(0, 4).Select(_ => Tensor.RandN([8, 12], gen, DType.Float64)).ToArray();
         var expected = xs.Select(x => x.Clone()).ToArray();
         double[] scales = [1, 1, 1, 1];
-        OnThreads(1, () =>
-        {
-            FusedSteps.NewtonSchulzManyInPlace(expected, scales, 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64);
-            return 0;
-        });
+        OnThreads(1, () => FusedSteps.NewtonSchulzManyInPlace(expected, scales, 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64));
         foreach (var x in xs) x.RequiresGradInPlace();
-        OnThreads(2, () =>
-        {
-            FusedSteps.NewtonSchulzManyInPlace(xs, scales, 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64);
-            return 0;
-        });
+        OnThreads(2, () => FusedSteps.NewtonSchulzManyInPlace(xs, scales, 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64));
         for (int i = 0; i < xs.Length; i++)
         {
             Assert.True(xs[i].RequiresGrad);
@@ -424,21 +430,13 @@ public sealed class ParallelRegionTests
         a[bad] = a[bad].To(DType.Float64);
         var e = Assert.Throws<TorchException>(() =>
         {
-            OnThreads(2, () =>
-            {
-                FusedSteps.SymmetricRankKManyInPlace(f, a, [1.0, 1.0], [1.0, 1.0]);
-                return 0;
-            });
+            OnThreads(2, () => FusedSteps.SymmetricRankKManyInPlace(f, a, [1.0, 1.0], [1.0, 1.0]));
         });
         Assert.False(string.IsNullOrWhiteSpace(e.Message));
         Assert.DoesNotContain("\n", e.Message, StringComparison.Ordinal);
         a[bad] = a[bad].To(DType.Float32);
         f[bad] = Tensor.Zeros([8, 8]);
-        OnThreads(2, () =>
-        {
-            FusedSteps.SymmetricRankKManyInPlace(f, a, [1.0, 1.0], [1.0, 1.0]);
-            return 0;
-        });
+        OnThreads(2, () => FusedSteps.SymmetricRankKManyInPlace(f, a, [1.0, 1.0], [1.0, 1.0]));
         AssertClose(a[bad].Mm(a[bad].T()).To(DType.Float64).ToArray<double>(), f[bad].To(DType.Float64).ToArray<double>(), 1e-5, 1, "F after the error");
     }
 }

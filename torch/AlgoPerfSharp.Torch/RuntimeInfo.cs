@@ -10,6 +10,10 @@ namespace AlgoPerfSharp.Torch;
 /// <param name="MklDnn">Whether oneDNN (MKL-DNN) kernels are compiled in.</param>
 /// <param name="NativeLibraries">Resolved paths of loaded BLAS/LAPACK/OpenMP libraries.</param>
 /// <param name="ParallelInfo">libtorch's own parallel-configuration report.</param>
+/// <param name="ShimParallelRegions">
+/// Whether the shim was built with OpenMP, so that its parallel loops (ats::parallel_bins / ats::parallel_range in
+/// torch/native/src/parallel.h) open real regions; without it they run on the calling thread.
+/// </param>
 public sealed record RuntimeInfo(
     string TorchVersion,
     int AbiVersion,
@@ -19,7 +23,8 @@ public sealed record RuntimeInfo(
     int CudaDevices,
     bool MklDnn,
     IReadOnlyList<string> NativeLibraries,
-    string ParallelInfo)
+    string ParallelInfo,
+    bool ShimParallelRegions)
 {
     /// <summary>The BLAS library libtorch loaded (resolved through Debian's alternatives), or "unknown".</summary>
     public string Blas =>
