@@ -204,7 +204,7 @@ public sealed class ParallelRegionTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(ss1), BitConverter.DoubleToInt64Bits(ss2));
 
         // L-BFGS's dots and combinations over five 8192-element blocks.
-        var vectors = Enumerable.Range(0, 4).Select(_ => (IReadOnlyList<Tensor>)[Tensor.RandN([40000], gen, dtype)]).ToArray();
+        IReadOnlyList<Tensor>[] vectors = [.. Enumerable.Range(0, 4).Select(_ => new[] { Tensor.RandN([40000], gen, dtype) })];
         (int, int)[] pairs = [(0, 1), (0, 2), (0, 3), (1, 1), (2, 3), (3, 0)];
         double[] d1 = OnThreads(1, () => VectorKernels.Dots(vectors, [40000], pairs)), d2 = OnThreads(2, () => VectorKernels.Dots(vectors, [40000], pairs));
         Assert.Equal(d1.Select(BitConverter.DoubleToInt64Bits), d2.Select(BitConverter.DoubleToInt64Bits));
@@ -389,8 +389,8 @@ public sealed class ParallelRegionTests
                 }
             }
 
-            AssertClose(want, two[k], 1e-13, 1, $"F{k} two threads");
-            AssertClose(want, one[k], 1e-13, 1, $"F{k} one thread");
+            AssertClose(want, two[k], 1e-12, 1, $"F{k} two threads");
+            AssertClose(want, one[k], 1e-12, 1, $"F{k} one thread");
         }
     }
 
