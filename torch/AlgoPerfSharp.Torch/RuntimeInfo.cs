@@ -37,5 +37,5 @@ public sealed record RuntimeInfo(
 
     /// <summary>One-line summary for logs and reports.</summary>
     public string Summary =>
-        $"libtorch {TorchVersion} · {NumThreads} threads · BLAS {Blas}{(BlasIsOpenBlasOpenMp ? " (OpenMP)" : string.Empty)} · malloc {(TorchRuntime.MallocTuned ? "tuned" : "default")} · CUDA {(CudaAvailable ? CudaDevices + " device(s)" : "not available")}";
+        $"libtorch {TorchVersion} · {NumThreads} threads · BLAS {Blas}{(BlasIsOpenBlasOpenMp ? " (OpenMP)" : string.Empty)} · shim regions {(ShimParallelRegions ? "OpenMP" : "serial")} · malloc {(TorchRuntime.MallocTuned ? "tuned" : "default")} · CUDA {(CudaAvailable ? CudaDevices + " device(s)" : "not available")}";
 }
