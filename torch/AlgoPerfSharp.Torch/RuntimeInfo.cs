@@ -11,8 +11,9 @@ namespace AlgoPerfSharp.Torch;
 /// <param name="NativeLibraries">Resolved paths of loaded BLAS/LAPACK/OpenMP libraries.</param>
 /// <param name="ParallelInfo">libtorch's own parallel-configuration report.</param>
 /// <param name="ShimParallelRegions">
-/// Whether the shim was built with OpenMP, so that its parallel loops (ats::parallel_bins / ats::parallel_range in
-/// torch/native/src/parallel.h) open real regions; without it they run on the calling thread.
+/// Whether the shim's parallel loops (ats::parallel_bins / ats::parallel_range in torch/native/src/parallel.h) open real
+/// regions: built with OpenMP, and not switched off with <c>ALGOPERF_SHIM_REGIONS=0</c> (an A/B switch for timing:
+/// everything on the calling thread, as before h-omp).
 /// </param>
 public sealed record RuntimeInfo(
     string TorchVersion,

@@ -36,7 +36,9 @@ void parallel_bins(int64_t bins, const std::function<void(int64_t)>& body);
 // independent of the thread count.
 void parallel_range(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& body);
 
-// True when the shim was built with OpenMP (the two functions above can open a region).
+// True when the shim was built with OpenMP and ALGOPERF_SHIM_REGIONS is not "0" (the two functions above can open a
+// region). ALGOPERF_SHIM_REGIONS=0, read once per process, runs all their work on the calling thread instead (bins in
+// turn, with multi-threaded BLAS): the behaviour before h-omp, for A/B timing.
 bool parallel_bins_available();
 
 }  // namespace ats
