@@ -8,8 +8,9 @@ namespace AlgoPerfSharp.Benchmarks;
 /// <summary>
 /// <c>--inverse-roots</c>: ASGO's (P + εI)^(−½) of every statistic of a parameter set (P = G·Gᵀ or Gᵀ·G on the smaller
 /// side of each hidden matrix's (rows, −1) view, float32), three ways side by side in alternating rounds: one by one
-/// (<see cref="MatrixFunction.InverseRoot"/>, multi-threaded LAPACK), the former schedule (dealt to the threads only when
-/// they balance within 15 %, else one by one: <see cref="FusedSteps.InverseRootsDealt"/>) and the current one
+/// (<see cref="MatrixFunction.InverseRoot"/>, multi-threaded LAPACK), the former schedule (dealt only when they balance
+/// within 15 %, else one by one, and the dealt bins run in turn on the calling thread as they always did:
+/// <see cref="FusedSteps.InverseRootsDealt"/>) and the current one
 /// (<see cref="MatrixFunction.InverseRoots"/>: <see cref="InverseRootSchedule.Plan"/>), and every matrix dealt, none alone
 /// (the plan with no side large enough to run alone: whether w1024's single 1024 × 1024 root would be faster on one thread
 /// than on all). A last row, <c>mix</c>, takes sides 9, 32, 64, 128 and 300, which do not balance. Prints the median ms

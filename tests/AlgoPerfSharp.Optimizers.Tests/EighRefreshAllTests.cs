@@ -4,8 +4,10 @@ using AlgoPerfSharp.Torch;
 namespace AlgoPerfSharp.Optimizers.Tests;
 
 /// <summary>
-/// Eigenvalue-corrected Shampoo's batched eigh refresh (one native call for every factor due) against refreshing each
-/// factor in turn: the same bases and counters, and a factor it cannot refresh left to the one-factor path.
+/// Eigenvalue-corrected Shampoo's batched eigh refresh (one native call for every factor due, the eighs dealt to the
+/// threads of one parallel region) against refreshing each factor in turn: the same statistics and counters, bases that
+/// are the same orthonormal eigenbases up to rounding (see below), and a factor it cannot refresh left to the one-factor
+/// path.
 /// </summary>
 public sealed class EighRefreshAllTests
 {
@@ -15,7 +17,7 @@ public sealed class EighRefreshAllTests
     private static readonly ShampooConfig Config = ShampooConfig.EigenvalueCorrected(beta2: 0.99, epsilon: 1e-6, maxPreconditionerDim: 64, preconditionFrequency: 1);
 
     [Fact]
-    public void TheBatchedRefreshEqualsRefreshingEachFactorInTurnBitForBit()
+    public void TheBatchedRefreshEqualsRefreshingEachFactorInTurn()
     {
         var one = Make(0);
         var all = Make(0);
@@ -30,7 +32,35 @@ public sealed class EighRefreshAllTests
             {
                 var expected = one[i].StateTensors().ToList();
                 var got = all[i].StateTensors().ToList();
-                for (int k = 0; k < got.Count; k++) Assert.Equal(expected[k].Tensor.ToArray<double>(), got[k].Tensor.ToArray<double>());
+                for (int k = 0; k < got.Count; k++)
+                {
+                    if (!got[k].Name.EndsWith(".mat", StringComparison.Ordinal))
+                    {
+                        Assert.Equal(expected[k].Tensor.ToArray<double>(), got[k].Tensor.ToArray<double>());
+                        continue;
+                    }
+
+                    // A basis: the batched eigh ran single-threaded in a parallel region, the one-factor eigh with the
+                    // BLAS threads, so they agree up to rounding where the spectrum is simple and may pick different
+                    // vectors inside a repeated eigenvalue (these statistics have rank below their side). Both must be
+                    // orthonormal eigenbases of the statistic with the same ascending eigenvalues.
+                    using var check = new DisposeScope();
+                    var statistic = got.Single(t => t.Name == got[k].Name[..^4] + ".acc").Tensor;
+                    double scale = statistic.Abs().Max().ToDouble();
+                    var (qe, qa) = (expected[k].Tensor, got[k].Tensor);
+                    using var eye = Tensor.Eye(qa.Shape[0], dtype: DType.Float64);
+                    AssertClose(eye.ToArray<double>(), qa.T().Mm(qa).ToArray<double>(), 1e-12, $"p{i} {got[k].Name} QᵀQ");
+                    double[] de = qe.T().Mm(statistic).Mm(qe).ToArray<double>(), da = qa.T().Mm(statistic).Mm(qa).ToArray<double>();
+                    AssertClose(de, da, 1e-12 * scale, $"p{i} {got[k].Name} QᵀFQ");
+                    int n = (int)qa.Shape[0];
+                    for (int r = 0; r < n; r++)
+                    {
+                        for (int c = 0; c < n; c++)
+                        {
+                            if (r != c) Assert.True(Math.Abs(da[(r * n) + c]) <= 1e-12 * scale, $"p{i} {got[k].Name}: QᵀFQ[{r},{c}] = {da[(r * n) + c]:R}");
+                        }
+                    }
+                }
             }
 
             Assert.Equal(jobsOne.Select(j => (j.Factor.Checks, j.Factor.Refreshes, j.Factor.HasMatrix)), jobsAll.Select(j => (j.Factor.Checks, j.Factor.Refreshes, j.Factor.HasMatrix)));
@@ -89,4 +119,11 @@ public sealed class EighRefreshAllTests
 
     private static List<FactorRefresh> Jobs(ShampooParameterState[] states) =>
         [.. states.SelectMany(s => s.Layout.Blocks.SelectMany(b => Enumerable.Range(0, b.Factors.Length).Where(k => b.Factors[k] is not null).Select(k => new FactorRefresh(s, b, k))))];
+
+    // |e − a| ≤ tol elementwise.
+    private static void AssertClose(double[] expected, double[] actual, double tol, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= tol, $"{what}[{i}]: {actual[i]:R} vs {expected[i]:R}");
+    }
 }

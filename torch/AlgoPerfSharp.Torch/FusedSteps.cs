@@ -479,11 +479,13 @@ public static class FusedSteps
     }
 
     /// <summary>
-    /// Inverse roots (A_i + ε_i·I)^(−1/<paramref name="root"/>) of symmetric matrices, dealt to the intra-op threads: each
-    /// thread runs its matrices single-threaded in one parallel region (eigh of A + εI, the spectrum shifted up to ε when
-    /// its minimum is below, X = Y·Yᵀ with Y = Q·diag(λ^(−1/2r))). Only when the matrices can be dealt evenly (largest
-    /// first; none more than 15% above its share); otherwise nothing is computed. A null entry means "not computed here"
-    /// (not dealt, a non-finite A, or a failed eigh): the caller computes that one itself.
+    /// Inverse roots (A_i + ε_i·I)^(−1/<paramref name="root"/>) of symmetric matrices by ASGO's former schedule (eigh of
+    /// A + εI, the spectrum shifted up to ε when its minimum is below, X = Y·Yᵀ with Y = Q·diag(λ^(−1/2r))): only when
+    /// the matrices can be dealt evenly to the intra-op threads (largest first; none more than 15% above its share),
+    /// otherwise nothing is computed. The dealt bins run one after another on the calling thread with multi-threaded
+    /// LAPACK, as this schedule always ran (the shim's at::parallel_for had no OpenMP region): it is kept as the
+    /// benchmark's "former" yardstick; <see cref="InverseRootsPlanned"/> is the one with a real parallel region. A null
+    /// entry means "not computed here" (not dealt, a non-finite A, or a failed eigh): the caller computes that one itself.
     /// </summary>
     /// <param name="matrices">A_i, square (read).</param>
     /// <param name="root">r &gt; 0.</param>

@@ -10,6 +10,11 @@ namespace AlgoPerfSharp.Torch;
 /// <param name="MklDnn">Whether oneDNN (MKL-DNN) kernels are compiled in.</param>
 /// <param name="NativeLibraries">Resolved paths of loaded BLAS/LAPACK/OpenMP libraries.</param>
 /// <param name="ParallelInfo">libtorch's own parallel-configuration report.</param>
+/// <param name="ShimParallelRegions">
+/// Whether the shim's parallel loops (ats::parallel_bins / ats::parallel_range in torch/native/src/parallel.h) open real
+/// regions: built with OpenMP, and not switched off with <c>ALGOPERF_SHIM_REGIONS=0</c> (an A/B switch for timing:
+/// everything on the calling thread, as before h-omp).
+/// </param>
 public sealed record RuntimeInfo(
     string TorchVersion,
     int AbiVersion,
@@ -19,7 +24,8 @@ public sealed record RuntimeInfo(
     int CudaDevices,
     bool MklDnn,
     IReadOnlyList<string> NativeLibraries,
-    string ParallelInfo)
+    string ParallelInfo,
+    bool ShimParallelRegions)
 {
     /// <summary>The BLAS library libtorch loaded (resolved through Debian's alternatives), or "unknown".</summary>
     public string Blas =>
@@ -32,5 +38,5 @@ public sealed record RuntimeInfo(
 
     /// <summary>One-line summary for logs and reports.</summary>
     public string Summary =>
-        $"libtorch {TorchVersion} · {NumThreads} threads · BLAS {Blas}{(BlasIsOpenBlasOpenMp ? " (OpenMP)" : string.Empty)} · malloc {(TorchRuntime.MallocTuned ? "tuned" : "default")} · CUDA {(CudaAvailable ? CudaDevices + " device(s)" : "not available")}";
+        $"libtorch {TorchVersion} · {NumThreads} threads · BLAS {Blas}{(BlasIsOpenBlasOpenMp ? " (OpenMP)" : string.Empty)} · shim regions {(ShimParallelRegions ? "OpenMP" : "serial")} · malloc {(TorchRuntime.MallocTuned ? "tuned" : "default")} · CUDA {(CudaAvailable ? CudaDevices + " device(s)" : "not available")}";
 }

@@ -202,6 +202,7 @@ public static class TorchRuntime
             root.GetProperty("cuda_devices").GetInt32(),
             root.GetProperty("mkldnn").GetBoolean(),
             libs,
-            root.GetProperty("parallel_info").GetString()!);
+            root.GetProperty("parallel_info").GetString()!,
+            root.GetProperty("shim_parallel_regions").GetBoolean());
     }
 }

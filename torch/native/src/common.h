@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ats.h"
+#include "parallel.h"
 
 struct ats_tensor_s {
   at::Tensor t;
@@ -62,15 +63,15 @@ inline bool same_size_float_cpu(std::initializer_list<const at::Tensor*> ts) {
 }
 
 // Runs body(k, begin, end) over the elements [begin, end) of tensor k for every tensor, the tensors' elements laid end
-// to end and cut into chunks by at::parallel_for. The shim is compiled without OpenMP (only parallel.cpp has it), so
-// that loop runs on the calling thread: one pass over every element, in one call. An elementwise body gives the same
-// result however the range is cut.
+// to end and cut into contiguous ranges of at least `grain` elements, one per thread, in one parallel region
+// (ats::parallel_range): one pass over every element, in one call. An elementwise body gives the same result however
+// the range is cut. The body reads data pointers only (no ATen operators: see parallel.h).
 template <typename Body>
 void for_each_flat(const std::vector<int64_t>& sizes, int64_t grain, const Body& body) {
   std::vector<int64_t> offsets(sizes.size() + 1, 0);
   for (size_t k = 0; k < sizes.size(); ++k) offsets[k + 1] = offsets[k] + sizes[k];
   if (offsets.back() == 0) return;
-  at::parallel_for(0, offsets.back(), grain, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, offsets.back(), grain, [&](int64_t begin, int64_t end) {
     size_t k = static_cast<size_t>(std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin()) - 1;
     for (; begin < end && k < sizes.size(); ++k) {
       const int64_t stop = std::min(end, offsets[k + 1]);
@@ -150,11 +151,12 @@ inline void refuse_double_backward(const char* what) {
 void set_error(const char* msg);
 void ensure_thread_init();
 
-// Deals independent jobs of the given costs to the intra-op threads for one parallel region in which each thread runs
-// its jobs with single-threaded kernels (BLAS and ATen run serially inside a parallel region): largest first, each to
-// the least loaded thread. Returns one list of job indices per thread, or nothing when there is a single thread or job,
-// or when the largest load would exceed `slack` times the fair share (the others would wait: run the jobs in turn with
-// multi-threaded kernels instead).
+// Deals independent jobs of the given costs to the intra-op threads for one parallel region (ats::parallel_bins) in
+// which each thread runs its jobs with single-threaded kernels: largest first, each to the least loaded thread. Returns
+// one list of job indices per thread, or nothing when there is a single thread or job, or when the largest load would
+// exceed `slack` times the fair share (the others would wait: run the jobs in turn with multi-threaded kernels
+// instead). For GEMM-bound jobs (syrk, ec_shampoo's blocks), where a multi-threaded GEMM shares even one large matrix
+// well.
 inline std::vector<std::vector<int64_t>> deal_balanced(const std::vector<double>& cost, double slack) {
   const int64_t n = static_cast<int64_t>(cost.size());
   const int64_t threads = std::min<int64_t>(at::get_num_threads(), n);
@@ -173,6 +175,56 @@ inline std::vector<std::vector<int64_t>> deal_balanced(const std::vector<double>
   }
   if (*std::max_element(load.begin(), load.end()) > slack * total / static_cast<double>(threads)) return {};
   return bins;
+}
+
+// The smallest side of a LAPACK job (eigh, QR) that may run alone with every thread (InverseRootSchedule.DefaultAloneSide
+// in C#): below it a multi-threaded eigh or QR pays a thread wake-up per BLAS call of its reduction, more than the
+// arithmetic it shares (a 128 x 128 QR: 1.9 ms on two threads, 0.3 ms on one; benchmarks/README.md).
+constexpr int64_t kAloneSide = 512;
+
+// Where each of a step's LAPACK-bound jobs of side sides[i] (cost d³ + 1) runs, as InverseRootSchedule.Plan decides:
+// `bins` (one per intra-op thread) for one parallel region, however unequal, and `alone` for the jobs too large to
+// share, which run one after another outside the region with multi-threaded LAPACK. Largest first to the least loaded
+// bin; while the fullest bin exceeds `slack` times the fair share and the largest job left has a side >= alone_side, that
+// job goes alone and the rest are dealt again. With one thread every job is alone (bins empty).
+struct Dealt {
+  std::vector<std::vector<int64_t>> bins;
+  std::vector<int64_t> alone;
+};
+
+inline Dealt deal_or_alone(const std::vector<int64_t>& sides, int64_t alone_side, double slack) {
+  Dealt d;
+  const int64_t n = static_cast<int64_t>(sides.size());
+  const int64_t threads = at::in_parallel_region() ? 1 : at::get_num_threads();
+  auto cost = [&](int64_t i) {
+    const double s = static_cast<double>(sides[static_cast<size_t>(i)]);
+    return s * s * s + 1;
+  };
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), int64_t{0});
+  if (threads < 2 || n == 0) {
+    d.alone = order;
+    return d;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](int64_t i, int64_t j) { return cost(i) > cost(j); });
+  for (size_t first = 0; first < order.size(); ++first) {
+    std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
+    std::vector<double> load(static_cast<size_t>(threads), 0.0);
+    double total = 0;
+    for (size_t k = first; k < order.size(); ++k) {
+      size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+      load[b] += cost(order[k]);
+      total += cost(order[k]);
+      bins[b].push_back(order[k]);
+    }
+    const double fullest = *std::max_element(load.begin(), load.end());
+    if (fullest <= slack * total / static_cast<double>(threads) || sides[static_cast<size_t>(order[first])] < alone_side) {
+      d.bins = std::move(bins);
+      return d;
+    }
+    d.alone.push_back(order[first]);  // too large to share: alone, and the rest dealt again
+  }
+  return d;  // every job alone
 }
 
 // Wraps a result tensor in a new owned handle (undefined -> NULL).

@@ -86,7 +86,8 @@ int32_t ats_runtime_info(char* buf, int64_t buf_len, int64_t* needed) {
     os << (first ? "" : ",") << "\"" << ats::json_escape(l) << "\"";
     first = false;
   }
-  os << "],\"parallel_info\":\"" << ats::json_escape(at::get_parallel_info()) << "\"}";
+  os << "],\"parallel_info\":\"" << ats::json_escape(at::get_parallel_info())
+     << "\",\"shim_parallel_regions\":" << (ats::parallel_bins_available() ? "true" : "false") << "}";
   std::string s = os.str();
   *needed = static_cast<int64_t>(s.size()) + 1;
   if (buf != nullptr && buf_len >= *needed) std::memcpy(buf, s.c_str(), s.size() + 1);

@@ -3,7 +3,8 @@
 // sums of squares accumulated in float64 without a float64 copy of the tensor. Contiguous float32/float64 CPU tensors
 // take the loops below; anything else takes the same formula in ATen ops. Results equal the composed ATen ops up to
 // rounding (the order of the float64 sums; one rounding where ATen's vector kernels fuse a multiply-add). Every
-// reduction cuts its range into fixed chunks summed in order, so results do not depend on the number of threads.
+// reduction cuts its range into fixed chunks summed in order, so results do not depend on the number of threads. The
+// loops run in parallel regions of ats::parallel_range (parallel.h).
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -40,7 +41,7 @@ double sum_squares(const T* x, int64_t n) {
   const int64_t chunks = (n + kChunk - 1) / kChunk;
   if (chunks <= 1) return sum_squares_range(x, n);
   std::vector<double> partial(static_cast<size_t>(chunks), 0.0);
-  at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, chunks, 1, [&](int64_t begin, int64_t end) {
     for (int64_t c = begin; c < end; ++c) {
       const int64_t start = c * kChunk;
       partial[static_cast<size_t>(c)] = sum_squares_range(x + start, std::min(kChunk, n - start));
@@ -72,7 +73,7 @@ double dasgo(const T* g, T* m, T* p, T* d, int64_t rows, int64_t cols, T w1, T w
   // Pass 1, threads split the columns: each column's sum runs over the rows in order (in float64).
   std::vector<double> colsum(static_cast<size_t>(cols), 0.0);
   const int64_t grain = std::max<int64_t>(1, kChunk / std::max<int64_t>(rows, 1));
-  at::parallel_for(0, cols, grain, [&](int64_t c0, int64_t c1) {
+  ats::parallel_range(0, cols, grain, [&](int64_t c0, int64_t c1) {
     double* acc = colsum.data() + c0;
     const int64_t width = c1 - c0;
     for (int64_t i = 0; i < rows; ++i) {
@@ -95,7 +96,7 @@ double dasgo(const T* g, T* m, T* p, T* d, int64_t rows, int64_t cols, T w1, T w
   const int64_t blocks = (rows + block - 1) / block;
   std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
   const T* s = scale.data();
-  at::parallel_for(0, blocks, 1, [&](int64_t b0, int64_t b1) {
+  ats::parallel_range(0, blocks, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t r0 = b * block, r1 = std::min(rows, r0 + block);
       for (int64_t i = r0; i < r1; ++i) {
@@ -318,7 +319,7 @@ int32_t ats_cross_fit_adam_(ats_tensor update, ats_tensor exp_avg, ats_tensor ex
       scalar_t* pu = u.data_ptr<scalar_t>();
       scalar_t* pm = m.data_ptr<scalar_t>();
       scalar_t* pv = v.data_ptr<scalar_t>();
-      at::parallel_for(0, u.numel(), kChunk, [&](int64_t begin, int64_t end) {
+      ats::parallel_range(0, u.numel(), kChunk, [&](int64_t begin, int64_t end) {
         cross_fit_range<scalar_t>(pu, pm, pv, pb, begin, end, s);
       });
     });

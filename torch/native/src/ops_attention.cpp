@@ -1,8 +1,10 @@
 // Scaled dot-product attention, softmax(scale · q kᵀ [+ causal mask]) v, as one autograd node.
 //
 // On CPU in float32/float64 each (batch, head) slice runs its scores GEMM, row softmax and value GEMM back to back
-// while the slice's T×S probabilities are still in cache, the slices in parallel (one single-threaded BLAS call
-// each: OpenBLAS runs single-threaded inside an OpenMP region); backward likewise. q, k and v may be strided views
+// while the slice's T×S probabilities are still in cache, the slices in parallel (ats::parallel_range; one
+// single-threaded BLAS call each: OpenBLAS runs single-threaded inside an OpenMP region); backward likewise. (Until
+// 2026-12-07 the slice loop was an at::parallel_for of this file, compiled without OpenMP: the slices ran one after
+// another on the calling thread, each GEMM on the BLAS threads.) One slice alone runs with multi-threaded BLAS. q, k and v may be strided views
 // (e.g. heads split out of a (B, T, H, d) projection) as long as their last dim is contiguous, and the output and
 // the input gradients are laid out (B, T, H, d), so the usual transpose-and-reshape around attention costs nothing.
 // Compared with the composed graph (matmul, mul, add, softmax, matmul) this skips the per-batch select/addmm loop of
@@ -154,7 +156,7 @@ void forward_kernel(const at::Tensor& q, const at::Tensor& k, const at::Tensor& 
   const int64_t B = q.size(0), H = q.size(1), TQ = q.size(2), D = q.size(3), SK = k.size(2), DV = v.size(3);
   const Slices<S> qs(q), ks(k), vs(v), os(o);
   S* pbase = p.data_ptr<S>();
-  at::parallel_for(0, B * H, 1, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, B * H, 1, [&](int64_t begin, int64_t end) {
     for (int64_t sl = begin; sl < end; ++sl) {
       const int64_t b = sl / H, h = sl % H;
       S* ps = pbase + sl * TQ * SK;
@@ -171,7 +173,7 @@ void backward_kernel(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
   const int64_t B = q.size(0), H = q.size(1), TQ = q.size(2), D = q.size(3), SK = k.size(2), DV = v.size(3);
   const Slices<S> qs(q), ks(k), vs(v), gos(go), dqs(dq), dks(dk), dvs(dv);
   const S* pbase = p.data_ptr<S>();
-  at::parallel_for(0, B * H, 1, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, B * H, 1, [&](int64_t begin, int64_t end) {
     std::vector<S> buf(static_cast<size_t>(TQ * SK));
     for (int64_t sl = begin; sl < end; ++sl) {
       const int64_t b = sl / H, h = sl % H;

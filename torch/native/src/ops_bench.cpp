@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common.h"
+#include "parallel.h"
 
 namespace {
 
@@ -233,7 +234,7 @@ void second_moment_divide(at::Tensor& d, const at::Tensor& r, at::Tensor& x, dou
     scalar_t* px = x.data_ptr<scalar_t>();
     const scalar_t b2 = static_cast<scalar_t>(beta2), wt = static_cast<scalar_t>(weight), ep = static_cast<scalar_t>(eps);
     const bool fma = ats::cpu_has_fma();
-    at::parallel_for(0, d.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+    ats::parallel_range(0, d.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
       if (fma) {
         second_moment_fma<scalar_t>(pd + begin, pr + begin, px + begin, end - begin, b2, wt, ep);
       } else {
@@ -282,10 +283,8 @@ void ec_directions(std::vector<EcBlock>& blocks) {
     for (auto& b : blocks) ec_direction(b);
     return;
   }
-  at::parallel_for(0, static_cast<int64_t>(bins.size()), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t t = begin; t < end; ++t) {
-      for (int64_t i : bins[static_cast<size_t>(t)]) ec_direction(blocks[static_cast<size_t>(i)]);
-    }
+  ats::parallel_bins(static_cast<int64_t>(bins.size()), [&](int64_t t) {
+    for (int64_t i : bins[static_cast<size_t>(t)]) ec_direction(blocks[static_cast<size_t>(i)]);
   });
 }
 
@@ -431,7 +430,7 @@ int32_t ats_fused_adam_(const ats_tensor* params, const ats_tensor* grads, const
       scalar_t* pg = g.data_ptr<scalar_t>();
       scalar_t* pm = m.data_ptr<scalar_t>();
       scalar_t* pv = v.data_ptr<scalar_t>();
-      at::parallel_for(0, w.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+      ats::parallel_range(0, w.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
         adam_loop<scalar_t>(pw, pg, pm, pv, begin, end, s);
       });
     });

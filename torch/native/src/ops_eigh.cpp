@@ -1,10 +1,13 @@
 // Eigenvalue-corrected Shampoo's amortized refresh by eigh for every due Kronecker factor in one call: per factor,
 // A = F / divisor (+ eps on the diagonal when eps != 0) and Q <- eigh(A).eigenvectors, the same ATen calls as
 // EigenvalueCorrectedPreconditioner.Refresh with plain eigh. An eigh of a few hundred rows is a tridiagonal reduction of
-// many level-2 BLAS calls, each of which wakes the BLAS threads for too little work; so when the factors can be dealt
-// evenly to the intra-op threads (largest first, cost d^3), each thread runs its factors' eigh single-threaded inside one
-// parallel region (as ops_soap.cpp does for SOAP's QRs). A factor whose A holds NaN/inf, or on which LAPACK fails, is
+// many level-2 BLAS calls, each of which wakes the BLAS threads for too little work; so the factors are dealt to the
+// intra-op threads (largest first, cost d^3; ats::deal_or_alone, the schedule of ASGO's roots) and each thread runs its
+// factors' eigh single-threaded inside one parallel region (ats::parallel_bins); a factor of side >= 512 that the others
+// cannot balance runs alone with multi-threaded LAPACK. A factor whose A holds NaN/inf, or on which LAPACK fails, is
 // left untouched and reported, so the caller can take its one-factor path (which retries in float64 and says why).
+// (Until 2026-12-07 the dealt factors ran in an at::parallel_for of this file, compiled without OpenMP, i.e. one after
+// another on the calling thread.)
 #include <ATen/ops/linalg_eigh.h>
 
 #include <tuple>
@@ -79,13 +82,14 @@ int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double ro
   const auto bins = ats::deal_balanced(cost, 1.15);
   if (bins.empty()) return ATS_OK;  // status 3 everywhere: not dealt, the caller computes them one by one
   std::vector<at::Tensor> xs(static_cast<size_t>(n));
-  at::parallel_for(0, static_cast<int64_t>(bins.size()), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      for (int64_t i : bins[static_cast<size_t>(b)]) {
-        status[i] = inverse_root_one(as[static_cast<size_t>(i)], root, eps[i], xs[static_cast<size_t>(i)]);
-      }
+  // The bins run one after another on this thread, with multi-threaded LAPACK: this is the former schedule as it ran
+  // and was measured (the --inverse-roots benchmark's "former" column), kept as that yardstick. ASGO itself calls
+  // ats_inverse_roots_planned below, whose bins do run in one parallel region.
+  for (const auto& bin : bins) {
+    for (int64_t i : bin) {
+      status[i] = inverse_root_one(as[static_cast<size_t>(i)], root, eps[i], xs[static_cast<size_t>(i)]);
     }
-  });
+  }
   for (int64_t i = 0; i < n; ++i) {
     if (status[i] == 0) out[i] = ats::wrap(xs[static_cast<size_t>(i)]);
   }
@@ -93,10 +97,9 @@ int32_t ats_inverse_roots_dealt(const ats_tensor* matrices, int64_t n, double ro
 }
 
 // The caller's plan (MatrixFunction.InverseRoots, from InverseRootSchedule.Plan): plan[i] in [0, bins) puts matrix i in
-// that bin, and all bins run in one real parallel region (ats::parallel_bins: this file's own at::parallel_for runs on the
-// calling thread, see parallel.h), each on one thread with single-threaded LAPACK and BLAS (one small matrix alone in
-// bin 0 still runs single-threaded: the region has a thread per bin, some idle); plan[i] = -1 leaves it to the caller
-// (status 3), who runs it by itself with the intra-op threads.
+// that bin, and all bins run in one parallel region (ats::parallel_bins, parallel.h), each on one thread with
+// single-threaded LAPACK and BLAS (one small matrix alone in bin 0 still runs single-threaded: the region has a thread
+// per bin, some idle); plan[i] = -1 leaves it to the caller (status 3), who runs it by itself with the intra-op threads.
 int32_t ats_inverse_roots_planned(const ats_tensor* matrices, int64_t n, double root, const double* eps,
                                   const int32_t* plan, int32_t bins, ats_tensor* out, int32_t* status) {
   ATS_TRY
@@ -148,7 +151,7 @@ int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* base
     throw ats::NullHandle();
   }
   std::vector<at::Tensor> fs, qs;
-  std::vector<double> cost;
+  std::vector<int64_t> sides;
   for (int64_t i = 0; i < n; ++i) {
     const at::Tensor& f = T(accumulators[i]);
     const at::Tensor& q = T(bases[i]);
@@ -157,18 +160,14 @@ int32_t ats_eigh_refresh_(const ats_tensor* accumulators, const ats_tensor* base
                 f.sizes());
     fs.push_back(f);
     qs.push_back(q);
-    const double d = static_cast<double>(f.size(0));
-    cost.push_back(d * d * d + 1);
+    sides.push_back(f.size(0));
   }
-  const auto bins = ats::deal_balanced(cost, 1.15);
-  if (bins.empty()) {
-    for (int64_t i = 0; i < n; ++i) status[i] = refresh_one(fs[i], qs[i], divisors[i], eps[i]);
-    return ATS_OK;
-  }
-  at::parallel_for(0, static_cast<int64_t>(bins.size()), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      for (int64_t i : bins[static_cast<size_t>(b)]) status[i] = refresh_one(fs[i], qs[i], divisors[i], eps[i]);
-    }
+  // ASGO's schedule (common.h, deal_or_alone): factors dealt to the threads for one region however unequal, except a
+  // side >= 512 the others cannot balance, which runs alone with multi-threaded LAPACK first.
+  const ats::Dealt dealt = ats::deal_or_alone(sides, ats::kAloneSide, 1.15);
+  for (int64_t i : dealt.alone) status[i] = refresh_one(fs[i], qs[i], divisors[i], eps[i]);
+  ats::parallel_bins(static_cast<int64_t>(dealt.bins.size()), [&](int64_t b) {
+    for (int64_t i : dealt.bins[static_cast<size_t>(b)]) status[i] = refresh_one(fs[i], qs[i], divisors[i], eps[i]);
   });
   ATS_CATCH
 }

@@ -1,8 +1,9 @@
 // Fused elementwise optimizer steps (issue 15): Schedule-Free AdamW's whole update, Sophia's regular step with its
 // decay, learning rate and apply, and the exponential moving averages of many tensors (Sophia's Hessian refresh), each
-// one pass over every element of every parameter in one at::parallel_for (the composed ATen ops made one pass and one
-// parallel region per op and per tensor). This file is compiled without OpenMP, so that at::parallel_for runs on the
-// calling thread. Contiguous float32/float64 CPU tensors take the loops below; anything else
+// one pass over every element of every parameter in one parallel region (ats::for_each_flat on ats::parallel_range; the
+// composed ATen ops made one pass and one parallel region per op and per tensor). Until 2026-12-07 that region was an
+// at::parallel_for in this file, compiled without OpenMP, so the pass ran on the calling thread; the cut of the range
+// never changes an elementwise result. Contiguous float32/float64 CPU tensors take the loops below; anything else
 // (other dtypes, CUDA, strided, sparse) takes the same ATen ops the C# transforms compose, per tensor.
 //
 // Rounding: every loop computes each ATen op's expression in the composed order with the op's own rounding. This file
@@ -146,7 +147,7 @@ void lerp_into_one(at::Tensor& out, const at::Tensor& a, const at::Tensor& b, do
     scalar_t* po = out.data_ptr<scalar_t>();
     const scalar_t* pa = a.data_ptr<scalar_t>();
     const scalar_t* pb = b.data_ptr<scalar_t>();
-    at::parallel_for(0, out.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+    ats::parallel_range(0, out.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
       lerp_into_range<scalar_t>(po + begin, pa + begin, pb + begin, end - begin, static_cast<scalar_t>(w));
     });
   });

@@ -16,9 +16,15 @@ namespace {
 
 // ---- RMSNorm: y = x · r · w, r = 1 / sqrt(mean(x²) + eps) over the last dim ----------------------------------------
 
+// Rows per thread at least: 16, and enough rows for 2^15 elements (ATen's own grain), so that a small tensor does not
+// pay a thread wake-up for a few microseconds of work. The rows are independent: the cut never changes a result.
+inline int64_t row_grain(int64_t rows_min, int64_t d) {
+  return std::max<int64_t>(rows_min, (int64_t{1} << 15) / std::max<int64_t>(d, 1));
+}
+
 template <typename S>
 void rms_forward(const S* x, const S* w, S* y, S* r, int64_t rows, int64_t d, double eps) {
-  at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, rows, row_grain(16, d), [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const S* xi = x + i * d;
       S* yi = y + i * d;
@@ -31,13 +37,14 @@ void rms_forward(const S* x, const S* w, S* y, S* r, int64_t rows, int64_t d, do
   });
 }
 
-// gx = r·(g⊙w) − x·r³·mean(g⊙w⊙x);  gw = Σ_rows g⊙x·r when asked (per-chunk partial sums added in a fixed order).
+// gx = r·(g⊙w) − x·r³·mean(g⊙w⊙x);  gw = Σ_rows g⊙x·r when asked (per-chunk partial sums added in a fixed order:
+// min(threads, rows / 16) chunks of consecutive rows, so gw depends on the thread count, deterministically).
 template <typename S>
 void rms_backward(const S* x, const S* w, const S* r, const S* g, S* gx, S* gw, int64_t rows, int64_t d) {
   const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), rows / 16));
   const int64_t per = (rows + chunks - 1) / chunks;
   std::vector<double> partial(gw != nullptr ? static_cast<size_t>(chunks * d) : 0, 0.0);
-  at::parallel_for(0, chunks, 1, [&](int64_t cb, int64_t ce) {
+  ats::parallel_range(0, chunks, 1, [&](int64_t cb, int64_t ce) {
     std::vector<S> gwx(static_cast<size_t>(d));
     for (int64_t c = cb; c < ce; ++c) {
       double* acc = gw != nullptr ? partial.data() + c * d : nullptr;
@@ -130,7 +137,7 @@ void rope_kernel(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& s
   const S* c = cos.data_ptr<S>();
   const S* s = sin.data_ptr<S>();
   const int64_t o1 = sign > 0 ? 0 : half, o2 = sign > 0 ? half : 0;  // backward pairs each half with the other's sine
-  at::parallel_for(0, B * H * TT, 64, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, B * H * TT, row_grain(64, d), [&](int64_t begin, int64_t end) {
     for (int64_t k = begin; k < end; ++k) {
       const int64_t t = k % TT, bh = k / TT, b = bh / H, h = bh % H;
       const S* xr = xs.row(b, h, t);

@@ -256,7 +256,7 @@ void dots_fast(const std::vector<std::vector<at::Tensor>>& v, const Layout& l, c
   const auto base = bases<T>(v, l, keep);
   const int64_t items = static_cast<int64_t>(l.items.size());
   std::vector<double> partial(static_cast<size_t>(items * n_pairs), 0.0);
-  at::parallel_for(0, items, 1, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, items, 1, [&](int64_t begin, int64_t end) {
     for (int64_t it = begin; it < end; ++it) {
       const Item& item = l.items[static_cast<size_t>(it)];
       const size_t seg = static_cast<size_t>(item.segment);
@@ -346,7 +346,7 @@ void combine_fast(const std::vector<std::vector<at::Tensor>>& v, const Layout& l
       if (c[k * n_vectors + j] != 0) used[static_cast<size_t>(j)] = 1;
     }
   }
-  at::parallel_for(0, static_cast<int64_t>(l.items.size()), 1, [&](int64_t begin, int64_t end) {
+  ats::parallel_range(0, static_cast<int64_t>(l.items.size()), 1, [&](int64_t begin, int64_t end) {
     std::vector<double> acc(static_cast<size_t>(K * kBlock));
     for (int64_t it = begin; it < end; ++it) {
       const Item& item = l.items[static_cast<size_t>(it)];

@@ -3,8 +3,10 @@
 // scalars folded into baddbmm's alpha/beta), buffers reused across iterations, the result written back in place.
 // On CPU, bfloat16 GEMMs go to oneDNN (fast where the CPU has AVX-512 BF16 / AMX), float32/float64 to BLAS.
 // ats_newton_schulz_many_ takes matrices of several shapes at once: it batches them by shape and, when the work splits
-// evenly, deals the matrices to the intra-op threads so that each thread runs its batches single-threaded — small
-// GEMMs (a ResNet's conv kernels) then stop paying a thread fork/join each, and the threads never wait on each other.
+// evenly, deals the matrices to the intra-op threads so that each thread runs its batches single-threaded in one
+// parallel region (ats::parallel_bins) — small GEMMs (a ResNet's conv kernels) then stop paying a thread fork/join
+// each, and the threads never wait on each other. (Until 2026-12-07 that region was an at::parallel_for in this
+// file, compiled without OpenMP, so the dealt bins ran one after another on the calling thread.)
 #include <ATen/ops/baddbmm.h>
 #include <ATen/ops/bmm.h>
 #include <ATen/ops/linalg_vector_norm.h>
@@ -14,6 +16,7 @@
 #include <numeric>
 
 #include "common.h"
+#include "parallel.h"
 
 using ats::T;
 
@@ -157,9 +160,9 @@ int32_t ats_newton_schulz_many_(const ats_tensor* xs, const double* scales, int6
     bins[t].push_back(i);
   }
   for (auto& bin : bins) std::sort(bin.begin(), bin.end());  // batches in order of first appearance
-  at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
-    at::NoGradGuard guard;
-    for (int64_t t = begin; t < end; ++t) run_batched(ms, ss, bins[static_cast<size_t>(t)], steps, a, b, c, eps, type);
+  // One bin per thread in one real region (parallel_bins carries this thread's no-grad mode to the others).
+  ats::parallel_bins(threads, [&](int64_t t) {
+    run_batched(ms, ss, bins[static_cast<size_t>(t)], steps, a, b, c, eps, type);
   });
   ATS_CATCH
 }

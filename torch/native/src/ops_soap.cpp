@@ -2,9 +2,11 @@
 // per factor, e = diag(QᵀAQ) as the column sums of Q ⊙ AQ, the order sorting e descending (stable), and
 // Q ← qr(AQ[:, order]).Q. The factors are independent small problems (d ≤ a few hundred): run one after another,
 // each LAPACK QR (Householder steps of level-2 BLAS) wakes the BLAS threads for work too small to share, so here
-// the factors are dealt to the intra-op threads (largest first, to the least loaded thread) and each thread runs its
-// factors' GEMM and QR single-threaded (BLAS and ATen run serially inside a parallel region). The arithmetic per
-// factor is the same ATen calls in the same order as the one-factor-at-a-time path.
+// the factors are dealt to the intra-op threads (largest first, to the least loaded thread, ats::deal_or_alone) and each
+// thread runs its factors' GEMM and QR single-threaded in one parallel region (ats::parallel_bins); a factor of side
+// >= 512 that cannot be balanced runs alone with multi-threaded BLAS. The arithmetic per factor is the same ATen calls
+// in the same order as the one-factor-at-a-time path. (Until 2026-12-07 the region was an at::parallel_for in this
+// file, compiled without OpenMP: the factors ran one after another on the calling thread.)
 #include <ATen/ops/linalg_qr.h>
 #include <ATen/ops/mm.h>
 
@@ -13,6 +15,7 @@
 #include <numeric>
 
 #include "common.h"
+#include "parallel.h"
 
 using ats::T;
 
@@ -65,25 +68,16 @@ int32_t ats_soap_refresh_(const ats_tensor* accumulators, const ats_tensor* base
     offset[static_cast<size_t>(i)] = total;
     total += a.size(0);
   }
-  // Deal the factors to the threads: largest (d³) first, each to the thread with the least work so far.
-  const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), n));
-  std::vector<int64_t> by_size(static_cast<size_t>(n));
-  std::iota(by_size.begin(), by_size.end(), int64_t{0});
-  std::stable_sort(by_size.begin(), by_size.end(), [&](int64_t i, int64_t j) { return as[i].size(0) > as[j].size(0); });
-  std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
-  std::vector<double> load(static_cast<size_t>(threads), 0.0);
-  for (int64_t i : by_size) {
-    size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    double d = static_cast<double>(as[i].size(0));
-    load[b] += d * d * d + 1.0;
-    bins[b].push_back(i);
-  }
-  at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      for (int64_t i : bins[static_cast<size_t>(b)]) {
-        status[i] = refresh_one(as[i], qs[i], orders + offset[static_cast<size_t>(i)]);
-      }
-    }
+  // Where each factor runs (common.h, deal_or_alone, as ASGO's roots): dealt to the threads (largest first, cost d³, to
+  // the least loaded) for one region, however unequal, except a factor of side >= 512 that the others cannot
+  // balance, which runs alone with multi-threaded BLAS and LAPACK first. With one thread every factor runs alone.
+  std::vector<int64_t> sides;
+  for (const auto& a : as) sides.push_back(a.size(0));
+  const ats::Dealt dealt = ats::deal_or_alone(sides, ats::kAloneSide, 1.15);
+  auto refresh = [&](int64_t i) { status[i] = refresh_one(as[i], qs[i], orders + offset[static_cast<size_t>(i)]); };
+  for (int64_t i : dealt.alone) refresh(i);
+  ats::parallel_bins(static_cast<int64_t>(dealt.bins.size()), [&](int64_t b) {
+    for (int64_t i : dealt.bins[static_cast<size_t>(b)]) refresh(i);
   });
   ATS_CATCH
 }

@@ -3,13 +3,15 @@
 // symmetric (an operand in neither row- nor column-major layout is copied first). Falls back to addmm (the same
 // formula, not exactly symmetric) for small products, other devices and dtypes or a non-contiguous F, or when the shim was built
 // without a BLAS library (ATS_HAVE_BLAS undefined, e.g. against a libtorch that brings its own MKL). ats_syrk_many_ runs
-// many such updates in one call, dealt to the intra-op threads when they balance (single-threaded BLAS in one region).
+// many such updates in one call, dealt to the intra-op threads when they balance (single-threaded BLAS in one region,
+// ats::parallel_bins), else in turn with multi-threaded BLAS.
 #include <ATen/ops/addmm.h>
 
 #include <algorithm>
 #include <climits>
 
 #include "common.h"
+#include "parallel.h"
 
 using ats::T;
 
@@ -153,11 +155,9 @@ int32_t ats_syrk_many_(const ats_tensor* selfs, const ats_tensor* as, int64_t n,
     for (int64_t i = 0; i < n; ++i) rank_k_update(fs[i], xs[i], betas[i], alphas[i]);
     return ATS_OK;
   }
-  at::parallel_for(0, static_cast<int64_t>(bins.size()), 1, [&](int64_t begin, int64_t end) {
+  ats::parallel_bins(static_cast<int64_t>(bins.size()), [&](int64_t b) {
     at::NoGradGuard no_grad;
-    for (int64_t b = begin; b < end; ++b) {
-      for (int64_t i : bins[static_cast<size_t>(b)]) rank_k_update(fs[i], xs[i], betas[i], alphas[i]);
-    }
+    for (int64_t i : bins[static_cast<size_t>(b)]) rank_k_update(fs[i], xs[i], betas[i], alphas[i]);
   });
   ATS_CATCH
 }
