@@ -151,6 +151,29 @@ inline void refuse_double_backward(const char* what) {
 void set_error(const char* msg);
 void ensure_thread_init();
 
+// Longest-processing-time dealing: the jobs order[first..last) (largest first) each to the least loaded of `threads`
+// bins. Returns the bins (job indices), the fullest bin's load and the total.
+struct Lpt {
+  std::vector<std::vector<int64_t>> bins;
+  double fullest = 0;
+  double total = 0;
+};
+
+template <typename Cost>
+inline Lpt deal_lpt(const std::vector<int64_t>& order, size_t first, int64_t threads, Cost cost) {
+  Lpt r;
+  r.bins.resize(static_cast<size_t>(threads));
+  std::vector<double> load(static_cast<size_t>(threads), 0.0);
+  for (size_t k = first; k < order.size(); ++k) {
+    size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[b] += cost(order[k]);
+    r.total += cost(order[k]);
+    r.bins[b].push_back(order[k]);
+  }
+  r.fullest = *std::max_element(load.begin(), load.end());
+  return r;
+}
+
 // Deals independent jobs of the given costs to the intra-op threads for one parallel region (ats::parallel_bins) in
 // which each thread runs its jobs with single-threaded kernels: largest first, each to the least loaded thread. Returns
 // one list of job indices per thread, or nothing when there is a single thread or job, or when the largest load would
@@ -164,17 +187,9 @@ inline std::vector<std::vector<int64_t>> deal_balanced(const std::vector<double>
   std::vector<int64_t> order(cost.size());
   std::iota(order.begin(), order.end(), int64_t{0});
   std::stable_sort(order.begin(), order.end(), [&](int64_t i, int64_t j) { return cost[i] > cost[j]; });
-  std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
-  std::vector<double> load(static_cast<size_t>(threads), 0.0);
-  double total = 0;
-  for (int64_t i : order) {
-    size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[b] += cost[i];
-    total += cost[i];
-    bins[b].push_back(i);
-  }
-  if (*std::max_element(load.begin(), load.end()) > slack * total / static_cast<double>(threads)) return {};
-  return bins;
+  Lpt dealt = deal_lpt(order, 0, threads, [&](int64_t i) { return cost[static_cast<size_t>(i)]; });
+  if (dealt.fullest > slack * dealt.total / static_cast<double>(threads)) return {};
+  return std::move(dealt.bins);
 }
 
 // The smallest side of a LAPACK job (eigh, QR) that may run alone with every thread (InverseRootSchedule.DefaultAloneSide
@@ -208,18 +223,9 @@ inline Dealt deal_or_alone(const std::vector<int64_t>& sides, int64_t alone_side
   }
   std::stable_sort(order.begin(), order.end(), [&](int64_t i, int64_t j) { return cost(i) > cost(j); });
   for (size_t first = 0; first < order.size(); ++first) {
-    std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
-    std::vector<double> load(static_cast<size_t>(threads), 0.0);
-    double total = 0;
-    for (size_t k = first; k < order.size(); ++k) {
-      size_t b = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-      load[b] += cost(order[k]);
-      total += cost(order[k]);
-      bins[b].push_back(order[k]);
-    }
-    const double fullest = *std::max_element(load.begin(), load.end());
-    if (fullest <= slack * total / static_cast<double>(threads) || sides[static_cast<size_t>(order[first])] < alone_side) {
-      d.bins = std::move(bins);
+    Lpt dealt = deal_lpt(order, first, threads, cost);
+    if (dealt.fullest <= slack * dealt.total / static_cast<double>(threads) || sides[static_cast<size_t>(order[first])] < alone_side) {
+      d.bins = std::move(dealt.bins);
       return d;
     }
     d.alone.push_back(order[first]);  // too large to share: alone, and the rest dealt again

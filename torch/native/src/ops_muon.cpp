@@ -152,13 +152,7 @@ int32_t ats_newton_schulz_many_(const ats_tensor* xs, const double* scales, int6
     return ATS_OK;
   }
   std::stable_sort(order.begin(), order.end(), [&](int64_t i, int64_t j) { return ns_cost(ms[i]) > ns_cost(ms[j]); });
-  std::vector<std::vector<int64_t>> bins(static_cast<size_t>(threads));
-  std::vector<double> load(static_cast<size_t>(threads), 0.0);
-  for (int64_t i : order) {
-    size_t t = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[t] += ns_cost(ms[i]);
-    bins[t].push_back(i);
-  }
+  std::vector<std::vector<int64_t>> bins = ats::deal_lpt(order, 0, threads, [&](int64_t i) { return ns_cost(ms[i]); }).bins;
   for (auto& bin : bins) std::sort(bin.begin(), bin.end());  // batches in order of first appearance
   // One bin per thread in one real region (parallel_bins carries this thread's no-grad mode to the others).
   ats::parallel_bins(threads, [&](int64_t t) {
