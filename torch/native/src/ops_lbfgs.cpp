@@ -170,6 +170,11 @@ __attribute__((target("avx2"))) void dot_row_avx2(const T* a, const T* const* b,
 
 // float32 only: the product is rounded to float32 before the float64 sum, so no multiply-add can be contracted (AVX-512F
 // has FMA; float64 vectors keep to the AVX2 loop, which cannot contract). Element i in lane i mod 16, as above.
+// GCC 12 warns that the AVX-512 intrinsics' deliberately undefined pass-through operand "may be used uninitialized"
+// (GCC bug 105593, fixed in GCC 13); the operand is never read with an all-ones mask, so the warning is switched off for
+// this function and the dispatch that inlines it.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 template <int R>
 __attribute__((target("avx512f,avx512dq"))) void dot_row_avx512(const float* a, const float* const* b, int64_t n,
                                                                  double* out) {
@@ -213,6 +218,7 @@ bool dot_row_wide<float>(const float* a, const float* const* b, int count, int64
   }
   return true;
 }
+#pragma GCC diagnostic pop
 
 template <typename T>
 void dot_row(const T* a, const T* const* b, int count, int64_t n, double* out) {
