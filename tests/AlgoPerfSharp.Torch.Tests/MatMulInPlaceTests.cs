@@ -95,7 +95,7 @@ public sealed class MatMulInPlaceTests
         var x = Tensor.Ones([2, 3], DType.Float64);
         var v = Tensor.Ones([3], DType.Float64);
         var e = Assert.Throws<ArgumentException>(() => FusedSteps.NewtonSchulzManyInPlace([x], [1.0, 2.0], 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64));
-        Assert.Contains("1 matrices but 2 scales", e.Message);
+        Assert.Equal("lists differ in length: matrices 1, scales 2 (Parameter 'scales')", e.Message);
         var t = Assert.Throws<TorchException>(() => FusedSteps.NewtonSchulzManyInPlace([x, v], [1.0, 1.0], 5, 3.4445, -4.7750, 2.0315, 1e-7, DType.Float64));
         Assert.Contains("matrix 1 is not 2-D", t.Message);
         Assert.Equal(Enumerable.Repeat(1.0, 6), x.ToArray<double>());

@@ -63,7 +63,7 @@ public sealed class SoapRefreshTests
         using var scope = new DisposeScope();
         var a = Tensor.Eye(3, dtype: DType.Float64);
         var q = Tensor.Eye(4, dtype: DType.Float64);
-        Assert.Contains("1 statistics but 2 bases", Assert.Throws<ArgumentException>(() => FusedSteps.SoapRefreshInPlace([a], [q, q])).Message);
+        Assert.Equal("lists differ in length: statistics 1, bases 2 (Parameter 'bases')", Assert.Throws<ArgumentException>(() => FusedSteps.SoapRefreshInPlace([a], [q, q])).Message);
         Assert.Contains("statistic 0 is not a matrix", Assert.Throws<ArgumentException>(() => FusedSteps.SoapRefreshInPlace([Tensor.Ones([3], DType.Float64)], [q])).Message);
         Assert.Contains("basis 0 has shape [4, 4], its statistic [3, 3]", Assert.Throws<TorchException>(() => FusedSteps.SoapRefreshInPlace([a], [q])).Message);
         Assert.Equal(Tensor.Eye(4, dtype: DType.Float64).ToArray<double>(), q.ToArray<double>());

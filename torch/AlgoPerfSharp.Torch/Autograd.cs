@@ -65,21 +65,10 @@ public static class Autograd
             throw new ArgumentException($"gradOutputs has {gradOutputs.Count} tensors but there are {outputs.Count} outputs", nameof(gradOutputs));
         }
 
-        using var outs = new HandleArray(outputs);
-        using var seeds = new HandleArray(gradOutputs ?? Array.Empty<Tensor>());
-        using var ins = new HandleArray(inputs);
-        var raw = new IntPtr[inputs.Count];
-        long n;
-        fixed (IntPtr* po = outs.Pointers)
-        fixed (IntPtr* ps = seeds.Pointers)
-        fixed (IntPtr* pi = ins.Pointers)
-        fixed (IntPtr* r = raw)
-        {
-            Check(ats_autograd_grad(po, gradOutputs is null ? null : ps, outs.Length, pi, ins.Length, retainGraph ?? createGraph, createGraph, allowUnused, r, raw.Length, out n));
-        }
-
-        var result = new Tensor[n];
-        for (int i = 0; i < n; i++) result[i] = new Tensor(raw[i]);
-        return result;
+        using var a = NativeArgs.Begin();
+        IntPtr* po = a.Handles(outputs), ps = gradOutputs is null ? null : a.Handles(gradOutputs), pi = a.Handles(inputs);
+        var r = a.Output<IntPtr>(inputs.Count);
+        Check(ats_autograd_grad(po, ps, outputs.Count, pi, inputs.Count, retainGraph ?? createGraph, createGraph, allowUnused, r, inputs.Count, out long n));
+        return Tensor.WrapAll(r, n);
     }
 }

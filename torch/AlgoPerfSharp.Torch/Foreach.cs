@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Torch.Native;
+using static AlgoPerfSharp.Torch.Native.ListArgs;
 using static AlgoPerfSharp.Torch.Native.NativeMethods;
 
 namespace AlgoPerfSharp.Torch;
@@ -133,14 +134,10 @@ public static class Foreach
     /// </summary>
     public static unsafe void LerpInPlace(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> ends, Scalar weight)
     {
-        if (!SameLength(self, ends, nameof(self), nameof(ends))) return;
-        using var a = new HandleArray(self);
-        using var b = new HandleArray(ends);
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (IntPtr* pb = b.Pointers)
-        {
-            Check(ats_foreach_lerp_(pa, pb, a.Length, weight.Native));
-        }
+        int n = SameLength(self, ends);
+        if (n == 0) return;
+        using var a = NativeArgs.Begin();
+        Check(ats_foreach_lerp_(a.Handles(self), a.Handles(ends), n, weight.Native));
     }
 
     // ---- unary -----------------------------------------------------------------------------------------------------
@@ -190,178 +187,93 @@ public static class Foreach
     public static unsafe Tensor[] Norm(IReadOnlyList<Tensor> xs, double ord = 2)
     {
         ArgumentNullException.ThrowIfNull(xs);
-        if (xs.Count == 0) return [];
-        using var h = new HandleArray(xs);
-        var raw = new IntPtr[h.Length];
-        long n;
-        fixed (IntPtr* p = h.Pointers)
-        fixed (IntPtr* r = raw)
-        {
-            Check(ats_foreach_norm(p, h.Length, ((Scalar)ord).Native, r, raw.Length, out n));
-        }
-
-        return WrapAll(raw, n);
+        int n = xs.Count;
+        if (n == 0) return [];
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(n);
+        Check(ats_foreach_norm(a.Handles(xs), n, ((Scalar)ord).Native, r, n, out long count));
+        return Tensor.WrapAll(r, count);
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------------
 
-    private static bool SameLength(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b, string nameA, string nameB)
-    {
-        ArgumentNullException.ThrowIfNull(a, nameA);
-        ArgumentNullException.ThrowIfNull(b, nameB);
-        if (a.Count != b.Count)
-        {
-            throw new ArgumentException($"tensor lists differ in length: {nameA} has {a.Count}, {nameB} has {b.Count}", nameB);
-        }
-
-        return a.Count > 0;
-    }
-
-    private static NativeScalar[] ToScalars(IReadOnlyList<Tensor> self, ReadOnlySpan<double> values, string name)
-    {
-        ArgumentNullException.ThrowIfNull(self);
-        if (values.Length != self.Count)
-        {
-            throw new ArgumentException($"{name} has {values.Length} numbers but the tensor list has {self.Count}", name);
-        }
-
-        var s = new NativeScalar[values.Length];
-        for (int i = 0; i < s.Length; i++) s[i] = ((Scalar)values[i]).Native;
-        return s;
-    }
-
-    private static Tensor[] WrapAll(IntPtr[] raw, long n)
-    {
-        var result = new Tensor[n];
-        for (int i = 0; i < n; i++) result[i] = new Tensor(raw[i]);
-        return result;
-    }
-
     private static unsafe Tensor[] Unary(UnaryOp op, IReadOnlyList<Tensor> xs)
     {
         ArgumentNullException.ThrowIfNull(xs);
-        if (xs.Count == 0) return [];
-        using var h = new HandleArray(xs);
-        var raw = new IntPtr[h.Length];
-        long n;
-        fixed (IntPtr* p = h.Pointers)
-        fixed (IntPtr* r = raw)
-        {
-            Check(ats_foreach_unary((int)op, p, h.Length, r, raw.Length, out n));
-        }
-
-        return WrapAll(raw, n);
+        int n = xs.Count;
+        if (n == 0) return [];
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(n);
+        Check(ats_foreach_unary((int)op, a.Handles(xs), n, r, n, out long count));
+        return Tensor.WrapAll(r, count);
     }
 
     private static unsafe void UnaryInPlace(UnaryOp op, IReadOnlyList<Tensor> self)
     {
         ArgumentNullException.ThrowIfNull(self);
         if (self.Count == 0) return;
-        using var h = new HandleArray(self);
-        fixed (IntPtr* p = h.Pointers)
-        {
-            Check(ats_foreach_unary_((int)op, p, h.Length));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_foreach_unary_((int)op, a.Handles(self), self.Count));
     }
 
     private static unsafe Tensor[] Binary(BinaryOp op, IReadOnlyList<Tensor> xs, IReadOnlyList<Tensor> ys, Scalar alpha)
     {
-        if (!SameLength(xs, ys, nameof(xs), nameof(ys))) return [];
-        using var a = new HandleArray(xs);
-        using var b = new HandleArray(ys);
-        var raw = new IntPtr[a.Length];
-        long n;
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (IntPtr* pb = b.Pointers)
-        fixed (IntPtr* r = raw)
-        {
-            Check(ats_foreach_binary((int)op, pa, pb, a.Length, alpha.Native, r, raw.Length, out n));
-        }
-
-        return WrapAll(raw, n);
+        int n = SameLength(xs, ys);
+        if (n == 0) return [];
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(n);
+        Check(ats_foreach_binary((int)op, a.Handles(xs), a.Handles(ys), n, alpha.Native, r, n, out long count));
+        return Tensor.WrapAll(r, count);
     }
 
     private static unsafe void BinaryInPlace(BinaryOp op, IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> other, Scalar alpha)
     {
-        if (!SameLength(self, other, nameof(self), nameof(other))) return;
-        using var a = new HandleArray(self);
-        using var b = new HandleArray(other);
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (IntPtr* pb = b.Pointers)
-        {
-            Check(ats_foreach_binary_((int)op, pa, pb, a.Length, alpha.Native));
-        }
+        int n = SameLength(self, other);
+        if (n == 0) return;
+        using var a = NativeArgs.Begin();
+        Check(ats_foreach_binary_((int)op, a.Handles(self), a.Handles(other), n, alpha.Native));
     }
 
     private static unsafe Tensor[] BinaryScalar(BinaryOp op, IReadOnlyList<Tensor> xs, Scalar value)
     {
         ArgumentNullException.ThrowIfNull(xs);
-        if (xs.Count == 0) return [];
-        using var h = new HandleArray(xs);
-        var raw = new IntPtr[h.Length];
-        long n;
-        fixed (IntPtr* p = h.Pointers)
-        fixed (IntPtr* r = raw)
-        {
-            Check(ats_foreach_binary_scalar((int)op, p, h.Length, value.Native, r, raw.Length, out n));
-        }
-
-        return WrapAll(raw, n);
+        int n = xs.Count;
+        if (n == 0) return [];
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(n);
+        Check(ats_foreach_binary_scalar((int)op, a.Handles(xs), n, value.Native, r, n, out long count));
+        return Tensor.WrapAll(r, count);
     }
 
     private static unsafe void BinaryScalarInPlace(BinaryOp op, IReadOnlyList<Tensor> self, Scalar value)
     {
         ArgumentNullException.ThrowIfNull(self);
         if (self.Count == 0) return;
-        using var h = new HandleArray(self);
-        fixed (IntPtr* p = h.Pointers)
-        {
-            Check(ats_foreach_binary_scalar_((int)op, p, h.Length, value.Native));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_foreach_binary_scalar_((int)op, a.Handles(self), self.Count, value.Native));
     }
 
     private static unsafe void BinaryScalarsInPlace(BinaryOp op, IReadOnlyList<Tensor> self, ReadOnlySpan<double> values)
     {
-        var s = ToScalars(self, values, nameof(values));
-        if (s.Length == 0) return;
-        using var h = new HandleArray(self);
-        fixed (IntPtr* p = h.Pointers)
-        fixed (NativeScalar* ps = s)
-        {
-            Check(ats_foreach_binary_scalars_((int)op, p, h.Length, ps));
-        }
+        int n = SameLength([new(self?.Count, nameof(self)), new(values.Length, nameof(values))]);
+        if (n == 0) return;
+        using var a = NativeArgs.Begin();
+        Check(ats_foreach_binary_scalars_((int)op, a.Handles(self!), n, a.Scalars(values)));
     }
 
     private static unsafe void AddCMul(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> t1, IReadOnlyList<Tensor> t2, Scalar value, bool div)
     {
-        SameLength(self, t1, nameof(self), nameof(t1));
-        if (!SameLength(self, t2, nameof(self), nameof(t2))) return;
-        using var a = new HandleArray(self);
-        using var b = new HandleArray(t1);
-        using var c = new HandleArray(t2);
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (IntPtr* pb = b.Pointers)
-        fixed (IntPtr* pc = c.Pointers)
-        {
-            Check(ats_foreach_addcmul_(pa, pb, pc, a.Length, value.Native, div));
-        }
+        int n = SameLength(self, t1, t2);
+        if (n == 0) return;
+        using var a = NativeArgs.Begin();
+        Check(ats_foreach_addcmul_(a.Handles(self), a.Handles(t1), a.Handles(t2), n, value.Native, div));
     }
 
     private static unsafe void AddCMul(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> t1, IReadOnlyList<Tensor> t2, ReadOnlySpan<double> values, bool div)
     {
-        SameLength(self, t1, nameof(self), nameof(t1));
-        SameLength(self, t2, nameof(self), nameof(t2));
-        var s = ToScalars(self, values, nameof(values));
-        if (s.Length == 0) return;
-        using var a = new HandleArray(self);
-        using var b = new HandleArray(t1);
-        using var c = new HandleArray(t2);
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (IntPtr* pb = b.Pointers)
-        fixed (IntPtr* pc = c.Pointers)
-        fixed (NativeScalar* ps = s)
-        {
-            Check(ats_foreach_addcmul_scalars_(pa, pb, pc, a.Length, ps, div));
-        }
+        int n = SameLength([new(self?.Count, nameof(self)), new(t1?.Count, nameof(t1)), new(t2?.Count, nameof(t2)), new(values.Length, nameof(values))]);
+        if (n == 0) return;
+        using var a = NativeArgs.Begin();
+        Check(ats_foreach_addcmul_scalars_(a.Handles(self!), a.Handles(t1!), a.Handles(t2!), n, a.Scalars(values), div));
     }
 }

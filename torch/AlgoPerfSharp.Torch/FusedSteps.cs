@@ -1,4 +1,5 @@
 using AlgoPerfSharp.Torch.Native;
+using static AlgoPerfSharp.Torch.Native.ListArgs;
 using static AlgoPerfSharp.Torch.Native.NativeMethods;
 
 namespace AlgoPerfSharp.Torch;
@@ -36,28 +37,10 @@ public static class FusedSteps
         IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> expAvgs, IReadOnlyList<Tensor> expAvgSqs,
         double lr, double beta1, double beta2, double eps, double weightDecay, double bc1, double bc2Sqrt, bool nesterov, bool apply)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(grads);
-        ArgumentNullException.ThrowIfNull(expAvgs);
-        ArgumentNullException.ThrowIfNull(expAvgSqs);
-        int n = parameters.Count;
-        if (grads.Count != n || expAvgs.Count != n || expAvgSqs.Count != n)
-        {
-            throw new ArgumentException($"tensor lists differ in length: parameters {n}, grads {grads.Count}, expAvgs {expAvgs.Count}, expAvgSqs {expAvgSqs.Count}", nameof(grads));
-        }
-
+        int n = SameLength(parameters, grads, expAvgs, expAvgSqs);
         if (n == 0) return;
-        using var w = new HandleArray(parameters);
-        using var g = new HandleArray(grads);
-        using var m = new HandleArray(expAvgs);
-        using var v = new HandleArray(expAvgSqs);
-        fixed (IntPtr* pw = w.Pointers)
-        fixed (IntPtr* pg = g.Pointers)
-        fixed (IntPtr* pm = m.Pointers)
-        fixed (IntPtr* pv = v.Pointers)
-        {
-            Check(ats_fused_adam_(pw, pg, pm, pv, n, lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, nesterov, apply));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_fused_adam_(a.Handles(parameters), a.Handles(grads), a.Handles(expAvgs), a.Handles(expAvgSqs), n, lr, beta1, beta2, eps, weightDecay, bc1, bc2Sqrt, nesterov, apply));
     }
 
     /// <summary>
@@ -83,26 +66,10 @@ public static class FusedSteps
         IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> buffers, IReadOnlyList<double> weightDecays,
         IReadOnlyList<double> scales, double momentum, bool nesterov, bool decay, bool apply)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(grads);
-        ArgumentNullException.ThrowIfNull(buffers);
-        ArgumentNullException.ThrowIfNull(weightDecays);
-        ArgumentNullException.ThrowIfNull(scales);
-        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(grads), grads.Count), (nameof(buffers), buffers.Count), (nameof(weightDecays), weightDecays.Count), (nameof(scales), scales.Count));
-
+        int n = SameLength(parameters, grads, buffers, weightDecays, scales);
         if (n == 0) return;
-        double[] wd = [.. weightDecays], s = [.. scales];
-        using var w = new HandleArray(parameters);
-        using var g = new HandleArray(grads);
-        using var b = new HandleArray(buffers);
-        fixed (IntPtr* pw = w.Pointers)
-        fixed (IntPtr* pg = g.Pointers)
-        fixed (IntPtr* pb = b.Pointers)
-        fixed (double* pwd = wd)
-        fixed (double* ps = s)
-        {
-            Check(ats_fused_momentum_(pw, pg, pb, n, pwd, ps, momentum, nesterov, decay, apply));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_fused_momentum_(a.Handles(parameters), a.Handles(grads), a.Handles(buffers), n, a.Copy(weightDecays), a.Copy(scales), momentum, nesterov, decay, apply));
     }
 
     /// <summary>
@@ -149,40 +116,13 @@ public static class FusedSteps
         IReadOnlyList<Tensor> filtered, IReadOnlyList<Tensor> raw, IReadOnlyList<Tensor> secondMoments, IReadOnlyList<Tensor> left, IReadOnlyList<Tensor> right,
         IReadOnlyList<double> beta2, IReadOnlyList<double> weight, IReadOnlyList<double> eps)
     {
-        ArgumentNullException.ThrowIfNull(filtered);
-        ArgumentNullException.ThrowIfNull(raw);
-        ArgumentNullException.ThrowIfNull(secondMoments);
-        ArgumentNullException.ThrowIfNull(left);
-        ArgumentNullException.ThrowIfNull(right);
-        ArgumentNullException.ThrowIfNull(beta2);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(eps);
-        int n = SameLengths((nameof(filtered), filtered.Count), (nameof(raw), raw.Count), (nameof(secondMoments), secondMoments.Count), (nameof(left), left.Count), (nameof(right), right.Count), (nameof(beta2), beta2.Count), (nameof(weight), weight.Count), (nameof(eps), eps.Count));
-
+        int n = SameLength(filtered, raw, secondMoments, left, right, beta2, weight, eps);
         if (n == 0) return [];
-        double[] b2 = [.. beta2], w = [.. weight], e = [.. eps];
-        var results = new IntPtr[n];
-        using var hm = new HandleArray(filtered);
-        using var hg = new HandleArray(raw);
-        using var hd = new HandleArray(secondMoments);
-        using var hl = new HandleArray(left);
-        using var hr = new HandleArray(right);
-        fixed (IntPtr* pm = hm.Pointers)
-        fixed (IntPtr* pg = hg.Pointers)
-        fixed (IntPtr* pd = hd.Pointers)
-        fixed (IntPtr* pl = hl.Pointers)
-        fixed (IntPtr* pr = hr.Pointers)
-        fixed (double* pb2 = b2)
-        fixed (double* pw = w)
-        fixed (double* pe = e)
-        fixed (IntPtr* po = results)
-        {
-            Check(ats_ec_directions_(pm, pg, pd, pl, pr, n, pb2, pw, pe, po));
-        }
-
-        var tensors = new Tensor[n];
-        for (int i = 0; i < n; i++) tensors[i] = new Tensor(results[i]);
-        return tensors;
+        using var a = NativeArgs.Begin();
+        var results = a.Output<IntPtr>(n);
+        Check(ats_ec_directions_(
+            a.Handles(filtered), a.Handles(raw), a.Handles(secondMoments), a.Handles(left), a.Handles(right), n, a.Copy(beta2), a.Copy(weight), a.Copy(eps), results));
+        return Tensor.WrapAll(results, n);
     }
 
     /// <summary>
@@ -197,21 +137,10 @@ public static class FusedSteps
     /// <exception cref="ArgumentException">The lists differ in length.</exception>
     public static unsafe void LerpManyInPlace(IReadOnlyList<Tensor> moments, IReadOnlyList<Tensor> targets, IReadOnlyList<double> weights)
     {
-        ArgumentNullException.ThrowIfNull(moments);
-        ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(weights);
-        int n = SameLengths((nameof(moments), moments.Count), (nameof(targets), targets.Count), (nameof(weights), weights.Count));
-
+        int n = SameLength(moments, targets, weights);
         if (n == 0) return;
-        double[] w = [.. weights];
-        using var m = new HandleArray(moments);
-        using var g = new HandleArray(targets);
-        fixed (IntPtr* pm = m.Pointers)
-        fixed (IntPtr* pg = g.Pointers)
-        fixed (double* pw = w)
-        {
-            Check(ats_lerp_many_(pm, pg, n, pw));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_lerp_many_(a.Handles(moments), a.Handles(targets), n, a.Copy(weights)));
     }
 
     /// <summary>
@@ -228,25 +157,10 @@ public static class FusedSteps
     public static unsafe void ApplyDirectionsInPlace(
         IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> directions, IReadOnlyList<double> before, IReadOnlyList<double> alpha, IReadOnlyList<double> after)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(directions);
-        ArgumentNullException.ThrowIfNull(before);
-        ArgumentNullException.ThrowIfNull(alpha);
-        ArgumentNullException.ThrowIfNull(after);
-        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(directions), directions.Count), (nameof(before), before.Count), (nameof(alpha), alpha.Count), (nameof(after), after.Count));
-
+        int n = SameLength(parameters, directions, before, alpha, after);
         if (n == 0) return;
-        double[] b = [.. before], a = [.. alpha], c = [.. after];
-        using var w = new HandleArray(parameters);
-        using var p = new HandleArray(directions);
-        fixed (IntPtr* pw = w.Pointers)
-        fixed (IntPtr* pp = p.Pointers)
-        fixed (double* pb = b)
-        fixed (double* pa = a)
-        fixed (double* pc = c)
-        {
-            Check(ats_apply_directions_(pw, pp, n, pb, pa, pc));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_apply_directions_(a.Handles(parameters), a.Handles(directions), n, a.Copy(before), a.Copy(alpha), a.Copy(after)));
     }
 
     /// <summary>
@@ -261,13 +175,8 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(tensors);
         var result = new double[tensors.Count];
         if (result.Length == 0) return result;
-        using var h = new HandleArray(tensors);
-        fixed (IntPtr* p = h.Pointers)
-        fixed (double* r = result)
-        {
-            Check(ats_sum_squares(p, h.Length, r));
-        }
-
+        using var a = NativeArgs.Begin();
+        fixed (double* r = result) Check(ats_sum_squares(a.Handles(tensors), result.Length, r));
         return result;
     }
 
@@ -319,11 +228,8 @@ public static class FusedSteps
         ArgumentNullException.ThrowIfNull(expAvg);
         ArgumentNullException.ThrowIfNull(expAvgSq);
         ArgumentNullException.ThrowIfNull(sample);
-        using var h = new HandleArray(sample);
-        fixed (IntPtr* p = h.Pointers)
-        {
-            Check(ats_cross_fit_adam_(update.Handle, expAvg.Handle, expAvgSq.Handle, p, h.Length, beta1, beta2, eps, bc1, bc2, correction));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_cross_fit_adam_(update.Handle, expAvg.Handle, expAvgSq.Handle, a.Handles(sample), sample.Count, beta1, beta2, eps, bc1, bc2, correction));
     }
 
     /// <summary>True when every element of every floating-point tensor in <paramref name="tensors"/> is finite (one native call, one read per element, no synchronising reductions).</summary>
@@ -331,13 +237,8 @@ public static class FusedSteps
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0) return true;
-        using var h = new HandleArray(tensors);
-        bool ok;
-        fixed (IntPtr* p = h.Pointers)
-        {
-            Check(ats_all_finite(p, h.Length, out ok));
-        }
-
+        using var a = NativeArgs.Begin();
+        Check(ats_all_finite(a.Handles(tensors), tensors.Count, out bool ok));
         return ok;
     }
 
@@ -361,11 +262,8 @@ public static class FusedSteps
     {
         ArgumentNullException.ThrowIfNull(matrices);
         if (matrices.Count == 0) return;
-        using var h = new HandleArray(matrices);
-        fixed (IntPtr* p = h.Pointers)
-        {
-            Check(ats_newton_schulz_(p, h.Length, steps, a, b, c, epsilon, (int)dtype, scale));
-        }
+        using var h = NativeArgs.Begin();
+        Check(ats_newton_schulz_(h.Handles(matrices), matrices.Count, steps, a, b, c, epsilon, (int)dtype, scale));
     }
 
     /// <summary>
@@ -387,17 +285,10 @@ public static class FusedSteps
     /// <exception cref="ArgumentException">The lists differ in length.</exception>
     public static unsafe void NewtonSchulzManyInPlace(IReadOnlyList<Tensor> matrices, IReadOnlyList<double> scales, int steps, double a, double b, double c, double epsilon, DType dtype)
     {
-        ArgumentNullException.ThrowIfNull(matrices);
-        ArgumentNullException.ThrowIfNull(scales);
-        if (matrices.Count != scales.Count) throw new ArgumentException($"{matrices.Count} matrices but {scales.Count} scales; give one scale per matrix", nameof(scales));
-        if (matrices.Count == 0) return;
-        double[] s = [.. scales];
-        using var h = new HandleArray(matrices);
-        fixed (IntPtr* p = h.Pointers)
-        fixed (double* ps = s)
-        {
-            Check(ats_newton_schulz_many_(p, ps, h.Length, steps, a, b, c, epsilon, (int)dtype));
-        }
+        int n = SameLength(matrices, scales);
+        if (n == 0) return;
+        using var h = NativeArgs.Begin();
+        Check(ats_newton_schulz_many_(h.Handles(matrices), h.Copy(scales), n, steps, a, b, c, epsilon, (int)dtype));
     }
 
     /// <summary>
@@ -414,10 +305,7 @@ public static class FusedSteps
     /// <exception cref="TorchException">libtorch failed (e.g. a shape or dtype mismatch, or the QR); bases may be partly refreshed.</exception>
     public static unsafe long[]?[] SoapRefreshInPlace(IReadOnlyList<Tensor> statistics, IReadOnlyList<Tensor> bases)
     {
-        ArgumentNullException.ThrowIfNull(statistics);
-        ArgumentNullException.ThrowIfNull(bases);
-        if (statistics.Count != bases.Count) throw new ArgumentException($"{statistics.Count} statistics but {bases.Count} bases; give one basis per statistic", nameof(bases));
-        int n = statistics.Count;
+        int n = SameLength(statistics, bases);
         if (n == 0) return [];
         var offsets = new int[n + 1];
         for (int i = 0; i < n; i++)
@@ -428,17 +316,9 @@ public static class FusedSteps
         }
 
         var orders = new long[Math.Max(1, offsets[n])];
-        var status = new int[n];
-        using var a = new HandleArray(statistics);
-        using var q = new HandleArray(bases);
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (IntPtr* pq = q.Pointers)
-        fixed (long* po = orders)
-        fixed (int* ps = status)
-        {
-            Check(ats_soap_refresh_(pa, pq, n, po, ps));
-        }
-
+        using var a = NativeArgs.Begin();
+        var status = a.Output<int>(n);
+        fixed (long* po = orders) Check(ats_soap_refresh_(a.Handles(statistics), a.Handles(bases), n, po, status));
         var result = new long[]?[n];
         for (int i = 0; i < n; i++) result[i] = status[i] == 0 ? orders[offsets[i]..offsets[i + 1]] : null;
         return result;
@@ -459,23 +339,10 @@ public static class FusedSteps
     /// <exception cref="TorchException">A pair's shapes do not fit (nothing updated), or libtorch failed.</exception>
     public static unsafe void SymmetricRankKManyInPlace(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> factors, IReadOnlyList<double> betas, IReadOnlyList<double> alphas)
     {
-        ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(factors);
-        ArgumentNullException.ThrowIfNull(betas);
-        ArgumentNullException.ThrowIfNull(alphas);
-        int n = SameLengths((nameof(targets), targets.Count), (nameof(factors), factors.Count), (nameof(betas), betas.Count), (nameof(alphas), alphas.Count));
-
+        int n = SameLength(targets, factors, betas, alphas);
         if (n == 0) return;
-        double[] b = [.. betas], a = [.. alphas];
-        using var f = new HandleArray(targets);
-        using var x = new HandleArray(factors);
-        fixed (IntPtr* pf = f.Pointers)
-        fixed (IntPtr* px = x.Pointers)
-        fixed (double* pb = b)
-        fixed (double* pa = a)
-        {
-            Check(ats_syrk_many_(pf, px, n, pb, pa));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_syrk_many_(a.Handles(targets), a.Handles(factors), n, a.Copy(betas), a.Copy(alphas)));
     }
 
     /// <summary>
@@ -493,25 +360,13 @@ public static class FusedSteps
     /// <returns>X_i (new tensors in the current <see cref="DisposeScope"/>) or null.</returns>
     public static unsafe Tensor?[] InverseRootsDealt(IReadOnlyList<Tensor> matrices, double root, IReadOnlyList<double> eps)
     {
-        ArgumentNullException.ThrowIfNull(matrices);
-        ArgumentNullException.ThrowIfNull(eps);
-        int n = SameLengths((nameof(matrices), matrices.Count), (nameof(eps), eps.Count));
+        int n = SameLength(matrices, eps);
         if (n == 0) return [];
-        double[] ep = [.. eps];
-        var results = new IntPtr[n];
-        var status = new int[n];
-        using var a = new HandleArray(matrices);
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (double* pe = ep)
-        fixed (IntPtr* po = results)
-        fixed (int* ps = status)
-        {
-            Check(ats_inverse_roots_dealt(pa, n, root, pe, po, ps));
-        }
-
-        var tensors = new Tensor?[n];
-        for (int i = 0; i < n; i++) tensors[i] = status[i] == 0 ? new Tensor(results[i]) : null;
-        return tensors;
+        using var a = NativeArgs.Begin();
+        IntPtr* results = a.Output<IntPtr>(n);
+        int* status = a.Output<int>(n);
+        Check(ats_inverse_roots_dealt(a.Handles(matrices), n, root, a.Copy(eps), results, status));
+        return WrapComputed(results, status, n);
     }
 
     /// <summary>
@@ -532,34 +387,20 @@ public static class FusedSteps
     /// <exception cref="TorchException">A planned matrix is not square.</exception>
     public static unsafe Tensor?[] InverseRootsPlanned(IReadOnlyList<Tensor> matrices, double root, IReadOnlyList<double> eps, IReadOnlyList<int> plan, int bins)
     {
-        ArgumentNullException.ThrowIfNull(matrices);
-        ArgumentNullException.ThrowIfNull(eps);
-        ArgumentNullException.ThrowIfNull(plan);
+        int n = SameLength(matrices, eps, plan);
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
-        int n = SameLengths((nameof(matrices), matrices.Count), (nameof(eps), eps.Count), (nameof(plan), plan.Count));
         if (n == 0) return [];
-        int[] bin = [.. plan];
+        using var a = NativeArgs.Begin();
+        int* bin = a.Copy(plan);
         for (int i = 0; i < n; i++)
         {
             if (bin[i] < -1 || bin[i] >= bins) throw new ArgumentOutOfRangeException(nameof(plan), $"plan[{i}] = {bin[i]} is not in [-1, {bins})");
         }
 
-        double[] ep = [.. eps];
-        var results = new IntPtr[n];
-        var status = new int[n];
-        using var a = new HandleArray(matrices);
-        fixed (IntPtr* pa = a.Pointers)
-        fixed (double* pe = ep)
-        fixed (int* pp = bin)
-        fixed (IntPtr* po = results)
-        fixed (int* ps = status)
-        {
-            Check(ats_inverse_roots_planned(pa, n, root, pe, pp, bins, po, ps));
-        }
-
-        var tensors = new Tensor?[n];
-        for (int i = 0; i < n; i++) tensors[i] = status[i] == 0 ? new Tensor(results[i]) : null;
-        return tensors;
+        IntPtr* results = a.Output<IntPtr>(n);
+        int* status = a.Output<int>(n);
+        Check(ats_inverse_roots_planned(a.Handles(matrices), n, root, a.Copy(eps), bin, bins, results, status));
+        return WrapComputed(results, status, n);
     }
 
     /// <summary>
@@ -579,27 +420,14 @@ public static class FusedSteps
     /// <exception cref="TorchException">A statistic is not square or a basis does not match it.</exception>
     public static unsafe bool[] EighRefreshInPlace(IReadOnlyList<Tensor> statistics, IReadOnlyList<Tensor> bases, IReadOnlyList<double> divisors, IReadOnlyList<double> eps)
     {
-        ArgumentNullException.ThrowIfNull(statistics);
-        ArgumentNullException.ThrowIfNull(bases);
-        ArgumentNullException.ThrowIfNull(divisors);
-        ArgumentNullException.ThrowIfNull(eps);
-        int n = SameLengths((nameof(statistics), statistics.Count), (nameof(bases), bases.Count), (nameof(divisors), divisors.Count), (nameof(eps), eps.Count));
-
+        int n = SameLength(statistics, bases, divisors, eps);
         if (n == 0) return [];
-        double[] dv = [.. divisors], ep = [.. eps];
-        var status = new int[n];
-        using var f = new HandleArray(statistics);
-        using var q = new HandleArray(bases);
-        fixed (IntPtr* pf = f.Pointers)
-        fixed (IntPtr* pq = q.Pointers)
-        fixed (double* pd = dv)
-        fixed (double* pe = ep)
-        fixed (int* ps = status)
-        {
-            Check(ats_eigh_refresh_(pf, pq, n, pd, pe, ps));
-        }
-
-        return [.. status.Select(s => s == 0)];
+        using var a = NativeArgs.Begin();
+        int* status = a.Output<int>(n);
+        Check(ats_eigh_refresh_(a.Handles(statistics), a.Handles(bases), n, a.Copy(divisors), a.Copy(eps), status));
+        var refreshed = new bool[n];
+        for (int i = 0; i < n; i++) refreshed[i] = status[i] == 0;
+        return refreshed;
     }
 
     /// <summary>
@@ -615,23 +443,12 @@ public static class FusedSteps
         return result;
     }
 
-    /// <summary>
-    /// The common length of <paramref name="lists"/> (name, count); throws, naming every count and the second list as the
-    /// parameter, when any differs from the first.
-    /// </summary>
-    private static int SameLengths(params ReadOnlySpan<(string Name, int Count)> lists)
+    /// <summary>Per entry the result a native call computed (status 0), else null (left to the caller).</summary>
+    private static unsafe Tensor?[] WrapComputed(IntPtr* results, int* status, int n)
     {
-        int n = lists[0].Count;
-        foreach (var (_, count) in lists)
-        {
-            if (count != n)
-            {
-                throw new ArgumentException(
-                    $"lists differ in length: {string.Join(", ", lists.ToArray().Select(l => $"{l.Name} {l.Count}"))}", lists[1].Name);
-            }
-        }
-
-        return n;
+        var tensors = new Tensor?[n];
+        for (int i = 0; i < n; i++) tensors[i] = status[i] == 0 ? new Tensor(results[i]) : null;
+        return tensors;
     }
 
     // ---- fused elementwise steps (ops_elementwise.cpp): Schedule-Free AdamW, Sophia, moving averages ----
@@ -665,27 +482,10 @@ public static class FusedSteps
         IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> z, IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> v,
         double decay, bool hasDecay, double beta1, double beta2, double eps, double gamma, double c)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(grads);
-        ArgumentNullException.ThrowIfNull(z);
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(v);
-        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(grads), grads.Count), (nameof(z), z.Count), (nameof(x), x.Count), (nameof(v), v.Count));
-
+        int n = SameLength(parameters, grads, z, x, v);
         if (n == 0) return;
-        using var hy = new HandleArray(parameters);
-        using var hg = new HandleArray(grads);
-        using var hz = new HandleArray(z);
-        using var hx = new HandleArray(x);
-        using var hv = new HandleArray(v);
-        fixed (IntPtr* py = hy.Pointers)
-        fixed (IntPtr* pg = hg.Pointers)
-        fixed (IntPtr* pz = hz.Pointers)
-        fixed (IntPtr* px = hx.Pointers)
-        fixed (IntPtr* pv = hv.Pointers)
-        {
-            Check(ats_schedule_free_step_(py, pg, pz, px, pv, n, decay, hasDecay, beta1, beta2, eps, gamma, c));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_schedule_free_step_(a.Handles(parameters), a.Handles(grads), a.Handles(z), a.Handles(x), a.Handles(v), n, decay, hasDecay, beta1, beta2, eps, gamma, c));
     }
 
     /// <summary>
@@ -703,21 +503,10 @@ public static class FusedSteps
     /// <exception cref="TorchException">A triple's shapes differ.</exception>
     public static unsafe void LerpInto(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> starts, IReadOnlyList<Tensor> ends, double weight)
     {
-        ArgumentNullException.ThrowIfNull(outputs);
-        ArgumentNullException.ThrowIfNull(starts);
-        ArgumentNullException.ThrowIfNull(ends);
-        int n = SameLengths((nameof(outputs), outputs.Count), (nameof(starts), starts.Count), (nameof(ends), ends.Count));
-
+        int n = SameLength(outputs, starts, ends);
         if (n == 0) return;
-        using var ho = new HandleArray(outputs);
-        using var ha = new HandleArray(starts);
-        using var hb = new HandleArray(ends);
-        fixed (IntPtr* po = ho.Pointers)
-        fixed (IntPtr* pa = ha.Pointers)
-        fixed (IntPtr* pb = hb.Pointers)
-        {
-            Check(ats_lerp_into_(po, pa, pb, n, weight));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_lerp_into_(a.Handles(outputs), a.Handles(starts), a.Handles(ends), n, weight));
     }
 
     /// <summary>
@@ -746,29 +535,10 @@ public static class FusedSteps
         IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> momenta, IReadOnlyList<Tensor> hessians,
         IReadOnlyList<double> weightDecays, IReadOnlyList<double> scales, double beta1, double rho, double eps, bool decay, bool apply)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(grads);
-        ArgumentNullException.ThrowIfNull(momenta);
-        ArgumentNullException.ThrowIfNull(hessians);
-        ArgumentNullException.ThrowIfNull(weightDecays);
-        ArgumentNullException.ThrowIfNull(scales);
-        int n = SameLengths((nameof(parameters), parameters.Count), (nameof(grads), grads.Count), (nameof(momenta), momenta.Count), (nameof(hessians), hessians.Count), (nameof(weightDecays), weightDecays.Count), (nameof(scales), scales.Count));
-
+        int n = SameLength(parameters, grads, momenta, hessians, weightDecays, scales);
         if (n == 0) return;
-        double[] wd = [.. weightDecays], s = [.. scales];
-        using var hw = new HandleArray(parameters);
-        using var hg = new HandleArray(grads);
-        using var hm = new HandleArray(momenta);
-        using var hh = new HandleArray(hessians);
-        fixed (IntPtr* pw = hw.Pointers)
-        fixed (IntPtr* pg = hg.Pointers)
-        fixed (IntPtr* pm = hm.Pointers)
-        fixed (IntPtr* ph = hh.Pointers)
-        fixed (double* pwd = wd)
-        fixed (double* ps = s)
-        {
-            Check(ats_sophia_step_(pw, pg, pm, ph, n, pwd, ps, beta1, rho, eps, decay, apply));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_sophia_step_(a.Handles(parameters), a.Handles(grads), a.Handles(momenta), a.Handles(hessians), n, a.Copy(weightDecays), a.Copy(scales), beta1, rho, eps, decay, apply));
     }
 
     /// <summary>
@@ -785,17 +555,9 @@ public static class FusedSteps
     /// <exception cref="ArgumentException">The lists differ in length.</exception>
     public static unsafe void EmaManyInPlace(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> sources, double beta, double weight, bool square)
     {
-        ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(sources);
-        int n = SameLengths((nameof(targets), targets.Count), (nameof(sources), sources.Count));
-
+        int n = SameLength(targets, sources);
         if (n == 0) return;
-        using var ht = new HandleArray(targets);
-        using var hs = new HandleArray(sources);
-        fixed (IntPtr* pt = ht.Pointers)
-        fixed (IntPtr* ps = hs.Pointers)
-        {
-            Check(ats_ema_many_(pt, ps, n, beta, weight, square));
-        }
+        using var a = NativeArgs.Begin();
+        Check(ats_ema_many_(a.Handles(targets), a.Handles(sources), n, beta, weight, square));
     }
 }

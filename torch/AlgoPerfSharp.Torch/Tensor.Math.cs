@@ -417,11 +417,8 @@ public sealed partial class Tensor
     public static unsafe Tensor Einsum(string equation, params ReadOnlySpan<Tensor> operands)
     {
         ArgumentNullException.ThrowIfNull(equation);
-        using var handles = new HandleArray(operands);
-        fixed (IntPtr* p = handles.Pointers)
-        {
-            return Wrap(ats_einsum(equation, p, handles.Length, out var r), r);
-        }
+        using var a = NativeArgs.Begin();
+        return Wrap(ats_einsum(equation, a.Handles(operands), operands.Length, out var r), r);
     }
 
     // ---- operators -------------------------------------------------------------------------------------------

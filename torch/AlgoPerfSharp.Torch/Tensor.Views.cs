@@ -106,8 +106,10 @@ public sealed partial class Tensor
     {
         long size = SizeOrNegative(dim);
         long cap = Math.Max(1, size == 0 ? chunks : Math.Min(chunks, size)); // an empty dim gives `chunks` empty views
-        var raw = new IntPtr[cap];
-        fixed (IntPtr* p = raw) return WrapList(ats_chunk(Handle, chunks, dim, p, cap, out long n), raw, n);
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(cap);
+        Check(ats_chunk(Handle, chunks, dim, r, cap, out long n));
+        return WrapAll(r, n);
     }
 
     /// <summary>Splits <paramref name="dim"/> into ceil(size / splitSize) views of <paramref name="splitSize"/> (the last may be smaller).</summary>
@@ -115,27 +117,30 @@ public sealed partial class Tensor
     {
         long size = SizeOrNegative(dim);
         long cap = splitSize > 0 && size > 0 ? (size + splitSize - 1) / splitSize : 1;
-        var raw = new IntPtr[cap];
-        fixed (IntPtr* p = raw) return WrapList(ats_split(Handle, splitSize, dim, p, cap, out long n), raw, n);
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(cap);
+        Check(ats_split(Handle, splitSize, dim, r, cap, out long n));
+        return WrapAll(r, n);
     }
 
     /// <summary>Splits <paramref name="dim"/> into views of the given <paramref name="sizes"/>, which must sum to its size.</summary>
     public unsafe Tensor[] Split(ReadOnlySpan<long> sizes, long dim = 0)
     {
-        var raw = new IntPtr[sizes.Length];
-        fixed (long* s = sizes)
-        fixed (IntPtr* p = raw)
-        {
-            return WrapList(ats_split_sizes(Handle, s, sizes.Length, dim, p, raw.Length, out long n), raw, n);
-        }
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(sizes.Length);
+        long n;
+        fixed (long* s = sizes) Check(ats_split_sizes(Handle, s, sizes.Length, dim, r, sizes.Length, out n));
+        return WrapAll(r, n);
     }
 
     /// <summary>The views at each index of <paramref name="dim"/>, each without that dim.</summary>
     public unsafe Tensor[] Unbind(long dim = 0)
     {
         long cap = Math.Max(0, SizeOrNegative(dim));
-        var raw = new IntPtr[cap];
-        fixed (IntPtr* p = raw) return WrapList(ats_unbind(Handle, dim, p, cap, out long n), raw, n);
+        using var a = NativeArgs.Begin();
+        var r = a.Output<IntPtr>(cap);
+        Check(ats_unbind(Handle, dim, r, cap, out long n));
+        return WrapAll(r, n);
     }
 
     // ---- joining and rearranging (copies) ------------------------------------------------------------------------
@@ -146,16 +151,16 @@ public sealed partial class Tensor
     /// </summary>
     public static unsafe Tensor Cat(ReadOnlySpan<Tensor> tensors, long dim = 0)
     {
-        using var handles = new HandleArray(tensors);
-        fixed (IntPtr* p = handles.Pointers) return Wrap(ats_cat(p, handles.Length, dim, out var r), r);
+        using var a = NativeArgs.Begin();
+        return Wrap(ats_cat(a.Handles(tensors), tensors.Length, dim, out var r), r);
     }
 
     /// <summary>Concatenation along existing dim <paramref name="dim"/> (a copy).</summary>
     public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        using var handles = new HandleArray(tensors);
-        fixed (IntPtr* p = handles.Pointers) return Wrap(ats_cat(p, handles.Length, dim, out var r), r);
+        using var a = NativeArgs.Begin();
+        return Wrap(ats_cat(a.Handles(tensors), tensors.Count, dim, out var r), r);
     }
 
     /// <summary>
@@ -164,16 +169,16 @@ public sealed partial class Tensor
     /// </summary>
     public static unsafe Tensor Stack(ReadOnlySpan<Tensor> tensors, long dim = 0)
     {
-        using var handles = new HandleArray(tensors);
-        fixed (IntPtr* p = handles.Pointers) return Wrap(ats_stack(p, handles.Length, dim, out var r), r);
+        using var a = NativeArgs.Begin();
+        return Wrap(ats_stack(a.Handles(tensors), tensors.Length, dim, out var r), r);
     }
 
     /// <summary>Stacks same-shaped tensors along a new dim <paramref name="dim"/> (a copy).</summary>
     public static unsafe Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        using var handles = new HandleArray(tensors);
-        fixed (IntPtr* p = handles.Pointers) return Wrap(ats_stack(p, handles.Length, dim, out var r), r);
+        using var a = NativeArgs.Begin();
+        return Wrap(ats_stack(a.Handles(tensors), tensors.Count, dim, out var r), r);
     }
 
     /// <summary>
@@ -320,14 +325,5 @@ public sealed partial class Tensor
         var s = Shape;
         long d = dim < 0 ? dim + s.Length : dim;
         return d >= 0 && d < s.Length ? s[d] : -1;
-    }
-
-    /// <summary>Wraps the first <paramref name="n"/> raw handles of a list result; throws if the native call failed.</summary>
-    private static Tensor[] WrapList(int status, IntPtr[] raw, long n)
-    {
-        Check(status);
-        var result = new Tensor[n];
-        for (long i = 0; i < n; i++) result[i] = new Tensor(raw[i]);
-        return result;
     }
 }

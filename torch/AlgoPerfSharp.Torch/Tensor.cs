@@ -44,6 +44,14 @@ public sealed partial class Tensor : IDisposable
         return new Tensor(raw);
     }
 
+    /// <summary>Owns the first <paramref name="n"/> raw handles a native call wrote (a list result).</summary>
+    internal static unsafe Tensor[] WrapAll(IntPtr* raw, long n)
+    {
+        var result = new Tensor[n];
+        for (long i = 0; i < n; i++) result[i] = new Tensor(raw[i]);
+        return result;
+    }
+
     /// <summary>Wraps a result that may be undefined (NULL) as null.</summary>
     internal static Tensor? WrapOptional(int status, IntPtr raw)
     {

@@ -30,25 +30,16 @@ public static class VectorKernels
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(pairs);
         var result = new double[pairs.Count];
-        var (all, counts) = Handles(vectors);
-        long[] seg = [.. segments];
-        var idx = new long[2 * pairs.Count];
+        using var a = NativeArgs.Begin();
+        var v = a.Handles(vectors, out long* counts);
+        var idx = a.Output<long>(2 * pairs.Count);
         for (int i = 0; i < pairs.Count; i++)
         {
             idx[2 * i] = pairs[i].X;
             idx[(2 * i) + 1] = pairs[i].Y;
         }
 
-        using var h = new HandleArray(all);
-        fixed (IntPtr* v = h.Pointers)
-        fixed (long* c = counts)
-        fixed (long* s = seg)
-        fixed (long* p = idx)
-        fixed (double* r = result)
-        {
-            Check(ats_lbfgs_dots(v, c, counts.Length, s, seg.Length, p, pairs.Count, r));
-        }
-
+        fixed (double* r = result) Check(ats_lbfgs_dots(v, counts, vectors.Count, a.Copy(segments), segments.Count, idx, pairs.Count, r));
         return result;
     }
 
@@ -73,31 +64,8 @@ public static class VectorKernels
             throw new ArgumentException($"coefficients are {coefficients.GetLength(0)}×{coefficients.GetLength(1)}, expected {outputs.Count}×{vectors.Count} (outputs × vectors)", nameof(coefficients));
         }
 
-        var (all, counts) = Handles(vectors);
-        long[] seg = [.. segments];
-        using var h = new HandleArray(all);
-        using var o = new HandleArray(outputs);
-        fixed (IntPtr* v = h.Pointers)
-        fixed (long* c = counts)
-        fixed (long* s = seg)
-        fixed (double* k = coefficients)
-        fixed (IntPtr* r = o.Pointers)
-        {
-            Check(ats_lbfgs_combine(v, c, counts.Length, s, seg.Length, k, r, outputs.Count));
-        }
-    }
-
-    private static (List<Tensor> All, long[] Counts) Handles(IReadOnlyList<IReadOnlyList<Tensor>> vectors)
-    {
-        var counts = new long[vectors.Count];
-        var all = new List<Tensor>();
-        for (int i = 0; i < vectors.Count; i++)
-        {
-            ArgumentNullException.ThrowIfNull(vectors[i], $"vectors[{i}]");
-            counts[i] = vectors[i].Count;
-            all.AddRange(vectors[i]);
-        }
-
-        return (all, counts);
+        using var a = NativeArgs.Begin();
+        var v = a.Handles(vectors, out long* counts);
+        fixed (double* k = coefficients) Check(ats_lbfgs_combine(v, counts, vectors.Count, a.Copy(segments), segments.Count, k, a.Handles(outputs), outputs.Count));
     }
 }
