@@ -154,7 +154,8 @@ public sealed class TransferCommandTests : ScratchFolder
 
     /// <summary>
     /// Where to extend a width's learning rates: past the edge its best lies on (2× the highest, ½ the lowest), nowhere
-    /// once bracketed, once the next rate up diverged, or when nothing is finite; the base width's row is its best decay's.
+    /// once bracketed or once the next rate up diverged; below the lowest when nothing is finite; the base width's row is
+    /// its best decay's.
     /// </summary>
     [Fact]
     public void AnOptimumOnTheGridsEdgeIsExtendedUntilBracketed()
@@ -167,7 +168,10 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.5), T(4e-3, 1.2), T(8e-3, double.PositiveInfinity)], 0.1));
         // a second extension after a first that improved
         Assert.Equal(1.6e-2, TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.5), T(4e-3, 1.2), T(8e-3, 1.1)], 0.1)!.Value, 15);
-        Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, double.NaN), T(2e-3, double.PositiveInfinity)], 0.1));
+        // nothing finite: below the lowest rate tried; nothing at this decay: nowhere
+        Assert.Equal(5e-4, TransferGrid.NextEdgeRate([T(1e-3, double.NaN), T(2e-3, double.PositiveInfinity)], 0.1));
+        Assert.Equal(2.5e-4, TransferGrid.NextEdgeRate([T(1e-3, double.NaN), T(2e-3, double.PositiveInfinity), T(5e-4, double.PositiveInfinity)], 0.1));
+        Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, 1.0), T(2e-3, 1.5)], 0.4));
         // only the given decay's row counts: at 0.4 the best (4e-3) is on the edge; at 0.1 it is inside
         TransferTrial[] both = [T(1e-3, 2.0), T(2e-3, 1.0), T(4e-3, 1.2), T(1e-3, 2.0, 0.4), T(2e-3, 1.5, 0.4), T(4e-3, 1.4, 0.4)];
         Assert.Null(TransferGrid.NextEdgeRate(both, 0.1));
@@ -209,6 +213,63 @@ public sealed class TransferCommandTests : ScratchFolder
         var (bad, _, badError) = HostedCli.Run("transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--quick", "--edge-extensions", "-1", "--preset", "tiny", "--db", P("x.db"));
         Assert.Equal(2, bad);
         Assert.Equal("error: --edge-extensions must be ≥ 0 (got -1)", badError.Trim());
+    }
+
+    /// <summary>
+    /// A width where every learning rate diverges (a test plugin: AdamW that reports NaN on every member wider than the
+    /// base) is a result, not an error: the ladder first extends below the lowest rate tried (divergence says "too
+    /// large"), then says the width has no optimum, prints it in the summary, writes no <c>transfer_widths</c> row for
+    /// it, and exits 0; the report leaves it out.
+    /// </summary>
+    [Fact]
+    public void AWidthWhereEveryRateDivergesIsExtendedDownwardsThenReportedAndTheLadderFinishes()
+    {
+        string db = P("d.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", PluginPaths.Misbehaving + ":nan_when_wide", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick",
+            "--edge-extensions", "1", "--preset", "tiny", "--in-process", "--db", db);
+        Assert.True(code == 0, error + output);
+        const string label = "transfer/nan_when_wide/fashion_mnist_mlp/sp/20steps";
+        var w128 = HostedCli.Trials(db, label + "/w128");
+        Assert.Equal(3, w128.Count);
+        Assert.All(w128, t => Assert.Equal(TrialState.Diverged, t.Trial.State));
+        double lowest = w128.Min(t => Lr(t.Trial)), highest = w128.Max(t => Lr(t.Trial));
+        var edge = Assert.Single(HostedCli.Trials(db, label + "/w128/edge1"));
+        Assert.Equal(lowest / 2, Lr(edge.Trial), 15);
+        Assert.Equal(TrialState.Diverged, edge.Trial.State);
+        string G(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+        Assert.Contains($"width 128: every learning rate tried diverged or failed; trying {G(lowest / 2)} (edge extension 1 of at most 1)", output);
+        Assert.Contains($"width 128: every learning rate tried ({G(lowest / 2)} to {G(highest)}) diverged or failed: no optimum and no regret at this width", output);
+        Assert.Matches(@"\n  128 +none +[0-9.e-]+ +every learning rate tried diverged or failed", output);
+        Assert.Matches(@"\n  64 +[0-9.e-]+ +[0-9.e-]+ +0 ", output);
+        Assert.Matches(@"w128 +input [0-9.e-]+ ", output); // the coordinate check still runs at every width
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var q = connection.CreateCommand();
+            q.CommandText = "SELECT group_concat(width) FROM transfer_widths WHERE label = $l";
+            q.Parameters.AddWithValue("$l", label);
+            Assert.Equal("64", q.ExecuteScalar());
+        }
+
+        var (reportCode, reportOutput, reportError) = HostedCli.Run("report", "--ruleset", "external", "--db", db, "--out", P("d.html"));
+        Assert.True(reportCode == 0, reportError + reportOutput);
+        Assert.Contains("Hyperparameter transfer across width", File.ReadAllText(P("d.html")));
+    }
+
+    /// <summary>
+    /// Every base-width trial diverging leaves nothing to transfer: one error line naming the run and the rates, exit 1,
+    /// and the trials stay recorded.
+    /// </summary>
+    [Fact]
+    public void EveryBaseWidthTrialDivergingIsOneErrorLineAndKeepsTheTrials()
+    {
+        string db = P("n.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", PluginPaths.Misbehaving + ":nan", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick",
+            "--max-steps", "40", "--preset", "tiny", "--in-process", "--db", db);
+        Assert.True(code == 1, error + output);
+        Assert.Equal(3, HostedCli.Trials(db, "transfer/nan/fashion_mnist_mlp/sp/40steps/w64").Count);
+        Assert.Matches(@"^error: every base-width trial of transfer/nan/fashion_mnist_mlp/sp/40steps/w64 diverged or failed \(learning rates [0-9.e-]+ to [0-9.e-]+\): nothing to transfer; see algoperf report --db .*n\.db, or give --edge-extensions to try lower rates$", error.Trim());
     }
 
     /// <summary>

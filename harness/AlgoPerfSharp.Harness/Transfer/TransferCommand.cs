@@ -26,7 +26,7 @@ internal static class TransferCommand
         var options = HarnessCommandOptions.ForSweep(single: false);
         var parameterisation = new Option<string>("--parameterisation") { Description = "mup (µP init + the algorithm's transfer rule; default) or sp (standard)." };
         var quick = new Option<bool>("--quick") { Description = "The quick ladder for testing the command: ×1 and ×2 widths, 3 learning rates, 20 steps per trial, no edge extensions." };
-        var extensions = new Option<int?>("--edge-extensions") { Description = "At most this many extra learning rates per width (one trial each, 2× beyond the edge) while the width's best lies on the edge of the rates tried, so a drifting optimum is bracketed rather than clipped. Default 3 (0 with --quick)." };
+        var extensions = new Option<int?>("--edge-extensions") { Description = "At most this many extra learning rates per width (one trial each, 2× beyond the edge) while the width's best lies on the edge of the rates tried (below the smallest when every rate diverged), so a drifting optimum is bracketed rather than clipped. Default 3 (0 with --quick)." };
         var set = new Option<string[]>("--set")
         {
             Description = "Fix one of the algorithm's other hyperparameters in every trial of the ladder, NAME=VALUE (repeatable), e.g. " +
@@ -156,6 +156,7 @@ internal static class TransferCommand
         var trials = new List<TransferTrial>();
         double lr = algorithm.Defaults.GetDouble("learning_rate"), wd = algorithm.Defaults.GetDouble("weight_decay", 0);
         var results = new List<TransferWidthResult>();
+        var diverged = new List<int>();
         foreach (int multiple in grid.WidthMultiples)
         {
             int width = family.BaseWidth * multiple;
@@ -183,9 +184,10 @@ internal static class TransferCommand
             {
                 var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
                 double decay = multiple == 1 ? best?.WeightDecay ?? wd : wd;
-                if (TransferGrid.NextEdgeRate(done, decay) is not { } next) break; // also null when nothing is finite
+                if (TransferGrid.NextEdgeRate(done, decay) is not { } next) break;
+                string why = best is null ? "every learning rate tried diverged or failed" : string.Create(CultureInfo.InvariantCulture, $"the best learning rate, {best.LearningRate:G4}, is on the edge of those tried");
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"width {width}: the best learning rate, {best!.LearningRate:G4}, is on the edge of those tried; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
+                    $"width {width}: {why}; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
                 // numbered after the width's grid (trial {points + k − 1}): its key differs from the grid's trials, so runs score together
                 var edge = request with { RunLabel = $"{runLabel}/edge{k}", Trials = 1, FirstTrial = points.Count + k - 1, SearchSpace = SearchSpace.FromPoints([fixedValues.Apply(TransferGrid.Point(next, decay))]) };
                 var edgeSummary = SweepJob.Sweep(context, store, edge, commandLine, algorithms);
@@ -204,15 +206,28 @@ internal static class TransferCommand
             trials.AddRange(done);
             if (multiple == 1)
             {
-                var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss)
-                    ?? throw new InvalidOperationException($"every base-width trial of {request.RunLabel} diverged or failed; see algoperf report --db {o.Db}");
+                var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
+                if (best is null)
+                {
+                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"error: every base-width trial of {request.RunLabel} diverged or failed (learning rates {done.Min(t => t.LearningRate):G4} to {done.Max(t => t.LearningRate):G4}): nothing to transfer; see algoperf report --db {o.Db}, or give --edge-extensions to try lower rates"));
+                    return ExitCodes.Failed;
+                }
+
                 (lr, wd) = (best.LearningRate, best.WeightDecay);
             }
 
-            results.Add(TransferWidthResult.Of(width, done, lr));
+            if (done.Any(t => double.IsFinite(t.Loss))) results.Add(TransferWidthResult.Of(width, done, lr));
+            else
+            {
+                // a result, not an error: the wider widths still run around the same transferred rate
+                diverged.Add(width);
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"width {width}: every learning rate tried ({done.Min(t => t.LearningRate):G4} to {done.Max(t => t.LearningRate):G4}) diverged or failed: no optimum and no regret at this width"));
+            }
         }
 
-        Print(context.Output, label, family, p, fixedValues, results);
+        Print(context.Output, label, family, p, fixedValues, results, diverged, lr);
         PrintRelativeCompute(context.Output, store, o.Db, label, algorithm.Name, family, p, grid);
         var hyperparameters = fixedValues.Apply(TransferGrid.Point(lr, wd));
         var inProcess = algorithm is ProbedAlgorithm ? context.Registries.Algorithms(spec) : algorithm;
@@ -223,7 +238,12 @@ internal static class TransferCommand
             int width = family.BaseWidth * multiple;
             using var workload = context.Registries.Workloads(family.WorkloadName(width, p), o.Preset);
             var check = CoordinateCheck.Measure(workload, inProcess, hyperparameters, steps, o.Seed);
-            TransferStore.Write(store, label, algorithm.Name, family.Prefix, p == Parameterisation.MuP ? "mup" : "sp", grid.Steps, results.Single(r => r.Width == width), check);
+            // a width where everything diverged has no summary row (transfer_widths holds optima and regrets)
+            if (results.SingleOrDefault(r => r.Width == width) is { } result)
+            {
+                TransferStore.Write(store, label, algorithm.Name, family.Prefix, p == Parameterisation.MuP ? "mup" : "sp", grid.Steps, result, check);
+            }
+
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  w{width,-5} ") + string.Join("  ", check.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Layer} {c.Rms:G3}"))));
         }
 
@@ -361,14 +381,17 @@ internal static class TransferCommand
 
     private static string Times(double m) => double.IsNaN(m) ? "n/a" : double.IsPositiveInfinity(m) ? "∞" : m.ToString("F2", CultureInfo.InvariantCulture);
 
-    private static void Print(TextWriter output, string label, WidthFamily family, Parameterisation p, FixedHyperparameters fixedValues, IReadOnlyList<TransferWidthResult> results)
+    private static void Print(TextWriter output, string label, WidthFamily family, Parameterisation p, FixedHyperparameters fixedValues,
+        IReadOnlyList<TransferWidthResult> results, IReadOnlyList<int> diverged, double transferred)
     {
         output.WriteLine($"transfer '{label}': {family.Prefix}, {(p == Parameterisation.MuP ? "µP" : "standard parameterisation")}{(fixedValues.IsEmpty ? "" : $"; {fixedValues} in every trial (--set)")}");
         output.WriteLine("  width  best lr     transferred lr  drift (2x steps)  best loss  transferred loss  regret");
-        foreach (var r in results)
+        foreach (int width in results.Select(r => r.Width).Concat(diverged).Order())
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Width,-5}  {r.BestLearningRate,-10:G4}  {r.TransferredLearningRate,-14:G4}  {r.DriftSteps,16:+0.0;-0.0;0}  {r.BestLoss,9:F4}  {r.TransferredLoss,16:F4}  {r.Regret,6:F4}"));
+            output.WriteLine(results.SingleOrDefault(r => r.Width == width) is { } r
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"  {r.Width,-5}  {r.BestLearningRate,-10:G4}  {r.TransferredLearningRate,-14:G4}  {r.DriftSteps,16:+0.0;-0.0;0}  {r.BestLoss,9:F4}  {r.TransferredLoss,16:F4}  {r.Regret,6:F4}")
+                : string.Create(CultureInfo.InvariantCulture, $"  {width,-5}  {"none",-10}  {transferred,-14:G4}  every learning rate tried diverged or failed"));
         }
     }
 }

@@ -10,6 +10,7 @@ using AlgoPerfSharp.Optimizers.Algorithms;
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.SearchSpaceThrows))]
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.DefaultsThrows))]
 [assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.FloodsStdout))]
+[assembly: TrainingAlgorithm(typeof(MisbehavingPlugin.NanWhenWide))]
 
 // Keep last: selecting an algorithm by name constructs the declared types in order up to the one named, so the others
 // stay usable; listing the whole plugin (or naming this one) ends the process that loads it.
