@@ -39,23 +39,26 @@ public abstract class Misbehaving : ITrainingAlgorithm
     public virtual Hyperparameters Defaults => _inner.Defaults;
 
     /// <inheritdoc/>
-    public ITrainingRun Init(AlgorithmInitContext context) => new Run(this, _inner.Init(context));
+    public ITrainingRun Init(AlgorithmInitContext context) => new Run(this, _inner.Init(context), NanFromTheStart(context));
 
     /// <summary>What happens at the bad step; returns the loss to report.</summary>
     protected virtual double AtBadStep(double loss) => loss;
+
+    /// <summary>Whether this run reports a NaN loss at every step (it still trains).</summary>
+    protected virtual bool NanFromTheStart(AlgorithmInitContext context) => false;
 
     /// <summary>What happens at every step.</summary>
     protected virtual void EveryStep()
     {
     }
 
-    private sealed class Run(Misbehaving owner, ITrainingRun inner) : ITrainingRun
+    private sealed class Run(Misbehaving owner, ITrainingRun inner, bool nan) : ITrainingRun
     {
         public double Update(StepContext step)
         {
             owner.EveryStep();
             double loss = inner.Update(step);
-            return step.GlobalStep == BadStep ? owner.AtBadStep(loss) : loss;
+            return nan ? double.NaN : step.GlobalStep == BadStep ? owner.AtBadStep(loss) : loss;
         }
 
         public AlgorithmState SaveState() => inner.SaveState();
@@ -66,6 +69,19 @@ public abstract class Misbehaving : ITrainingAlgorithm
 
         public void Dispose() => inner.Dispose();
     }
+}
+
+/// <summary>
+/// Reports a NaN loss from its first step on every width-ladder member wider than the ladder's base, at any learning
+/// rate: a width where everything diverges. On the base width (and off ladders) it is plain AdamW.
+/// </summary>
+public sealed class NanWhenWide : Misbehaving
+{
+    /// <inheritdoc/>
+    public override string Name => "nan_when_wide";
+
+    /// <inheritdoc/>
+    protected override bool NanFromTheStart(AlgorithmInitContext context) => context.Parameters.Any(p => p.Width is { WidthRatio: > 1 });
 }
 
 /// <summary>Kills its process with <see cref="Environment.FailFast(string)"/>.</summary>
