@@ -149,18 +149,20 @@ public sealed class TransferCommandTests : ScratchFolder
         var r = TransferWidthResult.Of(256, trials, 1e-3);
         Assert.Equal((2e-3, 1.0, 1.5, 1.7), (r.BestLearningRate, r.DriftSteps, r.BestLoss, r.TransferredLoss));
         Assert.Equal(0.2, r.Regret, 12);
+        // the summary prints losses to 4 decimals, and one that blew up (finite, 7E+12) in 4 significant digits
+        Assert.Equal(("0.1112", "7.336E+12", "-0.0500"), (TransferCommand.Loss(0.11119), TransferCommand.Loss(7335841497085.9473), TransferCommand.Loss(-0.05)));
         Assert.Throws<ArgumentException>(() => TransferWidthResult.Of(256, trials, 8e-3));
     }
 
     /// <summary>
     /// Where to extend a width's learning rates: past the edge its best lies on (2× the highest, ½ the lowest), nowhere
-    /// once bracketed or once the next rate up diverged; below the lowest when nothing is finite; the base width's row is
-    /// its best decay's.
+    /// once bracketed or once the next rate up diverged; below the lowest when nothing is finite and something diverged,
+    /// nowhere when everything failed otherwise; the base width's row is its best decay's.
     /// </summary>
     [Fact]
     public void AnOptimumOnTheGridsEdgeIsExtendedUntilBracketed()
     {
-        TransferTrial T(double lr, double loss, double wd = 0.1) => new(64, lr, wd, loss);
+        TransferTrial T(double lr, double loss, double wd = 0.1, bool failed = false) => new(64, lr, wd, loss, Diverged: !double.IsFinite(loss) && !failed);
         Assert.Equal(8e-3, TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.5), T(4e-3, 1.2)], 0.1));
         Assert.Equal(5e-4, TransferGrid.NextEdgeRate([T(1e-3, 1.0), T(2e-3, 1.5), T(4e-3, 1.2)], 0.1));
         Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, 2.0), T(2e-3, 1.1), T(4e-3, 1.2)], 0.1));
@@ -172,6 +174,8 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Equal(5e-4, TransferGrid.NextEdgeRate([T(1e-3, double.NaN), T(2e-3, double.PositiveInfinity)], 0.1));
         Assert.Equal(2.5e-4, TransferGrid.NextEdgeRate([T(1e-3, double.NaN), T(2e-3, double.PositiveInfinity), T(5e-4, double.PositiveInfinity)], 0.1));
         Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, 1.0), T(2e-3, 1.5)], 0.4));
+        // every trial failed without diverging (an exception, a time-out): a smaller rate will not cure it
+        Assert.Null(TransferGrid.NextEdgeRate([T(1e-3, double.PositiveInfinity, failed: true), T(2e-3, double.PositiveInfinity, failed: true)], 0.1));
         // only the given decay's row counts: at 0.4 the best (4e-3) is on the edge; at 0.1 it is inside
         TransferTrial[] both = [T(1e-3, 2.0), T(2e-3, 1.0), T(4e-3, 1.2), T(1e-3, 2.0, 0.4), T(2e-3, 1.5, 0.4), T(4e-3, 1.4, 0.4)];
         Assert.Null(TransferGrid.NextEdgeRate(both, 0.1));
@@ -237,7 +241,7 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Equal(lowest / 2, Lr(edge.Trial), 15);
         Assert.Equal(TrialState.Diverged, edge.Trial.State);
         string G(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
-        Assert.Contains($"width 128: every learning rate tried diverged or failed; trying {G(lowest / 2)} (edge extension 1 of at most 1)", output);
+        Assert.Contains($"width 128: no learning rate tried has a finite loss and some diverged; trying {G(lowest / 2)} (edge extension 1 of at most 1)", output);
         Assert.Contains($"width 128: every learning rate tried ({G(lowest / 2)} to {G(highest)}) diverged or failed: no optimum and no regret at this width", output);
         Assert.Matches(@"\n  128 +none +[0-9.e-]+ +every learning rate tried diverged or failed", output);
         Assert.Matches(@"\n  64 +[0-9.e-]+ +[0-9.e-]+ +0 ", output);
@@ -270,6 +274,25 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.True(code == 1, error + output);
         Assert.Equal(3, HostedCli.Trials(db, "transfer/nan/fashion_mnist_mlp/sp/40steps/w64").Count);
         Assert.Matches(@"^error: every base-width trial of transfer/nan/fashion_mnist_mlp/sp/40steps/w64 diverged or failed \(learning rates [0-9.e-]+ to [0-9.e-]+\): nothing to transfer; see algoperf report --db .*n\.db, or give --edge-extensions to try lower rates$", error.Trim());
+    }
+
+    /// <summary>
+    /// Every base-width trial failing without diverging (here Shampoo's Init refuses a --set combination it alone can
+    /// check) tries no lower rates even with extensions allowed, and says the trials failed: one line, exit 1.
+    /// </summary>
+    [Fact]
+    public void EveryBaseWidthTrialFailingIsNotExtendedAndSaysSo()
+    {
+        string db = P("f.db");
+        var (code, output, error) = HostedCli.Run("transfer", "-a", "shampoo", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick", "--edge-extensions", "2",
+            "--set", "precondition_frequency=10", "--set", "start_preconditioning_step=1", "--preset", "tiny", "--in-process", "--db", db);
+        Assert.True(code == 1, error + output);
+        const string run = "transfer/shampoo/fashion_mnist_mlp/sp/20steps/precondition_frequency=10,start_preconditioning_step=1/w64";
+        Assert.All(HostedCli.Trials(db, run), t => Assert.Equal(TrialState.Failed, t.Trial.State));
+        using (var store = ResultsStore.Open(db, create: false)) Assert.Null(store.FindRun(run + "/edge1"));
+        Assert.DoesNotContain("edge extension", output);
+        Assert.Contains("start_preconditioning_step must be −1 or ≥ precondition_frequency (10) (got 1)", output);
+        Assert.Matches(@"^error: every base-width trial of " + System.Text.RegularExpressions.Regex.Escape(run) + @" failed without diverging \(learning rates [0-9.e-]+ to [0-9.e-]+\): nothing to transfer; each trial's error is above and in algoperf report --db .*f\.db$", error.Trim());
     }
 
     /// <summary>

@@ -185,7 +185,7 @@ internal static class TransferCommand
                 var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
                 double decay = multiple == 1 ? best?.WeightDecay ?? wd : wd;
                 if (TransferGrid.NextEdgeRate(done, decay) is not { } next) break;
-                string why = best is null ? "every learning rate tried diverged or failed" : string.Create(CultureInfo.InvariantCulture, $"the best learning rate, {best.LearningRate:G4}, is on the edge of those tried");
+                string why = best is null ? "no learning rate tried has a finite loss and some diverged" : string.Create(CultureInfo.InvariantCulture, $"the best learning rate, {best.LearningRate:G4}, is on the edge of those tried");
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"width {width}: {why}; trying {next:G4} (edge extension {k} of at most {grid.EdgeExtensions})"));
                 // numbered after the width's grid (trial {points + k − 1}): its key differs from the grid's trials, so runs score together
@@ -209,8 +209,10 @@ internal static class TransferCommand
                 var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
                 if (best is null)
                 {
-                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"error: every base-width trial of {request.RunLabel} diverged or failed (learning rates {done.Min(t => t.LearningRate):G4} to {done.Max(t => t.LearningRate):G4}): nothing to transfer; see algoperf report --db {o.Db}, or give --edge-extensions to try lower rates"));
+                    string rates = string.Create(CultureInfo.InvariantCulture, $"learning rates {done.Min(t => t.LearningRate):G4} to {done.Max(t => t.LearningRate):G4}");
+                    context.Error.WriteLine(done.Any(t => t.Diverged)
+                        ? $"error: every base-width trial of {request.RunLabel} diverged or failed ({rates}): nothing to transfer; see algoperf report --db {o.Db}, or give --edge-extensions to try lower rates"
+                        : $"error: every base-width trial of {request.RunLabel} failed without diverging ({rates}): nothing to transfer; each trial's error is above and in algoperf report --db {o.Db}");
                     return ExitCodes.Failed;
                 }
 
@@ -377,6 +379,9 @@ internal static class TransferCommand
         return text.ToString();
     }
 
+    /// <summary>A loss (or regret) to 4 decimals; one that blew up (a finite 7E+12) in 4 significant digits.</summary>
+    internal static string Loss(double x) => x.ToString(Math.Abs(x) < 1e5 ? "F4" : "G4", CultureInfo.InvariantCulture);
+
     private static string Steps(double s) => double.IsFinite(s) ? s.ToString("F1", CultureInfo.InvariantCulture) : "∞";
 
     private static string Times(double m) => double.IsNaN(m) ? "n/a" : double.IsPositiveInfinity(m) ? "∞" : m.ToString("F2", CultureInfo.InvariantCulture);
@@ -390,7 +395,7 @@ internal static class TransferCommand
         {
             output.WriteLine(results.SingleOrDefault(r => r.Width == width) is { } r
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"  {r.Width,-5}  {r.BestLearningRate,-10:G4}  {r.TransferredLearningRate,-14:G4}  {r.DriftSteps,16:+0.0;-0.0;0}  {r.BestLoss,9:F4}  {r.TransferredLoss,16:F4}  {r.Regret,6:F4}")
+                    $"  {r.Width,-5}  {r.BestLearningRate,-10:G4}  {r.TransferredLearningRate,-14:G4}  {r.DriftSteps,16:+0.0;-0.0;0}  {Loss(r.BestLoss),9}  {Loss(r.TransferredLoss),16}  {Loss(r.Regret),6}")
                 : string.Create(CultureInfo.InvariantCulture, $"  {width,-5}  {"none",-10}  {transferred,-14:G4}  every learning rate tried diverged or failed"));
         }
     }

@@ -66,9 +66,10 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
     /// <summary>
     /// The learning rate to try next at one width whose optimum lies on the edge of what it has tried (at weight decay
     /// <paramref name="weightDecay"/>): twice the largest rate tried when the lowest finite loss is there, half the
-    /// smallest when it is there, or when every rate tried diverged or failed (too large a rate is divergence's usual
-    /// cause); null when the optimum is inside the tried rates (bracketed) or the row is empty. A diverged rate counts
-    /// as tried, so an extension that diverges ends the search upwards.
+    /// smallest when it is there, or when no rate tried has a finite loss and at least one diverged (too large a rate is
+    /// divergence's usual cause); null when the optimum is inside the tried rates (bracketed), when every trial failed
+    /// without diverging (an error a smaller rate will not cure) or the row is empty. A diverged rate counts as tried,
+    /// so an extension that diverges ends the search upwards.
     /// </summary>
     public static double? NextEdgeRate(IReadOnlyList<TransferTrial> trials, double weightDecay)
     {
@@ -77,7 +78,7 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
         if (row.Count == 0) return null;
         double highest = row.Max(t => t.LearningRate), lowest = row.Min(t => t.LearningRate);
         var best = row.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
-        if (best is null) return lowest / 2;
+        if (best is null) return row.Any(t => t.Diverged) ? lowest / 2 : null;
         if (TransferWidthResult.SameRate(highest, lowest)) return null; // one rate: nothing says which way
         if (TransferWidthResult.SameRate(best.LearningRate, highest)) return highest * 2;
         if (TransferWidthResult.SameRate(best.LearningRate, lowest)) return lowest / 2;

@@ -2,9 +2,10 @@ namespace AlgoPerfSharp.Harness.Transfer;
 
 /// <summary>
 /// One finished trial of a transfer ladder: its width, point, final validation loss (+∞ when it diverged, failed or
-/// stopped before the ladder's step count) and its validation-loss curve (every eval row; null when not loaded).
+/// stopped before the ladder's step count), its validation-loss curve (every eval row; null when not loaded) and
+/// whether it diverged (a non-finite training loss: a rate too large, unlike a failure such as a plugin's exception).
 /// </summary>
-public sealed record TransferTrial(int Width, double LearningRate, double WeightDecay, double Loss, IReadOnlyList<LossPoint>? Curve = null);
+public sealed record TransferTrial(int Width, double LearningRate, double WeightDecay, double Loss, IReadOnlyList<LossPoint>? Curve = null, bool Diverged = false);
 
 /// <summary>
 /// One width's outcome: the best learning rate of its grid, the transferred one, their drift in grid steps

@@ -63,7 +63,7 @@ internal static partial class TransferRuns
         double wd = json.RootElement.TryGetProperty("weight_decay", out var w) ? w.GetDouble() : 0;
         var curve = evals.Select(e => new LossPoint(e.Step, e.SubmissionSeconds, e.Metrics.TryGetValue("validation/loss", out double l) ? l : double.NaN)).ToList();
         double loss = t.State == TrialState.Completed && curve.Count > 0 && curve[^1].Step >= steps && double.IsFinite(curve[^1].Loss) ? curve[^1].Loss : double.PositiveInfinity;
-        return new TransferTrial(width, lr, wd, loss, curve);
+        return new TransferTrial(width, lr, wd, loss, curve, t.State == TrialState.Diverged);
     }
 
     /// <summary>
