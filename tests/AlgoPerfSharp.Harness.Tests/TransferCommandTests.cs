@@ -296,6 +296,30 @@ public sealed class TransferCommandTests : ScratchFolder
     }
 
     /// <summary>
+    /// A ladder and its <c>--set</c> variant share trial keys (and so seeds): the HTML report scores each key's first run,
+    /// says how many it left out, and draws both ladders; the leaderboard command still refuses the repeat in one line.
+    /// </summary>
+    [Fact]
+    public void TheReportDrawsALadderAndItsSetVariantTogether()
+    {
+        string db = P("v.db");
+        foreach (var extra in new[] { Array.Empty<string>(), ["--set", "one_minus_beta1=0.05"] })
+        {
+            var (code, output, error) = HostedCli.Run([.. new[] { "transfer", "-a", "adamw", "-w", "fashion_mnist_mlp", "--parameterisation", "sp", "--quick", "--preset", "tiny", "--in-process", "--db", db }, .. extra]);
+            Assert.True(code == 0, error + output);
+        }
+
+        var (reportCode, reportOutput, reportError) = HostedCli.Run("report", "--ruleset", "external", "--db", db, "--out", P("v.html"));
+        Assert.True(reportCode == 0, reportError + reportOutput);
+        string html = File.ReadAllText(P("v.html"));
+        Assert.Contains("6 trial(s) of transfer ladders repeat the keys of an earlier ladder&#39;s", html);
+        Assert.Contains("one_minus_beta1=0.05", html); // the variant's ladder is drawn
+        var (boardCode, _, boardError) = HostedCli.Run("leaderboard", "--ruleset", "external", "--db", db);
+        Assert.Equal(2, boardCode);
+        Assert.Contains("is in more than one of the runs scored", boardError);
+    }
+
+    /// <summary>
     /// <c>--set adam_learning_rate=0.004</c> on Muon's quick µP ladder: every trial of both widths records it beside the
     /// tuned learning rate and decay, which are the grid's as without it (Muon's defaults: η 0.02, λ 0); the header
     /// and the default label say it. A re-run with the same value resumes; the same label with another value, or

@@ -30,7 +30,7 @@ public static class HtmlReport
     /// <exception cref="ResultsStoreException">No runs, or no trials of the ruleset (the message says what to do).</exception>
     public static string Render(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset)
     {
-        var input = ScoringInput.Load(store, runs, ruleset);
+        var input = ScoringInput.Load(store, runs, ruleset, firstOfRepeatedLadderTrials: true);
         var scored = input.Score();
         var board = LeaderboardResult.From(input, scored);
         var algorithms = board.Rows.Select(r => r.Algorithm).ToList();
@@ -45,6 +45,12 @@ public static class HtmlReport
 
         html.Append("<h2>Leaderboard</h2>\n");
         foreach (var w in board.Warnings) html.Append("<p class=\"note\"><b>").Append(E(w)).Append("</b></p>\n");
+        if (input.RepeatedLadderTrials > 0)
+        {
+            html.Append("<p class=\"note\"><b>").Append(E(string.Create(CultureInfo.InvariantCulture,
+                $"{input.RepeatedLadderTrials} trial(s) of transfer ladders repeat the keys of an earlier ladder's (a --set variant shares its ladder's seeds): the leaderboard scores each key's first run only; the transfer section below draws every ladder."))).Append("</b></p>\n");
+        }
+
         string confidence = (board.Bootstrap.Options.Confidence * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %";
         html.Append("<table>\n<tr><th>rank</th><th class=\"name\">algorithm</th><th>score</th>");
         if (board.IsReplicated) html.Append("<th>").Append(E(confidence)).Append(" interval</th><th>rank interval</th>");

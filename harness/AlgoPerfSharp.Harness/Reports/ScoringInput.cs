@@ -1,5 +1,6 @@
 using AlgoPerfSharp.Scoring;
 using AlgoPerfSharp.Harness.Store;
+using AlgoPerfSharp.Harness.Transfer;
 
 namespace AlgoPerfSharp.Harness.Reports;
 
@@ -30,7 +31,15 @@ internal sealed record ScoringInput(
     /// (<see cref="SafeText.Terminal"/>); throws a clear one-line message when there is nothing to score, or when two
     /// runs recorded a workload at different presets or with different constants (targets, budget).
     /// </summary>
-    public static ScoringInput Load(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset)
+    /// <param name="store">The database.</param>
+    /// <param name="runs">The runs to load.</param>
+    /// <param name="ruleset">The tuning ruleset whose trials are scored.</param>
+    /// <param name="firstOfRepeatedLadderTrials">
+    /// Where two transfer ladders' runs repeat a trial key (a <c>--set</c> variant of a ladder shares its seeds and keys),
+    /// score the first run's trial and count the others in <see cref="RepeatedLadderTrials"/> instead of refusing; the
+    /// HTML report does this so that its transfer section can draw every ladder. Other repeats are still refused.
+    /// </param>
+    public static ScoringInput Load(ResultsStore store, IReadOnlyList<StoredRun> runs, TuningRuleset ruleset, bool firstOfRepeatedLadderTrials = false)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(runs);
@@ -39,6 +48,7 @@ internal sealed record ScoringInput(
         var trials = new List<LoadedTrial>();
         var runOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var specRun = new Dictionary<string, string>(StringComparer.Ordinal);
+        int repeated = 0;
         foreach (var run in runs)
         {
             foreach (var stored in store.WorkloadSpecs(run.Id))
@@ -61,6 +71,12 @@ internal sealed record ScoringInput(
                 var t = stored with { Key = SafeText.Terminal(stored.Key), Algorithm = SafeText.Terminal(stored.Algorithm), Workload = SafeText.Terminal(stored.Workload) };
                 if (!runOf.TryAdd(t.Key, run.Label))
                 {
+                    if (firstOfRepeatedLadderTrials && TransferRuns.LadderLabel(runOf[t.Key]) is not null && TransferRuns.LadderLabel(run.Label) is not null)
+                    {
+                        repeated++;
+                        continue;
+                    }
+
                     throw new ResultsStoreException(
                         $"trial {t.Key} is in more than one of the runs scored ({runOf[t.Key]}, {run.Label}); " +
                         "runs that repeat a trial cannot be scored together — pick them with --run LABEL");
@@ -92,8 +108,12 @@ internal sealed record ScoringInput(
             runs,
             scoringSpecs,
             specs,
-            trials);
+            trials)
+        { RepeatedLadderTrials = repeated };
     }
+
+    /// <summary>Trials left out because an earlier transfer ladder's run had their key (see <see cref="Load"/>); 0 otherwise.</summary>
+    public int RepeatedLadderTrials { get; init; }
 
     /// <summary>
     /// Scores every algorithm together (AlgoPerf's pipeline). Logs the scoring library rejects (a metric never logged,
