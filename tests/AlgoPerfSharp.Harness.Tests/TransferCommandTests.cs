@@ -150,7 +150,7 @@ public sealed class TransferCommandTests : ScratchFolder
         Assert.Equal((2e-3, 1.0, 1.5, 1.7), (r.BestLearningRate, r.DriftSteps, r.BestLoss, r.TransferredLoss));
         Assert.Equal(0.2, r.Regret, 12);
         // the summary prints losses to 4 decimals, and one that blew up (finite, 7E+12) in 4 significant digits
-        Assert.Equal(("0.1112", "7.336E+12", "-0.0500"), (TransferCommand.Loss(0.11119), TransferCommand.Loss(7335841497085.9473), TransferCommand.Loss(-0.05)));
+        Assert.Equal(("0.1112", "7.336E+12", "-0.0500", "∞"), (TransferCommand.Loss(0.11119), TransferCommand.Loss(7335841497085.9473), TransferCommand.Loss(-0.05), TransferCommand.Loss(double.PositiveInfinity)));
         Assert.Throws<ArgumentException>(() => TransferWidthResult.Of(256, trials, 8e-3));
     }
 

@@ -379,8 +379,8 @@ internal static class TransferCommand
         return text.ToString();
     }
 
-    /// <summary>A loss (or regret) to 4 decimals; one that blew up (a finite 7E+12) in 4 significant digits.</summary>
-    internal static string Loss(double x) => x.ToString(Math.Abs(x) < 1e5 ? "F4" : "G4", CultureInfo.InvariantCulture);
+    /// <summary>A loss (or regret) to 4 decimals; one that blew up (a finite 7E+12) in 4 significant digits; +∞ as ∞.</summary>
+    internal static string Loss(double x) => double.IsPositiveInfinity(x) ? "∞" : x.ToString(Math.Abs(x) < 1e5 ? "F4" : "G4", CultureInfo.InvariantCulture);
 
     private static string Steps(double s) => double.IsFinite(s) ? s.ToString("F1", CultureInfo.InvariantCulture) : "∞";
 
