@@ -182,7 +182,7 @@ internal static class TransferCommand
             // an optimum on the grid's edge is only a bound: extend the learning rates that way (unsharded) until it is bracketed
             for (int k = 1; k <= grid.EdgeExtensions && shards == 1; k++)
             {
-                var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
+                var best = TransferTrial.Best(done);
                 double decay = multiple == 1 ? best?.WeightDecay ?? wd : wd;
                 if (TransferGrid.NextEdgeRate(done, decay) is not { } next) break;
                 string why = best is null ? "no learning rate tried has a finite loss and some diverged" : string.Create(CultureInfo.InvariantCulture, $"the best learning rate, {best.LearningRate:G4}, is on the edge of those tried");
@@ -206,10 +206,10 @@ internal static class TransferCommand
             trials.AddRange(done);
             if (multiple == 1)
             {
-                var best = done.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
+                var best = TransferTrial.Best(done);
                 if (best is null)
                 {
-                    string rates = string.Create(CultureInfo.InvariantCulture, $"learning rates {done.Min(t => t.LearningRate):G4} to {done.Max(t => t.LearningRate):G4}");
+                    string rates = "learning rates " + TransferTrial.RateRange(done);
                     context.Error.WriteLine(done.Any(t => t.Diverged)
                         ? $"error: every base-width trial of {request.RunLabel} diverged or failed ({rates}): nothing to transfer; see algoperf report --db {o.Db}, or give --edge-extensions to try lower rates"
                         : $"error: every base-width trial of {request.RunLabel} failed without diverging ({rates}): nothing to transfer; each trial's error is above and in algoperf report --db {o.Db}");
@@ -219,13 +219,12 @@ internal static class TransferCommand
                 (lr, wd) = (best.LearningRate, best.WeightDecay);
             }
 
-            if (done.Any(t => double.IsFinite(t.Loss))) results.Add(TransferWidthResult.Of(width, done, lr));
+            if (TransferTrial.Best(done) is not null) results.Add(TransferWidthResult.Of(width, done, lr));
             else
             {
                 // a result, not an error: the wider widths still run around the same transferred rate
                 diverged.Add(width);
-                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"width {width}: every learning rate tried ({done.Min(t => t.LearningRate):G4} to {done.Max(t => t.LearningRate):G4}) diverged or failed: no optimum and no regret at this width"));
+                context.Output.WriteLine($"width {width}: every learning rate tried ({TransferTrial.RateRange(done)}) diverged or failed: no optimum and no regret at this width");
             }
         }
 

@@ -77,7 +77,7 @@ public sealed record TransferGrid(IReadOnlyList<int> BaseLearningRateSteps, IRea
         var row = trials.Where(t => SameDecay(t.WeightDecay, weightDecay)).ToList();
         if (row.Count == 0) return null;
         double highest = row.Max(t => t.LearningRate), lowest = row.Min(t => t.LearningRate);
-        var best = row.Where(t => double.IsFinite(t.Loss)).MinBy(t => t.Loss);
+        var best = TransferTrial.Best(row);
         if (best is null) return row.Any(t => t.Diverged) ? lowest / 2 : null;
         if (TransferWidthResult.SameRate(highest, lowest)) return null; // one rate: nothing says which way
         if (TransferWidthResult.SameRate(best.LearningRate, highest)) return highest * 2;

@@ -25,7 +25,7 @@ public sealed record TransferLadder(string Label, string Algorithm, string Famil
 
     /// <summary>The base width's best learning rate (the transferred one), or null when no base trial has a finite loss.</summary>
     public double? TransferredLearningRate =>
-        Trials.Where(t => t.Width == BaseWidth && double.IsFinite(t.Loss)).MinBy(t => t.Loss)?.LearningRate;
+        BestTrial(BaseWidth)?.LearningRate;
 
     /// <summary>
     /// Per width, best against transferred (<see cref="TransferWidthResult.Of"/>), ascending; a width whose trials all
@@ -35,12 +35,12 @@ public sealed record TransferLadder(string Label, string Algorithm, string Famil
     {
         if (TransferredLearningRate is not { } lr) return [];
         return [.. Widths
-            .Where(w => Trials.Any(t => t.Width == w && double.IsFinite(t.Loss)) && Trials.Any(t => t.Width == w && TransferWidthResult.SameRate(t.LearningRate, lr)))
+            .Where(w => BestTrial(w) is not null && Trials.Any(t => t.Width == w && TransferWidthResult.SameRate(t.LearningRate, lr)))
             .Select(w => TransferWidthResult.Of(w, Trials, lr))];
     }
 
     /// <summary>The width's trial of lowest final loss, or null when none is finite.</summary>
-    public TransferTrial? BestTrial(int width) => Trials.Where(t => t.Width == width && double.IsFinite(t.Loss)).MinBy(t => t.Loss);
+    public TransferTrial? BestTrial(int width) => TransferTrial.Best(Trials.Where(t => t.Width == width));
 
     /// <summary>The width's trial at the transferred learning rate (the lowest-loss one if several decays ran), or null.</summary>
     public TransferTrial? TransferredTrial(int width) =>
